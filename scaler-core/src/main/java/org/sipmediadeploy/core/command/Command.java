@@ -1,0 +1,80 @@
+package org.sipmediadeploy.core.command;
+
+import java.time.Instant;
+import java.util.Map;
+import java.util.Objects;
+
+import org.sipmediadeploy.core.decision.Decision;
+import org.sipmediadeploy.core.decision.Outcome;
+import org.sipmediadeploy.core.model.PairMode;
+import org.sipmediadeploy.core.model.PairState;
+import org.sipmediadeploy.core.model.PoolMode;
+
+/**
+ * Entries of the replicated log. Each carries the term of the leader that proposed it (stale terms are refused)
+ * and the leader's wall-clock time {@code at}, so that applying it is deterministic on every node.
+ */
+public sealed interface Command {
+    long term();
+
+    Instant at();
+
+    /** Seeds a pair from configuration; refused when the pair already exists (the log is the truth after that). */
+    record InitPair(PairState pair, long term, Instant at) implements Command {
+        public InitPair {
+            Objects.requireNonNull(pair, "pair");
+            Objects.requireNonNull(at, "at");
+        }
+    }
+
+    /** Seeds an empty gateway pool; refused when it already exists. */
+    record InitPool(String pool, long term, Instant at) implements Command {
+        public InitPool {
+            Objects.requireNonNull(pool, "pool");
+            Objects.requireNonNull(at, "at");
+        }
+    }
+
+    /** Commit a decision before it is carried out. */
+    record Propose(Decision decision, long term, Instant at) implements Command {
+        public Propose {
+            Objects.requireNonNull(decision, "decision");
+            Objects.requireNonNull(at, "at");
+        }
+    }
+
+    /** Commit what happened when a decision was carried out; {@code facts} holds what the cloud returned. */
+    record RecordOutcome(String decisionId, Outcome outcome, String detail, Map<String, String> facts, long term,
+                         Instant at) implements Command {
+        public RecordOutcome {
+            Objects.requireNonNull(decisionId, "decisionId");
+            Objects.requireNonNull(outcome, "outcome");
+            Objects.requireNonNull(at, "at");
+            detail = detail == null ? "" : detail;
+            facts = Map.copyOf(facts == null ? Map.of() : facts);
+            if (outcome == Outcome.PENDING) {
+                throw new IllegalArgumentException("an outcome cannot be PENDING");
+            }
+        }
+    }
+
+    /** An operator (or the anti-flap rule) changes a pair's mode. */
+    record SetPairMode(String pair, PairMode mode, String actor, long term, Instant at) implements Command {
+        public SetPairMode {
+            Objects.requireNonNull(pair, "pair");
+            Objects.requireNonNull(mode, "mode");
+            Objects.requireNonNull(actor, "actor");
+            Objects.requireNonNull(at, "at");
+        }
+    }
+
+    /** An operator changes the pool's mode. */
+    record SetPoolMode(String pool, PoolMode mode, String actor, long term, Instant at) implements Command {
+        public SetPoolMode {
+            Objects.requireNonNull(pool, "pool");
+            Objects.requireNonNull(mode, "mode");
+            Objects.requireNonNull(actor, "actor");
+            Objects.requireNonNull(at, "at");
+        }
+    }
+}

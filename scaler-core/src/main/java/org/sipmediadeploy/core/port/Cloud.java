@@ -1,0 +1,46 @@
+package org.sipmediadeploy.core.port;
+
+import java.util.List;
+import java.util.Optional;
+
+import org.sipmediadeploy.core.model.FloatingIp;
+import org.sipmediadeploy.core.model.Port;
+import org.sipmediadeploy.core.model.Server;
+import org.sipmediadeploy.core.model.ServerSpec;
+
+/**
+ * The cloud as the scaler sees it (implemented with openstack4j, and by the sandbox through the same API).
+ * Every operation is idempotent, and "already in the desired state" is success. Failures are thrown as
+ * {@link CloudException} carrying a {@link CloudException.Kind}; implementations classify errors at this edge.
+ */
+public interface Cloud {
+    /** Servers whose metadata carries {@code ServerMetadata.TAG = tag}; {@code namePrefix} narrows the listing. */
+    List<Server> listServers(String tag, String namePrefix);
+
+    /** A server by id; empty when it does not exist. */
+    Optional<Server> server(String serverId);
+
+    /** The server created for {@code decisionId} under {@code tag}, if any (so a retried create finds it). */
+    Optional<Server> findByDecision(String tag, String decisionId);
+
+    /**
+     * Creates a server, unless one for {@code spec.decisionId()} exists already, which is then returned.
+     * Returns without waiting for ACTIVE.
+     */
+    Server createServer(ServerSpec spec);
+
+    /** Deletes a server; one that is already gone counts as deleted. */
+    void deleteServer(String serverId);
+
+    /** The server's port on {@code network} (name or id), or its first port when {@code network} is null. */
+    Optional<Port> portOf(String serverId, String network);
+
+    /** A floating IP by its address. */
+    Optional<FloatingIp> floatingIpByAddress(String address);
+
+    /** Points the floating IP at {@code portId}; done when {@code port_id} is right (status is not awaited). */
+    FloatingIp associate(String floatingIpId, String portId);
+
+    /** Detaches the floating IP from any port. */
+    FloatingIp disassociate(String floatingIpId);
+}

@@ -1,0 +1,286 @@
+package org.sipmediadeploy.core.state;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import org.sipmediadeploy.core.command.Command;
+import org.sipmediadeploy.core.command.Facts;
+import org.sipmediadeploy.core.decision.Decision;
+import org.sipmediadeploy.core.decision.DecisionRecord;
+import org.sipmediadeploy.core.decision.Outcome;
+import org.sipmediadeploy.core.model.Host;
+import org.sipmediadeploy.core.model.HostState;
+import org.sipmediadeploy.core.model.Member;
+import org.sipmediadeploy.core.model.PairMode;
+import org.sipmediadeploy.core.model.PairState;
+import org.sipmediadeploy.core.model.PoolState;
+
+/**
+ * The pure transition function of the replicated state machine: {@code (state, command, index) -> state'}.
+ * {@link #validate} is called before a command enters the log (on the leader) and again by {@link #apply} on
+ * every node, so a command that became invalid while in flight (e.g. a second identical failover) changes nothing.
+ */
+public final class Transitions {
+    /** Failover times kept per pair: enough for any sane {@code max-per-hour}. */
+    static final int FAILOVER_MEMORY = 32;
+    /** Fact key: until when creates are backed off (ISO-8601), set by the leader on quota errors. */
+    public static final String BACKOFF_UNTIL = "backoff_until";
+    /** Fact key: the error class of a failed cloud action. */
+    public static final String ERROR_CLASS = "error_class";
+
+    private Transitions() {
+    }
+
+    /** Why {@code c} would be refused in {@code s}, or empty when it is acceptable. */
+    public static Optional<String> validate(ClusterState s, Command c) {
+        if (c.term() < s.highestTerm()) {
+            return Optional.of("stale term " + c.term() + " < " + s.highestTerm());
+        }
+        if (c instanceof Command.Propose p) {
+            return validatePropose(s, p.decision());
+        } else if (c instanceof Command.RecordOutcome r) {
+            return s.open().containsKey(r.decisionId()) ? Optional.empty()
+                    : Optional.of("no open decision " + r.decisionId());
+        } else if (c instanceof Command.InitPair i) {
+            return s.pairs().containsKey(i.pair().name()) ? Optional.of("pair " + i.pair().name() + " exists")
+                    : Optional.empty();
+        } else if (c instanceof Command.InitPool i) {
+            return s.pools().containsKey(i.pool()) ? Optional.of("pool " + i.pool() + " exists") : Optional.empty();
+        } else if (c instanceof Command.SetPairMode m) {
+            Optional<PairState> pair = s.pair(m.pair());
+            if (pair.isEmpty()) {
+                return Optional.of("unknown pair " + m.pair());
+            }
+            return pair.get().mode().canMoveTo(m.mode()) ? Optional.empty()
+                    : Optional.of("pair " + m.pair() + " is already " + m.mode());
+        } else if (c instanceof Command.SetPoolMode m) {
+            Optional<PoolState> pool = s.pool(m.pool());
+            if (pool.isEmpty()) {
+                return Optional.of("unknown pool " + m.pool());
+            }
+            return pool.get().mode().canMoveTo(m.mode()) ? Optional.empty()
+                    : Optional.of("pool " + m.pool() + " is already " + m.mode());
+        }
+        throw new AssertionError(c);
+    }
+
+    /** Applies {@code c}, committed at log {@code index}; a refused command leaves the state as it was. */
+    public static Applied apply(ClusterState s, Command c, long index) {
+        Optional<String> refusal = validate(s, c);
+        if (refusal.isPresent()) {
+            return Applied.refused(s, refusal.get());
+        }
+        ClusterState t = s.withTerm(c.term());
+        if (c instanceof Command.Propose p) {
+            return Applied.accepted(applyPropose(t, p, index));
+        } else if (c instanceof Command.RecordOutcome r) {
+            return Applied.accepted(applyOutcome(t, r));
+        } else if (c instanceof Command.InitPair i) {
+            return Applied.accepted(t.withPair(i.pair()));
+        } else if (c instanceof Command.InitPool i) {
+            return Applied.accepted(t.withPool(PoolState.empty(i.pool())));
+        } else if (c instanceof Command.SetPairMode m) {
+            PairState pair = t.pairs().get(m.pair()).withMode(m.mode());
+            // Resuming clears the anti-flap memory: the operator has looked at the pair.
+            return Applied.accepted(t.withPair(m.mode() == PairMode.AUTO ? pair.withFailovers(List.of()) : pair));
+        } else if (c instanceof Command.SetPoolMode m) {
+            return Applied.accepted(t.withPool(t.pools().get(m.pool()).withMode(m.mode())));
+        }
+        throw new AssertionError(c);
+    }
+
+    private static Optional<String> validatePropose(ClusterState s, Decision d) {
+        if (s.open().containsKey(d.id()) || s.decision(d.id()).isPresent()) {
+            return Optional.of("duplicate decision " + d.id());
+        }
+        if (d instanceof Decision.Failover f) {
+            return withPair(s, f.pair(), pair -> {
+                if (!pair.activeServerId().equals(f.fromServerId())) {
+                    return Optional.of("failover of " + f.pair() + " names " + f.fromServerId()
+                            + " but the active member is " + pair.activeServerId());
+                }
+                if (pair.member(f.toServerId()).isEmpty()) {
+                    return Optional.of("failover target " + f.toServerId() + " is not a member of " + f.pair());
+                }
+                if (f.toServerId().equals(pair.replacing())) {
+                    return Optional.of("failover target " + f.toServerId() + " is being replaced");
+                }
+                return openFloatingIpWork(s, f.pair());
+            });
+        } else if (d instanceof Decision.Reassociate r) {
+            return withPair(s, r.pair(), pair -> pair.activeServerId().equals(r.serverId())
+                    ? openFloatingIpWork(s, r.pair())
+                    : Optional.of("reassociation to " + r.serverId() + " which is not the active member"));
+        } else if (d instanceof Decision.ReplaceMember r) {
+            return withPair(s, r.pair(), pair -> {
+                if (pair.member(r.failedServerId()).isEmpty()) {
+                    return Optional.of(r.failedServerId() + " is not a member of " + r.pair());
+                }
+                if (pair.activeServerId().equals(r.failedServerId())) {
+                    return Optional.of("cannot replace the active member " + r.failedServerId() + " of " + r.pair());
+                }
+                return pair.replacing() == null ? Optional.empty()
+                        : Optional.of("a replacement of " + pair.replacing() + " is already under way");
+            });
+        } else if (d instanceof Decision.HoldPair h) {
+            return withPair(s, h.pair(), pair -> pair.mode() == PairMode.AUTO ? Optional.empty()
+                    : Optional.of("pair " + h.pair() + " is already " + pair.mode()));
+        } else if (d instanceof Decision.CreateHost h) {
+            return withPool(s, h.pool(), pool -> pool.host(h.hostName()).isPresent()
+                    ? Optional.of("host " + h.hostName() + " exists") : Optional.empty());
+        } else if (d instanceof Decision.HostReady h) {
+            return hostMove(s, h.pool(), h.hostName(), HostState.READY);
+        } else if (d instanceof Decision.DrainHost h) {
+            return hostMove(s, h.pool(), h.hostName(), HostState.DRAINING);
+        } else if (d instanceof Decision.UndrainHost h) {
+            return hostMove(s, h.pool(), h.hostName(), HostState.READY);
+        } else if (d instanceof Decision.DeleteHost h) {
+            return withPool(s, h.pool(), pool -> {
+                Optional<Host> host = pool.host(h.hostName());
+                if (host.isEmpty()) {
+                    return Optional.of("unknown host " + h.hostName() + " in pool " + h.pool());
+                }
+                if (openHostWork(s, h.pool(), h.hostName())) {
+                    return Optional.of("host " + h.hostName() + " has a decision under way");
+                }
+                HostState st = host.get().state();
+                // A retry of a failed delete is allowed: the host stays DELETING until its server is gone.
+                return st == HostState.DELETING || st.canMoveTo(HostState.DELETING) ? Optional.empty()
+                        : Optional.of("host " + h.hostName() + " is " + st + " and cannot be deleted");
+            });
+        } else if (d instanceof Decision.DeleteOrphan o) {
+            boolean busy = s.open().values().stream().anyMatch(r -> r.decision() instanceof Decision.DeleteOrphan x
+                    && x.serverId().equals(o.serverId()));
+            return busy ? Optional.of("orphan " + o.serverId() + " is already being deleted") : Optional.empty();
+        }
+        throw new AssertionError(d);
+    }
+
+    private static ClusterState applyPropose(ClusterState s, Command.Propose p, long index) {
+        Decision d = p.decision();
+        Instant at = p.at();
+        ClusterState t = s;
+        if (d instanceof Decision.Failover f) {
+            PairState pair = s.pairs().get(f.pair());
+            List<Instant> times = new ArrayList<>(pair.failovers());
+            times.add(at);
+            if (times.size() > FAILOVER_MEMORY) {
+                times = times.subList(times.size() - FAILOVER_MEMORY, times.size());
+            }
+            t = s.withPair(pair.withActive(f.toServerId()).withFailovers(times));
+        } else if (d instanceof Decision.ReplaceMember r) {
+            t = s.withPair(s.pairs().get(r.pair()).withReplacing(r.failedServerId()));
+        } else if (d instanceof Decision.HoldPair h) {
+            t = s.withPair(s.pairs().get(h.pair()).withMode(PairMode.MANUAL));
+        } else if (d instanceof Decision.CreateHost h) {
+            PoolState pool = s.pools().get(h.pool());
+            t = s.withPool(pool.withHost(new Host(h.hostName(), null, null, HostState.CREATING, at, at, d.id())));
+        } else if (d instanceof Decision.HostReady h) {
+            t = moveHost(s, h.pool(), h.hostName(), HostState.READY, at);
+        } else if (d instanceof Decision.DrainHost h) {
+            t = moveHost(s, h.pool(), h.hostName(), HostState.DRAINING, at);
+        } else if (d instanceof Decision.UndrainHost h) {
+            t = moveHost(s, h.pool(), h.hostName(), HostState.READY, at);
+        } else if (d instanceof Decision.DeleteHost h) {
+            Host host = s.pools().get(h.pool()).hosts().get(h.hostName());
+            if (host.state() != HostState.DELETING) {
+                t = moveHost(s, h.pool(), h.hostName(), HostState.DELETING, at);
+            }
+        }
+        DecisionRecord rec = new DecisionRecord(d, p.term(), index, at, Outcome.PENDING, "", null, Map.of());
+        if (!d.actsOnCloud()) {
+            return t.withClosed(rec.withOutcome(Outcome.DONE, "committed", at, Map.of()));
+        }
+        return t.withOpen(rec);
+    }
+
+    private static ClusterState applyOutcome(ClusterState s, Command.RecordOutcome r) {
+        DecisionRecord rec = s.open().get(r.decisionId());
+        Decision d = rec.decision();
+        boolean done = r.outcome() == Outcome.DONE;
+        ClusterState t = s;
+        if (d instanceof Decision.Failover f && r.outcome() == Outcome.SKIPPED) {
+            // Dry run: the floating IP was not moved, so the intent goes back to where it is.
+            t = s.withPair(s.pairs().get(f.pair()).withActive(f.fromServerId()));
+        } else if (d instanceof Decision.ReplaceMember m) {
+            PairState pair = s.pairs().get(m.pair());
+            if (done && r.facts().containsKey(Facts.SERVER_ID)) {
+                List<Member> members = new ArrayList<>();
+                for (Member old : pair.members()) {
+                    members.add(old.serverId().equals(m.failedServerId())
+                            ? new Member(r.facts().get(Facts.SERVER_ID), m.newName(),
+                                    r.facts().getOrDefault(Facts.PORT_ID, ""),
+                                    r.facts().getOrDefault(Facts.ADDRESS, ""))
+                            : old);
+                }
+                pair = pair.withMembers(members);
+            }
+            t = s.withPair(pair.withReplacing(null));
+        } else if (d instanceof Decision.CreateHost h) {
+            PoolState pool = s.pools().get(h.pool());
+            Host host = pool.hosts().get(h.hostName());
+            if (host != null && done) {
+                pool = pool.withHost(host.withServer(r.facts().get(Facts.SERVER_ID), r.facts().get(Facts.ADDRESS)))
+                        .withBackoff(0, null);
+            } else if (host != null && r.outcome() == Outcome.SKIPPED) {
+                pool = pool.withoutHost(h.hostName());
+            } else if (host != null && host.state().canMoveTo(HostState.FAILED)) {
+                pool = pool.withHost(host.withServer(r.facts().get(Facts.SERVER_ID), r.facts().get(Facts.ADDRESS))
+                        .moveTo(HostState.FAILED, r.at()));
+                String until = r.facts().get(BACKOFF_UNTIL);
+                if (until != null) {
+                    pool = pool.withBackoff(pool.createFailures() + 1, Instant.parse(until));
+                }
+            }
+            t = s.withPool(pool);
+        } else if (d instanceof Decision.DeleteHost h && (done || r.outcome() == Outcome.SKIPPED)) {
+            PoolState pool = s.pools().get(h.pool());
+            t = s.withPool(done ? pool.withoutHost(h.hostName()) : pool);
+        }
+        return t.withClosed(rec.withOutcome(r.outcome(), r.detail(), r.at(), r.facts()));
+    }
+
+    private static Optional<String> openFloatingIpWork(ClusterState s, String pair) {
+        boolean busy = s.open().values().stream().map(DecisionRecord::decision).anyMatch(d ->
+                (d instanceof Decision.Failover f && f.pair().equals(pair))
+                        || (d instanceof Decision.Reassociate r && r.pair().equals(pair)));
+        return busy ? Optional.of("a floating-IP move of " + pair + " is already under way") : Optional.empty();
+    }
+
+    private static boolean openHostWork(ClusterState s, String pool, String hostName) {
+        return s.open().values().stream().map(DecisionRecord::decision).anyMatch(d ->
+                (d instanceof Decision.CreateHost c && c.pool().equals(pool) && c.hostName().equals(hostName))
+                        || (d instanceof Decision.DeleteHost x && x.pool().equals(pool)
+                        && x.hostName().equals(hostName)));
+    }
+
+    private static Optional<String> hostMove(ClusterState s, String poolName, String hostName, HostState next) {
+        return withPool(s, poolName, pool -> {
+            Optional<Host> host = pool.host(hostName);
+            if (host.isEmpty()) {
+                return Optional.of("unknown host " + hostName + " in pool " + poolName);
+            }
+            return host.get().state().canMoveTo(next) ? Optional.empty()
+                    : Optional.of("host " + hostName + " cannot go from " + host.get().state() + " to " + next);
+        });
+    }
+
+    private static ClusterState moveHost(ClusterState s, String poolName, String hostName, HostState next,
+                                         Instant at) {
+        PoolState pool = s.pools().get(poolName);
+        return s.withPool(pool.withHost(pool.hosts().get(hostName).moveTo(next, at)));
+    }
+
+    private static Optional<String> withPair(ClusterState s, String name,
+                                             java.util.function.Function<PairState, Optional<String>> check) {
+        return s.pair(name).map(check).orElseGet(() -> Optional.of("unknown pair " + name));
+    }
+
+    private static Optional<String> withPool(ClusterState s, String name,
+                                             java.util.function.Function<PoolState, Optional<String>> check) {
+        return s.pool(name).map(check).orElseGet(() -> Optional.of("unknown pool " + name));
+    }
+}
