@@ -1,0 +1,146 @@
+package org.sipmediadeploy.raft;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+
+import org.sipmediadeploy.core.command.Command;
+import org.sipmediadeploy.core.decision.Decision;
+import org.sipmediadeploy.core.decision.DecisionRecord;
+import org.sipmediadeploy.core.decision.Outcome;
+import org.sipmediadeploy.core.model.Host;
+import org.sipmediadeploy.core.model.HostState;
+import org.sipmediadeploy.core.model.Member;
+import org.sipmediadeploy.core.model.PairMode;
+import org.sipmediadeploy.core.model.PairState;
+import org.sipmediadeploy.core.model.PoolMode;
+import org.sipmediadeploy.core.model.PoolState;
+import org.sipmediadeploy.core.state.ClusterState;
+
+/** Seeded generators of commands, decisions and whole states, including awkward strings and nulls. */
+final class Gen {
+    static final int DECISION_KINDS = 10;
+    static final int COMMAND_KINDS = 6;
+    private final Random r;
+
+    Gen(long seed) {
+        this.r = new Random(seed);
+    }
+
+    String str() {
+        String[] odd = {"", "ü-ñ", "a\"b\\c", "line\nbreak", "{\"v\":2}", "😀", "x y"};
+        return r.nextInt(4) == 0 ? odd[r.nextInt(odd.length)] : "s" + Long.toHexString(r.nextLong());
+    }
+
+    String id() {
+        return "d" + r.nextInt(1000) + "-" + r.nextInt(100000);
+    }
+
+    Instant instant() {
+        return Instant.ofEpochSecond(1_700_000_000L + r.nextInt(100_000_000), r.nextInt(1_000_000_000));
+    }
+
+    long term() {
+        return r.nextInt(5) == 0 ? 0 : 1 + (r.nextLong() & Long.MAX_VALUE) % 1_000_000_000_000L;
+    }
+
+    Decision decision(int kind) {
+        switch (kind) {
+            case 0: return new Decision.Failover(id(), str(), "a" + str(), "b" + str(), str());
+            case 1: return new Decision.Reassociate(id(), str(), str(), str());
+            case 2: return new Decision.ReplaceMember(id(), str(), str(), str(), str());
+            case 3: return new Decision.HoldPair(id(), str(), str());
+            case 4: return new Decision.CreateHost(id(), str(), str(), str());
+            case 5: return new Decision.HostReady(id(), str(), str(), str());
+            case 6: return new Decision.DrainHost(id(), str(), str(), str());
+            case 7: return new Decision.UndrainHost(id(), str(), str(), str());
+            case 8: return new Decision.DeleteHost(id(), str(), str(), str());
+            case 9: return new Decision.DeleteOrphan(id(), str(), str(), str());
+            default: throw new AssertionError(kind);
+        }
+    }
+
+    Decision decision() {
+        return decision(r.nextInt(DECISION_KINDS));
+    }
+
+    Map<String, String> facts() {
+        Map<String, String> m = new TreeMap<>();
+        for (int i = r.nextInt(4); i > 0; i--) {
+            m.put(str(), str());
+        }
+        return m;
+    }
+
+    PairState pair() {
+        List<Member> members = List.of(new Member("a" + str(), str(), str(), str()),
+                new Member("b" + str(), str(), str(), str()));
+        List<Instant> failovers = new ArrayList<>();
+        for (int i = r.nextInt(4); i > 0; i--) {
+            failovers.add(instant());
+        }
+        return new PairState(str(), members, members.get(r.nextInt(2)).serverId(), str(), str(),
+                PairMode.values()[r.nextInt(3)], failovers, r.nextBoolean() ? null : str());
+    }
+
+    PoolState pool() {
+        Map<String, Host> hosts = new TreeMap<>();
+        for (int i = r.nextInt(4); i > 0; i--) {
+            String name = "h" + str();
+            hosts.put(name, new Host(name, r.nextBoolean() ? null : str(), r.nextBoolean() ? null : str(),
+                    HostState.values()[r.nextInt(HostState.values().length)], instant(), instant(), id()));
+        }
+        return new PoolState(str(), PoolMode.values()[r.nextInt(3)], hosts, r.nextInt(5),
+                r.nextBoolean() ? null : instant());
+    }
+
+    Command command(int kind) {
+        switch (kind) {
+            case 0: return new Command.InitPair(pair(), term(), instant());
+            case 1: return new Command.InitPool(str(), term(), instant());
+            case 2: return new Command.Propose(decision(), term(), instant());
+            case 3: return new Command.RecordOutcome(id(),
+                    Outcome.values()[1 + r.nextInt(Outcome.values().length - 1)],
+                    r.nextBoolean() ? null : str(), facts(), term(), instant());
+            case 4: return new Command.SetPairMode(str(), PairMode.values()[r.nextInt(3)], str(), term(), instant());
+            case 5: return new Command.SetPoolMode(str(), PoolMode.values()[r.nextInt(3)], str(), term(), instant());
+            default: throw new AssertionError(kind);
+        }
+    }
+
+    Command command() {
+        return command(r.nextInt(COMMAND_KINDS));
+    }
+
+    DecisionRecord record(boolean open) {
+        Outcome o = open ? Outcome.PENDING : Outcome.values()[1 + r.nextInt(Outcome.values().length - 1)];
+        return new DecisionRecord(decision(), term(), r.nextInt(1 << 20), instant(), o,
+                r.nextBoolean() ? null : str(), open ? null : instant(), facts());
+    }
+
+    ClusterState state() {
+        Map<String, PairState> pairs = new TreeMap<>();
+        for (int i = r.nextInt(3); i > 0; i--) {
+            PairState p = pair();
+            pairs.put(p.name(), p);
+        }
+        Map<String, PoolState> pools = new TreeMap<>();
+        for (int i = r.nextInt(3); i > 0; i--) {
+            PoolState p = pool();
+            pools.put(p.name(), p);
+        }
+        Map<String, DecisionRecord> open = new TreeMap<>();
+        for (int i = r.nextInt(4); i > 0; i--) {
+            DecisionRecord d = record(true);
+            open.put(d.id(), d);
+        }
+        List<DecisionRecord> history = new ArrayList<>();
+        for (int i = r.nextInt(6); i > 0; i--) {
+            history.add(record(false));
+        }
+        return new ClusterState(pairs, pools, open, history, term());
+    }
+}
