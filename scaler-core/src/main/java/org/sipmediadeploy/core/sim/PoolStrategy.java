@@ -1,0 +1,20 @@
+package org.sipmediadeploy.core.sim;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+import org.sipmediadeploy.core.decision.Decision;
+import org.sipmediadeploy.core.model.PoolState;
+import org.sipmediadeploy.core.policy.DecisionIds;
+import org.sipmediadeploy.core.policy.PoolObservation;
+
+/** A scaling rule the simulator can replay: this project's policy, or a reference rule to compare with. */
+public interface PoolStrategy {
+    String name();
+
+    /** How often the rule runs. */
+    Duration period();
+
+    List<Decision> decide(PoolState pool, PoolObservation obs, Instant now, DecisionIds ids);
+}

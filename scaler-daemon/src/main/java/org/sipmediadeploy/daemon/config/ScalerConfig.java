@@ -1,0 +1,75 @@
+package org.sipmediadeploy.daemon.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import org.sipmediadeploy.core.config.PairConfig;
+import org.sipmediadeploy.core.config.PoolConfig;
+import org.sipmediadeploy.core.model.Secret;
+
+/** The whole validated configuration of one scaler node. Built only by {@link ConfigLoader}. */
+public record ScalerConfig(Node node, Cluster cluster, Admin admin, OpenStack openstack, Map<String, PairConfig> pairs,
+                           Map<String, PoolConfig> pools, Logging logging) {
+    public ScalerConfig {
+        pairs = Map.copyOf(pairs);
+        pools = Map.copyOf(pools);
+    }
+
+    public record Node(String id, Path storageDir) {
+    }
+
+    public record Peer(String id, String host, int port) {
+        public String address() {
+            return host + ":" + port;
+        }
+    }
+
+    public record Tls(boolean enabled, Path certFile, Path keyFile, Path trustFile) {
+    }
+
+    public record Cluster(String name, List<Peer> peers, Duration electionTimeoutMin, Duration electionTimeoutMax,
+                          Tls tls) {
+        public Cluster {
+            peers = List.copyOf(peers);
+        }
+    }
+
+    public record Admin(String bind, int port, Secret token) {
+    }
+
+    /** Keystone auth: exactly one of the two kinds. */
+    public sealed interface Auth {
+        record Password(String username, String userDomain, String project, String projectDomain, Secret password)
+                implements Auth {
+        }
+
+        record ApplicationCredential(String id, Secret secret) implements Auth {
+        }
+    }
+
+    public record OpenStack(String authUrl, String region, String endpointInterface, Path caFile, String tag,
+                            Duration connectTimeout, Duration readTimeout, Auth auth) {
+    }
+
+    public record Logging(String format, String file, String logstash) {
+    }
+
+    /** Every secret of this config, for redaction checks. */
+    public List<Secret> secrets() {
+        java.util.ArrayList<Secret> all = new java.util.ArrayList<>();
+        all.add(admin.token());
+        if (openstack.auth() instanceof Auth.Password p) {
+            all.add(p.password());
+        } else if (openstack.auth() instanceof Auth.ApplicationCredential a) {
+            all.add(a.secret());
+        }
+        pairs.values().forEach(p -> {
+            if (p.probe().password() != null) {
+                all.add(p.probe().password());
+            }
+        });
+        return List.copyOf(all);
+    }
+}
