@@ -14,7 +14,10 @@ import org.sipmediadeploy.core.model.ServerSpec;
  * {@link CloudException} carrying a {@link CloudException.Kind}; implementations classify errors at this edge.
  */
 public interface Cloud {
-    /** Servers whose metadata carries {@code ServerMetadata.TAG = tag}; {@code namePrefix} narrows the listing. */
+    /**
+     * Servers whose metadata carries {@code ServerMetadata.TAG = tag} (every server when {@code tag} is null, e.g.
+     * to find the pair members Terraform made); {@code namePrefix} (nullable) narrows the listing by name.
+     */
     List<Server> listServers(String tag, String namePrefix);
 
     /** A server by id; empty when it does not exist. */

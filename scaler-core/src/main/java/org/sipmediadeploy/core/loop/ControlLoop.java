@@ -1,0 +1,447 @@
+package org.sipmediadeploy.core.loop;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import org.sipmediadeploy.core.command.Command;
+import org.sipmediadeploy.core.config.PairConfig;
+import org.sipmediadeploy.core.config.PoolConfig;
+import org.sipmediadeploy.core.decision.Decision;
+import org.sipmediadeploy.core.decision.DecisionRecord;
+import org.sipmediadeploy.core.model.FloatingIp;
+import org.sipmediadeploy.core.model.Host;
+import org.sipmediadeploy.core.model.Member;
+import org.sipmediadeploy.core.model.PairMode;
+import org.sipmediadeploy.core.model.PairState;
+import org.sipmediadeploy.core.model.PoolState;
+import org.sipmediadeploy.core.model.Port;
+import org.sipmediadeploy.core.model.ProbeResult;
+import org.sipmediadeploy.core.model.ProbeStatus;
+import org.sipmediadeploy.core.model.ProbeTarget;
+import org.sipmediadeploy.core.model.Server;
+import org.sipmediadeploy.core.model.ServerMetadata;
+import org.sipmediadeploy.core.model.ServerStatus;
+import org.sipmediadeploy.core.policy.Alarm;
+import org.sipmediadeploy.core.policy.Confirmation;
+import org.sipmediadeploy.core.policy.DecisionIds;
+import org.sipmediadeploy.core.policy.FailoverPolicy;
+import org.sipmediadeploy.core.policy.HostObservation;
+import org.sipmediadeploy.core.policy.PairObservation;
+import org.sipmediadeploy.core.policy.PairVerdict;
+import org.sipmediadeploy.core.policy.PoolObservation;
+import org.sipmediadeploy.core.policy.ScalingMemory;
+import org.sipmediadeploy.core.policy.ScalingPolicy;
+import org.sipmediadeploy.core.policy.ScalingVerdict;
+import org.sipmediadeploy.core.policy.TargetHealth;
+import org.sipmediadeploy.core.port.Cloud;
+import org.sipmediadeploy.core.port.CloudException;
+import org.sipmediadeploy.core.port.Consensus;
+import org.sipmediadeploy.core.port.PeerProbes;
+import org.sipmediadeploy.core.port.ScalerEvents;
+
+/**
+ * The leader's level-triggered control loop: each {@link #tick} observes, decides with the pure policies, commits
+ * each decision to the replicated log, carries it out only while still leader of its term, and commits the
+ * outcome. Decisions left open by an earlier leader are advanced the same way (every step is idempotent). Probe
+ * results arrive through {@link #probed} from the node's probe scheduler. {@code now} is always passed in.
+ *
+ * <p>Not thread-safe for {@code tick}: one thread ticks. {@link #probed} may be called from any thread.
+ */
+public final class ControlLoop {
+    private static final Duration COMMIT_TIMEOUT = Duration.ofSeconds(5);
+
+    private final LoopSpec spec;
+    private final Consensus consensus;
+    private final Cloud cloud;
+    private final PeerProbes peers;
+    private final ScalerEvents events;
+    private final DecisionExecutor executor;
+    private final Map<String, TargetHealth> health = new ConcurrentHashMap<>();
+    private final Map<String, ScalingMemory> scaling = new HashMap<>();
+    private final Map<String, Instant> lastScaling = new HashMap<>();
+    private final Map<String, Alarm> alarms = new ConcurrentHashMap<>();
+    private final Map<String, String> notes = new ConcurrentHashMap<>();
+    private final Map<String, FloatingIp> floatingIps = new HashMap<>();
+    private final Map<String, Server> inventory = new HashMap<>();
+    private Instant lastInventory;
+    private boolean inventorySeen;
+    private long term = -1;
+    private long seq;
+    private Duration inventoryPeriod = Duration.ofSeconds(5);
+
+    public ControlLoop(LoopSpec spec, Consensus consensus, Cloud cloud, PeerProbes peers, ScalerEvents events) {
+        this.spec = spec;
+        this.consensus = consensus;
+        this.cloud = cloud;
+        this.peers = peers;
+        this.events = events;
+        this.executor = new DecisionExecutor(spec, cloud, consensus::isLeaderIn);
+    }
+
+    /** How often the cloud inventory and floating IPs are re-read (failovers never wait for it). */
+    public ControlLoop withInventoryPeriod(Duration period) {
+        this.inventoryPeriod = period;
+        return this;
+    }
+
+    /** A probe finished (any thread). */
+    public void probed(ProbeTarget target, ProbeResult result) {
+        health.merge(target.key(), TargetHealth.NEVER_PROBED.next(result), (old, x) -> old.next(result));
+        events.probed(target, result);
+    }
+
+    /** This node's own running verdict on a target, what it answers when a peer asks "do you see X?". */
+    public ProbeStatus localView(String targetKey) {
+        TargetHealth h = health.get(targetKey);
+        if (h == null || h.last() == null) {
+            return ProbeStatus.UNKNOWN;
+        }
+        return h.last().status();
+    }
+
+    public Map<String, TargetHealth> health() {
+        return Map.copyOf(health);
+    }
+
+    public Map<String, Alarm> alarms() {
+        return Map.copyOf(alarms);
+    }
+
+    public Map<String, String> notes() {
+        return Map.copyOf(notes);
+    }
+
+    /** The targets this node should probe now (members of every pair, every pool host with an address). */
+    public Map<ProbeTarget, Duration> targets() {
+        Map<ProbeTarget, Duration> out = new LinkedHashMap<>();
+        var state = consensus.state();
+        for (PairConfig cfg : spec.pairs().values()) {
+            state.pair(cfg.name()).ifPresent(p -> p.members().forEach(m ->
+                    out.put(cfg.probe().target(m.address()), cfg.probe().interval())));
+        }
+        for (PoolConfig cfg : spec.pools().values()) {
+            state.pool(cfg.name()).ifPresent(p -> p.hostList().forEach(h -> {
+                if (h.address() != null && !h.address().isEmpty()) {
+                    out.put(statusTarget(cfg, h), cfg.status().interval());
+                }
+            }));
+        }
+        return out;
+    }
+
+    /** One pass; does nothing unless this node is the ready leader. */
+    public void tick(Instant now) {
+        OptionalLong t = consensus.leaderTerm();
+        if (t.isEmpty()) {
+            term = -1;
+            return;
+        }
+        if (t.getAsLong() != term) {
+            term = t.getAsLong();
+            seq = 0;
+            lastInventory = null;
+            scaling.clear();
+            lastScaling.clear();
+            events.leaderChanged(spec.nodeId(), term);
+        }
+        DecisionIds ids = () -> "d" + term + "-" + (++seq) + "-" + spec.nodeId();
+        try {
+            bootstrap(now);
+            advanceOpen(now);
+            refreshInventory(now);
+            for (PairConfig cfg : spec.pairs().values()) {
+                pairPass(cfg, now, ids);
+            }
+            for (PoolConfig cfg : spec.pools().values()) {
+                poolPass(cfg, now, ids);
+            }
+            orphans(now, ids);
+        } catch (CloudException e) {
+            notes.put("cloud", e.kind() + ": " + e.getMessage());
+        } catch (NotCommitted e) {
+            notes.put("log", e.getMessage());
+        }
+    }
+
+    private void bootstrap(Instant now) {
+        var state = consensus.state();
+        for (PairConfig cfg : spec.pairs().values()) {
+            if (state.pair(cfg.name()).isPresent()) {
+                continue;
+            }
+            List<Member> members = new ArrayList<>();
+            for (String name : cfg.members()) {
+                Optional<Server> s = cloud.listServers(spec.tag(), name).stream()
+                        .filter(x -> x.name().equals(name)).findFirst();
+                if (s.isEmpty()) {
+                    s = findUntagged(name);
+                }
+                if (s.isEmpty()) {
+                    raise(new Alarm(cfg.name(), "member server " + name + " not found in the cloud"));
+                    return;
+                }
+                String network = cfg.replacement() == null ? null : cfg.replacement().network();
+                Optional<Port> port = cloud.portOf(s.get().id(), network);
+                if (port.isEmpty()) {
+                    raise(new Alarm(cfg.name(), "member server " + name + " has no port"));
+                    return;
+                }
+                members.add(new Member(s.get().id(), name, port.get().id(),
+                        port.get().fixedIp() != null ? port.get().fixedIp() : s.get().primaryAddress().orElse("")));
+            }
+            Optional<FloatingIp> fip = cloud.floatingIpByAddress(cfg.floatingIp());
+            if (fip.isEmpty()) {
+                raise(new Alarm(cfg.name(), "floating IP " + cfg.floatingIp() + " not found"));
+                return;
+            }
+            // The active member at bootstrap is the one the floating IP is on, else the first configured.
+            String active = members.stream().filter(m -> fip.get().isAssociatedTo(m.portId())).map(Member::serverId)
+                    .findFirst().orElse(members.get(0).serverId());
+            clear(cfg.name());
+            commit(new Command.InitPair(new PairState(cfg.name(), members, active, fip.get().id(),
+                    fip.get().address(), PairMode.AUTO, List.of(), null), term, now));
+        }
+        for (PoolConfig cfg : spec.pools().values()) {
+            if (state.pool(cfg.name()).isEmpty()) {
+                commit(new Command.InitPool(cfg.name(), term, now));
+            }
+        }
+    }
+
+    private Optional<Server> findUntagged(String name) {
+        // Pair members are made by Terraform and need not carry our tag: look them up by name.
+        return cloud.listServers(null, name).stream().filter(x -> x.name().equals(name)).findFirst();
+    }
+
+    private void advanceOpen(Instant now) {
+        for (DecisionRecord rec : List.copyOf(consensus.state().open().values())) {
+            Optional<DecisionExecutor.Result> r = executor.advance(rec, consensus.state(), term, now);
+            if (r.isPresent()) {
+                Consensus.CommitResult c = commit(new Command.RecordOutcome(rec.id(), r.get().outcome(),
+                        r.get().detail(), r.get().facts(), term, now));
+                if (c.accepted()) {
+                    consensus.state().decision(rec.id()).ifPresent(events::outcomeRecorded);
+                }
+            }
+        }
+    }
+
+    private void refreshInventory(Instant now) {
+        if (lastInventory != null && Duration.between(lastInventory, now).compareTo(inventoryPeriod) < 0) {
+            return;
+        }
+        lastInventory = now;
+        inventory.clear();
+        for (Server s : cloud.listServers(spec.tag(), null)) {
+            inventory.put(s.id(), s);
+        }
+        for (PairConfig cfg : spec.pairs().values()) {
+            cloud.floatingIpByAddress(cfg.floatingIp()).ifPresent(f -> floatingIps.put(cfg.name(), f));
+        }
+        inventorySeen = true;
+        notes.remove("cloud");
+    }
+
+    private void pairPass(PairConfig cfg, Instant now, DecisionIds ids) {
+        Optional<PairState> maybe = consensus.state().pair(cfg.name());
+        if (maybe.isEmpty()) {
+            return;
+        }
+        PairState pair = maybe.get();
+        Map<String, TargetHealth> h = new HashMap<>();
+        for (Member m : pair.members()) {
+            h.put(m.serverId(), health.getOrDefault(cfg.probe().target(m.address()).key(), TargetHealth.NEVER_PROBED));
+        }
+        boolean workOpen = consensus.state().open().values().stream().anyMatch(r -> r.decision().scope()
+                .equals(cfg.name()) && !(r.decision() instanceof Decision.DeleteOrphan));
+        FloatingIp fip = floatingIps.get(cfg.name());
+        PairObservation obs = new PairObservation(h, fip != null, fip == null ? null : fip.portId(), Map.of(),
+                workOpen);
+        PairVerdict v = FailoverPolicy.decide(pair, obs, cfg.failover(), now, ids);
+        if (v.needsConfirmation()) {
+            String serverId = v.confirmServerId();
+            Member m = pair.member(serverId).orElseThrow();
+            Confirmation c = confirm(cfg.probe().target(m.address()).key(), cfg.failover().confirmTimeout());
+            v = FailoverPolicy.decide(pair, obs.withConfirmation(serverId, c), cfg.failover(), now, ids);
+        }
+        notes.put(cfg.name(), v.note());
+        if (v.alarms().isEmpty()) {
+            clear(cfg.name());
+        }
+        v.alarms().forEach(this::raise);
+        for (Decision d : v.decisions()) {
+            Optional<DecisionRecord> rec = propose(d, now);
+            if (rec.isPresent() && d instanceof Decision.Failover) {
+                // Carry the move out in the same pass: the floating IP is the client's path back.
+                fip = null;
+                floatingIps.remove(cfg.name());
+                advanceOne(rec.get().id(), now);
+            }
+        }
+    }
+
+    private Confirmation confirm(String targetKey, Duration timeout) {
+        int down = localView(targetKey) == ProbeStatus.UP ? 0 : 1;
+        try {
+            Map<String, ProbeStatus> answers = peers.ask(targetKey, timeout)
+                    .get(timeout.toMillis() + 200, TimeUnit.MILLISECONDS);
+            for (ProbeStatus s : answers.values()) {
+                if (s == ProbeStatus.DOWN) {
+                    down++;
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException | RuntimeException e) {
+            notes.put("peers", "asking peers failed: " + e);
+        }
+        return new Confirmation(Math.min(down, spec.clusterSize()), spec.clusterSize());
+    }
+
+    private void poolPass(PoolConfig cfg, Instant now, DecisionIds ids) {
+        Optional<PoolState> maybe = consensus.state().pool(cfg.name());
+        if (maybe.isEmpty() || !inventorySeen) {
+            return; // nothing destructive before the first full observation
+        }
+        Instant last = lastScaling.get(cfg.name());
+        if (last != null && Duration.between(last, now).compareTo(cfg.evaluationPeriod()) < 0) {
+            return;
+        }
+        lastScaling.put(cfg.name(), now);
+        PoolState pool = maybe.get();
+        Map<String, HostObservation> hosts = new HashMap<>();
+        Set<String> open = new HashSet<>();
+        for (DecisionRecord r : consensus.state().open().values()) {
+            if (r.decision() instanceof Decision.CreateHost c && c.pool().equals(cfg.name())) {
+                open.add(c.hostName());
+            } else if (r.decision() instanceof Decision.DeleteHost x && x.pool().equals(cfg.name())) {
+                open.add(x.hostName());
+            }
+        }
+        for (Host host : pool.hostList()) {
+            TargetHealth th = host.address() == null ? null : health.get(statusTarget(cfg, host).key());
+            ServerStatus status = host.serverId() == null ? ServerStatus.UNKNOWN
+                    : Optional.ofNullable(inventory.get(host.serverId())).map(Server::status)
+                    .orElse(ServerStatus.DELETED);
+            Instant silentSince = th == null ? (host.state() == org.sipmediadeploy.core.model.HostState.CREATING
+                    ? null : host.stateSince()) : th.failingSince();
+            hosts.put(host.name(), new HostObservation(th == null ? null : th.last(), silentSince, status));
+        }
+        ScalingVerdict v = ScalingPolicy.decide(pool, new PoolObservation(hosts, open), cfg,
+                scaling.getOrDefault(cfg.name(), ScalingMemory.NONE), now, ids);
+        scaling.put(cfg.name(), v.memory());
+        notes.put(cfg.name(), "target " + v.targetSpare() + " idle, " + v.idle() + " idle on " + v.liveHosts()
+                + " hosts");
+        if (v.alarms().isEmpty()) {
+            clear(cfg.name());
+        }
+        v.alarms().forEach(this::raise);
+        for (Decision d : v.decisions()) {
+            propose(d, now).ifPresent(rec -> advanceOne(rec.id(), now));
+        }
+    }
+
+    private void orphans(Instant now, DecisionIds ids) {
+        if (!inventorySeen) {
+            return;
+        }
+        var state = consensus.state();
+        Set<String> known = new HashSet<>();
+        state.pairs().values().forEach(p -> p.members().forEach(m -> known.add(m.serverId())));
+        state.pools().values().forEach(p -> p.hostList().forEach(h -> {
+            if (h.serverId() != null) {
+                known.add(h.serverId());
+            }
+        }));
+        for (Server s : inventory.values()) {
+            String decision = s.decisionId().orElse(null);
+            boolean ours = spec.tag().equals(s.meta(ServerMetadata.TAG).orElse(null));
+            boolean scalerNode = "scaler".equals(s.meta(ServerMetadata.ROLE).orElse(null));
+            boolean inFlight = decision != null && state.open().containsKey(decision);
+            boolean knownHost = decision != null && state.pools().values().stream()
+                    .anyMatch(p -> p.hostList().stream().anyMatch(h -> h.decisionId().equals(decision)));
+            if (ours && !scalerNode && !known.contains(s.id()) && !inFlight && !knownHost) {
+                propose(new Decision.DeleteOrphan(ids.next(), s.meta(ServerMetadata.GROUP).orElse("cloud"), s.id(),
+                        "server " + s.name() + " carries tag " + spec.tag() + " but the state does not know it"), now)
+                        .ifPresent(rec -> advanceOne(rec.id(), now));
+                return; // one destructive action per pass
+            }
+        }
+    }
+
+    private void advanceOne(String id, Instant now) {
+        DecisionRecord rec = consensus.state().open().get(id);
+        if (rec == null) {
+            return;
+        }
+        executor.advance(rec, consensus.state(), term, now).ifPresent(r -> {
+            Consensus.CommitResult c = commit(new Command.RecordOutcome(id, r.outcome(), r.detail(), r.facts(), term,
+                    now));
+            if (c.accepted()) {
+                consensus.state().decision(id).ifPresent(events::outcomeRecorded);
+            }
+        });
+    }
+
+    private Optional<DecisionRecord> propose(Decision d, Instant now) {
+        Consensus.CommitResult c = commit(new Command.Propose(d, term, now));
+        if (!c.accepted()) {
+            events.decisionRefused(d.id(), c.refusal());
+            return Optional.empty();
+        }
+        Optional<DecisionRecord> rec = consensus.state().decision(d.id());
+        rec.ifPresent(events::decisionCommitted);
+        return rec;
+    }
+
+    private Consensus.CommitResult commit(Command c) {
+        try {
+            return consensus.propose(c).get(COMMIT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new NotCommitted("interrupted while committing");
+        } catch (ExecutionException | TimeoutException e) {
+            throw new NotCommitted("commit failed: " + e);
+        }
+    }
+
+    private void raise(Alarm a) {
+        Alarm old = alarms.put(a.scope(), a);
+        if (old == null || !old.message().equals(a.message())) {
+            events.alarm(a.scope(), a.message());
+        }
+    }
+
+    private void clear(String scope) {
+        if (alarms.remove(scope) != null) {
+            events.alarmCleared(scope);
+        }
+    }
+
+    private static ProbeTarget statusTarget(PoolConfig cfg, Host h) {
+        return new ProbeTarget.GatewayStatus(h.address(), cfg.status().port(), cfg.status().path(),
+                cfg.status().idleKey(), cfg.status().terminateKey());
+    }
+
+    /** A command could not be committed (no quorum, lost leadership): the pass stops, the next one retries. */
+    private static final class NotCommitted extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        NotCommitted(String message) {
+            super(message, null, false, false);
+        }
+    }
+}

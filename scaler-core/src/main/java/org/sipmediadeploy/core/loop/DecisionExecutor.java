@@ -1,0 +1,211 @@
+package org.sipmediadeploy.core.loop;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+
+import org.sipmediadeploy.core.command.Facts;
+import org.sipmediadeploy.core.config.PairConfig;
+import org.sipmediadeploy.core.config.PoolConfig;
+import org.sipmediadeploy.core.config.ServerTemplate;
+import org.sipmediadeploy.core.decision.Decision;
+import org.sipmediadeploy.core.decision.DecisionRecord;
+import org.sipmediadeploy.core.decision.Outcome;
+import org.sipmediadeploy.core.model.Host;
+import org.sipmediadeploy.core.model.Member;
+import org.sipmediadeploy.core.model.PairState;
+import org.sipmediadeploy.core.model.Port;
+import org.sipmediadeploy.core.model.Server;
+import org.sipmediadeploy.core.model.ServerMetadata;
+import org.sipmediadeploy.core.model.ServerSpec;
+import org.sipmediadeploy.core.model.ServerStatus;
+import org.sipmediadeploy.core.policy.ScalingPolicy;
+import org.sipmediadeploy.core.port.Cloud;
+import org.sipmediadeploy.core.port.CloudException;
+import org.sipmediadeploy.core.state.ClusterState;
+import org.sipmediadeploy.core.state.Transitions;
+
+/**
+ * Carries out one open decision a step at a time. Every step is idempotent, so a new leader simply advances the
+ * decisions its predecessor left open. Returns the outcome to record, or empty while the work is still in
+ * progress (a replacement server still building). Before each cloud call it checks the fence: a node that is no
+ * longer the leader of the decision's term stops without touching the cloud.
+ */
+final class DecisionExecutor {
+    /** Transient failures of one decision before it is closed FAILED (it is re-decided afresh afterwards). */
+    static final int MAX_ATTEMPTS = 5;
+
+    private final LoopSpec spec;
+    private final Cloud cloud;
+    private final Fence fence;
+    private final Map<String, Integer> attempts = new HashMap<>();
+
+    /** "Am I still the leader of this term?", asked right before each cloud call. */
+    interface Fence {
+        boolean holds(long term);
+    }
+
+    /** What to commit for a decision; {@code facts} may carry the server id, port and address. */
+    record Result(Outcome outcome, String detail, Map<String, String> facts) {
+    }
+
+    DecisionExecutor(LoopSpec spec, Cloud cloud, Fence fence) {
+        this.spec = spec;
+        this.cloud = cloud;
+        this.fence = fence;
+    }
+
+    Optional<Result> advance(DecisionRecord rec, ClusterState state, long term, Instant now) {
+        Decision d = rec.decision();
+        if (spec.isDryRun(d.scope())) {
+            return Optional.of(new Result(Outcome.SKIPPED, "dry run: the cloud was not touched", Map.of()));
+        }
+        try {
+            Optional<Result> r = step(d, state, term, now);
+            r.ifPresent(x -> attempts.remove(d.id()));
+            return r;
+        } catch (Fenced e) {
+            return Optional.empty();
+        } catch (CloudException e) {
+            int n = attempts.merge(d.id(), 1, Integer::sum);
+            if (e.kind().isRetryable() && n < MAX_ATTEMPTS) {
+                return Optional.empty();
+            }
+            attempts.remove(d.id());
+            Map<String, String> facts = new HashMap<>();
+            facts.put(Transitions.ERROR_CLASS, e.kind().name());
+            if (e.kind() == CloudException.Kind.QUOTA && d instanceof Decision.CreateHost c) {
+                PoolConfig cfg = spec.pools().get(c.pool());
+                int failures = state.pool(c.pool()).map(p -> p.createFailures()).orElse(0) + 1;
+                if (cfg != null) {
+                    facts.put(Transitions.BACKOFF_UNTIL, ScalingPolicy.backoffUntil(failures, now, cfg).toString());
+                }
+            }
+            return Optional.of(new Result(Outcome.FAILED, e.kind() + ": " + e.getMessage(), facts));
+        }
+    }
+
+    private Optional<Result> step(Decision d, ClusterState state, long term, Instant now) {
+        if (d instanceof Decision.Failover f) {
+            return associate(state.pairs().get(f.pair()), f.toServerId(), term);
+        } else if (d instanceof Decision.Reassociate r) {
+            return associate(state.pairs().get(r.pair()), r.serverId(), term);
+        } else if (d instanceof Decision.ReplaceMember m) {
+            return replace(m, state, term, now);
+        } else if (d instanceof Decision.CreateHost c) {
+            return createHost(c, term);
+        } else if (d instanceof Decision.DeleteHost x) {
+            return deleteHost(x, state, term);
+        } else if (d instanceof Decision.DeleteOrphan o) {
+            fenced(term);
+            cloud.deleteServer(o.serverId());
+            return done("orphan " + o.serverId() + " deleted", Map.of());
+        } else if (d instanceof Decision.HoldPair || d instanceof Decision.HostReady
+                || d instanceof Decision.DrainHost || d instanceof Decision.UndrainHost) {
+            return done("committed", Map.of());
+        }
+        throw new AssertionError(d);
+    }
+
+    private Optional<Result> associate(PairState pair, String serverId, long term) {
+        Member to = pair.member(serverId).orElseThrow(() -> new CloudException(CloudException.Kind.NOT_FOUND,
+                "associate", serverId + " is no longer a member of " + pair.name()));
+        fenced(term);
+        cloud.associate(pair.floatingIpId(), to.portId());
+        return done("floating IP " + pair.floatingIpAddress() + " on " + to.name() + " (port " + to.portId() + ")",
+                Map.of(Facts.PORT_ID, to.portId()));
+    }
+
+    private Optional<Result> replace(Decision.ReplaceMember m, ClusterState state, long term, Instant now) {
+        PairConfig cfg = spec.pairs().get(m.pair());
+        if (cfg == null || cfg.replacement() == null) {
+            return Optional.of(new Result(Outcome.FAILED, "no replacement template configured for " + m.pair(),
+                    Map.of()));
+        }
+        if (cloud.server(m.failedServerId()).isPresent()) {
+            fenced(term);
+            cloud.deleteServer(m.failedServerId());
+        }
+        Optional<Server> created = cloud.findByDecision(spec.tag(), m.id());
+        if (created.isEmpty()) {
+            fenced(term);
+            cloud.createServer(spec(m.newName(), cfg.replacement(), m.id(), m.pair(), m.pair()));
+            return Optional.empty();
+        }
+        Server s = created.get();
+        if (s.status() == ServerStatus.ERROR) {
+            fenced(term);
+            cloud.deleteServer(s.id());
+            return Optional.of(new Result(Outcome.FAILED, "replacement " + s.name() + " went to ERROR", Map.of()));
+        }
+        if (s.status() != ServerStatus.ACTIVE) {
+            return Optional.empty();
+        }
+        Optional<Port> port = cloud.portOf(s.id(), cfg.replacement().network());
+        if (port.isEmpty()) {
+            return Optional.empty();
+        }
+        String address = port.get().fixedIp() != null ? port.get().fixedIp() : s.primaryAddress().orElse("");
+        return done("replacement " + s.name() + " active", Map.of(Facts.SERVER_ID, s.id(),
+                Facts.PORT_ID, port.get().id(), Facts.ADDRESS, address));
+    }
+
+    private Optional<Result> createHost(Decision.CreateHost c, long term) {
+        PoolConfig cfg = spec.pools().get(c.pool());
+        Optional<Server> existing = cloud.findByDecision(spec.tag(), c.id());
+        Server s;
+        if (existing.isPresent()) {
+            s = existing.get();
+        } else {
+            fenced(term);
+            s = cloud.createServer(spec(c.hostName(), cfg.server(), c.id(), c.pool(), "gateway"));
+        }
+        return done("server " + s.id() + " created", Map.of(Facts.SERVER_ID, s.id(),
+                Facts.ADDRESS, s.primaryAddress().orElse("")));
+    }
+
+    private Optional<Result> deleteHost(Decision.DeleteHost x, ClusterState state, long term) {
+        Optional<Host> host = state.pool(x.pool()).flatMap(p -> p.host(x.hostName()));
+        String serverId = host.map(Host::serverId).orElse(null);
+        if (serverId == null && host.isPresent()) {
+            serverId = cloud.findByDecision(spec.tag(), host.get().decisionId()).map(Server::id).orElse(null);
+        }
+        if (serverId != null) {
+            fenced(term);
+            cloud.deleteServer(serverId);
+        }
+        return done(serverId == null ? "no server to delete" : "server " + serverId + " deleted", Map.of());
+    }
+
+    private ServerSpec spec(String name, ServerTemplate t, String decisionId, String group, String role) {
+        return new ServerSpec(name, t.image(), t.flavor(), t.network(), t.securityGroups(), t.keyPair(),
+                t.availabilityZone(), t.userData().replace("{{name}}", name), Map.of(
+                ServerMetadata.TAG, spec.tag(), ServerMetadata.DECISION, decisionId,
+                ServerMetadata.GROUP, group, ServerMetadata.ROLE, role));
+    }
+
+    private void fenced(long term) {
+        if (!fence.holds(term)) {
+            throw new Fenced();
+        }
+    }
+
+    private static Optional<Result> done(String detail, Map<String, String> facts) {
+        return Optional.of(new Result(Outcome.DONE, detail, facts));
+    }
+
+    /** Thrown (and caught in {@link #advance}) when this node lost the leadership of the decision's term. */
+    private static final class Fenced extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        Fenced() {
+            super("not the leader of the decision's term any more", null, false, false);
+        }
+    }
+
+    static Duration since(Instant a, Instant b) {
+        return Duration.between(a, b);
+    }
+}
