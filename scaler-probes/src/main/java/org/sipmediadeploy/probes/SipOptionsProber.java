@@ -231,7 +231,29 @@ final class SipOptionsProber implements SipListener, AutoCloseable {
             }
         } catch (Exception | LinkageError e) {
             forget(ct);
-            result.complete(ProbeResult.down(ProbeRuntime.since(start), Reasons.of(e, timeout), runtime.now()));
+            String reason = Reasons.of(e, timeout);
+            if (target.transport() != Transport.UDP && reason.contains("Could not connect")) {
+                reason = diagnoseConnect(target, start, timeout);
+            }
+            result.complete(ProbeResult.down(ProbeRuntime.since(start), reason, runtime.now()));
+        }
+    }
+
+    /**
+     * JAIN-SIP reports any failed TCP/TLS connect as "Could not connect to …" and drops the cause. Refused and
+     * unreachable call for different actions, so try one plain connect within the time left to tell them apart.
+     */
+    private static String diagnoseConnect(ProbeTarget.SipOptions target, long start, Duration timeout) {
+        long leftMs = timeout.minus(ProbeRuntime.since(start)).toMillis();
+        if (leftMs < 1) {
+            return Reasons.timeout(timeout);
+        }
+        try (java.net.Socket s = new java.net.Socket()) {
+            s.connect(new InetSocketAddress(target.host(), target.port()), (int) leftMs);
+            return "could not connect (" + target.transport().name().toLowerCase(Locale.ROOT)
+                    + "), though the port accepts connections now";
+        } catch (IOException e) {
+            return Reasons.of(e, timeout);
         }
     }
 

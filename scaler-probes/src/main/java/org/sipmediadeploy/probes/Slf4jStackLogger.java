@@ -11,8 +11,10 @@ import gov.nist.core.StackLogger;
 /**
  * JAIN-SIP's stack logger, writing through SLF4J. Without it JAIN-SIP loads log4j 1.x (end of life, not on our
  * classpath). Public with a no-argument constructor because JAIN-SIP instantiates it by class name
- * ({@code gov.nist.javax.sip.STACK_LOGGER}). JAIN-SIP's INFO is chatty, so it maps to SLF4J DEBUG, and its
- * DEBUG/TRACE to SLF4J TRACE.
+ * ({@code gov.nist.javax.sip.STACK_LOGGER}). Levels are shifted down: JAIN-SIP logs every failure of a peer
+ * (a refused connect, a closed socket) as an ERROR, which a health probe reports as its result already and would
+ * otherwise repeat at every tick; so its ERROR and WARN map to SLF4J DEBUG, INFO to DEBUG, DEBUG/TRACE to TRACE,
+ * and only FATAL stays ERROR.
  */
 public final class Slf4jStackLogger implements StackLogger {
     private static final Logger LOG = LoggerFactory.getLogger("gov.nist.javax.sip");
@@ -76,7 +78,7 @@ public final class Slf4jStackLogger implements StackLogger {
 
     @Override
     public void logError(String message) {
-        LOG.error(message);
+        LOG.debug(message);
     }
 
     @Override
@@ -86,11 +88,8 @@ public final class Slf4jStackLogger implements StackLogger {
 
     @Override
     public boolean isLoggingEnabled(int logLevel) {
-        if (logLevel <= TRACE_ERROR) {
+        if (logLevel <= TRACE_FATAL) {
             return LOG.isErrorEnabled();
-        }
-        if (logLevel <= TRACE_WARN) {
-            return LOG.isWarnEnabled();
         }
         if (logLevel <= TRACE_INFO) {
             return LOG.isDebugEnabled();
@@ -100,12 +99,12 @@ public final class Slf4jStackLogger implements StackLogger {
 
     @Override
     public void logError(String message, Exception ex) {
-        LOG.error(message, ex);
+        LOG.debug(message, ex);
     }
 
     @Override
     public void logWarning(String message) {
-        LOG.warn(message);
+        LOG.debug(message);
     }
 
     @Override
