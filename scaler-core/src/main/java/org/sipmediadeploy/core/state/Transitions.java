@@ -42,8 +42,15 @@ public final class Transitions {
         if (c instanceof Command.Propose p) {
             return validatePropose(s, p.decision());
         } else if (c instanceof Command.RecordOutcome r) {
-            return s.open().containsKey(r.decisionId()) ? Optional.empty()
-                    : Optional.of("no open decision " + r.decisionId());
+            if (!s.open().containsKey(r.decisionId())) {
+                return Optional.of("no open decision " + r.decisionId());
+            }
+            // Checked here so that apply never throws on a committed entry.
+            String until = r.facts().get(BACKOFF_UNTIL);
+            if (until != null && !isInstant(until)) {
+                return Optional.of("malformed " + BACKOFF_UNTIL + " '" + until + "'");
+            }
+            return Optional.empty();
         } else if (c instanceof Command.InitPair i) {
             return s.pairs().containsKey(i.pair().name()) ? Optional.of("pair " + i.pair().name() + " exists")
                     : Optional.empty();
@@ -122,8 +129,12 @@ public final class Transitions {
                 if (pair.activeServerId().equals(r.failedServerId())) {
                     return Optional.of("cannot replace the active member " + r.failedServerId() + " of " + r.pair());
                 }
-                return pair.replacing() == null ? Optional.empty()
-                        : Optional.of("a replacement of " + pair.replacing() + " is already under way");
+                if (pair.replacing() != null) {
+                    return Optional.of("a replacement of " + pair.replacing() + " is already under way");
+                }
+                // An open move may still be undone (a SKIPPED failover puts the intent back on its source), which
+                // must never be a member that a replacement has removed from the pair.
+                return openFloatingIpWork(s, r.pair());
             });
         } else if (d instanceof Decision.HoldPair h) {
             return withPair(s, h.pair(), pair -> pair.mode() == PairMode.AUTO ? Optional.empty()
@@ -241,6 +252,15 @@ public final class Transitions {
             t = s.withPool(done ? pool.withoutHost(h.hostName()) : pool);
         }
         return t.withClosed(rec.withOutcome(r.outcome(), r.detail(), r.at(), r.facts()));
+    }
+
+    private static boolean isInstant(String text) {
+        try {
+            Instant.parse(text);
+            return true;
+        } catch (java.time.format.DateTimeParseException e) {
+            return false;
+        }
     }
 
     private static Optional<String> openFloatingIpWork(ClusterState s, String pair) {
