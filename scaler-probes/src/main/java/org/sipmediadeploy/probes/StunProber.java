@@ -59,6 +59,25 @@ final class StunProber {
         this.bindAddress = settings.stunBindAddress();
         this.retransmit = settings.stunRetransmit();
         JulBridge.install();
+        warmUp();
+    }
+
+    /**
+     * ice4j loads its Kotlin/Typesafe configuration and message classes lazily, which took over a second on the
+     * first probe here and turned it into a false timeout. Pay that once at start: encode and decode a request.
+     */
+    private static void warmUp() {
+        StunStack stack = new StunStack();
+        try {
+            Request r = MessageFactory.createBindingRequest();
+            r.setTransactionID(TransactionID.createNewTransactionID().getBytes());
+            byte[] bytes = r.encode(stack);
+            Message.decode(bytes, 0, bytes.length);
+        } catch (Exception e) {
+            LOG.debug("ice4j warm-up failed; the first probe may be slow", e);
+        } finally {
+            stack.shutDown();
+        }
     }
 
     CompletableFuture<ProbeResult> binding(ProbeTarget.StunBinding target, Duration timeout) {
