@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Runs every test: the Maven reactor (unit, integration against real Kamailio/Coturn/SIPp, Raft clusters,
+# the sandbox, and the OpenStack contract suite against a real OpenStack started here), then the deploy kit's
+# checks. Starts and stops what it needs; exits non-zero on any failure.
+set -euo pipefail
+here=$(cd "$(dirname "$0")/.." && pwd)
+cd "$here"
+shared=${SHARED_DIR:-$here/../shared}
+export OS_DIR=${OS_DIR:-/tmp/sipmediadeploy-os}
+export CHECKPOINT_DISABLE=1
+started_os=0
+cleanup() {
+  if [ "$started_os" = 1 ]; then
+    bash "$shared/tools/openstack/os-down.sh" >/dev/null 2>&1 || true
+    rm -rf "$OS_DIR"
+  fi
+}
+trap cleanup EXIT INT TERM
+
+t0=$(date +%s)
+if [ "${SKIP_OPENSTACK:-0}" != 1 ]; then
+  if curl -s -o /dev/null -w '%{http_code}' http://127.0.0.1:5000/v3 2>/dev/null | grep -q 200; then
+    echo "== OpenStack already answering on 127.0.0.1:5000: using it"
+  else
+    echo "== starting the real OpenStack control plane (about 75 s)"
+    rm -rf "$OS_DIR"
+    started_os=1
+    bash "$shared/tools/openstack/os-up.sh" > /tmp/sipmediadeploy-os-up.log 2>&1 \
+      || { tail -40 /tmp/sipmediadeploy-os-up.log; exit 1; }
+    tail -1 /tmp/sipmediadeploy-os-up.log
+  fi
+fi
+
+echo "== maven verify (all modules)"
+mvn -B -ntp ${MVN_ARGS:-} verify
+
+if [ -x deploy/ci/check.sh ]; then
+  echo "== deploy kit checks"
+  deploy/ci/check.sh
+fi
+echo "== all tests passed in $(( $(date +%s) - t0 )) s"
