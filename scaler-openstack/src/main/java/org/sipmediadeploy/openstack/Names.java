@@ -1,0 +1,106 @@
+package org.sipmediadeploy.openstack;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+import org.openstack4j.api.OSClient.OSClientV3;
+import org.openstack4j.model.compute.Flavor;
+import org.openstack4j.model.image.v2.Image;
+import org.openstack4j.model.network.Network;
+import org.sipmediadeploy.core.port.CloudException;
+import org.sipmediadeploy.core.port.CloudException.Kind;
+
+/**
+ * Image, flavor and network given by name or id, resolved to ids. Resolutions are cached briefly: a create
+ * storm must not be a lookup storm, and an image replaced under the same name is picked up within a minute.
+ */
+final class Names {
+    private static final Duration TTL = Duration.ofSeconds(60);
+    private static final Pattern UUID = Pattern.compile("[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?"
+            + "[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}");
+
+    private record Cached(String id, Instant until) {
+    }
+
+    private final Keystone keystone;
+    private final Clock clock;
+    private final Map<String, Cached> cache = new ConcurrentHashMap<>();
+
+    Names(Keystone keystone, Clock clock) {
+        this.keystone = keystone;
+        this.clock = clock;
+    }
+
+    String image(OSClientV3 c, String nameOrId) {
+        return cached("image", nameOrId, () -> {
+            if (UUID.matcher(nameOrId).matches()) {
+                Image byId = c.imagesV2().get(nameOrId);
+                if (byId != null) {
+                    return byId.getId();
+                }
+            }
+            List<String> ids = c.imagesV2().list(Map.of("name", nameOrId)).stream()
+                    .filter(i -> nameOrId.equals(i.getName())).map(Image::getId).collect(Collectors.toList());
+            return one("image", nameOrId, ids);
+        });
+    }
+
+    String flavor(OSClientV3 c, String nameOrId) {
+        return cached("flavor", nameOrId, () -> {
+            List<? extends Flavor> all = c.compute().flavors().list();
+            for (Flavor f : all) {
+                if (nameOrId.equals(f.getId())) {
+                    return f.getId();
+                }
+            }
+            return one("flavor", nameOrId, all.stream().filter(f -> nameOrId.equals(f.getName()))
+                    .map(Flavor::getId).collect(Collectors.toList()));
+        });
+    }
+
+    String network(OSClientV3 c, String nameOrId) {
+        return cached("network", nameOrId, () -> {
+            if (UUID.matcher(nameOrId).matches()) {
+                Network byId = c.networking().network().get(nameOrId);
+                if (byId != null) {
+                    return byId.getId();
+                }
+            }
+            return one("network", nameOrId, c.networking().network().list(Map.of("name", nameOrId)).stream()
+                    .filter(n -> nameOrId.equals(n.getName())).map(Network::getId).collect(Collectors.toList()));
+        });
+    }
+
+    private interface Lookup {
+        String id();
+    }
+
+    private String cached(String kind, String nameOrId, Lookup lookup) {
+        String key = kind + "\u0000" + nameOrId;
+        Instant now = clock.instant();
+        Cached hit = cache.get(key);
+        if (hit != null && now.isBefore(hit.until())) {
+            return hit.id();
+        }
+        String id = lookup.id();
+        cache.put(key, new Cached(id, now.plus(TTL)));
+        return id;
+    }
+
+    private static String one(String kind, String nameOrId, List<String> ids) {
+        if (ids.isEmpty()) {
+            throw new CloudException(Kind.NOT_FOUND, "resolve", kind + " '" + nameOrId + "' not found");
+        }
+        if (ids.size() > 1) {
+            throw new CloudException(Kind.BAD_REQUEST, "resolve", kind + " name '" + nameOrId + "' is ambiguous ("
+                    + ids.size() + " " + kind + "s carry it): give its id");
+        }
+        return ids.get(0);
+    }
+}
