@@ -1,0 +1,355 @@
+package org.sipmediadeploy.sandbox;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import org.sipmediadeploy.sandbox.Resources.FipRec;
+import org.sipmediadeploy.sandbox.Resources.Network;
+import org.sipmediadeploy.sandbox.Resources.PortRec;
+import org.sipmediadeploy.sandbox.Resources.SecurityGroup;
+
+/**
+ * Neutron v2.0 under {@code /network/v2.0}: networks, subnets, ports (list with filters such as
+ * {@code device_id}, get, create, delete), floating IPs (list, get, create, update of {@code port_id} with
+ * {@code revision_number} and {@code If-Match: revision_number=N} → 412, delete), security groups, quotas and
+ * the extension list of the reference cloud (which includes {@code revision-if-match}).
+ */
+final class Neutron {
+    private static final String BASE = HttpFront.NETWORK + "/v2.0";
+    private static final Set<String> NOT_FILTERS = Set.of("fields", "limit", "marker", "sort_key", "sort_dir",
+            "page_reverse", "fixed_ips");
+
+    private final SandboxCloud cloud;
+    private final String baseUrl;
+    private final byte[] extensions;
+
+    Neutron(SandboxCloud cloud, String baseUrl) {
+        this.cloud = cloud;
+        this.baseUrl = baseUrl;
+        try (InputStream in = Neutron.class.getResourceAsStream("neutron-extensions.json")) {
+            if (in == null) {
+                throw new IllegalStateException("neutron-extensions.json missing from the jar");
+            }
+            extensions = in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    String operation(ApiRequest req) {
+        String[] s = req.path().startsWith(BASE) ? req.segments(BASE) : new String[0];
+        if (s.length == 0) {
+            return "network.version";
+        }
+        String kind = s[0].equals("floatingips") ? "floatingip" : s[0].replaceAll("s$", "");
+        String m = req.method();
+        if (s.length == 1) {
+            return kind + (m.equals("POST") ? ".create" : ".list");
+        }
+        return kind + (m.equals("PUT") ? ".update" : m.equals("DELETE") ? ".delete" : ".get");
+    }
+
+    ApiResponse versions() {
+        return ApiResponse.json(200, Json.obj("versions", Json.list(Json.obj("id", "v2.0", "status", "CURRENT",
+                "links", Json.list(Json.obj("rel", "self", "href", baseUrl + BASE + "/"))))));
+    }
+
+    ApiResponse handle(ApiRequest req, Caller caller) {
+        try {
+            return route(req, caller);
+        } catch (ApiException e) {
+            return e.response();
+        }
+    }
+
+    private static ApiResponse notFound() {
+        return Errors.neutron(404, "HTTPNotFound", "The resource could not be found.");
+    }
+
+    private ApiResponse route(ApiRequest req, Caller caller) {
+        if (!req.path().startsWith(BASE)) {
+            return notFound();
+        }
+        String[] s = req.segments(BASE);
+        if (s.length == 0) {
+            return notFound();
+        }
+        String m = req.method();
+        switch (s[0]) {
+            case "extensions":
+                return s.length == 1 ? new ApiResponse(200, Map.of("Content-Type", "application/json"), extensions)
+                        : notFound();
+            case "networks":
+                return readOnly(req, s, "network", "NetworkNotFound", "Network", this::networks, this::network);
+            case "subnets":
+                return readOnly(req, s, "subnet", "SubnetNotFound", "Subnet", this::subnets, this::subnet);
+            case "security-groups":
+                if (s.length == 1 && m.equals("POST")) {
+                    JsonNode g = req.json() == null ? null : req.json().get("security_group");
+                    String name = g == null ? null : Json.text(g, "name");
+                    if (name == null) {
+                        return Errors.neutron(400, "HTTPBadRequest", "Invalid input for operation: name missing.");
+                    }
+                    SecurityGroup sg = cloud.addSecurityGroup(name, Json.text(g, "description"));
+                    cloud.events.record("security_group.create", caller, sg.id(), 201, "ok", Map.of("name", name));
+                    return ApiResponse.json(201, Json.obj("security_group", securityGroup(sg)));
+                }
+                return readOnly(req, s, "security_group", "SecurityGroupNotFound", "Security group",
+                        this::securityGroups, this::securityGroup);
+            case "ports":
+                return ports(req, caller, s);
+            case "floatingips":
+                return floatingIps(req, caller, s);
+            case "quotas":
+                if (s.length == 2 && m.equals("GET")) {
+                    return ApiResponse.json(200, Json.obj("quota", Json.obj("network", -1, "subnet", -1,
+                            "subnetpool", -1, "port", -1, "router", -1, "floatingip", cloud.config.maxFloatingIps(),
+                            "rbac_policy", 10, "security_group", -1, "security_group_rule", -1)));
+                }
+                return notFound();
+            default:
+                return notFound();
+        }
+    }
+
+    private <T> ApiResponse readOnly(ApiRequest req, String[] s, String singular, String notFoundType, String noun,
+                                     Function<Void, List<T>> all, Function<T, Map<String, Object>> render) {
+        if (!req.method().equals("GET") || s.length > 2) {
+            return notFound();
+        }
+        synchronized (cloud) {
+            List<Map<String, Object>> items = new ArrayList<>();
+            for (T t : all.apply(null)) {
+                items.add(render.apply(t));
+            }
+            if (s.length == 1) {
+                return ApiResponse.json(200, Json.obj(s[0].replace('-', '_'), filter(items, req)));
+            }
+            for (Map<String, Object> i : items) {
+                if (s[1].equals(i.get("id"))) {
+                    return ApiResponse.json(200, Json.obj(singular, i));
+                }
+            }
+        }
+        return Errors.neutron(404, notFoundType, noun + " " + s[1] + " could not be found.");
+    }
+
+    /** Neutron's list filtering: every query parameter naming a field keeps the items equal to one of its values. */
+    private static List<Object> filter(List<Map<String, Object>> items, ApiRequest req) {
+        List<Object> out = new ArrayList<>();
+        for (Map<String, Object> item : items) {
+            boolean keep = true;
+            for (Map.Entry<String, List<String>> q : req.query().entrySet()) {
+                if (NOT_FILTERS.contains(q.getKey()) || !item.containsKey(q.getKey())) {
+                    continue;
+                }
+                Object v = item.get(q.getKey());
+                String actual = v == null ? "" : String.valueOf(v);
+                boolean any = false;
+                for (String wanted : q.getValue()) {
+                    any |= actual.equalsIgnoreCase(wanted);
+                }
+                keep &= any;
+            }
+            if (keep) {
+                out.add(item);
+            }
+        }
+        return out;
+    }
+
+    // ---------------------------------------------------------------- networks, subnets, groups
+
+    private List<Network> networks(Void v) {
+        return List.copyOf(cloud.networks.values());
+    }
+
+    private List<Network> subnets(Void v) {
+        return List.copyOf(cloud.networks.values());
+    }
+
+    private List<SecurityGroup> securityGroups(Void v) {
+        return List.copyOf(cloud.securityGroups.values());
+    }
+
+    private Map<String, Object> network(Network n) {
+        return Json.obj("id", n.id(), "name", n.name(), "tenant_id", cloud.projectId, "admin_state_up", true,
+                "mtu", 1450, "status", "ACTIVE", "subnets", Json.list(n.subnetId()), "shared", false,
+                "availability_zone_hints", Json.list(), "availability_zones", Json.list(),
+                "ipv4_address_scope", null, "ipv6_address_scope", null, "router:external", n.external(),
+                "description", "", "port_security_enabled", true, "tags", Json.list(),
+                "created_at", Json.seconds(n.created()), "updated_at", Json.seconds(n.created()),
+                "revision_number", 2, "project_id", cloud.projectId,
+                "provider:network_type", n.external() ? "flat" : "vxlan",
+                "provider:physical_network", n.external() ? "public" : null,
+                "provider:segmentation_id", n.external() ? null : n.segmentationId());
+    }
+
+    private Map<String, Object> subnet(Network n) {
+        return Json.obj("id", n.subnetId(), "name", n.subnetName(), "tenant_id", cloud.projectId,
+                "network_id", n.id(), "ip_version", 4, "subnetpool_id", null, "enable_dhcp", !n.external(),
+                "ipv6_ra_mode", null, "ipv6_address_mode", null, "gateway_ip", n.prefix() + "1", "cidr", n.cidr(),
+                "allocation_pools", Json.list(Json.obj("start", n.prefix() + "2", "end", n.prefix() + "254")),
+                "host_routes", Json.list(), "dns_nameservers", Json.list(), "description", "",
+                "service_types", Json.list(), "tags", Json.list(), "created_at", Json.seconds(n.created()),
+                "updated_at", Json.seconds(n.created()), "revision_number", 0, "project_id", cloud.projectId);
+    }
+
+    private Map<String, Object> securityGroup(SecurityGroup g) {
+        return Json.obj("id", g.id(), "name", g.name(), "tenant_id", cloud.projectId,
+                "description", g.description() == null ? "" : g.description(), "security_group_rules", Json.list(),
+                "stateful", true, "tags", Json.list(), "revision_number", 1, "project_id", cloud.projectId);
+    }
+
+    // ---------------------------------------------------------------- ports
+
+    private ApiResponse ports(ApiRequest req, Caller caller, String[] s) {
+        String m = req.method();
+        if (s.length == 1 && m.equals("POST")) {
+            JsonNode p = req.json() == null ? null : req.json().get("port");
+            String net = p == null ? null : Json.text(p, "network_id");
+            if (net == null) {
+                return Errors.neutron(400, "HTTPBadRequest", "Failed to parse request. Required attribute "
+                        + "'network_id' not specified");
+            }
+            String fixed = null;
+            JsonNode ips = p.get("fixed_ips");
+            if (ips != null && ips.isArray() && ips.size() > 0) {
+                fixed = Json.text(ips.get(0), "ip_address");
+            }
+            PortRec rec = cloud.createPort(caller, net, Json.text(p, "name"), fixed);
+            synchronized (cloud) {
+                return ApiResponse.json(201, Json.obj("port", port(rec)));
+            }
+        }
+        if (s.length == 2 && m.equals("DELETE")) {
+            cloud.deletePort(caller, s[1]);
+            return new ApiResponse(204, Map.of(), null);
+        }
+        if (!m.equals("GET") || s.length > 2) {
+            return notFound();
+        }
+        synchronized (cloud) {
+            if (s.length == 1) {
+                List<Map<String, Object>> items = new ArrayList<>();
+                cloud.ports.values().forEach(p -> items.add(port(p)));
+                List<Object> filtered = filter(items, req);
+                String ip = req.param("fixed_ips");
+                if (ip != null && ip.startsWith("ip_address=")) {
+                    String want = ip.substring("ip_address=".length());
+                    filtered.removeIf(o -> !String.valueOf(o).contains("ip_address=" + want + "}")
+                            && !String.valueOf(o).contains("ip_address=" + want + ","));
+                }
+                return ApiResponse.json(200, Json.obj("ports", filtered));
+            }
+            PortRec p = cloud.ports.get(s[1]);
+            if (p == null) {
+                return Errors.neutron(404, "PortNotFound", "Port " + s[1] + " could not be found.");
+            }
+            return ApiResponse.json(200, Json.obj("port", port(p)));
+        }
+    }
+
+    private Map<String, Object> port(PortRec p) {
+        return Json.obj("id", p.id, "name", p.name, "network_id", p.networkId, "tenant_id", p.projectId,
+                "mac_address", p.mac, "admin_state_up", true, "status", p.status, "device_id", p.deviceId,
+                "device_owner", p.deviceOwner,
+                "fixed_ips", Json.list(Json.obj("subnet_id", p.subnetId, "ip_address", p.fixedIp)),
+                "allowed_address_pairs", Json.list(), "extra_dhcp_opts", Json.list(),
+                "security_groups", new ArrayList<>(p.securityGroupIds), "description", "",
+                "binding:vnic_type", "normal", "binding:profile", Json.obj(), "binding:host_id", p.bindingHost,
+                "binding:vif_type", p.bindingHost.isEmpty() ? "unbound" : "ovs",
+                "binding:vif_details", p.bindingHost.isEmpty() ? Json.obj()
+                        : Json.obj("port_filter", false, "bound_drivers", Json.obj("0", "sandbox")),
+                "port_security_enabled", true, "tags", Json.list(),
+                "created_at", Json.seconds(p.created), "updated_at", Json.seconds(p.updated),
+                "revision_number", p.revision, "project_id", p.projectId);
+    }
+
+    // ---------------------------------------------------------------- floating IPs
+
+    private ApiResponse floatingIps(ApiRequest req, Caller caller, String[] s) {
+        String m = req.method();
+        if (s.length == 1 && m.equals("POST")) {
+            JsonNode f = req.json() == null ? null : req.json().get("floatingip");
+            String net = f == null ? null : Json.text(f, "floating_network_id");
+            if (net == null) {
+                return Errors.neutron(400, "HTTPBadRequest", "Failed to parse request. Required attribute "
+                        + "'floating_network_id' not specified");
+            }
+            FipRec rec = cloud.createFloatingIp(caller, net, Json.text(f, "floating_ip_address"),
+                    Json.text(f, "port_id"), Json.text(f, "description"));
+            synchronized (cloud) {
+                return ApiResponse.json(201, Json.obj("floatingip", fip(rec)));
+            }
+        }
+        if (s.length == 2 && m.equals("PUT")) {
+            JsonNode f = req.json() == null ? null : req.json().get("floatingip");
+            if (f == null || !f.isObject()) {
+                return Errors.neutron(400, "HTTPBadRequest", "Resource body required");
+            }
+            long ifMatch = -1;
+            String header = req.header("If-Match");
+            if (header != null) {
+                String h = header.trim();
+                if (!h.startsWith("revision_number=")) {
+                    return Errors.neutron(400, "HTTPBadRequest", "If-Match header without revision_number.");
+                }
+                try {
+                    ifMatch = Long.parseLong(h.substring("revision_number=".length()));
+                } catch (NumberFormatException e) {
+                    return Errors.neutron(400, "HTTPBadRequest", "Invalid revision_number in If-Match header.");
+                }
+            }
+            FipRec rec = cloud.updateFloatingIp(caller, s[1], f.has("port_id"), Json.text(f, "port_id"),
+                    Json.text(f, "description"), ifMatch);
+            synchronized (cloud) {
+                return ApiResponse.json(200, Json.obj("floatingip", fip(rec)));
+            }
+        }
+        if (s.length == 2 && m.equals("DELETE")) {
+            cloud.deleteFloatingIp(caller, s[1]);
+            return new ApiResponse(204, Map.of(), null);
+        }
+        if (!m.equals("GET") || s.length > 2) {
+            return notFound();
+        }
+        synchronized (cloud) {
+            if (s.length == 1) {
+                List<Map<String, Object>> items = new ArrayList<>();
+                cloud.floatingIps.values().forEach(f -> items.add(fip(f)));
+                return ApiResponse.json(200, Json.obj("floatingips", filter(items, req)));
+            }
+            FipRec f = cloud.floatingIps.get(s[1]);
+            if (f == null) {
+                return Errors.neutron(404, "FloatingIPNotFound", "Floating IP " + s[1] + " could not be found");
+            }
+            return ApiResponse.json(200, Json.obj("floatingip", fip(f)));
+        }
+    }
+
+    private Map<String, Object> fip(FipRec f) {
+        Object details = null;
+        if (f.portId != null) {
+            PortRec p = cloud.ports.get(f.portId);
+            if (p != null) {
+                details = Json.obj("name", p.name, "network_id", p.networkId, "mac_address", p.mac,
+                        "admin_state_up", true, "status", p.status, "device_id", p.deviceId,
+                        "device_owner", p.deviceOwner);
+            }
+        }
+        return Json.obj("id", f.id, "tenant_id", f.projectId, "floating_ip_address", f.address,
+                "floating_network_id", f.floatingNetworkId, "router_id", f.routerId, "port_id", f.portId,
+                "fixed_ip_address", f.fixedIp, "status", cloud.floatingStatus(f), "description", f.description,
+                "port_details", details, "tags", Json.list(), "created_at", Json.seconds(f.created),
+                "updated_at", Json.seconds(f.updated), "revision_number", f.revision, "project_id", f.projectId);
+    }
+}

@@ -1,0 +1,200 @@
+package org.sipmediadeploy.sandbox;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalLong;
+import java.util.concurrent.TimeUnit;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A real Kamailio or turnserver. Each is started under {@code setsid} so that it leads its own process group:
+ * Kamailio forks worker processes that survive its main PID, so every signal (stop, kill, freeze, resume) goes
+ * to the whole group, never to a process found by name.
+ */
+final class ProcessInstance implements Instance {
+    private static final Logger LOG = LoggerFactory.getLogger(ProcessInstance.class);
+    static final Path KAMAILIO = Path.of("/usr/sbin/kamailio");
+    static final Path TURNSERVER = Path.of("/usr/bin/turnserver");
+
+    private final String kind;
+    private final List<String> command;
+    private final Path dir;
+    private final List<SandboxConfig.PortSpec> ports;
+    private Process process;
+    private volatile boolean frozen;
+
+    private ProcessInstance(String kind, List<String> command, Path dir, List<SandboxConfig.PortSpec> ports) {
+        this.kind = kind;
+        this.command = List.copyOf(command);
+        this.dir = dir;
+        this.ports = List.copyOf(ports);
+    }
+
+    static boolean kamailioInstalled() {
+        return Files.isExecutable(KAMAILIO);
+    }
+
+    static boolean turnserverInstalled() {
+        return Files.isExecutable(TURNSERVER);
+    }
+
+    /** Kamailio answering OPTIONS with 200 on UDP and TCP 5060 of {@code host}; its Server header names the server. */
+    static ProcessInstance kamailio(Path dir, String host, String serverName) {
+        try {
+            Files.createDirectories(dir.resolve("run"));
+            String template;
+            try (InputStream in = ProcessInstance.class.getResourceAsStream("kamailio.cfg.template")) {
+                if (in == null) {
+                    throw new IllegalStateException("kamailio.cfg.template missing from the jar");
+                }
+                template = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            }
+            String cfg = template.replace("@HOST@", host).replace("@NAME@", serverName.replaceAll("[^A-Za-z0-9._-]", "_"));
+            Path cfgFile = dir.resolve("kamailio.cfg");
+            Files.writeString(cfgFile, cfg);
+            List<String> cmd = List.of("setsid", KAMAILIO.toString(), "-DD", "-E", "-f", cfgFile.toString(),
+                    "-m", "32", "-M", "4", "-Y", dir.resolve("run").toString());
+            return new ProcessInstance("kamailio", cmd, dir, List.of(
+                    new SandboxConfig.PortSpec(SandboxConfig.Protocol.UDP, 5060),
+                    new SandboxConfig.PortSpec(SandboxConfig.Protocol.TCP, 5060)));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** turnserver with long-term credentials on UDP and TCP 3478 of {@code host}, relaying on that address. */
+    static ProcessInstance coturn(Path dir, String host, String user, String password, String realm) {
+        try {
+            Files.createDirectories(dir);
+            List<String> cmd = new ArrayList<>(List.of("setsid", TURNSERVER.toString(), "-n",
+                    "--listening-ip=" + host, "--listening-port=3478", "--relay-ip=" + host,
+                    "--lt-cred-mech", "--user=" + user + ":" + password, "--realm=" + realm, "--fingerprint",
+                    "--no-tls", "--no-dtls", "--no-cli", "--db=" + dir.resolve("turndb"),
+                    "--log-file=stdout", "--simple-log", "--allow-loopback-peers",
+                    "--min-port=49152", "--max-port=49999", "--pidfile=" + dir.resolve("turnserver.pid")));
+            return new ProcessInstance("coturn", cmd, dir, List.of(
+                    new SandboxConfig.PortSpec(SandboxConfig.Protocol.UDP, 3478),
+                    new SandboxConfig.PortSpec(SandboxConfig.Protocol.TCP, 3478)));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public String kind() {
+        return kind;
+    }
+
+    @Override
+    public List<SandboxConfig.PortSpec> ports() {
+        return ports;
+    }
+
+    @Override
+    public synchronized void start() {
+        if (process != null && process.isAlive()) {
+            return;
+        }
+        try {
+            Path log = dir.resolve(kind + ".log");
+            process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+            frozen = false;
+            LOG.info("started {} pid {} in {}", kind, process.pid(), dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start " + kind, e);
+        }
+    }
+
+    @Override
+    public synchronized void kill() {
+        if (process == null) {
+            return;
+        }
+        signalGroup("KILL");
+        awaitExit(2000);
+        frozen = false;
+    }
+
+    @Override
+    public synchronized void freeze() {
+        if (process != null && process.isAlive()) {
+            signalGroup("STOP");
+            frozen = true;
+        }
+    }
+
+    @Override
+    public synchronized void resume() {
+        if (process != null && process.isAlive()) {
+            signalGroup("CONT");
+        }
+        frozen = false;
+    }
+
+    @Override
+    public synchronized boolean alive() {
+        return process != null && process.isAlive();
+    }
+
+    @Override
+    public boolean frozen() {
+        return frozen;
+    }
+
+    @Override
+    public synchronized OptionalLong pid() {
+        return process == null ? OptionalLong.empty() : OptionalLong.of(process.pid());
+    }
+
+    @Override
+    public synchronized void close() {
+        if (process == null) {
+            return;
+        }
+        if (frozen) {
+            signalGroup("CONT"); // a stopped process cannot act on SIGTERM
+        }
+        signalGroup("TERM");
+        if (!awaitExit(3000)) {
+            LOG.warn("{} pid {} ignored SIGTERM, killing its group", kind, process.pid());
+        }
+        // Kamailio's workers can outlive the main process: always sweep the group.
+        signalGroup("KILL");
+        awaitExit(2000);
+        frozen = false;
+    }
+
+    private boolean awaitExit(long millis) {
+        try {
+            return process.waitFor(millis, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /** Signals the process group led by our child (setsid made its pid the group id). */
+    private void signalGroup(String signal) {
+        long pid = process.pid();
+        try {
+            Process k = new ProcessBuilder("kill", "-" + signal, "--", "-" + pid)
+                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            if (!k.waitFor(2, TimeUnit.SECONDS)) {
+                k.destroyForcibly();
+            }
+        } catch (IOException e) {
+            LOG.warn("kill -{} -{} failed: {}", signal, pid, e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
