@@ -35,6 +35,21 @@ final class GatewayStatusProber {
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .executor(runtime.io)
                 .build();
+        warmUp();
+    }
+
+    /**
+     * Jackson and the JDK HTTP client load many classes on first use: over 400 ms here, enough to turn the first
+     * probe into a false timeout. Pay it once at start (no request is sent).
+     */
+    private void warmUp() {
+        try {
+            json.readTree("{\"idle\": 1, \"terminate\": false, \"nested\": {\"x\": [1.5, \"s\", null]}}");
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:1/")).timeout(Duration.ofSeconds(1)).GET().build();
+            HttpResponse.BodyHandlers.ofByteArray();
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("Jackson cannot parse a constant", e);
+        }
     }
 
     CompletableFuture<ProbeResult> probe(ProbeTarget.GatewayStatus target, Duration timeout) {
