@@ -1,0 +1,258 @@
+#!/usr/bin/env bash
+# Applies the kamailio, coturn and log_shipper roles (and scaler, given a .deb)
+# for real to a Debian bookworm chroot, then checks what they produced:
+#   - kamailio.cfg passes `kamailio -c`; Kamailio started inside the chroot on
+#     127.0.61.1 answers OPTIONS with 200 and accepts a REGISTER only with the
+#     gateways' shared secret;
+#   - Coturn started inside the chroot on 127.0.62.1 completes a TURN allocation
+#     and relays with the configured long-term credentials, refuses a wrong one;
+#   - secrets files have their modes; a second run reports changed=0.
+# A chroot shares the host network namespace: every packet stays on 127.0.0.0/8.
+#
+# Usage (as root, from anywhere):
+#   deploy/ci/chroot-test.sh [path/to/sipmediadeploy-scaler_VERSION_all.deb]
+# Env: SMD_CHROOT_CACHE (default /var/cache/sipmediadeploy) keeps the debootstrap
+#      tarball and apt's downloaded packages between runs; KEEP_CHROOT=1 keeps the tree.
+set -Eeuo pipefail
+
+REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+ANSIBLE_DIR=$REPO/deploy/ansible
+CACHE=${SMD_CHROOT_CACHE:-/var/cache/sipmediadeploy}
+TARBALL=$CACHE/bookworm-minbase-python3.tar.gz
+APT_ARCHIVES=$CACHE/apt-archives
+APT_LISTS=$CACHE/apt-lists
+MIRROR=${SMD_DEBIAN_MIRROR:-http://deb.debian.org/debian}
+DEB=${1:-}
+
+KAM_IP=127.0.61.1
+KAM_FIP=127.0.61.9
+TURN_IP=127.0.62.1
+TURN_FIP=127.0.62.9
+PEER_IP=127.0.62.2
+ELK_IP=127.0.63.1
+
+START=$(date +%s)
+step() { printf '\n== [%4ss] %s\n' "$(($(date +%s) - START))" "$*"; }
+fail() { printf '\nFAIL: %s\n' "$*" >&2; exit 1; }
+
+[[ $(id -u) -eq 0 ]] || fail "run as root (debootstrap, chroot, mount)"
+[[ -z $DEB || -f $DEB ]] || fail "no such .deb: $DEB"
+[[ -z $DEB ]] || DEB=$(readlink -f "$DEB")
+for tool in debootstrap chroot ss ansible-playbook sipsak turnutils_uclient turnutils_peer setsid timeout; do
+  command -v "$tool" >/dev/null || fail "missing tool: $tool"
+done
+
+WORK=$(mktemp -d /tmp/smd-chroot.XXXXXX)
+ROOT=$WORK/root
+MOUNTS=()
+PGIDS=()
+
+cleanup() {
+  local rc=$?
+  set +e
+  for pg in "${PGIDS[@]}"; do
+    kill -TERM -- "-$pg" 2>/dev/null
+  done
+  for pg in "${PGIDS[@]}"; do
+    for _ in $(seq 1 30); do kill -0 -- "-$pg" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL -- "-$pg" 2>/dev/null
+  done
+  for ((i = ${#MOUNTS[@]} - 1; i >= 0; i--)); do
+    umount "${MOUNTS[i]}" 2>/dev/null || umount -l "${MOUNTS[i]}"
+  done
+  if grep -q " $WORK/" /proc/mounts; then
+    echo "WARNING: mounts left under $WORK; not removing it" >&2
+  elif [[ ${KEEP_CHROOT:-0} == 1 ]]; then
+    echo "kept $WORK"
+  else
+    rm -rf "$WORK"
+  fi
+  exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+bind() { # bind SRC DEST
+  mkdir -p "$2"
+  mount --bind "$1" "$2"
+  MOUNTS+=("$2")
+}
+
+step "chroot from $TARBALL"
+mkdir -p "$CACHE" "$APT_ARCHIVES/partial" "$APT_LISTS/partial"
+if [[ ! -s $TARBALL ]]; then
+  step "no cached tarball: debootstrap bookworm (reaches $MIRROR)"
+  debootstrap --variant=minbase --include=python3 bookworm "$WORK/build" "$MIRROR"
+  tar -C "$WORK/build" -czf "$TARBALL.tmp" . && mv "$TARBALL.tmp" "$TARBALL"
+  rm -rf "$WORK/build"
+fi
+mkdir -p "$ROOT"
+tar -C "$ROOT" -xzf "$TARBALL"
+cp /etc/resolv.conf "$ROOT/etc/resolv.conf"
+# Daemons must not start from package scripts inside the chroot.
+printf '#!/bin/sh\nexit 101\n' > "$ROOT/usr/sbin/policy-rc.d"
+chmod 0755 "$ROOT/usr/sbin/policy-rc.d"
+mount -t proc proc "$ROOT/proc"
+MOUNTS+=("$ROOT/proc")
+bind /dev "$ROOT/dev"
+# apt's downloads and indexes survive between runs (cache_valid_time of the roles).
+bind "$APT_ARCHIVES" "$ROOT/var/cache/apt/archives"
+bind "$APT_LISTS" "$ROOT/var/lib/apt/lists"
+
+step "inventory and variables"
+secret() { head -c 18 /dev/urandom | base64 | tr -d '+/=' ; }
+GW_PASS=$(secret)
+PROBE_PASS=$(secret)
+cat > "$WORK/inventory.yml" <<EOF
+all:
+  hosts:
+    smd-chroot:
+      ansible_connection: community.general.chroot
+      ansible_host: $ROOT
+      ansible_python_interpreter: /usr/bin/python3
+      ansible_become: false
+  children:
+    kamailio: {hosts: {smd-chroot: {}}}
+    coturn: {hosts: {smd-chroot: {}}}
+    log_shipper: {hosts: {smd-chroot: {}}}
+$( [[ -n $DEB ]] && echo "    scaler: {hosts: {smd-chroot: {}}}" )
+EOF
+umask 077
+cat > "$WORK/vars.yml" <<EOF
+kamailio_listen_address: $KAM_IP
+kamailio_advertise_address: $KAM_FIP
+kamailio_domain: sip.test.invalid
+kamailio_gateway_password: "$GW_PASS"
+coturn_listen_address: $TURN_IP
+coturn_external_address: $TURN_FIP
+coturn_realm: turn.test.invalid
+coturn_min_port: 50000
+coturn_max_port: 50100
+coturn_allow_loopback_peers: true
+coturn_users:
+  - {name: gateway, password: "$GW_PASS"}
+  - {name: probe, password: "$PROBE_PASS"}
+log_shipper_elk_host: $ELK_IP
+log_shipper_elk_port: 5044
+scaler_package_source: deb
+scaler_deb_path: "$DEB"
+scaler_node_id: scaler-1
+scaler_peers:
+  - {id: scaler-1, address: "127.0.64.1:9870"}
+  - {id: scaler-2, address: "127.0.64.2:9870"}
+  - {id: scaler-3, address: "127.0.64.3:9870"}
+scaler_admin_token: "$(secret)$(secret)"
+scaler_openstack_auth_url: http://127.0.0.1:5000/v3
+scaler_openstack_auth_type: password
+scaler_openstack_username: admin
+scaler_openstack_project: admin
+scaler_openstack_secret: "$(secret)"
+scaler_turn_probe_password: "$PROBE_PASS"
+# The chroot has no systemd of its own, whatever the host's PID 1 is.
+ansible_service_mgr: none
+EOF
+umask 022
+
+PLAYBOOKS=("$ANSIBLE_DIR/kamailio.yml" "$ANSIBLE_DIR/coturn.yml" "$ANSIBLE_DIR/log_shipper.yml")
+[[ -z $DEB ]] || PLAYBOOKS+=("$ANSIBLE_DIR/scaler.yml")
+
+# ansible-playbook runs the playbooks one after the other and prints one recap per
+# playbook: every recap line must say failed=0 (and, on the second run, changed=0).
+converge() { # converge LOGFILE
+  ANSIBLE_CONFIG=$ANSIBLE_DIR/ansible.cfg ANSIBLE_STDOUT_CALLBACK=default ANSIBLE_FORCE_COLOR=0 \
+    ansible-playbook -i "$WORK/inventory.yml" -e "@$WORK/vars.yml" "${PLAYBOOKS[@]}" 2>&1 | tee "$1" \
+    | grep -E '^(PLAY|TASK|changed|fatal|failed|ok: \[.*\] =>|smd-chroot +:)' || true
+  [[ $(grep -cE 'smd-chroot +: .*failed=0 ' "$1") == "${#PLAYBOOKS[@]}" ]] || fail "ansible run failed (see above)"
+}
+
+step "first converge: ${PLAYBOOKS[*]##*/}"
+converge "$WORK/converge1.log"
+
+step "second converge: must report changed=0"
+converge "$WORK/converge2.log"
+grep -E 'smd-chroot +:' "$WORK/converge2.log"
+[[ $(grep -cE 'smd-chroot +: ok=[0-9]+ +changed=0 ' "$WORK/converge2.log") == "${#PLAYBOOKS[@]}" ]] || {
+  grep -B3 -E '^changed:' "$WORK/converge2.log" || true
+  fail "second run changed something: roles are not idempotent"
+}
+
+step "files and modes"
+check_mode() { # check_mode PATH MODE OWNER
+  local got
+  got=$(chroot "$ROOT" stat -c '%a %U' "$1")   # names as the chroot knows them
+  [[ $got == "$2 $3" ]] || fail "$1 is '$got', want '$2 $3'"
+  echo "ok  $1 $got"
+}
+check_mode /etc/kamailio/kamailio.cfg 640 root
+check_mode /etc/kamailio/kamailio-secrets.cfg 640 root
+check_mode /etc/turnserver.conf 600 turnserver
+[[ $(chroot "$ROOT" stat -c %G /etc/kamailio/kamailio-secrets.cfg) == kamailio ]] || fail "secrets group is not kamailio"
+if [[ -n $DEB ]]; then
+  check_mode /etc/sipmediadeploy/admin.token 600 scaler
+  check_mode /etc/sipmediadeploy/os-secret 600 scaler
+  check_mode /etc/sipmediadeploy/turn-probe-secret 600 scaler
+  chroot "$ROOT" /usr/bin/scalerctl config check /etc/sipmediadeploy/scaler.conf \
+    || fail "scalerctl config check refused the rendered scaler.conf"
+  echo "ok  scalerctl config check /etc/sipmediadeploy/scaler.conf"
+fi
+
+step "kamailio -c on the rendered config"
+chroot "$ROOT" kamailio -c -f /etc/kamailio/kamailio.cfg > "$WORK/kamailio-check.log" 2>&1 \
+  || { cat "$WORK/kamailio-check.log"; fail "kamailio -c refused the rendered config"; }
+echo "ok  kamailio -c"
+
+start_in_chroot() { # start_in_chroot LOG CMD... ; sets LAST_PID (= its process group)
+  local log=$1
+  shift
+  setsid chroot "$ROOT" "$@" > "$log" 2>&1 &
+  LAST_PID=$!
+  PGIDS+=("$LAST_PID")
+}
+
+step "start Kamailio inside the chroot on $KAM_IP"
+mkdir -p "$ROOT/run/kamailio"
+start_in_chroot "$WORK/kamailio.log" /usr/sbin/kamailio -DD -E -f /etc/kamailio/kamailio.cfg -m 32 -M 4 -Y /run/kamailio
+echo "kamailio pid $LAST_PID"
+answered=0
+for _ in $(seq 1 50); do
+  if timeout 3 sipsak -s "sip:probe@$KAM_IP:5060" > /dev/null 2>&1; then answered=1; break; fi
+  kill -0 "$LAST_PID" 2>/dev/null || { tail -20 "$WORK/kamailio.log"; fail "kamailio exited"; }
+  sleep 0.2
+done
+[[ $answered == 1 ]] || { tail -20 "$WORK/kamailio.log"; fail "no 200 to OPTIONS from $KAM_IP:5060"; }
+echo "ok  OPTIONS sip:probe@$KAM_IP:5060 (UDP) -> 200"
+timeout 5 sipsak -E tcp -s "sip:probe@$KAM_IP:5060" > /dev/null 2>&1 \
+  || fail "no 200 to OPTIONS over TCP"
+echo "ok  OPTIONS over TCP -> 200"
+timeout 5 sipsak -U -C "sip:gateway@$KAM_IP:5070" -s "sip:gateway@$KAM_IP:5060" -u gateway -a "$GW_PASS" > /dev/null 2>&1 \
+  || fail "REGISTER with the shared secret was refused"
+echo "ok  REGISTER with the gateways' shared secret -> 200"
+if timeout 5 sipsak -U -C "sip:gateway@$KAM_IP:5070" -s "sip:gateway@$KAM_IP:5060" -u gateway -a wrong-secret-123 > /dev/null 2>&1; then
+  fail "REGISTER with a wrong secret was accepted"
+fi
+echo "ok  REGISTER with a wrong secret -> refused"
+
+step "start Coturn inside the chroot on $TURN_IP"
+start_in_chroot "$WORK/turnserver.log" /usr/bin/turnserver -c /etc/turnserver.conf --log-file=stdout
+TURN_PID=$LAST_PID
+echo "turnserver pid $TURN_PID"
+start_in_chroot "$WORK/turn-peer.log" /usr/bin/turnutils_peer -L "$PEER_IP" -p 3480
+echo "turnutils_peer pid $LAST_PID"
+ready=0
+for _ in $(seq 1 50); do
+  # turnserver logs to the file of its config (log-file=), so wait for its socket.
+  [[ -n $(ss -Hlnu "src $TURN_IP:3478") && -n $(ss -Hlnt "src $TURN_IP:3478") ]] && { ready=1; break; }
+  kill -0 "$TURN_PID" 2>/dev/null || break
+  sleep 0.1
+done
+[[ $ready == 1 ]] || { tail -20 "$WORK/turnserver.log" "$ROOT"/var/log/coturn/*; fail "turnserver did not start"; }
+timeout 20 turnutils_uclient -u probe -w "$PROBE_PASS" -n 1 -m 1 -e "$PEER_IP" -r 3480 "$TURN_IP" > "$WORK/uclient.log" 2>&1 \
+  || { tail -20 "$WORK/uclient.log"; fail "TURN allocate/relay with the probe credentials failed"; }
+grep -q 'Total lost packets 0 ' "$WORK/uclient.log" || { tail -5 "$WORK/uclient.log"; fail "relay lost packets"; }
+echo "ok  TURN allocate + relay as 'probe' via $TURN_IP:3478"
+if timeout 10 turnutils_uclient -u probe -w wrong-secret-123 -n 1 -m 1 -e "$PEER_IP" -r 3480 "$TURN_IP" > /dev/null 2>&1; then
+  fail "TURN allocate with a wrong password succeeded"
+fi
+echo "ok  TURN allocate with a wrong password -> refused"
+
+step "PASS (chroot-test, $(($(date +%s) - START)) s)"
