@@ -283,13 +283,11 @@ public final class ControlLoop {
         }
         v.alarms().forEach(this::raise);
         for (Decision d : v.decisions()) {
-            Optional<DecisionRecord> rec = propose(d, now);
-            if (rec.isPresent() && d instanceof Decision.Failover) {
-                // Carry the move out in the same pass: the floating IP is the client's path back.
-                fip = null;
+            // Carry it out in the same pass: the floating IP is the clients' path back.
+            propose(d, now).ifPresent(rec -> {
                 floatingIps.remove(cfg.name());
-                advanceOne(rec.get().id(), now);
-            }
+                advanceOne(rec.id(), now);
+            });
         }
     }
 

@@ -1,0 +1,239 @@
+package org.sipmediadeploy.core.loop;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import org.sipmediadeploy.core.config.FailoverSettings;
+import org.sipmediadeploy.core.config.PairConfig;
+import org.sipmediadeploy.core.config.PoolConfig;
+import org.sipmediadeploy.core.config.ProbeSpec;
+import org.sipmediadeploy.core.config.ServerTemplate;
+import org.sipmediadeploy.core.config.SpareSchedule;
+import org.sipmediadeploy.core.config.StatusEndpoint;
+import org.sipmediadeploy.core.decision.Decision;
+import org.sipmediadeploy.core.decision.DecisionRecord;
+import org.sipmediadeploy.core.decision.Outcome;
+import org.sipmediadeploy.core.model.GatewayCapacity;
+import org.sipmediadeploy.core.model.HostState;
+import org.sipmediadeploy.core.model.PairState;
+import org.sipmediadeploy.core.model.ProbeResult;
+import org.sipmediadeploy.core.model.ProbeStatus;
+import org.sipmediadeploy.core.model.ProbeTarget;
+import org.sipmediadeploy.core.model.Server;
+import org.sipmediadeploy.core.model.ServerMetadata;
+import org.sipmediadeploy.core.model.Transport;
+import org.sipmediadeploy.core.port.PeerProbes;
+import org.sipmediadeploy.core.port.ScalerEvents;
+
+class ControlLoopTest {
+    static final Instant T0 = Instant.parse("2026-03-02T10:00:00Z");
+    static final ServerTemplate TEMPLATE = new ServerTemplate("img", "flv", "net", List.of("sg"), null, null, "");
+
+    FakeCloud cloud;
+    FakeConsensus log;
+    Map<String, ProbeStatus> peerAnswers;
+    PairConfig kamailio;
+    Server a;
+    Server b;
+
+    @BeforeEach
+    void world() {
+        cloud = new FakeCloud();
+        log = new FakeConsensus();
+        a = cloud.addServer("kamailio-a", Map.of());
+        b = cloud.addServer("kamailio-b", Map.of());
+        cloud.addFip("203.0.113.10", "port-" + a.id());
+        kamailio = new PairConfig("kamailio", "203.0.113.10", List.of("kamailio-a", "kamailio-b"),
+                new ProbeSpec(ProbeSpec.Kind.SIP_OPTIONS, 5060, Transport.UDP, null, null, null,
+                        Duration.ofMillis(500), Duration.ofMillis(400)),
+                FailoverSettings.defaults(), TEMPLATE);
+        peerAnswers = Map.of();
+    }
+
+    ControlLoop loop(Map<String, PoolConfig> pools) {
+        PeerProbes peers = (key, timeout) -> CompletableFuture.completedFuture(peerAnswers);
+        return new ControlLoop(new LoopSpec("n1", 3, "tag", Map.of("kamailio", kamailio), pools, List.of()), log,
+                cloud, peers, ScalerEvents.NONE);
+    }
+
+    static ProbeTarget sip(Server s) {
+        return new ProbeTarget.SipOptions(s.primaryAddress().orElseThrow(), 5060, Transport.UDP, null);
+    }
+
+    static void probe(ControlLoop l, Server s, boolean up, Instant at) {
+        l.probed(sip(s), up ? ProbeResult.up(Duration.ofMillis(3), "200 OK", at)
+                : ProbeResult.down(Duration.ofMillis(400), "timeout after 400 ms", at));
+    }
+
+    PairState pair() {
+        return log.state().pair("kamailio").orElseThrow();
+    }
+
+    @Test
+    void bootstrapsThePairWithTheActiveWhereTheFloatingIpIs() {
+        ControlLoop l = loop(Map.of());
+        l.tick(T0);
+        assertEquals(a.id(), pair().activeServerId());
+        assertEquals("fip-203.0.113.10", pair().floatingIpId());
+    }
+
+    @Test
+    void movesFloatingIpToStandbyAfterThreeFailedProbesConfirmedByAMajority() {
+        ControlLoop l = loop(Map.of());
+        probe(l, a, true, T0);
+        probe(l, b, true, T0);
+        l.tick(T0);
+        peerAnswers = Map.of("n2", ProbeStatus.DOWN, "n3", ProbeStatus.UP);
+        for (int i = 1; i <= 3; i++) {
+            probe(l, a, false, T0.plusMillis(500L * i));
+            probe(l, b, true, T0.plusMillis(500L * i));
+            l.tick(T0.plusMillis(500L * i + 10));
+        }
+        assertEquals(b.id(), pair().activeServerId());
+        assertEquals("port-" + b.id(), cloud.fips.get("fip-203.0.113.10").portId());
+        DecisionRecord rec = log.state().history().stream()
+                .filter(r -> r.decision() instanceof Decision.Failover).findFirst().orElseThrow();
+        assertEquals(Outcome.DONE, rec.outcome());
+        assertTrue(rec.decision().reason().contains("confirmed down by 2/3 nodes"), rec.decision().reason());
+    }
+
+    @Test
+    void doesNotFailOverWhenOnlyTheLeaderSeesTheActiveDown() {
+        ControlLoop l = loop(Map.of());
+        probe(l, b, true, T0);
+        l.tick(T0);
+        peerAnswers = Map.of("n2", ProbeStatus.UP, "n3", ProbeStatus.UP);
+        for (int i = 1; i <= 6; i++) {
+            probe(l, a, false, T0.plusMillis(500L * i));
+            probe(l, b, true, T0.plusMillis(500L * i));
+            l.tick(T0.plusMillis(500L * i + 10));
+        }
+        assertEquals(a.id(), pair().activeServerId());
+        assertTrue(cloud.actions.isEmpty(), cloud.actions.toString());
+    }
+
+    @Test
+    void aDeposedLeaderDoesNotActAndTheNextLeaderFinishesItsDecision() {
+        ControlLoop old = loop(Map.of());
+        old.tick(T0);
+        // The old leader commits a failover but loses the term before it acts.
+        log.propose(new org.sipmediadeploy.core.command.Command.Propose(new Decision.Failover("d1-1-n1", "kamailio",
+                a.id(), b.id(), "test"), 1, T0));
+        log.leaderTerm = 2;
+        old.tick(T0.plusSeconds(1)); // its own view changed: it now runs as term 2's leader in this fake
+        // Only one associate happened, in term 2, and the open decision is closed.
+        assertEquals(List.of("associate fip-203.0.113.10 port-" + b.id()), cloud.actions);
+        assertTrue(log.state().open().isEmpty());
+        assertEquals(Outcome.DONE, log.state().decision("d1-1-n1").orElseThrow().outcome());
+    }
+
+    @Test
+    void aNodeThatIsNotLeaderDoesNothing() {
+        log.leader = false;
+        ControlLoop l = loop(Map.of());
+        l.tick(T0);
+        assertTrue(log.log.isEmpty());
+        assertTrue(cloud.actions.isEmpty());
+    }
+
+    @Test
+    void putsTheFloatingIpBackWhenFoundOnTheWrongPort() {
+        ControlLoop l = loop(Map.of());
+        probe(l, a, true, T0);
+        probe(l, b, true, T0);
+        l.tick(T0);
+        cloud.fips.put("fip-203.0.113.10", new org.sipmediadeploy.core.model.FloatingIp("fip-203.0.113.10",
+                "203.0.113.10", "port-" + b.id(), null, 5));
+        probe(l, a, true, T0.plusSeconds(6));
+        l.tick(T0.plusSeconds(6));
+        assertEquals("port-" + a.id(), cloud.fips.get("fip-203.0.113.10").portId());
+        assertTrue(log.state().history().stream().anyMatch(r -> r.decision() instanceof Decision.Reassociate));
+    }
+
+    static PoolConfig pool(int min, int max, int spare) {
+        return new PoolConfig("gw", TEMPLATE, 1, min, max, SpareSchedule.constant(spare),
+                new StatusEndpoint(8080, "/status", "idle", "can_be_terminated", Duration.ofSeconds(2),
+                        Duration.ofSeconds(1)),
+                Duration.ofSeconds(5), Duration.ofMinutes(10), Duration.ofMinutes(10), Duration.ofMinutes(10),
+                Duration.ofSeconds(60), Duration.ofSeconds(30), Duration.ofMinutes(30));
+    }
+
+    @Test
+    void createsHostsForTheSpareTargetOnceAndMarksThemReadyWhenTheyAnswer() {
+        ControlLoop l = loop(Map.of("gw", pool(1, 10, 2)));
+        l.tick(T0);
+        l.tick(T0.plusSeconds(5));
+        l.tick(T0.plusSeconds(10));
+        long creates = cloud.actions.stream().filter(s -> s.startsWith("create gw-")).count();
+        assertEquals(2, creates, cloud.actions.toString());
+        var hosts = log.state().pool("gw").orElseThrow().hostList();
+        assertEquals(2, hosts.size());
+        hosts.forEach(h -> l.probed(new ProbeTarget.GatewayStatus(h.address(), 8080, "/status", "idle",
+                "can_be_terminated"), ProbeResult.gateway(Duration.ofMillis(2), new GatewayCapacity(1, false),
+                T0.plusSeconds(14))));
+        l.tick(T0.plusSeconds(15));
+        assertTrue(log.state().pool("gw").orElseThrow().hostList().stream()
+                .allMatch(h -> h.state() == HostState.READY));
+        assertEquals(2, cloud.actions.stream().filter(s -> s.startsWith("create gw-")).count());
+    }
+
+    @Test
+    void aRetriedCreateFindsTheServerMadeBeforeACrash() {
+        ControlLoop first = loop(Map.of("gw", pool(1, 10, 1)));
+        first.tick(T0);
+        // Simulate a crash between create and outcome: reopen by proposing a create whose server exists already.
+        Decision.CreateHost c = new Decision.CreateHost("d9-1-n1", "gw", "gw-d9-1-n1", "test");
+        cloud.addServer("gw-d9-1-n1", Map.of(ServerMetadata.TAG, "tag", ServerMetadata.DECISION, "d9-1-n1"));
+        log.leaderTerm = 9;
+        log.propose(new org.sipmediadeploy.core.command.Command.Propose(c, 9, T0));
+        int before = cloud.servers.size();
+        loop(Map.of("gw", pool(1, 10, 1))).tick(T0.plusSeconds(1));
+        assertEquals(before, cloud.servers.size());
+        assertEquals(Outcome.DONE, log.state().decision("d9-1-n1").orElseThrow().outcome());
+        assertFalse(cloud.actions.contains("create gw-d9-1-n1 for d9-1-n1"));
+    }
+
+    @Test
+    void deletesAnOrphanCarryingOurTag() {
+        ControlLoop l = loop(Map.of());
+        Server orphan = cloud.addServer("gw-lost", Map.of(ServerMetadata.TAG, "tag", ServerMetadata.DECISION, "dX"));
+        l.tick(T0);
+        assertFalse(cloud.servers.containsKey(orphan.id()));
+        assertTrue(cloud.servers.containsKey(a.id()) && cloud.servers.containsKey(b.id()));
+    }
+
+    @Test
+    void neverTouchesServersWithoutOurTag() {
+        ControlLoop l = loop(Map.of());
+        Server foreign = cloud.addServer("someone-else", Map.of("owner", "x"));
+        l.tick(T0);
+        l.tick(T0.plusSeconds(6));
+        assertTrue(cloud.servers.containsKey(foreign.id()));
+        assertTrue(cloud.actions.isEmpty(), cloud.actions.toString());
+    }
+
+    @Test
+    void holdsTheFloatingIpWhenBothMembersAreDown() {
+        ControlLoop l = loop(Map.of());
+        l.tick(T0);
+        peerAnswers = Map.of("n2", ProbeStatus.DOWN, "n3", ProbeStatus.DOWN);
+        for (int i = 1; i <= 4; i++) {
+            probe(l, a, false, T0.plusMillis(500L * i));
+            probe(l, b, false, T0.plusMillis(500L * i));
+            l.tick(T0.plusMillis(500L * i + 10));
+        }
+        assertEquals(a.id(), pair().activeServerId());
+        assertTrue(l.alarms().get("kamailio").message().contains("both members down"));
+        assertTrue(cloud.actions.isEmpty());
+    }
+}

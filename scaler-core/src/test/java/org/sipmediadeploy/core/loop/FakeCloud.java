@@ -1,0 +1,99 @@
+package org.sipmediadeploy.core.loop;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import org.sipmediadeploy.core.model.FloatingIp;
+import org.sipmediadeploy.core.model.Port;
+import org.sipmediadeploy.core.model.Server;
+import org.sipmediadeploy.core.model.ServerMetadata;
+import org.sipmediadeploy.core.model.ServerSpec;
+import org.sipmediadeploy.core.model.ServerStatus;
+import org.sipmediadeploy.core.port.Cloud;
+
+/** An in-memory cloud that records every mutating call. Servers are ACTIVE at once, each with one port. */
+final class FakeCloud implements Cloud {
+    final Map<String, Server> servers = new LinkedHashMap<>();
+    final Map<String, Port> ports = new LinkedHashMap<>();
+    final Map<String, FloatingIp> fips = new LinkedHashMap<>();
+    final List<String> actions = new ArrayList<>();
+    private int next = 1;
+
+    Server addServer(String name, Map<String, String> meta) {
+        String id = "srv-" + next++;
+        String addr = "10.0.0." + next;
+        Server s = new Server(id, name, ServerStatus.ACTIVE, meta, List.of(addr), null);
+        servers.put(id, s);
+        ports.put("port-" + id, new Port("port-" + id, id, "net", addr));
+        return s;
+    }
+
+    FloatingIp addFip(String address, String portId) {
+        FloatingIp f = new FloatingIp("fip-" + address, address, portId, null, 1);
+        fips.put(f.id(), f);
+        return f;
+    }
+
+    @Override
+    public List<Server> listServers(String tag, String namePrefix) {
+        return servers.values().stream()
+                .filter(s -> tag == null || tag.equals(s.metadata().get(ServerMetadata.TAG)))
+                .filter(s -> namePrefix == null || s.name().startsWith(namePrefix))
+                .toList();
+    }
+
+    @Override
+    public Optional<Server> server(String serverId) {
+        return Optional.ofNullable(servers.get(serverId));
+    }
+
+    @Override
+    public Optional<Server> findByDecision(String tag, String decisionId) {
+        return listServers(tag, null).stream().filter(s -> decisionId.equals(s.decisionId().orElse(null)))
+                .findFirst();
+    }
+
+    @Override
+    public Server createServer(ServerSpec spec) {
+        Optional<Server> existing = findByDecision(spec.tag(), spec.decisionId());
+        if (existing.isPresent()) {
+            return existing.get();
+        }
+        actions.add("create " + spec.name() + " for " + spec.decisionId());
+        return addServer(spec.name(), spec.metadata());
+    }
+
+    @Override
+    public void deleteServer(String serverId) {
+        actions.add("delete " + serverId);
+        servers.remove(serverId);
+        ports.remove("port-" + serverId);
+    }
+
+    @Override
+    public Optional<Port> portOf(String serverId, String network) {
+        return Optional.ofNullable(ports.get("port-" + serverId));
+    }
+
+    @Override
+    public Optional<FloatingIp> floatingIpByAddress(String address) {
+        return fips.values().stream().filter(f -> f.address().equals(address)).findFirst();
+    }
+
+    @Override
+    public FloatingIp associate(String floatingIpId, String portId) {
+        actions.add("associate " + floatingIpId + " " + portId);
+        FloatingIp f = fips.get(floatingIpId);
+        FloatingIp n = new FloatingIp(f.id(), f.address(), portId, null, f.revision() + 1);
+        fips.put(f.id(), n);
+        return n;
+    }
+
+    @Override
+    public FloatingIp disassociate(String floatingIpId) {
+        return associate(floatingIpId, null);
+    }
+}
