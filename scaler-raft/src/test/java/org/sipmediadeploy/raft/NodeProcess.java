@@ -1,0 +1,142 @@
+package org.sipmediadeploy.raft;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+import org.awaitility.Awaitility;
+
+/** A {@link RaftNodeMain} JVM started from the test classpath, controlled through stdin/stdout, killed by PID. */
+final class NodeProcess implements AutoCloseable {
+    final String id;
+    final Process process;
+    final long pid;
+    final List<String> lines = new CopyOnWriteArrayList<>();
+    private final Writer stdin;
+    private int requests;
+
+    private NodeProcess(String id, Process process) {
+        this.id = id;
+        this.process = process;
+        this.pid = process.pid();
+        this.stdin = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
+        Thread reader = new Thread(() -> {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(),
+                    StandardCharsets.UTF_8))) {
+                for (String l = r.readLine(); l != null; l = r.readLine()) {
+                    if (l.startsWith("@@ ")) {
+                        lines.add(System.nanoTime() + " " + l.substring(3));
+                    }
+                }
+            } catch (IOException e) {
+                // The process died: nothing more to read.
+            }
+        }, "stdout-" + id);
+        reader.setDaemon(true);
+        reader.start();
+    }
+
+    static NodeProcess start(String id, Map<String, String> peers, Path storage) throws IOException {
+        String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+        String peerArg = peers.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
+                .collect(Collectors.joining(","));
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx256m", "-XX:+UseSerialGC", "-cp", cp, RaftNodeMain.class.getName(), id, peerArg,
+                storage.toString()));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        return new NodeProcess(id, p);
+    }
+
+    /** Terms this process announced READY for, in order. */
+    List<Long> readyTerms() {
+        List<Long> out = new ArrayList<>();
+        for (String l : lines) {
+            String[] w = l.split(" ");
+            if (w[1].equals("READY")) {
+                out.add(Long.parseLong(w[2]));
+            }
+        }
+        return out;
+    }
+
+    OptionalLong readyNanos(long term) {
+        for (String l : lines) {
+            String[] w = l.split(" ");
+            if (w[1].equals("READY") && Long.parseLong(w[2]) == term) {
+                return OptionalLong.of(Long.parseLong(w[0]));
+            }
+        }
+        return OptionalLong.empty();
+    }
+
+    /** Sends one command and waits for its reply line. */
+    String ask(String command, Duration timeout) {
+        int before = countReplies();
+        try {
+            stdin.write(command + "\n");
+            stdin.flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        requests++;
+        String verb = command.split(" ")[0];
+        return Awaitility.await().atMost(timeout).pollInterval(Duration.ofMillis(5))
+                .until(() -> replies().stream().skip(before).filter(r -> r.startsWith(verb + " ")).findFirst(),
+                        java.util.Optional::isPresent)
+                .orElseThrow().substring(verb.length() + 1);
+    }
+
+    private List<String> replies() {
+        List<String> out = new ArrayList<>();
+        for (String l : lines) {
+            int i = l.indexOf(" REPLY ");
+            if (i >= 0) {
+                out.add(l.substring(i + 7));
+            }
+        }
+        return out;
+    }
+
+    private int countReplies() {
+        return replies().size();
+    }
+
+    void signal(String sig) {
+        try {
+            Process k = new ProcessBuilder("kill", "-" + sig, Long.toString(pid)).inheritIO().start();
+            if (!k.waitFor(10, TimeUnit.SECONDS) || k.exitValue() != 0) {
+                throw new IllegalStateException("kill -" + sig + " " + pid + " failed");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (process.isAlive()) {
+            signal("KILL");
+            try {
+                process.waitFor(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}
