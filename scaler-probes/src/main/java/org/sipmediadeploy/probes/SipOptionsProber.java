@@ -119,11 +119,22 @@ final class SipOptionsProber implements SipListener, AutoCloseable {
             }
             provider.addSipListener(this);
             stack.start();
+            warmUp();
         } catch (Exception e) {
             throw new IllegalStateException("cannot start the SIP probe stack on " + bindAddress + ": "
                     + Reasons.of(e, Duration.ZERO), e);
         }
         LOG.info("SIP probe stack listening on {}", describeListeningPoints());
+    }
+
+    /**
+     * JAIN-SIP loads its header and parser classes on first use, which can turn a cold JVM's first probe into a
+     * false timeout: build, print and parse one OPTIONS at start (nothing is sent).
+     */
+    private void warmUp() throws Exception {
+        ListeningPoint lp = listeningPoints.get(Transport.UDP);
+        Request r = options(new ProbeTarget.SipOptions(bindAddress, lp.getPort(), Transport.UDP, null), lp);
+        messages.createRequest(r.toString());
     }
 
     private void createListeningPoints(ProbeSettings settings) throws Exception {
