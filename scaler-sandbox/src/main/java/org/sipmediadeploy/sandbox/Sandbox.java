@@ -232,6 +232,12 @@ public final class Sandbox implements AutoCloseable {
         return cloud.fixedAddress(serverId);
     }
 
+    /** The loopback address the server's processes listen on (behind its fixed address). */
+    public String hostAddress(String serverId) {
+        String fixed = cloud.fixedAddress(serverId);
+        return config.hostPrefix() + fixed.substring(config.fixedPrefix().length());
+    }
+
     /** The fixed address a floating address forwards to now, or null. */
     public String floatingTarget(String floatingAddress) {
         return cloud.floatingTarget(floatingAddress);
