@@ -1,0 +1,1 @@
+../common/source.pkr.hcl
