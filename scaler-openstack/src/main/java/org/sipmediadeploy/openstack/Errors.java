@@ -70,7 +70,9 @@ final class Errors {
             return c;
         }
         if (t instanceof ConnectionException c) {
-            return new CloudException(Kind.TRANSIENT, operation, "connection failed: " + rootMessage(c), c);
+            Throwable io = findIo(c);
+            return new CloudException(Kind.TRANSIENT, operation, "connection failed: "
+                    + describe(io == null ? c : io), c);
         }
         if (t instanceof ResponseException r) {
             return new CloudException(kindOf(r.getStatus(), r.getMessage()), operation,
@@ -78,7 +80,7 @@ final class Errors {
         }
         Throwable io = findIo(t);
         if (io != null) {
-            return new CloudException(Kind.TRANSIENT, operation, "I/O failure: " + rootMessage(io), t);
+            return new CloudException(Kind.TRANSIENT, operation, "I/O failure: " + describe(io), t);
         }
         // An exception from the client itself (e.g. a body it could not parse, as when a proxy answers HTML):
         // retrying is harmless and it is bounded.
@@ -94,11 +96,8 @@ final class Errors {
         return null;
     }
 
-    private static String rootMessage(Throwable t) {
-        Throwable r = t;
-        while (r.getCause() != null && r.getCause() != r) {
-            r = r.getCause();
-        }
-        return r.getClass().getSimpleName() + (r.getMessage() == null ? "" : ": " + r.getMessage());
+    /** The outermost I/O exception says what happened (OkHttp's read timeout wraps a "Socket closed"). */
+    private static String describe(Throwable t) {
+        return t.getClass().getSimpleName() + (t.getMessage() == null ? "" : ": " + t.getMessage());
     }
 }

@@ -15,6 +15,7 @@ import okhttp3.Response;
 import okhttp3.ResponseBody;
 
 import org.openstack4j.api.OSClient.OSClientV3;
+import org.openstack4j.api.exceptions.ConnectionException;
 import org.openstack4j.api.exceptions.ResponseException;
 import org.openstack4j.api.types.Facing;
 import org.openstack4j.core.transport.ObjectMapperSingleton;
@@ -160,6 +161,9 @@ final class Keystone {
                     .withConfig(transport.config())
                     .authenticate()
                     .getToken();
+        } catch (ConnectionException e) {
+            // (a ResponseException too, with status 0: not a refusal)
+            throw Errors.classify("authenticate", e);
         } catch (ResponseException e) {
             throw authFailure(e.getStatus(), e.getMessage(), e);
         } catch (RuntimeException e) {

@@ -6,7 +6,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 import org.openstack4j.api.OSClient.OSClientV3;
@@ -17,13 +16,12 @@ import org.sipmediadeploy.core.port.CloudException;
 import org.sipmediadeploy.core.port.CloudException.Kind;
 
 /**
- * Image, flavor and network given by name or id, resolved to ids. Resolutions are cached briefly: a create
+ * Image, flavor and network given by name or id, resolved to ids (a name is looked up first: ids are not
+ * always UUIDs). Resolutions are cached briefly: a create
  * storm must not be a lookup storm, and an image replaced under the same name is picked up within a minute.
  */
 final class Names {
     private static final Duration TTL = Duration.ofSeconds(60);
-    private static final Pattern UUID = Pattern.compile("[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?"
-            + "[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}");
 
     private record Cached(String id, Instant until) {
     }
@@ -39,14 +37,12 @@ final class Names {
 
     String image(OSClientV3 c, String nameOrId) {
         return cached("image", nameOrId, () -> {
-            if (UUID.matcher(nameOrId).matches()) {
-                Image byId = c.imagesV2().get(nameOrId);
-                if (byId != null) {
-                    return byId.getId();
-                }
-            }
             List<String> ids = c.imagesV2().list(Map.of("name", nameOrId)).stream()
                     .filter(i -> nameOrId.equals(i.getName())).map(Image::getId).collect(Collectors.toList());
+            if (ids.isEmpty()) {
+                Image byId = c.imagesV2().get(nameOrId);
+                return byId == null ? one("image", nameOrId, ids) : byId.getId();
+            }
             return one("image", nameOrId, ids);
         });
     }
@@ -66,14 +62,13 @@ final class Names {
 
     String network(OSClientV3 c, String nameOrId) {
         return cached("network", nameOrId, () -> {
-            if (UUID.matcher(nameOrId).matches()) {
+            List<String> ids = c.networking().network().list(Map.of("name", nameOrId)).stream()
+                    .filter(n -> nameOrId.equals(n.getName())).map(Network::getId).collect(Collectors.toList());
+            if (ids.isEmpty()) {
                 Network byId = c.networking().network().get(nameOrId);
-                if (byId != null) {
-                    return byId.getId();
-                }
+                return byId == null ? one("network", nameOrId, ids) : byId.getId();
             }
-            return one("network", nameOrId, c.networking().network().list(Map.of("name", nameOrId)).stream()
-                    .filter(n -> nameOrId.equals(n.getName())).map(Network::getId).collect(Collectors.toList()));
+            return one("network", nameOrId, ids);
         });
     }
 

@@ -123,7 +123,7 @@ public abstract class CloudContract {
     private final List<String> floatingIps = new ArrayList<>();
 
     @BeforeEach
-    void setUpContract() {
+    public void setUpContract() {
         target = target();
         events = new RecordingEvents();
         cloud = OpenStackCloud.create(target.settings(), events);
@@ -132,7 +132,7 @@ public abstract class CloudContract {
     }
 
     @AfterEach
-    void cleanUpContract() {
+    public void cleanUpContract() {
         List<Throwable> failures = new ArrayList<>();
         for (String fip : floatingIps) {
             try {
@@ -215,7 +215,7 @@ public abstract class CloudContract {
     // ------------------------------------------------------------------------------------------------ cases
 
     @Test
-    void createdServerWithUserDataAndMetadataBecomesActive() throws Exception {
+    public void createdServerWithUserDataAndMetadataBecomesActive() throws Exception {
         String userData = "#cloud-config\nruncmd:\n  - [sh, -c, 'echo \"héllo ✓\" > /tmp/x']\n";
         String d = decision();
         ServerSpec spec = spec("ud", d, userData, Map.of(ServerMetadata.GROUP, "pool-a",
@@ -240,7 +240,7 @@ public abstract class CloudContract {
     }
 
     @Test
-    void createRetriedAfterCrashFindsTheServerInsteadOfCreatingASecond() {
+    public void createRetriedAfterCrashFindsTheServerInsteadOfCreatingASecond() {
         // The leader created the server, then crashed before committing the outcome. Its successor (a new
         // adapter: nothing shared in memory) executes the same decision again.
         String d = decision();
@@ -260,7 +260,7 @@ public abstract class CloudContract {
     }
 
     @Test
-    void findsServersByDecisionAndListsOnlyThoseCarryingTheTag() {
+    public void findsServersByDecisionAndListsOnlyThoseCarryingTheTag() {
         String d1 = decision();
         String d2 = decision();
         Server a = create(spec("a", d1, null, Map.of()));
@@ -285,7 +285,7 @@ public abstract class CloudContract {
     }
 
     @Test
-    void movesFloatingIpFromOneServersPortToAnothersAndBack() {
+    public void movesFloatingIpFromOneServersPortToAnothersAndBack() {
         Server a = create(spec("fa", decision(), null, Map.of()));
         Server b = create(spec("fb", decision(), null, Map.of()));
         awaitActive(a.id());
@@ -323,7 +323,7 @@ public abstract class CloudContract {
     }
 
     @Test
-    void disassociatedFloatingIpPointsNowhereAndDisassociatingAgainIsDone() {
+    public void disassociatedFloatingIpPointsNowhereAndDisassociatingAgainIsDone() {
         Server a = create(spec("da", decision(), null, Map.of()));
         awaitActive(a.id());
         Port pa = cloud.portOf(a.id(), target.network()).orElseThrow();
@@ -339,7 +339,7 @@ public abstract class CloudContract {
     }
 
     @Test
-    void floatingIpUpdateWithStaleRevisionIsAConflictWhereTheCloudOffersIfMatch() {
+    public void floatingIpUpdateWithStaleRevisionIsAConflictWhereTheCloudOffersIfMatch() {
         Server a = create(spec("ra", decision(), null, Map.of()));
         Server b = create(spec("rb", decision(), null, Map.of()));
         awaitActive(a.id());
@@ -360,7 +360,7 @@ public abstract class CloudContract {
     }
 
     @Test
-    void deletedServerIsGoneAndDeletingItAgainIsDone() {
+    public void deletedServerIsGoneAndDeletingItAgainIsDone() {
         Server s = create(spec("del", decision(), null, Map.of()));
         cloud.deleteServer(s.id());
         await("server deleted").atMost(activeTimeout()).pollInterval(Duration.ofMillis(500))
@@ -371,7 +371,7 @@ public abstract class CloudContract {
     }
 
     @Test
-    void badCredentialsAreAnAuthErrorThatNamesWhoAndHidesTheSecret() {
+    public void badCredentialsAreAnAuthErrorThatNamesWhoAndHidesTheSecret() {
         String wrong = "wrong-" + UUID.randomUUID();
         OpenStackSettings.Auth bad;
         if (target.settings().auth() instanceof OpenStackSettings.Password p) {
@@ -397,7 +397,7 @@ public abstract class CloudContract {
     }
 
     @Test
-    void missingImageFlavorOrNetworkIsNotFoundNamingIt() {
+    public void missingImageFlavorOrNetworkIsNotFoundNamingIt() {
         String missing = "no-such-" + run;
         ServerSpec base = spec("missing", decision(), null, Map.of());
         CloudException img = assertThrows(CloudException.class, () -> create(new ServerSpec(base.name(), missing,
@@ -417,7 +417,7 @@ public abstract class CloudContract {
     }
 
     @Test
-    void createBeyondQuotaIsClassifiedQuota() throws Exception {
+    public void createBeyondQuotaIsClassifiedQuota() throws Exception {
         Target limited = exhaustQuota();
         OpenStackCloud limitedCloud = null;
         try {
@@ -441,7 +441,7 @@ public abstract class CloudContract {
     }
 
     @Test
-    void callsFromManyThreadsEachUseTheirOwnSession() throws Exception {
+    public void callsFromManyThreadsEachUseTheirOwnSession() throws Exception {
         Server s = create(spec("mt", decision(), null, Map.of()));
         ExecutorService pool = Executors.newFixedThreadPool(6);
         try {
