@@ -45,7 +45,9 @@ final class Control {
             }
             if (s.length == 1 && s[0].equals("faults")) {
                 if (m.equals("GET")) {
-                    return ApiResponse.json(200, Json.obj("faults", sandbox.apiFaults().armed()));
+                    List<Object> armed = new ArrayList<>();
+                    sandbox.apiFaults().armed().forEach(f -> armed.add(render(f)));
+                    return ApiResponse.json(200, Json.obj("faults", armed));
                 }
                 if (m.equals("DELETE")) {
                     sandbox.apiFaults().clear();
@@ -65,7 +67,7 @@ final class Control {
                     sandbox.events().record("fault.api.arm", Caller.CONTROL, f.operation(), 0, "ok",
                             Map.of("kind", f.kind().name(), "rate", Double.toString(f.rate()),
                                     "count", Integer.toString(f.count())));
-                    return ApiResponse.json(201, Json.obj("fault", f));
+                    return ApiResponse.json(201, Json.obj("fault", render(f)));
                 }
             }
             if (s.length >= 3 && s[0].equals("servers") && m.equals("POST")) {
@@ -102,6 +104,11 @@ final class Control {
             return ApiResponse.json(500, Json.obj("error", e.toString()));
         }
         return ApiResponse.json(404, Json.obj("error", "no such control endpoint"));
+    }
+
+    private static Map<String, Object> render(ApiFault f) {
+        return Json.obj("operation", f.operation(), "kind", f.kind().name(), "rate", f.rate(), "count", f.count(),
+                "delay_ms", f.delay().toMillis(), "status", f.status());
     }
 
     private static ApiResponse bad(String message) {
