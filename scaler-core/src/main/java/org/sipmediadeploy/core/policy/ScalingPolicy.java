@@ -45,6 +45,8 @@ public final class ScalingPolicy {
         }
         int idle = 0;
         int live = 0;
+        // One destructive decision per pass: a host leaves the live count only when it is the one deleted, since
+        // the others still exist and still count towards max-hosts.
         Decision destructive = null;
         List<Host> draining = new ArrayList<>();
         List<Host> removable = new ArrayList<>();
@@ -63,10 +65,12 @@ public final class ScalingPolicy {
                                 h.name() + " answers its status with " + cap.idleGateways() + " idle"));
                         idle += cap.idleGateways();
                     } else if (timedOut || o.serverStatus() == ServerStatus.ERROR) {
-                        live--;
-                        destructive = first(destructive, new Decision.DeleteHost(ids.next(), pool.name(), h.name(),
-                                h.name() + (timedOut ? " not ready after boot-timeout " + cfg.bootTimeout()
-                                        : " server in ERROR")));
+                        if (destructive == null) {
+                            live--;
+                            destructive = new Decision.DeleteHost(ids.next(), pool.name(), h.name(),
+                                    h.name() + (timedOut ? " not ready after boot-timeout " + cfg.bootTimeout()
+                                            : " server in ERROR"));
+                        }
                     } else {
                         idle += cfg.capacityPerHost();
                     }
@@ -74,9 +78,11 @@ public final class ScalingPolicy {
                 case READY -> {
                     live++;
                     if (cap != null && cap.canBeTerminated()) {
-                        live--;
-                        destructive = first(destructive, new Decision.DeleteHost(ids.next(), pool.name(), h.name(),
-                                h.name() + " reports it can be terminated"));
+                        if (destructive == null) {
+                            live--;
+                            destructive = new Decision.DeleteHost(ids.next(), pool.name(), h.name(),
+                                    h.name() + " reports it can be terminated");
+                        }
                     } else if (cap != null) {
                         idle += cap.idleGateways();
                         if (cap.idleGateways() >= cfg.capacityPerHost()) {
@@ -84,22 +90,28 @@ public final class ScalingPolicy {
                         }
                     } else if (silentFor(o, now).compareTo(cfg.unknownGrace()) >= 0
                             || o.serverStatus() == ServerStatus.DELETED || o.serverStatus() == ServerStatus.ERROR) {
-                        live--;
-                        destructive = first(destructive, new Decision.DeleteHost(ids.next(), pool.name(), h.name(),
-                                h.name() + " lost: " + lostReason(o, now)));
+                        if (destructive == null) {
+                            live--;
+                            destructive = new Decision.DeleteHost(ids.next(), pool.name(), h.name(),
+                                    h.name() + " lost: " + lostReason(o, now));
+                        }
                     }
                 }
                 case DRAINING -> {
                     live++;
                     draining.add(h);
                     if (cap != null && cap.idleGateways() >= cfg.capacityPerHost()) {
-                        live--;
-                        destructive = first(destructive, new Decision.DeleteHost(ids.next(), pool.name(), h.name(),
-                                h.name() + " drained: no busy gateway"));
+                        if (destructive == null) {
+                            live--;
+                            destructive = new Decision.DeleteHost(ids.next(), pool.name(), h.name(),
+                                    h.name() + " drained: no busy gateway");
+                        }
                     } else if (cap == null && silentFor(o, now).compareTo(cfg.unknownGrace()) >= 0) {
-                        live--;
-                        destructive = first(destructive, new Decision.DeleteHost(ids.next(), pool.name(), h.name(),
-                                h.name() + " lost while draining: " + lostReason(o, now)));
+                        if (destructive == null) {
+                            live--;
+                            destructive = new Decision.DeleteHost(ids.next(), pool.name(), h.name(),
+                                    h.name() + " lost while draining: " + lostReason(o, now));
+                        }
                     }
                 }
                 case FAILED -> destructive = first(destructive, new Decision.DeleteHost(ids.next(), pool.name(),
