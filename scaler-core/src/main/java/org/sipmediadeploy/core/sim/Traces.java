@@ -18,9 +18,16 @@ public final class Traces {
     public static List<Call> parse(String csv) {
         List<Call> calls = new ArrayList<>();
         String[] lines = csv.split("\\R");
+        boolean first = true;
         for (int i = 0; i < lines.length; i++) {
             String line = lines[i].strip();
-            if (line.isEmpty() || line.startsWith("#") || (i == 0 && Character.isLetter(line.charAt(0)))) {
+            if (line.isEmpty() || line.startsWith("#")) {
+                continue;
+            }
+            // The header is the first line that is not blank or a comment (a trace often starts with comments).
+            boolean header = first && Character.isLetter(line.charAt(0));
+            first = false;
+            if (header) {
                 continue;
             }
             String[] f = line.split(",");
