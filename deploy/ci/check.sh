@@ -1,0 +1,186 @@
+#!/usr/bin/env bash
+# Static checks of the deploy kit (deploy/ansible, packer/, terraform/), offline
+# except for `packer validate`, which logs in to Keystone (the local one by default).
+#
+#   deploy/ci/check.sh            # from the repo root (or anywhere)
+#
+# Steps: shellcheck, yamllint, ansible-lint (production profile), ansible-playbook
+# --syntax-check of every playbook, packer fmt -check + validate of every template,
+# terraform fmt -check, init/validate/test of every provider-free module,
+# cloud-init schema of every rendered cloud-init document, and scalerctl config
+# check of the rendered scaler.conf when scalerctl is installed.
+# Every step runs; the script exits 1 when any failed. Logs: $SMD_CHECK_LOGS
+# (default: a temporary directory, printed at the end).
+#
+# Env (Keystone for packer validate; defaults = the local test control plane):
+#   SMD_OS_AUTH_URL (http://127.0.0.1:5000/v3) SMD_OS_USERNAME (admin)
+#   SMD_OS_PASSWORD (s3cret) SMD_OS_PROJECT (admin) SMD_OS_DOMAIN (Default)
+set -uo pipefail
+
+REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+cd "$REPO" || exit 2
+LOGS=${SMD_CHECK_LOGS:-$(mktemp -d /tmp/smd-check.XXXXXX)}
+mkdir -p "$LOGS"
+WORK=$(mktemp -d /tmp/smd-check-work.XXXXXX)
+trap 'rm -rf "$WORK"' EXIT
+
+export CHECKPOINT_DISABLE=1 TF_IN_AUTOMATION=1 TF_INPUT=0
+# An empty Terraform CLI config: no warning about a missing ~/.terraformrc, no plugin cache surprises.
+: > "$WORK/terraformrc"
+export TF_CLI_CONFIG_FILE=$WORK/terraformrc
+export ANSIBLE_CONFIG=$REPO/deploy/ansible/ansible.cfg ANSIBLE_PYTHON_INTERPRETER=/usr/bin/python3
+export ANSIBLE_NOCOLOR=1 ANSIBLE_FORCE_COLOR=0 PY_COLORS=0 ANSIBLE_LOCAL_TEMP=$WORK/ansible-tmp
+TERRAFORM=${TERRAFORM:-$(command -v terraform || echo /usr/local/bin/terraform)}
+
+OS_URL=${SMD_OS_AUTH_URL:-http://127.0.0.1:5000/v3}
+OS_USER=${SMD_OS_USERNAME:-admin}
+OS_PASS=${SMD_OS_PASSWORD:-s3cret}
+OS_PROJECT=${SMD_OS_PROJECT:-admin}
+OS_DOMAIN=${SMD_OS_DOMAIN:-Default}
+
+START=$(date +%s)
+RESULTS=()
+FAILED=0
+
+# run NAME CMD... : runs CMD with its output in $LOGS/NAME.log, records PASS/FAIL and time.
+run() {
+  local name=$1 t0 rc log
+  shift
+  log="$LOGS/${name//[^A-Za-z0-9_.-]/_}.log"
+  t0=$(date +%s%N)
+  "$@" > "$log" 2>&1
+  rc=$?
+  local tenths dt
+  tenths=$((($(date +%s%N) - t0) / 100000000))
+  dt="$((tenths / 10)).$((tenths % 10))"
+  if [[ $rc -eq 0 ]]; then
+    printf 'PASS  %6ss  %s\n' "$dt" "$name"
+    RESULTS+=("PASS|$dt|$name")
+  else
+    printf 'FAIL  %6ss  %s  (exit %s, log %s)\n' "$dt" "$name" "$rc" "$log"
+    sed 's/^/      | /' "$log" | tail -25
+    RESULTS+=("FAIL|$dt|$name")
+    FAILED=$((FAILED + 1))
+  fi
+  return 0
+}
+
+need() {
+  local missing=()
+  for tool in "$@"; do command -v "$tool" > /dev/null || missing+=("$tool"); done
+  [[ ${#missing[@]} -eq 0 ]] || { echo "missing tools: ${missing[*]}" >&2; exit 2; }
+}
+need shellcheck yamllint ansible-lint ansible-playbook packer cloud-init /usr/bin/python3
+[[ -x $TERRAFORM ]] || { echo "missing tool: terraform" >&2; exit 2; }
+
+echo "== deploy kit checks ($REPO), logs in $LOGS"
+
+# --- shell ----------------------------------------------------------------
+run "shellcheck deploy/ci" shellcheck deploy/ci/*.sh
+
+# --- Ansible --------------------------------------------------------------
+run "yamllint deploy" yamllint -s -c deploy/.yamllint.yml deploy
+run "ansible-lint (production)" bash -c 'cd deploy/ansible && ansible-lint --offline -p --profile production'
+for pb in deploy/ansible/*.yml; do
+  [[ $(basename "$pb") == requirements.yml ]] && continue
+  run "syntax-check $(basename "$pb")" ansible-playbook --syntax-check \
+    -i deploy/ansible/inventories/example/hosts.yml -e ansible_python_interpreter=/usr/bin/python3 "$pb"
+done
+
+# --- Packer ---------------------------------------------------------------
+for dir in packer/*/; do
+  dir=${dir%/}
+  run "packer fmt -check $dir" packer fmt -check "$dir"
+done
+packer_validate() { # packer_validate DIR
+  local extra=()
+  [[ $1 == packer/scaler ]] && extra=(-var "scaler_deb_path=$WORK/sipmediadeploy-scaler.deb")
+  PKR_VAR_os_password=$OS_PASS packer validate \
+    -var "os_auth_url=$OS_URL" -var "os_username=$OS_USER" -var "os_project_name=$OS_PROJECT" \
+    -var "os_domain_name=$OS_DOMAIN" "${extra[@]}" "$1"
+}
+for dir in packer/*/; do
+  dir=${dir%/}
+  [[ $dir == packer/common ]] && continue
+  run "packer validate $dir (Keystone $OS_URL)" packer_validate "$dir"
+done
+
+# --- Terraform ------------------------------------------------------------
+run "terraform fmt -check -recursive terraform" "$TERRAFORM" fmt -check -recursive -diff terraform
+
+# Provider-free modules: no required_providers anywhere in them. They pass
+# init/validate/test offline; the others need the openstack provider (not
+# downloadable here) and get fmt only.
+tf_offline() { # tf_offline DIR : init + validate (+ test when DIR/tests exists)
+  local dir=$1 data
+  data="$WORK/tf-data/${dir//\//_}"
+  TF_DATA_DIR=$data "$TERRAFORM" -chdir="$dir" init -backend=false -input=false -no-color || return 1
+  TF_DATA_DIR=$data "$TERRAFORM" -chdir="$dir" validate -no-color || return 1
+  if [[ -d $dir/tests ]]; then
+    TF_DATA_DIR=$data "$TERRAFORM" -chdir="$dir" test -no-color || return 1
+  fi
+}
+for dir in terraform/modules/*/ terraform/tests/*/; do
+  dir=${dir%/}
+  if grep -rqs 'required_providers' "$dir"/*.tf; then
+    echo "info  terraform $dir uses a provider: fmt only (no offline init/validate)"
+    continue
+  fi
+  run "terraform init/validate/test $dir" tf_offline "$dir"
+done
+
+# --- Rendered documents -----------------------------------------------------
+render() { # apply the render fixture (outputs only) and write every document to $WORK/rendered
+  local dir=terraform/tests/render data=$WORK/tf-data/render-apply
+  mkdir -p "$WORK/rendered"
+  TF_DATA_DIR=$data "$TERRAFORM" -chdir="$dir" init -backend=false -input=false > /dev/null || return 1
+  TF_DATA_DIR=$data "$TERRAFORM" -chdir="$dir" apply -auto-approve -input=false -no-color \
+    -state="$WORK/render.tfstate" > /dev/null || return 1
+  TF_DATA_DIR=$data "$TERRAFORM" -chdir="$dir" output -state="$WORK/render.tfstate" -json documents > "$WORK/documents.json" || return 1
+  TF_DATA_DIR=$data "$TERRAFORM" -chdir="$dir" output -state="$WORK/render.tfstate" -json scaler_conf > "$WORK/scaler_conf.json" || return 1
+  /usr/bin/python3 - "$WORK" <<'EOF'
+import json, os, sys
+work = sys.argv[1]
+out = os.path.join(work, "rendered")
+for name, text in json.load(open(os.path.join(work, "documents.json"))).items():
+    with open(os.path.join(out, name), "w", encoding="utf-8") as f:
+        f.write(text)
+    print("rendered", name)
+for node, text in json.load(open(os.path.join(work, "scaler_conf.json"))).items():
+    with open(os.path.join(out, node + ".scaler.conf"), "w", encoding="utf-8") as f:
+        f.write(text)
+    print("rendered", node + ".scaler.conf")
+EOF
+}
+run "render cloud-init documents (terraform/tests/render)" render
+schema_all() {
+  local n=0 f
+  for f in "$WORK"/rendered/*.cloud-init.yaml; do
+    [[ -e $f ]] || { echo "no rendered document"; return 1; }
+    cloud-init schema --config-file "$f" || return 1
+    n=$((n + 1))
+  done
+  echo "$n documents valid"
+}
+run "cloud-init schema (every rendered document)" schema_all
+
+SCALERCTL=${SMD_SCALERCTL:-$(command -v scalerctl || true)}
+if [[ -n $SCALERCTL ]]; then
+  ctl_all() {
+    local f
+    for f in "$WORK"/rendered/*.scaler.conf; do "$SCALERCTL" config check "$f" || return 1; done
+  }
+  run "scalerctl config check (rendered scaler.conf)" ctl_all
+else
+  echo "info  scalerctl not installed: rendered scaler.conf not checked by the daemon (set SMD_SCALERCTL)"
+fi
+
+# --- Summary --------------------------------------------------------------
+TOTAL=$(($(date +%s) - START))
+echo
+echo "== summary: ${#RESULTS[@]} steps, $FAILED failed, ${TOTAL}s (logs: $LOGS)"
+if [[ $FAILED -gt 0 ]]; then
+  for r in "${RESULTS[@]}"; do [[ $r == FAIL* ]] && echo "   ${r//|/  }"; done
+  exit 1
+fi
+echo "ALL PASSED"

@@ -1,0 +1,68 @@
+locals {
+  secret_files = {
+    admin_token = "${var.config_dir}/admin.token"
+    openstack   = "${var.config_dir}/os-secret"
+    turn_probe  = "${var.config_dir}/turn-probe-secret"
+  }
+  config_file = "${var.config_dir}/scaler.conf"
+
+  peers = [for n in var.nodes : { id = n.id, address = "${n.address}:${var.raft_port}" }]
+
+  pool_user_data_files = {
+    for name, p in var.pools : name => coalesce(p.user_data_file, name == "gateways" ? "${var.config_dir}/gateway-user-data.tpl" : "${var.config_dir}/${name}-user-data.tpl")
+  }
+
+  # One HOCON document per node; only scaler.node.id differs.
+  scaler_conf = {
+    for n in var.nodes : n.id => templatefile("${path.module}/templates/scaler.conf.tftpl", {
+      node_id       = n.id
+      storage_dir   = var.storage_dir
+      cluster_name  = var.cluster_name
+      peers         = local.peers
+      tls           = var.tls
+      admin         = var.admin
+      token_file    = local.secret_files.admin_token
+      openstack     = var.openstack
+      secret_file   = local.secret_files.openstack
+      pairs         = var.pairs
+      turn_pw_file  = local.secret_files.turn_probe
+      pools         = var.pools
+      user_data_for = local.pool_user_data_files
+    })
+  }
+
+  secret_writes = concat(
+    [
+      { path = local.secret_files.admin_token, content = "${var.admin_token}\n" },
+      { path = local.secret_files.openstack, content = "${var.openstack_secret}\n" },
+    ],
+    var.turn_probe_password == "" ? [] : [{ path = local.secret_files.turn_probe, content = "${var.turn_probe_password}\n" }],
+    [for pool, data in var.gateway_user_data : { path = local.pool_user_data_files[pool], content = data } if contains(keys(var.pools), pool)],
+  )
+
+  # cloud-init: files are written in the final stage (defer), after the image's
+  # scaler user exists, then the config is checked before the service starts.
+  cloud_init = {
+    for n in var.nodes : n.id => join("\n", ["#cloud-config", yamlencode({
+      write_files = concat(
+        [{
+          path        = local.config_file
+          owner       = "${var.scaler_user}:${var.scaler_user}"
+          permissions = "0600"
+          defer       = true
+          content     = local.scaler_conf[n.id]
+        }],
+        [for f in local.secret_writes : {
+          path        = f.path
+          owner       = "${var.scaler_user}:${var.scaler_user}"
+          permissions = "0600"
+          defer       = true
+          content     = f.content
+        }],
+      )
+      runcmd = [
+        ["sh", "-c", "scalerctl config check ${local.config_file} && systemctl enable --now ${var.service_name}.service"],
+      ]
+    })])
+  }
+}

@@ -1,0 +1,213 @@
+# Offline tests (no provider): rendering of scaler.conf and of the cloud-init document.
+
+variables {
+  nodes = [
+    { id = "smd-scaler-1", address = "10.0.0.11" },
+    { id = "smd-scaler-2", address = "10.0.0.12" },
+    { id = "smd-scaler-3", address = "10.0.0.13" },
+  ]
+  admin_token      = "0123456789abcdef0123"
+  openstack_secret = "app-cred-secret-value"
+  openstack = {
+    auth_url                  = "https://keystone.example.org:5000/v3"
+    application_credential_id = "4b7c0a0e5f0e4c0a9b1d2e3f40516273"
+  }
+  turn_probe_password = "turn-probe-password"
+  pairs = {
+    kamailio = {
+      floating_ip = "203.0.113.10"
+      members     = ["smd-kamailio-a", "smd-kamailio-b"]
+      probe       = { kind = "sip-options", port = 5060, transport = "udp" }
+    }
+    coturn = {
+      floating_ip = "203.0.113.11"
+      members     = ["smd-coturn-a", "smd-coturn-b"]
+      probe       = { kind = "turn-allocate", port = 3478, username = "probe" }
+    }
+  }
+  pools = {
+    gateways = {
+      image           = "sipmediagw-gateway-host"
+      flavor          = "m1.large"
+      network         = "private"
+      security_groups = ["gateway"]
+      min_hosts       = 1
+      max_hosts       = 10
+      spare = {
+        default  = 2
+        schedule = [{ days = "mon-fri", from = "08:00", to = "18:00", spare = 4 }]
+      }
+    }
+  }
+  gateway_user_data = { gateways = "#cloud-config\nruncmd: [[true]]\n" }
+}
+
+run "renders_one_config_per_node_with_its_own_id_and_all_peers" {
+  command = plan
+
+  assert {
+    condition     = length(output.scaler_conf) == 3 && strcontains(output.scaler_conf["smd-scaler-2"], "id = \"smd-scaler-2\"")
+    error_message = "Each node's scaler.conf must carry its own node id."
+  }
+  assert {
+    condition     = strcontains(output.scaler_conf["smd-scaler-1"], "{ id = \"smd-scaler-3\", address = \"10.0.0.13:9870\" }")
+    error_message = "Every config must list every peer with the Raft port."
+  }
+  assert {
+    condition     = output.peers[0].address == "10.0.0.11:9870"
+    error_message = "Peer addresses are IP:raft_port."
+  }
+}
+
+run "renders_the_reference_key_layout" {
+  command = plan
+
+  assert {
+    condition = alltrue([for line in [
+      "storage-dir = \"/var/lib/sipmediadeploy-scaler/raft\"",
+      "name = \"sipmediadeploy\"",
+      "token-file = \"/etc/sipmediadeploy/admin.token\"",
+      "type = \"application-credential\"",
+      "secret-file = \"/etc/sipmediadeploy/os-secret\"",
+      "floating-ip = \"203.0.113.10\"",
+      "members = [\"smd-coturn-a\",\"smd-coturn-b\"]",
+      "kind = \"turn-allocate\"",
+      "password-file = \"/etc/sipmediadeploy/turn-probe-secret\"",
+      "transport = \"udp\"",
+      "security-groups = [\"gateway\"]",
+      "user-data-template = \"/etc/sipmediadeploy/gateway-user-data.tpl\"",
+      "capacity-per-host = 1",
+      "{ days = \"mon-fri\", from = \"08:00\", to = \"18:00\", spare = 4 }",
+    ] : strcontains(output.scaler_conf["smd-scaler-1"], line)])
+    error_message = "scaler.conf lacks a key of the reference layout."
+  }
+  assert {
+    condition     = !strcontains(output.scaler_conf["smd-scaler-1"], "app-cred-secret-value") && !strcontains(output.scaler_conf["smd-scaler-1"], "0123456789abcdef0123")
+    error_message = "No secret may be inlined in scaler.conf."
+  }
+}
+
+run "cloud_init_writes_every_file_0600_owned_by_scaler_and_starts_the_service" {
+  command = plan
+
+  assert {
+    condition     = startswith(output.cloud_init["smd-scaler-1"], "#cloud-config\n")
+    error_message = "User data must start with #cloud-config."
+  }
+  assert {
+    condition = alltrue([for f in yamldecode(output.cloud_init["smd-scaler-1"]).write_files :
+    f.permissions == "0600" && f.owner == "scaler:scaler" && f.defer])
+    error_message = "Every written file must be 0600, owned by scaler, deferred to the final stage."
+  }
+  assert {
+    condition = toset([for f in yamldecode(output.cloud_init["smd-scaler-1"]).write_files : f.path]) == toset([
+      "/etc/sipmediadeploy/scaler.conf", "/etc/sipmediadeploy/admin.token", "/etc/sipmediadeploy/os-secret",
+      "/etc/sipmediadeploy/turn-probe-secret", "/etc/sipmediadeploy/gateway-user-data.tpl",
+    ])
+    error_message = "cloud-init must write the config, the three secrets and the gateway user data."
+  }
+  assert {
+    condition     = strcontains(yamldecode(output.cloud_init["smd-scaler-1"]).runcmd[0][2], "scalerctl config check /etc/sipmediadeploy/scaler.conf && systemctl enable --now sipmediadeploy-scaler.service")
+    error_message = "The service must start only after scalerctl accepted the config."
+  }
+}
+
+run "password_auth_renders_the_password_keys" {
+  command = plan
+
+  variables {
+    openstack = {
+      auth_url  = "https://keystone.example.org:5000/v3"
+      auth_type = "password"
+      username  = "scaler"
+      project   = "sipmedia"
+    }
+  }
+
+  assert {
+    condition     = strcontains(output.scaler_conf["smd-scaler-1"], "type = \"password\"") && strcontains(output.scaler_conf["smd-scaler-1"], "password-file = \"/etc/sipmediadeploy/os-secret\"") && strcontains(output.scaler_conf["smd-scaler-1"], "project-domain = \"Default\"")
+    error_message = "Password auth must render username, domains, project and password-file."
+  }
+}
+
+run "refuses_an_even_number_of_nodes" {
+  command = plan
+  variables {
+    nodes = [{ id = "a", address = "10.0.0.1" }, { id = "b", address = "10.0.0.2" }]
+  }
+  expect_failures = [var.nodes]
+}
+
+run "refuses_application_credentials_without_an_id" {
+  command = plan
+  variables {
+    openstack = { auth_url = "https://keystone.example.org:5000/v3" }
+  }
+  expect_failures = [var.openstack]
+}
+
+run "refuses_a_pair_with_one_member" {
+  command = plan
+  variables {
+    pairs = {
+      kamailio = {
+        floating_ip = "203.0.113.10"
+        members     = ["smd-kamailio-a"]
+        probe       = { kind = "sip-options", port = 5060 }
+      }
+    }
+  }
+  expect_failures = [var.pairs]
+}
+
+run "refuses_a_turn_probe_without_its_password" {
+  command = plan
+  variables {
+    turn_probe_password = ""
+  }
+  expect_failures = [var.turn_probe_password]
+}
+
+run "refuses_a_malformed_spare_window" {
+  command = plan
+  variables {
+    pools = {
+      gateways = {
+        image           = "img"
+        flavor          = "m1.large"
+        network         = "private"
+        security_groups = ["gateway"]
+        min_hosts       = 1
+        max_hosts       = 10
+        spare           = { default = 2, schedule = [{ days = "weekdays", from = "18:00", to = "08:00", spare = 4 }] }
+      }
+    }
+  }
+  expect_failures = [var.pools]
+}
+
+run "refuses_min_hosts_above_max_hosts" {
+  command = plan
+  variables {
+    pools = {
+      gateways = {
+        image           = "img"
+        flavor          = "m1.large"
+        network         = "private"
+        security_groups = ["gateway"]
+        min_hosts       = 5
+        max_hosts       = 2
+        spare           = { default = 2 }
+      }
+    }
+  }
+  expect_failures = [var.pools]
+}
+
+run "refuses_a_short_admin_token" {
+  command = plan
+  variables {
+    admin_token = "short"
+  }
+  expect_failures = [var.admin_token]
+}

@@ -1,0 +1,181 @@
+variable "prefix" {
+  type        = string
+  default     = "smd"
+  description = "Prefix of every resource name and the tag the scaler lists servers by (see modules/naming)."
+}
+
+variable "external_network_id" {
+  type        = string
+  description = "ID of the external network: router gateway."
+}
+
+variable "floating_ip_pool" {
+  type        = string
+  description = "Name of the external network the two floating IPs are allocated from."
+}
+
+variable "cidr" {
+  type        = string
+  default     = "10.0.0.0/24"
+  description = "Private subnet. Fixed addresses: scaler nodes .11-.13, Kamailio .21-.22, Coturn .31-.32; DHCP pool from .100."
+}
+
+variable "dns_nameservers" {
+  type        = list(string)
+  default     = []
+  description = "DNS servers of the private subnet (empty: Neutron's default)."
+}
+
+variable "ssh_cidrs" {
+  type        = list(string)
+  default     = []
+  description = "CIDRs allowed to SSH to the VMs (a bastion or an admin network). Empty: no SSH."
+}
+
+variable "sip_cidrs" {
+  type        = list(string)
+  default     = ["0.0.0.0/0"]
+  description = "CIDRs allowed to send SIP to Kamailio."
+}
+
+variable "turn_cidrs" {
+  type        = list(string)
+  default     = ["0.0.0.0/0"]
+  description = "CIDRs allowed to reach Coturn and its relay ports."
+}
+
+variable "relay_port_range" {
+  type        = object({ min = number, max = number })
+  default     = { min = 49152, max = 65535 }
+  description = "Coturn relay port range, used for the security group and coturn.conf."
+}
+
+variable "images" {
+  type = object({
+    kamailio     = string
+    coturn       = string
+    gateway_host = string
+    scaler       = string
+  })
+  description = "Glance image names built by packer/ (sipmediadeploy-<kind>-<version>)."
+}
+
+variable "flavors" {
+  type = object({
+    kamailio     = string
+    coturn       = string
+    gateway_host = string
+    scaler       = string
+  })
+  default = {
+    kamailio     = "m1.small"
+    coturn       = "m1.small"
+    gateway_host = "m1.large"
+    scaler       = "m1.small"
+  }
+  description = "Nova flavors by VM kind."
+}
+
+variable "key_pair" {
+  type        = string
+  default     = ""
+  description = "Nova key pair put on every VM (empty: none)."
+}
+
+variable "sip_domain" {
+  type        = string
+  description = "SIP domain served by Kamailio; also the digest realm of the gateways."
+}
+
+variable "turn_realm" {
+  type        = string
+  description = "Coturn realm of the long-term credentials."
+}
+
+variable "gateway_sip_password" {
+  type        = string
+  sensitive   = true
+  description = "Shared secret the gateways REGISTER to Kamailio with (at least 12 characters). Pass it as TF_VAR_gateway_sip_password."
+
+  validation {
+    condition     = length(var.gateway_sip_password) >= 12
+    error_message = "gateway_sip_password must be at least 12 characters."
+  }
+}
+
+variable "gateway_turn_password" {
+  type        = string
+  sensitive   = true
+  description = "TURN password of the gateways' Coturn user (at least 12 characters)."
+
+  validation {
+    condition     = length(var.gateway_turn_password) >= 12
+    error_message = "gateway_turn_password must be at least 12 characters."
+  }
+}
+
+variable "turn_probe_password" {
+  type        = string
+  sensitive   = true
+  description = "TURN password of the scaler's probe user (at least 12 characters)."
+
+  validation {
+    condition     = length(var.turn_probe_password) >= 12
+    error_message = "turn_probe_password must be at least 12 characters."
+  }
+}
+
+variable "scaler_admin_token" {
+  type        = string
+  sensitive   = true
+  description = "Bearer token of the scalers' admin API (at least 16 characters)."
+}
+
+variable "scaler_openstack" {
+  type = object({
+    auth_url                  = string
+    region                    = optional(string, "RegionOne")
+    interface                 = optional(string, "public")
+    ca_file                   = optional(string, "")
+    auth_type                 = optional(string, "application-credential")
+    application_credential_id = optional(string, "")
+    username                  = optional(string, "")
+    user_domain               = optional(string, "Default")
+    project                   = optional(string, "")
+    project_domain            = optional(string, "Default")
+  })
+  description = "The scaler's own OpenStack identity (an application credential restricted to this project is preferred)."
+}
+
+variable "scaler_openstack_secret" {
+  type        = string
+  sensitive   = true
+  description = "Secret of the scaler's application credential (or password). Pass it as TF_VAR_scaler_openstack_secret."
+}
+
+variable "gateway_pool" {
+  type = object({
+    capacity_per_host = optional(number, 1)
+    min_hosts         = optional(number, 1)
+    max_hosts         = optional(number, 10)
+    spare_default     = optional(number, 2)
+    spare_schedule = optional(list(object({
+      days  = string
+      from  = string
+      to    = string
+      spare = number
+    })), [{ days = "mon-fri", from = "08:00", to = "18:00", spare = 4 }])
+    image_tag = optional(string, "1.5.5")
+  })
+  default     = {}
+  description = "Gateway Host pool managed by the scaler (scaler.pools.gateways) and the SIPMediaGW image tag."
+}
+
+variable "log_shipping" {
+  type = object({
+    elk_host = string
+    elk_port = optional(number, 5044)
+  })
+  default     = null
+  description = "Logstash TCP input the VMs ship their logs to (role log_shipper). null: no log shipping."
+}
