@@ -155,15 +155,24 @@ final class DecisionExecutor {
     private Optional<Result> createHost(Decision.CreateHost c, long term) {
         PoolConfig cfg = spec.pools().get(c.pool());
         Optional<Server> existing = cloud.findByDecision(spec.tag(), c.id());
-        Server s;
-        if (existing.isPresent()) {
-            s = existing.get();
-        } else {
+        if (existing.isEmpty()) {
             fenced(term);
-            s = cloud.createServer(spec(c.hostName(), cfg.server(), c.id(), c.pool(), "gateway"));
+            cloud.createServer(spec(c.hostName(), cfg.server(), c.id(), c.pool(), "gateway"));
+            return Optional.empty();
         }
-        return done("server " + s.id() + " created", Map.of(Facts.SERVER_ID, s.id(),
-                Facts.ADDRESS, s.primaryAddress().orElse("")));
+        // Done once the server has an address to probe; until then the host counts as booting capacity.
+        Server s = existing.get();
+        if (s.status() == ServerStatus.ERROR) {
+            return Optional.of(new Result(Outcome.FAILED, "server " + s.name() + " went to ERROR",
+                    Map.of(Facts.SERVER_ID, s.id())));
+        }
+        Optional<String> address = s.primaryAddress()
+                .or(() -> cloud.portOf(s.id(), cfg.server().network()).map(Port::fixedIp));
+        if (address.isEmpty()) {
+            return Optional.empty();
+        }
+        return done("server " + s.id() + " created at " + address.get(), Map.of(Facts.SERVER_ID, s.id(),
+                Facts.ADDRESS, address.get()));
     }
 
     private Optional<Result> deleteHost(Decision.DeleteHost x, ClusterState state, long term) {

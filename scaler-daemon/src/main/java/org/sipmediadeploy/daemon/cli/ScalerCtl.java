@@ -35,7 +35,10 @@ import picocli.CommandLine.Spec;
         exitCodeListHeading = "Exit codes:%n",
         exitCodeList = {"0:ok", "1:failure", "2:usage error", "3:cluster unreachable or no leader",
                 "78:bad configuration"},
-        subcommands = {ScalerCtl.ConfigCmd.class, ScalerCtl.Simulate.class})
+        subcommands = {RemoteCommands.Status.class, RemoteCommands.Members.class, RemoteCommands.History.class,
+                RemoteCommands.Failover.class, RemoteCommands.Pause.class, RemoteCommands.Resume.class,
+                RemoteCommands.Drain.class, ScalerCtl.ConfigCmd.class, ScalerCtl.Simulate.class,
+                CommandLine.HelpCommand.class, picocli.AutoComplete.GenerateCompletion.class})
 public final class ScalerCtl implements Callable<Integer> {
     public static final int OK = 0;
     public static final int FAILURE = 1;

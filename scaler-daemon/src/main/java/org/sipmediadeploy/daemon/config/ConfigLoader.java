@@ -153,7 +153,12 @@ public final class ConfigLoader {
     private ScalerConfig build(Config c) {
         ScalerConfig.Node node = new ScalerConfig.Node(
                 required(c, "node.id"),
-                path(str(c, "node.storage-dir")));
+                path(str(c, "node.storage-dir")),
+                required(c, "node.probe-address"),
+                duration(c, "node.tick", Duration.ofMillis(10)));
+        if ("0.0.0.0".equals(node.probeAddress()) || "::".equals(node.probeAddress())) {
+            problems.add(ROOT + ".node.probe-address: must be a concrete address the targets can reach, not a wildcard");
+        }
         List<ScalerConfig.Peer> peers = peers(c);
         if (!node.id().isEmpty() && !peers.isEmpty() && peers.stream().noneMatch(p -> p.id().equals(node.id()))) {
             problems.add(ROOT + ".node.id: '" + node.id() + "' is not one of cluster.peers");

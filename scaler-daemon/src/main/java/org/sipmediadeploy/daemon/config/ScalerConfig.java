@@ -17,7 +17,7 @@ public record ScalerConfig(Node node, Cluster cluster, Admin admin, OpenStack op
         pools = Map.copyOf(pools);
     }
 
-    public record Node(String id, Path storageDir) {
+    public record Node(String id, Path storageDir, String probeAddress, Duration tick) {
     }
 
     public record Peer(String id, String host, int port) {

@@ -1,0 +1,231 @@
+package org.sipmediadeploy.daemon;
+
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.sipmediadeploy.core.loop.ControlLoop;
+import org.sipmediadeploy.core.loop.LoopSpec;
+import org.sipmediadeploy.core.model.ProbeTarget;
+import org.sipmediadeploy.core.port.Cloud;
+import org.sipmediadeploy.core.port.Prober;
+import org.sipmediadeploy.core.port.ScalerEvents;
+import org.sipmediadeploy.daemon.admin.AdminServer;
+import org.sipmediadeploy.daemon.config.ScalerConfig;
+import org.sipmediadeploy.openstack.OpenStackCloud;
+import org.sipmediadeploy.openstack.OpenStackSettings;
+import org.sipmediadeploy.probes.ProbeScheduler;
+import org.sipmediadeploy.probes.ProbeSettings;
+import org.sipmediadeploy.probes.Probes;
+import org.sipmediadeploy.raft.LeadershipListener;
+import org.sipmediadeploy.raft.ProbeView;
+import org.sipmediadeploy.raft.RaftNode;
+import org.sipmediadeploy.raft.RaftSettings;
+
+/**
+ * One scaler node, wired: the Raft node, the probes (every node probes, so followers can confirm), the cloud
+ * adapter and the control loop ticking on one thread (it acts only while this node is the ready leader).
+ * The only place where the modules meet.
+ */
+public final class Daemon implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Daemon.class);
+
+    private final ScalerConfig config;
+    private final Clock clock;
+    private final RaftNode raft;
+    private final Prober prober;
+    private final ProbeScheduler scheduler;
+    private final ControlLoop loop;
+    private final ScheduledExecutorService ticker;
+    private final Set<ProbeTarget> scheduled = new HashSet<>();
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private volatile AdminServer admin;
+
+    private Daemon(ScalerConfig config, Clock clock, RaftNode raft, Prober prober, ProbeScheduler scheduler,
+                   ControlLoop loop, ScheduledExecutorService ticker) {
+        this.config = config;
+        this.clock = clock;
+        this.raft = raft;
+        this.prober = prober;
+        this.scheduler = scheduler;
+        this.loop = loop;
+        this.ticker = ticker;
+    }
+
+    /** Starts a node; {@code dryRun} names pairs and pools whose decisions are recorded but not carried out. */
+    public static Daemon start(ScalerConfig cfg, List<String> dryRun, List<ScalerEvents> listeners,
+                               Supplier<String> prometheus) throws Exception {
+        Clock clock = Clock.systemUTC();
+        ScalerEvents events = new FanOutEvents(listeners);
+        ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "control-loop");
+            t.setDaemon(true);
+            return t;
+        });
+        ProbeView view = new ProbeView();
+        ControlLoop[] loopRef = new ControlLoop[1];
+        LeadershipListener leadership = new LeadershipListener() {
+            @Override
+            public void leaderReady(long term) {
+                LOG.info("leader ready in term {}", term);
+                // Start the first pass now rather than at the next tick: takeover time counts.
+                ticker.execute(() -> tickSafely(loopRef[0], clock));
+            }
+
+            @Override
+            public void notLeader() {
+                LOG.info("not leader");
+            }
+        };
+        RaftNode raft = RaftNode.start(raftSettings(cfg), view, leadership);
+        Cloud cloud = OpenStackCloud.create(openStackSettings(cfg), events);
+        Prober prober = Probes.create(ProbeSettings.defaults().withSipBindAddress(cfg.node().probeAddress())
+                .withClock(clock));
+        LoopSpec spec = new LoopSpec(cfg.node().id(), cfg.cluster().peers().size(), cfg.openstack().tag(),
+                cfg.pairs(), cfg.pools(), dryRun);
+        ControlLoop loop = new ControlLoop(spec, raft, cloud, raft.peerProbes(), events);
+        loopRef[0] = loop;
+        ProbeScheduler scheduler = Probes.scheduler(prober, clock, (target, result) -> {
+            view.update(target.key(), result.status());
+            loop.probed(target, result);
+        });
+        Daemon d = new Daemon(cfg, clock, raft, prober, scheduler, loop, ticker);
+        long tick = cfg.node().tick().toMillis();
+        ticker.scheduleWithFixedDelay(d::pass, 0, tick, TimeUnit.MILLISECONDS);
+        try {
+            d.admin = AdminServer.start(AdminServer.Settings.of(cfg.admin().bind(), cfg.admin().port(),
+                    cfg.admin().token()), new NodeBackend(cfg, d, clock, prometheus));
+        } catch (RuntimeException e) {
+            d.close();
+            throw e;
+        }
+        LOG.info("scaler node {} started: {} peers, pairs {}, pools {}", cfg.node().id(),
+                cfg.cluster().peers().size(), cfg.pairs().keySet(), cfg.pools().keySet());
+        return d;
+    }
+
+    private void pass() {
+        syncProbeTargets();
+        tickSafely(loop, clock);
+    }
+
+    private static void tickSafely(ControlLoop loop, Clock clock) {
+        if (loop == null) {
+            return;
+        }
+        try {
+            loop.tick(clock.instant());
+        } catch (RuntimeException e) {
+            // A pass that fails is retried by the next tick; the loop itself never dies.
+            LOG.warn("control loop pass failed: {}", e.toString());
+        }
+    }
+
+    /** Every node probes the members of every pair and every pool host, so followers can confirm a suspect. */
+    private void syncProbeTargets() {
+        try {
+            Map<ProbeTarget, Duration> want = loop.targets();
+            for (Map.Entry<ProbeTarget, Duration> e : want.entrySet()) {
+                if (scheduled.add(e.getKey())) {
+                    scheduler.schedule(e.getKey(), e.getValue(), timeoutFor(e.getKey()));
+                }
+            }
+            for (ProbeTarget t : Set.copyOf(scheduled)) {
+                if (!want.containsKey(t)) {
+                    scheduler.unschedule(t);
+                    scheduled.remove(t);
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("probe target sync failed: {}", e.toString());
+        }
+    }
+
+    private Duration timeoutFor(ProbeTarget t) {
+        if (t instanceof ProbeTarget.GatewayStatus) {
+            return config.pools().values().stream().findFirst().map(p -> p.status().timeout())
+                    .orElse(Duration.ofSeconds(1));
+        }
+        return config.pairs().values().stream()
+                .filter(p -> p.probe().port() == t.port())
+                .findFirst().map(p -> p.probe().timeout()).orElse(Duration.ofMillis(400));
+    }
+
+    public RaftNode raft() {
+        return raft;
+    }
+
+    public ControlLoop loop() {
+        return loop;
+    }
+
+    public ScalerConfig config() {
+        return config;
+    }
+
+    static RaftSettings raftSettings(ScalerConfig cfg) {
+        Map<String, String> peers = new TreeMap<>();
+        cfg.cluster().peers().forEach(p -> peers.put(p.id(), p.address()));
+        RaftSettings s = RaftSettings.of(cfg.cluster().name(), cfg.node().id(), peers, cfg.node().storageDir())
+                .withElectionTimeout(cfg.cluster().electionTimeoutMin(), cfg.cluster().electionTimeoutMax());
+        if (cfg.cluster().tls().enabled()) {
+            s = s.withTls(new RaftSettings.TlsSettings(cfg.cluster().tls().keyFile(), cfg.cluster().tls().certFile(),
+                    cfg.cluster().tls().trustFile()));
+        }
+        return s;
+    }
+
+    static OpenStackSettings openStackSettings(ScalerConfig cfg) {
+        ScalerConfig.OpenStack os = cfg.openstack();
+        OpenStackSettings.Auth auth;
+        if (os.auth() instanceof ScalerConfig.Auth.Password p) {
+            auth = new OpenStackSettings.Password(p.username(), p.password(), p.userDomain(), p.project(),
+                    p.projectDomain());
+        } else if (os.auth() instanceof ScalerConfig.Auth.ApplicationCredential a) {
+            auth = new OpenStackSettings.ApplicationCredential(a.id(), a.secret());
+        } else {
+            throw new AssertionError(os.auth());
+        }
+        OpenStackSettings s = OpenStackSettings.of(URI.create(os.authUrl()), auth, os.region())
+                .withTimeouts(os.connectTimeout(), os.readTimeout());
+        return os.caFile() == null ? s : s.withCaFile(os.caFile());
+    }
+
+    /** Stops this node: a leader hands over leadership first, so the cluster keeps a master throughout. */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        if (admin != null) {
+            admin.close();
+        }
+        ticker.shutdown();
+        try {
+            ticker.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (raft.leaderTerm().isPresent()) {
+            boolean moved = raft.transferLeadership(Duration.ofSeconds(3));
+            LOG.info("leadership transfer before stop: {}", moved ? "done" : "not completed");
+        }
+        scheduler.close();
+        prober.close();
+        raft.close();
+        LOG.info("scaler node {} stopped", config.node().id());
+    }
+}

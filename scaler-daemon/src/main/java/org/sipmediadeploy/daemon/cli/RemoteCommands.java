@@ -1,0 +1,209 @@
+package org.sipmediadeploy.daemon.cli;
+
+import java.io.PrintWriter;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import org.sipmediadeploy.daemon.admin.AdminClient;
+import org.sipmediadeploy.daemon.admin.AdminClientException;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** The scalerctl commands that talk to a running node's admin API. */
+final class RemoteCommands {
+    private RemoteCommands() {
+    }
+
+    /** Shared by every remote command: run, map errors to exit codes (1 failure, 3 unreachable / no leader). */
+    abstract static class Base implements Callable<Integer> {
+        @Mixin
+        Remote remote;
+
+        @Spec
+        CommandLine.Model.CommandSpec spec;
+
+        PrintWriter out() {
+            return spec.commandLine().getOut();
+        }
+
+        @Override
+        public final Integer call() {
+            AdminClient client;
+            try {
+                client = remote.client();
+            } catch (Remote.UsageException e) {
+                spec.commandLine().getErr().println(e.getMessage());
+                return ScalerCtl.USAGE;
+            }
+            try {
+                return run(client);
+            } catch (AdminClientException e) {
+                spec.commandLine().getErr().println(e.getMessage());
+                return e.unreachable() || e.unavailable() ? ScalerCtl.UNREACHABLE : ScalerCtl.FAILURE;
+            }
+        }
+
+        abstract int run(AdminClient client);
+    }
+
+    @Command(name = "status", mixinStandardHelpOptions = true, description = "This node, the leader, the pairs and the pool.")
+    static final class Status extends Base {
+        @Option(names = "--json", description = "print JSON")
+        boolean json;
+
+        @Override
+        int run(AdminClient client) {
+            JsonNode s = client.status();
+            if (json) {
+                out().println(s.toPrettyString());
+                return ScalerCtl.OK;
+            }
+            JsonNode n = s.path("node");
+            out().printf(Locale.ROOT, "node %s  role %s  term %d  applied %d  leader %s%n", n.path("id").asText(),
+                    n.path("role").asText(), n.path("term").asLong(), n.path("applied_index").asLong(),
+                    n.path("leader_id").asText("none"));
+            out().println();
+            out().printf(Locale.ROOT, "%-10s %-6s %-16s %-22s %-22s%n", "PAIR", "MODE", "FLOATING IP", "ACTIVE",
+                    "STANDBY");
+            for (JsonNode p : s.path("pairs")) {
+                out().printf(Locale.ROOT, "%-10s %-6s %-16s %-22s %-22s%n", p.path("name").asText(),
+                        p.path("mode").asText(), p.path("floating_ip").asText(), member(p.path("active")),
+                        member(p.path("standby")));
+            }
+            for (JsonNode pool : s.path("pools")) {
+                out().println();
+                out().printf(Locale.ROOT, "POOL %s  mode %s  hosts %s%n", pool.path("name").asText(),
+                        pool.path("mode").asText(), pool.path("hosts_by_state").toString());
+                out().printf(Locale.ROOT, "  %-28s %-10s %-16s %s%n", "HOST", "STATE", "ADDRESS", "IDLE");
+                for (JsonNode h : pool.path("hosts")) {
+                    out().printf(Locale.ROOT, "  %-28s %-10s %-16s %s%n", h.path("name").asText(),
+                            h.path("state").asText(), h.path("address").asText("-"),
+                            h.path("idle_gateways").isNull() ? "?" : h.path("idle_gateways").asText());
+                }
+            }
+            JsonNode alarms = s.path("alarms");
+            out().println();
+            out().println(alarms.isEmpty() ? "no alarms" : "ALARMS");
+            for (JsonNode a : alarms) {
+                out().printf(Locale.ROOT, "  %s: %s%n", a.path("scope").asText(), a.path("message").asText());
+            }
+            return ScalerCtl.OK;
+        }
+
+        private static String member(JsonNode m) {
+            String status = "?";
+            for (JsonNode p : m.path("probes")) {
+                status = p.path("status").isNull() ? "?" : p.path("status").asText();
+            }
+            return m.path("name").asText() + " " + status;
+        }
+    }
+
+    @Command(name = "members", mixinStandardHelpOptions = true, description = "The scaler cluster's members.")
+    static final class Members extends Base {
+        @Option(names = "--json", description = "print JSON")
+        boolean json;
+
+        @Override
+        int run(AdminClient client) {
+            JsonNode s = client.status();
+            if (json) {
+                out().println(s.path("peers").toPrettyString());
+                return ScalerCtl.OK;
+            }
+            out().printf(Locale.ROOT, "%-12s %-24s %-7s %s%n", "ID", "ADDRESS", "LEADER", "LAST CONTACT");
+            for (JsonNode p : s.path("peers")) {
+                out().printf(Locale.ROOT, "%-12s %-24s %-7s %s%n", p.path("id").asText(), p.path("address").asText(),
+                        p.path("leader").asBoolean() ? "yes" : "", p.path("last_contact").asText("-"));
+            }
+            return ScalerCtl.OK;
+        }
+    }
+
+    @Command(name = "history", mixinStandardHelpOptions = true, description = "Decisions, newest first.")
+    static final class History extends Base {
+        @Option(names = "--json", description = "print JSON")
+        boolean json;
+
+        @Option(names = "--limit", defaultValue = "20", description = "how many (default ${DEFAULT-VALUE})")
+        int limit;
+
+        @Override
+        int run(AdminClient client) {
+            JsonNode h = client.history(limit);
+            if (json) {
+                out().println(h.toPrettyString());
+                return ScalerCtl.OK;
+            }
+            JsonNode list = h.has("decisions") ? h.path("decisions") : h;
+            out().printf(Locale.ROOT, "%-6s %-5s %-24s %-14s %-10s %-9s %s%n", "INDEX", "TERM", "ID", "KIND", "SCOPE",
+                    "OUTCOME", "REASON");
+            for (JsonNode d : list) {
+                out().printf(Locale.ROOT, "%-6s %-5s %-24s %-14s %-10s %-9s %s%n", d.path("index").asText(),
+                        d.path("term").asText(), d.path("decision_id").asText(), d.path("kind").asText(),
+                        d.path("scope").asText(), d.path("outcome").asText(), d.path("reason").asText());
+            }
+            return ScalerCtl.OK;
+        }
+    }
+
+    @Command(name = "failover", mixinStandardHelpOptions = true,
+            description = "Move a pair's floating IP to its standby (or --to a member); refused if the target is unhealthy.")
+    static final class Failover extends Base {
+        @Parameters(paramLabel = "PAIR")
+        String pair;
+
+        @Option(names = "--to", description = "member name or server id")
+        String to;
+
+        @Override
+        int run(AdminClient client) {
+            out().println(client.failover(pair, Optional.ofNullable(to)).path("detail").asText("accepted"));
+            return ScalerCtl.OK;
+        }
+    }
+
+    @Command(name = "pause", mixinStandardHelpOptions = true, description = "Stop a pool's scaling decisions.")
+    static final class Pause extends Base {
+        @Parameters(paramLabel = "POOL")
+        String pool;
+
+        @Override
+        int run(AdminClient client) {
+            out().println(client.pausePool(pool).path("detail").asText("paused"));
+            return ScalerCtl.OK;
+        }
+    }
+
+    @Command(name = "resume", mixinStandardHelpOptions = true, description = "Resume a pool's scaling decisions.")
+    static final class Resume extends Base {
+        @Parameters(paramLabel = "POOL")
+        String pool;
+
+        @Override
+        int run(AdminClient client) {
+            out().println(client.resumePool(pool).path("detail").asText("resumed"));
+            return ScalerCtl.OK;
+        }
+    }
+
+    @Command(name = "drain", mixinStandardHelpOptions = true, description = "Drain a gateway host (then delete it when idle).")
+    static final class Drain extends Base {
+        @Parameters(paramLabel = "HOST")
+        String host;
+
+        @Override
+        int run(AdminClient client) {
+            out().println(client.drainHost(host).path("detail").asText("draining"));
+            return ScalerCtl.OK;
+        }
+    }
+}

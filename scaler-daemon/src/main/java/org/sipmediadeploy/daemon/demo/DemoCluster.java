@@ -1,0 +1,264 @@
+package org.sipmediadeploy.daemon.demo;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import org.sipmediadeploy.core.model.Secret;
+import org.sipmediadeploy.sandbox.Sandbox;
+import org.sipmediadeploy.sandbox.SandboxConfig;
+
+/**
+ * The embedded default: a sandbox cloud in this JVM with a Kamailio pair, a Coturn pair (real daemons when
+ * installed, built-in responders otherwise) and a gateway pool, and three scaler nodes as separate processes
+ * (so one can be killed like a VM). Every process it starts is stopped by PID in {@link #close()}.
+ */
+public final class DemoCluster implements AutoCloseable {
+    public static final String TAG = "sipmediadeploy-demo";
+
+    private final Path workDir;
+    private final Sandbox sandbox;
+    private final Sandbox.Pair kamailio;
+    private final Sandbox.Pair coturn;
+    private final Map<String, Process> nodes = new LinkedHashMap<>();
+    private final Map<String, Path> configs = new LinkedHashMap<>();
+    private final Map<String, Integer> adminPorts = new LinkedHashMap<>();
+    private final Secret adminToken;
+
+    private DemoCluster(Path workDir, Sandbox sandbox, Sandbox.Pair kamailio, Sandbox.Pair coturn, Secret token) {
+        this.workDir = workDir;
+        this.sandbox = sandbox;
+        this.kamailio = kamailio;
+        this.coturn = coturn;
+        this.adminToken = token;
+    }
+
+    /**
+     * Starts the sandbox and three nodes. {@code addressBlock} picks the loopback block (127.B.x.y) of the sandbox so
+     * that several clusters can run side by side in tests; {@code builtinOnly} forces built-in responders.
+     */
+    public static DemoCluster start(Path workDir, int addressBlock, boolean builtinOnly) throws IOException {
+        Files.createDirectories(workDir);
+        restrict(workDir);
+        SandboxConfig.Builder b = SandboxConfig.defaults().toBuilder().apiPort(0).bootDelay(Duration.ofSeconds(1))
+                .workDir(workDir.resolve("sandbox")).eventLogFile(workDir.resolve("sandbox-events.jsonl"))
+                .addressBlock(addressBlock);
+        if (builtinOnly) {
+            b.processes(SandboxConfig.Processes.BUILTIN);
+        }
+        SandboxConfig sc = b.build();
+        Sandbox sandbox = Sandbox.start(sc);
+        try {
+            Sandbox.Pair kam = sandbox.createPair("kamailio", "sipmediadeploy-kamailio", TAG);
+            Sandbox.Pair cot = sandbox.createPair("coturn", "sipmediadeploy-coturn", TAG);
+            awaitActive(sandbox, List.of(kam.serverA(), kam.serverB(), cot.serverA(), cot.serverB()));
+            Secret token = Secret.of(randomToken());
+            DemoCluster d = new DemoCluster(workDir, sandbox, kam, cot, token);
+            d.writeConfigs(sc);
+            for (String id : d.configs.keySet()) {
+                d.startNode(id);
+            }
+            return d;
+        } catch (IOException | RuntimeException e) {
+            sandbox.close();
+            throw e;
+        }
+    }
+
+    private void writeConfigs(SandboxConfig sc) throws IOException {
+        Path secrets = workDir.resolve("secrets");
+        Files.createDirectories(secrets);
+        restrict(secrets);
+        writeSecret(secrets.resolve("admin.token"), adminToken.reveal());
+        writeSecret(secrets.resolve("os-password"), sc.users().get(0).password().reveal());
+        writeSecret(secrets.resolve("turn-probe"), sc.turnPassword().reveal());
+        List<Integer> raftPorts = List.of(freePort(), freePort(), freePort());
+        StringBuilder peers = new StringBuilder();
+        for (int i = 0; i < 3; i++) {
+            peers.append("      { id = \"scaler-").append(i + 1).append("\", address = \"127.0.0.1:")
+                    .append(raftPorts.get(i)).append("\" }\n");
+        }
+        for (int i = 0; i < 3; i++) {
+            String id = "scaler-" + (i + 1);
+            int admin = freePort();
+            adminPorts.put(id, admin);
+            String conf = """
+                    scaler {
+                      node { id = "%s", storage-dir = "%s", probe-address = "127.0.0.1" }
+                      cluster { peers = [
+                    %s    ] }
+                      admin { port = %d, token-file = "secrets/admin.token" }
+                      openstack {
+                        auth-url = "%s"
+                        tag = "%s"
+                        auth { type = "password", username = "%s", project = "%s", password-file = "secrets/os-password" }
+                      }
+                      pairs {
+                        kamailio {
+                          floating-ip = "%s"
+                          members = ["kamailio-a", "kamailio-b"]
+                          probe { kind = "sip-options", port = 5060, transport = "udp" }
+                          replacement { image = "sipmediadeploy-kamailio", flavor = "m1.small", network = "tenant-net" }
+                        }
+                        coturn {
+                          floating-ip = "%s"
+                          members = ["coturn-a", "coturn-b"]
+                          probe { kind = "turn-allocate", port = 3478, username = "%s", password-file = "secrets/turn-probe" }
+                          replacement { image = "sipmediadeploy-coturn", flavor = "m1.small", network = "tenant-net" }
+                        }
+                      }
+                      pools {
+                        gateways {
+                          image = "sipmediadeploy-gateway", flavor = "m1.small", network = "tenant-net"
+                          capacity-per-host = %d, min-hosts = 1, max-hosts = 6
+                          spare { default = %d }
+                          status { port = 8080 }
+                          scale-in-after = 60s, protect-new = 60s, boot-timeout = 2m
+                        }
+                      }
+                      logging { format = "json", file = "%s" }
+                    }
+                    """.formatted(id, workDir.resolve(id + "-raft"), peers, admin, sandboxUrl(), TAG,
+                    sc.users().get(0).name(), sc.users().get(0).project(), kamailio.floatingAddress(),
+                    coturn.floatingAddress(), sc.turnUser(), sc.gatewaysPerHost(), sc.gatewaysPerHost() + 1,
+                    workDir.resolve(id + ".log"));
+            Path f = workDir.resolve(id + ".conf");
+            Files.writeString(f, conf, StandardCharsets.UTF_8);
+            configs.put(id, f);
+        }
+    }
+
+    private String sandboxUrl() {
+        return sandbox.keystoneUrl();
+    }
+
+    /** Starts (or restarts) node {@code id} as its own JVM. */
+    public void startNode(String id) throws IOException {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> cmd = new ArrayList<>(List.of(java, "-Xmx160m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                "-cp", System.getProperty("java.class.path"), "org.sipmediadeploy.daemon.ScalerMain", "run",
+                "--config", configs.get(id).toString()));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(workDir.resolve(id + ".out").toFile()));
+        nodes.put(id, pb.start());
+    }
+
+    /** Kills node {@code id} with SIGKILL (like a VM lost). */
+    public void killNode(String id) {
+        Process p = nodes.get(id);
+        if (p != null) {
+            p.destroyForcibly();
+            waitFor(p);
+        }
+    }
+
+    public Sandbox sandbox() {
+        return sandbox;
+    }
+
+    public Sandbox.Pair kamailio() {
+        return kamailio;
+    }
+
+    public Sandbox.Pair coturn() {
+        return coturn;
+    }
+
+    public Map<String, Integer> adminPorts() {
+        return Map.copyOf(adminPorts);
+    }
+
+    public Map<String, Process> nodes() {
+        return Map.copyOf(nodes);
+    }
+
+    public Path workDir() {
+        return workDir;
+    }
+
+    public Path config(String id) {
+        return configs.get(id);
+    }
+
+    public Path tokenFile() {
+        return workDir.resolve("secrets/admin.token");
+    }
+
+    @Override
+    public void close() {
+        for (Process p : nodes.values()) {
+            p.destroy(); // SIGTERM: a leader hands over first
+        }
+        for (Process p : nodes.values()) {
+            waitFor(p);
+        }
+        sandbox.close();
+    }
+
+    private static void waitFor(Process p) {
+        try {
+            if (!p.waitFor(10, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                p.waitFor(5, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            p.destroyForcibly();
+        }
+    }
+
+    private static void awaitActive(Sandbox sandbox, List<String> servers) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        for (String id : servers) {
+            while (!"ACTIVE".equals(sandbox.serverStatus(id))) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("sandbox server " + id + " not ACTIVE after 30 s");
+                }
+                try {
+                    Thread.sleep(50);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted while waiting for the sandbox", e);
+                }
+            }
+        }
+    }
+
+    private static void writeSecret(Path f, String value) throws IOException {
+        Files.deleteIfExists(f);
+        Files.createFile(f, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        Files.writeString(f, value + "\n", StandardCharsets.UTF_8);
+    }
+
+    private static void restrict(Path dir) throws IOException {
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+    }
+
+    private static String randomToken() {
+        byte[] b = new byte[24];
+        new SecureRandom().nextBytes(b);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    static String classpath() {
+        return System.getProperty("java.class.path").replace(File.pathSeparatorChar, ':');
+    }
+}
