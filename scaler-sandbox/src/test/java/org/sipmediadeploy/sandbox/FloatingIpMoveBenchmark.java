@@ -1,0 +1,284 @@
+package org.sipmediadeploy.sandbox;
+
+import java.io.IOException;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
+
+import org.sipmediadeploy.core.model.Port;
+import org.sipmediadeploy.core.port.ScalerEvents;
+import org.sipmediadeploy.openstack.OpenStackCloud;
+
+/**
+ * Benchmark (not a test): how long after the associate call the first reply comes back through the floating IP
+ * from the server it now points at. A client sends a request every millisecond through the floating IP (one UDP
+ * flow, as a phone behind NAT keeps); the IP is moved between two servers with the real adapter
+ * ({@code Cloud.associate}); the time from the start of that call to the first reply naming the new server is
+ * recorded. SIP OPTIONS against real Kamailio (the reply's Server header names the server) and STUN Binding
+ * against real Coturn (RESPONSE-ORIGIN names it). Also: sandbox start time, and the associate call's own duration.
+ *
+ * <p>Usage: {@code FloatingIpMoveBenchmark OUTDIR COMMIT [moves]}; see bench/sandbox/README.md.
+ */
+public final class FloatingIpMoveBenchmark {
+    private static final int SEND_INTERVAL_US = 1000;
+    private static String loadBefore = "?";
+
+    private static String loadAverage() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).trim().split(" ", 4)[0];
+        } catch (IOException e) {
+            return "?";
+        }
+    }
+
+    private FloatingIpMoveBenchmark() {
+    }
+
+    record Figure(String name, String unit, List<Double> samples, String target) {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path out = Path.of(args.length > 0 ? args[0] : "bench/results");
+        loadBefore = loadAverage();
+        String commit = args.length > 1 ? args[1] : "unknown";
+        int moves = args.length > 2 ? Integer.parseInt(args[2]) : 50;
+        List<Figure> figures = new ArrayList<>();
+
+        List<Double> starts = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            long t0 = System.nanoTime();
+            try (Sandbox s = Sandbox.start(SandboxConfig.defaults().toBuilder().addressBlock(60 + i).build())) {
+                starts.add(ms(System.nanoTime() - t0));
+            }
+        }
+        figures.add(new Figure("sandbox start (Sandbox.start until the API answers)", "ms", starts, "< 5000 ms"));
+
+        try (Sandbox sandbox = Sandbox.start(SandboxConfig.defaults().toBuilder().addressBlock(70)
+                .bootDelay(Duration.ofMillis(100)).build())) {
+            OpenStackCloud cloud = OpenStackCloud.create(FloatingIpDataPlaneTest.settings(sandbox), ScalerEvents.NONE);
+            List<Double> apiCalls = new ArrayList<>();
+            List<Double> afterReturn = new ArrayList<>();
+            figures.add(measure(sandbox, cloud, "sipmediadeploy-kamailio", "kamailio", moves, 5060,
+                    FloatingIpMoveBenchmark::sipRequest, FloatingIpMoveBenchmark::sipServer, apiCalls, afterReturn,
+                    "SIP OPTIONS/UDP through the floating IP, real Kamailio: associate call start -> first 200 OK "
+                            + "from the new server"));
+            figures.add(measure(sandbox, cloud, "sipmediadeploy-coturn", "coturn", moves, 3478,
+                    b -> TinyClients.bindingRequest(), FloatingIpMoveBenchmark::stunOrigin, apiCalls, afterReturn,
+                    "STUN Binding/UDP through the floating IP, real Coturn: associate call start -> first "
+                            + "response from the new server"));
+            figures.add(new Figure("data plane only: associate call returned -> first reply from the new server "
+                    + "(0 when the reply came first; SIP and STUN together)", "ms", afterReturn,
+                    "<= 2 send intervals (2 ms)"));
+            figures.add(new Figure("associate call (real adapter: GET + PUT with If-Match) duration", "ms", apiCalls,
+                    "informational"));
+        }
+        write(out, commit, moves, figures);
+    }
+
+    private static double ms(long nanos) {
+        return nanos / 1_000_000.0;
+    }
+
+    private static byte[] sipRequest(InetSocketAddress local) {
+        return TinyClients.options("127.0.0.1", 5060, local, "UDP").getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static String sipServer(byte[] reply) {
+        String m = new String(reply, StandardCharsets.UTF_8);
+        String server = TinyClients.header(m, "Server");
+        return server == null ? null : server.substring(server.lastIndexOf(' ') + 1);
+    }
+
+    /** The address in Coturn's RESPONSE-ORIGIN attribute. */
+    private static String stunOrigin(byte[] reply) {
+        ByteBuffer r = ByteBuffer.wrap(reply);
+        int i = 20;
+        while (i + 4 <= reply.length) {
+            int type = r.getShort(i) & 0xffff;
+            int len = r.getShort(i + 2) & 0xffff;
+            if (type == 0x802b && len == 8) {
+                return (reply[i + 8] & 0xff) + "." + (reply[i + 9] & 0xff) + "." + (reply[i + 10] & 0xff) + "."
+                        + (reply[i + 11] & 0xff);
+            }
+            i += 4 + ((len + 3) & ~3);
+        }
+        return null;
+    }
+
+    private static Figure measure(Sandbox sandbox, OpenStackCloud cloud, String image, String name, int moves,
+                                  int port, Function<InetSocketAddress, byte[]> request,
+                                  Function<byte[], String> identify, List<Double> apiCalls,
+                                  List<Double> afterReturn, String title)
+            throws Exception {
+        Sandbox.Pair pair = sandbox.createPair(name, image, "bench");
+        String[] ids = {pair.serverA(), pair.serverB()};
+        String[] ports = {pair.portA(), pair.portB()};
+        // What the reply names: the server name (SIP) or the server's host address (STUN).
+        String[] names = image.contains("kamailio") ? new String[] {name + "-a", name + "-b"}
+                : new String[] {null, null};
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (!(sandbox.hasInstance(ids[0]) && sandbox.hasInstance(ids[1]))) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("servers did not start");
+            }
+            Thread.sleep(50);
+        }
+        if (names[0] == null) {
+            names = new String[] {sandbox.hostAddress(ids[0]), sandbox.hostAddress(ids[1])};
+        }
+        Port check = cloud.portOf(ids[0], null).orElseThrow();
+        if (!check.id().equals(ports[0])) {
+            throw new IllegalStateException("port mismatch");
+        }
+        InetAddress fip = InetAddress.getByName(pair.floatingAddress());
+        AtomicReference<String> lastFrom = new AtomicReference<>();
+        AtomicLong lastAt = new AtomicLong();
+        Map<String, Long> firstSeenAfter = new java.util.concurrent.ConcurrentHashMap<>();
+        AtomicLong moveStart = new AtomicLong(Long.MAX_VALUE);
+        List<Double> samples = Collections.synchronizedList(new ArrayList<>());
+        try (DatagramSocket socket = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
+            socket.setSoTimeout(200);
+            InetSocketAddress local = (InetSocketAddress) socket.getLocalSocketAddress();
+            Thread receiver = new Thread(() -> {
+                byte[] buf = new byte[4096];
+                while (!socket.isClosed()) {
+                    DatagramPacket p = new DatagramPacket(buf, buf.length);
+                    try {
+                        socket.receive(p);
+                    } catch (SocketTimeoutException e) {
+                        continue;
+                    } catch (IOException e) {
+                        return;
+                    }
+                    long now = System.nanoTime();
+                    byte[] copy = java.util.Arrays.copyOf(buf, p.getLength());
+                    String who = identify.apply(copy);
+                    lastFrom.set(who);
+                    lastAt.set(now);
+                    if (who != null && now > moveStart.get()) {
+                        firstSeenAfter.putIfAbsent(who, now);
+                    }
+                }
+            }, "bench-receiver");
+            receiver.start();
+            Thread sender = new Thread(() -> {
+                long next = System.nanoTime();
+                while (!socket.isClosed()) {
+                    try {
+                        byte[] req = request.apply(local);
+                        socket.send(new DatagramPacket(req, req.length, fip, port));
+                    } catch (IOException e) {
+                        return;
+                    }
+                    next += SEND_INTERVAL_US * 1000L;
+                    long wait = next - System.nanoTime();
+                    if (wait > 0) {
+                        java.util.concurrent.locks.LockSupport.parkNanos(wait);
+                    }
+                }
+            }, "bench-sender");
+            sender.start();
+            // Warm-up: replies from A before the first measured move.
+            waitFor(() -> pair.serverA() != null && lastFrom.get() != null, 10_000);
+            int current = 0;
+            for (int i = 0; i < moves + 3; i++) {
+                int next = 1 - current;
+                firstSeenAfter.clear();
+                long t0 = System.nanoTime();
+                moveStart.set(t0);
+                cloud.associate(pair.floatingIpId(), ports[next]);
+                long t1 = System.nanoTime();
+                String want = names[next];
+                waitFor(() -> firstSeenAfter.containsKey(want), 5_000);
+                long first = firstSeenAfter.get(want);
+                if (i >= 3) { // the first moves warm the JIT and the forwarders' flow sockets up
+                    samples.add(ms(first - t0));
+                    apiCalls.add(ms(t1 - t0));
+                    afterReturn.add(Math.max(0.0, ms(first - t1)));
+                }
+                current = next;
+                Thread.sleep(100);
+            }
+            socket.close();
+            sender.join(2000);
+            receiver.join(2000);
+        }
+        return new Figure(title, "ms", samples, "associate call + 2 send intervals");
+    }
+
+    private static void waitFor(java.util.function.BooleanSupplier condition, long timeoutMs)
+            throws InterruptedException {
+        long end = System.nanoTime() + timeoutMs * 1_000_000L;
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > end) {
+                throw new IllegalStateException("condition not met within " + timeoutMs + " ms");
+            }
+            Thread.sleep(0, 200_000);
+        }
+    }
+
+    private static double pct(List<Double> sorted, double p) {
+        int idx = (int) Math.ceil(p / 100.0 * sorted.size()) - 1;
+        return sorted.get(Math.max(0, Math.min(sorted.size() - 1, idx)));
+    }
+
+    private static double round(double v) {
+        return Math.round(v * 1000) / 1000.0;
+    }
+
+    private static void write(Path out, String commit, int moves, List<Figure> figures) throws IOException {
+        Files.createDirectories(out);
+        String date = Instant.now().toString();
+        List<Map<String, Object>> json = new ArrayList<>();
+        StringBuilder md = new StringBuilder();
+        md.append("# Sandbox benchmark: floating-IP move to first reply\n\n");
+        md.append("Commit `").append(commit).append("`, ").append(date).append(". ").append(moves)
+                .append(" moves per protocol between two servers, client sending every ")
+                .append(SEND_INTERVAL_US / 1000.0).append(" ms through the floating IP; the move is the real "
+                        + "adapter's `associate` (GET + PUT with If-Match). Command: `bench/sandbox/run.sh`. Machine: ")
+                .append(Runtime.getRuntime().availableProcessors()).append(" CPUs, 1-min load average ")
+                .append(loadBefore).append(" before and ").append(loadAverage())
+                .append(" after the run (other work shares the machine; tails are scheduling delays).\n\n");
+        md.append("| figure | runs | p50 | p95 | p99 | max | unit | target |\n|---|---|---|---|---|---|---|---|\n");
+        for (Figure f : figures) {
+            List<Double> s = new ArrayList<>(f.samples());
+            Collections.sort(s);
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("name", f.name());
+            m.put("unit", f.unit());
+            m.put("runs", s.size());
+            m.put("p50", round(pct(s, 50)));
+            m.put("p95", round(pct(s, 95)));
+            m.put("p99", round(pct(s, 99)));
+            m.put("max", round(s.get(s.size() - 1)));
+            m.put("target", f.target());
+            m.put("commit", commit);
+            m.put("date", date);
+            json.add(m);
+            md.append("| ").append(f.name()).append(" | ").append(s.size()).append(" | ").append(m.get("p50"))
+                    .append(" | ").append(m.get("p95")).append(" | ").append(m.get("p99")).append(" | ")
+                    .append(m.get("max")).append(" | ").append(f.unit()).append(" | ").append(f.target())
+                    .append(" |\n");
+        }
+        Files.writeString(out.resolve("sandbox.json"),
+                RawApi.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(json) + "\n");
+        Files.writeString(out.resolve("sandbox.md"), md.toString());
+        System.out.print(md);
+    }
+}
