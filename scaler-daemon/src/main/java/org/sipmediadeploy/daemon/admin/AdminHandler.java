@@ -1,0 +1,307 @@
+package org.sipmediadeploy.daemon.admin;
+
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
+import java.util.regex.Pattern;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.QueryStringDecoder;
+
+import org.sipmediadeploy.core.decision.DecisionRecord;
+import org.sipmediadeploy.core.state.ClusterState;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Routes one request to the backend and writes the answer.
+ *
+ * <pre>
+ * GET  /health/live              no token   200 {"status":"live"}     | 503 {"status":"not_live"}
+ * GET  /health/ready             no token   200 {"status":"ready"}    | 503 {"status":"not_ready"}
+ * GET  /metrics                  token*     200 Prometheus text (* no token when configured open)
+ * GET  /v1/status                token      200 StatusView
+ * GET  /v1/history?limit=N       token      200 {"decisions":[...]} newest first, N in 1..500 (default 50)
+ * POST /v1/pairs/{name}/failover token      body optional {"to":"member"}; 200 | 404 | 409 | 503
+ * POST /v1/pools/{name}/pause    token      200 | 404 | 409 | 503
+ * POST /v1/pools/{name}/resume   token      200 | 404 | 409 | 503
+ * POST /v1/hosts/{id}/drain      token      200 | 404 | 409 | 503
+ * </pre>
+ * Errors are {"error": code, "detail": text}: 400 bad_request (malformed JSON, bad name or limit), 401
+ * unauthorized (with {@code WWW-Authenticate: Bearer}), 404 not_found, 405 method_not_allowed (with
+ * {@code Allow}), 413 too_large, 500 internal (details only in the log). The token is checked before the route:
+ * without it, every path but the health checks (and an open {@code /metrics}) answers 401.
+ */
+final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
+    private static final Logger log = LoggerFactory.getLogger(AdminHandler.class);
+    /** Names of pairs, pools, hosts and members: what configs and the cloud use, nothing that needs escaping. */
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:@-]{0,199}");
+    static final int DEFAULT_HISTORY = 50;
+
+    private final AdminBackend backend;
+    private final BearerToken token;
+    private final boolean metricsOpen;
+
+    AdminHandler(AdminBackend backend, BearerToken token, boolean metricsOpen) {
+        this.backend = backend;
+        this.token = token;
+        this.metricsOpen = metricsOpen;
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
+        Responses answer;
+        try {
+            answer = route(req);
+        } catch (RuntimeException e) {
+            log.error("admin request {} {} failed", req.method(), pathOf(req), e);
+            answer = Responses.error(HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal",
+                    "internal error; see the scaler log");
+        }
+        boolean keepAlive = HttpUtil.isKeepAlive(req) && !req.decoderResult().isFailure();
+        FullHttpResponse response = answer.toNetty();
+        HttpUtil.setKeepAlive(response, keepAlive);
+        ChannelFuture f = ctx.writeAndFlush(response);
+        if (!keepAlive) {
+            f.addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        // a reset connection or a client gone mid-request: nothing to answer
+        log.debug("admin connection closed on error: {}", cause.toString());
+        ctx.close();
+    }
+
+    private Responses route(FullHttpRequest req) {
+        if (req.decoderResult().isFailure()) {
+            return Responses.error(HttpResponseStatus.BAD_REQUEST, "bad_request", "the request could not be parsed");
+        }
+        QueryStringDecoder uri = new QueryStringDecoder(req.uri());
+        String path = uri.rawPath();
+        HttpMethod method = req.method();
+        if (path.equals("/health/live")) {
+            return only(HttpMethod.GET, method, () -> health(backend.live(), "live"));
+        }
+        if (path.equals("/health/ready")) {
+            return only(HttpMethod.GET, method, () -> health(backend.ready(), "ready"));
+        }
+        if (path.equals("/metrics") && metricsOpen) {
+            return only(HttpMethod.GET, method, () -> Responses.text(Responses.PROMETHEUS, backend.prometheus()));
+        }
+        String authorization = req.headers().get(HttpHeaderNames.AUTHORIZATION);
+        if (!token.matches(authorization)) {
+            String challenge = authorization == null ? "Bearer realm=\"scaler\""
+                    : "Bearer realm=\"scaler\", error=\"invalid_token\"";
+            return Responses.error(HttpResponseStatus.UNAUTHORIZED, "unauthorized",
+                    "a valid bearer token is required").withHeader("WWW-Authenticate", challenge);
+        }
+        if (path.equals("/metrics")) {
+            return only(HttpMethod.GET, method, () -> Responses.text(Responses.PROMETHEUS, backend.prometheus()));
+        }
+        if (path.equals("/v1/status")) {
+            return only(HttpMethod.GET, method, () -> Responses.json(HttpResponseStatus.OK, backend.status()));
+        }
+        if (path.equals("/v1/history")) {
+            return only(HttpMethod.GET, method, () -> history(uri));
+        }
+        String[] seg = path.split("/", -1);
+        if (seg.length == 5 && seg[0].isEmpty() && seg[1].equals("v1")) {
+            String collection = seg[2];
+            String verb = seg[4];
+            if (collection.equals("pairs") && verb.equals("failover")) {
+                return only(HttpMethod.POST, method, () -> failover(seg[3], req));
+            }
+            if (collection.equals("pools") && verb.equals("pause")) {
+                return only(HttpMethod.POST, method, () -> action(seg[3], req, backend::pausePool));
+            }
+            if (collection.equals("pools") && verb.equals("resume")) {
+                return only(HttpMethod.POST, method, () -> action(seg[3], req, backend::resumePool));
+            }
+            if (collection.equals("hosts") && verb.equals("drain")) {
+                return only(HttpMethod.POST, method, () -> action(seg[3], req, backend::drainHost));
+            }
+        }
+        return Responses.error(HttpResponseStatus.NOT_FOUND, "not_found", "no such route: " + clip(path));
+    }
+
+    private static Responses only(HttpMethod allowed, HttpMethod method, Supplier<Responses> then) {
+        if (!allowed.equals(method)) {
+            return Responses.error(HttpResponseStatus.METHOD_NOT_ALLOWED, "method_not_allowed",
+                    method.name() + " is not allowed here; use " + allowed.name())
+                    .withHeader("Allow", allowed.name());
+        }
+        return then.get();
+    }
+
+    private static Responses health(boolean ok, String what) {
+        return Responses.json(ok ? HttpResponseStatus.OK : HttpResponseStatus.SERVICE_UNAVAILABLE,
+                Map.of("status", ok ? what : "not_" + what));
+    }
+
+    private Responses history(QueryStringDecoder uri) {
+        int limit = DEFAULT_HISTORY;
+        List<String> given = uri.parameters().get("limit");
+        if (given != null && !given.isEmpty()) {
+            try {
+                limit = Integer.parseInt(given.get(0));
+            } catch (NumberFormatException e) {
+                limit = -1;
+            }
+            if (limit < 1 || limit > ClusterState.HISTORY_LIMIT) {
+                return Responses.error(HttpResponseStatus.BAD_REQUEST, "bad_request",
+                        "limit must be an integer in 1.." + ClusterState.HISTORY_LIMIT);
+            }
+        }
+        List<DecisionRecord> records = backend.history(limit);
+        List<DecisionView> views = records.stream()
+                .sorted(Comparator.comparingLong(DecisionRecord::index).reversed())
+                .limit(limit)
+                .map(DecisionView::of)
+                .toList();
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("decisions", views);
+        return Responses.json(HttpResponseStatus.OK, body);
+    }
+
+    private Responses failover(String rawName, FullHttpRequest req) {
+        Optional<String> name = name(rawName);
+        if (name.isEmpty()) {
+            return badName(rawName);
+        }
+        JsonNode body;
+        try {
+            body = body(req);
+        } catch (BadBody e) {
+            return Responses.error(HttpResponseStatus.BAD_REQUEST, "bad_request", e.getMessage());
+        }
+        Optional<String> to = Optional.empty();
+        if (body != null) {
+            var fields = body.fieldNames();
+            while (fields.hasNext()) {
+                String f = fields.next();
+                if (!f.equals("to")) {
+                    return Responses.error(HttpResponseStatus.BAD_REQUEST, "bad_request",
+                            "unknown field \"" + clip(f) + "\"; the only field is \"to\"");
+                }
+            }
+            JsonNode t = body.get("to");
+            if (t != null && !t.isNull()) {
+                if (!t.isTextual() || name(t.asText()).isEmpty()) {
+                    return Responses.error(HttpResponseStatus.BAD_REQUEST, "bad_request",
+                            "\"to\" must be a member name");
+                }
+                to = Optional.of(t.asText());
+            }
+        }
+        return result(backend.failover(name.get(), to));
+    }
+
+    private Responses action(String rawName, FullHttpRequest req,
+                             java.util.function.Function<String, ActionResult> call) {
+        Optional<String> name = name(rawName);
+        if (name.isEmpty()) {
+            return badName(rawName);
+        }
+        try {
+            // no fields are defined; a body, if any, must still be a JSON object
+            body(req);
+        } catch (BadBody e) {
+            return Responses.error(HttpResponseStatus.BAD_REQUEST, "bad_request", e.getMessage());
+        }
+        return result(call.apply(name.get()));
+    }
+
+    private static Responses result(ActionResult r) {
+        if (r == null) {
+            throw new IllegalStateException("the admin backend returned no result");
+        }
+        if (r instanceof ActionResult.Accepted a) {
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("result", "accepted");
+            body.put("decision_id", a.decisionId());
+            body.put("detail", a.detail());
+            return Responses.json(HttpResponseStatus.OK, body);
+        }
+        if (r instanceof ActionResult.NotFound n) {
+            return Responses.error(HttpResponseStatus.NOT_FOUND, "not_found", n.detail());
+        }
+        if (r instanceof ActionResult.Refused f) {
+            return Responses.error(HttpResponseStatus.CONFLICT, "refused", f.reason());
+        }
+        if (r instanceof ActionResult.Unavailable u) {
+            return Responses.error(HttpResponseStatus.SERVICE_UNAVAILABLE, "unavailable", u.reason());
+        }
+        throw new AssertionError(r);
+    }
+
+    /** The request's JSON object, or null for an empty body. */
+    private static JsonNode body(FullHttpRequest req) throws BadBody {
+        if (req.content().readableBytes() == 0) {
+            return null;
+        }
+        byte[] bytes = ByteBufUtil.getBytes(req.content());
+        JsonNode node;
+        try {
+            node = Json.MAPPER.readTree(bytes);
+        } catch (JsonProcessingException e) {
+            throw new BadBody("malformed JSON body");
+        } catch (java.io.IOException e) {
+            throw new BadBody("unreadable body");
+        }
+        if (node == null || node.isMissingNode()) {
+            return null;
+        }
+        if (!node.isObject()) {
+            throw new BadBody("the body must be a JSON object");
+        }
+        return node;
+    }
+
+    private static Optional<String> name(String raw) {
+        String decoded;
+        try {
+            decoded = QueryStringDecoder.decodeComponent(raw);
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
+        return NAME.matcher(decoded).matches() ? Optional.of(decoded) : Optional.empty();
+    }
+
+    private static Responses badName(String raw) {
+        return Responses.error(HttpResponseStatus.BAD_REQUEST, "bad_request", "not a valid name: " + clip(raw));
+    }
+
+    private static String pathOf(FullHttpRequest req) {
+        return clip(new QueryStringDecoder(req.uri()).rawPath());
+    }
+
+    private static String clip(String s) {
+        return s.length() <= 120 ? s : s.substring(0, 120) + "...";
+    }
+
+    /** A body the route cannot use; its message is shown to the client. */
+    private static final class BadBody extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        BadBody(String message) {
+            super(message, null, false, false);
+        }
+    }
+}

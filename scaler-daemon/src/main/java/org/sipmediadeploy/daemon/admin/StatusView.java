@@ -1,0 +1,148 @@
+package org.sipmediadeploy.daemon.admin;
+
+import java.time.Instant;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Function;
+
+import org.sipmediadeploy.core.model.HostState;
+import org.sipmediadeploy.core.model.PairMode;
+import org.sipmediadeploy.core.model.PairState;
+import org.sipmediadeploy.core.model.PoolMode;
+import org.sipmediadeploy.core.model.PoolState;
+import org.sipmediadeploy.core.model.ProbeStatus;
+import org.sipmediadeploy.core.policy.Alarm;
+import org.sipmediadeploy.core.policy.TargetHealth;
+
+/**
+ * {@code GET /v1/status}: this node, its peers, the pairs, the pools and the open alarms. Serialized with
+ * snake_case field names and ISO-8601 instants; a null field means "not known" (e.g. no leader).
+ * The static factories build the pair, pool and alarm parts from the replicated state.
+ */
+public record StatusView(NodeInfo node, List<PeerInfo> peers, List<PairInfo> pairs, List<PoolInfo> pools,
+                         List<AlarmInfo> alarms) {
+    public StatusView {
+        Objects.requireNonNull(node, "node");
+        peers = List.copyOf(peers);
+        pairs = List.copyOf(pairs);
+        pools = List.copyOf(pools);
+        alarms = List.copyOf(alarms);
+    }
+
+    /** Raft role of this node as its Raft server reports it; UNKNOWN while it is starting or has left. */
+    public enum Role { LEADER, FOLLOWER, CANDIDATE, UNKNOWN }
+
+    /** This node: id, role, current term, commit and applied index, and the leader's id (null when none known). */
+    public record NodeInfo(String id, Role role, long term, long commitIndex, long appliedIndex, String leaderId) {
+        public NodeInfo {
+            Objects.requireNonNull(id, "id");
+            Objects.requireNonNull(role, "role");
+        }
+    }
+
+    /** Another member of the Raft group; {@code lastContact} null when never heard from. */
+    public record PeerInfo(String id, String address, boolean leader, Instant lastContact) {
+        public PeerInfo {
+            Objects.requireNonNull(id, "id");
+            Objects.requireNonNull(address, "address");
+        }
+    }
+
+    /** A service pair: mode, floating IP, the active and the standby with their latest probe results. */
+    public record PairInfo(String name, PairMode mode, String floatingIp, MemberInfo active, MemberInfo standby,
+                           String replacing, int recentFailovers) {
+        public PairInfo {
+            Objects.requireNonNull(name, "name");
+            Objects.requireNonNull(mode, "mode");
+            Objects.requireNonNull(active, "active");
+            Objects.requireNonNull(standby, "standby");
+        }
+    }
+
+    /** A pair member and the last result of each probe target this node has for it (empty if never probed). */
+    public record MemberInfo(String serverId, String name, String address, List<ProbeInfo> probes) {
+        public MemberInfo {
+            Objects.requireNonNull(serverId, "serverId");
+            Objects.requireNonNull(name, "name");
+            probes = List.copyOf(probes);
+        }
+    }
+
+    /** The running verdict on one probe target; {@code status}, {@code latencyMillis}, {@code at} null if never. */
+    public record ProbeInfo(String target, ProbeStatus status, Long latencyMillis, String reason, Instant at,
+                            int consecutiveFailures, Instant failingSince) {
+        public ProbeInfo {
+            Objects.requireNonNull(target, "target");
+            Objects.requireNonNull(reason, "reason");
+        }
+    }
+
+    /** The gateway pool: mode, host count by state, each host, and the cloud back-off if any. */
+    public record PoolInfo(String name, PoolMode mode, Map<HostState, Integer> hostsByState, List<HostInfo> hosts,
+                           Instant backoffUntil) {
+        public PoolInfo {
+            Objects.requireNonNull(name, "name");
+            Objects.requireNonNull(mode, "mode");
+            hostsByState = Map.copyOf(hostsByState);
+            hosts = List.copyOf(hosts);
+        }
+    }
+
+    /** A Gateway Host; {@code idleGateways} null when this node has no status report for it. */
+    public record HostInfo(String name, String serverId, String address, HostState state, Instant stateSince,
+                           Integer idleGateways) {
+        public HostInfo {
+            Objects.requireNonNull(name, "name");
+            Objects.requireNonNull(state, "state");
+        }
+    }
+
+    public record AlarmInfo(String scope, String message) {
+        public AlarmInfo {
+            Objects.requireNonNull(scope, "scope");
+            Objects.requireNonNull(message, "message");
+        }
+    }
+
+    /** One probe target's verdict, from the policy's running {@link TargetHealth}. */
+    public static ProbeInfo probe(String targetKey, TargetHealth health) {
+        if (health == null || health.last() == null) {
+            return new ProbeInfo(targetKey, null, null, "never probed", null, 0, null);
+        }
+        return new ProbeInfo(targetKey, health.last().status(), health.last().latency().toMillis(),
+                health.last().reason(), health.last().at(), health.consecutiveFailures(), health.failingSince());
+    }
+
+    /** A pair from its replicated state; {@code probes} gives each member's probe verdicts (by server id). */
+    public static PairInfo pair(PairState p, Function<String, List<ProbeInfo>> probesByServerId) {
+        return new PairInfo(p.name(), p.mode(), p.floatingIpAddress(),
+                member(p.active(), probesByServerId), member(p.standby(), probesByServerId),
+                p.replacing(), p.failovers().size());
+    }
+
+    private static MemberInfo member(org.sipmediadeploy.core.model.Member m,
+                                     Function<String, List<ProbeInfo>> probesByServerId) {
+        List<ProbeInfo> probes = probesByServerId.apply(m.serverId());
+        return new MemberInfo(m.serverId(), m.name(), m.address(), probes == null ? List.of() : probes);
+    }
+
+    /** A pool from its replicated state; {@code idleGateways} by host name (null result = no report). */
+    public static PoolInfo pool(PoolState p, Function<String, Integer> idleGateways) {
+        Map<HostState, Integer> counts = new EnumMap<>(HostState.class);
+        for (HostState s : HostState.values()) {
+            counts.put(s, 0);
+        }
+        List<HostInfo> hosts = p.hostList().stream().map(h -> {
+            counts.merge(h.state(), 1, Integer::sum);
+            return new HostInfo(h.name(), h.serverId(), h.address(), h.state(), h.stateSince(),
+                    idleGateways.apply(h.name()));
+        }).toList();
+        return new PoolInfo(p.name(), p.mode(), counts, hosts, p.backoffUntil());
+    }
+
+    public static AlarmInfo alarm(Alarm a) {
+        return new AlarmInfo(a.scope(), a.message());
+    }
+}
