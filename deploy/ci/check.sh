@@ -4,7 +4,7 @@
 #
 #   deploy/ci/check.sh            # from the repo root (or anywhere)
 #
-# Steps: shellcheck, yamllint, ansible-lint (production profile), ansible-playbook
+# Steps: shellcheck, yamllint, role README tables vs defaults, ansible-lint (production profile), ansible-playbook
 # --syntax-check of every playbook, packer fmt -check + validate of every template,
 # terraform fmt -check, init/validate/test of every provider-free module,
 # cloud-init schema of every rendered cloud-init document, and scalerctl config
@@ -80,6 +80,7 @@ run "shellcheck deploy/ci" shellcheck deploy/ci/*.sh
 
 # --- Ansible --------------------------------------------------------------
 run "yamllint deploy" yamllint -s -c deploy/.yamllint.yml deploy
+run "role READMEs document every default" /usr/bin/python3 deploy/ci/check-role-readmes.py deploy/ansible/roles
 run "ansible-lint (production)" bash -c 'cd deploy/ansible && ansible-lint --offline -p --profile production'
 for pb in deploy/ansible/*.yml; do
   [[ $(basename "$pb") == requirements.yml ]] && continue

@@ -10,7 +10,11 @@
 # A chroot shares the host network namespace: every packet stays on 127.0.0.0/8.
 #
 # Usage (as root, from anywhere):
-#   deploy/ci/chroot-test.sh [path/to/sipmediadeploy-scaler_VERSION_all.deb]
+#   deploy/ci/chroot-test.sh                      # kamailio, coturn, log_shipper
+#   deploy/ci/chroot-test.sh PATH/sipmediadeploy-scaler_VERSION_all.deb   # + scaler, real .deb
+#   deploy/ci/chroot-test.sh --stub-scaler        # + scaler with a stub .deb built here
+# The stub .deb (no JRE, a shell `scalerctl` that only checks the top-level keys)
+# exercises the role's mechanics: .deb install, files, modes, owner, idempotence.
 # Env: SMD_CHROOT_CACHE (default /var/cache/sipmediadeploy) keeps the debootstrap
 #      tarball and apt's downloaded packages between runs; KEEP_CHROOT=1 keeps the tree.
 set -Eeuo pipefail
@@ -36,9 +40,11 @@ step() { printf '\n== [%4ss] %s\n' "$(($(date +%s) - START))" "$*"; }
 fail() { printf '\nFAIL: %s\n' "$*" >&2; exit 1; }
 
 [[ $(id -u) -eq 0 ]] || fail "run as root (debootstrap, chroot, mount)"
-[[ -z $DEB || -f $DEB ]] || fail "no such .deb: $DEB"
-[[ -z $DEB ]] || DEB=$(readlink -f "$DEB")
-for tool in debootstrap chroot ss ansible-playbook sipsak turnutils_uclient turnutils_peer setsid timeout; do
+STUB=0
+[[ $DEB == --stub-scaler ]] && STUB=1
+[[ $STUB == 1 || -z $DEB || -f $DEB ]] || fail "no such .deb: $DEB"
+[[ $STUB == 1 || -z $DEB ]] || DEB=$(readlink -f "$DEB")
+for tool in debootstrap dpkg-deb chroot ss ansible-playbook sipsak turnutils_uclient turnutils_peer setsid timeout; do
   command -v "$tool" >/dev/null || fail "missing tool: $tool"
 done
 
@@ -98,6 +104,49 @@ bind /dev "$ROOT/dev"
 # apt's downloads and indexes survive between runs (cache_valid_time of the roles).
 bind "$APT_ARCHIVES" "$ROOT/var/cache/apt/archives"
 bind "$APT_LISTS" "$ROOT/var/lib/apt/lists"
+
+build_stub_deb() { # build_stub_deb DIR -> prints the .deb path
+  local pkg=$1/stub
+  mkdir -p "$pkg/DEBIAN" "$pkg/usr/bin" "$pkg/lib/systemd/system" "$pkg/etc/sipmediadeploy"
+  cat > "$pkg/DEBIAN/control" <<'CTL'
+Package: sipmediadeploy-scaler
+Version: 0.0.0~stub1
+Architecture: all
+Maintainer: SIPMediaDeploy CI <ci@invalid>
+Description: stub of the scaler package for deploy/ci/chroot-test.sh
+ Provides the user, the unit and a scalerctl that checks only the top-level keys.
+CTL
+  cat > "$pkg/DEBIAN/postinst" <<'POST'
+#!/bin/sh
+set -e
+getent passwd scaler >/dev/null || useradd --system --user-group --home-dir /var/lib/sipmediadeploy-scaler --shell /usr/sbin/nologin scaler
+POST
+  cat > "$pkg/usr/bin/scalerctl" <<'CTL'
+#!/bin/sh
+# STUB scalerctl: `config check FILE` checks the file is readable and has the top-level sections.
+[ "$1 $2" = "config check" ] && [ -r "$3" ] || { echo "usage: scalerctl config check FILE" >&2; exit 64; }
+for key in 'scaler {' 'node {' 'cluster {' 'admin {' 'openstack {' 'pairs {' 'pools {'; do
+  grep -qF "$key" "$3" || { echo "$3: missing $key" >&2; exit 78; }
+done
+echo "$3: ok (stub check)"
+CTL
+  cat > "$pkg/lib/systemd/system/sipmediadeploy-scaler.service" <<'UNIT'
+[Unit]
+Description=SIPMediaDeploy scaler (stub)
+[Service]
+User=scaler
+ExecStart=/usr/bin/scaler run --config /etc/sipmediadeploy/scaler.conf
+[Install]
+WantedBy=multi-user.target
+UNIT
+  chmod 0755 "$pkg/DEBIAN/postinst" "$pkg/usr/bin/scalerctl"
+  dpkg-deb --root-owner-group --build "$pkg" "$1/sipmediadeploy-scaler_0.0.0~stub1_all.deb" > /dev/null
+  echo "$1/sipmediadeploy-scaler_0.0.0~stub1_all.deb"
+}
+if [[ $STUB == 1 ]]; then
+  DEB=$(build_stub_deb "$WORK")
+  step "stub scaler .deb: $DEB"
+fi
 
 step "inventory and variables"
 secret() { head -c 18 /dev/urandom | base64 | tr -d '+/=' ; }
@@ -159,7 +208,9 @@ PLAYBOOKS=("$ANSIBLE_DIR/kamailio.yml" "$ANSIBLE_DIR/coturn.yml" "$ANSIBLE_DIR/l
 # ansible-playbook runs the playbooks one after the other and prints one recap per
 # playbook: every recap line must say failed=0 (and, on the second run, changed=0).
 converge() { # converge LOGFILE
+  # smart gathering + memory cache: facts are gathered once per run, not once per playbook.
   ANSIBLE_CONFIG=$ANSIBLE_DIR/ansible.cfg ANSIBLE_STDOUT_CALLBACK=default ANSIBLE_FORCE_COLOR=0 \
+    ANSIBLE_GATHERING=smart ANSIBLE_CACHE_PLUGIN=memory \
     ansible-playbook -i "$WORK/inventory.yml" -e "@$WORK/vars.yml" "${PLAYBOOKS[@]}" 2>&1 | tee "$1" \
     | grep -E '^(PLAY|TASK|changed|fatal|failed|ok: \[.*\] =>|smd-chroot +:)' || true
   [[ $(grep -cE 'smd-chroot +: .*failed=0 ' "$1") == "${#PLAYBOOKS[@]}" ]] || fail "ansible run failed (see above)"
@@ -188,6 +239,7 @@ check_mode /etc/kamailio/kamailio-secrets.cfg 640 root
 check_mode /etc/turnserver.conf 600 turnserver
 [[ $(chroot "$ROOT" stat -c %G /etc/kamailio/kamailio-secrets.cfg) == kamailio ]] || fail "secrets group is not kamailio"
 if [[ -n $DEB ]]; then
+  check_mode /etc/sipmediadeploy/scaler.conf 600 scaler
   check_mode /etc/sipmediadeploy/admin.token 600 scaler
   check_mode /etc/sipmediadeploy/os-secret 600 scaler
   check_mode /etc/sipmediadeploy/turn-probe-secret 600 scaler
