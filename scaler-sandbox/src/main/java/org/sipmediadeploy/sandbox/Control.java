@@ -59,8 +59,13 @@ final class Control {
                     if (b == null) {
                         return bad("JSON body required");
                     }
-                    ApiFault f = new ApiFault(b.path("operation").asText("*"),
-                            ApiFault.Kind.valueOf(b.path("kind").asText().toUpperCase(Locale.ROOT)),
+                    ApiFault.Kind kind;
+                    try {
+                        kind = ApiFault.Kind.valueOf(b.path("kind").asText().toUpperCase(Locale.ROOT));
+                    } catch (IllegalArgumentException e) {
+                        return bad("unknown fault kind " + b.path("kind").asText());
+                    }
+                    ApiFault f = new ApiFault(b.path("operation").asText("*"), kind,
                             b.path("rate").asDouble(1.0), b.path("count").asInt(-1),
                             Duration.ofMillis(b.path("delay_ms").asLong(0)), b.path("status").asInt(0));
                     sandbox.apiFaults().add(f);
