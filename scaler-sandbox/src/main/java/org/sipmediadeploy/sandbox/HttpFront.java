@@ -1,7 +1,6 @@
 package org.sipmediadeploy.sandbox;
 
 import java.net.InetSocketAddress;
-import java.time.Duration;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
@@ -328,9 +327,5 @@ final class HttpFront implements AutoCloseable {
         if (!keepAlive) {
             f.addListener(ChannelFutureListener.CLOSE);
         }
-    }
-
-    static Duration millis(long ms) {
-        return Duration.ofMillis(ms);
     }
 }
