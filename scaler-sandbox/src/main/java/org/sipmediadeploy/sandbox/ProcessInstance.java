@@ -108,6 +108,7 @@ final class ProcessInstance implements Instance {
             process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
             frozen = false;
+            ProcessRegistry.register(process.pid());
             LOG.info("started {} pid {} in {}", kind, process.pid(), dir);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + kind, e);
@@ -121,6 +122,7 @@ final class ProcessInstance implements Instance {
         }
         signalGroup("KILL");
         awaitExit(2000);
+        ProcessRegistry.unregister(process.pid());
         frozen = false;
     }
 
@@ -170,6 +172,7 @@ final class ProcessInstance implements Instance {
         // Kamailio's workers can outlive the main process: always sweep the group.
         signalGroup("KILL");
         awaitExit(2000);
+        ProcessRegistry.unregister(process.pid());
         frozen = false;
     }
 

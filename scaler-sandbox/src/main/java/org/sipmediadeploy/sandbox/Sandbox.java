@@ -98,6 +98,10 @@ public final class Sandbox implements AutoCloseable {
 
     private void startInternal() {
         Runtime.getRuntime().addShutdownHook(shutdownHook);
+        int orphans = ProcessRegistry.sweepOrphans();
+        if (orphans > 0) {
+            LOG.warn("stopped {} process groups left by a sandbox whose JVM was killed", orphans);
+        }
         // The catalog names the port, so a free one is chosen before the services are built.
         String host = config.bindHost();
         port = config.apiPort();
