@@ -165,7 +165,16 @@ public final class Transitions {
         } else if (d instanceof Decision.DeleteOrphan o) {
             boolean busy = s.open().values().stream().anyMatch(r -> r.decision() instanceof Decision.DeleteOrphan x
                     && x.serverId().equals(o.serverId()));
-            return busy ? Optional.of("orphan " + o.serverId() + " is already being deleted") : Optional.empty();
+            if (busy) {
+                return Optional.of("orphan " + o.serverId() + " is already being deleted");
+            }
+            // Re-checked at apply time: the server may have become known (a create recorded) since it was seen.
+            boolean member = s.pairs().values().stream()
+                    .anyMatch(p -> p.member(o.serverId()).isPresent());
+            boolean host = s.pools().values().stream()
+                    .anyMatch(p -> p.hostList().stream().anyMatch(h -> o.serverId().equals(h.serverId())));
+            return member || host ? Optional.of("server " + o.serverId() + " is known to the state, not an orphan")
+                    : Optional.empty();
         }
         throw new AssertionError(d);
     }

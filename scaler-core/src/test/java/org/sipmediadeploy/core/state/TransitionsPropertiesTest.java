@@ -121,6 +121,10 @@ class TransitionsPropertiesTest {
         for (DecisionRecord r : s.open().values()) {
             assertTrue(r.decision().actsOnCloud(), "only cloud decisions stay open" + after);
             assertEquals(Outcome.PENDING, r.outcome());
+            if (r.decision() instanceof Decision.DeleteOrphan o) {
+                assertTrue(s.pairs().values().stream().noneMatch(p -> p.member(o.serverId()).isPresent()),
+                        "an orphan being deleted is not a pair member" + after);
+            }
             if (r.decision() instanceof Decision.CreateHost c) {
                 assertTrue(s.pool(c.pool()).orElseThrow().host(c.hostName()).isPresent(),
                         "an open create has its host" + after);
@@ -188,8 +192,8 @@ class TransitionsPropertiesTest {
                 case 9:
                     return new Command.Propose(new Decision.DeleteHost(id, pool, host, "r"), term, at);
                 case 10:
-                    return new Command.Propose(new Decision.DeleteOrphan(id, pool, "srv-o" + (op.a() % 3), "r"),
-                            term, at);
+                    return new Command.Propose(new Decision.DeleteOrphan(id, pool, op.a() % 4 == 0 ? sb
+                            : "srv-o" + (op.a() % 3), "r"), term, at);
                 case 11:
                 case 12:
                 case 13: {

@@ -558,6 +558,15 @@ class TransitionsTest {
         ok(s, propose(new Decision.DeleteOrphan("d1-2", POOL, "srv-z", "t")));
     }
 
+    @Test
+    void deleteOrphanOfAServerTheStateKnowsIsRefused() {
+        assertEquals("server srv-a is known to the state, not an orphan",
+                refused(base(), propose(new Decision.DeleteOrphan("d1-1", PAIR, A.serverId(), "t"))));
+        ClusterState s = withHost(HostState.READY);
+        assertEquals("server srv-gw-1 is known to the state, not an orphan",
+                refused(s, propose(new Decision.DeleteOrphan("d1-2", POOL, "srv-gw-1", "t"))));
+    }
+
     // ---- outcomes and history -----------------------------------------------------------------------------------
 
     @Test
