@@ -117,9 +117,21 @@ public final class Daemon implements AutoCloseable {
         return d;
     }
 
+    private Map<String, String> lastNotes = Map.of();
+
     private void pass() {
         syncProbeTargets();
         tickSafely(loop, clock);
+        Map<String, String> notes = loop.notes();
+        if (!notes.equals(lastNotes)) {
+            // What the loop concluded, when it changes: the operator's "why did (not) it act?"
+            notes.forEach((k, v) -> {
+                if (!v.equals(lastNotes.get(k))) {
+                    LOG.info("loop {}: {}", k, v);
+                }
+            });
+            lastNotes = notes;
+        }
     }
 
     private static void tickSafely(ControlLoop loop, Clock clock) {

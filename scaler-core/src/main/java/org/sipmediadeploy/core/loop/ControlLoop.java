@@ -78,6 +78,7 @@ public final class ControlLoop {
     private final Map<String, Server> inventory = new HashMap<>();
     private Instant lastInventory;
     private boolean inventorySeen;
+    private boolean inventoryFresh;
     private long term = -1;
     private long seq;
     private Duration inventoryPeriod = Duration.ofSeconds(5);
@@ -252,6 +253,7 @@ public final class ControlLoop {
             cloud.floatingIpByAddress(cfg.floatingIp()).ifPresent(f -> floatingIps.put(cfg.name(), f));
         }
         inventorySeen = true;
+        inventoryFresh = true;
         notes.remove("cloud");
     }
 
@@ -353,9 +355,11 @@ public final class ControlLoop {
     }
 
     private void orphans(Instant now, DecisionIds ids) {
-        if (!inventorySeen) {
+        // Only on a fresh inventory: between reads it goes stale (a server deleted since is still listed).
+        if (!inventoryFresh) {
             return;
         }
+        inventoryFresh = false;
         var state = consensus.state();
         Set<String> known = new HashSet<>();
         state.pairs().values().forEach(p -> p.members().forEach(m -> known.add(m.serverId())));
@@ -375,6 +379,7 @@ public final class ControlLoop {
                 propose(new Decision.DeleteOrphan(ids.next(), s.meta(ServerMetadata.GROUP).orElse("cloud"), s.id(),
                         "server " + s.name() + " carries tag " + spec.tag() + " but the state does not know it"), now)
                         .ifPresent(rec -> advanceOne(rec.id(), now));
+                inventory.remove(s.id());
                 return; // one destructive action per pass
             }
         }
