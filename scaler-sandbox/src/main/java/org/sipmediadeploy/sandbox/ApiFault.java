@@ -8,8 +8,11 @@ import java.util.Objects;
  * {@code server.*}, or {@code *}), with probability {@code rate}, at most {@code count} times (-1: no limit),
  * apply {@code kind}. {@code delay} is the added latency (LATENCY) or how long the request is held before the
  * connection is dropped unanswered (TIMEOUT); {@code status} is the code for SERVER_ERROR (500, 502, 503, 504).
+ * {@code user} limits the rule to calls of one Keystone user (null: everyone), so one scaler node of several,
+ * each with its own user, can be cut off from the cloud while the others are not.
  */
-public record ApiFault(String operation, Kind kind, double rate, int count, Duration delay, int status) {
+public record ApiFault(String operation, Kind kind, double rate, int count, Duration delay, int status,
+                       String user) {
 
     public enum Kind {
         /** Answer normally, after {@code delay}. */
@@ -41,6 +44,15 @@ public record ApiFault(String operation, Kind kind, double rate, int count, Dura
         }
     }
 
+    public ApiFault(String operation, Kind kind, double rate, int count, Duration delay, int status) {
+        this(operation, kind, rate, count, delay, status, null);
+    }
+
+    /** The same rule, for the calls of {@code userName} only. */
+    public ApiFault forUser(String userName) {
+        return new ApiFault(operation, kind, rate, count, delay, status, userName);
+    }
+
     public static ApiFault always(String operation, Kind kind) {
         return new ApiFault(operation, kind, 1.0, -1, Duration.ZERO, 0);
     }
@@ -61,7 +73,10 @@ public record ApiFault(String operation, Kind kind, double rate, int count, Dura
         return new ApiFault(operation, Kind.SERVER_ERROR, rate, count, Duration.ZERO, status);
     }
 
-    boolean matches(String op) {
+    boolean matches(String op, String caller) {
+        if (user != null && !user.equals(caller)) {
+            return false;
+        }
         if (operation.equals("*") || operation.equals(op)) {
             return true;
         }

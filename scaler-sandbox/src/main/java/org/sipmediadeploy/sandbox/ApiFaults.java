@@ -42,11 +42,11 @@ public final class ApiFaults {
      * The faults that fire for one call: every matching LATENCY rule that fires, plus at most one other kind
      * (the first in arming order that fires).
      */
-    synchronized List<ApiFault> draw(String operation) {
+    synchronized List<ApiFault> draw(String operation, String user) {
         List<ApiFault> fired = new ArrayList<>();
         boolean terminal = false;
         for (Armed a : rules) {
-            if (a.remaining == 0 || !a.fault.matches(operation)) {
+            if (a.remaining == 0 || !a.fault.matches(operation, user)) {
                 continue;
             }
             boolean isLatency = a.fault.kind() == ApiFault.Kind.LATENCY;

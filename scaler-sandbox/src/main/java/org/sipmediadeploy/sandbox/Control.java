@@ -14,7 +14,7 @@ import com.fasterxml.jackson.databind.JsonNode;
  * GET    /control/state                         servers, instances, floating IPs
  * GET    /control/events?since=N                the event log after sequence N
  * GET    /control/faults                        armed API fault rules
- * POST   /control/faults                        {"operation","kind","rate","count","delay_ms","status"}
+ * POST   /control/faults                        {"operation","kind","rate","count","delay_ms","status","user"}
  * DELETE /control/faults                        disarm all
  * POST   /control/servers/{id}/{action}         kill | freeze | resume | restart | shutoff | drop | reject | restore
  * POST   /control/servers/{id}/calls/start|end  simulated gateway calls
@@ -67,7 +67,8 @@ final class Control {
                     }
                     ApiFault f = new ApiFault(b.path("operation").asText("*"), kind,
                             b.path("rate").asDouble(1.0), b.path("count").asInt(-1),
-                            Duration.ofMillis(b.path("delay_ms").asLong(0)), b.path("status").asInt(0));
+                            Duration.ofMillis(b.path("delay_ms").asLong(0)), b.path("status").asInt(0),
+                            b.hasNonNull("user") ? b.get("user").asText() : null);
                     sandbox.apiFaults().add(f);
                     sandbox.events().record("fault.api.arm", Caller.CONTROL, f.operation(), 0, "ok",
                             Map.of("kind", f.kind().name(), "rate", Double.toString(f.rate()),
@@ -113,7 +114,7 @@ final class Control {
 
     private static Map<String, Object> render(ApiFault f) {
         return Json.obj("operation", f.operation(), "kind", f.kind().name(), "rate", f.rate(), "count", f.count(),
-                "delay_ms", f.delay().toMillis(), "status", f.status());
+                "delay_ms", f.delay().toMillis(), "status", f.status(), "user", f.user());
     }
 
     private static ApiResponse bad(String message) {

@@ -163,7 +163,7 @@ final class HttpFront implements AutoCloseable {
                 }
                 caller = c.get();
             }
-            List<ApiFault> fired = faults.draw(op);
+            List<ApiFault> fired = faults.draw(op, caller != null ? caller.userName() : tokenRequestUser(req));
             long delay = 0;
             ApiFault terminal = null;
             for (ApiFault f : fired) {
@@ -220,6 +220,12 @@ final class HttpFront implements AutoCloseable {
             send(ctx, ApiResponse.json(500, Json.obj("error", Json.obj("code", 500,
                     "message", "sandbox error", "title", "Internal Server Error"))), keepAlive);
         }
+    }
+
+    /** The user a token request names (password method), so user-scoped faults can refuse its login too. */
+    private static String tokenRequestUser(ApiRequest req) {
+        com.fasterxml.jackson.databind.JsonNode b = req.json();
+        return b == null ? null : Json.text(b.path("auth").path("identity").path("password").path("user"), "name");
     }
 
     private ApiResponse versionDoc(Service service, String path) {

@@ -3,7 +3,6 @@ package org.sipmediadeploy.sandbox;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -268,9 +267,7 @@ final class Nova {
                 return Errors.nova(403, "Quota exceeded for metadata_items: Requested " + md.size()
                         + ", but already used 0 of 128 metadata_items");
             }
-            Iterator<Map.Entry<String, JsonNode>> it = md.fields();
-            while (it.hasNext()) {
-                Map.Entry<String, JsonNode> e = it.next();
+            for (Map.Entry<String, JsonNode> e : md.properties()) {
                 if (e.getKey().isEmpty() || e.getKey().length() > 255 || e.getValue().asText().length() > 255) {
                     return Errors.nova(400, "Invalid input for field/attribute metadata.");
                 }

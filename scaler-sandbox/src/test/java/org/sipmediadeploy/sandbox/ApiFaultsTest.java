@@ -197,6 +197,32 @@ class ApiFaultsTest {
     }
 
     @Test
+    void aFaultForOneUserCutsThatUserOffTheCloudWhileOthersCarryOn() {
+        SandboxConfig.User node1 = new SandboxConfig.User("scaler-1", org.sipmediadeploy.core.model.Secret.of("p1"),
+                "admin");
+        SandboxConfig.User node2 = new SandboxConfig.User("scaler-2", org.sipmediadeploy.core.model.Secret.of("p2"),
+                "admin");
+        try (Sandbox s = Sandbox.start(SandboxConfig.defaults().toBuilder().addressBlock(43).users(List.of(node1, node2))
+                .processes(SandboxConfig.Processes.BUILTIN).build())) {
+            s.apiFaults().add(ApiFault.timeout("*", Duration.ofSeconds(2), -1).forUser("scaler-1"));
+            OpenStackCloud c1 = OpenStackCloud.create(userSettings(s, node1), ScalerEvents.NONE);
+            OpenStackCloud c2 = OpenStackCloud.create(userSettings(s, node2), ScalerEvents.NONE);
+
+            assertEquals(List.of(), c2.listServers("faults", null));
+            CloudException e = assertThrows(CloudException.class, () -> c1.listServers("faults", null));
+            assertEquals(CloudException.Kind.TRANSIENT, e.kind(), e.getMessage());
+            assertTrue(s.events().ofKind("fault.api").stream().allMatch(x -> !"scaler-2".equals(x.user())));
+        }
+    }
+
+    private static org.sipmediadeploy.openstack.OpenStackSettings userSettings(Sandbox s, SandboxConfig.User u) {
+        return org.sipmediadeploy.openstack.OpenStackSettings.of(java.net.URI.create(s.keystoneUrl()),
+                new org.sipmediadeploy.openstack.OpenStackSettings.Password(u.name(), u.password(), "Default",
+                        u.project(), "Default"), s.config().region())
+                .withRetries(1, Duration.ZERO).withTimeouts(Duration.ofSeconds(2), Duration.ofMillis(700));
+    }
+
+    @Test
     void faultsArmedThroughTheControlApiApplyUntilDisarmed() {
         RawApi.Reply armed = raw.call("POST", "/control/faults", Map.of("operation", "network.*",
                 "kind", "server_error", "status", 502, "rate", 1.0, "count", -1));

@@ -63,9 +63,9 @@ public final class FloatingIpMoveBenchmark {
         List<Double> starts = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
             long t0 = System.nanoTime();
-            try (Sandbox s = Sandbox.start(SandboxConfig.defaults().toBuilder().addressBlock(60 + i).build())) {
-                starts.add(ms(System.nanoTime() - t0));
-            }
+            Sandbox s = Sandbox.start(SandboxConfig.defaults().toBuilder().addressBlock(60 + i).build());
+            starts.add(ms(System.nanoTime() - t0));
+            s.close();
         }
         figures.add(new Figure("sandbox start (Sandbox.start until the API answers)", "ms", starts, "< 5000 ms"));
 
@@ -152,7 +152,8 @@ public final class FloatingIpMoveBenchmark {
         Map<String, Long> firstSeenAfter = new java.util.concurrent.ConcurrentHashMap<>();
         AtomicLong moveStart = new AtomicLong(Long.MAX_VALUE);
         List<Double> samples = Collections.synchronizedList(new ArrayList<>());
-        try (DatagramSocket socket = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
+        DatagramSocket socket = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0));
+        try {
             socket.setSoTimeout(200);
             InetSocketAddress local = (InetSocketAddress) socket.getLocalSocketAddress();
             Thread receiver = new Thread(() -> {
@@ -215,9 +216,11 @@ public final class FloatingIpMoveBenchmark {
                 current = next;
                 Thread.sleep(100);
             }
-            socket.close();
+            socket.close(); // ends the sender and receiver loops
             sender.join(2000);
             receiver.join(2000);
+        } finally {
+            socket.close();
         }
         return new Figure(title, "ms", samples, "associate call + 2 send intervals");
     }
