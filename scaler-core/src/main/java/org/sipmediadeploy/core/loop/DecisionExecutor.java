@@ -16,6 +16,7 @@ import org.sipmediadeploy.core.decision.Outcome;
 import org.sipmediadeploy.core.model.Host;
 import org.sipmediadeploy.core.model.Member;
 import org.sipmediadeploy.core.model.PairState;
+import org.sipmediadeploy.core.model.PoolMode;
 import org.sipmediadeploy.core.model.Port;
 import org.sipmediadeploy.core.model.Server;
 import org.sipmediadeploy.core.model.ServerMetadata;
@@ -59,7 +60,8 @@ final class DecisionExecutor {
 
     Optional<Result> advance(DecisionRecord rec, ClusterState state, long term, Instant now) {
         Decision d = rec.decision();
-        if (spec.isDryRun(d.scope())) {
+        boolean poolDry = state.pool(d.scope()).map(p -> p.mode() == PoolMode.DRY_RUN).orElse(false);
+        if (spec.isDryRun(d.scope()) || poolDry) {
             return Optional.of(new Result(Outcome.SKIPPED, "dry run: the cloud was not touched", Map.of()));
         }
         try {

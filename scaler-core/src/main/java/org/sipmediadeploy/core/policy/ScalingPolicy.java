@@ -117,7 +117,8 @@ public final class ScalingPolicy {
                 case FAILED -> destructive = first(destructive, new Decision.DeleteHost(ids.next(), pool.name(),
                         h.name(), h.name() + " failed to create: cleaning up"));
                 case DELETING -> {
-                    if (!open) {
+                    // In dry run a delete is recorded SKIPPED: retrying it every pass would only flood the history.
+                    if (!open && pool.mode() != PoolMode.DRY_RUN) {
                         destructive = first(destructive, new Decision.DeleteHost(ids.next(), pool.name(), h.name(),
                                 h.name() + " still present: retrying delete"));
                     }
