@@ -8,6 +8,7 @@ import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.EventObject;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -44,6 +45,10 @@ import org.sipmediadeploy.core.model.ProbeTarget;
 import org.sipmediadeploy.core.model.Transport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+
+import gov.nist.javax.sip.EventScanner;
+import gov.nist.javax.sip.EventWrapper;
+import gov.nist.javax.sip.SipStackImpl;
 
 /**
  * SIP OPTIONS over one long-lived JAIN-SIP stack per node (UDP and TCP listening points, TLS when a trust store
@@ -378,7 +383,13 @@ final class SipOptionsProber implements SipListener, AutoCloseable {
     public void close() {
         try {
             provider.removeSipListener(this);
+            EventScanner scanner = ((SipStackImpl) stack).getEventScanner();
             stack.stop();
+            // JAIN-SIP 1.3's stop() only flags its event thread, which stays blocked on its queue for ever (and,
+            // being non-daemon, keeps the JVM alive): hand it one empty event so that it sees the flag and ends.
+            if (scanner != null) {
+                scanner.addEvent(new EventWrapper(new EventObject(this), null));
+            }
         } catch (RuntimeException e) {
             LOG.debug("stopping the SIP probe stack failed", e);
         }

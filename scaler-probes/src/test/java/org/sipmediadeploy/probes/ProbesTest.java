@@ -44,6 +44,23 @@ class ProbesTest {
     }
 
     @Test
+    void closeEndsJainSipsNonDaemonEventThread() {
+        long before = threads("EventScannerThread");
+        Prober prober = Probes.create(ProbeSettings.defaults());
+        assertEquals(before + 1, threads("EventScannerThread"));
+
+        prober.close();
+
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
+                .until(() -> threads("EventScannerThread") == before);
+    }
+
+    private static long threads(String name) {
+        return Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().equals(name) && t.isAlive())
+                .count();
+    }
+
+    @Test
     void closedProberAnswersUnknown() throws Exception {
         Prober prober = Probes.create(ProbeSettings.defaults());
         prober.close();

@@ -12,7 +12,16 @@ import java.util.List;
 
 /** Starts the real servers the probes are tested against (Debian's kamailio, coturn, sip-tester). */
 final class Servers {
+    /** Put before every server command; the benchmark pins servers to another core with {@code taskset}. */
+    static volatile List<String> commandPrefix = List.of();
+
     private Servers() {
+    }
+
+    private static List<String> prefixed(List<String> command) {
+        List<String> all = new java.util.ArrayList<>(commandPrefix);
+        all.addAll(command);
+        return all;
     }
 
     static Path resource(String name, Path dir) throws IOException {
@@ -31,8 +40,8 @@ final class Servers {
         Path cfg = resource("kamailio-options.cfg", dir);
         Path run = Files.createDirectories(dir.resolve("run-" + at.host() + "-" + at.port()));
         RealProcess p = RealProcess.start("kamailio@" + at.host(), dir.resolve("kamailio-" + at.host() + ".log"),
-                List.of("kamailio", "-DD", "-E", "-f", cfg.toString(), "-m", "32", "-M", "4", "-Y", run.toString(),
-                        "-l", "udp:" + at.host() + ":" + at.port(), "-l", "tcp:" + at.host() + ":" + at.port()));
+                prefixed(List.of("kamailio", "-DD", "-E", "-f", cfg.toString(), "-m", "32", "-M", "4", "-Y", run.toString(),
+                        "-l", "udp:" + at.host() + ":" + at.port(), "-l", "tcp:" + at.host() + ":" + at.port())));
         awaitReady(p, () -> Loopback.tcpListening(at.host(), at.port()) && Loopback.udpBound(at.host(), at.port()));
         return p;
     }
@@ -41,9 +50,9 @@ final class Servers {
     static RealProcess sipp(String scenario, Loopback.Endpoint at, Path dir) throws IOException {
         Path sf = resource(scenario, dir);
         RealProcess p = RealProcess.start("sipp@" + at.host(), dir.resolve("sipp-" + at.host() + ".log"),
-                List.of("sipp", "-sf", sf.toString(), "-i", at.host(), "-p", Integer.toString(at.port()),
+                prefixed(List.of("sipp", "-sf", sf.toString(), "-i", at.host(), "-p", Integer.toString(at.port()),
                         "-t", "u1", "-nostdin", "-trace_err", "-error_file",
-                        dir.resolve("sipp-" + at.host() + "-errors.log").toString()));
+                        dir.resolve("sipp-" + at.host() + "-errors.log").toString())));
         awaitReady(p, () -> Loopback.udpBound(at.host(), at.port()));
         return p;
     }
@@ -52,13 +61,13 @@ final class Servers {
     static RealProcess coturn(Loopback.Endpoint at, String user, String password, String realm, int minPort,
             int maxPort, Path dir) throws IOException {
         RealProcess p = RealProcess.start("turnserver@" + at.host(), dir.resolve("turnserver-" + at.host() + ".log"),
-                List.of("turnserver", "-n", "--listening-ip=" + at.host(), "--listening-port=" + at.port(),
+                prefixed(List.of("turnserver", "-n", "--listening-ip=" + at.host(), "--listening-port=" + at.port(),
                         "--relay-ip=" + at.host(), "--min-port=" + minPort, "--max-port=" + maxPort,
                         "--lt-cred-mech", "--user=" + user + ":" + password, "--realm=" + realm, "--fingerprint",
                         "--no-tls", "--no-dtls", "--no-cli", "--allow-loopback-peers",
                         "--db=" + dir.resolve("turn-" + at.host() + ".db"),
                         "--pidfile=" + dir.resolve("turn-" + at.host() + ".pid"),
-                        "--log-file=stdout", "--simple-log"));
+                        "--log-file=stdout", "--simple-log")));
         awaitReady(p, () -> Loopback.udpBound(at.host(), at.port()));
         return p;
     }
