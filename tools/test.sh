@@ -32,7 +32,8 @@ if [ "${SKIP_OPENSTACK:-0}" != 1 ]; then
 fi
 
 echo "== maven verify (all modules)"
-mvn -B -ntp ${MVN_ARGS:-} verify
+profile="-Popenstack"; [ "${SKIP_OPENSTACK:-0}" = 1 ] && profile=""
+mvn -B -ntp $profile ${MVN_ARGS:-} verify
 
 if [ -x deploy/ci/check.sh ]; then
   echo "== deploy kit checks"
