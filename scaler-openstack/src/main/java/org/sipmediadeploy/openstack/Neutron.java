@@ -37,6 +37,11 @@ final class Neutron {
         try (Response r = keystone.http().newCall(req).execute()) {
             ResponseBody body = r.body();
             String text = body == null ? "" : body.string();
+            if (r.code() == 404) {
+                // A Neutron-like API without the extensions resource offers no If-Match either.
+                revisionIfMatch = false;
+                return false;
+            }
             if (r.code() >= 400) {
                 throw Errors.fromStatus("extensions", r.code(), Keystone.faultOf(text));
             }

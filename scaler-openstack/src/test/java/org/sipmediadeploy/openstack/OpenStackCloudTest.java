@@ -438,6 +438,15 @@ class OpenStackCloudTest {
     }
 
     @Test
+    void associateSendsNoIfMatchWhereNeutronHasNoExtensionList() {
+        fake.on("GET " + FIP, 200, fip("port-a", 5));
+        fake.on("PUT " + FIP, 200, fip("port-b", 6));
+        assertEquals("port-b", cloud(settings()).associate("fip-1", "port-b").portId());
+        assertNull(fake.requests("PUT " + FIP).get(0).header("If-Match"));
+        assertEquals(1, fake.requests("GET network/v2.0/extensions").size());
+    }
+
+    @Test
     void associatingWhereItAlreadyPointsSendsNoUpdate() {
         fake.on("GET " + FIP, 200, fip("port-b", 5));
         assertEquals("port-b", cloud(settings()).associate("fip-1", "port-b").portId());
