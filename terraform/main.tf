@@ -25,6 +25,20 @@ locals {
   }
 
   scaler_nodes = [for i, name in module.naming.scaler_nodes : { name = name, address = cidrhost(var.cidr, 11 + i) }]
+
+  kamailio_vars = merge(local.log_vars, {
+    kamailio_domain           = var.sip_domain
+    kamailio_gateway_password = var.gateway_sip_password
+  })
+  coturn_vars = merge(local.log_vars, {
+    coturn_realm    = var.turn_realm
+    coturn_min_port = var.relay_port_range.min
+    coturn_max_port = var.relay_port_range.max
+    coturn_users = [
+      { name = "gateway", password = var.gateway_turn_password },
+      { name = "probe", password = var.turn_probe_password },
+    ]
+  })
 }
 
 module "kamailio" {
@@ -43,10 +57,7 @@ module "kamailio" {
   key_pair            = var.key_pair
   tag                 = module.naming.tag
   log_shipping        = var.log_shipping != null
-  ansible_vars = merge(local.log_vars, {
-    kamailio_domain           = var.sip_domain
-    kamailio_gateway_password = var.gateway_sip_password
-  })
+  ansible_vars        = local.kamailio_vars
 }
 
 module "coturn" {
@@ -65,15 +76,27 @@ module "coturn" {
   key_pair            = var.key_pair
   tag                 = module.naming.tag
   log_shipping        = var.log_shipping != null
-  ansible_vars = merge(local.log_vars, {
-    coturn_realm    = var.turn_realm
-    coturn_min_port = var.relay_port_range.min
-    coturn_max_port = var.relay_port_range.max
-    coturn_users = [
-      { name = "gateway", password = var.gateway_turn_password },
-      { name = "probe", password = var.turn_probe_password },
-    ]
-  })
+  ansible_vars        = local.coturn_vars
+}
+
+# User data of the replacement members the scaler creates when a member fails:
+# the same first-boot playbook, the listen address taken from the facts (DHCP port).
+module "kamailio_replacement" {
+  source = "./modules/service_config"
+
+  kind         = "kamailio"
+  floating_ip  = module.kamailio.floating_ip
+  ansible_vars = local.kamailio_vars
+  log_shipping = var.log_shipping != null
+}
+
+module "coturn_replacement" {
+  source = "./modules/service_config"
+
+  kind         = "coturn"
+  floating_ip  = module.coturn.floating_ip
+  ansible_vars = local.coturn_vars
+  log_shipping = var.log_shipping != null
 }
 
 # User data the scaler gives the Gateway Hosts it creates.
@@ -104,12 +127,30 @@ module "scaler_config" {
       floating_ip = module.kamailio.floating_ip
       members     = module.naming.kamailio_members
       probe       = { kind = "sip-options", port = 5060, transport = "udp" }
+      replacement = {
+        image           = var.images.kamailio
+        flavor          = var.flavors.kamailio
+        network         = module.network.network_name
+        security_groups = [module.network.security_group_names.kamailio]
+        key_pair        = var.key_pair
+      }
     }
     coturn = {
       floating_ip = module.coturn.floating_ip
       members     = module.naming.coturn_members
       probe       = { kind = "turn-allocate", port = 3478, username = "probe" }
+      replacement = {
+        image           = var.images.coturn
+        flavor          = var.flavors.coturn
+        network         = module.network.network_name
+        security_groups = [module.network.security_group_names.coturn]
+        key_pair        = var.key_pair
+      }
     }
+  }
+  pair_user_data = {
+    kamailio = module.kamailio_replacement.cloud_init
+    coturn   = module.coturn_replacement.cloud_init
   }
   turn_probe_password = var.turn_probe_password
   pools = {

@@ -8,13 +8,17 @@
 # --syntax-check of every playbook, packer fmt -check + validate of every template,
 # terraform fmt -check, init/validate/test of every provider-free module,
 # cloud-init schema of every rendered cloud-init document, and scalerctl config
-# check of the rendered scaler.conf when scalerctl is installed.
+# check (the daemon's validator, from scaler-daemon's build) of scaler.conf as
+# rendered by Terraform and by the scaler role, and a validate + plan of the root
+# module with provider-free stubs in place of the openstack resources.
 # Every step runs; the script exits 1 when any failed. Logs: $SMD_CHECK_LOGS
 # (default: a temporary directory, printed at the end).
 #
 # Env (Keystone for packer validate; defaults = the local test control plane):
 #   SMD_OS_AUTH_URL (http://127.0.0.1:5000/v3) SMD_OS_USERNAME (admin)
 #   SMD_OS_PASSWORD (s3cret) SMD_OS_PROJECT (admin) SMD_OS_DOMAIN (Default)
+# scalerctl: SMD_SCALERCTL, or scalerctl on PATH, or scaler-daemon/target (built);
+#   SMD_SKIP_SCALERCTL=1 skips that check knowingly (reported as SKIP).
 set -uo pipefail
 
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -123,6 +127,7 @@ tf_offline() { # tf_offline DIR : init + validate (+ test when DIR/tests exists)
 }
 for dir in terraform/modules/*/ terraform/tests/*/; do
   dir=${dir%/}
+  compgen -G "$dir/*.tf" > /dev/null || continue   # tests/wiring: stubs only, run below
   if grep -rqs 'required_providers' "$dir"/*.tf; then
     echo "info  terraform $dir uses a provider: fmt only (no offline init/validate)"
     continue
@@ -165,15 +170,77 @@ schema_all() {
 }
 run "cloud-init schema (every rendered document)" schema_all
 
+# --- Root module wiring (provider-free stubs) ------------------------------
+wiring() {
+  local root=$WORK/tf-wiring m data=$WORK/tf-data/wiring
+  rm -rf "$root"
+  cp -r terraform "$root"
+  rm -rf "$root/examples" "$root/tests"
+  for m in network service_pair scaler_cluster; do
+    rm -f "$root/modules/$m/main.tf" "$root/modules/$m/outputs.tf" "$root/modules/$m/versions.tf"
+    cp "terraform/tests/wiring/stubs/$m/main.tf" "$root/modules/$m/main.tf"
+  done
+  printf 'terraform {\n  required_version = ">= 1.9.0"\n}\n' > "$root/versions.tf"
+  TF_DATA_DIR=$data "$TERRAFORM" -chdir="$root" init -backend=false -input=false -no-color > /dev/null || return 1
+  TF_DATA_DIR=$data "$TERRAFORM" -chdir="$root" validate -no-color || return 1
+  TF_DATA_DIR=$data "$TERRAFORM" -chdir="$root" plan -input=false -no-color -lock=false \
+    -var-file="$REPO/terraform/tests/wiring/wiring.tfvars" -state="$WORK/wiring.tfstate"
+}
+run "terraform root module wiring (validate + plan with provider-free stubs)" wiring
+
+# --- The daemon's own validator on both renderings of scaler.conf -----------
+# scalerctl: $SMD_SCALERCTL, else scalerctl on PATH, else the classes built from
+# scaler-daemon (mvn -pl scaler-daemon -am package -DskipTests).
 SCALERCTL=${SMD_SCALERCTL:-$(command -v scalerctl || true)}
+if [[ -z $SCALERCTL && -d scaler-daemon/target/classes && -d scaler-daemon/target/lib ]] && command -v java > /dev/null; then
+  SCALERCTL=$WORK/scalerctl
+  printf '#!/bin/sh\nexec java -cp "%s/scaler-daemon/target/classes:%s/scaler-daemon/target/lib/*" org.sipmediadeploy.daemon.cli.ScalerCtl "$@"\n' \
+    "$REPO" "$REPO" > "$SCALERCTL"
+  chmod 0755 "$SCALERCTL"
+fi
+ctl_terraform() { # render with config_dir in $WORK, lay out each node's write_files, check each node
+  local dir=terraform/tests/render data=$WORK/tf-data/render-ctl out=$WORK/ctl-tf
+  TF_DATA_DIR=$data "$TERRAFORM" -chdir="$dir" init -backend=false -input=false > /dev/null || return 1
+  TF_DATA_DIR=$data "$TERRAFORM" -chdir="$dir" apply -auto-approve -input=false -no-color \
+    -state="$WORK/render-ctl.tfstate" -var "config_dir=$out/etc" > /dev/null || return 1
+  TF_DATA_DIR=$data "$TERRAFORM" -chdir="$dir" output -state="$WORK/render-ctl.tfstate" -json documents \
+    > "$WORK/documents-ctl.json" || return 1
+  /usr/bin/python3 - "$WORK/documents-ctl.json" "$out" "$SCALERCTL" <<'EOF'
+import json, os, subprocess, sys
+import yaml
+docs, out, ctl = sys.argv[1], sys.argv[2], sys.argv[3]
+failed = 0
+for name, text in sorted(json.load(open(docs)).items()):
+    if "-scaler-" not in name:
+        continue
+    doc = yaml.safe_load(text)
+    for f in doc["write_files"]:          # what cloud-init's write_files does
+        os.makedirs(os.path.dirname(f["path"]), exist_ok=True)
+        with open(f["path"], "w", encoding="utf-8") as handle:
+            handle.write(f["content"])
+        os.chmod(f["path"], int(f["permissions"], 8))
+    rc = subprocess.run([ctl, "config", "check", out + "/etc/scaler.conf"], check=False).returncode
+    print(name, "->", "ok" if rc == 0 else "exit %d" % rc)
+    failed += rc != 0
+sys.exit(1 if failed else 0)
+EOF
+}
+ctl_ansible() {
+  ANSIBLE_ROLES_PATH=$REPO/deploy/ansible/roles ansible-playbook -i localhost, deploy/ci/render-scaler-conf.yml \
+    -e "smd_out=$WORK/ctl-ansible" -e "smd_scalerctl=$SCALERCTL"
+}
 if [[ -n $SCALERCTL ]]; then
-  ctl_all() {
-    local f
-    for f in "$WORK"/rendered/*.scaler.conf; do "$SCALERCTL" config check "$f" || return 1; done
-  }
-  run "scalerctl config check (rendered scaler.conf)" ctl_all
+  run "scalerctl config check: scaler.conf + files rendered by terraform/modules/scaler_config" ctl_terraform
+  run "scalerctl config check: scaler.conf + files rendered by the scaler role" ctl_ansible
+elif [[ ${SMD_SKIP_SCALERCTL:-0} == 1 ]]; then
+  echo "SKIP  scalerctl config check (SMD_SKIP_SCALERCTL=1): the rendered scaler.conf is NOT checked by the daemon"
 else
-  echo "info  scalerctl not installed: rendered scaler.conf not checked by the daemon (set SMD_SCALERCTL)"
+  no_scalerctl() {
+    echo "no scalerctl: build scaler-daemon (mvn -q -pl scaler-daemon -am package -DskipTests), set SMD_SCALERCTL,"
+    echo "or set SMD_SKIP_SCALERCTL=1 to skip this check knowingly"
+    return 1
+  }
+  run "scalerctl config check (validator not found)" no_scalerctl
 fi
 
 # --- Summary --------------------------------------------------------------

@@ -8,6 +8,8 @@ locals {
 
   peers = [for n in var.nodes : { id = n.id, address = "${n.address}:${var.raft_port}" }]
 
+  pair_user_data_files = { for name, p in var.pairs : name => "${var.config_dir}/${name}-user-data" if contains(nonsensitive(keys(var.pair_user_data)), name) }
+
   pool_user_data_files = {
     for name, p in var.pools : name => coalesce(p.user_data_file, name == "gateways" ? "${var.config_dir}/gateway-user-data.tpl" : "${var.config_dir}/${name}-user-data.tpl")
   }
@@ -28,6 +30,8 @@ locals {
       turn_pw_file  = local.secret_files.turn_probe
       pools         = var.pools
       user_data_for = local.pool_user_data_files
+      pair_ud_for   = local.pair_user_data_files
+      log_file      = var.log_file
     })
   }
 
@@ -38,7 +42,15 @@ locals {
     ],
     var.turn_probe_password == "" ? [] : [{ path = local.secret_files.turn_probe, content = "${var.turn_probe_password}\n" }],
     [for pool, data in var.gateway_user_data : { path = local.pool_user_data_files[pool], content = data } if contains(keys(var.pools), pool)],
+    [for pair, data in var.pair_user_data : { path = local.pair_user_data_files[pair], content = data } if contains(keys(var.pairs), pair)],
   )
+
+  # The log directory must exist, owned by the scaler user, before the service starts.
+  start_command = join(" && ", compact([
+    var.log_file == "" ? "" : "install -d -o ${var.scaler_user} -g ${var.scaler_user} -m 0750 ${dirname(var.log_file)}",
+    "scalerctl config check ${local.config_file}",
+    "systemctl enable --now ${var.service_name}.service",
+  ]))
 
   # cloud-init: files are written in the final stage (defer), after the image's
   # scaler user exists, then the config is checked before the service starts.
@@ -61,7 +73,7 @@ locals {
         }],
       )
       runcmd = [
-        ["sh", "-c", "scalerctl config check ${local.config_file} && systemctl enable --now ${var.service_name}.service"],
+        ["sh", "-c", local.start_command],
       ]
     })])
   }

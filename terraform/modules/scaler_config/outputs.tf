@@ -20,5 +20,6 @@ output "files" {
     config               = local.config_file
     secrets              = local.secret_files
     pool_user_data_files = local.pool_user_data_files
+    pair_user_data_files = local.pair_user_data_files
   }
 }

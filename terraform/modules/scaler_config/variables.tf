@@ -133,8 +133,17 @@ variable "pairs" {
       transport = optional(string)
       username  = optional(string)
     })
+    replace_failed = optional(bool, true)
+    replacement = optional(object({
+      image             = string
+      flavor            = string
+      network           = string
+      security_groups   = optional(list(string), [])
+      key_pair          = optional(string, "")
+      availability_zone = optional(string, "")
+    }))
   }))
-  description = "Active-standby pairs (scaler.pairs), by name: the floating IP, the two member server names and the probe. A turn-allocate probe reads its password from CONFIG_DIR/turn-probe-secret."
+  description = "Active-standby pairs (scaler.pairs), by name: the floating IP, the two member server names, the probe, and how the scaler creates a replacement member (replacement, required while replace_failed is true; its user data is pair_user_data[name], written to CONFIG_DIR/<name>-user-data). A turn-allocate probe reads its password from CONFIG_DIR/turn-probe-secret."
 
   validation {
     condition     = alltrue([for name in keys(var.pairs) : can(regex("^[a-z][a-z0-9-]*$", name))])
@@ -147,9 +156,14 @@ variable "pairs" {
   validation {
     condition = alltrue([for p in values(var.pairs) : (
       (p.probe.kind == "sip-options" && contains(["udp", "tcp", "tls"], coalesce(p.probe.transport, "udp"))) ||
+      p.probe.kind == "stun" ||
       (p.probe.kind == "turn-allocate" && try(length(p.probe.username) > 0, false))
     )])
-    error_message = "probe.kind must be sip-options (transport udp, tcp or tls) or turn-allocate (with a username)."
+    error_message = "probe.kind must be sip-options (transport udp, tcp or tls), stun, or turn-allocate (with a username)."
+  }
+  validation {
+    condition     = alltrue([for p in values(var.pairs) : !p.replace_failed || try(p.replacement.image != "" && p.replacement.flavor != "" && p.replacement.network != "", false)])
+    error_message = "a pair with replace_failed = true needs replacement.image, replacement.flavor and replacement.network."
   }
   validation {
     condition     = alltrue([for p in values(var.pairs) : p.probe.port > 0 && p.probe.port < 65536])
@@ -180,6 +194,12 @@ variable "pools" {
     capacity_per_host = optional(number, 1)
     min_hosts         = number
     max_hosts         = number
+    status = optional(object({
+      port          = optional(number, 8080)
+      path          = optional(string, "/status")
+      idle_key      = optional(string, "idle")
+      terminate_key = optional(string, "can_be_terminated")
+    }), {})
     spare = object({
       default = number
       schedule = optional(list(object({
@@ -208,6 +228,19 @@ variable "pools" {
     )]]))
     error_message = "spare.schedule entries need days like mon-fri or sat,sun, from < to as HH:MM, and spare >= 0."
   }
+}
+
+variable "pair_user_data" {
+  type        = map(string)
+  default     = {}
+  sensitive   = true
+  description = "cloud-init user data of a replacement member, by pair name (holds the member's secrets): written to CONFIG_DIR/<pair>-user-data (0600, scaler) and named by replacement.user-data-file."
+}
+
+variable "log_file" {
+  type        = string
+  default     = "/var/log/sipmediadeploy-scaler/scaler.json"
+  description = "scaler.logging.file: JSON log file shipped by the log_shipper role (\"\": stdout/journald). Its directory is created owned by the scaler user."
 }
 
 variable "gateway_user_data" {

@@ -1,19 +1,19 @@
 locals {
   # The address variables each role needs, from the member's port and the pair's floating IP.
-  address_vars = {
-    kamailio = {
-      kamailio_listen_address    = var.private_address
-      kamailio_advertise_address = var.floating_ip
-    }
-    coturn = {
-      coturn_listen_address   = var.private_address
-      coturn_relay_address    = var.private_address
-      coturn_external_address = var.floating_ip
-    }
+  # An empty private_address leaves the role's default (the address in the facts).
+  listen = var.private_address == "" ? {} : {
+    kamailio     = { kamailio_listen_address = var.private_address }
+    coturn       = { coturn_listen_address = var.private_address, coturn_relay_address = var.private_address }
     gateway_host = {}
-  }
+  }[var.kind]
 
-  vars = merge(var.ansible_vars, local.address_vars[var.kind])
+  address_vars = merge(local.listen, {
+    kamailio     = { kamailio_advertise_address = var.floating_ip }
+    coturn       = { coturn_external_address = var.floating_ip }
+    gateway_host = {}
+  }[var.kind])
+
+  vars = merge(var.ansible_vars, local.address_vars)
 
   groups    = concat([var.kind], var.log_shipping ? ["log_shipper"] : [])
   playbooks = [for g in local.groups : "${var.ansible_dir}/${g}.yml"]

@@ -11,5 +11,5 @@ output "playbooks" {
 
 output "address_vars" {
   description = "The role variables derived from private_address and floating_ip (no secret)."
-  value       = local.address_vars[var.kind]
+  value       = local.address_vars
 }

@@ -11,11 +11,11 @@ variable "kind" {
 variable "private_address" {
   type        = string
   default     = ""
-  description = "Fixed private IPv4 of the member (Kamailio/Coturn listen there). Empty for Gateway Hosts, whose address comes from the facts."
+  description = "Fixed private IPv4 of the member (Kamailio/Coturn listen there). Empty: the address comes from the facts (ansible_default_ipv4) at first boot: Gateway Hosts, and the replacement members the scaler creates on a DHCP port."
 
   validation {
-    condition     = var.private_address == "" ? var.kind == "gateway_host" : can(cidrhost("${var.private_address}/32", 0))
-    error_message = "private_address must be an IPv4 address (required for kamailio and coturn)."
+    condition     = var.private_address == "" || can(cidrhost("${var.private_address}/32", 0))
+    error_message = "private_address must be an IPv4 address or empty."
   }
 }
 

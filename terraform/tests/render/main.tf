@@ -7,6 +7,12 @@ terraform {
   required_version = ">= 1.9.0"
 }
 
+variable "config_dir" {
+  type        = string
+  default     = "/etc/sipmediadeploy"
+  description = "Where the scaler's files go; check.sh points it into a scratch directory to run scalerctl config check on the result."
+}
+
 module "naming" {
   source = "../../modules/naming"
   prefix = "smd"
@@ -52,16 +58,36 @@ module "gateway" {
   }
 }
 
+module "kamailio_replacement" {
+  source       = "../../modules/service_config"
+  kind         = "kamailio"
+  floating_ip  = local.kamailio_fip
+  log_shipping = true
+  ansible_vars = merge(local.log_vars, { kamailio_domain = "sip.example.org", kamailio_gateway_password = "example-gateway-secret" })
+}
+
 module "scaler" {
   source           = "../../modules/scaler_config"
+  config_dir       = var.config_dir
   nodes            = [for i, n in module.naming.scaler_nodes : { id = n, address = "10.0.0.1${i + 1}" }]
   admin_token      = "example-admin-token-0123456789"
   openstack        = { auth_url = "https://keystone.example.org:5000/v3", application_credential_id = "0123456789abcdef", tag = module.naming.tag }
   openstack_secret = "example-app-cred-secret"
   pairs = {
-    kamailio = { floating_ip = local.kamailio_fip, members = module.naming.kamailio_members, probe = { kind = "sip-options", port = 5060, transport = "udp" } }
-    coturn   = { floating_ip = local.coturn_fip, members = module.naming.coturn_members, probe = { kind = "turn-allocate", port = 3478, username = "probe" } }
+    kamailio = {
+      floating_ip = local.kamailio_fip
+      members     = module.naming.kamailio_members
+      probe       = { kind = "sip-options", port = 5060, transport = "udp" }
+      replacement = { image = "sipmediadeploy-kamailio-dev", flavor = "m1.small", network = "smd-net", security_groups = ["smd-kamailio"] }
+    }
+    coturn = {
+      floating_ip = local.coturn_fip
+      members     = module.naming.coturn_members
+      probe       = { kind = "turn-allocate", port = 3478, username = "probe" }
+      replacement = { image = "sipmediadeploy-coturn-dev", flavor = "m1.small", network = "smd-net", security_groups = ["smd-coturn"] }
+    }
   }
+  pair_user_data      = { kamailio = module.kamailio_replacement.cloud_init }
   turn_probe_password = "example-probe-secret"
   pools = {
     gateways = {
@@ -84,6 +110,7 @@ output "documents" {
     { for i, n in module.naming.kamailio_members : "${n}.cloud-init.yaml" => module.kamailio[i].cloud_init },
     { for i, n in module.naming.coturn_members : "${n}.cloud-init.yaml" => module.coturn[i].cloud_init },
     { "gateway-host.cloud-init.yaml" = module.gateway.cloud_init },
+    { "kamailio-replacement.cloud-init.yaml" = module.kamailio_replacement.cloud_init },
     { for n, doc in module.scaler.cloud_init : "${n}.cloud-init.yaml" => doc },
   )
 }

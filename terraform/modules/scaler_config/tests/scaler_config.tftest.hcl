@@ -18,13 +18,16 @@ variables {
       floating_ip = "203.0.113.10"
       members     = ["smd-kamailio-a", "smd-kamailio-b"]
       probe       = { kind = "sip-options", port = 5060, transport = "udp" }
+      replacement = { image = "sipmediadeploy-kamailio-1.0.0", flavor = "m1.small", network = "smd-net", security_groups = ["smd-kamailio"] }
     }
     coturn = {
       floating_ip = "203.0.113.11"
       members     = ["smd-coturn-a", "smd-coturn-b"]
       probe       = { kind = "turn-allocate", port = 3478, username = "probe" }
+      replacement = { image = "sipmediadeploy-coturn-1.0.0", flavor = "m1.small", network = "smd-net" }
     }
   }
+  pair_user_data = { kamailio = "#cloud-config\nruncmd: [[true]]\n" }
   pools = {
     gateways = {
       image           = "sipmediagw-gateway-host"
@@ -78,6 +81,11 @@ run "renders_the_reference_key_layout" {
       "user-data-template = \"/etc/sipmediadeploy/gateway-user-data.tpl\"",
       "capacity-per-host = 1",
       "{ days = \"mon-fri\", from = \"08:00\", to = \"18:00\", spare = 4 }",
+      "image = \"sipmediadeploy-kamailio-1.0.0\"",
+      "security-groups = [\"smd-kamailio\"]",
+      "user-data-file = \"/etc/sipmediadeploy/kamailio-user-data\"",
+      "terminate-key = \"can_be_terminated\"",
+      "file = \"/var/log/sipmediadeploy-scaler/scaler.json\"",
     ] : strcontains(output.scaler_conf["smd-scaler-1"], line)])
     error_message = "scaler.conf lacks a key of the reference layout."
   }
@@ -103,11 +111,12 @@ run "cloud_init_writes_every_file_0600_owned_by_scaler_and_starts_the_service" {
     condition = toset([for f in yamldecode(output.cloud_init["smd-scaler-1"]).write_files : f.path]) == toset([
       "/etc/sipmediadeploy/scaler.conf", "/etc/sipmediadeploy/admin.token", "/etc/sipmediadeploy/os-secret",
       "/etc/sipmediadeploy/turn-probe-secret", "/etc/sipmediadeploy/gateway-user-data.tpl",
+      "/etc/sipmediadeploy/kamailio-user-data",
     ])
-    error_message = "cloud-init must write the config, the three secrets and the gateway user data."
+    error_message = "cloud-init must write the config, the three secrets and the gateway and replacement user data."
   }
   assert {
-    condition     = strcontains(yamldecode(output.cloud_init["smd-scaler-1"]).runcmd[0][2], "scalerctl config check /etc/sipmediadeploy/scaler.conf && systemctl enable --now sipmediadeploy-scaler.service")
+    condition     = yamldecode(output.cloud_init["smd-scaler-1"]).runcmd[0][2] == "install -d -o scaler -g scaler -m 0750 /var/log/sipmediadeploy-scaler && scalerctl config check /etc/sipmediadeploy/scaler.conf && systemctl enable --now sipmediadeploy-scaler.service"
     error_message = "The service must start only after scalerctl accepted the config."
   }
 }
@@ -210,4 +219,53 @@ run "refuses_a_short_admin_token" {
     admin_token = "short"
   }
   expect_failures = [var.admin_token]
+}
+
+run "a_pair_without_user_data_names_no_file_and_coturn_has_none" {
+  command = plan
+
+  assert {
+    condition     = output.files.pair_user_data_files == { kamailio = "/etc/sipmediadeploy/kamailio-user-data" }
+    error_message = "Only pairs given user data get a user-data file."
+  }
+  assert {
+    condition     = strcontains(output.scaler_conf["smd-scaler-1"], "user-data-file = \"\"")
+    error_message = "coturn's replacement has no user data file."
+  }
+}
+
+run "a_pair_that_never_replaces_needs_no_replacement" {
+  command = plan
+
+  variables {
+    pairs = {
+      kamailio = {
+        floating_ip    = "203.0.113.10"
+        members        = ["smd-kamailio-a", "smd-kamailio-b"]
+        probe          = { kind = "stun", port = 3478 }
+        replace_failed = false
+      }
+    }
+    pair_user_data      = {}
+    turn_probe_password = ""
+  }
+
+  assert {
+    condition     = strcontains(output.scaler_conf["smd-scaler-1"], "failover { replace-failed = false }") && !strcontains(output.scaler_conf["smd-scaler-1"], "replacement {")
+    error_message = "replace-failed = false must be rendered and no replacement block."
+  }
+}
+
+run "refuses_a_replacing_pair_without_replacement" {
+  command = plan
+  variables {
+    pairs = {
+      kamailio = {
+        floating_ip = "203.0.113.10"
+        members     = ["smd-kamailio-a", "smd-kamailio-b"]
+        probe       = { kind = "sip-options", port = 5060 }
+      }
+    }
+  }
+  expect_failures = [var.pairs]
 }

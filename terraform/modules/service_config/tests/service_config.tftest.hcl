@@ -78,11 +78,33 @@ run "refuses_an_unknown_kind" {
   expect_failures = [var.kind]
 }
 
-run "refuses_a_kamailio_member_without_its_address" {
+run "a_replacement_member_takes_its_address_from_the_facts" {
   command = plan
   variables {
     kind        = "kamailio"
     floating_ip = "203.0.113.10"
+  }
+  assert {
+    condition     = output.address_vars == { kamailio_advertise_address = "203.0.113.10" }
+    error_message = "Without a fixed address only the floating IP is set; the role's default (facts) gives the listen address."
+  }
+}
+
+run "refuses_a_kamailio_member_without_the_floating_ip" {
+  command = plan
+  variables {
+    kind            = "kamailio"
+    private_address = "10.0.0.21"
+  }
+  expect_failures = [var.floating_ip]
+}
+
+run "refuses_a_malformed_address" {
+  command = plan
+  variables {
+    kind            = "coturn"
+    private_address = "10.0.0.300"
+    floating_ip     = "203.0.113.11"
   }
   expect_failures = [var.private_address]
 }
