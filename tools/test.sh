@@ -33,7 +33,7 @@ fi
 
 echo "== maven verify (all modules)"
 profile="-Popenstack"; [ "${SKIP_OPENSTACK:-0}" = 1 ] && profile=""
-mvn -B -ntp $profile ${MVN_ARGS:-} verify
+mvn -B -ntp -fae $profile ${MVN_ARGS:-} verify
 
 if [ -x deploy/ci/check.sh ]; then
   echo "== deploy kit checks"

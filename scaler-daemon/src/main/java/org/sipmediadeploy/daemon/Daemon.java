@@ -3,6 +3,7 @@ package org.sipmediadeploy.daemon;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.EnumMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -19,6 +20,7 @@ import org.slf4j.LoggerFactory;
 
 import org.sipmediadeploy.core.loop.ControlLoop;
 import org.sipmediadeploy.core.loop.LoopSpec;
+import org.sipmediadeploy.core.model.HostState;
 import org.sipmediadeploy.core.model.ProbeTarget;
 import org.sipmediadeploy.core.port.Cloud;
 import org.sipmediadeploy.core.port.Prober;
@@ -174,6 +176,41 @@ public final class Daemon implements AutoCloseable {
         return config.pairs().values().stream()
                 .filter(p -> p.probe().port() == t.port())
                 .findFirst().map(p -> p.probe().timeout()).orElse(Duration.ofMillis(400));
+    }
+
+    /** This node's Raft role for metrics: LEADER, FOLLOWER, CANDIDATE. */
+    public String role() {
+        return raft.leaderTerm().isPresent() ? "LEADER" : raft.leaderId().isPresent() ? "FOLLOWER" : "CANDIDATE";
+    }
+
+    /** Hosts of {@code pool} by lifecycle state, from this node's applied state. */
+    public Map<HostState, Integer> hostsByState(String pool) {
+        Map<HostState, Integer> m = new EnumMap<>(HostState.class);
+        for (HostState st : HostState.values()) {
+            m.put(st, 0);
+        }
+        raft.state().pool(pool).ifPresent(p -> p.hostList().forEach(h -> m.merge(h.state(), 1, Integer::sum)));
+        return m;
+    }
+
+    /** Idle gateways of {@code pool} as this node's own status probes last saw them. */
+    public int idleGateways(String pool) {
+        var cfg = config.pools().get(pool);
+        if (cfg == null) {
+            return 0;
+        }
+        Map<String, org.sipmediadeploy.core.policy.TargetHealth> health = loop.health();
+        int idle = 0;
+        for (var h : raft.state().pool(pool).map(p -> p.hostList()).orElse(List.of())) {
+            if (h.address() == null) {
+                continue;
+            }
+            var t = health.get("http://" + h.address() + ":" + cfg.status().port() + cfg.status().path());
+            if (t != null && t.isUp() && t.last().capacity() != null) {
+                idle += t.last().capacity().idleGateways();
+            }
+        }
+        return idle;
     }
 
     public RaftNode raft() {

@@ -9,10 +9,13 @@ import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import org.sipmediadeploy.core.port.ScalerEvents;
 import org.sipmediadeploy.daemon.config.ConfigLoader;
 import org.sipmediadeploy.daemon.config.ConfigProblems;
 import org.sipmediadeploy.daemon.config.ScalerConfig;
+import org.sipmediadeploy.daemon.logging.DecisionLog;
+import org.sipmediadeploy.daemon.logging.Logging;
+import org.sipmediadeploy.daemon.logging.Redaction;
+import org.sipmediadeploy.daemon.metrics.Metrics;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -60,11 +63,22 @@ public final class ScalerMain implements Callable<Integer> {
                     return 2;
                 }
             }
-            Daemon daemon = Daemon.start(cfg, dryRun, List.of(ScalerEvents.NONE), () -> "");
+            // Secrets first, so that not even a start-up log line can show one.
+            cfg.secrets().forEach(Redaction::register);
+            Logging.configure(cfg.logging().format(), cfg.logging().file(), cfg.logging().logstash());
+            Logging.nodeId(cfg.node().id());
+            Metrics metrics = new Metrics();
+            Daemon daemon = Daemon.start(cfg, dryRun, List.of(metrics.events(), new DecisionLog()), metrics::scrape);
+            metrics.registerRaft(daemon::role, () -> daemon.raft().currentTerm(),
+                    () -> daemon.raft().lastAppliedIndex());
+            for (String pool : cfg.pools().keySet()) {
+                metrics.registerPool(pool, () -> daemon.hostsByState(pool), () -> daemon.idleGateways(pool));
+            }
             CountDownLatch stopped = new CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 LOG.info("stopping on signal");
                 daemon.close();
+                metrics.close();
                 stopped.countDown();
             }, "scaler-shutdown"));
             stopped.await();

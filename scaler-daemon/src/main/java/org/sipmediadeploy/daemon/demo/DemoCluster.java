@@ -50,11 +50,22 @@ public final class DemoCluster implements AutoCloseable {
      * that several clusters can run side by side in tests; {@code builtinOnly} forces built-in responders.
      */
     public static DemoCluster start(Path workDir, int addressBlock, boolean builtinOnly) throws IOException {
+        return start(workDir, addressBlock, builtinOnly, Pool.DEMO);
+    }
+
+    /** The demo's gateway pool: hosts within [min, max], {@code spare} idle gateways wanted. */
+    public record Pool(int minHosts, int maxHosts, int spare) {
+        public static final Pool DEMO = new Pool(1, 6, -1);
+    }
+
+    /** As {@link #start(Path, int, boolean)} with a pool of the given size (benchmarks run 50 hosts). */
+    public static DemoCluster start(Path workDir, int addressBlock, boolean builtinOnly, Pool pool)
+            throws IOException {
         Files.createDirectories(workDir);
         restrict(workDir);
         SandboxConfig.Builder b = SandboxConfig.defaults().toBuilder().apiPort(0).bootDelay(Duration.ofSeconds(1))
                 .workDir(workDir.resolve("sandbox")).eventLogFile(workDir.resolve("sandbox-events.jsonl"))
-                .addressBlock(addressBlock);
+                .addressBlock(addressBlock).maxServers(Math.max(50, pool.maxHosts() + 10));
         if (builtinOnly) {
             b.processes(SandboxConfig.Processes.BUILTIN);
         }
@@ -66,7 +77,7 @@ public final class DemoCluster implements AutoCloseable {
             awaitActive(sandbox, List.of(kam.serverA(), kam.serverB(), cot.serverA(), cot.serverB()));
             Secret token = Secret.of(randomToken());
             DemoCluster d = new DemoCluster(workDir, sandbox, kam, cot, token);
-            d.writeConfigs(sc);
+            d.writeConfigs(sc, pool);
             for (String id : d.configs.keySet()) {
                 d.startNode(id);
             }
@@ -77,7 +88,8 @@ public final class DemoCluster implements AutoCloseable {
         }
     }
 
-    private void writeConfigs(SandboxConfig sc) throws IOException {
+    private void writeConfigs(SandboxConfig sc, Pool pool) throws IOException {
+        int spare = pool.spare() >= 0 ? pool.spare() : sc.gatewaysPerHost() + 1;
         Path secrets = workDir.resolve("secrets");
         Files.createDirectories(secrets);
         restrict(secrets);
@@ -122,7 +134,7 @@ public final class DemoCluster implements AutoCloseable {
                       pools {
                         gateways {
                           image = "sipmediadeploy-gateway", flavor = "m1.small", network = "tenant-net"
-                          capacity-per-host = %d, min-hosts = 1, max-hosts = 6
+                          capacity-per-host = %d, min-hosts = %d, max-hosts = %d
                           spare { default = %d }
                           status { port = 8080 }
                           scale-in-after = 60s, protect-new = 60s, boot-timeout = 2m
@@ -132,7 +144,7 @@ public final class DemoCluster implements AutoCloseable {
                     }
                     """.formatted(id, workDir.resolve(id + "-raft"), peers, admin, sandboxUrl(), TAG,
                     sc.users().get(0).name(), sc.users().get(0).project(), kamailio.floatingAddress(),
-                    coturn.floatingAddress(), sc.turnUser(), sc.gatewaysPerHost(), sc.gatewaysPerHost() + 1,
+                    coturn.floatingAddress(), sc.turnUser(), sc.gatewaysPerHost(), pool.minHosts(), pool.maxHosts(), spare,
                     workDir.resolve(id + ".log"));
             Path f = workDir.resolve(id + ".conf");
             Files.writeString(f, conf, StandardCharsets.UTF_8);
