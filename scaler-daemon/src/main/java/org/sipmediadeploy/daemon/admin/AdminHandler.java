@@ -116,7 +116,8 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             return only(HttpMethod.GET, method, () -> Responses.text(Responses.PROMETHEUS, backend.prometheus()));
         }
         if (path.equals("/v1/status")) {
-            return only(HttpMethod.GET, method, () -> Responses.json(HttpResponseStatus.OK, backend.status()));
+            return only(HttpMethod.GET, method, () -> Responses.json(HttpResponseStatus.OK,
+                    java.util.Objects.requireNonNull(backend.status(), "the admin backend returned no status")));
         }
         if (path.equals("/v1/history")) {
             return only(HttpMethod.GET, method, () -> history(uri));
@@ -169,7 +170,8 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
                         "limit must be an integer in 1.." + ClusterState.HISTORY_LIMIT);
             }
         }
-        List<DecisionRecord> records = backend.history(limit);
+        List<DecisionRecord> records = java.util.Objects.requireNonNull(backend.history(limit),
+                "the admin backend returned no history");
         List<DecisionView> views = records.stream()
                 .sorted(Comparator.comparingLong(DecisionRecord::index).reversed())
                 .limit(limit)

@@ -17,6 +17,7 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.timeout.ReadTimeoutHandler;
 import io.netty.util.concurrent.DefaultEventExecutorGroup;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutorGroup;
@@ -38,6 +39,9 @@ public final class AdminServer implements AutoCloseable {
 
     /** Request bodies are tiny ({"to": "kam-b"}); anything larger is refused with 413. */
     public static final int DEFAULT_MAX_BODY_BYTES = 16 * 1024;
+
+    /** Connections that send nothing for this long are closed. */
+    static final int IDLE_SECONDS = 30;
 
     private final EventLoopGroup boss;
     private final EventLoopGroup workers;
@@ -99,6 +103,8 @@ public final class AdminServer implements AutoCloseable {
                         @Override
                         protected void initChannel(SocketChannel ch) {
                             ch.pipeline()
+                                    // an idle or trickling client must not hold a connection forever
+                                    .addLast("idle", new ReadTimeoutHandler(IDLE_SECONDS))
                                     .addLast("codec", new HttpServerCodec(4096, 8192, 8192))
                                     .addLast("aggregate", new LimitedAggregator(settings.maxBodyBytes()))
                                     .addLast(handlers, "admin",

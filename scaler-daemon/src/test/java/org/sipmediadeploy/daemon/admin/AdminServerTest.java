@@ -18,6 +18,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
@@ -25,10 +27,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import org.sipmediadeploy.core.model.Secret;
+import org.sipmediadeploy.daemon.logging.Logging;
 
 class AdminServerTest {
     private static final Secret TOKEN = Secret.of("tok-3f9a1c2e7b");
@@ -290,6 +294,22 @@ class AdminServerTest {
         assertTrue(backend.calls.isEmpty());
     }
 
+    @Test
+    void unparseableRequestIsABadRequestAndTheConnectionCloses() throws Exception {
+        InetSocketAddress a = server.address();
+        try (Socket s = new Socket(a.getAddress(), a.getPort())) {
+            s.setSoTimeout(10_000);
+            String huge = "x".repeat(10_000);
+            s.getOutputStream().write(("GET /v1/status HTTP/1.1\r\nHost: x\r\nX-Big: " + huge + "\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            s.getOutputStream().flush();
+            String r = readResponse(s.getInputStream());
+            assertTrue(r.startsWith("HTTP/1.1 400 "), r);
+            assertTrue(r.contains("\"error\":\"bad_request\""), r);
+            assertEquals(-1, s.getInputStream().read(), "closed after a request it could not parse");
+        }
+    }
+
     /** Reads one response: headers, then exactly Content-Length bytes. */
     private static String readResponse(InputStream in) throws IOException {
         ByteArrayOutputStream head = new ByteArrayOutputStream();
@@ -348,12 +368,22 @@ class AdminServerTest {
     }
 
     @Test
-    void backendFailureIsA500WithoutItsMessage() throws Exception {
+    void backendFailureIsA500WithoutItsMessageButWithALogLine(@TempDir Path dir) throws Exception {
+        Path logFile = dir.resolve("admin.log");
+        Logging.configure("json", logFile.toString(), "");
         backend.failWith = new IllegalStateException("raft group 5d1c exploded at /var/lib/scaler");
-        HttpResponse<String> r = get("/v1/status");
+        HttpResponse<String> r;
+        try {
+            r = get("/v1/status");
+        } finally {
+            Logging.configure("json", "", "");
+        }
         assertError(r, 500, "internal");
         assertFalse(r.body().contains("exploded"), r.body());
         assertFalse(r.body().contains("IllegalStateException"), r.body());
+        String logged = Files.readString(logFile);
+        assertTrue(logged.contains("admin request GET /v1/status failed"), logged);
+        assertTrue(logged.contains("raft group 5d1c exploded"), logged);
         // and the server keeps serving
         backend.failWith = null;
         assertEquals(200, get("/v1/status").statusCode());
