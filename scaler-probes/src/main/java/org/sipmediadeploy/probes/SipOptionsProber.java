@@ -98,6 +98,10 @@ final class SipOptionsProber implements SipListener, AutoCloseable {
             p.setProperty("gov.nist.javax.sip.CONNECTION_TIMEOUT", "2000");
             p.setProperty("gov.nist.javax.sip.READ_TIMEOUT", "2000");
             p.setProperty("gov.nist.javax.sip.SSL_HANDSHAKE_TIMEOUT", "2000");
+            // Without a pool JAIN-SIP starts a new thread for every received UDP datagram, on the very thread that
+            // reads the socket. A fixed pool and a larger receive buffer keep that reader reading under load.
+            p.setProperty("gov.nist.javax.sip.THREAD_POOL_SIZE", "4");
+            p.setProperty("gov.nist.javax.sip.RECEIVE_UDP_BUFFER_SIZE", Integer.toString(1 << 20));
             // Responses to transactions we already terminated on timeout are dropped, not delivered as strays.
             p.setProperty("gov.nist.javax.sip.REJECT_STRAY_RESPONSES", "true");
             settings.tls().ifPresent(tls -> {

@@ -49,6 +49,7 @@ final class StunProber {
     private static final byte UDP_TRANSPORT = 17;
     private static final char UNAUTHORIZED = 401;
     private static final char STALE_NONCE = 438;
+    private static final char ALLOCATION_MISMATCH = 437;
 
     private final ProbeRuntime runtime;
     private final Optional<String> bindAddress;
@@ -109,7 +110,11 @@ final class StunProber {
 
     CompletableFuture<ProbeResult> allocate(ProbeTarget.TurnAllocate target, Duration timeout) {
         long start = System.nanoTime();
-        long deadline = start + timeout.toNanos();
+        return allocate(target, timeout, start, start + timeout.toNanos(), true);
+    }
+
+    private CompletableFuture<ProbeResult> allocate(ProbeTarget.TurnAllocate target, Duration timeout, long start,
+            long deadline, boolean mayRetryMismatch) {
         Session s;
         try {
             s = Session.open(target.host(), target.port(), bindAddress);
@@ -117,65 +122,84 @@ final class StunProber {
             return CompletableFuture.completedFuture(ProbeResult.unknown(ProbeRuntime.since(start),
                     "cannot open a local UDP socket: " + Reasons.of(e, timeout), runtime.now()));
         }
-        CompletableFuture<ProbeResult> result = send(s, allocateRequest(), deadline)
+        CompletableFuture<Attempt> attempt = send(s, allocateRequest(), deadline)
                 .thenCompose(first -> {
                     if (!first.isErrorResponse()) {
                         // A server without authentication: still a relayed address, nothing to sign the release.
-                        return CompletableFuture.completedFuture(allocated(first, start, s, null, timeout));
+                        return done(allocated(first, start, s, null, timeout));
                     }
                     char code = errorCode(first);
+                    if (code == ALLOCATION_MISMATCH && mayRetryMismatch) {
+                        return CompletableFuture.completedFuture(Attempt.RETRY_NEW_SOCKET);
+                    }
                     if (code != UNAUTHORIZED) {
-                        return CompletableFuture.completedFuture(
-                                ProbeResult.down(ProbeRuntime.since(start), "TURN " + error(first), runtime.now()));
+                        return done(ProbeResult.down(ProbeRuntime.since(start), "TURN " + error(first),
+                                runtime.now()));
                     }
                     RealmAttribute realm = (RealmAttribute) first.getAttribute(Attribute.REALM);
                     NonceAttribute nonce = (NonceAttribute) first.getAttribute(Attribute.NONCE);
                     if (realm == null || nonce == null) {
-                        return CompletableFuture.completedFuture(ProbeResult.down(ProbeRuntime.since(start),
+                        return done(ProbeResult.down(ProbeRuntime.since(start),
                                 "TURN 401 without REALM/NONCE: not a long-term credential challenge", runtime.now()));
                     }
                     LongTermCredentialSession creds = new LongTermCredentialSession(
                             new LongTermCredential(target.username(), target.password().reveal()), realm.getRealm());
                     creds.setNonce(nonce.getNonce());
                     s.stack.getCredentialsManager().registerAuthority(creds);
-                    return authenticated(s, creds, target, start, deadline, timeout, true);
+                    return authenticated(s, creds, target, start, deadline, timeout, true, mayRetryMismatch);
                 })
-                .exceptionally(e -> failed(e, start, timeout));
-        result.whenComplete((r, e) -> {
+                .exceptionally(e -> new Attempt(failed(e, start, timeout)));
+        attempt.whenComplete((r, e) -> {
             if (!s.releasing) {
                 s.close();
             }
         });
-        return result;
+        return attempt.thenCompose(a -> a == Attempt.RETRY_NEW_SOCKET
+                // 437: this 5-tuple still holds an allocation, an earlier probe's whose release was lost and
+                // whose ephemeral port the OS has handed out again. A new socket is a new 5-tuple.
+                ? allocate(target, timeout, start, deadline, false)
+                : CompletableFuture.completedFuture(a.result()));
     }
 
-    private CompletableFuture<ProbeResult> authenticated(Session s, LongTermCredentialSession creds,
-            ProbeTarget.TurnAllocate target, long start, long deadline, Duration timeout, boolean mayRetryNonce) {
+    /** One Allocate exchange: a result, or "retry from a new socket". */
+    private record Attempt(ProbeResult result) {
+        static final Attempt RETRY_NEW_SOCKET = new Attempt(null);
+    }
+
+    private static CompletableFuture<Attempt> done(ProbeResult r) {
+        return CompletableFuture.completedFuture(new Attempt(r));
+    }
+
+    private CompletableFuture<Attempt> authenticated(Session s, LongTermCredentialSession creds,
+            ProbeTarget.TurnAllocate target, long start, long deadline, Duration timeout, boolean mayRetryNonce,
+            boolean mayRetryMismatch) {
         Request request = allocateRequest();
         try {
             creds.addAttributes(request);
         } catch (Exception e) {
-            return CompletableFuture.completedFuture(ProbeResult.unknown(ProbeRuntime.since(start),
+            return done(ProbeResult.unknown(ProbeRuntime.since(start),
                     "cannot sign the TURN request: " + Reasons.of(e, timeout), runtime.now()));
         }
         return send(s, request, deadline).thenCompose(r -> {
             if (!r.isErrorResponse()) {
-                return CompletableFuture.completedFuture(allocated(r, start, s, creds, timeout));
+                return done(allocated(r, start, s, creds, timeout));
             }
             char code = errorCode(r);
             if (code == STALE_NONCE && mayRetryNonce) {
                 NonceAttribute nonce = (NonceAttribute) r.getAttribute(Attribute.NONCE);
                 if (nonce != null) {
                     creds.setNonce(nonce.getNonce());
-                    return authenticated(s, creds, target, start, deadline, timeout, false);
+                    return authenticated(s, creds, target, start, deadline, timeout, false, mayRetryMismatch);
                 }
+            }
+            if (code == ALLOCATION_MISMATCH && mayRetryMismatch) {
+                return CompletableFuture.completedFuture(Attempt.RETRY_NEW_SOCKET);
             }
             String reason = code == UNAUTHORIZED
                     ? "401 bad credentials for user '" + target.username() + "' in realm '"
                             + new String(creds.getRealm(), StandardCharsets.UTF_8) + "'"
                     : "TURN " + error(r);
-            return CompletableFuture.completedFuture(ProbeResult.down(ProbeRuntime.since(start), reason,
-                    runtime.now()));
+            return done(ProbeResult.down(ProbeRuntime.since(start), reason, runtime.now()));
         });
     }
 

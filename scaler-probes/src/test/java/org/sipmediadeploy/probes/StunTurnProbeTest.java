@@ -22,7 +22,10 @@ import org.sipmediadeploy.core.port.Prober;
 
 /** STUN Binding and TURN Allocate against a real Coturn on its own loopback address. */
 class StunTurnProbeTest {
+    /** For probes expected to fail by timeout: the asserted reason names it. */
     private static final Duration TIMEOUT = Duration.ofMillis(400);
+    /** For probes expected to answer: generous, so that a loaded CI machine cannot make a false timeout. */
+    private static final Duration GENEROUS = Duration.ofSeconds(3);
     private static final String USER = "probe";
     private static final String PASSWORD = "s3cret-turn";
     private static final String REALM = "sipmediadeploy.test";
@@ -43,7 +46,11 @@ class StunTurnProbeTest {
     }
 
     private static ProbeResult probe(ProbeTarget target) throws Exception {
-        return prober.probe(target, TIMEOUT).get(10, TimeUnit.SECONDS);
+        return probe(target, GENEROUS);
+    }
+
+    private static ProbeResult probe(ProbeTarget target, Duration timeout) throws Exception {
+        return prober.probe(target, timeout).get(10, TimeUnit.SECONDS);
     }
 
     private RealProcess coturn(Loopback.Endpoint at, int minPort, int maxPort) throws Exception {
@@ -121,8 +128,8 @@ class StunTurnProbeTest {
             assertEquals(ProbeStatus.UP, probe(allocate).status());
 
             turn.freeze();
-            ProbeResult frozenStun = probe(stun);
-            ProbeResult frozenTurn = probe(allocate);
+            ProbeResult frozenStun = probe(stun, TIMEOUT);
+            ProbeResult frozenTurn = probe(allocate, TIMEOUT);
 
             assertEquals(ProbeStatus.DOWN, frozenStun.status());
             assertEquals("timeout after 400 ms", frozenStun.reason());
@@ -147,7 +154,7 @@ class StunTurnProbeTest {
             assertEquals(ProbeStatus.UP, probe(stun).status());
 
             turn.kill();
-            ProbeResult r = probe(stun);
+            ProbeResult r = probe(stun, TIMEOUT);
 
             assertEquals(ProbeStatus.DOWN, r.status());
             assertEquals("timeout after 400 ms", r.reason());
