@@ -269,6 +269,17 @@ class LoggingTest {
     }
 
     @Test
+    void cliLoggingIsTextOnStderrAtWarnSoStdoutStaysParseable() {
+        Logging.forCli();
+        LoggerContext ctx = (LoggerContext) LoggerFactory.getILoggerFactory();
+        ch.qos.logback.classic.Logger root = ctx.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        assertEquals(Level.WARN, root.getLevel());
+        ConsoleAppender<ILoggingEvent> console = (ConsoleAppender<ILoggingEvent>) root.getAppender("MAIN");
+        assertEquals("System.err", console.getTarget());
+        root.setLevel(Level.INFO);
+    }
+
+    @Test
     void decisionLogNeverThrows() {
         DecisionLog events = new DecisionLog();
         assertDoesNotThrow(() -> {
