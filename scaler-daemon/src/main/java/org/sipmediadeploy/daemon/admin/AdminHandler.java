@@ -65,12 +65,12 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
-        Responses answer;
+        Reply answer;
         try {
             answer = route(req);
         } catch (RuntimeException e) {
             log.error("admin request {} {} failed", req.method(), pathOf(req), e);
-            answer = Responses.error(HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal",
+            answer = Reply.error(HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal",
                     "internal error; see the scaler log");
         }
         boolean keepAlive = HttpUtil.isKeepAlive(req) && !req.decoderResult().isFailure();
@@ -89,9 +89,9 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         ctx.close();
     }
 
-    private Responses route(FullHttpRequest req) {
+    private Reply route(FullHttpRequest req) {
         if (req.decoderResult().isFailure()) {
-            return Responses.error(HttpResponseStatus.BAD_REQUEST, "bad_request", "the request could not be parsed");
+            return Reply.error(HttpResponseStatus.BAD_REQUEST, "bad_request", "the request could not be parsed");
         }
         QueryStringDecoder uri = new QueryStringDecoder(req.uri());
         String path = uri.rawPath();
@@ -103,20 +103,20 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             return only(HttpMethod.GET, method, () -> health(backend.ready(), "ready"));
         }
         if (path.equals("/metrics") && metricsOpen) {
-            return only(HttpMethod.GET, method, () -> Responses.text(Responses.PROMETHEUS, backend.prometheus()));
+            return only(HttpMethod.GET, method, () -> Reply.text(Reply.PROMETHEUS, backend.prometheus()));
         }
         String authorization = req.headers().get(HttpHeaderNames.AUTHORIZATION);
         if (!token.matches(authorization)) {
             String challenge = authorization == null ? "Bearer realm=\"scaler\""
                     : "Bearer realm=\"scaler\", error=\"invalid_token\"";
-            return Responses.error(HttpResponseStatus.UNAUTHORIZED, "unauthorized",
+            return Reply.error(HttpResponseStatus.UNAUTHORIZED, "unauthorized",
                     "a valid bearer token is required").withHeader("WWW-Authenticate", challenge);
         }
         if (path.equals("/metrics")) {
-            return only(HttpMethod.GET, method, () -> Responses.text(Responses.PROMETHEUS, backend.prometheus()));
+            return only(HttpMethod.GET, method, () -> Reply.text(Reply.PROMETHEUS, backend.prometheus()));
         }
         if (path.equals("/v1/status")) {
-            return only(HttpMethod.GET, method, () -> Responses.json(HttpResponseStatus.OK,
+            return only(HttpMethod.GET, method, () -> Reply.json(HttpResponseStatus.OK,
                     java.util.Objects.requireNonNull(backend.status(), "the admin backend returned no status")));
         }
         if (path.equals("/v1/history")) {
@@ -139,24 +139,24 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
                 return only(HttpMethod.POST, method, () -> action(seg[3], req, backend::drainHost));
             }
         }
-        return Responses.error(HttpResponseStatus.NOT_FOUND, "not_found", "no such route: " + clip(path));
+        return Reply.error(HttpResponseStatus.NOT_FOUND, "not_found", "no such route: " + clip(path));
     }
 
-    private static Responses only(HttpMethod allowed, HttpMethod method, Supplier<Responses> then) {
+    private static Reply only(HttpMethod allowed, HttpMethod method, Supplier<Reply> then) {
         if (!allowed.equals(method)) {
-            return Responses.error(HttpResponseStatus.METHOD_NOT_ALLOWED, "method_not_allowed",
+            return Reply.error(HttpResponseStatus.METHOD_NOT_ALLOWED, "method_not_allowed",
                     method.name() + " is not allowed here; use " + allowed.name())
                     .withHeader("Allow", allowed.name());
         }
         return then.get();
     }
 
-    private static Responses health(boolean ok, String what) {
-        return Responses.json(ok ? HttpResponseStatus.OK : HttpResponseStatus.SERVICE_UNAVAILABLE,
+    private static Reply health(boolean ok, String what) {
+        return Reply.json(ok ? HttpResponseStatus.OK : HttpResponseStatus.SERVICE_UNAVAILABLE,
                 Map.of("status", ok ? what : "not_" + what));
     }
 
-    private Responses history(QueryStringDecoder uri) {
+    private Reply history(QueryStringDecoder uri) {
         int limit = DEFAULT_HISTORY;
         List<String> given = uri.parameters().get("limit");
         if (given != null && !given.isEmpty()) {
@@ -166,7 +166,7 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
                 limit = -1;
             }
             if (limit < 1 || limit > ClusterState.HISTORY_LIMIT) {
-                return Responses.error(HttpResponseStatus.BAD_REQUEST, "bad_request",
+                return Reply.error(HttpResponseStatus.BAD_REQUEST, "bad_request",
                         "limit must be an integer in 1.." + ClusterState.HISTORY_LIMIT);
             }
         }
@@ -179,10 +179,10 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
                 .toList();
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("decisions", views);
-        return Responses.json(HttpResponseStatus.OK, body);
+        return Reply.json(HttpResponseStatus.OK, body);
     }
 
-    private Responses failover(String rawName, FullHttpRequest req) {
+    private Reply failover(String rawName, FullHttpRequest req) {
         Optional<String> name = name(rawName);
         if (name.isEmpty()) {
             return badName(rawName);
@@ -191,7 +191,7 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         try {
             body = body(req);
         } catch (BadBody e) {
-            return Responses.error(HttpResponseStatus.BAD_REQUEST, "bad_request", e.getMessage());
+            return Reply.error(HttpResponseStatus.BAD_REQUEST, "bad_request", e.getMessage());
         }
         Optional<String> to = Optional.empty();
         if (body != null) {
@@ -199,14 +199,14 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             while (fields.hasNext()) {
                 String f = fields.next();
                 if (!f.equals("to")) {
-                    return Responses.error(HttpResponseStatus.BAD_REQUEST, "bad_request",
+                    return Reply.error(HttpResponseStatus.BAD_REQUEST, "bad_request",
                             "unknown field \"" + clip(f) + "\"; the only field is \"to\"");
                 }
             }
             JsonNode t = body.get("to");
             if (t != null && !t.isNull()) {
                 if (!t.isTextual() || name(t.asText()).isEmpty()) {
-                    return Responses.error(HttpResponseStatus.BAD_REQUEST, "bad_request",
+                    return Reply.error(HttpResponseStatus.BAD_REQUEST, "bad_request",
                             "\"to\" must be a member name");
                 }
                 to = Optional.of(t.asText());
@@ -215,7 +215,7 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         return result(backend.failover(name.get(), to));
     }
 
-    private Responses action(String rawName, FullHttpRequest req,
+    private Reply action(String rawName, FullHttpRequest req,
                              java.util.function.Function<String, ActionResult> call) {
         Optional<String> name = name(rawName);
         if (name.isEmpty()) {
@@ -225,12 +225,12 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             // no fields are defined; a body, if any, must still be a JSON object
             body(req);
         } catch (BadBody e) {
-            return Responses.error(HttpResponseStatus.BAD_REQUEST, "bad_request", e.getMessage());
+            return Reply.error(HttpResponseStatus.BAD_REQUEST, "bad_request", e.getMessage());
         }
         return result(call.apply(name.get()));
     }
 
-    private static Responses result(ActionResult r) {
+    private static Reply result(ActionResult r) {
         if (r == null) {
             throw new IllegalStateException("the admin backend returned no result");
         }
@@ -239,16 +239,16 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             body.put("result", "accepted");
             body.put("decision_id", a.decisionId());
             body.put("detail", a.detail());
-            return Responses.json(HttpResponseStatus.OK, body);
+            return Reply.json(HttpResponseStatus.OK, body);
         }
         if (r instanceof ActionResult.NotFound n) {
-            return Responses.error(HttpResponseStatus.NOT_FOUND, "not_found", n.detail());
+            return Reply.error(HttpResponseStatus.NOT_FOUND, "not_found", n.detail());
         }
         if (r instanceof ActionResult.Refused f) {
-            return Responses.error(HttpResponseStatus.CONFLICT, "refused", f.reason());
+            return Reply.error(HttpResponseStatus.CONFLICT, "refused", f.reason());
         }
         if (r instanceof ActionResult.Unavailable u) {
-            return Responses.error(HttpResponseStatus.SERVICE_UNAVAILABLE, "unavailable", u.reason());
+            return Reply.error(HttpResponseStatus.SERVICE_UNAVAILABLE, "unavailable", u.reason());
         }
         throw new AssertionError(r);
     }
@@ -286,8 +286,8 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         return NAME.matcher(decoded).matches() ? Optional.of(decoded) : Optional.empty();
     }
 
-    private static Responses badName(String raw) {
-        return Responses.error(HttpResponseStatus.BAD_REQUEST, "bad_request", "not a valid name: " + clip(raw));
+    private static Reply badName(String raw) {
+        return Reply.error(HttpResponseStatus.BAD_REQUEST, "bad_request", "not a valid name: " + clip(raw));
     }
 
     private static String pathOf(FullHttpRequest req) {

@@ -29,7 +29,7 @@ final class LimitedAggregator extends HttpObjectAggregator {
             return;
         }
         boolean keepAlive = !(oversized instanceof FullHttpMessage) && HttpUtil.isKeepAlive(oversized);
-        FullHttpResponse response = Responses.error(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, "too_large",
+        FullHttpResponse response = Reply.error(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, "too_large",
                 "request body larger than " + limit + " bytes").toNetty();
         HttpUtil.setKeepAlive(response, keepAlive);
         if (keepAlive) {

@@ -85,7 +85,8 @@ public record StatusView(NodeInfo node, List<PeerInfo> peers, List<PairInfo> pai
         public PoolInfo {
             Objects.requireNonNull(name, "name");
             Objects.requireNonNull(mode, "mode");
-            hostsByState = Map.copyOf(hostsByState);
+            // in lifecycle order (CREATING, READY, ...), for people reading the JSON
+            hostsByState = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(hostsByState));
             hosts = List.copyOf(hosts);
         }
     }

@@ -13,13 +13,13 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 
 /** An answer before it becomes a Netty response: status, content type, body and extra headers. */
-record Responses(HttpResponseStatus status, String contentType, byte[] body, Map<String, String> headers) {
+record Reply(HttpResponseStatus status, String contentType, byte[] body, Map<String, String> headers) {
     static final String JSON = "application/json; charset=utf-8";
     static final String PROMETHEUS = "text/plain; version=0.0.4; charset=utf-8";
 
-    static Responses json(HttpResponseStatus status, Object value) {
+    static Reply json(HttpResponseStatus status, Object value) {
         try {
-            return new Responses(status, JSON, Json.MAPPER.writeValueAsBytes(value), Map.of());
+            return new Reply(status, JSON, Json.MAPPER.writeValueAsBytes(value), Map.of());
         } catch (JsonProcessingException e) {
             // our own views always serialize; if one does not, that is a bug to log, not to show
             throw new IllegalStateException("cannot serialize " + value.getClass().getSimpleName(), e);
@@ -27,21 +27,21 @@ record Responses(HttpResponseStatus status, String contentType, byte[] body, Map
     }
 
     /** The one error shape: {"error": code, "detail": words}. */
-    static Responses error(HttpResponseStatus status, String error, String detail) {
+    static Reply error(HttpResponseStatus status, String error, String detail) {
         Map<String, String> body = new LinkedHashMap<>();
         body.put("error", error);
         body.put("detail", detail);
         return json(status, body);
     }
 
-    static Responses text(String contentType, String text) {
-        return new Responses(HttpResponseStatus.OK, contentType, text.getBytes(StandardCharsets.UTF_8), Map.of());
+    static Reply text(String contentType, String text) {
+        return new Reply(HttpResponseStatus.OK, contentType, text.getBytes(StandardCharsets.UTF_8), Map.of());
     }
 
-    Responses withHeader(String name, String value) {
+    Reply withHeader(String name, String value) {
         Map<String, String> h = new LinkedHashMap<>(headers);
         h.put(name, value);
-        return new Responses(status, contentType, body, h);
+        return new Reply(status, contentType, body, h);
     }
 
     FullHttpResponse toNetty() {
