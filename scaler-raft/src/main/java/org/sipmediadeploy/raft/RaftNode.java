@@ -291,18 +291,22 @@ public final class RaftNode implements Consensus, AutoCloseable {
      * can have been elected, so acting is safe; a leader back from a long pause has stale contacts and stops.
      */
     private boolean hasMajorityContact(DivisionInfo info) {
-        RoleInfoProto role = info.getRoleInfoProto();
+        return majorityContact(info.getRoleInfoProto(), settings.electionTimeoutMin().toMillis(),
+                group.getPeers().size());
+    }
+
+    /** Whether the leader's own view ({@code role}) shows a majority heard from within {@code limitMs}. */
+    static boolean majorityContact(RoleInfoProto role, long limitMs, int clusterSize) {
         if (!role.hasLeaderInfo()) {
             return false;
         }
-        long limit = settings.electionTimeoutMin().toMillis();
-        long fresh = 1;
+        long fresh = 1; // this node
         for (ServerRpcProto f : role.getLeaderInfo().getFollowerInfoList()) {
-            if (f.getLastRpcElapsedTimeMs() < limit) {
+            if (f.getLastRpcElapsedTimeMs() < limitMs) {
                 fresh++;
             }
         }
-        return fresh * 2 > group.getPeers().size();
+        return fresh * 2 > clusterSize;
     }
 
     /** The "do you see X?" port, answered by every other node from its {@link ProbeView}. */

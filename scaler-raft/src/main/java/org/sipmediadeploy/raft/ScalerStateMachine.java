@@ -212,7 +212,13 @@ final class ScalerStateMachine extends BaseStateMachine {
 
     @Override
     public void notifyLeaderReady() {
-        long term = currentTerm();
+        long term;
+        try {
+            term = currentTerm();
+        } catch (IllegalStateException e) {
+            LOG.warn("leader ready but the term is unreadable; leader work not started", e);
+            return;
+        }
         leading.set(true);
         LOG.info("{} is the ready leader of term {}", getId(), term);
         events.execute(() -> safely(() -> listener.leaderReady(term)));

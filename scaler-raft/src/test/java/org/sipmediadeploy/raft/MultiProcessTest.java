@@ -73,7 +73,7 @@ class MultiProcessTest {
                 .orElseThrow();
         long newTerm = lastReady(next);
         assertTrue(next != old);
-        assertEquals(newTerm + " " + newTerm, next.ask("status", ASK));
+        assertTrue(next.ask("status", ASK).startsWith(newTerm + " " + newTerm + " "));
         assertEquals("srv-a", next.ask("active", ASK));
         assertTrue(next.ask("failover d" + newTerm + "-1 srv-a srv-b " + newTerm, ASK).startsWith("ACCEPTED"));
     }

@@ -7,6 +7,7 @@ import java.io.OutputStreamWriter;
 import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -36,7 +37,13 @@ final class NodeProcess implements AutoCloseable {
         Thread reader = new Thread(() -> {
             try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(),
                     StandardCharsets.UTF_8))) {
+                String logDir = System.getProperty("raft.child.logDir");
+                java.io.PrintWriter log = logDir == null ? null : new java.io.PrintWriter(Files.newBufferedWriter(
+                        Path.of(logDir, id + "-" + pid + ".log"), StandardCharsets.UTF_8), true);
                 for (String l = r.readLine(); l != null; l = r.readLine()) {
+                    if (log != null) {
+                        log.println(l);
+                    }
                     if (l.startsWith("@@ ")) {
                         lines.add(System.nanoTime() + " " + l.substring(3));
                     }
@@ -54,8 +61,12 @@ final class NodeProcess implements AutoCloseable {
         String peerArg = peers.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
                 .collect(Collectors.joining(","));
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m", "-XX:+UseSerialGC", "-cp", cp, RaftNodeMain.class.getName(), id, peerArg,
-                storage.toString()));
+                "-Xmx256m", "-XX:+UseSerialGC"));
+        String extra = System.getProperty("raft.child.jvmArgs", "").trim();
+        if (!extra.isEmpty()) {
+            cmd.addAll(List.of(extra.split("\\s+")));
+        }
+        cmd.addAll(List.of("-cp", cp, RaftNodeMain.class.getName(), id, peerArg, storage.toString()));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         return new NodeProcess(id, p);
     }

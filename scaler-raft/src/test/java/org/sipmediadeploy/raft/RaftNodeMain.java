@@ -28,6 +28,10 @@ public final class RaftNodeMain {
             peers.put(kv[0], kv[1]);
         }
         RaftSettings settings = RaftSettings.of("test-cluster", args[0], peers, Path.of(args[2]));
+        // The benchmark may try other election timeouts; the tests use the defaults.
+        long min = Long.getLong("raft.electionMinMs", settings.electionTimeoutMin().toMillis());
+        long max = Long.getLong("raft.electionMaxMs", settings.electionTimeoutMax().toMillis());
+        settings = settings.withElectionTimeout(Duration.ofMillis(min), Duration.ofMillis(max));
         RaftNode node = RaftNode.start(settings, new ProbeView(), new LeadershipListener() {
             @Override
             public void leaderReady(long term) {
@@ -59,12 +63,15 @@ public final class RaftNodeMain {
     private static String handle(RaftNode node, String[] w) throws Exception {
         switch (w[0]) {
             case "status":
-                return node.leaderTerm().orElse(-1) + " " + node.currentTerm();
+                return node.leaderTerm().orElse(-1) + " " + node.currentTerm() + " " + node.lastAppliedIndex();
             case "isLeaderIn":
                 return String.valueOf(node.isLeaderIn(Long.parseLong(w[1])));
             case "initPair":
                 return result(node.propose(new Command.InitPair(Fixtures.kamailio(), Long.parseLong(w[1]),
                         Fixtures.T0)).get(60, TimeUnit.SECONDS));
+            case "initPool":
+                return result(node.propose(new Command.InitPool(w[1], Long.parseLong(w[2]), Fixtures.T0))
+                        .get(60, TimeUnit.SECONDS));
             case "failover":
                 return result(node.propose(Fixtures.failover(w[1], w[2], w[3], Long.parseLong(w[4])))
                         .get(60, TimeUnit.SECONDS));
