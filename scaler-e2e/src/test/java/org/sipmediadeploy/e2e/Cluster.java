@@ -1,0 +1,373 @@
+package org.sipmediadeploy.e2e;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import org.sipmediadeploy.daemon.cli.ScalerCtl;
+import org.sipmediadeploy.daemon.demo.DemoCluster;
+import org.sipmediadeploy.sandbox.Sandbox;
+import org.sipmediadeploy.sandbox.TrafficMode;
+
+/**
+ * The end-to-end harness around {@link DemoCluster}: three scaler processes, the sandbox cloud with real Kamailio
+ * and Coturn pairs and a gateway pool; scalerctl access; the fault library (by PID for scaler nodes, through the
+ * sandbox for instances and the API); and {@link #restoreWorld()} so one cluster serves several scenarios.
+ */
+final class Cluster implements AutoCloseable {
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final List<String> NODES = List.of("scaler-1", "scaler-2", "scaler-3");
+
+    final DemoCluster demo;
+    private final Set<String> frozen = new HashSet<>();
+    private final Set<String> killed = new HashSet<>();
+
+    private Cluster(DemoCluster demo) {
+        this.demo = demo;
+    }
+
+    static Cluster start(Path work, int addressBlock) throws IOException {
+        return start(work, addressBlock, null);
+    }
+
+    /**
+     * Starts the demo, then (when {@code failover} is given, e.g. {@code max-per-hour = 60}) restarts its three nodes
+     * with that {@code failover { }} block added to both pairs. The demo keeps the defaults (4 failovers an hour, then
+     * MANUAL): a fault matrix or a 30-run benchmark fails over more often than that by design.
+     */
+    static Cluster start(Path work, int addressBlock, String failover) throws IOException {
+        DemoCluster demo = DemoCluster.start(work, addressBlock, false);
+        try {
+            if (failover != null) {
+                for (String n : NODES) {
+                    demo.killNode(n);
+                }
+                for (String n : NODES) {
+                    Path f = demo.config(n);
+                    String conf = java.nio.file.Files.readString(f);
+                    String block = "failover { " + failover + " }\n                          ";
+                    conf = conf.replace("probe { kind = \"sip-options\"", block + "probe { kind = \"sip-options\"")
+                            .replace("probe { kind = \"turn-allocate\"", block + "probe { kind = \"turn-allocate\"");
+                    java.nio.file.Files.writeString(f, conf);
+                    demo.startNode(n);
+                }
+            }
+            return new Cluster(demo);
+        } catch (IOException | RuntimeException e) {
+            demo.close();
+            throw e;
+        }
+    }
+
+    /** target/e2e/NAME, emptied: a run's logs stay for inspection (and CI artifacts) until the next run. */
+    static Path freshWorkDir(String name) {
+        Path dir = Path.of("target", "e2e", name).toAbsolutePath();
+        try {
+            if (java.nio.file.Files.exists(dir)) {
+                try (var walk = java.nio.file.Files.walk(dir)) {
+                    for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                        java.nio.file.Files.delete(p);
+                    }
+                }
+            }
+            java.nio.file.Files.createDirectories(dir);
+            return dir;
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot prepare " + dir, e);
+        }
+    }
+
+    Sandbox sandbox() {
+        return demo.sandbox();
+    }
+
+    record Run(int code, String out, String err) {
+    }
+
+    Run ctl(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = ScalerCtl.run(args, new PrintWriter(out), new PrintWriter(err));
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    /** Nodes neither killed nor frozen: the ones whose admin API answers. */
+    List<String> reachable() {
+        List<String> l = new ArrayList<>();
+        for (String n : NODES) {
+            if (!frozen.contains(n) && !killed.contains(n)) {
+                l.add(n);
+            }
+        }
+        return l;
+    }
+
+    JsonNode status(String node) {
+        Run r = ctl("status", "--json", "--timeout", "PT2S", "--config", demo.config(node).toString());
+        if (r.code() != 0) {
+            throw new IllegalStateException("status on " + node + ": " + r.code() + " " + r.err());
+        }
+        try {
+            return JSON.readTree(r.out());
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The status seen by the first reachable node. */
+    JsonNode status() {
+        return status(reachable().get(0));
+    }
+
+    /** The leader every reachable node agrees on, or null. */
+    String leader() {
+        String agreed = null;
+        for (String n : reachable()) {
+            JsonNode s = status(n);
+            JsonNode l = s.path("node").path("leader_id");
+            if (l.isNull() || l.isMissingNode() || l.asText().isEmpty()) {
+                return null;
+            }
+            if (agreed != null && !agreed.equals(l.asText())) {
+                return null;
+            }
+            agreed = l.asText();
+        }
+        return agreed;
+    }
+
+    String awaitLeader() {
+        String[] l = new String[1];
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
+                .until(() -> (l[0] = leader()) != null && reachable().contains(l[0]));
+        return l[0];
+    }
+
+    String follower(String leader) {
+        for (String n : reachable()) {
+            if (!n.equals(leader)) {
+                return n;
+            }
+        }
+        throw new IllegalStateException("no reachable follower");
+    }
+
+    /** Decisions, oldest first, as the admin history shows them (the replicated log, so any node will do). */
+    List<JsonNode> history() {
+        Run r = ctl("history", "--json", "--limit", "500", "--timeout", "PT3S", "--config",
+                demo.config(reachable().get(0)).toString());
+        if (r.code() != 0) {
+            throw new IllegalStateException("history: " + r.code() + " " + r.err());
+        }
+        try {
+            List<JsonNode> l = new ArrayList<>();
+            JsonNode h = JSON.readTree(r.out());
+            (h.has("decisions") ? h.path("decisions") : h).forEach(l::add);
+            java.util.Collections.reverse(l);
+            return l;
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static JsonNode pair(JsonNode status, String name) {
+        for (JsonNode p : status.path("pairs")) {
+            if (p.path("name").asText().equals(name)) {
+                return p;
+            }
+        }
+        throw new AssertionError("no pair " + name + " in " + status.path("pairs"));
+    }
+
+    static boolean memberUp(JsonNode member) {
+        JsonNode probes = member.path("probes");
+        if (probes.isEmpty()) {
+            return false;
+        }
+        for (JsonNode p : probes) {
+            if (!"UP".equals(p.path("status").asText())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Leader elected, both pairs with both members up and no alarm, pool hosts all READY. */
+    void awaitHealthy(Duration max) {
+        await().atMost(max).pollInterval(Duration.ofMillis(500)).ignoreExceptions().untilAsserted(() -> {
+            assertTrue(leader() != null, "no leader");
+            JsonNode s = status();
+            assertEquals(2, s.path("pairs").size(), s.path("pairs").toString());
+            for (JsonNode p : s.path("pairs")) {
+                assertTrue(memberUp(p.path("active")) && memberUp(p.path("standby")), p.toString());
+            }
+            int idle = 0;
+            for (JsonNode h : s.path("pools").path(0).path("hosts")) {
+                assertEquals("READY", h.path("state").asText(), h.toString());
+                idle += h.path("idle_gateways").asInt();
+            }
+            // the demo's spare target is gateways per host + 1
+            assertTrue(idle >= demo.sandbox().config().gatewaysPerHost() + 1, "idle gateways " + idle);
+            assertTrue(s.path("alarms").isEmpty(), s.path("alarms").toString());
+        });
+    }
+
+    /** The server id of a pair's active (or standby) member as the replicated state says. */
+    String member(String pairName, String role) {
+        return pair(status(), pairName).path(role).path("server_id").asText();
+    }
+
+    String floating(String pairName) {
+        return pairName.equals("kamailio") ? demo.kamailio().floatingAddress() : demo.coturn().floatingAddress();
+    }
+
+    /** The server the pair's floating IP forwards to now (sandbox data plane), or null. */
+    String floatingServer(String pairName) {
+        String fixed = sandbox().floatingTarget(floating(pairName));
+        if (fixed == null) {
+            return null;
+        }
+        for (String id : pairServers(null)) {
+            if (sandbox().serverStatus(id) != null && fixed.equals(sandbox().fixedAddress(id))) {
+                return id;
+            }
+        }
+        JsonNode p = pair(status(), pairName);
+        for (String role : List.of("active", "standby")) {
+            if (fixed.equals(p.path(role).path("address").asText())) {
+                return p.path(role).path("server_id").asText();
+            }
+        }
+        return fixed;
+    }
+
+    // ---------------------------------------------------------------- fault library: scaler nodes by PID
+
+    long pid(String node) {
+        return demo.nodes().get(node).pid();
+    }
+
+    /** kill -9 of a scaler node's JVM (a lost VM). */
+    void killNode(String node) {
+        demo.killNode(node);
+        killed.add(node);
+        frozen.remove(node);
+    }
+
+    /** SIGSTOP of a scaler node (a VM paused, a long GC): it keeps its sockets and its belief that it leads. */
+    void freezeNode(String node) {
+        signal(pid(node), "-STOP");
+        frozen.add(node);
+    }
+
+    void resumeNode(String node) {
+        signal(pid(node), "-CONT");
+        frozen.remove(node);
+    }
+
+    void restartNode(String node) throws IOException {
+        if (!killed.contains(node)) {
+            throw new IllegalStateException(node + " is not killed");
+        }
+        demo.startNode(node);
+        killed.remove(node);
+    }
+
+    private static void signal(long pid, String sig) {
+        try {
+            Process p = new ProcessBuilder("kill", sig, Long.toString(pid)).redirectErrorStream(true).start();
+            if (!p.waitFor(5, TimeUnit.SECONDS) || p.exitValue() != 0) {
+                throw new IllegalStateException("kill " + sig + " " + pid + " failed");
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    // ---------------------------------------------------------------- restoring the world between scenarios
+
+    /**
+     * Undoes every fault: API faults disarmed, traffic restored, frozen nodes resumed, killed nodes restarted,
+     * pair members whose instance is dead or frozen restarted; then waits until the cluster is healthy again.
+     */
+    void restoreWorld() throws IOException {
+        sandbox().apiFaults().clear();
+        for (String n : List.copyOf(frozen)) {
+            resumeNode(n);
+        }
+        for (String n : List.copyOf(killed)) {
+            restartNode(n);
+        }
+        JsonNode s = null;
+        try {
+            s = status();
+        } catch (RuntimeException e) {
+            // no node answers yet: the instance pass below still runs on the sandbox's own view
+        }
+        for (String server : pairServers(s)) {
+            restoreInstance(server);
+        }
+        awaitHealthy(Duration.ofSeconds(120));
+    }
+
+    private List<String> pairServers(JsonNode s) {
+        Set<String> ids = new HashSet<>(List.of(demo.kamailio().serverA(), demo.kamailio().serverB(),
+                demo.coturn().serverA(), demo.coturn().serverB()));
+        if (s != null) {
+            for (JsonNode p : s.path("pairs")) {
+                for (String m : List.of("active", "standby")) {
+                    String id = p.path(m).path("server_id").asText("");
+                    if (!id.isEmpty()) {
+                        ids.add(id);
+                    }
+                }
+            }
+        }
+        return List.copyOf(ids);
+    }
+
+    private void restoreInstance(String server) {
+        if (sandbox().serverStatus(server) == null) {
+            return; // deleted (replaced) by the scaler
+        }
+        if (sandbox().traffic(server) != TrafficMode.NORMAL) {
+            sandbox().traffic(server, TrafficMode.NORMAL);
+        }
+        if (sandbox().instanceFrozen(server)) {
+            sandbox().resume(server);
+        }
+        if (!sandbox().instanceAlive(server) && "ACTIVE".equals(sandbox().serverStatus(server))) {
+            sandbox().restart(server);
+        }
+    }
+
+    Map<String, Process> processes() {
+        return demo.nodes();
+    }
+
+    @Override
+    public void close() {
+        for (String n : List.copyOf(frozen)) {
+            resumeNode(n); // a stopped JVM ignores SIGTERM until resumed
+        }
+        demo.close();
+    }
+}

@@ -1,0 +1,312 @@
+package org.sipmediadeploy.e2e;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Consumer;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+import org.sipmediadeploy.daemon.cli.ScalerCtl;
+import org.sipmediadeploy.sandbox.SandboxEvent;
+
+/**
+ * The headline end-to-end benchmarks (not tests: excluded from {@code mvn verify} by the {@code bench} tag; run
+ * with {@code -Dgroups=bench}, see bench/e2e/README.md). Each writes bench/results/NAME.json and NAME.md.
+ * {@code -De2e.runs=N} sets the runs per figure (default 30).
+ */
+@Tag("bench")
+class E2eBenchmarks {
+    static final int RUNS = Integer.getInteger("e2e.runs", 30);
+    static final Path RESULTS = Path.of(System.getProperty("e2e.results", "../bench/results"));
+    // the benchmark measures the detection path itself, so back-to-back runs must not hit the anti-flap rules
+    static final String NO_ANTI_FLAP = "max-per-hour = 60, min-interval = 0s";
+
+    /** Kept after the run (target/e2e/bench): the node logs and the sandbox event log of each cluster. */
+    final Path work = Cluster.freshWorkDir("bench-" + System.nanoTime());
+
+    record Figure(String name, String unit, List<Double> values, double target, String note) {
+    }
+
+    // ---------------------------------------------------------------- fault -> first answer through the floating IP
+
+    @Test
+    void failover() throws Exception {
+        List<Figure> figs = new ArrayList<>();
+        try (Cluster c = Cluster.start(work.resolve("a"), 51, NO_ANTI_FLAP)) {
+            c.awaitHealthy(Duration.ofSeconds(180));
+            figs.add(faultToTraffic(c, "kamailio", Probe.Kind.SIP, "kill", c.sandbox()::kill));
+            figs.add(faultToTraffic(c, "coturn", Probe.Kind.STUN, "kill", c.sandbox()::kill));
+        }
+        // a fresh cluster: 60 failovers an hour is the configuration's ceiling per pair
+        try (Cluster c = Cluster.start(work.resolve("b"), 52, NO_ANTI_FLAP)) {
+            c.awaitHealthy(Duration.ofSeconds(180));
+            figs.add(faultToTraffic(c, "kamailio", Probe.Kind.SIP, "freeze", c.sandbox()::freeze));
+            figs.add(faultToTraffic(c, "coturn", Probe.Kind.STUN, "freeze", c.sandbox()::freeze));
+        }
+        write("failover", "Fault to the first answer through the floating IP (OPTIONS 200 / STUN success), "
+                + "client every 50 ms, 200 ms timeout", figs);
+    }
+
+    private Figure faultToTraffic(Cluster c, String pair, Probe.Kind kind, String fault, Consumer<String> inject)
+            throws IOException {
+        List<Double> ms = new ArrayList<>();
+        try (TrafficRecorder t = new TrafficRecorder(c.floating("kamailio"), c.floating("coturn"),
+                Duration.ofMinutes(40))) {
+            for (int run = 0; run < RUNS; run++) {
+                String active = c.member(pair, "active");
+                await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
+                        .until(() -> t.lastOk(kind) != null && t.lastOk(kind).sent().isAfter(Instant.now().minusMillis(500)));
+                Instant at = Instant.now();
+                inject.accept(active);
+                await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50))
+                        .until(() -> t.firstOkAfter(kind, at) != null);
+                TrafficRecorder.Sample s = t.firstOkAfter(kind, at);
+                Instant answered = s.sent().plus(s.rttMicros(), ChronoUnit.MICROS);
+                ms.add(Duration.between(at, answered).toNanos() / 1e6);
+                System.out.printf(Locale.ROOT, "%s %s run %d: %.0f ms%n", pair, fault, run, ms.get(ms.size() - 1));
+                c.restoreWorld();
+            }
+        }
+        return new Figure(pair + " active " + fault + " -> first " + (kind == Probe.Kind.SIP ? "200 OK" : "STUN answer")
+                + " via floating IP", "ms", ms, 2000, "");
+    }
+
+    // ---------------------------------------------------------------- leader takeover
+
+    @Test
+    void takeover() throws Exception {
+        List<Double> ready = new ArrayList<>();
+        List<Double> failover = new ArrayList<>();
+        try (Cluster c = Cluster.start(work.resolve("t"), 53, NO_ANTI_FLAP)) {
+            c.awaitHealthy(Duration.ofSeconds(180));
+            InvariantChecker logs = new InvariantChecker(c, 1, 6);
+            for (int run = 0; run < RUNS; run++) {
+                String leader = c.awaitLeader();
+                long before = logs.leaderTerms().size();
+                boolean withKamailio = run % 2 == 1;
+                String active = c.member("kamailio", "active");
+                Instant at = Instant.now();
+                if (withKamailio) {
+                    c.sandbox().kill(active);
+                }
+                c.killNode(leader);
+                await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
+                        .until(() -> logs.leaderTerms().size() > before);
+                List<InvariantChecker.LeaderTerm> terms = logs.leaderTerms();
+                ready.add(Duration.between(at, terms.get(terms.size() - 1).ready()).toNanos() / 1e6);
+                if (withKamailio) {
+                    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50))
+                            .until(() -> !c.sandbox().events().events(e -> e.kind().equals("floatingip.update")
+                                    && InvariantChecker.scalerCall(e) && e.time().isAfter(at)).isEmpty());
+                    SandboxEvent move = c.sandbox().events().events(e -> e.kind().equals("floatingip.update")
+                            && InvariantChecker.scalerCall(e) && e.time().isAfter(at)).get(0);
+                    failover.add(Duration.between(at, move.time()).toNanos() / 1e6);
+                }
+                System.out.printf(Locale.ROOT, "takeover run %d: leader ready %.0f ms%n", run, ready.get(ready.size() - 1));
+                c.restoreWorld();
+            }
+        }
+        write("takeover", "Leader kill -9 -> the new leader's first loop pass (its `leader ready in term N` log line, "
+                + "which starts the first pass); leader + active Kamailio killed together -> floating IP moved",
+                List.of(new Figure("leader kill -> new leader ready (first loop pass)", "ms", ready, 1000, ""),
+                        new Figure("leader + active Kamailio kill -> floating IP moved", "ms", failover, 2000, "")));
+    }
+
+    // ---------------------------------------------------------------- false failovers under loss
+
+    @Test
+    void falseFailovers() throws Exception {
+        Duration span = Duration.parse(System.getProperty("e2e.loss.duration", "PT10M"));
+        try (Cluster c = Cluster.start(work.resolve("f"), 54, null)) {
+            c.awaitHealthy(Duration.ofSeconds(180));
+            Instant from = Instant.now();
+            // 20 % random loss on the active Kamailio's path: the sandbox drops per server (its NIC), so this is the
+            // path of every scaler to that member, which is harder than one scaler's path alone
+            String active = c.member("kamailio", "active");
+            java.util.Random rnd = new java.util.Random(20261128L);
+            long end = System.nanoTime() + span.toNanos();
+            int toggles = 0;
+            // 50 ms slots, each dropped with probability 0.2 (the sandbox drops per server, not per packet):
+            // bounded by count and time
+            for (int slot = 0; slot < span.toMillis() / 50 + 1 && System.nanoTime() < end; slot++) {
+                boolean drop = rnd.nextDouble() < 0.2;
+                c.sandbox().traffic(active, drop ? org.sipmediadeploy.sandbox.TrafficMode.DROP
+                        : org.sipmediadeploy.sandbox.TrafficMode.NORMAL);
+                toggles += drop ? 1 : 0;
+                java.util.concurrent.locks.LockSupport.parkNanos(50_000_000L); // pacing, not a wait for a condition
+            }
+            c.sandbox().traffic(active, org.sipmediadeploy.sandbox.TrafficMode.NORMAL);
+            long moves = c.sandbox().events().events(e -> e.kind().equals("floatingip.update")
+                    && InvariantChecker.scalerCall(e) && e.time().isAfter(from)).size();
+            write("false-failovers", "Floating-IP moves during " + span.toMinutes() + " min of 20 % random loss "
+                    + "(50 ms slots, seed 20261128, " + toggles + " dropped slots) on the active Kamailio's path",
+                    List.of(new Figure("false failovers in " + span.toMinutes() + " min of 20 % loss", "count",
+                            List.of((double) moves), 0, "")));
+        }
+    }
+
+    // ---------------------------------------------------------------- autoscale reaction
+
+    @Test
+    void autoscale() throws Exception {
+        List<Double> ms = new ArrayList<>();
+        int runs = Math.min(RUNS, 10);
+        try (Cluster c = Cluster.start(work.resolve("s"), 55, null)) {
+            c.awaitHealthy(Duration.ofSeconds(180));
+            for (int run = 0; run < runs; run++) {
+                List<String> hosts = new ArrayList<>();
+                for (JsonNode h : c.status().path("pools").path(0).path("hosts")) {
+                    hosts.add(h.path("server_id").asText());
+                }
+                Instant at = Instant.now();
+                List<String> started = new ArrayList<>();
+                for (String id : hosts) {
+                    for (int i = 0; i < 100 && c.sandbox().idleGateways(id) > 0; i++) {
+                        c.sandbox().startCall(id);
+                        started.add(id);
+                    }
+                }
+                await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50))
+                        .until(() -> !c.sandbox().events().events(e -> e.kind().equals("server.create")
+                                && InvariantChecker.scalerCall(e) && e.time().isAfter(at)).isEmpty());
+                SandboxEvent create = c.sandbox().events().events(e -> e.kind().equals("server.create")
+                        && InvariantChecker.scalerCall(e) && e.time().isAfter(at)).get(0);
+                ms.add(Duration.between(at, create.time()).toNanos() / 1e6);
+                System.out.printf(Locale.ROOT, "autoscale run %d: %.0f ms%n", run, ms.get(ms.size() - 1));
+                for (String id : started) {
+                    c.sandbox().endCall(id);
+                }
+                c.awaitHealthy(Duration.ofSeconds(120));
+            }
+        }
+        write("autoscale", "Step in demand (every idle gateway taken with sandbox startCall) -> the create request "
+                + "reaching the cloud (server.create in the sandbox event log)",
+                List.of(new Figure("demand step -> server create", "ms", ms, 5000, "")));
+    }
+
+    // ---------------------------------------------------------------- trace replay
+
+    @Test
+    void traceReplay() throws Exception {
+        List<Figure> figs = new ArrayList<>();
+        StringBuilder raw = new StringBuilder();
+        try (var traces = Files.list(Path.of(System.getProperty("e2e.results", "../bench/results")).resolve("../../traces").normalize())) {
+            for (Path trace : traces.filter(p -> p.toString().endsWith(".csv")).sorted().toList()) {
+                StringWriter out = new StringWriter();
+                StringWriter err = new StringWriter();
+                int code = ScalerCtl.run(new String[] {"simulate", "--trace", trace.toString(), "--json"},
+                        new PrintWriter(out), new PrintWriter(err));
+                assertEquals(0, code, err.toString());
+                JsonNode j = Cluster.JSON.readTree(out.toString());
+                raw.append(trace.getFileName()).append(": ").append(j).append('\n');
+                for (JsonNode r : j.path("strategies").isMissingNode() ? j.path("reports") : j.path("strategies")) {
+                    String s = r.path("strategy").asText();
+                    figs.add(new Figure(trace.getFileName() + " " + s + " rejected calls", "calls",
+                            List.of(r.path("rejected").asDouble()), 0, ""));
+                    figs.add(new Figure(trace.getFileName() + " " + s + " gateway-hours", "gateway-hours",
+                            List.of(r.path("gateway_hours").asDouble(r.path("gatewayHours").asDouble())), -1, ""));
+                }
+            }
+        }
+        Files.writeString(RESULTS.resolve("trace-replay.raw.txt"), raw.toString());
+        write("trace-replay", "`scalerctl simulate --json` on traces/*.csv: this policy vs the fixed spare minimum "
+                + "polled every 60 s vs the time-of-day threshold rule (boot delay 90 s)", figs);
+    }
+
+    // ---------------------------------------------------------------- results
+
+    static double pct(List<Double> sorted, double p) {
+        if (sorted.isEmpty()) {
+            return Double.NaN;
+        }
+        int i = (int) Math.ceil(p / 100.0 * sorted.size()) - 1;
+        return sorted.get(Math.max(0, Math.min(sorted.size() - 1, i)));
+    }
+
+    static void write(String name, String what, List<Figure> figs) throws IOException {
+        Files.createDirectories(RESULTS);
+        String commit = git();
+        String date = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
+        ArrayNode arr = Cluster.JSON.createArrayNode();
+        StringBuilder md = new StringBuilder("# " + name + "\n\n" + what + ".\n\nCommit `" + commit + "`, " + date
+                + ", machine load at start " + load() + ".\n\n| figure | unit | runs | p50 | p95 | p99 | max | target |\n"
+                + "|---|---|---|---|---|---|---|---|\n");
+        for (Figure f : figs) {
+            List<Double> s = new ArrayList<>(f.values());
+            s.sort(Double::compare);
+            ObjectNode o = arr.addObject();
+            Map<String, Object> m = new LinkedHashMap<>();
+            o.put("name", f.name());
+            o.put("unit", f.unit());
+            o.put("runs", s.size());
+            o.put("p50", round(pct(s, 50)));
+            o.put("p95", round(pct(s, 95)));
+            o.put("p99", round(pct(s, 99)));
+            o.put("max", round(s.isEmpty() ? Double.NaN : s.get(s.size() - 1)));
+            if (f.target() >= 0) {
+                o.put("target", f.target());
+            } else {
+                o.putNull("target");
+            }
+            o.put("commit", commit);
+            o.put("date", date);
+            o.set("values", Cluster.JSON.valueToTree(f.values()));
+            md.append(String.format(Locale.ROOT, "| %s | %s | %d | %s | %s | %s | %s | %s |%n", f.name(), f.unit(),
+                    s.size(), fmt(pct(s, 50)), fmt(pct(s, 95)), fmt(pct(s, 99)),
+                    fmt(s.isEmpty() ? Double.NaN : s.get(s.size() - 1)), f.target() >= 0 ? fmt(f.target()) : "-"));
+            m.clear();
+        }
+        Files.writeString(RESULTS.resolve(name + ".json"), arr.toPrettyString() + "\n");
+        Files.writeString(RESULTS.resolve(name + ".md"), md.toString());
+    }
+
+    private static double round(double d) {
+        return Math.round(d * 10) / 10.0;
+    }
+
+    private static String fmt(double d) {
+        return Double.isNaN(d) ? "-" : String.format(Locale.ROOT, "%.1f", d);
+    }
+
+    private static String load() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
+        } catch (IOException e) {
+            return "?";
+        }
+    }
+
+    private static String git() {
+        try {
+            Process p = new ProcessBuilder("git", "rev-parse", "--short", "HEAD").directory(Path.of("..").toFile())
+                    .redirectErrorStream(true).start();
+            String s = new String(p.getInputStream().readAllBytes()).strip();
+            p.waitFor(5, java.util.concurrent.TimeUnit.SECONDS);
+            return s;
+        } catch (IOException e) {
+            return "unknown";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "unknown";
+        }
+    }
+}

@@ -1,0 +1,99 @@
+package org.sipmediadeploy.e2e;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+import org.junit.jupiter.api.Test;
+
+import org.sipmediadeploy.sandbox.ApiFault;
+
+/**
+ * A randomized run mixing the matrix's faults, one at a time, with a fixed seed printed for replay. CI runs about
+ * two minutes; the long run is {@code -De2e.random.duration=PT10M} (and {@code -De2e.random.seed=N} to replay),
+ * see bench/e2e/README.md. After every fault the service must come back through the floating IPs, and the
+ * invariant checker runs over the whole history at the end (and after every step).
+ */
+class RandomizedFaultsTest {
+    /** Kept after the run (target/e2e/...): the node logs and the sandbox event log are the evidence. */
+    Path work;
+
+    enum Fault { KILL_ACTIVE_KAMAILIO, FREEZE_ACTIVE_KAMAILIO, KILL_ACTIVE_COTURN, KILL_LEADER, FREEZE_LEADER,
+        KILL_FOLLOWER, API_ERRORS_DURING_FAILOVER, LEADER_AND_KAMAILIO }
+
+    @Test
+    void randomFaultsKeepTheServiceReachableAndEveryInvariantHolds() throws Exception {
+        long seed = Long.getLong("e2e.random.seed", System.currentTimeMillis());
+        Duration span = Duration.parse(System.getProperty("e2e.random.duration", "PT2M"));
+        System.out.println("RandomizedFaultsTest seed " + seed + " duration " + span
+                + " (replay: -De2e.random.seed=" + seed + " -De2e.random.duration=" + span + ")");
+        Random rnd = new Random(seed);
+        List<String> done = new ArrayList<>();
+        work = Cluster.freshWorkDir("randomized");
+        try (Cluster c = Cluster.start(work.resolve("demo"), 43, "max-per-hour = 60")) {
+            InvariantChecker checker = new InvariantChecker(c, 1, 6);
+            c.awaitHealthy(Duration.ofSeconds(150));
+            long end = System.nanoTime() + span.toNanos();
+            // bounded by count and by time
+            for (int step = 0; step < 200 && System.nanoTime() < end; step++) {
+                Fault f = Fault.values()[rnd.nextInt(Fault.values().length)];
+                done.add(f.name());
+                System.out.println("seed " + seed + " step " + step + ": " + f);
+                try (TrafficRecorder t = new TrafficRecorder(c.floating("kamailio"), c.floating("coturn"),
+                        Duration.ofMinutes(3))) {
+                    Instant at = inject(c, f, rnd);
+                    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
+                            .until(() -> t.firstOkAfter(Probe.Kind.SIP, at) != null
+                                    && t.firstOkAfter(Probe.Kind.STUN, at) != null);
+                }
+                c.restoreWorld();
+                List<String> v = checker.check(false);
+                assertTrue(v.isEmpty(), "seed " + seed + " after " + done + ": " + v);
+            }
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofSeconds(1)).ignoreExceptions()
+                    .untilAsserted(() -> assertEquals(List.of(), checker.check(true), "seed " + seed + " " + done));
+        }
+    }
+
+    /** Injects one fault; returns when the service may be expected back (after any timed part of the fault). */
+    private static Instant inject(Cluster c, Fault f, Random rnd) {
+        String leader = c.awaitLeader();
+        if (f == Fault.KILL_ACTIVE_KAMAILIO) {
+            c.sandbox().kill(c.member("kamailio", "active"));
+        } else if (f == Fault.FREEZE_ACTIVE_KAMAILIO) {
+            c.sandbox().freeze(c.member("kamailio", "active"));
+        } else if (f == Fault.KILL_ACTIVE_COTURN) {
+            c.sandbox().kill(c.member("coturn", "active"));
+        } else if (f == Fault.KILL_LEADER) {
+            c.killNode(leader);
+        } else if (f == Fault.FREEZE_LEADER) {
+            c.freezeNode(leader);
+            c.awaitLeader();
+            c.resumeNode(leader);
+        } else if (f == Fault.KILL_FOLLOWER) {
+            c.killNode(c.follower(leader));
+        } else if (f == Fault.API_ERRORS_DURING_FAILOVER) {
+            c.sandbox().apiFaults().add(new ApiFault("*", ApiFault.Kind.SERVER_ERROR, 0.5 + rnd.nextDouble() / 2,
+                    Integer.MAX_VALUE, Duration.ZERO, 503));
+            String active = c.member("kamailio", "active");
+            c.sandbox().kill(active);
+            // let the failover run into the errors for a while, then heal the API
+            await().during(Duration.ofSeconds(3 + rnd.nextInt(5))).atMost(Duration.ofSeconds(10))
+                    .until(() -> true);
+            c.sandbox().apiFaults().clear();
+        } else if (f == Fault.LEADER_AND_KAMAILIO) {
+            c.sandbox().kill(c.member("kamailio", "active"));
+            c.killNode(leader);
+        } else {
+            throw new AssertionError(f);
+        }
+        return Instant.now();
+    }
+}
