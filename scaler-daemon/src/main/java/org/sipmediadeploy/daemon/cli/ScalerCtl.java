@@ -49,6 +49,8 @@ public final class ScalerCtl implements Callable<Integer> {
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
+        // Logs go to stderr as text at WARN: stdout is for tables and --json only.
+        org.sipmediadeploy.daemon.logging.Logging.forCli();
         System.exit(run(args, new PrintWriter(System.out, true, StandardCharsets.UTF_8),
                 new PrintWriter(System.err, true, StandardCharsets.UTF_8)));
     }
