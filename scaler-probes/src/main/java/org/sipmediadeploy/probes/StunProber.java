@@ -81,8 +81,23 @@ final class StunProber {
         }
     }
 
+    /**
+     * Opening a socket and starting its reader thread is blocking work: it runs on the I/O pool, not on the
+     * caller's thread (the scheduler's single tick thread serves every target).
+     */
     CompletableFuture<ProbeResult> binding(ProbeTarget.StunBinding target, Duration timeout) {
         long start = System.nanoTime();
+        return CompletableFuture.supplyAsync(() -> binding(target, timeout, start), runtime.io)
+                .thenCompose(f -> f);
+    }
+
+    CompletableFuture<ProbeResult> allocate(ProbeTarget.TurnAllocate target, Duration timeout) {
+        long start = System.nanoTime();
+        return CompletableFuture.supplyAsync(() -> allocate(target, timeout, start, start + timeout.toNanos(), true),
+                runtime.io).thenCompose(f -> f);
+    }
+
+    private CompletableFuture<ProbeResult> binding(ProbeTarget.StunBinding target, Duration timeout, long start) {
         long deadline = start + timeout.toNanos();
         Session s;
         try {
@@ -106,11 +121,6 @@ final class StunProber {
                 .exceptionally(e -> failed(e, start, timeout));
         result.whenComplete((r, e) -> s.close());
         return result;
-    }
-
-    CompletableFuture<ProbeResult> allocate(ProbeTarget.TurnAllocate target, Duration timeout) {
-        long start = System.nanoTime();
-        return allocate(target, timeout, start, start + timeout.toNanos(), true);
     }
 
     private CompletableFuture<ProbeResult> allocate(ProbeTarget.TurnAllocate target, Duration timeout, long start,
