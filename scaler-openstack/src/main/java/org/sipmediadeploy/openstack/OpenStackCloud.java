@@ -2,6 +2,7 @@ package org.sipmediadeploy.openstack;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Comparator;
@@ -24,6 +25,7 @@ import org.sipmediadeploy.core.model.Port;
 import org.sipmediadeploy.core.model.Server;
 import org.sipmediadeploy.core.model.ServerMetadata;
 import org.sipmediadeploy.core.model.ServerSpec;
+import org.sipmediadeploy.core.model.ServerStatus;
 import org.sipmediadeploy.core.port.Cloud;
 import org.sipmediadeploy.core.port.CloudException;
 import org.sipmediadeploy.core.port.CloudException.Kind;
@@ -40,6 +42,7 @@ public final class OpenStackCloud implements Cloud {
     private static final Logger LOG = LoggerFactory.getLogger(OpenStackCloud.class);
     /** Nova refuses user data above 65535 bytes once base64-encoded. */
     static final int MAX_USER_DATA_BASE64 = 65535;
+    private static final Pattern REGEX_SPECIAL = Pattern.compile("[\\\\.^$|?*+()\\[\\]{}]");
 
     private final OpenStackSettings settings;
     private final Keystone keystone;
@@ -149,7 +152,7 @@ public final class OpenStackCloud implements Cloud {
                         + "' without returning its id");
             }
             LOG.info("created server {} '{}' for decision {}", booted.getId(), spec.name(), spec.decisionId());
-            return new Server(booted.getId(), spec.name(), org.sipmediadeploy.core.model.ServerStatus.BUILD,
+            return new Server(booted.getId(), spec.name(), ServerStatus.BUILD,
                     spec.metadata(), List.of(), null);
         });
     }
@@ -308,12 +311,10 @@ public final class OpenStackCloud implements Cloud {
     private static Optional<Server> byDecision(List<Server> servers, String decisionId) {
         return servers.stream()
                 .filter(s -> decisionId.equals(s.metadata().get(ServerMetadata.DECISION)))
-                .filter(s -> s.status() != org.sipmediadeploy.core.model.ServerStatus.DELETED)
-                .min(Comparator.comparing((Server s) -> s.created() == null ? java.time.Instant.MAX : s.created())
+                .filter(s -> s.status() != ServerStatus.DELETED)
+                .min(Comparator.comparing((Server s) -> s.created() == null ? Instant.MAX : s.created())
                         .thenComparing(Server::id));
     }
-
-    private static final Pattern REGEX_SPECIAL = Pattern.compile("[\\\\.^$|?*+()\\[\\]{}]");
 
     /** Nova's name filter is a regular expression (evaluated by the database): escape the literal part. */
     static String regexLiteral(String s) {
