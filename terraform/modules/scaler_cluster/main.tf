@@ -30,8 +30,13 @@ resource "openstack_compute_instance_v2" "node" {
   key_pair    = var.key_pair == "" ? null : var.key_pair
   user_data   = var.user_data[each.key]
   tags        = [var.tag]
+  # Keys of org.sipmediadeploy.core.model.ServerMetadata. Role "scaler" matters:
+  # a server carrying the tag that the state does not know is deleted as an
+  # orphan, except the scaler nodes themselves.
   metadata = {
-    "sipmediadeploy_kind" = "scaler"
+    "sipmediadeploy-tag"   = var.tag
+    "sipmediadeploy-group" = "scaler"
+    "sipmediadeploy-role"  = "scaler"
   }
 
   network {

@@ -50,7 +50,7 @@ variable "key_pair" {
 
 variable "tag" {
   type        = string
-  description = "Tag put on the servers and ports."
+  description = "Deployment tag (scaler.openstack.tag): metadata sipmediadeploy-tag of the servers (with role scaler, so that the scaler never takes them for orphans); also a Nova/Neutron tag."
 }
 
 variable "server_group_policy" {

@@ -55,9 +55,13 @@ resource "openstack_compute_instance_v2" "member" {
   availability_zone = length(var.availability_zones) == 2 ? var.availability_zones[count.index] : null
   user_data         = module.config[count.index].cloud_init
   tags              = [var.tag]
+  # Keys of org.sipmediadeploy.core.model.ServerMetadata: the scaler lists the
+  # servers carrying its tag; group and role name the pair, like its own creations.
   metadata = {
-    "sipmediadeploy_kind" = var.kind
-    "sipmediadeploy_pair" = var.kind
+    "sipmediadeploy-tag"      = var.tag
+    "sipmediadeploy-group"    = var.kind
+    "sipmediadeploy-role"     = var.kind
+    "sipmediadeploy-decision" = "terraform-${var.members[count.index]}"
   }
 
   network {

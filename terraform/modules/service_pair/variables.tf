@@ -77,7 +77,7 @@ variable "availability_zones" {
 
 variable "tag" {
   type        = string
-  description = "Tag put on the servers, ports and floating IP (scaler.openstack.tag): the scaler lists servers by it."
+  description = "Deployment tag (scaler.openstack.tag): metadata sipmediadeploy-tag of the servers, by which the scaler lists them; also a Neutron/Nova tag of the servers, ports and floating IP."
 }
 
 variable "ansible_vars" {
