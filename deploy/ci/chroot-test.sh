@@ -6,11 +6,13 @@
 #     gateways' shared secret;
 #   - Coturn started inside the chroot on 127.0.62.1 completes a TURN allocation
 #     and relays with the configured long-term credentials, refuses a wrong one;
+#   - the Gateway Host status endpoint started inside the chroot on 127.0.65.1
+#     answers the scaler's contract (no Docker engine here: no gateway runs);
 #   - secrets files have their modes; a second run reports changed=0.
 # A chroot shares the host network namespace: every packet stays on 127.0.0.0/8.
 #
 # Usage (as root, from anywhere):
-#   deploy/ci/chroot-test.sh                      # kamailio, coturn, log_shipper
+#   deploy/ci/chroot-test.sh                      # kamailio, coturn, gateway_host, log_shipper
 #   deploy/ci/chroot-test.sh PATH/sipmediadeploy-scaler_VERSION_all.deb   # + scaler, real .deb
 #   deploy/ci/chroot-test.sh --stub-scaler        # + scaler with a stub .deb built here
 # The stub .deb (no JRE, a shell `scalerctl` that only checks the top-level keys)
@@ -34,6 +36,8 @@ TURN_IP=127.0.62.1
 TURN_FIP=127.0.62.9
 PEER_IP=127.0.62.2
 ELK_IP=127.0.63.1
+GW_STATUS_IP=127.0.65.1
+GW_STATUS_PORT=18080
 
 START=$(date +%s)
 step() { printf '\n== [%4ss] %s\n' "$(($(date +%s) - START))" "$*"; }
@@ -44,7 +48,7 @@ STUB=0
 [[ $DEB == --stub-scaler ]] && STUB=1
 [[ $STUB == 1 || -z $DEB || -f $DEB ]] || fail "no such .deb: $DEB"
 [[ $STUB == 1 || -z $DEB ]] || DEB=$(readlink -f "$DEB")
-for tool in debootstrap dpkg-deb chroot ss ansible-playbook sipsak turnutils_uclient turnutils_peer setsid timeout; do
+for tool in debootstrap dpkg-deb chroot ss curl ansible-playbook sipsak turnutils_uclient turnutils_peer setsid timeout; do
   command -v "$tool" >/dev/null || fail "missing tool: $tool"
 done
 
@@ -164,6 +168,7 @@ all:
     kamailio: {hosts: {smd-chroot: {}}}
     coturn: {hosts: {smd-chroot: {}}}
     log_shipper: {hosts: {smd-chroot: {}}}
+    gateway_host: {hosts: {smd-chroot: {}}}
 $( [[ -n $DEB ]] && echo "    scaler: {hosts: {smd-chroot: {}}}" )
 EOF
 umask 077
@@ -182,6 +187,16 @@ coturn_users:
   - {name: gateway, password: "$GW_PASS"}
   - {name: probe, password: "$PROBE_PASS"}
 log_shipper_elk_host: $ELK_IP
+gateway_host_kamailio_address: $KAM_FIP
+gateway_host_turn_address: $TURN_FIP
+gateway_host_sip_password: "$GW_PASS"
+gateway_host_turn_password: "$GW_PASS"
+gateway_host_gateways: 2
+# Explicit: minbase has no iproute2 until docker.io pulls it in, so the facts of
+# the first run have no default address and the default would change between runs.
+gateway_host_public_address: $GW_STATUS_IP
+gateway_host_status_bind: $GW_STATUS_IP
+gateway_host_status_port: $GW_STATUS_PORT
 log_shipper_elk_port: 5044
 scaler_package_source: deb
 scaler_deb_path: "$DEB"
@@ -202,7 +217,7 @@ ansible_service_mgr: none
 EOF
 umask 022
 
-PLAYBOOKS=("$ANSIBLE_DIR/kamailio.yml" "$ANSIBLE_DIR/coturn.yml" "$ANSIBLE_DIR/log_shipper.yml")
+PLAYBOOKS=("$ANSIBLE_DIR/kamailio.yml" "$ANSIBLE_DIR/coturn.yml" "$ANSIBLE_DIR/log_shipper.yml" "$ANSIBLE_DIR/gateway_host.yml")
 [[ -z $DEB ]] || PLAYBOOKS+=("$ANSIBLE_DIR/scaler.yml")
 
 # ansible-playbook runs the playbooks one after the other and prints one recap per
@@ -237,6 +252,7 @@ check_mode() { # check_mode PATH MODE OWNER
 check_mode /etc/kamailio/kamailio.cfg 640 root
 check_mode /etc/kamailio/kamailio-secrets.cfg 640 root
 check_mode /etc/turnserver.conf 600 turnserver
+check_mode /etc/sipmediagw/gateway.env 600 root
 [[ $(chroot "$ROOT" stat -c %G /etc/kamailio/kamailio-secrets.cfg) == kamailio ]] || fail "secrets group is not kamailio"
 if [[ -n $DEB ]]; then
   check_mode /etc/sipmediadeploy/scaler.conf 600 scaler
@@ -306,5 +322,26 @@ if timeout 10 turnutils_uclient -u probe -w wrong-secret-123 -n 1 -m 1 -e "$PEER
   fail "TURN allocate with a wrong password succeeded"
 fi
 echo "ok  TURN allocate with a wrong password -> refused"
+
+step "start the Gateway Host status endpoint inside the chroot on $GW_STATUS_IP:$GW_STATUS_PORT"
+start_in_chroot "$WORK/gateway-status.log" /usr/bin/python3 /usr/local/lib/sipmediadeploy/gateway-status
+echo "gateway-status pid $LAST_PID"
+status_url="http://$GW_STATUS_IP:$GW_STATUS_PORT/status"
+body=""
+for _ in $(seq 1 50); do
+  body=$(curl -s --max-time 2 "$status_url") && break
+  sleep 0.1
+done
+[[ $body == '{"idle": 0, "can_be_terminated": false, "gateways": 2}' ]] \
+  || { cat "$WORK/gateway-status.log"; fail "status endpoint answered '$body'"; }
+echo "ok  GET /status with no gateway running -> $body"
+echo "done" > "$ROOT/var/lib/sipmediagw/1/state"
+echo "done" > "$ROOT/var/lib/sipmediagw/2/state"
+body=$(curl -s --max-time 2 "$status_url")
+[[ $body == '{"idle": 0, "can_be_terminated": true, "gateways": 2}' ]] || fail "after every gateway is done: '$body'"
+echo "ok  GET /status once every gateway reports done -> $body"
+[[ $(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "http://$GW_STATUS_IP:$GW_STATUS_PORT/other") == 404 ]] \
+  || fail "an unknown path must answer 404"
+echo "ok  GET /other -> 404"
 
 step "PASS (chroot-test, $(($(date +%s) - START)) s)"
