@@ -39,9 +39,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * STUN Binding and TURN Allocate over UDP with ice4j. Each probe uses its own {@link StunStack} and ephemeral
- * socket, closed when the probe ends: a fresh 5-tuple means a lost release can never make the next Allocate fail
- * with 437 (allocation mismatch), and credentials never meet another target's (ice4j looks keys up by username
- * alone). Requests go through {@link StunStack#sendRequest} with our own retransmission schedule and deadline;
+ * socket, closed when the probe ends, so credentials never meet another target's (ice4j looks keys up by
+ * username alone) and each Allocate comes from a new 5-tuple. Should the OS hand out again a port whose earlier
+ * allocation was not released (the release got lost), Coturn answers 437 and the probe retries once from a new
+ * socket. Requests go through {@link StunStack#sendRequest} with our own retransmission schedule and deadline;
  * ice4j's {@code BlockingRequestSender} is not used because it has no timeout.
  */
 final class StunProber {
