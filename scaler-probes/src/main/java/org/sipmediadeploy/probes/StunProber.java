@@ -233,6 +233,11 @@ final class StunProber {
      */
     private void release(Session s, LongTermCredentialSession creds, Duration timeout) {
         s.releasing = true;
+        release(s, creds, timeout, System.nanoTime() + timeout.toNanos(), true);
+    }
+
+    private void release(Session s, LongTermCredentialSession creds, Duration timeout, long deadline,
+            boolean mayRetryNonce) {
         Request refresh = MessageFactory.createRefreshRequest(0);
         try {
             if (creds != null) {
@@ -243,9 +248,15 @@ final class StunProber {
             s.close();
             return;
         }
-        send(s, refresh, System.nanoTime() + timeout.toNanos()).whenComplete((r, e) -> {
+        send(s, refresh, deadline).whenComplete((r, e) -> {
             if (e != null) {
                 LOG.debug("TURN release to {} got no answer: {}", s.server, Reasons.of(e, timeout));
+            } else if (r.isErrorResponse() && errorCode(r) == STALE_NONCE && mayRetryNonce && creds != null
+                    && r.getAttribute(Attribute.NONCE) != null) {
+                // The nonce expired between Allocate and Refresh: sign again with the new one.
+                creds.setNonce(((NonceAttribute) r.getAttribute(Attribute.NONCE)).getNonce());
+                release(s, creds, timeout, deadline, false);
+                return;
             } else if (r.isErrorResponse()) {
                 LOG.debug("TURN release to {} refused: {}", s.server, error(r));
             }
