@@ -242,6 +242,12 @@ grep -E 'smd-chroot +:' "$WORK/converge2.log"
   fail "second run changed something: roles are not idempotent"
 }
 
+step "verify.yml (each role's read-only checks)"
+ANSIBLE_CONFIG=$ANSIBLE_DIR/ansible.cfg ANSIBLE_STDOUT_CALLBACK=default ANSIBLE_FORCE_COLOR=0 \
+  ansible-playbook -i "$WORK/inventory.yml" -e "@$WORK/vars.yml" "$ANSIBLE_DIR/verify.yml" > "$WORK/verify.log" 2>&1 \
+  || { grep -E 'fatal|FAILED|ERROR' "$WORK/verify.log" | head -20; fail "verify.yml failed"; }
+grep -E 'smd-chroot +:' "$WORK/verify.log" | tail -1
+
 step "files and modes"
 check_mode() { # check_mode PATH MODE OWNER
   local got
