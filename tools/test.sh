@@ -35,8 +35,19 @@ echo "== maven verify (all modules)"
 profile="-Popenstack"; [ "${SKIP_OPENSTACK:-0}" = 1 ] && profile=""
 mvn -B -ntp -fae $profile ${MVN_ARGS:-} verify
 
-if [ -x deploy/ci/check.sh ]; then
-  echo "== deploy kit checks"
-  deploy/ci/check.sh
-fi
+echo "== deploy kit: static checks (ansible-lint, yamllint, packer validate, terraform test, cloud-init schema, ...)"
+deploy/ci/check.sh
+echo "== deploy kit: roles applied for real to a Debian chroot, with the scaler .deb just built"
+deb=$(ls scaler-daemon/target/sipmediadeploy-scaler_*_all.deb | head -1)
+deploy/ci/chroot-test.sh "$deb"
 echo "== all tests passed in $(( $(date +%s) - t0 )) s"
+# One plain closing line for the whole run, summed over every module's Surefire reports.
+/usr/bin/python3 - <<'PY'
+import glob, xml.etree.ElementTree as ET
+t = f = s = 0
+for p in glob.glob("*/target/surefire-reports/TEST-*.xml"):
+    r = ET.parse(p).getroot()
+    n, fail, err, skip = (int(r.get(k, 0)) for k in ("tests", "failures", "errors", "skipped"))
+    t += n; f += fail + err; s += skip
+print(f"tests: {t - f - s} passed, {f} failed, {s} skipped")
+PY
