@@ -50,7 +50,7 @@ public final class ProbeBenchmark {
     }
 
     record Step(int targets, long probes, long up, double p50, double p99, double max, double cpuPerProbeUs,
-            double cpuBusy, double achievedHz, boolean sustained, Map<String, Long> notUp) {
+            double cpuBusy, double achievedHz, boolean sustained, Map<String, Long> notUp, String load1) {
     }
 
     /** Why probes were not UP, counted, so that the results say what went wrong and not only how often. */
@@ -222,10 +222,12 @@ public final class ProbeBenchmark {
         // Probes per target per second actually issued: below 2 Hz the batch clock could not keep up.
         double achievedHz = probes / (issuing / 1e9) / n;
         boolean sustained = up.get() >= probes * 0.999 && achievedHz >= 1.9;
-        // Let relays and sockets of the step settle before the next one.
-        Thread.sleep(1000);
+        String load1 = Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
+        // Let relays, sockets and late transactions of the step settle before the next one.
+        Thread.sleep(sustained ? 1000 : 5000);
         return new Step(n, probes, up.get(), pct(ms, 50), p99, ms.length == 0 ? 0 : ms[ms.length - 1],
-                cpu / 1000.0 / Math.max(1, probes), cpu / (double) wall, achievedHz, sustained, Map.copyOf(notUp));
+                cpu / 1000.0 / Math.max(1, probes), cpu / (double) wall, achievedHz, sustained, Map.copyOf(notUp),
+                load1);
     }
 
     private static double pct(double[] sorted, int p) {
@@ -278,11 +280,11 @@ public final class ProbeBenchmark {
                 + " for want of CPU) and >= 1.9 probes per target per second actually issued. Core busy = the JVM's"
                 + " CPU time / wall time: well below 100 % means other processes held the core.\n\n"
                 + "| probe | targets | probes | up % | p50 ms | p99 ms | max ms | CPU/probe us | core busy | "
-                + "Hz/target | sustained |\n|---|---|---|---|---|---|---|---|---|---|---|\n");
+                + "Hz/target | load avg (1 min) | sustained |\n|---|---|---|---|---|---|---|---|---|---|---|---|\n");
         capacity.forEach((kind, steps) -> steps.forEach(s -> md.append(String.format(Locale.ROOT,
-                "| %s | %d | %d | %.2f | %.2f | %.2f | %.2f | %.0f | %.0f %% | %.2f | %s |%n", kind, s.targets(),
-                s.probes(), 100.0 * s.up() / Math.max(1, s.probes()), s.p50(), s.p99(), s.max(),
-                s.cpuPerProbeUs(), 100 * s.cpuBusy(), s.achievedHz(), s.sustained() ? "yes" : "no"))));
+                "| %s | %d | %d | %.2f | %.2f | %.2f | %.2f | %.0f | %.0f %% | %.2f | %s | %s |%n", kind,
+                s.targets(), s.probes(), 100.0 * s.up() / Math.max(1, s.probes()), s.p50(), s.p99(), s.max(),
+                s.cpuPerProbeUs(), 100 * s.cpuBusy(), s.achievedHz(), s.load1(), s.sustained() ? "yes" : "no"))));
         md.append("\n## Probes not UP, by reason\n\n");
         if (NOT_UP.isEmpty()) {
             md.append("None.\n");
