@@ -28,7 +28,7 @@ import org.sipmediadeploy.daemon.cli.ScalerCtl;
 /**
  * A scaler node's footprint: start-up time to ready, resident memory and CPU of an idle follower and of the
  * leader probing 2 pairs and 50 gateway hosts. Not a test: run with
- * {@code mvn -pl scaler-daemon verify -Dbench.excluded=none -Dgroups=bench}. Writes bench/results/footprint.{json,md}.
+ * {@code mvn -pl scaler-daemon verify -Dbench.excluded=none -Dtest=FootprintBenchmark}. Writes bench/results/footprint.{json,md}.
  */
 @Tag("bench")
 class FootprintBenchmark {
