@@ -102,4 +102,19 @@ class MultiProcessTest {
         await().atMost(AWAIT).until(() -> old.ask("active", ASK).equals("srv-b"));
         assertEquals("false", old.ask("isLeaderIn " + oldTerm, ASK));
     }
+
+    @Test
+    void aLeaderStoppedWithSigtermHandsOverLeadershipAndStopsItsLeaderWork() throws Exception {
+        NodeProcess old = await().atMost(AWAIT).until(() -> leaderAbove(0), Optional::isPresent).orElseThrow();
+        long oldTerm = lastReady(old);
+        assertTrue(old.ask("initPair " + oldTerm, ASK).startsWith("ACCEPTED"));
+        old.signal("TERM");
+        NodeProcess next = await().atMost(AWAIT).until(() -> leaderAbove(oldTerm), Optional::isPresent)
+                .orElseThrow();
+        assertTrue(next != old);
+        assertTrue(old.process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS), "the stopped node exits");
+        assertTrue(old.lines.stream().anyMatch(l -> l.endsWith(" NOTLEADER")), "leader work was told to stop");
+        long newTerm = lastReady(next);
+        assertTrue(next.ask("failover d" + newTerm + "-1 srv-a srv-b " + newTerm, ASK).startsWith("ACCEPTED"));
+    }
 }

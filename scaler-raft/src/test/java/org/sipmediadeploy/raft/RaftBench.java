@@ -31,6 +31,8 @@ import org.sipmediadeploy.core.port.Consensus.CommitResult;
  */
 public final class RaftBench {
     private static long extraElections = -1;
+    /** Pool names for warm-up commits: unique, so a retried settling never collides with an earlier one. */
+    private static int pools;
 
     private RaftBench() {
     }
@@ -163,14 +165,14 @@ public final class RaftBench {
     private static boolean steady(Map<String, NodeProcess> procs, NodeProcess leader, long term, int k) {
         try {
             for (int i = 0; i < 20; i++) {
-                String r = leader.ask("initPool k" + k + "-" + term + "-" + i + " " + term, Duration.ofSeconds(60));
+                String r = leader.ask("initPool p" + (++pools) + " " + term, Duration.ofSeconds(60));
                 if (!r.startsWith("ACCEPTED")) {
                     return false;
                 }
             }
             long applied = Long.parseLong(leader.ask("status", Duration.ofSeconds(30)).split(" ")[2]);
             for (NodeProcess p : procs.values()) {
-                Awaitility.await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(20))
+                Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20))
                         .until(() -> {
                             String[] st = p.ask("status", Duration.ofSeconds(30)).split(" ");
                             return Long.parseLong(st[1]) == term && Long.parseLong(st[2]) >= applied;
@@ -178,6 +180,16 @@ public final class RaftBench {
             }
             return true;
         } catch (org.awaitility.core.ConditionTimeoutException e) {
+            for (NodeProcess p : procs.values()) {
+                String st;
+                try {
+                    st = p.process.isAlive() ? p.ask("status", Duration.ofSeconds(10)) : "dead";
+                } catch (org.awaitility.core.ConditionTimeoutException x) {
+                    st = "no answer";
+                }
+                System.out.println("  not settled: " + p.id + " (pid " + p.pid + ") status " + st
+                        + " (leaderTerm currentTerm applied), leader " + leader.id + " term " + term);
+            }
             return false;
         }
     }
