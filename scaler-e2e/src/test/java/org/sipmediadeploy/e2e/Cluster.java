@@ -209,6 +209,38 @@ final class Cluster implements AutoCloseable {
 
     /** Leader elected, both pairs with both members up and no alarm, pool hosts all READY. */
     void awaitHealthy(Duration max) {
+        try {
+            awaitHealthyOnce(max);
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            dumpThreads("unhealthy");
+            throw e;
+        }
+    }
+
+    /** Thread dumps of every live node into the work dir (evidence for a hung control loop). */
+    void dumpThreads(String why) {
+        String jstack = Path.of(System.getProperty("java.home"), "bin", "jstack").toString();
+        for (String n : NODES) {
+            Process node = demo.nodes().get(n);
+            if (node == null || !node.isAlive() || frozen.contains(n)) {
+                continue;
+            }
+            Path out = demo.workDir().resolve(n + "-" + why + "-" + System.currentTimeMillis() + ".jstack");
+            try {
+                Process p = new ProcessBuilder(jstack, Long.toString(node.pid())).redirectErrorStream(true)
+                        .redirectOutput(out.toFile()).start();
+                if (!p.waitFor(20, TimeUnit.SECONDS)) {
+                    p.destroyForcibly();
+                }
+            } catch (IOException e) {
+                // evidence only
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private void awaitHealthyOnce(Duration max) {
         await().atMost(max).pollInterval(Duration.ofMillis(500)).ignoreExceptions().untilAsserted(() -> {
             assertTrue(leader() != null, "no leader");
             JsonNode s = status();
@@ -345,7 +377,15 @@ final class Cluster implements AutoCloseable {
     }
 
     private void restoreInstance(String server) {
-        if (sandbox().serverStatus(server) == null) {
+        try {
+            restoreInstanceOnce(server);
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            // the scaler is deleting it (a replacement) at this very moment: nothing to restore
+        }
+    }
+
+    private void restoreInstanceOnce(String server) {
+        if (sandbox().serverStatus(server) == null || !sandbox().hasInstance(server)) {
             return; // deleted (replaced) by the scaler
         }
         if (sandbox().traffic(server) != TrafficMode.NORMAL) {

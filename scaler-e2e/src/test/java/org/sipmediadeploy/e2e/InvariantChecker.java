@@ -177,7 +177,8 @@ final class InvariantChecker {
             } else {
                 continue;
             }
-            uses.merge(decision, 1, Integer::sum);
+            // a ReplaceMember deletes the failed member and creates its replacement: one use per kind of action
+            uses.merge(decision + " " + e.kind(), 1, Integer::sum);
             JsonNode d = byId.get(decision);
             long term = d.path("term").asLong();
             if (!leaderOf.containsKey(term)) {
@@ -192,9 +193,11 @@ final class InvariantChecker {
                 }
             }
         }
-        uses.forEach((id, n) -> {
+        uses.forEach((key, n) -> {
             if (n > 1) {
-                v.add("decision " + id + " (" + byId.get(id).path("kind").asText() + ") carried out " + n + " times");
+                String id = key.substring(0, key.indexOf(' '));
+                v.add("decision " + id + " (" + byId.get(id).path("kind").asText() + ") carried out " + n
+                        + " times (" + key.substring(key.indexOf(' ') + 1) + ")");
             }
         });
 
@@ -286,7 +289,7 @@ final class InvariantChecker {
                 continue;
             }
             String id = d.path("decision_id").asText();
-            if (!uses.containsKey(id)) {
+            if (!uses.containsKey(id + " " + e.kind())) {
                 return id;
             }
         }
