@@ -91,7 +91,10 @@ final class RemoteCommands {
             }
             JsonNode alarms = s.path("alarms");
             out().println();
-            out().println(alarms.isEmpty() ? "no alarms" : "ALARMS");
+            boolean leader = "LEADER".equals(n.path("role").asText());
+            // Alarms are raised by the leader's control loop: a follower has none of its own to show.
+            out().println(!leader ? "alarms: ask the leader (" + n.path("leader_id").asText("none") + ")"
+                    : alarms.isEmpty() ? "no alarms" : "ALARMS");
             for (JsonNode a : alarms) {
                 out().printf(Locale.ROOT, "  %s: %s%n", a.path("scope").asText(), a.path("message").asText());
             }

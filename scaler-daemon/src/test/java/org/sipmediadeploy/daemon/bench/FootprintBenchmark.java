@@ -54,7 +54,7 @@ class FootprintBenchmark {
             idle = sample(demo);
         }
         t0 = Instant.now();
-        try (DemoCluster demo = DemoCluster.start(work.resolve("busy"), 6, true, new DemoCluster.Pool(50, 50, 0))) {
+        try (DemoCluster demo = DemoCluster.start(work.resolve("busy"), 6, false, new DemoCluster.Pool(50, 50, 0))) {
             awaitSettled(demo, 50);
             readySeconds.add(Duration.between(t0, Instant.now()).toMillis() / 1000.0);
             busy = sample(demo);
