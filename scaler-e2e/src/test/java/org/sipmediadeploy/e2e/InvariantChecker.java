@@ -82,6 +82,20 @@ final class InvariantChecker {
         return ids;
     }
 
+    /** When each decision was logged DONE (earliest node), from the decision log lines. */
+    Map<String, Instant> doneTimes() throws IOException {
+        Map<String, Instant> m = new HashMap<>();
+        for (String node : Cluster.NODES) {
+            for (JsonNode line : logLines(node)) {
+                if ("DONE".equals(line.path("outcome").asText()) && line.path("message").asText("").contains(" DONE: ")) {
+                    Instant t = Instant.parse(line.path("@timestamp").asText());
+                    m.merge(line.path("decision_id").asText(), t, (a, b) -> a.isBefore(b) ? a : b);
+                }
+            }
+        }
+        return m;
+    }
+
     List<JsonNode> logLines(String node) throws IOException {
         List<JsonNode> l = new ArrayList<>();
         for (Path f : List.of(cluster.demo.workDir().resolve(node + ".log"), cluster.demo.workDir().resolve(node + ".out"))) {
@@ -119,6 +133,7 @@ final class InvariantChecker {
         }
         List<SandboxEvent> events = cluster.sandbox().events().events();
         List<LeaderTerm> terms = leaderTerms();
+        Map<String, Instant> done = doneTimes();
 
         // one leader per term
         Map<Long, String> leaderOf = new TreeMap<>();
@@ -137,16 +152,13 @@ final class InvariantChecker {
                 nameOf.put(e.target(), e.details().get("name"));
             }
         }
-        for (String id : nameOf.keySet()) {
-            String fixed = fixedAddress(id);
-            if (fixed != null) {
-                serverOfFixed.put(fixed, id);
-            }
-        }
-
         // 1. every cloud action matches exactly one committed decision, executed in its leader's term
         Map<String, Integer> uses = new HashMap<>();
         for (SandboxEvent e : events) {
+            if (e.kind().equals("server.active") && e.details().containsKey("fixed_ip")) {
+                // the address a server had when the move happened (fixed IPs are reused after a delete)
+                serverOfFixed.put(e.details().get("fixed_ip"), e.target());
+            }
             if (!scalerCall(e)) {
                 continue;
             }
@@ -168,7 +180,7 @@ final class InvariantChecker {
                 }
             } else if (e.kind().equals("floatingip.update")) {
                 String to = serverOfFixed.get(e.details().getOrDefault("fixed_ip", ""));
-                decision = matchMove(history, e, to, uses);
+                decision = matchMove(history, e, to, uses, done);
                 if (decision == null) {
                     v.add("floating IP " + e.details().get("address") + " moved to " + to + " at " + e.time()
                             + " matching no committed Failover/Reassociate");
@@ -276,24 +288,32 @@ final class InvariantChecker {
     }
 
     /**
-     * The first Failover/Reassociate to {@code to} not matched yet, in log order. (proposed_at is the decision's
-     * logical time, not a wall clock comparable with the sandbox's, so the order is the log's.)
+     * The Failover/Reassociate to {@code to} that the leader logged DONE first at or after the move (the move is
+     * the last step of carrying it out), not matched yet. proposed_at is not a wall clock comparable with the
+     * sandbox's, and a decision that FAILED has no move: matching by log order alone would pair a later move with
+     * it.
      */
-    private static String matchMove(List<JsonNode> history, SandboxEvent e, String to, Map<String, Integer> uses) {
+    private static String matchMove(List<JsonNode> history, SandboxEvent e, String to, Map<String, Integer> uses,
+                                    Map<String, Instant> done) {
+        String best = null;
+        Instant bestAt = null;
         for (JsonNode d : history) {
             String kind = d.path("kind").asText();
             JsonNode det = d.path("details");
             String target = kind.equals("Failover") ? det.path("to_server_id").asText()
                     : kind.equals("Reassociate") ? det.path("server_id").asText() : null;
-            if (target == null || !target.equals(to)) {
+            String id = d.path("decision_id").asText();
+            Instant at = done.get(id);
+            if (target == null || !target.equals(to) || at == null || uses.containsKey(id + " " + e.kind())
+                    || at.isBefore(e.time().minusMillis(100))) {
                 continue;
             }
-            String id = d.path("decision_id").asText();
-            if (!uses.containsKey(id + " " + e.kind())) {
-                return id;
+            if (bestAt == null || at.isBefore(bestAt)) {
+                best = id;
+                bestAt = at;
             }
         }
-        return null;
+        return best;
     }
 
     /** 2 and 3 and the min bound, once the cluster has converged. */
