@@ -61,9 +61,9 @@ class FootprintBenchmark {
         }
         String leaderIdle = leaderOf(idle);
         String leaderBusy = leaderOf(busy);
-        double followerRss = idle.entrySet().stream().filter(e -> !e.getKey().equals(leaderIdle))
+        double followerRss = idle.entrySet().stream().filter(e -> !e.getKey().startsWith("leader:") && !e.getKey().equals(leaderIdle))
                 .mapToDouble(e -> e.getValue()[0]).max().orElse(0);
-        double followerCpu = idle.entrySet().stream().filter(e -> !e.getKey().equals(leaderIdle))
+        double followerCpu = idle.entrySet().stream().filter(e -> !e.getKey().startsWith("leader:") && !e.getKey().equals(leaderIdle))
                 .mapToDouble(e -> e.getValue()[1]).max().orElse(0);
         figures.add(one("idle follower resident memory", "MiB", followerRss, 256.0));
         figures.add(one("idle follower CPU (2 pairs probed at 2 Hz, 1 host)", "% of one core", followerCpu, 5.0));
