@@ -52,29 +52,16 @@ public final class Strategies {
      * difference; booting hosts are not counted, nothing is ever deleted.
      */
     public static PoolStrategy fixedSpareMinimum(PoolConfig cfg, int spareMin) {
-        return new PoolStrategy() {
-            @Override
-            public String name() {
-                return "fixed-spare-min-60s";
+        return every60s("fixed-spare-min-60s", (pool, obs, now, ids) -> {
+            List<Decision> out = new ArrayList<>();
+            readyHosts(pool, obs, out, ids);
+            int idle = idleOnAnswering(pool, obs);
+            for (int i = 0; i < ceilDiv(spareMin - idle, cfg.capacityPerHost()); i++) {
+                String id = ids.next();
+                out.add(new Decision.CreateHost(id, pool.name(), pool.name() + "-" + id, "idle < spare-min"));
             }
-
-            @Override
-            public Duration period() {
-                return Duration.ofSeconds(60);
-            }
-
-            @Override
-            public List<Decision> decide(PoolState pool, PoolObservation obs, Instant now, DecisionIds ids) {
-                List<Decision> out = new ArrayList<>();
-                readyHosts(pool, obs, out, ids);
-                int idle = idleOnAnswering(pool, obs);
-                for (int i = 0; i < ceilDiv(spareMin - idle, cfg.capacityPerHost()); i++) {
-                    String id = ids.next();
-                    out.add(new Decision.CreateHost(id, pool.name(), pool.name() + "-" + id, "idle < spare-min"));
-                }
-                return out;
-            }
-        };
+            return out;
+        });
     }
 
     /**
@@ -82,10 +69,40 @@ public final class Strategies {
      * hosts with the threshold of the hour; below it create one host, above it by a whole host delete one idle host.
      */
     public static PoolStrategy timeOfDayThreshold(PoolConfig cfg) {
+        return every60s("time-of-day-threshold-60s", (pool, obs, now, ids) -> {
+            List<Decision> out = new ArrayList<>();
+            readyHosts(pool, obs, out, ids);
+            int idle = idleOnAnswering(pool, obs);
+            int threshold = cfg.spare().spareAt(now);
+            long live = pool.hostList().stream().filter(h -> h.state() != HostState.DELETING).count();
+            if (idle < threshold && live < cfg.maxHosts()) {
+                String id = ids.next();
+                out.add(new Decision.CreateHost(id, pool.name(), pool.name() + "-" + id, "below threshold"));
+            } else if (idle - threshold >= cfg.capacityPerHost() && live > cfg.minHosts()) {
+                pool.hostList().stream()
+                        .filter(h -> h.state() == HostState.READY)
+                        .filter(h -> {
+                            GatewayCapacity c = obs.of(h.name()).capacity();
+                            return c != null && c.idleGateways() >= cfg.capacityPerHost();
+                        })
+                        .max(Comparator.comparing(Host::createdAt))
+                        .ifPresent(h -> out.add(new Decision.DeleteHost(ids.next(), pool.name(), h.name(),
+                                "above threshold")));
+            }
+            return out;
+        });
+    }
+
+    /** The reference rules' shape: a name, a 60 s poll, a decision function. */
+    private interface Rule {
+        List<Decision> decide(PoolState pool, PoolObservation obs, Instant now, DecisionIds ids);
+    }
+
+    private static PoolStrategy every60s(String name, Rule rule) {
         return new PoolStrategy() {
             @Override
             public String name() {
-                return "time-of-day-threshold-60s";
+                return name;
             }
 
             @Override
@@ -95,26 +112,7 @@ public final class Strategies {
 
             @Override
             public List<Decision> decide(PoolState pool, PoolObservation obs, Instant now, DecisionIds ids) {
-                List<Decision> out = new ArrayList<>();
-                readyHosts(pool, obs, out, ids);
-                int idle = idleOnAnswering(pool, obs);
-                int threshold = cfg.spare().spareAt(now);
-                long live = pool.hostList().stream().filter(h -> h.state() != HostState.DELETING).count();
-                if (idle < threshold && live < cfg.maxHosts()) {
-                    String id = ids.next();
-                    out.add(new Decision.CreateHost(id, pool.name(), pool.name() + "-" + id, "below threshold"));
-                } else if (idle - threshold >= cfg.capacityPerHost() && live > cfg.minHosts()) {
-                    pool.hostList().stream()
-                            .filter(h -> h.state() == HostState.READY)
-                            .filter(h -> {
-                                GatewayCapacity c = obs.of(h.name()).capacity();
-                                return c != null && c.idleGateways() >= cfg.capacityPerHost();
-                            })
-                            .max(Comparator.comparing(Host::createdAt))
-                            .ifPresent(h -> out.add(new Decision.DeleteHost(ids.next(), pool.name(), h.name(),
-                                    "above threshold")));
-                }
-                return out;
+                return rule.decide(pool, obs, now, ids);
             }
         };
     }
