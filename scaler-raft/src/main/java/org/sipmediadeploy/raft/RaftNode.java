@@ -361,6 +361,7 @@ public final class RaftNode implements Consensus, AutoCloseable {
         }
         Optional<RaftPeerId> target = mostUpToDateFollower();
         if (target.isEmpty()) {
+            LOG.info("leadership transfer from {}: no follower known", self);
             return false;
         }
         try (RaftClient c = newClient(group, clientProperties, parameters, RetryPolicies.noRetry(), self)) {

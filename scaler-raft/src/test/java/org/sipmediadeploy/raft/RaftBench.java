@@ -167,6 +167,7 @@ public final class RaftBench {
             for (int i = 0; i < 20; i++) {
                 String r = leader.ask("initPool p" + (++pools) + " " + term, Duration.ofSeconds(60));
                 if (!r.startsWith("ACCEPTED")) {
+                    System.out.println("  warm-up commit on " + leader.id + " in term " + term + ": " + r);
                     return false;
                 }
             }

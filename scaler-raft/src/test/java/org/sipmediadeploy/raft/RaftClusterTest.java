@@ -238,14 +238,22 @@ class RaftClusterTest {
     @Test
     void leadershipIsTransferredToAFollowerOnRequest() {
         threeNodes();
-        RaftNode leader = cluster.awaitLeader(AWAIT);
-        long term = leader.leaderTerm().orElseThrow();
-        assertTrue(commit(leader, new Command.InitPool("gw", term, T0)).accepted());
-        assertTrue(leader.transferLeadership(Duration.ofSeconds(10)));
+        RaftNode first = cluster.awaitLeader(AWAIT);
+        assertTrue(commit(first, new Command.InitPool("gw", first.leaderTerm().orElseThrow(), T0)).accepted());
+        // On a loaded machine leadership may move by itself meanwhile: ask whoever leads at that moment.
+        RaftNode[] from = new RaftNode[1];
+        long[] fromTerm = new long[1];
+        await().atMost(AWAIT).until(() -> {
+            from[0] = cluster.awaitLeader(AWAIT);
+            fromTerm[0] = from[0].leaderTerm().orElse(-1);
+            return from[0].transferLeadership(Duration.ofSeconds(5));
+        });
+        RaftNode leader = from[0];
+        long term = fromTerm[0];
         await().atMost(AWAIT).until(() -> cluster.readyLeader().filter(n -> n != leader).isPresent());
         assertFalse(leader.isLeaderIn(term));
         await().atMost(AWAIT).until(() -> cluster.listeners.get(leader.id()).sawNotLeader());
-        RaftNode nowLeader = cluster.readyLeader().orElseThrow();
+        RaftNode nowLeader = cluster.awaitLeader(AWAIT);
         for (RaftNode n : cluster.followers(nowLeader)) {
             assertFalse(n.transferLeadership(Duration.ofSeconds(1)), "a follower has nothing to transfer");
         }
