@@ -153,12 +153,12 @@ class FootprintBenchmark {
     private static void write(List<Figure> figures) throws Exception {
         Path results = Path.of("../bench/results");
         Files.createDirectories(results);
-        String commit = new String(new ProcessBuilder("git", "rev-parse", "--short", "HEAD").start().getInputStream()
-                .readAllBytes(), StandardCharsets.UTF_8).strip();
+        String commit = new String(new ProcessBuilder("git", "rev-parse", "--short", "HEAD").directory(
+                Path.of("..").toFile()).start().getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
         String date = Instant.now().toString();
         List<Map<String, Object>> json = new ArrayList<>();
         StringBuilder md = new StringBuilder("# Scaler node footprint\n\n`mvn -pl scaler-daemon verify "
-                + "-Dbench.excluded=none -Dgroups=bench` (commit " + commit + ", " + date + ")\n\n"
+                + "-Dbench.excluded=none -Dtest=FootprintBenchmark` (commit " + commit + ", " + date + ")\n\n"
                 + "| figure | unit | value | target |\n|---|---|---|---|\n");
         for (Figure f : figures) {
             Map<String, Object> m = new LinkedHashMap<>();
