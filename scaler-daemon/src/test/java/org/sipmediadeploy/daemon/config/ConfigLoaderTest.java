@@ -63,7 +63,8 @@ class ConfigLoaderTest {
         PairConfig kam = c.pairs().get("kamailio");
         assertEquals(List.of("kamailio-a", "kamailio-b"), kam.members());
         assertEquals(ProbeSpec.Kind.SIP_OPTIONS, kam.probe().kind());
-        assertEquals(Duration.ofMillis(500), kam.probe().interval());
+        assertEquals(Duration.ofMillis(400), kam.probe().interval());
+        assertEquals(Duration.ofMillis(250), kam.probe().timeout());
         assertEquals(3, kam.failover().failureThreshold());
         assertEquals(ProbeSpec.Kind.TURN_ALLOCATE, c.pairs().get("coturn").probe().kind());
         assertEquals("turn-secret-value-789", c.pairs().get("coturn").probe().password().reveal());
