@@ -7,7 +7,7 @@ export DEBIAN_FRONTEND=noninteractive
 apt_get() { apt-get -o DPkg::Lock::Timeout=900 "$@"; }
 for i in 1 2 3 4 5 6; do apt_get update -q && break; sleep 5; done
 apt_get install -y -q --no-install-recommends \
-  kamailio coturn sip-tester sipsak iptables nftables iproute2 procps util-linux curl rsync \
+  kamailio coturn sip-tester sipsak iptables nftables iproute2 procps util-linux openssl curl rsync \
   ansible ansible-lint yamllint shellcheck cloud-init packer debootstrap keepalived
 command -v java >/dev/null || apt_get install -y -q openjdk-17-jdk-headless
 command -v mvn >/dev/null || apt_get install -y -q maven
