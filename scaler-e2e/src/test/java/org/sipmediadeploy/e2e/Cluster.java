@@ -169,8 +169,13 @@ final class Cluster implements AutoCloseable {
 
     /** Decisions, oldest first, as the admin history shows them (the replicated log, so any node will do). */
     List<JsonNode> history() {
+        // the leader's copy: a follower may not have applied the newest entries yet
+        String from = leader();
+        if (from == null || !reachable().contains(from)) {
+            from = reachable().get(0);
+        }
         Run r = ctl("history", "--json", "--limit", "500", "--timeout", "PT3S", "--config",
-                demo.config(reachable().get(0)).toString());
+                demo.config(from).toString());
         if (r.code() != 0) {
             throw new IllegalStateException("history: " + r.code() + " " + r.err());
         }

@@ -2,7 +2,6 @@ package org.sipmediadeploy.e2e;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -54,8 +53,10 @@ class RandomizedFaultsTest {
                                     && t.firstOkAfter(Probe.Kind.STUN, at) != null);
                 }
                 c.restoreWorld();
-                List<String> v = checker.check(false);
-                assertTrue(v.isEmpty(), "seed " + seed + " after " + done + ": " + v);
+                // retried: the last entries may still be on their way to the node asked
+                await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofSeconds(1)).ignoreExceptions()
+                        .untilAsserted(() -> assertEquals(List.of(), checker.check(false),
+                                "seed " + seed + " after " + done));
             }
             await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofSeconds(1)).ignoreExceptions()
                     .untilAsserted(() -> assertEquals(List.of(), checker.check(true), "seed " + seed + " " + done));
