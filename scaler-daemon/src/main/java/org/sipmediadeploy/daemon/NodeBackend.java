@@ -61,8 +61,12 @@ final class NodeBackend implements AdminBackend {
         StatusView.NodeInfo node = new StatusView.NodeInfo(cfg.node().id(), role, raft.currentTerm(),
                 raft.lastAppliedIndex(), raft.lastAppliedIndex(), leader.orElse(null));
         List<StatusView.PeerInfo> peers = new ArrayList<>();
+        Map<String, Long> contact = raft.lastContactMillis();
+        java.time.Instant now = clock.instant();
         for (ScalerConfig.Peer p : cfg.cluster().peers()) {
-            peers.add(new StatusView.PeerInfo(p.id(), p.address(), leader.map(p.id()::equals).orElse(false), null));
+            Long ago = p.id().equals(cfg.node().id()) ? Long.valueOf(0) : contact.get(p.id());
+            peers.add(new StatusView.PeerInfo(p.id(), p.address(), leader.map(p.id()::equals).orElse(false),
+                    ago == null ? null : now.minusMillis(ago)));
         }
         Map<String, TargetHealth> health = daemon.loop().health();
         List<StatusView.PairInfo> pairs = new ArrayList<>();

@@ -296,6 +296,26 @@ public final class RaftNode implements Consensus, AutoCloseable {
     }
 
     /** Whether the leader's own view ({@code role}) shows a majority heard from within {@code limitMs}. */
+    /**
+     * Milliseconds since this node last heard from each peer it tracks, by peer id: every follower when this node
+     * leads, the leader when it follows; empty while a candidate or starting.
+     */
+    public Map<String, Long> lastContactMillis() {
+        Map<String, Long> out = new java.util.TreeMap<>();
+        info().ifPresent(i -> {
+            RoleInfoProto role = i.getRoleInfoProto();
+            if (role.hasLeaderInfo()) {
+                for (ServerRpcProto f : role.getLeaderInfo().getFollowerInfoList()) {
+                    out.put(f.getId().getId().toStringUtf8(), f.getLastRpcElapsedTimeMs());
+                }
+            } else if (role.hasFollowerInfo() && role.getFollowerInfo().hasLeaderInfo()) {
+                ServerRpcProto l = role.getFollowerInfo().getLeaderInfo();
+                out.put(l.getId().getId().toStringUtf8(), l.getLastRpcElapsedTimeMs());
+            }
+        });
+        return out;
+    }
+
     static boolean majorityContact(RoleInfoProto role, long limitMs, int clusterSize) {
         if (!role.hasLeaderInfo()) {
             return false;

@@ -95,6 +95,9 @@ class DemoClusterTest {
                     JsonNode leader = status(s.path("node").path("leader_id").asText());
                     assertEquals("LEADER", leader.path("node").path("role").asText());
                     assertTrue(leader.path("alarms").isEmpty(), leader.path("alarms").toString());
+                    for (JsonNode peer : leader.path("peers")) {
+                        assertTrue(!peer.path("last_contact").isNull(), "last contact of " + peer);
+                    }
                 });
         Run human = ctl("status", "--config", demo.config("scaler-2").toString());
         assertEquals(0, human.code(), human.err());
