@@ -158,9 +158,22 @@ final class RemoteCommands {
         }
     }
 
+    /** An operator action: prints the server's detail of the committed decision. */
+    abstract static class Action extends Base {
+        abstract JsonNode act(AdminClient client);
+
+        abstract String done();
+
+        @Override
+        final int run(AdminClient client) {
+            out().println(act(client).path("detail").asText(done()));
+            return ScalerCtl.OK;
+        }
+    }
+
     @Command(name = "failover", mixinStandardHelpOptions = true,
             description = "Move a pair's floating IP to its standby (or --to a member); refused if the target is unhealthy.")
-    static final class Failover extends Base {
+    static final class Failover extends Action {
         @Parameters(paramLabel = "PAIR")
         String pair;
 
@@ -168,45 +181,61 @@ final class RemoteCommands {
         String to;
 
         @Override
-        int run(AdminClient client) {
-            out().println(client.failover(pair, Optional.ofNullable(to)).path("detail").asText("accepted"));
-            return ScalerCtl.OK;
+        JsonNode act(AdminClient client) {
+            return client.failover(pair, Optional.ofNullable(to));
+        }
+
+        @Override
+        String done() {
+            return "accepted";
         }
     }
 
     @Command(name = "pause", mixinStandardHelpOptions = true, description = "Stop a pool's scaling decisions.")
-    static final class Pause extends Base {
+    static final class Pause extends Action {
         @Parameters(paramLabel = "POOL")
         String pool;
 
         @Override
-        int run(AdminClient client) {
-            out().println(client.pausePool(pool).path("detail").asText("paused"));
-            return ScalerCtl.OK;
+        JsonNode act(AdminClient client) {
+            return client.pausePool(pool);
+        }
+
+        @Override
+        String done() {
+            return "paused";
         }
     }
 
     @Command(name = "resume", mixinStandardHelpOptions = true, description = "Resume a pool's scaling decisions.")
-    static final class Resume extends Base {
+    static final class Resume extends Action {
         @Parameters(paramLabel = "POOL")
         String pool;
 
         @Override
-        int run(AdminClient client) {
-            out().println(client.resumePool(pool).path("detail").asText("resumed"));
-            return ScalerCtl.OK;
+        JsonNode act(AdminClient client) {
+            return client.resumePool(pool);
+        }
+
+        @Override
+        String done() {
+            return "resumed";
         }
     }
 
     @Command(name = "drain", mixinStandardHelpOptions = true, description = "Drain a gateway host (then delete it when idle).")
-    static final class Drain extends Base {
+    static final class Drain extends Action {
         @Parameters(paramLabel = "HOST")
         String host;
 
         @Override
-        int run(AdminClient client) {
-            out().println(client.drainHost(host).path("detail").asText("draining"));
-            return ScalerCtl.OK;
+        JsonNode act(AdminClient client) {
+            return client.drainHost(host);
+        }
+
+        @Override
+        String done() {
+            return "draining";
         }
     }
 }
