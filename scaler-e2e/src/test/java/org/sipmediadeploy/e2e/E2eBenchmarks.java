@@ -245,8 +245,10 @@ class E2eBenchmarks {
             }
         }
         Files.writeString(RESULTS.resolve("trace-replay.raw.txt"), raw.toString());
-        write("trace-replay", "`scalerctl simulate --json` on traces/*.csv: this policy vs the fixed spare minimum "
-                + "polled every 60 s vs the time-of-day threshold rule (boot delay 90 s)", figs);
+        write("trace-replay", "`scalerctl simulate --json` on traces/*.csv: this policy at its defaults (spare floor 1 "
+                + "plus the learnt demand buffer, scale-in after 60 s, 5 s period) vs the two reference rules at their "
+                + "threshold of 2 idle gateways polled every 60 s: the 2022 fixed spare minimum and the time-of-day "
+                + "threshold rule; same trace, boot delay 90 s, 1 gateway per host", figs);
     }
 
     // ---------------------------------------------------------------- results

@@ -19,7 +19,8 @@ import org.sipmediadeploy.core.model.ServerStatus;
 /**
  * Keeps enough idle gateways in the pool. Pure: {@code (pool, observation, config, memory, now)} in, decisions out.
  * <ul>
- *   <li>target idle = the schedule's spare at {@code now}; live hosts stay within [min, max];</li>
+ *   <li>target idle = the schedule's spare at {@code now}, raised at a peak to cover the calls expected while a
+ *       new host boots ({@link DemandEstimate}); live hosts stay within [min, max];</li>
  *   <li>a CREATING host counts as full capacity until {@code bootTimeout} (no create storm while hosts boot), then
  *       it is deleted; a READY host counts what it reports; a host that does not answer counts nothing and is
  *       replaced after {@code unknownGrace};</li>
@@ -37,14 +38,16 @@ public final class ScalingPolicy {
 
     public static ScalingVerdict decide(PoolState pool, PoolObservation obs, PoolConfig cfg, ScalingMemory memory,
                                         Instant now, DecisionIds ids) {
-        int target = cfg.spare().spareAt(now);
+        int scheduled = cfg.spare().spareAt(now);
         List<Decision> out = new ArrayList<>();
         List<Alarm> alarms = new ArrayList<>();
+        DemandEstimate demand = memory.demand();
         if (pool.mode() == PoolMode.PAUSED) {
-            return new ScalingVerdict(out, alarms, ScalingMemory.NONE, target, 0, 0);
+            return new ScalingVerdict(out, alarms, new ScalingMemory(null, demand), scheduled, 0, 0);
         }
         int idle = 0;
         int live = 0;
+        int busy = 0;
         // One destructive decision per pass: a host leaves the live count only when it is the one deleted, since
         // the others still exist and still count towards max-hosts.
         Decision destructive = null;
@@ -54,6 +57,9 @@ public final class ScalingPolicy {
             HostObservation o = obs.of(h.name());
             GatewayCapacity cap = o.capacity();
             boolean open = obs.hostsWithOpenWork().contains(h.name());
+            if (cap != null && h.state() != HostState.DELETING) {
+                busy += Math.max(0, cfg.capacityPerHost() - cap.idleGateways());
+            }
             switch (h.state()) {
                 case CREATING -> {
                     live++;
@@ -61,6 +67,7 @@ public final class ScalingPolicy {
                     if (open) {
                         idle += cfg.capacityPerHost();
                     } else if (cap != null) {
+                        demand = demand.observeBoot(Duration.between(h.createdAt(), now));
                         out.add(new Decision.HostReady(ids.next(), pool.name(), h.name(),
                                 h.name() + " answers its status with " + cap.idleGateways() + " idle"));
                         idle += cap.idleGateways();
@@ -127,10 +134,14 @@ public final class ScalingPolicy {
             }
         }
 
+        // The schedule's spare is the floor; at a peak the buffer covers the calls expected during one boot.
+        demand = demand.observeBusy(busy, now);
+        int target = Math.max(scheduled, demand.bufferFor(cfg.evaluationPeriod(),
+                cfg.maxHosts() * cfg.capacityPerHost()));
         int deficit = target - idle;
         int wantHosts = Math.max(cfg.minHosts() - live,
                 deficit > 0 ? ceilDiv(deficit, cfg.capacityPerHost()) : 0);
-        ScalingMemory nextMemory = ScalingMemory.NONE;
+        ScalingMemory nextMemory = new ScalingMemory(null, demand);
         if (wantHosts > 0) {
             // Scale out at once: first take back draining hosts that still answer.
             for (Host h : draining) {
@@ -160,10 +171,12 @@ public final class ScalingPolicy {
                         "idle " + idle + " < target " + target + " (live hosts " + live + ", min "
                                 + cfg.minHosts() + ")"));
             }
-        } else if (idle - target >= cfg.capacityPerHost() && live > cfg.minHosts() && destructive == null) {
+        } else if (idle - target >= cfg.capacityPerHost() && live > cfg.minHosts()) {
+            // The surplus timer keeps running while another host is being drained or deleted: resetting it there
+            // would scale in one host per scale-in-after, holding idle hosts long after demand left.
             Instant since = memory.surplusSince() == null ? now : memory.surplusSince();
-            nextMemory = new ScalingMemory(since);
-            if (Duration.between(since, now).compareTo(cfg.scaleInAfter()) >= 0) {
+            nextMemory = new ScalingMemory(since, demand);
+            if (destructive == null && Duration.between(since, now).compareTo(cfg.scaleInAfter()) >= 0) {
                 Optional<Host> victim = removable.stream()
                         .filter(h -> Duration.between(h.createdAt(), now).compareTo(cfg.protectNew()) >= 0)
                         .filter(h -> !obs.hostsWithOpenWork().contains(h.name()))

@@ -7,6 +7,7 @@ import java.util.Comparator;
 import java.util.List;
 
 import org.sipmediadeploy.core.config.PoolConfig;
+import org.sipmediadeploy.core.config.SpareSchedule;
 import org.sipmediadeploy.core.decision.Decision;
 import org.sipmediadeploy.core.model.GatewayCapacity;
 import org.sipmediadeploy.core.model.Host;
@@ -69,11 +70,16 @@ public final class Strategies {
      * hosts with the threshold of the hour; below it create one host, above it by a whole host delete one idle host.
      */
     public static PoolStrategy timeOfDayThreshold(PoolConfig cfg) {
+        return timeOfDayThreshold(cfg, cfg.spare());
+    }
+
+    /** The time-of-day threshold rule with its own thresholds ({@code thresholds}) instead of the pool's spare. */
+    public static PoolStrategy timeOfDayThreshold(PoolConfig cfg, SpareSchedule thresholds) {
         return every60s("time-of-day-threshold-60s", (pool, obs, now, ids) -> {
             List<Decision> out = new ArrayList<>();
             readyHosts(pool, obs, out, ids);
             int idle = idleOnAnswering(pool, obs);
-            int threshold = cfg.spare().spareAt(now);
+            int threshold = thresholds.spareAt(now);
             long live = pool.hostList().stream().filter(h -> h.state() != HostState.DELETING).count();
             if (idle < threshold && live < cfg.maxHosts()) {
                 String id = ids.next();

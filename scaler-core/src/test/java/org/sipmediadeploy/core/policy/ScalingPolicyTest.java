@@ -305,6 +305,25 @@ class ScalingPolicyTest {
     }
 
     @Test
+    void surplusTimerKeepsRunningWhileAnotherHostIsBeingDeleted() {
+        // Three idle hosts and a fourth drained one: the pass deletes the drained host, and the surplus that held
+        // for scale-in-after still counts, so the next pass drains the next host instead of waiting again.
+        PoolState p = pool(host("gw-1", HostState.READY, OLD), host("gw-2", HostState.READY, OLD.plusSeconds(1)),
+                host("gw-3", HostState.READY, OLD.plusSeconds(2)), host("gw-4", HostState.DRAINING, OLD));
+        ScalingMemory held = new ScalingMemory(NOW.minusSeconds(600));
+        ScalingVerdict deleting = decide(p, idle(p), cfg(), held, NOW);
+        assertEquals(List.of("gw-4"), only(deleting, Decision.DeleteHost.class).stream()
+                .map(Decision.DeleteHost::hostName).toList());
+        assertEquals(1, destructive(deleting), "one destructive decision per pass");
+        assertEquals(NOW.minusSeconds(600), deleting.memory().surplusSince(), "the surplus timer is not reset");
+        PoolState after = pool(host("gw-1", HostState.READY, OLD), host("gw-2", HostState.READY, OLD.plusSeconds(1)),
+                host("gw-3", HostState.READY, OLD.plusSeconds(2)));
+        ScalingVerdict next = decide(after, idle(after), cfg(), deleting.memory(), NOW.plusSeconds(10));
+        assertEquals(List.of("gw-3"), only(next, Decision.DrainHost.class).stream()
+                .map(Decision.DrainHost::hostName).toList());
+    }
+
+    @Test
     void surplusMemoryIsForgottenWhenTheSurplusGoesAway() {
         PoolState p = twoIdleOldHosts();
         ScalingVerdict first = decide(p, idle(p), cfg(), ScalingMemory.NONE, NOW);

@@ -11,6 +11,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 
 import org.sipmediadeploy.core.config.PoolConfig;
+import org.sipmediadeploy.core.config.SpareSchedule;
 import org.sipmediadeploy.core.sim.Call;
 import org.sipmediadeploy.core.sim.SimReport;
 import org.sipmediadeploy.core.sim.Strategies;
@@ -147,12 +148,21 @@ public final class ScalerCtl implements Callable<Integer> {
         @Option(names = "--json", description = "print the summary as JSON")
         boolean json;
 
+        @Option(names = "--reference-spare", defaultValue = "2",
+                description = "idle gateways the two reference rules aim at (their own threshold; default "
+                        + "${DEFAULT-VALUE}, the SIPMediaGW setting); this policy uses the pool's spare as its floor")
+        int referenceSpare;
+
         @Spec
         CommandLine.Model.CommandSpec spec;
 
         @Override
         public Integer call() throws Exception {
             PoolConfig cfg = SimulationDefaults.pool(config, pool);
+            if (referenceSpare < 0) {
+                spec.commandLine().getErr().println("--reference-spare must be >= 0, was " + referenceSpare);
+                return USAGE;
+            }
             List<Call> calls;
             try {
                 calls = Traces.parse(Files.readString(trace, StandardCharsets.UTF_8));
@@ -163,8 +173,8 @@ public final class ScalerCtl implements Callable<Integer> {
             TraceSimulator sim = new TraceSimulator(cfg, bootDelay);
             List<SimReport> reports = new ArrayList<>();
             reports.add(sim.run(calls, Strategies.scalingPolicy(cfg)));
-            reports.add(sim.run(calls, Strategies.timeOfDayThreshold(cfg)));
-            reports.add(sim.run(calls, Strategies.fixedSpareMinimum(cfg, cfg.spare().defaultSpare())));
+            reports.add(sim.run(calls, Strategies.timeOfDayThreshold(cfg, SpareSchedule.constant(referenceSpare))));
+            reports.add(sim.run(calls, Strategies.fixedSpareMinimum(cfg, referenceSpare)));
             PrintWriter out = spec.commandLine().getOut();
             if (json) {
                 out.println(SimulationDefaults.json(trace, bootDelay, reports));

@@ -26,10 +26,10 @@ final class SimulationDefaults {
     static PoolConfig pool(Path config, String name) {
         if (config == null) {
             return new PoolConfig("sim", new ServerTemplate("gw", "m1", "net", List.of(), null, null, ""), 1, 1, 200,
-                    new SpareSchedule(2, List.of(), ZoneId.of("UTC")),
+                    new SpareSchedule(1, List.of(), ZoneId.of("UTC")),
                     new StatusEndpoint(8080, "/status", "idle", "can_be_terminated", Duration.ofSeconds(2),
                             Duration.ofSeconds(1)),
-                    Duration.ofSeconds(5), Duration.ofMinutes(10), Duration.ofMinutes(10), Duration.ofMinutes(10),
+                    Duration.ofSeconds(5), Duration.ofMinutes(10), Duration.ofSeconds(60), Duration.ofMinutes(10),
                     Duration.ofSeconds(60), Duration.ofSeconds(30), Duration.ofMinutes(30));
         }
         ScalerConfig c;
