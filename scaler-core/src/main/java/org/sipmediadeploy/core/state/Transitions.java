@@ -50,6 +50,12 @@ public final class Transitions {
             if (until != null && !isInstant(until)) {
                 return Optional.of("malformed " + BACKOFF_UNTIL + " '" + until + "'");
             }
+            // A replacement recorded DONE must name the new server, else the pair would keep the failed member.
+            if (r.outcome() == Outcome.DONE && s.open().get(r.decisionId()).decision() instanceof Decision.ReplaceMember
+                    && r.facts().getOrDefault(Facts.SERVER_ID, "").isBlank()) {
+                return Optional.of("replacement " + r.decisionId() + " recorded DONE without the new "
+                        + Facts.SERVER_ID);
+            }
             return Optional.empty();
         } else if (c instanceof Command.InitPair i) {
             return s.pairs().containsKey(i.pair().name()) ? Optional.of("pair " + i.pair().name() + " exists")
@@ -223,8 +229,12 @@ public final class Transitions {
         boolean done = r.outcome() == Outcome.DONE;
         ClusterState t = s;
         if (d instanceof Decision.Failover f && r.outcome() == Outcome.SKIPPED) {
-            // Dry run: the floating IP was not moved, so the intent goes back to where it is.
-            t = s.withPair(s.pairs().get(f.pair()).withActive(f.fromServerId()));
+            // Dry run: the floating IP was not moved, so the intent goes back to where it is, and the failover does
+            // not count towards max-per-hour (a dry run must not end in MANUAL for moves that never happened).
+            PairState pair = s.pairs().get(f.pair());
+            List<Instant> times = new ArrayList<>(pair.failovers());
+            times.remove(rec.proposedAt());
+            t = s.withPair(pair.withActive(f.fromServerId()).withFailovers(times));
         } else if (d instanceof Decision.ReplaceMember m) {
             PairState pair = s.pairs().get(m.pair());
             if (done && r.facts().containsKey(Facts.SERVER_ID)) {

@@ -249,6 +249,16 @@ class TransitionsTest {
         s = ok(s, outcome("d1-1", Outcome.SKIPPED, Map.of()));
         assertEquals(A.serverId(), pairOf(s).activeServerId());
         assertEquals(Outcome.SKIPPED, lastClosed(s).outcome());
+        assertEquals(List.of(), pairOf(s).failovers(), "a move that never happened does not count for anti-flap");
+    }
+
+    @Test
+    void replacementRecordedDoneWithoutTheNewServerIsRefused() {
+        ClusterState s = ok(base(), propose(replace("d1-1", B)));
+        assertEquals("replacement d1-1 recorded DONE without the new " + Facts.SERVER_ID,
+                refused(s, outcome("d1-1", Outcome.DONE, Map.of())));
+        s = ok(s, outcome("d1-1", Outcome.DONE, Map.of(Facts.SERVER_ID, "srv-new")));
+        assertTrue(pairOf(s).member("srv-new").isPresent());
     }
 
     @Test
