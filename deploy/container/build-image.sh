@@ -8,7 +8,7 @@
 #   2. the image: Jib (scaler-daemon's `image` profile) on top of that base, to
 #      scaler-daemon/target/sipmediadeploy-scaler-<version>-image.tar (docker load-able).
 # The base is cached under $SMD_CHROOT_CACHE/image-base, keyed by everything it is
-# made of (Debian tarball, JDK, module list, this script); Jib's copy of its layers too.
+# made of (Debian tarball, JDK, module list, the recipe); Jib's copy of its layers too.
 #
 # Usage (as root when the base must be assembled: debootstrap, chroot, ownership):
 #   deploy/container/build-image.sh              # base (cached) + Jib image
@@ -79,13 +79,6 @@ if [[ ! -s $DEBIAN_TARBALL ]]; then
 fi
 
 # --- 2. Base image (cached by content) ---------------------------------------
-KEY=$({
-  stat -c '%s %Y' "$DEBIAN_TARBALL"
-  echo "$JDK $JDK_VERSION $MODULES"
-  cat "${BASH_SOURCE[0]}"
-} | sha256sum | cut -c1-16)
-BASE=$BASE_DIR/scaler-base-$KEY.tar
-
 build_base() {
   [[ $(id -u) -eq 0 ]] || fail "assembling the base image needs root (chroot, file owners): run as root once"
   local root=$WORK/rootfs jre=$WORK/jre out=$WORK/out pkgs
@@ -154,16 +147,24 @@ EOF
   mapfile -t top < <(ls -A "$out")
   tar -C "$out" --sort=name --numeric-owner --mtime=@1 -cf "$BASE.tmp.$$" -- "${top[@]}"
   mv "$BASE.tmp.$$" "$BASE"
-  # Older bases (other inputs) are of no use any more.
-  find "$BASE_DIR" -maxdepth 1 -name 'scaler-base-*.tar' ! -name "${BASE##*/}" -delete
 }
 
+# The base's key: everything it is made of (the recipe is build_base itself, as bash prints it).
+KEY=$({
+  stat -c '%s %Y' "$DEBIAN_TARBALL"
+  echo "$JDK $JDK_VERSION $MODULES $SCALER_UID $BASE_REF $ENV_PATH"
+  declare -f build_base
+} | sha256sum | cut -c1-16)
+BASE=$BASE_DIR/scaler-base-$KEY.tar
 if [[ -s $BASE ]]; then
   step "base image (cached): $BASE"
+  touch "$BASE"   # in use: kept by the pruning below
 else
   build_base
   step "base image: $BASE ($(du -h "$BASE" | cut -f1))"
 fi
+# Bases of other inputs that nobody used for two days (another checkout may still use a recent one).
+find "$BASE_DIR" -maxdepth 1 -name 'scaler-base-*.tar' ! -name "${BASE##*/}" -mtime +2 -delete
 if [[ $BASE_ONLY == 1 ]]; then
   echo "$BASE"
   exit 0
