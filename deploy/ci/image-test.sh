@@ -97,11 +97,13 @@ read -r UID_IMG GID_IMG < <(/usr/bin/python3 "$ROOTFS_PY" ids "$ROOT" "$IMG_USER
 [[ $UID_IMG != 0 ]] || fail "the image runs as root (User '$IMG_USER')"
 echo "ok  runs as uid $UID_IMG gid $GID_IMG (non-root)"
 
-step "Dockerfile agrees with the image (entrypoint, command, user, workdir, ports, volume, env)"
-/usr/bin/python3 - "$REPO/deploy/container/Dockerfile" "$IMAGE" "$VERSION" "$REPO/deploy/container/jre-modules" <<'PY' \
+step "Dockerfile agrees with the image (entrypoint, command, user, workdir, ports, volume, env, jars)"
+DIST=$REPO/scaler-daemon/target/sipmediadeploy-scaler-$VERSION.tar.gz
+[[ -s $DIST ]] || fail "no $DIST (the distribution the Dockerfile builds from; mvn -pl scaler-daemon -am package)"
+/usr/bin/python3 - "$REPO/deploy/container/Dockerfile" "$IMAGE" "$VERSION" "$DIST" <<'PY' \
   || fail "deploy/container/Dockerfile and the Jib image disagree (see above)"
-import json, re, sys, tarfile
-dockerfile, image, version, modules_file = sys.argv[1:]
+import gzip, io, json, re, sys, tarfile
+dockerfile, image, version, dist = sys.argv[1:]
 lines, cur = [], ""
 for raw in open(dockerfile, encoding="utf-8"):
     line = raw.rstrip("\n")
@@ -138,6 +140,13 @@ for l in final:
 with tarfile.open(image) as t:
     entry = json.load(t.extractfile("manifest.json"))[0]
     c = json.load(t.extractfile(entry["Config"]))["config"]
+    jib_jars = set()
+    for layer in entry["Layers"]:
+        raw = t.extractfile(layer).read()
+        with tarfile.open(fileobj=io.BytesIO(gzip.decompress(raw) if raw[:2] == b"\x1f\x8b" else raw)) as lt:
+            jib_jars |= {n.rsplit("/", 1)[-1] for n in lt.getnames() if n.startswith("app/libs/") and n.endswith(".jar")}
+with tarfile.open(dist) as d:
+    dist_jars = {n.rsplit("/", 1)[-1] for n in d.getnames() if "/lib/" in n and n.endswith(".jar")}
 env = dict(e.split("=", 1) for e in c.get("Env", []))
 problems = []
 def same(what, got, exp):
@@ -161,13 +170,17 @@ for k, v in want.get("LABEL", {}).items():
 text = open(dockerfile, encoding="utf-8").read()
 m = re.search(r"^ARG VERSION=(\S+)", text, re.M)
 same("ARG VERSION (the project version)", m.group(1) if m else None, version)
+# The Dockerfile puts the distribution's lib/ in /app/libs: the same jars as Jib's, plus the daemon's own
+# (Jib puts its classes in /app/classes and /app/resources).
+same("jars: distribution lib/ minus Jib's /app/libs", sorted(dist_jars - jib_jars), [f"scaler-daemon-{version}.jar"])
+same("jars: Jib's /app/libs minus distribution lib/", sorted(jib_jars - dist_jars), [])
 if "jre-modules" not in text:
     problems.append("the Dockerfile does not jlink deploy/container/jre-modules")
 for p in problems:
     print("  mismatch:", p)
 if problems:
     sys.exit(1)
-print("ok  Entrypoint, Cmd, User, WorkingDir, ports, volume, Env, labels and version agree")
+print(f"ok  Entrypoint, Cmd, User, WorkingDir, ports, volume, Env, labels, version agree; {len(jib_jars)} jars + the daemon's")
 PY
 
 step "runtime setup: /proc, a minimal /dev, /etc/hosts, /etc/resolv.conf, /etc/hostname"
