@@ -11,6 +11,8 @@ apt_get install -y -q --no-install-recommends \
   ansible ansible-lint yamllint shellcheck cloud-init packer debootstrap keepalived
 command -v java >/dev/null || apt_get install -y -q openjdk-17-jdk-headless
 command -v mvn >/dev/null || apt_get install -y -q maven
+# jlink and the jmods of Debian's OpenJDK 17: the container image's runtime (deploy/container/build-image.sh).
+[ -d /usr/lib/jvm/java-17-openjdk-amd64/jmods ] || apt_get install -y -q --no-install-recommends openjdk-17-jdk-headless
 # The real OpenStack control plane the adapter's contract suite runs against (Debian's packages).
 shared=${SHARED_DIR:-$here/../shared}
 if [ "${SKIP_OPENSTACK:-0}" != 1 ]; then

@@ -40,6 +40,9 @@ deploy/ci/check.sh
 echo "== deploy kit: roles applied for real to a Debian chroot, with the scaler .deb just built"
 deb=$(ls scaler-daemon/target/sipmediadeploy-scaler_*_all.deb | head -1)
 deploy/ci/chroot-test.sh "$deb"
+echo "== container image: Jib to a tarball (no Docker daemon), its entrypoint run under chroot"
+deploy/container/build-image.sh
+deploy/ci/image-test.sh
 echo "== all tests passed in $(( $(date +%s) - t0 )) s"
 # One plain closing line for the whole run, summed over every module's Surefire reports.
 /usr/bin/python3 - <<'PY'

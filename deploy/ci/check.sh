@@ -80,7 +80,7 @@ need shellcheck yamllint ansible-lint ansible-playbook packer cloud-init /usr/bi
 echo "== deploy kit checks ($REPO), logs in $LOGS"
 
 # --- shell ----------------------------------------------------------------
-run "shellcheck deploy/ci" shellcheck deploy/ci/*.sh
+run "shellcheck deploy/ci deploy/container" shellcheck deploy/ci/*.sh deploy/container/*.sh
 
 # --- Ansible --------------------------------------------------------------
 run "yamllint deploy" yamllint -s -c deploy/.yamllint.yml deploy
