@@ -569,7 +569,13 @@ public final class RaftNode implements Consensus, AutoCloseable {
 
     /** Whether this node is in the configuration; see {@link SelfMembership} for when each state holds. */
     public SelfMembership membership() {
-        boolean in = conf().map(c -> ids(c.getCurrentPeers()).contains(self.toString())).orElse(!joining);
+        Optional<RaftConfiguration> conf = conf();
+        if (conf.isEmpty()) {
+            // The division is starting or was closed (Ratis shuts down a removed node that keeps campaigning):
+            // the last state seen stands.
+            return lastLogged;
+        }
+        boolean in = ids(conf.get().getCurrentPeers()).contains(self.toString());
         if (in && !removedByLeader) {
             return SelfMembership.MEMBER;
         }
@@ -828,8 +834,8 @@ public final class RaftNode implements Consensus, AutoCloseable {
                 if (now == SelfMembership.MEMBER) {
                     LOG.info("node {} is a member of the configuration {}", self, describe(conf.get().getCurrentPeers()));
                 } else {
-                    LOG.warn("node {} is {} the configuration {}: it stops acting", self,
-                            now == SelfMembership.JOINING ? "waiting to join" : "no longer in",
+                    LOG.warn("node {} is {} the Raft configuration {}", self,
+                            now == SelfMembership.JOINING ? "waiting to join" : "not in",
                             describe(conf.get().getCurrentPeers()));
                 }
             }
