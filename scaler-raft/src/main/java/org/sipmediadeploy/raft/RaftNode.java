@@ -142,9 +142,9 @@ public final class RaftNode implements Consensus, AutoCloseable {
      * Returns once the server is listening; a leader is elected asynchronously.
      *
      * <p>First it asks the configured peers for the cluster's current configuration (bounded by the request
-     * timeout; the answer of a leader, or of a follower that knows one, counts):
+     * timeout; the answer of a leader wins, then that of a follower that knows one, then any other):
      * <ul>
-     *   <li>no conclusive answer (first start of the cluster, or no majority up): the configured peers;</li>
+     *   <li>no answer (first start of the cluster): the configured peers;</li>
      *   <li>the configuration includes this node: that configuration (a stale peer list in the config file does
      *       not matter);</li>
      *   <li>it does not, and this node has no log yet: start with an empty configuration and wait for the leader
@@ -180,6 +180,10 @@ public final class RaftNode implements Consensus, AutoCloseable {
 
         Optional<Discovered> current = discover(settings.nodeId(), gid, configured, clientProps, params,
                 settings.requestTimeout());
+        if (current.isPresent() && !current.get().conclusive() && !fresh) {
+            // A node with a log only acts on a leader's word (it may refuse to start below); its log has the rest.
+            current = Optional.empty();
+        }
         List<RaftPeer> startPeers = configured;
         boolean joining = false;
         if (current.isPresent()) {
@@ -241,8 +245,11 @@ public final class RaftNode implements Consensus, AutoCloseable {
         return new RaftNode(settings, group, server, machine, events, clientProps, params, clientGroup, joining);
     }
 
-    /** A configuration as a peer reported it. */
-    private record Discovered(String from, List<RaftPeer> peers) {
+    /**
+     * A configuration as a peer reported it; {@code conclusive} when that peer leads or follows a known leader (a
+     * node without a leader may hold an old configuration).
+     */
+    private record Discovered(String from, List<RaftPeer> peers, boolean conclusive) {
     }
 
     /**
@@ -255,6 +262,22 @@ public final class RaftNode implements Consensus, AutoCloseable {
         if (others.isEmpty()) {
             return Optional.empty();
         }
+        // A peer that is down fails at once; one that is up but slow to answer (a loaded machine, a first gRPC
+        // connection) is asked again: answering "no answer" would make a new node format as a voter.
+        for (int attempt = 1; ; attempt++) {
+            boolean[] slow = new boolean[1];
+            Optional<Discovered> d = discoverOnce(selfId, gid, others, clientProps, params, timeout, slow);
+            if (d.isPresent() || !slow[0] || attempt == 3) {
+                return d;
+            }
+            LOG.info("configuration discovery for {}: a peer did not answer within {} ms, asking again", selfId,
+                    timeout.toMillis());
+        }
+    }
+
+    private static Optional<Discovered> discoverOnce(String selfId, RaftGroupId gid, List<RaftPeer> others,
+                                                     RaftProperties clientProps, Parameters params, Duration timeout,
+                                                     boolean[] slow) {
         ExecutorService pool = Executors.newFixedThreadPool(others.size(), r -> {
             Thread t = new Thread(r, "raft-discover-" + selfId);
             t.setDaemon(true);
@@ -281,21 +304,27 @@ public final class RaftNode implements Consensus, AutoCloseable {
                 Thread.currentThread().interrupt();
             }
             Discovered followerSays = null;
+            Discovered anySays = null;
+            slow[0] = asks.stream().anyMatch(f -> !f.isDone());
             for (CompletableFuture<GroupInfoReply> f : asks) {
-                GroupInfoReply r = f.getNow(null);
-                if (r == null || !r.isSuccess() || r.getConf().isEmpty()) {
+                GroupInfoReply r = f.exceptionally(e -> null).getNow(null);
+                if (r == null || !r.isSuccess() || r.getConf().isEmpty() || r.getConf().get().getPeersCount() == 0) {
                     continue;
                 }
                 RoleInfoProto role = r.getRoleInfoProto();
-                Discovered d = new Discovered(r.getServerId().toString(), peersOf(r.getConf().get()));
                 if (role.getRole() == RaftPeerRole.LEADER) {
-                    return Optional.of(d);
+                    return Optional.of(new Discovered(r.getServerId().toString(), peersOf(r.getConf().get()), true));
                 }
-                if (followerSays == null && role.hasFollowerInfo() && role.getFollowerInfo().hasLeaderInfo()) {
+                Discovered d = new Discovered(r.getServerId().toString(), peersOf(r.getConf().get()),
+                        role.hasFollowerInfo() && role.getFollowerInfo().hasLeaderInfo());
+                if (followerSays == null && d.conclusive()) {
                     followerSays = d;
                 }
+                if (anySays == null) {
+                    anySays = d;
+                }
             }
-            return Optional.ofNullable(followerSays);
+            return Optional.ofNullable(followerSays != null ? followerSays : anySays);
         } catch (IOException | RuntimeException e) {
             LOG.debug("configuration discovery failed: {}", e.toString());
             return Optional.empty();
@@ -826,7 +855,8 @@ public final class RaftNode implements Consensus, AutoCloseable {
                 List<RaftPeer> ask = new ArrayList<>(conf.get().getCurrentPeers());
                 Optional<Discovered> d = discover(self.toString(), startGroup.getGroupId(), ask, clientProperties,
                         parameters, settings.requestTimeout());
-                d.ifPresent(x -> removedByLeader = x.peers().stream().noneMatch(p -> p.getId().equals(self)));
+                d.filter(Discovered::conclusive)
+                        .ifPresent(x -> removedByLeader = x.peers().stream().noneMatch(p -> p.getId().equals(self)));
             }
             SelfMembership now = membership();
             if (now != lastLogged) {
