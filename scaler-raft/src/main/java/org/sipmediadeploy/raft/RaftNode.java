@@ -5,18 +5,25 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.client.RaftClientConfigKeys;
@@ -36,6 +43,7 @@ import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.retry.RetryPolicies;
 import org.apache.ratis.retry.RetryPolicy;
 import org.apache.ratis.server.DivisionInfo;
+import org.apache.ratis.server.RaftConfiguration;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.RaftServerConfigKeys;
 import org.apache.ratis.server.storage.RaftStorage;
@@ -65,37 +73,58 @@ import org.slf4j.LoggerFactory;
  */
 public final class RaftNode implements Consensus, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RaftNode.class);
+    /** How often the membership watch runs (client refresh, "am I still in the configuration?"). */
+    private static final long WATCH_MILLIS = 1000;
 
     private final RaftSettings settings;
-    private final RaftGroup group;
+    private final RaftGroup startGroup;
     private final RaftPeerId self;
     private final RaftServer server;
     private final ScalerStateMachine machine;
-    private final RaftClient client;
-    private final RaftClient directClient;
     private final ExecutorService events;
     private final ExecutorService probeCalls;
+    private final ScheduledExecutorService watch;
     private final RaftProperties clientProperties;
     private final Parameters parameters;
+    private final AtomicReference<Clients> clients = new AtomicReference<>();
+    private final Reconfiguration reconfiguration;
+    /** Started outside the configuration (empty log); cleared for good once a configuration includes this node. */
+    private volatile boolean joining;
+    /** The current leader reported a configuration without this node while this node's own still had it. */
+    private volatile boolean removedByLeader;
+    private volatile SelfMembership lastLogged;
 
-    private RaftNode(RaftSettings settings, RaftGroup group, RaftServer server, ScalerStateMachine machine,
-                     RaftClient client, RaftClient directClient, ExecutorService events,
-                     RaftProperties clientProperties, Parameters parameters) {
+    /** The two clients of one peer set: proposals (bounded retries) and direct per-server calls (no retry). */
+    private record Clients(Set<String> key, RaftGroup group, RaftClient propose, RaftClient direct) {
+    }
+
+    private RaftNode(RaftSettings settings, RaftGroup startGroup, RaftServer server, ScalerStateMachine machine,
+                     ExecutorService events, RaftProperties clientProperties, Parameters parameters,
+                     RaftGroup clientGroup, boolean joining) {
         this.settings = settings;
-        this.group = group;
+        this.startGroup = startGroup;
         this.self = RaftPeerId.valueOf(settings.nodeId());
         this.server = server;
         this.machine = machine;
-        this.client = client;
-        this.directClient = directClient;
         this.events = events;
         this.probeCalls = Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "raft-peer-probe-" + settings.nodeId());
             t.setDaemon(true);
             return t;
         });
+        this.watch = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "raft-membership-" + settings.nodeId());
+            t.setDaemon(true);
+            return t;
+        });
         this.clientProperties = clientProperties;
         this.parameters = parameters;
+        this.joining = joining;
+        this.clients.set(buildClients(clientGroup));
+        this.reconfiguration = new Reconfiguration(settings, startGroup.getGroupId(), parameters,
+                () -> clients().direct(), this::leaderId, probeCalls);
+        this.lastLogged = joining ? SelfMembership.JOINING : SelfMembership.MEMBER;
+        watch.scheduleWithFixedDelay(this::watchMembership, WATCH_MILLIS, WATCH_MILLIS, TimeUnit.MILLISECONDS);
     }
 
     /** The group id every node derives from the cluster name: same name, same group, no coordination needed. */
@@ -107,15 +136,26 @@ public final class RaftNode implements Consensus, AutoCloseable {
     /**
      * Starts this node: RECOVER from its storage directory, or FORMAT it when it holds no log of this group yet.
      * Returns once the server is listening; a leader is elected asynchronously.
+     *
+     * <p>First it asks the configured peers for the cluster's current configuration (bounded by the request
+     * timeout; the answer of a leader wins, then that of a follower that knows one, then any other):
+     * <ul>
+     *   <li>no answer (first start of the cluster): the configured peers;</li>
+     *   <li>the configuration includes this node: that configuration (a stale peer list in the config file does
+     *       not matter);</li>
+     *   <li>it does not, and this node has no log yet: start with an empty configuration and wait for the leader
+     *       to add it ({@link SelfMembership#JOINING});</li>
+     *   <li>it does not, and this node has a log: refuse ({@link NotAMemberException}); its log belongs to an
+     *       earlier membership, and the operator decides.</li>
+     * </ul>
      */
     public static RaftNode start(RaftSettings settings, ProbeView probes, LeadershipListener listener)
             throws IOException {
         Objects.requireNonNull(settings, "settings");
         RaftGroupId gid = groupId(settings.clusterName());
-        List<RaftPeer> peers = new ArrayList<>();
+        List<RaftPeer> configured = new ArrayList<>();
         settings.peers().forEach((id, address) ->
-                peers.add(RaftPeer.newBuilder().setId(id).setAddress(address).build()));
-        RaftGroup group = RaftGroup.valueOf(gid, peers);
+                configured.add(RaftPeer.newBuilder().setId(id).setAddress(address).build()));
 
         RaftProperties props = serverProperties(settings);
         Parameters params = new Parameters();
@@ -132,6 +172,46 @@ public final class RaftNode implements Consensus, AutoCloseable {
         Files.createDirectories(settings.storageDir());
         boolean fresh = !Files.isDirectory(settings.storageDir().resolve(gid.getUuid().toString()));
         RaftStorage.StartupOption option = fresh ? RaftStorage.StartupOption.FORMAT : RaftStorage.StartupOption.RECOVER;
+        RaftProperties clientProps = clientProperties(settings);
+
+        Optional<ConfigurationDiscovery.Discovered> current = ConfigurationDiscovery.discover(settings.nodeId(), gid, configured, clientProps, params,
+                settings.requestTimeout());
+        if (current.isPresent() && !current.get().conclusive() && !fresh) {
+            // A node with a log only acts on a leader's word (it may refuse to start below); its log has the rest.
+            current = Optional.empty();
+        }
+        List<RaftPeer> startPeers = configured;
+        boolean joining = false;
+        if (current.isPresent()) {
+            ConfigurationDiscovery.Discovered d = current.get();
+            Optional<RaftPeer> me = d.peers().stream().filter(p -> p.getId().toString().equals(settings.nodeId()))
+                    .findFirst();
+            if (me.isPresent()) {
+                String mine = settings.peers().get(settings.nodeId());
+                if (!me.get().getAddress().equals(mine)) {
+                    throw new NotAMemberException("node " + settings.nodeId() + " is in the configuration of cluster "
+                            + settings.clusterName() + " at " + me.get().getAddress() + " (reported by " + d.from()
+                            + "), but it is configured to listen on " + mine + ": remove it from the cluster "
+                            + "(scalerctl members remove " + settings.nodeId() + "), then add it with the new address");
+                }
+                startPeers = d.peers();
+            } else if (fresh) {
+                joining = true;
+                startPeers = List.of();
+                LOG.warn("node {} is not in the current configuration {} of cluster {} (reported by {}): it starts "
+                                + "empty and waits to be added by the leader (scalerctl members add {} {})",
+                        settings.nodeId(), ConfigurationDiscovery.describe(d.peers()), settings.clusterName(), d.from(), settings.nodeId(),
+                        settings.peers().get(settings.nodeId()));
+            } else {
+                throw new NotAMemberException("node " + settings.nodeId() + " is not a member of cluster "
+                        + settings.clusterName() + ": its current configuration is " + ConfigurationDiscovery.describe(d.peers())
+                        + " (reported by " + d.from() + "), but " + settings.storageDir() + " holds the log of an "
+                        + "earlier membership. To bring it back: move that directory aside, start the node again "
+                        + "(it waits to be added) and run 'scalerctl members add " + settings.nodeId() + " "
+                        + settings.peers().get(settings.nodeId()) + "' on a member");
+            }
+        }
+        RaftGroup group = RaftGroup.valueOf(gid, startPeers);
 
         ExecutorService events = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "raft-leadership-" + settings.nodeId());
@@ -154,12 +234,11 @@ public final class RaftNode implements Consensus, AutoCloseable {
             events.shutdownNow();
             throw e;
         }
-        RaftProperties clientProps = clientProperties(settings);
-        RaftClient client = newClient(group, clientProps, params, proposalRetries(settings), null);
-        RaftClient direct = newClient(group, clientProps, params, RetryPolicies.noRetry(), null);
-        LOG.info("raft node {} started ({}) in group {} with peers {}", settings.nodeId(), option, gid,
-                settings.peers());
-        return new RaftNode(settings, group, server, machine, client, direct, events, clientProps, params);
+        // A joining node's clients know the configuration it was told about, so it can reach the leader.
+        RaftGroup clientGroup = joining ? RaftGroup.valueOf(gid, current.orElseThrow().peers()) : group;
+        LOG.info("raft node {} started ({}{}) in group {} with peers {}", settings.nodeId(), option,
+                joining ? ", joining" : "", gid, ConfigurationDiscovery.describe(startPeers));
+        return new RaftNode(settings, group, server, machine, events, clientProps, params, clientGroup, joining);
     }
 
     static RaftProperties serverProperties(RaftSettings s) {
@@ -202,7 +281,7 @@ public final class RaftNode implements Consensus, AutoCloseable {
                 millis(s.electionTimeoutMin()));
     }
 
-    private static RaftClient newClient(RaftGroup group, RaftProperties props, Parameters params, RetryPolicy retry,
+    static RaftClient newClient(RaftGroup group, RaftProperties props, Parameters params, RetryPolicy retry,
                                         RaftPeerId leader) {
         RaftClient.Builder b = RaftClient.newBuilder().setRaftGroup(group).setProperties(props)
                 .setParameters(params).setRetryPolicy(retry);
@@ -229,7 +308,7 @@ public final class RaftNode implements Consensus, AutoCloseable {
         Message m = Message.valueOf(ByteString.copyFrom(Codec.encodeCommand(command)));
         long bound = settings.requestTimeout().toMillis() * (settings.clientRetries() + 1L)
                 + settings.electionTimeoutMin().toMillis() * settings.clientRetries();
-        return client.async().send(m)
+        return clients().propose().async().send(m)
                 .orTimeout(bound, TimeUnit.MILLISECONDS)
                 .handle((reply, error) -> {
                     if (error != null) {
@@ -294,13 +373,22 @@ public final class RaftNode implements Consensus, AutoCloseable {
     /**
      * A majority (this node included) answered within the minimum election timeout. Until then no other node
      * can have been elected, so acting is safe; a leader back from a long pause has stale contacts and stops.
+     * During a membership change (joint configuration) a majority of the old and of the new voters is needed, as
+     * for an election.
      */
     private boolean hasMajorityContact(DivisionInfo info) {
-        return majorityContact(info.getRoleInfoProto(), settings.electionTimeoutMin().toMillis(),
-                group.getPeers().size());
+        Optional<RaftConfiguration> conf = conf();
+        if (conf.isEmpty()) {
+            return false;
+        }
+        Set<String> current = ids(conf.get().getCurrentPeers());
+        Set<String> previous = ids(conf.get().getPreviousPeers());
+        RoleInfoProto role = info.getRoleInfoProto();
+        long limit = settings.electionTimeoutMin().toMillis();
+        return majorityContact(role, limit, self.toString(), current)
+                && (previous.isEmpty() || majorityContact(role, limit, self.toString(), previous));
     }
 
-    /** Whether the leader's own view ({@code role}) shows a majority heard from within {@code limitMs}. */
     /**
      * Milliseconds since this node last heard from each peer it tracks, by peer id: every follower when this node
      * leads, the leader when it follows; empty while a candidate or starting.
@@ -321,6 +409,7 @@ public final class RaftNode implements Consensus, AutoCloseable {
         return out;
     }
 
+    /** Whether the leader's own view ({@code role}) shows a majority of {@code clusterSize} heard from within {@code limitMs}. */
     static boolean majorityContact(RoleInfoProto role, long limitMs, int clusterSize) {
         if (!role.hasLeaderInfo()) {
             return false;
@@ -334,14 +423,32 @@ public final class RaftNode implements Consensus, AutoCloseable {
         return fresh * 2 > clusterSize;
     }
 
-    /** The "do you see X?" port, answered by every other node from its {@link ProbeView}. */
+    /** Whether a majority of {@code voters} (the leader {@code selfId} counts when it is one) answered in time. */
+    static boolean majorityContact(RoleInfoProto role, long limitMs, String selfId, Set<String> voters) {
+        if (!role.hasLeaderInfo() || voters.isEmpty()) {
+            return false;
+        }
+        Set<String> fresh = new HashSet<>();
+        fresh.add(selfId);
+        for (ServerRpcProto f : role.getLeaderInfo().getFollowerInfoList()) {
+            if (f.getLastRpcElapsedTimeMs() < limitMs) {
+                fresh.add(f.getId().getId().toStringUtf8());
+            }
+        }
+        long n = voters.stream().filter(fresh::contains).count();
+        return n * 2 > voters.size();
+    }
+
+    /** The "do you see X?" port, answered by every other member of the current configuration. */
     public PeerProbes peerProbes() {
-        return new RaftPeerProbes(directClient, others(), probeCalls);
+        return new RaftPeerProbes(() -> clients().direct(), this::others, probeCalls);
     }
 
     List<RaftPeerId> others() {
         List<RaftPeerId> out = new ArrayList<>();
-        for (RaftPeer p : group.getPeers()) {
+        Collection<RaftPeer> peers = conf().map(RaftConfiguration::getCurrentPeers)
+                .orElse(startGroup.getPeers());
+        for (RaftPeer p : peers) {
             if (!p.getId().equals(self)) {
                 out.add(p.getId());
             }
@@ -349,9 +456,205 @@ public final class RaftNode implements Consensus, AutoCloseable {
         return out;
     }
 
+    // ---------------------------------------------------------------- membership
+
+    /**
+     * The current Raft configuration as this node knows it (the new one while a change is in progress), each
+     * member with its role and this node's last contact with it, sorted by id. Empty while the server is starting
+     * or has stopped.
+     */
+    public List<MemberView> members() {
+        Optional<RaftConfiguration> conf = conf();
+        if (conf.isEmpty()) {
+            return List.of();
+        }
+        String leader = leaderId().orElse(null);
+        Map<String, Long> contact = lastContactMillis();
+        List<MemberView> out = new ArrayList<>();
+        for (RaftPeer p : conf.get().getCurrentPeers()) {
+            String id = p.getId().toString();
+            boolean me = p.getId().equals(self);
+            MemberView.Role role = leader == null ? MemberView.Role.UNKNOWN
+                    : id.equals(leader) ? MemberView.Role.LEADER : MemberView.Role.FOLLOWER;
+            out.add(new MemberView(id, p.getAddress(), role, me ? Long.valueOf(0) : contact.get(id), me));
+        }
+        out.sort(Comparator.comparing(MemberView::id));
+        return out;
+    }
+
+    /** Log index of the configuration this node currently uses (-1 when unknown). */
+    public long configurationIndex() {
+        return conf().map(RaftConfiguration::getLogEntryIndex).orElse(-1L);
+    }
+
+    /** Whether a membership change is in progress (joint configuration) as this node sees it. */
+    public boolean configurationChanging() {
+        return conf().map(c -> !c.getPreviousPeers().isEmpty()).orElse(false);
+    }
+
+    /** Whether this node is in the configuration; see {@link SelfMembership} for when each state holds. */
+    public SelfMembership membership() {
+        Optional<RaftConfiguration> conf = conf();
+        if (conf.isEmpty()) {
+            // The division is starting or was closed (Ratis shuts down a removed node that keeps campaigning):
+            // the last state seen stands.
+            return lastLogged;
+        }
+        boolean in = ids(conf.get().getCurrentPeers()).contains(self.toString());
+        if (in && !removedByLeader) {
+            return SelfMembership.MEMBER;
+        }
+        return joining ? SelfMembership.JOINING : SelfMembership.REMOVED;
+    }
+
+    /** Adds {@code m}; {@code DONE} at once when it is already a member at that address. */
+    public CompletableFuture<MembershipChange> addMember(RaftMember m) {
+        return reconfiguration.addMember(m);
+    }
+
+    /** Removes member {@code id}; {@code UNKNOWN_NODE} when it is not in the configuration. */
+    public CompletableFuture<MembershipChange> removeMember(String id) {
+        return reconfiguration.removeMember(id);
+    }
+
+    /**
+     * Replaces member {@code oldId} with {@code replacement} in one configuration change (Ratis stages the new
+     * member until it has caught up, then switches through a joint configuration). {@code DONE} at once when it
+     * was already done; {@code UNKNOWN_NODE} when {@code oldId} is not a member.
+     */
+    public CompletableFuture<MembershipChange> replaceMember(String oldId, RaftMember replacement) {
+        return reconfiguration.replaceMember(oldId, replacement);
+    }
+
+    /**
+     * Sets the configuration to {@code newMembers}, validated by {@link MembershipRules} against the leader's
+     * current configuration and which members it heard from recently. Runs Ratis' {@code setConfiguration}
+     * through the leader in COMPARE_AND_SET mode, so a concurrent change makes this one fail instead of
+     * overwriting it. Never throws: the outcome says what happened.
+     */
+    public CompletableFuture<MembershipChange> changeMembers(List<RaftMember> newMembers) {
+        return reconfiguration.changeMembers(newMembers);
+    }
+
+    /** How long one membership change may take (a new member catching up included). */
+    public Duration membershipTimeout() {
+        return reconfiguration.timeout();
+    }
+
+    private static Set<String> ids(Collection<RaftPeer> peers) {
+        Set<String> out = new HashSet<>();
+        for (RaftPeer p : peers) {
+            out.add(p.getId().toString());
+        }
+        return out;
+    }
+
+    /**
+     * Every second: rebuild the clients when the configuration changed; leave JOINING once a configuration
+     * includes this node; and, while this node hears no leader, ask the others whether the current configuration
+     * still includes it (a node removed while it was down or cut off never receives the configuration without
+     * itself). Logs each change of {@link #membership()} once.
+     */
+    private void watchMembership() {
+        try {
+            Optional<RaftConfiguration> conf = conf();
+            if (conf.isEmpty()) {
+                return;
+            }
+            Set<String> current = ids(conf.get().getCurrentPeers());
+            boolean in = current.contains(self.toString());
+            if (in && joining) {
+                joining = false;
+            }
+            refreshClients(conf.get());
+            Optional<String> leader = leaderId();
+            if (in && leader.isPresent() && current.contains(leader.get())) {
+                removedByLeader = false;
+            } else if (in) {
+                List<RaftPeer> ask = new ArrayList<>(conf.get().getCurrentPeers());
+                Optional<ConfigurationDiscovery.Discovered> d = ConfigurationDiscovery.discover(self.toString(), startGroup.getGroupId(), ask, clientProperties,
+                        parameters, settings.requestTimeout());
+                d.filter(ConfigurationDiscovery.Discovered::conclusive)
+                        .ifPresent(x -> removedByLeader = x.peers().stream().noneMatch(p -> p.getId().equals(self)));
+            }
+            SelfMembership now = membership();
+            if (now != lastLogged) {
+                lastLogged = now;
+                if (now == SelfMembership.MEMBER) {
+                    LOG.info("node {} is a member of the configuration {}", self, ConfigurationDiscovery.describe(conf.get().getCurrentPeers()));
+                } else {
+                    LOG.warn("node {} is {} the Raft configuration {}", self,
+                            now == SelfMembership.JOINING ? "waiting to join" : "not in",
+                            ConfigurationDiscovery.describe(conf.get().getCurrentPeers()));
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.debug("membership watch: {}", e.toString());
+        }
+    }
+
+    private void refreshClients(RaftConfiguration conf) {
+        Map<String, RaftPeer> peers = new LinkedHashMap<>();
+        for (RaftPeer p : conf.getCurrentPeers()) {
+            peers.put(p.getId().toString(), p);
+        }
+        for (RaftPeer p : conf.getPreviousPeers()) {
+            peers.putIfAbsent(p.getId().toString(), p);
+        }
+        if (peers.isEmpty()) {
+            return;
+        }
+        Set<String> key = new TreeSet<>();
+        peers.values().forEach(p -> key.add(p.getId() + "@" + p.getAddress()));
+        Clients old = clients.get();
+        if (old != null && old.key().equals(key)) {
+            return;
+        }
+        Clients fresh = buildClients(RaftGroup.valueOf(startGroup.getGroupId(), peers.values()));
+        if (clients.compareAndSet(old, fresh) && old != null) {
+            // In-flight calls on the old clients get time to finish before they are closed.
+            watch.schedule(() -> closeClients(old), membershipTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        } else if (old != null) {
+            closeClients(fresh);
+        }
+    }
+
+    private Clients buildClients(RaftGroup group) {
+        Set<String> key = new TreeSet<>();
+        group.getPeers().forEach(p -> key.add(p.getId() + "@" + p.getAddress()));
+        return new Clients(key, group, newClient(group, clientProperties, parameters, proposalRetries(settings), null),
+                newClient(group, clientProperties, parameters, RetryPolicies.noRetry(), null));
+    }
+
+    private Clients clients() {
+        return clients.get();
+    }
+
+    private static void closeClients(Clients c) {
+        closeQuietly(c.propose());
+        closeQuietly(c.direct());
+    }
+
+    /** The configuration as this node's server holds it. */
+    private Optional<RaftConfiguration> conf() {
+        try {
+            return Optional.of(server.getDivision(startGroup.getGroupId()).getRaftConf());
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** The current configuration (old and new members during a change) as a group, for one-off clients. */
+    private RaftGroup currentGroup() {
+        return clients().group();
+    }
+
+    // ---------------------------------------------------------------- snapshots, transfer, close
+
     /** Takes a snapshot on this node now (besides the automatic ones); returns its log index. */
     public long snapshotNow(Duration timeout) throws IOException {
-        try (RaftClient c = newClient(group, clientProperties, parameters, RetryPolicies.noRetry(), self)) {
+        try (RaftClient c = newClient(withSelf(currentGroup()), clientProperties, parameters, RetryPolicies.noRetry(),
+                self)) {
             RaftClientReply reply = c.getSnapshotManagementApi(self).create(timeout.toMillis());
             if (!reply.isSuccess()) {
                 throw new IOException("snapshot failed on " + self, reply.getException());
@@ -360,10 +663,19 @@ public final class RaftNode implements Consensus, AutoCloseable {
         }
     }
 
+    private RaftGroup withSelf(RaftGroup g) {
+        if (g.getPeer(self) != null) {
+            return g;
+        }
+        List<RaftPeer> peers = new ArrayList<>(g.getPeers());
+        peers.add(RaftPeer.newBuilder().setId(self).setAddress(settings.peers().get(settings.nodeId())).build());
+        return RaftGroup.valueOf(g.getGroupId(), peers);
+    }
+
     /** Index of the first entry still in this node's log (grows when the log is purged after snapshots). */
     public long firstLogIndex() {
         try {
-            return server.getDivision(group.getGroupId()).getRaftLog().getStartIndex();
+            return server.getDivision(startGroup.getGroupId()).getRaftLog().getStartIndex();
         } catch (IOException e) {
             return -1;
         }
@@ -389,7 +701,8 @@ public final class RaftNode implements Consensus, AutoCloseable {
             LOG.info("leadership transfer from {}: no follower known", self);
             return false;
         }
-        try (RaftClient c = newClient(group, clientProperties, parameters, RetryPolicies.noRetry(), self)) {
+        try (RaftClient c = newClient(withSelf(currentGroup()), clientProperties, parameters, RetryPolicies.noRetry(),
+                self)) {
             RaftClientReply reply = c.admin().transferLeadership(target.get(), timeout.toMillis());
             LOG.info("leadership transfer from {} to {}: {}", self, target.get(),
                     reply.isSuccess() ? "done" : reply.getException());
@@ -401,9 +714,12 @@ public final class RaftNode implements Consensus, AutoCloseable {
     }
 
     private Optional<RaftPeerId> mostUpToDateFollower() {
+        Set<String> voters = conf().map(c -> ids(c.getCurrentPeers())).orElse(Set.of());
         try {
-            return server.getDivision(group.getGroupId()).getCommitInfos().stream()
+            return server.getDivision(startGroup.getGroupId()).getCommitInfos().stream()
                     .filter(ci -> !RaftPeerId.valueOf(ci.getServer().getId()).equals(self))
+                    // only a voter of the current configuration can take over
+                    .filter(ci -> voters.contains(RaftPeerId.valueOf(ci.getServer().getId()).toString()))
                     .max(Comparator.comparingLong(CommitInfoProto::getCommitIndex))
                     .map(ci -> RaftPeerId.valueOf(ci.getServer().getId()));
         } catch (IOException e) {
@@ -413,7 +729,7 @@ public final class RaftNode implements Consensus, AutoCloseable {
 
     private Optional<DivisionInfo> info() {
         try {
-            return Optional.of(server.getDivision(group.getGroupId()).getInfo());
+            return Optional.of(server.getDivision(startGroup.getGroupId()).getInfo());
         } catch (IOException | RuntimeException e) {
             return Optional.empty();
         }
@@ -426,8 +742,11 @@ public final class RaftNode implements Consensus, AutoCloseable {
     /** Closes clients and the server; leader work is told to stop first (notLeader). Idempotent. */
     @Override
     public void close() {
-        closeQuietly(client);
-        closeQuietly(directClient);
+        watch.shutdownNow();
+        Clients c = clients.get();
+        if (c != null) {
+            closeClients(c);
+        }
         try {
             server.close();
         } catch (IOException e) {
