@@ -5,18 +5,27 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.client.RaftClientConfigKeys;
@@ -25,8 +34,12 @@ import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.grpc.GrpcConfigKeys;
 import org.apache.ratis.grpc.GrpcTlsConfig;
 import org.apache.ratis.proto.RaftProtos.CommitInfoProto;
+import org.apache.ratis.proto.RaftProtos.RaftConfigurationProto;
+import org.apache.ratis.proto.RaftProtos.RaftPeerProto;
+import org.apache.ratis.proto.RaftProtos.RaftPeerRole;
 import org.apache.ratis.proto.RaftProtos.RoleInfoProto;
 import org.apache.ratis.proto.RaftProtos.ServerRpcProto;
+import org.apache.ratis.protocol.GroupInfoReply;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftClientReply;
 import org.apache.ratis.protocol.RaftGroup;
@@ -34,8 +47,10 @@ import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftPeer;
 import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.retry.RetryPolicies;
+import org.apache.ratis.protocol.SetConfigurationRequest;
 import org.apache.ratis.retry.RetryPolicy;
 import org.apache.ratis.server.DivisionInfo;
+import org.apache.ratis.server.RaftConfiguration;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.RaftServerConfigKeys;
 import org.apache.ratis.server.storage.RaftStorage;
@@ -65,37 +80,55 @@ import org.slf4j.LoggerFactory;
  */
 public final class RaftNode implements Consensus, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RaftNode.class);
+    /** How often the membership watch runs (client refresh, "am I still in the configuration?"). */
+    private static final long WATCH_MILLIS = 1000;
 
     private final RaftSettings settings;
-    private final RaftGroup group;
+    private final RaftGroup startGroup;
     private final RaftPeerId self;
     private final RaftServer server;
     private final ScalerStateMachine machine;
-    private final RaftClient client;
-    private final RaftClient directClient;
     private final ExecutorService events;
     private final ExecutorService probeCalls;
+    private final ScheduledExecutorService watch;
     private final RaftProperties clientProperties;
     private final Parameters parameters;
+    private final AtomicReference<Clients> clients = new AtomicReference<>();
+    /** Started outside the configuration (empty log); cleared for good once a configuration includes this node. */
+    private volatile boolean joining;
+    /** The current leader reported a configuration without this node while this node's own still had it. */
+    private volatile boolean removedByLeader;
+    private volatile SelfMembership lastLogged;
 
-    private RaftNode(RaftSettings settings, RaftGroup group, RaftServer server, ScalerStateMachine machine,
-                     RaftClient client, RaftClient directClient, ExecutorService events,
-                     RaftProperties clientProperties, Parameters parameters) {
+    /** The two clients of one peer set: proposals (bounded retries) and direct per-server calls (no retry). */
+    private record Clients(Set<String> key, RaftGroup group, RaftClient propose, RaftClient direct) {
+    }
+
+    private RaftNode(RaftSettings settings, RaftGroup startGroup, RaftServer server, ScalerStateMachine machine,
+                     ExecutorService events, RaftProperties clientProperties, Parameters parameters,
+                     RaftGroup clientGroup, boolean joining) {
         this.settings = settings;
-        this.group = group;
+        this.startGroup = startGroup;
         this.self = RaftPeerId.valueOf(settings.nodeId());
         this.server = server;
         this.machine = machine;
-        this.client = client;
-        this.directClient = directClient;
         this.events = events;
         this.probeCalls = Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "raft-peer-probe-" + settings.nodeId());
             t.setDaemon(true);
             return t;
         });
+        this.watch = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "raft-membership-" + settings.nodeId());
+            t.setDaemon(true);
+            return t;
+        });
         this.clientProperties = clientProperties;
         this.parameters = parameters;
+        this.joining = joining;
+        this.clients.set(buildClients(clientGroup));
+        this.lastLogged = joining ? SelfMembership.JOINING : SelfMembership.MEMBER;
+        watch.scheduleWithFixedDelay(this::watchMembership, WATCH_MILLIS, WATCH_MILLIS, TimeUnit.MILLISECONDS);
     }
 
     /** The group id every node derives from the cluster name: same name, same group, no coordination needed. */
@@ -107,15 +140,26 @@ public final class RaftNode implements Consensus, AutoCloseable {
     /**
      * Starts this node: RECOVER from its storage directory, or FORMAT it when it holds no log of this group yet.
      * Returns once the server is listening; a leader is elected asynchronously.
+     *
+     * <p>First it asks the configured peers for the cluster's current configuration (bounded by the request
+     * timeout; the answer of a leader, or of a follower that knows one, counts):
+     * <ul>
+     *   <li>no conclusive answer (first start of the cluster, or no majority up): the configured peers;</li>
+     *   <li>the configuration includes this node: that configuration (a stale peer list in the config file does
+     *       not matter);</li>
+     *   <li>it does not, and this node has no log yet: start with an empty configuration and wait for the leader
+     *       to add it ({@link SelfMembership#JOINING});</li>
+     *   <li>it does not, and this node has a log: refuse ({@link NotAMemberException}); its log belongs to an
+     *       earlier membership, and the operator decides.</li>
+     * </ul>
      */
     public static RaftNode start(RaftSettings settings, ProbeView probes, LeadershipListener listener)
             throws IOException {
         Objects.requireNonNull(settings, "settings");
         RaftGroupId gid = groupId(settings.clusterName());
-        List<RaftPeer> peers = new ArrayList<>();
+        List<RaftPeer> configured = new ArrayList<>();
         settings.peers().forEach((id, address) ->
-                peers.add(RaftPeer.newBuilder().setId(id).setAddress(address).build()));
-        RaftGroup group = RaftGroup.valueOf(gid, peers);
+                configured.add(RaftPeer.newBuilder().setId(id).setAddress(address).build()));
 
         RaftProperties props = serverProperties(settings);
         Parameters params = new Parameters();
@@ -132,6 +176,42 @@ public final class RaftNode implements Consensus, AutoCloseable {
         Files.createDirectories(settings.storageDir());
         boolean fresh = !Files.isDirectory(settings.storageDir().resolve(gid.getUuid().toString()));
         RaftStorage.StartupOption option = fresh ? RaftStorage.StartupOption.FORMAT : RaftStorage.StartupOption.RECOVER;
+        RaftProperties clientProps = clientProperties(settings);
+
+        Optional<Discovered> current = discover(settings.nodeId(), gid, configured, clientProps, params,
+                settings.requestTimeout());
+        List<RaftPeer> startPeers = configured;
+        boolean joining = false;
+        if (current.isPresent()) {
+            Discovered d = current.get();
+            Optional<RaftPeer> me = d.peers().stream().filter(p -> p.getId().toString().equals(settings.nodeId()))
+                    .findFirst();
+            if (me.isPresent()) {
+                String mine = settings.peers().get(settings.nodeId());
+                if (!me.get().getAddress().equals(mine)) {
+                    throw new NotAMemberException("node " + settings.nodeId() + " is in the configuration of cluster "
+                            + settings.clusterName() + " at " + me.get().getAddress() + " (reported by " + d.from()
+                            + "), but it is configured to listen on " + mine + ": remove it from the cluster "
+                            + "(scalerctl members remove " + settings.nodeId() + "), then add it with the new address");
+                }
+                startPeers = d.peers();
+            } else if (fresh) {
+                joining = true;
+                startPeers = List.of();
+                LOG.warn("node {} is not in the current configuration {} of cluster {} (reported by {}): it starts "
+                                + "empty and waits to be added by the leader (scalerctl members add {} {})",
+                        settings.nodeId(), describe(d.peers()), settings.clusterName(), d.from(), settings.nodeId(),
+                        settings.peers().get(settings.nodeId()));
+            } else {
+                throw new NotAMemberException("node " + settings.nodeId() + " is not a member of cluster "
+                        + settings.clusterName() + ": its current configuration is " + describe(d.peers())
+                        + " (reported by " + d.from() + "), but " + settings.storageDir() + " holds the log of an "
+                        + "earlier membership. To bring it back: move that directory aside, start the node again "
+                        + "(it waits to be added) and run 'scalerctl members add " + settings.nodeId() + " "
+                        + settings.peers().get(settings.nodeId()) + "' on a member");
+            }
+        }
+        RaftGroup group = RaftGroup.valueOf(gid, startPeers);
 
         ExecutorService events = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "raft-leadership-" + settings.nodeId());
@@ -154,12 +234,91 @@ public final class RaftNode implements Consensus, AutoCloseable {
             events.shutdownNow();
             throw e;
         }
-        RaftProperties clientProps = clientProperties(settings);
-        RaftClient client = newClient(group, clientProps, params, proposalRetries(settings), null);
-        RaftClient direct = newClient(group, clientProps, params, RetryPolicies.noRetry(), null);
-        LOG.info("raft node {} started ({}) in group {} with peers {}", settings.nodeId(), option, gid,
-                settings.peers());
-        return new RaftNode(settings, group, server, machine, client, direct, events, clientProps, params);
+        // A joining node's clients know the configuration it was told about, so it can reach the leader.
+        RaftGroup clientGroup = joining ? RaftGroup.valueOf(gid, current.orElseThrow().peers()) : group;
+        LOG.info("raft node {} started ({}{}) in group {} with peers {}", settings.nodeId(), option,
+                joining ? ", joining" : "", gid, describe(startPeers));
+        return new RaftNode(settings, group, server, machine, events, clientProps, params, clientGroup, joining);
+    }
+
+    /** A configuration as a peer reported it. */
+    private record Discovered(String from, List<RaftPeer> peers) {
+    }
+
+    /**
+     * Asks {@code peers} (but {@code selfId}) for the group's current configuration; a leader's answer wins, then a
+     * follower's that knows a leader. Empty when none answers conclusively within {@code timeout}.
+     */
+    private static Optional<Discovered> discover(String selfId, RaftGroupId gid, Collection<RaftPeer> peers,
+                                                 RaftProperties clientProps, Parameters params, Duration timeout) {
+        List<RaftPeer> others = peers.stream().filter(p -> !p.getId().toString().equals(selfId)).toList();
+        if (others.isEmpty()) {
+            return Optional.empty();
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(others.size(), r -> {
+            Thread t = new Thread(r, "raft-discover-" + selfId);
+            t.setDaemon(true);
+            return t;
+        });
+        try (RaftClient c = newClient(RaftGroup.valueOf(gid, others), clientProps, params, RetryPolicies.noRetry(),
+                null)) {
+            List<CompletableFuture<GroupInfoReply>> asks = new ArrayList<>();
+            for (RaftPeer p : others) {
+                asks.add(CompletableFuture.supplyAsync(() -> {
+                    try {
+                        return c.getGroupManagementApi(p.getId()).info(gid);
+                    } catch (IOException e) {
+                        throw new CompletionException(e);
+                    }
+                }, pool));
+            }
+            try {
+                CompletableFuture.allOf(asks.stream().map(f -> f.exceptionally(e -> null))
+                        .toArray(CompletableFuture[]::new)).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (TimeoutException | ExecutionException e) {
+                LOG.debug("configuration discovery: {}", e.toString());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            Discovered followerSays = null;
+            for (CompletableFuture<GroupInfoReply> f : asks) {
+                GroupInfoReply r = f.getNow(null);
+                if (r == null || !r.isSuccess() || r.getConf().isEmpty()) {
+                    continue;
+                }
+                RoleInfoProto role = r.getRoleInfoProto();
+                Discovered d = new Discovered(r.getServerId().toString(), peersOf(r.getConf().get()));
+                if (role.getRole() == RaftPeerRole.LEADER) {
+                    return Optional.of(d);
+                }
+                if (followerSays == null && role.hasFollowerInfo() && role.getFollowerInfo().hasLeaderInfo()) {
+                    followerSays = d;
+                }
+            }
+            return Optional.ofNullable(followerSays);
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("configuration discovery failed: {}", e.toString());
+            return Optional.empty();
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private static List<RaftPeer> peersOf(RaftConfigurationProto conf) {
+        List<RaftPeer> out = new ArrayList<>();
+        for (RaftPeerProto p : conf.getPeersList()) {
+            out.add(RaftPeer.newBuilder().setId(RaftPeerId.valueOf(p.getId())).setAddress(p.getAddress()).build());
+        }
+        return out;
+    }
+
+    private static String describe(Collection<RaftPeer> peers) {
+        List<String> out = new ArrayList<>();
+        for (RaftPeer p : peers) {
+            out.add(p.getId() + "@" + p.getAddress());
+        }
+        out.sort(null);
+        return out.toString();
     }
 
     static RaftProperties serverProperties(RaftSettings s) {
@@ -224,7 +383,7 @@ public final class RaftNode implements Consensus, AutoCloseable {
         Message m = Message.valueOf(ByteString.copyFrom(Codec.encodeCommand(command)));
         long bound = settings.requestTimeout().toMillis() * (settings.clientRetries() + 1L)
                 + settings.electionTimeoutMin().toMillis() * settings.clientRetries();
-        return client.async().send(m)
+        return clients().propose().async().send(m)
                 .orTimeout(bound, TimeUnit.MILLISECONDS)
                 .handle((reply, error) -> {
                     if (error != null) {
@@ -289,13 +448,22 @@ public final class RaftNode implements Consensus, AutoCloseable {
     /**
      * A majority (this node included) answered within the minimum election timeout. Until then no other node
      * can have been elected, so acting is safe; a leader back from a long pause has stale contacts and stops.
+     * During a membership change (joint configuration) a majority of the old and of the new voters is needed, as
+     * for an election.
      */
     private boolean hasMajorityContact(DivisionInfo info) {
-        return majorityContact(info.getRoleInfoProto(), settings.electionTimeoutMin().toMillis(),
-                group.getPeers().size());
+        Optional<RaftConfiguration> conf = conf();
+        if (conf.isEmpty()) {
+            return false;
+        }
+        Set<String> current = ids(conf.get().getCurrentPeers());
+        Set<String> previous = ids(conf.get().getPreviousPeers());
+        RoleInfoProto role = info.getRoleInfoProto();
+        long limit = settings.electionTimeoutMin().toMillis();
+        return majorityContact(role, limit, self.toString(), current)
+                && (previous.isEmpty() || majorityContact(role, limit, self.toString(), previous));
     }
 
-    /** Whether the leader's own view ({@code role}) shows a majority heard from within {@code limitMs}. */
     /**
      * Milliseconds since this node last heard from each peer it tracks, by peer id: every follower when this node
      * leads, the leader when it follows; empty while a candidate or starting.
@@ -316,6 +484,7 @@ public final class RaftNode implements Consensus, AutoCloseable {
         return out;
     }
 
+    /** Whether the leader's own view ({@code role}) shows a majority of {@code clusterSize} heard from within {@code limitMs}. */
     static boolean majorityContact(RoleInfoProto role, long limitMs, int clusterSize) {
         if (!role.hasLeaderInfo()) {
             return false;
@@ -329,14 +498,32 @@ public final class RaftNode implements Consensus, AutoCloseable {
         return fresh * 2 > clusterSize;
     }
 
-    /** The "do you see X?" port, answered by every other node from its {@link ProbeView}. */
+    /** Whether a majority of {@code voters} (the leader {@code selfId} counts when it is one) answered in time. */
+    static boolean majorityContact(RoleInfoProto role, long limitMs, String selfId, Set<String> voters) {
+        if (!role.hasLeaderInfo() || voters.isEmpty()) {
+            return false;
+        }
+        Set<String> fresh = new HashSet<>();
+        fresh.add(selfId);
+        for (ServerRpcProto f : role.getLeaderInfo().getFollowerInfoList()) {
+            if (f.getLastRpcElapsedTimeMs() < limitMs) {
+                fresh.add(f.getId().getId().toStringUtf8());
+            }
+        }
+        long n = voters.stream().filter(fresh::contains).count();
+        return n * 2 > voters.size();
+    }
+
+    /** The "do you see X?" port, answered by every other member of the current configuration. */
     public PeerProbes peerProbes() {
-        return new RaftPeerProbes(directClient, others(), probeCalls);
+        return new RaftPeerProbes(() -> clients().direct(), this::others, probeCalls);
     }
 
     List<RaftPeerId> others() {
         List<RaftPeerId> out = new ArrayList<>();
-        for (RaftPeer p : group.getPeers()) {
+        Collection<RaftPeer> peers = conf().map(RaftConfiguration::getCurrentPeers)
+                .orElse(startGroup.getPeers());
+        for (RaftPeer p : peers) {
             if (!p.getId().equals(self)) {
                 out.add(p.getId());
             }
@@ -344,9 +531,375 @@ public final class RaftNode implements Consensus, AutoCloseable {
         return out;
     }
 
+    // ---------------------------------------------------------------- membership
+
+    /**
+     * The current Raft configuration as this node knows it (the new one while a change is in progress), each
+     * member with its role and this node's last contact with it, sorted by id. Empty while the server is starting
+     * or has stopped.
+     */
+    public List<MemberView> members() {
+        Optional<RaftConfiguration> conf = conf();
+        if (conf.isEmpty()) {
+            return List.of();
+        }
+        String leader = leaderId().orElse(null);
+        Map<String, Long> contact = lastContactMillis();
+        List<MemberView> out = new ArrayList<>();
+        for (RaftPeer p : conf.get().getCurrentPeers()) {
+            String id = p.getId().toString();
+            boolean me = p.getId().equals(self);
+            MemberView.Role role = leader == null ? MemberView.Role.UNKNOWN
+                    : id.equals(leader) ? MemberView.Role.LEADER : MemberView.Role.FOLLOWER;
+            out.add(new MemberView(id, p.getAddress(), role, me ? Long.valueOf(0) : contact.get(id), me));
+        }
+        out.sort(Comparator.comparing(MemberView::id));
+        return out;
+    }
+
+    /** Log index of the configuration this node currently uses (-1 when unknown). */
+    public long configurationIndex() {
+        return conf().map(RaftConfiguration::getLogEntryIndex).orElse(-1L);
+    }
+
+    /** Whether a membership change is in progress (joint configuration) as this node sees it. */
+    public boolean configurationChanging() {
+        return conf().map(c -> !c.getPreviousPeers().isEmpty()).orElse(false);
+    }
+
+    /** Whether this node is in the configuration; see {@link SelfMembership} for when each state holds. */
+    public SelfMembership membership() {
+        boolean in = conf().map(c -> ids(c.getCurrentPeers()).contains(self.toString())).orElse(!joining);
+        if (in && !removedByLeader) {
+            return SelfMembership.MEMBER;
+        }
+        return joining ? SelfMembership.JOINING : SelfMembership.REMOVED;
+    }
+
+    /** Adds {@code m}; {@code DONE} at once when it is already a member at that address. */
+    public CompletableFuture<MembershipChange> addMember(RaftMember m) {
+        Objects.requireNonNull(m, "m");
+        return async(() -> {
+            Optional<LeaderView> lv = leaderView();
+            if (lv.isEmpty()) {
+                return MembershipChange.unavailable(noLeader(), List.of(), List.of());
+            }
+            List<RaftMember> current = lv.get().current();
+            if (current.contains(m)) {
+                return new MembershipChange(MembershipChange.Outcome.DONE, m.id() + " is already a member at "
+                        + m.address(), current, current);
+            }
+            List<RaftMember> next = new ArrayList<>(current);
+            next.add(m);
+            return change(lv.get(), next);
+        });
+    }
+
+    /** Removes member {@code id}; {@code UNKNOWN_NODE} when it is not in the configuration. */
+    public CompletableFuture<MembershipChange> removeMember(String id) {
+        Objects.requireNonNull(id, "id");
+        return async(() -> {
+            Optional<LeaderView> lv = leaderView();
+            if (lv.isEmpty()) {
+                return MembershipChange.unavailable(noLeader(), List.of(), List.of());
+            }
+            List<RaftMember> current = lv.get().current();
+            List<RaftMember> next = current.stream().filter(x -> !x.id().equals(id)).toList();
+            if (next.size() == current.size()) {
+                return new MembershipChange(MembershipChange.Outcome.UNKNOWN_NODE, "unknown node '" + id
+                        + "': the configuration is " + current, current, current);
+            }
+            return change(lv.get(), next);
+        });
+    }
+
+    /**
+     * Replaces member {@code oldId} with {@code replacement} in one configuration change (Ratis stages the new
+     * member until it has caught up, then switches through a joint configuration). {@code DONE} at once when it
+     * was already done; {@code UNKNOWN_NODE} when {@code oldId} is not a member.
+     */
+    public CompletableFuture<MembershipChange> replaceMember(String oldId, RaftMember replacement) {
+        Objects.requireNonNull(oldId, "oldId");
+        Objects.requireNonNull(replacement, "replacement");
+        return async(() -> {
+            Optional<LeaderView> lv = leaderView();
+            if (lv.isEmpty()) {
+                return MembershipChange.unavailable(noLeader(), List.of(), List.of());
+            }
+            List<RaftMember> current = lv.get().current();
+            boolean oldIn = current.stream().anyMatch(x -> x.id().equals(oldId));
+            if (!oldIn && current.contains(replacement)) {
+                return new MembershipChange(MembershipChange.Outcome.DONE, oldId + " was already replaced by "
+                        + replacement, current, current);
+            }
+            if (!oldIn) {
+                return new MembershipChange(MembershipChange.Outcome.UNKNOWN_NODE, "unknown node '" + oldId
+                        + "': the configuration is " + current, current, current);
+            }
+            if (oldId.equals(replacement.id())) {
+                return MembershipChange.refused("the replacement must have a new id, not " + oldId, current,
+                        current);
+            }
+            List<RaftMember> next = new ArrayList<>();
+            for (RaftMember x : current) {
+                if (!x.id().equals(oldId)) {
+                    next.add(x);
+                }
+            }
+            next.add(replacement);
+            return change(lv.get(), next);
+        });
+    }
+
+    /**
+     * Sets the configuration to {@code newMembers}, validated by {@link MembershipRules} against the leader's
+     * current configuration and which members it heard from recently. Runs Ratis' {@code setConfiguration}
+     * through the leader in COMPARE_AND_SET mode, so a concurrent change makes this one fail instead of
+     * overwriting it. Never throws: the outcome says what happened.
+     */
+    public CompletableFuture<MembershipChange> changeMembers(List<RaftMember> newMembers) {
+        List<RaftMember> proposed = List.copyOf(newMembers);
+        return async(() -> {
+            Optional<LeaderView> lv = leaderView();
+            if (lv.isEmpty()) {
+                return MembershipChange.unavailable(noLeader(), List.of(), proposed);
+            }
+            return change(lv.get(), proposed);
+        });
+    }
+
+    /** The leader's configuration and the members it heard from within {@link #reachableMillis()}. */
+    private record LeaderView(String leaderId, List<RaftMember> current, boolean changing, Set<String> reachable) {
+    }
+
+    /** A member is "reachable" when the leader heard from it within three maximum election timeouts. */
+    private long reachableMillis() {
+        return Math.max(1000, settings.electionTimeoutMax().toMillis() * 3);
+    }
+
+    private String noLeader() {
+        return "no leader: the cluster has no majority right now (this node sees " + members().size()
+                + " members)";
+    }
+
+    private CompletableFuture<MembershipChange> async(java.util.function.Supplier<MembershipChange> work) {
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                return work.get();
+            } catch (RuntimeException e) {
+                LOG.warn("membership change failed", e);
+                return MembershipChange.unavailable("failed: " + e, List.of(), List.of());
+            }
+        }, probeCalls);
+    }
+
+    /** Asks the leader (this node or another) for its configuration and follower contacts. */
+    private Optional<LeaderView> leaderView() {
+        Optional<String> leader = leaderId();
+        if (leader.isEmpty()) {
+            return Optional.empty();
+        }
+        RaftPeerId lid = RaftPeerId.valueOf(leader.get());
+        GroupInfoReply r;
+        try {
+            r = clients().direct().getGroupManagementApi(lid).info(startGroup.getGroupId());
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("leader {} did not answer a group info: {}", lid, e.toString());
+            return Optional.empty();
+        }
+        if (!r.isSuccess() || r.getConf().isEmpty() || !r.getRoleInfoProto().hasLeaderInfo()) {
+            return Optional.empty();
+        }
+        List<RaftMember> current = new ArrayList<>();
+        for (RaftPeer p : peersOf(r.getConf().get())) {
+            current.add(new RaftMember(p.getId().toString(), p.getAddress()));
+        }
+        current.sort(Comparator.comparing(RaftMember::id));
+        Set<String> reachable = new TreeSet<>();
+        reachable.add(lid.toString());
+        for (ServerRpcProto f : r.getRoleInfoProto().getLeaderInfo().getFollowerInfoList()) {
+            if (f.getLastRpcElapsedTimeMs() < reachableMillis()) {
+                reachable.add(f.getId().getId().toStringUtf8());
+            }
+        }
+        return Optional.of(new LeaderView(lid.toString(), current, r.getConf().get().getOldPeersCount() > 0,
+                reachable));
+    }
+
+    private MembershipChange change(LeaderView lv, List<RaftMember> proposed) {
+        List<RaftMember> current = lv.current();
+        List<RaftMember> next = new ArrayList<>(proposed);
+        next.sort(Comparator.comparing(RaftMember::id));
+        if (lv.changing()) {
+            return MembershipChange.unavailable("another membership change is in progress; try again", current, next);
+        }
+        Optional<String> refusal = MembershipRules.refusal(current, next, lv.reachable());
+        if (refusal.isPresent()) {
+            LOG.info("membership change {} -> {} refused: {}", current, next, refusal.get());
+            return MembershipChange.refused(refusal.get(), current, next);
+        }
+        if (Set.copyOf(current).equals(Set.copyOf(next))) {
+            return new MembershipChange(MembershipChange.Outcome.DONE, "no change: the configuration is " + current,
+                    current, next);
+        }
+        List<RaftPeer> all = new ArrayList<>(toPeers(current));
+        for (RaftPeer p : toPeers(next)) {
+            if (all.stream().noneMatch(x -> x.getId().equals(p.getId()))) {
+                all.add(p);
+            }
+        }
+        RaftProperties props = new RaftProperties();
+        // Long enough for a new member to catch up (Ratis stages it first); the change is compare-and-set anyway.
+        RaftClientConfigKeys.Rpc.setRequestTimeout(props, millis(membershipTimeout()));
+        LOG.info("membership change through leader {}: {} -> {}", lv.leaderId(), current, next);
+        try (RaftClient c = newClient(RaftGroup.valueOf(startGroup.getGroupId(), all), props, parameters,
+                RetryPolicies.noRetry(), RaftPeerId.valueOf(lv.leaderId()))) {
+            RaftClientReply reply = c.admin().setConfiguration(SetConfigurationRequest.Arguments.newBuilder()
+                    .setServersInNewConf(toPeers(next))
+                    .setServersInCurrentConf(toPeers(current))
+                    .setMode(SetConfigurationRequest.Mode.COMPARE_AND_SET)
+                    .build());
+            if (reply.isSuccess()) {
+                LOG.info("membership changed: {} -> {} (log index {})", current, next, reply.getLogIndex());
+                return new MembershipChange(MembershipChange.Outcome.DONE, "the configuration is now " + next,
+                        current, next);
+            }
+            String why = reply.getException() == null ? "not successful" : reply.getException().getMessage();
+            LOG.warn("membership change {} -> {} failed: {}", current, next, why);
+            return MembershipChange.unavailable("the change did not complete: " + why, current, next);
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("membership change {} -> {} failed: {}", current, next, e.toString());
+            return MembershipChange.unavailable("the change did not complete: " + e.getClass().getSimpleName()
+                    + (e.getMessage() == null ? "" : " " + e.getMessage()), current, next);
+        }
+    }
+
+    /** How long one membership change may take (a new member catching up included). */
+    public Duration membershipTimeout() {
+        return settings.requestTimeout().multipliedBy(10);
+    }
+
+    private static List<RaftPeer> toPeers(List<RaftMember> members) {
+        List<RaftPeer> out = new ArrayList<>();
+        for (RaftMember m : members) {
+            out.add(RaftPeer.newBuilder().setId(m.id()).setAddress(m.address()).build());
+        }
+        return out;
+    }
+
+    private static Set<String> ids(Collection<RaftPeer> peers) {
+        Set<String> out = new HashSet<>();
+        for (RaftPeer p : peers) {
+            out.add(p.getId().toString());
+        }
+        return out;
+    }
+
+    /**
+     * Every second: rebuild the clients when the configuration changed; leave JOINING once a configuration
+     * includes this node; and, while this node hears no leader, ask the others whether the current configuration
+     * still includes it (a node removed while it was down or cut off never receives the configuration without
+     * itself). Logs each change of {@link #membership()} once.
+     */
+    private void watchMembership() {
+        try {
+            Optional<RaftConfiguration> conf = conf();
+            if (conf.isEmpty()) {
+                return;
+            }
+            Set<String> current = ids(conf.get().getCurrentPeers());
+            boolean in = current.contains(self.toString());
+            if (in && joining) {
+                joining = false;
+            }
+            refreshClients(conf.get());
+            Optional<String> leader = leaderId();
+            if (in && leader.isPresent() && current.contains(leader.get())) {
+                removedByLeader = false;
+            } else if (in) {
+                List<RaftPeer> ask = new ArrayList<>(conf.get().getCurrentPeers());
+                Optional<Discovered> d = discover(self.toString(), startGroup.getGroupId(), ask, clientProperties,
+                        parameters, settings.requestTimeout());
+                d.ifPresent(x -> removedByLeader = x.peers().stream().noneMatch(p -> p.getId().equals(self)));
+            }
+            SelfMembership now = membership();
+            if (now != lastLogged) {
+                lastLogged = now;
+                if (now == SelfMembership.MEMBER) {
+                    LOG.info("node {} is a member of the configuration {}", self, describe(conf.get().getCurrentPeers()));
+                } else {
+                    LOG.warn("node {} is {} the configuration {}: it stops acting", self,
+                            now == SelfMembership.JOINING ? "waiting to join" : "no longer in",
+                            describe(conf.get().getCurrentPeers()));
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.debug("membership watch: {}", e.toString());
+        }
+    }
+
+    private void refreshClients(RaftConfiguration conf) {
+        Map<String, RaftPeer> peers = new LinkedHashMap<>();
+        for (RaftPeer p : conf.getCurrentPeers()) {
+            peers.put(p.getId().toString(), p);
+        }
+        for (RaftPeer p : conf.getPreviousPeers()) {
+            peers.putIfAbsent(p.getId().toString(), p);
+        }
+        if (peers.isEmpty()) {
+            return;
+        }
+        Set<String> key = new TreeSet<>();
+        peers.values().forEach(p -> key.add(p.getId() + "@" + p.getAddress()));
+        Clients old = clients.get();
+        if (old != null && old.key().equals(key)) {
+            return;
+        }
+        Clients fresh = buildClients(RaftGroup.valueOf(startGroup.getGroupId(), peers.values()));
+        if (clients.compareAndSet(old, fresh) && old != null) {
+            // In-flight calls on the old clients get time to finish before they are closed.
+            watch.schedule(() -> closeClients(old), membershipTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        } else if (old != null) {
+            closeClients(fresh);
+        }
+    }
+
+    private Clients buildClients(RaftGroup group) {
+        Set<String> key = new TreeSet<>();
+        group.getPeers().forEach(p -> key.add(p.getId() + "@" + p.getAddress()));
+        return new Clients(key, group, newClient(group, clientProperties, parameters, proposalRetries(settings), null),
+                newClient(group, clientProperties, parameters, RetryPolicies.noRetry(), null));
+    }
+
+    private Clients clients() {
+        return clients.get();
+    }
+
+    private static void closeClients(Clients c) {
+        closeQuietly(c.propose());
+        closeQuietly(c.direct());
+    }
+
+    /** The configuration as this node's server holds it. */
+    private Optional<RaftConfiguration> conf() {
+        try {
+            return Optional.of(server.getDivision(startGroup.getGroupId()).getRaftConf());
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** The current configuration (old and new members during a change) as a group, for one-off clients. */
+    private RaftGroup currentGroup() {
+        return clients().group();
+    }
+
+    // ---------------------------------------------------------------- snapshots, transfer, close
+
     /** Takes a snapshot on this node now (besides the automatic ones); returns its log index. */
     public long snapshotNow(Duration timeout) throws IOException {
-        try (RaftClient c = newClient(group, clientProperties, parameters, RetryPolicies.noRetry(), self)) {
+        try (RaftClient c = newClient(withSelf(currentGroup()), clientProperties, parameters, RetryPolicies.noRetry(),
+                self)) {
             RaftClientReply reply = c.getSnapshotManagementApi(self).create(timeout.toMillis());
             if (!reply.isSuccess()) {
                 throw new IOException("snapshot failed on " + self, reply.getException());
@@ -355,10 +908,19 @@ public final class RaftNode implements Consensus, AutoCloseable {
         }
     }
 
+    private RaftGroup withSelf(RaftGroup g) {
+        if (g.getPeer(self) != null) {
+            return g;
+        }
+        List<RaftPeer> peers = new ArrayList<>(g.getPeers());
+        peers.add(RaftPeer.newBuilder().setId(self).setAddress(settings.peers().get(settings.nodeId())).build());
+        return RaftGroup.valueOf(g.getGroupId(), peers);
+    }
+
     /** Index of the first entry still in this node's log (grows when the log is purged after snapshots). */
     public long firstLogIndex() {
         try {
-            return server.getDivision(group.getGroupId()).getRaftLog().getStartIndex();
+            return server.getDivision(startGroup.getGroupId()).getRaftLog().getStartIndex();
         } catch (IOException e) {
             return -1;
         }
@@ -384,7 +946,8 @@ public final class RaftNode implements Consensus, AutoCloseable {
             LOG.info("leadership transfer from {}: no follower known", self);
             return false;
         }
-        try (RaftClient c = newClient(group, clientProperties, parameters, RetryPolicies.noRetry(), self)) {
+        try (RaftClient c = newClient(withSelf(currentGroup()), clientProperties, parameters, RetryPolicies.noRetry(),
+                self)) {
             RaftClientReply reply = c.admin().transferLeadership(target.get(), timeout.toMillis());
             LOG.info("leadership transfer from {} to {}: {}", self, target.get(),
                     reply.isSuccess() ? "done" : reply.getException());
@@ -396,9 +959,12 @@ public final class RaftNode implements Consensus, AutoCloseable {
     }
 
     private Optional<RaftPeerId> mostUpToDateFollower() {
+        Set<String> voters = conf().map(c -> ids(c.getCurrentPeers())).orElse(Set.of());
         try {
-            return server.getDivision(group.getGroupId()).getCommitInfos().stream()
+            return server.getDivision(startGroup.getGroupId()).getCommitInfos().stream()
                     .filter(ci -> !RaftPeerId.valueOf(ci.getServer().getId()).equals(self))
+                    // only a voter of the current configuration can take over
+                    .filter(ci -> voters.contains(RaftPeerId.valueOf(ci.getServer().getId()).toString()))
                     .max(Comparator.comparingLong(CommitInfoProto::getCommitIndex))
                     .map(ci -> RaftPeerId.valueOf(ci.getServer().getId()));
         } catch (IOException e) {
@@ -408,7 +974,7 @@ public final class RaftNode implements Consensus, AutoCloseable {
 
     private Optional<DivisionInfo> info() {
         try {
-            return Optional.of(server.getDivision(group.getGroupId()).getInfo());
+            return Optional.of(server.getDivision(startGroup.getGroupId()).getInfo());
         } catch (IOException | RuntimeException e) {
             return Optional.empty();
         }
@@ -421,8 +987,11 @@ public final class RaftNode implements Consensus, AutoCloseable {
     /** Closes clients and the server; leader work is told to stop first (notLeader). Idempotent. */
     @Override
     public void close() {
-        closeQuietly(client);
-        closeQuietly(directClient);
+        watch.shutdownNow();
+        Clients c = clients.get();
+        if (c != null) {
+            closeClients(c);
+        }
         try {
             server.close();
         } catch (IOException e) {

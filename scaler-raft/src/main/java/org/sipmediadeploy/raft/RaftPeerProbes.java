@@ -10,6 +10,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.protocol.Message;
@@ -29,27 +30,30 @@ import org.slf4j.LoggerFactory;
  */
 final class RaftPeerProbes implements PeerProbes {
     private static final Logger LOG = LoggerFactory.getLogger(RaftPeerProbes.class);
-    private final RaftClient client;
-    private final List<RaftPeerId> peers;
+    private final Supplier<RaftClient> client;
+    private final Supplier<List<RaftPeerId>> members;
 
     private final Executor executor;
 
-    RaftPeerProbes(RaftClient client, List<RaftPeerId> peers, Executor executor) {
+    /** {@code client} and {@code members} are read at each ask: the configuration can change (membership). */
+    RaftPeerProbes(Supplier<RaftClient> client, Supplier<List<RaftPeerId>> members, Executor executor) {
         this.client = client;
         this.executor = executor;
-        this.peers = List.copyOf(peers);
+        this.members = members;
     }
 
     @Override
     public CompletableFuture<Map<String, ProbeStatus>> ask(String targetKey, Duration timeout) {
         Message query = Message.valueOf(ByteString.copyFrom(Codec.encodeProbeQuery(targetKey)));
         Map<String, ProbeStatus> answers = new ConcurrentHashMap<>();
+        List<RaftPeerId> peers = List.copyOf(members.get());
+        RaftClient client = this.client.get();
         CompletableFuture<?>[] calls = new CompletableFuture<?>[peers.size()];
         for (int i = 0; i < peers.size(); i++) {
             RaftPeerId peer = peers.get(i);
             CompletableFuture<Void> call;
             try {
-                call = CompletableFuture.supplyAsync(() -> staleRead(query, peer), executor)
+                call = CompletableFuture.supplyAsync(() -> staleRead(client, query, peer), executor)
                         .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
                         .thenAccept(reply -> {
                             if (!reply.isSuccess()) {
@@ -72,7 +76,7 @@ final class RaftPeerProbes implements PeerProbes {
     }
 
     /** Blocking unary call: the async API's streams were observed closed for per-server stale reads. */
-    private RaftClientReply staleRead(Message query, RaftPeerId peer) {
+    private static RaftClientReply staleRead(RaftClient client, Message query, RaftPeerId peer) {
         try {
             // A follower that has not yet learnt any commit index reports -1: it still knows what it probed itself.
             return client.io().sendStaleRead(query, -1, peer);
