@@ -774,6 +774,47 @@ public final class RaftNode implements Consensus, AutoCloseable {
         }
     }
 
+    // ---- added for self-healing (wt/heal): the leader's catch-up check and "does the new node answer?" ----
+
+    /** The commit index each peer last reported to this node (Ratis commit infos; this node included), by id. */
+    public Map<String, Long> peerCommitIndexes() {
+        Map<String, Long> out = new java.util.TreeMap<>();
+        try {
+            for (CommitInfoProto ci : server.getDivision(startGroup.getGroupId()).getCommitInfos()) {
+                out.put(RaftPeerId.valueOf(ci.getServer().getId()).toString(), ci.getCommitIndex());
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("commit infos: {}", e.toString());
+        }
+        return out;
+    }
+
+    /** This node's commit index (-1 when unknown). */
+    public long commitIndex() {
+        try {
+            return server.getDivision(startGroup.getGroupId()).getRaftLog().getLastCommittedIndex();
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
+    /**
+     * Whether the Raft server of {@code m} (typically a node started outside the configuration, waiting to be
+     * added) answers a group-info request for this cluster's group within {@code timeout}.
+     */
+    public boolean answers(RaftMember m, Duration timeout) {
+        RaftPeer p = RaftPeer.newBuilder().setId(m.id()).setAddress(m.address()).build();
+        RaftProperties props = new RaftProperties();
+        RaftClientConfigKeys.Rpc.setRequestTimeout(props, millis(timeout));
+        try (RaftClient c = newClient(RaftGroup.valueOf(startGroup.getGroupId(), List.of(p)), props, parameters,
+                RetryPolicies.noRetry(), p.getId())) {
+            return c.getGroupManagementApi(p.getId()).info(startGroup.getGroupId()).isSuccess();
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("{} does not answer: {}", m, e.toString());
+            return false;
+        }
+    }
+
     /** How long one membership change may take (a new member catching up included). */
     public Duration membershipTimeout() {
         return settings.requestTimeout().multipliedBy(10);

@@ -127,8 +127,8 @@ public sealed interface Decision {
 
     /**
      * Replace scaler node {@code deadNodeId}, unreachable too long, by a new node {@code newNodeId}: create its VM,
-     * let it catch up with the log as a learner, switch the Raft configuration (new in, dead out), delete the dead
-     * VM. Its steps are recorded one by one ({@code Command.RecordStep}); only one is ever under way.
+     * wait for its Raft server, switch the Raft configuration (new in, dead out; the new node catches up with the
+     * log first), delete the dead VM. Its steps are recorded one by one ({@code Command.RecordStep}); only one is ever under way.
      */
     record ReplaceScaler(String id, String deadNodeId, String newNodeId, String reason) implements Decision {
         /** The scope of every decision about the scaler cluster itself. */

@@ -286,11 +286,11 @@ public final class ControlLoop {
             notes.put(Decision.ReplaceScaler.SCOPE, "configuration unreadable: " + e.getMessage());
             return;
         }
-        if (view.peers().isEmpty()) {
+        if (view.voters().isEmpty()) {
             return;
         }
         var state = consensus.state();
-        if (state.scalers().replacement() == null && view.learners().isEmpty()) {
+        if (state.scalers().replacement() == null && !view.changing()) {
             Map<String, ScalerMember> known = state.scalers().members();
             List<ScalerMember> members = new ArrayList<>();
             boolean changed = known.size() != view.voters().size();

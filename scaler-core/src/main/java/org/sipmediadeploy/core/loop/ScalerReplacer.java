@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
 
 import org.sipmediadeploy.core.command.Facts;
 import org.sipmediadeploy.core.config.SelfHealingConfig;
@@ -30,11 +31,11 @@ import org.sipmediadeploy.core.state.ClusterState;
 
 /**
  * Carries out the step of a {@link Decision.ReplaceScaler} that the replicated state names (see {@link ReplaceStep}
- * for the table). Each step is idempotent: the port is found by name, the server by decision id, the learner and
- * the configuration by looking at the configuration first. A step that is finished returns a {@code Result} with
+ * for the table). Each step is idempotent: the port is found by name, the server by decision id, the
+ * configuration change by reading the configuration first. A step that is finished returns a {@code Result} with
  * its {@code step} (committed as {@code RecordStep}); the last one returns the decision's outcome. Before the
- * switch, a replacement that fails for good or takes longer than {@code give-up-after} is undone (learner
- * dropped, new VM and port deleted) and closed FAILED; after the switch it only goes forward.
+ * switch, a replacement that fails for good or takes longer than {@code give-up-after} is undone (new VM and port
+ * deleted) and closed FAILED; once the configuration holds the new node it only goes forward.
  */
 final class ScalerReplacer {
     private final LoopSpec spec;
@@ -43,8 +44,15 @@ final class ScalerReplacer {
     private final SelfHealingConfig cfg;
     private final Membership membership;
     private final NodeProvisioning provisioning;
-    /** The commit index a learner must reach, fixed when its catch-up is first checked (leader-local). */
+    /** How often a new node's Raft server is asked whether it answers (each ask opens a connection). */
+    private static final Duration ASK_EVERY = Duration.ofSeconds(1);
+
+    /** The commit index the new node must reach, fixed when the switch is first seen (leader-local). */
     private final Map<String, Long> catchUpTarget = new HashMap<>();
+    /** Configuration changes this leader started and that have not completed. */
+    private final Map<String, CompletableFuture<Void>> pending = new HashMap<>();
+    private final Map<String, Instant> lastAsked = new HashMap<>();
+    private String lastFailure;
 
     ScalerReplacer(LoopSpec spec, Cloud cloud, DecisionExecutor.Fence fence, SelfHealingConfig cfg,
                    Membership membership, NodeProvisioning provisioning) {
@@ -70,7 +78,7 @@ final class ScalerReplacer {
             if (step == ReplaceStep.CREATE_VM) {
                 return createVm(rep, state, term);
             } else if (step == ReplaceStep.AWAIT_CATCH_UP) {
-                return awaitCatchUp(rep, term);
+                return awaitCatchUp(rep, term, now);
             } else if (step == ReplaceStep.SWITCH_CONFIGURATION) {
                 return switchConfiguration(rep, term);
             } else if (step == ReplaceStep.DELETE_OLD_VM) {
@@ -79,12 +87,16 @@ final class ScalerReplacer {
             throw new AssertionError(step);
         } catch (CloudException e) {
             if (e.kind().isRetryable() || !rep.step().beforeSwitch()) {
-                throw e; // counted and retried by the executor
+                // Retried next pass: bounded by give-up-after before the switch; after it, only the dead VM's
+                // deletion is left, which is retried until the cloud takes it.
+                lastFailure = e.getMessage();
+                return Optional.empty();
             }
             return undo(rep, term, rep.step() + " failed: " + e.kind() + ": " + e.getMessage());
         } catch (Membership.MembershipException e) {
-            // A configuration change not committed now (leader change, slow quorum): the next pass tries again,
-            // bounded by give-up-after before the switch.
+            // Not readable or changeable now (leader change, slow quorum): the next pass tries again, bounded by
+            // give-up-after before the switch.
+            lastFailure = e.getMessage();
             return Optional.empty();
         }
     }
@@ -128,36 +140,63 @@ final class ScalerReplacer {
                 Map.of(Facts.SERVER_ID, s.id(), Facts.PORT_ID, port.get().id(), Facts.ADDRESS, address)));
     }
 
-    private Optional<DecisionExecutor.Result> awaitCatchUp(ScalerReplacement rep, long term) {
-        Membership.View view = membership.view();
-        Optional<Membership.Peer> peer = view.peer(rep.newId());
-        if (peer.isEmpty()) {
-            fenced(term);
-            membership.addLearner(rep.newId(), rep.newAddress());
+    private Optional<DecisionExecutor.Result> awaitCatchUp(ScalerReplacement rep, long term, Instant now) {
+        // A new node starts outside the configuration and waits to be added; its Raft server answering is what
+        // the switch needs (the leader then copies the log to it before committing the change).
+        Instant last = lastAsked.get(rep.decisionId());
+        if (last != null && Duration.between(last, now).compareTo(ASK_EVERY) < 0) {
             return Optional.empty();
         }
-        long target = catchUpTarget.computeIfAbsent(rep.decisionId(), k -> view.commitIndex());
-        if (peer.get().matchIndex() < target) {
+        lastAsked.put(rep.decisionId(), now);
+        if (!membership.answers(rep.newId(), rep.newAddress())) {
             return Optional.empty();
         }
-        catchUpTarget.remove(rep.decisionId());
-        return Optional.of(step(ReplaceStep.AWAIT_CATCH_UP, rep.newId() + " caught up with the log (index "
-                + peer.get().matchIndex() + " >= " + target + ") as a learner", Map.of()));
+        lastAsked.remove(rep.decisionId());
+        return Optional.of(step(ReplaceStep.AWAIT_CATCH_UP, "Raft server of " + rep.newId() + " answers at "
+                + rep.newAddress() + " and waits to be added", Map.of()));
     }
 
     private Optional<DecisionExecutor.Result> switchConfiguration(ScalerReplacement rep, long term) {
         Membership.View view = membership.view();
-        Map<String, String> target = targetVoters(view, rep);
-        if (!isVoterSet(view, target)) {
-            fenced(term);
-            membership.setVoters(target);
-            view = membership.view();
-            if (!isVoterSet(view, target)) {
+        if (switched(view, rep)) {
+            // Caught up: the new node has committed what the leader had committed when the switch was seen.
+            long target = catchUpTarget.computeIfAbsent(rep.decisionId(), k -> view.commitIndex());
+            long at = view.peer(rep.newId()).map(Membership.Peer::commitIndex).orElse(-1L);
+            if (at < target) {
                 return Optional.empty();
             }
+            catchUpTarget.remove(rep.decisionId());
+            pending.remove(rep.decisionId());
+            return Optional.of(step(ReplaceStep.SWITCH_CONFIGURATION, "configuration " + ids(view) + ": "
+                    + rep.newId() + " in, " + rep.dead().id() + " out; " + rep.newId()
+                    + " caught up with the log (commit index " + at + " >= " + target + ")", Map.of()));
         }
-        return Optional.of(step(ReplaceStep.SWITCH_CONFIGURATION, "configuration " + target.keySet() + ": "
-                + rep.newId() + " in, " + rep.dead().id() + " out", Map.of()));
+        CompletableFuture<Void> f = pending.get(rep.decisionId());
+        if (f != null && !f.isDone()) {
+            return Optional.empty();
+        }
+        if (f != null) {
+            lastFailure = f.handle((ok, e) -> e == null ? null : String.valueOf(e.getMessage())).getNow(null);
+        }
+        if (view.changing()) {
+            return Optional.empty();
+        }
+        fenced(term);
+        pending.put(rep.decisionId(), membership.replace(rep.dead().id(), rep.newId(), rep.newAddress()));
+        return Optional.empty();
+    }
+
+    /** The last reason a configuration change did not complete (for status notes), or null. */
+    String lastFailure() {
+        return lastFailure;
+    }
+
+    private static boolean switched(Membership.View view, ScalerReplacement rep) {
+        return !view.changing() && view.peer(rep.newId()).isPresent() && view.peer(rep.dead().id()).isEmpty();
+    }
+
+    private static List<String> ids(Membership.View view) {
+        return view.voters().stream().map(Membership.Peer::id).sorted().toList();
     }
 
     private Optional<DecisionExecutor.Result> deleteOldVm(ScalerReplacement rep, long term) {
@@ -186,18 +225,23 @@ final class ScalerReplacer {
                 : "VM " + serverId + " of " + dead.id() + " deleted"), facts));
     }
 
-    /** Before the switch: drop the learner, delete the new VM and its port, and close the decision FAILED. */
+    /** Before the switch: delete the new VM and its port, and close the decision FAILED. */
     private Optional<DecisionExecutor.Result> undo(ScalerReplacement rep, long term, String why) {
+        CompletableFuture<Void> f = pending.get(rep.decisionId());
+        if (f != null && !f.isDone()) {
+            return Optional.empty(); // a change under way: never delete a VM Ratis may be adding
+        }
         try {
             Membership.View view = membership.view();
-            if (view.peer(rep.newId()).map(Membership.Peer::voter).orElse(false)) {
-                // The switch happened after all (its record was lost with a leader): go forward instead.
-                return Optional.of(step(ReplaceStep.SWITCH_CONFIGURATION, "configuration already switched: "
-                        + rep.newId() + " is a voter", Map.of()));
+            if (view.changing()) {
+                return Optional.empty();
             }
             if (view.peer(rep.newId()).isPresent()) {
-                fenced(term);
-                membership.setVoters(voters(view, List.of()));
+                // The switch happened after all (its record was lost with a leader): go forward instead.
+                if (rep.step() == ReplaceStep.SWITCH_CONFIGURATION) {
+                    return switchConfiguration(rep, term);
+                }
+                return Optional.empty();
             }
         } catch (Membership.MembershipException e) {
             return Optional.empty();
@@ -209,16 +253,15 @@ final class ScalerReplacer {
             return Optional.empty(); // its port is deleted once the server is gone
         }
         Optional<Port> port = rep.newPortId() != null ? Optional.of(new Port(rep.newPortId(), null, null, null))
-                : Optional.empty();
-        if (port.isEmpty()) {
-            port = findPort(rep.newId());
-        }
+                : findPort(rep.newId());
         if (port.isPresent()) {
             fenced(term);
             cloud.deletePort(port.get().id());
         }
         catchUpTarget.remove(rep.decisionId());
-        return Optional.of(new DecisionExecutor.Result(Outcome.FAILED, why + "; new VM, port and learner removed, "
+        pending.remove(rep.decisionId());
+        lastAsked.remove(rep.decisionId());
+        return Optional.of(new DecisionExecutor.Result(Outcome.FAILED, why + "; new VM and port removed, "
                 + rep.dead().id() + " stays in the configuration", Map.of("dead_node", rep.dead().id())));
     }
 
@@ -229,26 +272,6 @@ final class ScalerReplacer {
         } catch (CloudException e) {
             return Optional.empty();
         }
-    }
-
-    private static Map<String, String> targetVoters(Membership.View view, ScalerReplacement rep) {
-        Map<String, String> target = voters(view, List.of(rep.dead().id()));
-        target.put(rep.newId(), rep.newAddress());
-        return target;
-    }
-
-    private static Map<String, String> voters(Membership.View view, List<String> except) {
-        Map<String, String> out = new TreeMap<>();
-        for (Membership.Peer p : view.voters()) {
-            if (!except.contains(p.id())) {
-                out.put(p.id(), p.address());
-            }
-        }
-        return out;
-    }
-
-    private static boolean isVoterSet(Membership.View view, Map<String, String> target) {
-        return view.learners().isEmpty() && voters(view, List.of()).keySet().equals(target.keySet());
     }
 
     private static int raftPort(ScalerMember dead) {

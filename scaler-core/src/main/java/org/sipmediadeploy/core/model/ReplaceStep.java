@@ -5,11 +5,14 @@ package org.sipmediadeploy.core.model;
  * next starts, so a new leader resumes at the step the state names.
  *
  * <pre>
- * CREATE_VM            --port and server created (found again by decision id)--> AWAIT_CATCH_UP
- * AWAIT_CATCH_UP       --new node added as a non-voting learner and its log caught up--> SWITCH_CONFIGURATION
- * SWITCH_CONFIGURATION --Raft configuration committed: new node in, dead node out--> DELETE_OLD_VM
+ * CREATE_VM            --port and server created (found again by decision id), server ACTIVE--> AWAIT_CATCH_UP
+ * AWAIT_CATCH_UP       --the new node's Raft server answers (started outside the configuration, waiting to be
+ *                        added)--> SWITCH_CONFIGURATION
+ * SWITCH_CONFIGURATION --one configuration change committed (Ratis copies the log to the new node before it switches),
+ *                        new node in, dead node out, and the new node has committed up to the leader's commit
+ *                        index: caught up--> DELETE_OLD_VM
  * DELETE_OLD_VM        --dead node's server (and a port the scaler made) deleted--> (decision DONE)
- * any step before SWITCH_CONFIGURATION --terminal failure / timeout: new VM and learner removed--> (FAILED)
+ * any step before the switch --terminal cloud failure / give-up-after: new VM and port removed--> (FAILED)
  * </pre>
  */
 public enum ReplaceStep {

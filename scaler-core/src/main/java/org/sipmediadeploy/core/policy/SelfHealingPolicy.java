@@ -21,7 +21,7 @@ import org.sipmediadeploy.core.state.ClusterState;
  *   <li>self-healing is enabled;</li>
  *   <li>no replacement is under way (the state says so; a new leader resumes that one instead);</li>
  *   <li>the last replacement closed at least {@code replace-after} ago (a failed one is not retried in a storm);</li>
- *   <li>the configuration has no learner left over (a replacement's catch-up not cleaned up yet);</li>
+ *   <li>no configuration change is in progress;</li>
  *   <li>a voting member other than this leader has not answered for {@code replace-after};</li>
  *   <li>a majority of the voters (this leader included) answered within {@code healthy-within}: without it
  *       the configuration cannot change, and a leader cut off from the others must not act.</li>
@@ -53,8 +53,8 @@ public final class SelfHealingPolicy {
         if (lastClosed.isPresent() && Duration.between(lastClosed.get(), now).compareTo(cfg.replaceAfter()) < 0) {
             return none("last replacement closed at " + lastClosed.get() + ": waiting replace-after");
         }
-        if (!view.learners().isEmpty()) {
-            return none("learner " + view.learners().get(0).id() + " in the configuration: not replacing now");
+        if (view.changing()) {
+            return none("a configuration change is in progress");
         }
         List<Membership.Peer> voters = view.voters();
         if (voters.isEmpty() || view.peer(view.selfId()).isEmpty()) {

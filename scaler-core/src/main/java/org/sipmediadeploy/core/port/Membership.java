@@ -2,64 +2,55 @@ package org.sipmediadeploy.core.port;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
 /**
- * The Raft configuration as the leader's control loop changes it (implemented with Ratis' setConfiguration). Calls
- * block until the change is committed or fail with {@link MembershipException}; each is idempotent (asking for
- * the configuration that is already in place succeeds at once).
+ * The Raft configuration as the leader's control loop reads and changes it (implemented over Ratis'
+ * setConfiguration by scaler-raft). Nothing here blocks the loop for long: {@link #replace} completes later.
  */
 public interface Membership {
-    /** The configuration and what this node knows of each peer; empty peers when this node is not the leader. */
+    /** The voting members and what this node knows of each; empty peers when this node is not the leader. */
     View view();
 
-    /** Adds node {@code id} at {@code address} as a non-voting learner: it receives the log but does not vote. */
-    void addLearner(String id, String address);
-
-    /** Makes {@code voters} (id to {@code host:port}) exactly the voting members; learners not named are dropped. */
-    void setVoters(Map<String, String> voters);
+    /** Whether the Raft server of node {@code id} at {@code address} answers now (a new node, not yet a member). */
+    boolean answers(String id, String address);
 
     /**
-     * A peer as the leader sees it. {@code lastContact} is how long ago it last answered (zero for the leader
-     * itself, null when never since this node became leader); {@code matchIndex} the last log index known to be
-     * replicated on it (-1 unknown).
+     * Replaces voter {@code deadId} by {@code newId} at {@code newAddress} in one configuration change: the leader
+     * first copies the log to the new node (Ratis stages it until it has caught up), then commits the joint and the
+     * new configuration. Completes when committed (at once if it already was), or exceptionally with a
+     * {@link MembershipException} saying why not (no majority, another change in progress, timed out: retry).
      */
-    record Peer(String id, String address, boolean voter, Duration lastContact, long matchIndex) {
+    CompletableFuture<Void> replace(String deadId, String newId, String newAddress);
+
+    /**
+     * A voter as the leader sees it. {@code lastContact}: how long ago it last answered (zero for the leader itself,
+     * null when unknown); {@code commitIndex}: the last commit index it reported (-1 unknown).
+     */
+    record Peer(String id, String address, Duration lastContact, long commitIndex) {
         public Peer {
             Objects.requireNonNull(id, "id");
             Objects.requireNonNull(address, "address");
         }
     }
 
-    /** The configuration: every voter and learner, and the leader's commit index. */
-    record View(String selfId, List<Peer> peers, long commitIndex) {
+    /** The configuration: the voters, the leader's commit index, and whether a change is in progress. */
+    record View(String selfId, List<Peer> voters, long commitIndex, boolean changing) {
         public View {
             Objects.requireNonNull(selfId, "selfId");
-            peers = List.copyOf(peers);
+            voters = List.copyOf(voters);
         }
 
         public Optional<Peer> peer(String id) {
-            return peers.stream().filter(p -> p.id().equals(id)).findFirst();
-        }
-
-        public List<Peer> voters() {
-            return peers.stream().filter(Peer::voter).toList();
-        }
-
-        public List<Peer> learners() {
-            return peers.stream().filter(p -> !p.voter()).toList();
+            return voters.stream().filter(p -> p.id().equals(id)).findFirst();
         }
     }
 
-    /** A configuration change that could not be made now (no leader, not committed in time, refused). */
+    /** A configuration change that did not happen (no leader, no majority, not committed in time, refused). */
     final class MembershipException extends RuntimeException {
         private static final long serialVersionUID = 1L;
-
-        public MembershipException(String message, Throwable cause) {
-            super(message, cause);
-        }
 
         public MembershipException(String message) {
             super(message);
