@@ -34,6 +34,7 @@ import org.sipmediadeploy.probes.ProbeSettings;
 import org.sipmediadeploy.probes.Probes;
 import org.sipmediadeploy.raft.LeadershipListener;
 import org.sipmediadeploy.raft.ProbeView;
+import org.sipmediadeploy.raft.RaftMembership;
 import org.sipmediadeploy.raft.RaftNode;
 import org.sipmediadeploy.raft.RaftSettings;
 
@@ -99,6 +100,11 @@ public final class Daemon implements AutoCloseable {
         LoopSpec spec = new LoopSpec(cfg.node().id(), cfg.cluster().peers().size(), cfg.openstack().tag(),
                 cfg.pairs(), cfg.pools(), dryRun);
         ControlLoop loop = new ControlLoop(spec, raft, cloud, raft.peerProbes(), events);
+        if (cfg.selfHealing().settings().enabled()) {
+            loop.withSelfHealing(cfg.selfHealing().settings(), new RaftMembership(raft), new NodeUserData(cfg));
+            LOG.info("self-healing enabled: a member unreachable for {} s is replaced",
+                    cfg.selfHealing().settings().replaceAfter().toSeconds());
+        }
         loopRef[0] = loop;
         ProbeScheduler scheduler = Probes.scheduler(prober, clock, (target, result) -> {
             view.update(target.key(), result.status());
