@@ -37,6 +37,7 @@ import org.sipmediadeploy.raft.ProbeView;
 import org.sipmediadeploy.raft.RaftMembership;
 import org.sipmediadeploy.raft.RaftNode;
 import org.sipmediadeploy.raft.RaftSettings;
+import org.sipmediadeploy.raft.SelfMembership;
 
 /**
  * One scaler node, wired: the Raft node, the probes (every node probes, so followers can confirm), the cloud
@@ -80,12 +81,17 @@ public final class Daemon implements AutoCloseable {
         });
         ProbeView view = new ProbeView();
         ControlLoop[] loopRef = new ControlLoop[1];
+        RaftNode[] raftRef = new RaftNode[1];
         LeadershipListener leadership = new LeadershipListener() {
             @Override
             public void leaderReady(long term) {
                 LOG.info("leader ready in term {}", term);
                 // Start the first pass now rather than at the next tick: takeover time counts.
-                ticker.execute(() -> tickSafely(loopRef[0], clock));
+                ticker.execute(() -> {
+                    if (raftRef[0] != null && raftRef[0].membership() == SelfMembership.MEMBER) {
+                        tickSafely(loopRef[0], clock);
+                    }
+                });
             }
 
             @Override
@@ -94,6 +100,7 @@ public final class Daemon implements AutoCloseable {
             }
         };
         RaftNode raft = RaftNode.start(raftSettings(cfg), view, leadership);
+        raftRef[0] = raft;
         Cloud cloud = OpenStackCloud.create(openStackSettings(cfg), events);
         Prober prober = Probes.create(ProbeSettings.defaults().withSipBindAddress(cfg.node().probeAddress())
                 .withClock(clock));
@@ -108,7 +115,10 @@ public final class Daemon implements AutoCloseable {
         loopRef[0] = loop;
         ProbeScheduler scheduler = Probes.scheduler(prober, clock, (target, result) -> {
             view.update(target.key(), result.status());
-            loop.probed(target, result);
+            // Outside the configuration this node's verdicts drive nothing (it is never asked, never leads).
+            if (raft.membership() == SelfMembership.MEMBER) {
+                loop.probed(target, result);
+            }
         });
         Daemon d = new Daemon(cfg, clock, raft, prober, scheduler, loop, ticker);
         long tick = cfg.node().tick().toMillis();
@@ -120,14 +130,36 @@ public final class Daemon implements AutoCloseable {
             d.close();
             throw e;
         }
-        LOG.info("scaler node {} started: {} peers, pairs {}, pools {}", cfg.node().id(),
-                cfg.cluster().peers().size(), cfg.pairs().keySet(), cfg.pools().keySet());
+        LOG.info("scaler node {} version {} started: {} peers, pairs {}, pools {}", cfg.node().id(),
+                BuildInfo.version(), cfg.cluster().peers().size(), cfg.pairs().keySet(), cfg.pools().keySet());
         return d;
     }
 
     private Map<String, String> lastNotes = Map.of();
 
+    private volatile SelfMembership acting = SelfMembership.MEMBER;
+
+    /** Whether this node may act; logs once when that changes (a removed node says so instead of acting). */
+    private boolean member() {
+        SelfMembership m = raft.membership();
+        if (m != acting) {
+            acting = m;
+            if (m == SelfMembership.MEMBER) {
+                LOG.info("node {} is in the Raft configuration: acting again", config.node().id());
+            } else {
+                LOG.warn("node {} is {}: it stops acting (no control-loop passes, no leader work) until it is a "
+                        + "member; see 'scalerctl members'", config.node().id(),
+                        m == SelfMembership.JOINING ? "waiting to be added to the Raft configuration"
+                                : "no longer in the Raft configuration");
+            }
+        }
+        return m == SelfMembership.MEMBER;
+    }
+
     private void pass() {
+        if (!member()) {
+            return;
+        }
         syncProbeTargets();
         tickSafely(loop, clock);
         Map<String, String> notes = loop.notes();

@@ -28,7 +28,11 @@ import org.sipmediadeploy.daemon.admin.ActionResult;
 import org.sipmediadeploy.daemon.admin.AdminBackend;
 import org.sipmediadeploy.daemon.admin.StatusView;
 import org.sipmediadeploy.daemon.config.ScalerConfig;
+import org.sipmediadeploy.raft.MemberView;
+import org.sipmediadeploy.raft.MembershipChange;
+import org.sipmediadeploy.raft.RaftMember;
 import org.sipmediadeploy.raft.RaftNode;
+import org.sipmediadeploy.raft.SelfMembership;
 
 /**
  * The admin API's view of this node. Reads come from this node's applied state and its own probes; operator
@@ -59,14 +63,15 @@ final class NodeBackend implements AdminBackend {
         StatusView.Role role = raft.leaderTerm().isPresent() ? StatusView.Role.LEADER
                 : leader.isPresent() ? StatusView.Role.FOLLOWER : StatusView.Role.CANDIDATE;
         StatusView.NodeInfo node = new StatusView.NodeInfo(cfg.node().id(), role, raft.currentTerm(),
-                raft.lastAppliedIndex(), raft.lastAppliedIndex(), leader.orElse(null));
+                raft.lastAppliedIndex(), raft.lastAppliedIndex(), leader.orElse(null), membership(raft.membership()),
+                raft.configurationIndex(), BuildInfo.version());
+        // The peers are the Raft configuration (which membership changes move away from the config file's list).
         List<StatusView.PeerInfo> peers = new ArrayList<>();
-        Map<String, Long> contact = raft.lastContactMillis();
         java.time.Instant now = clock.instant();
-        for (ScalerConfig.Peer p : cfg.cluster().peers()) {
-            Long ago = p.id().equals(cfg.node().id()) ? Long.valueOf(0) : contact.get(p.id());
-            peers.add(new StatusView.PeerInfo(p.id(), p.address(), leader.map(p.id()::equals).orElse(false),
-                    ago == null ? null : now.minusMillis(ago)));
+        for (MemberView m : raft.members()) {
+            Long ago = m.lastContactMillis();
+            peers.add(new StatusView.PeerInfo(m.id(), m.address(), m.role() == MemberView.Role.LEADER,
+                    ago == null ? null : now.minusMillis(ago), m.self()));
         }
         Map<String, TargetHealth> health = daemon.loop().health();
         List<StatusView.PairInfo> pairs = new ArrayList<>();
@@ -166,6 +171,73 @@ final class NodeBackend implements AdminBackend {
         return new ActionResult.NotFound("unknown host '" + hostId + "'");
     }
 
+    static StatusView.Membership membership(SelfMembership m) {
+        if (m == SelfMembership.MEMBER) {
+            return StatusView.Membership.MEMBER;
+        }
+        if (m == SelfMembership.JOINING) {
+            return StatusView.Membership.JOINING;
+        }
+        if (m == SelfMembership.REMOVED) {
+            return StatusView.Membership.REMOVED;
+        }
+        throw new AssertionError(m);
+    }
+
+    @Override
+    public ActionResult addMember(String id, String address) {
+        RaftMember m;
+        try {
+            m = new RaftMember(id, address);
+        } catch (IllegalArgumentException e) {
+            return new ActionResult.Refused(e.getMessage());
+        }
+        return membershipResult(raft.addMember(m), "add " + m);
+    }
+
+    @Override
+    public ActionResult removeMember(String id) {
+        return membershipResult(raft.removeMember(id), "remove " + id);
+    }
+
+    @Override
+    public ActionResult replaceMember(String oldId, String newId, String address) {
+        RaftMember m;
+        try {
+            m = new RaftMember(newId, address);
+        } catch (IllegalArgumentException e) {
+            return new ActionResult.Refused(e.getMessage());
+        }
+        return membershipResult(raft.replaceMember(oldId, m), "replace " + oldId + " by " + m);
+    }
+
+    /** Waits for the change (bounded by the membership timeout) and maps its outcome to the admin API's. */
+    private ActionResult membershipResult(java.util.concurrent.CompletableFuture<MembershipChange> f, String what) {
+        MembershipChange c;
+        try {
+            c = f.get(raft.membershipTimeout().toMillis() + 5_000, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new ActionResult.Unavailable("interrupted");
+        } catch (ExecutionException | TimeoutException e) {
+            return new ActionResult.Unavailable(what + " did not complete in time");
+        }
+        MembershipChange.Outcome o = c.outcome();
+        if (o == MembershipChange.Outcome.DONE) {
+            return new ActionResult.Accepted(null, what + ": " + c.detail());
+        }
+        if (o == MembershipChange.Outcome.REFUSED) {
+            return new ActionResult.Refused(what + " refused: " + c.detail());
+        }
+        if (o == MembershipChange.Outcome.UNKNOWN_NODE) {
+            return new ActionResult.NotFound(c.detail());
+        }
+        if (o == MembershipChange.Outcome.UNAVAILABLE) {
+            return new ActionResult.Unavailable(what + ": " + c.detail());
+        }
+        throw new AssertionError(o);
+    }
+
     private ActionResult commit(Decision d) {
         return submit(new Command.Propose(d, raft.currentTerm(), clock.instant()), d.reason(), d.id());
     }
@@ -199,7 +271,8 @@ final class NodeBackend implements AdminBackend {
 
     @Override
     public boolean ready() {
-        return raft.leaderId().isPresent();
+        // A node outside the configuration cannot serve: it does not act and its state may be stale.
+        return raft.leaderId().isPresent() && raft.membership() == SelfMembership.MEMBER;
     }
 
     @Override

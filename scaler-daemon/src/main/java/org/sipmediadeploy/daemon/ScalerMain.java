@@ -16,6 +16,7 @@ import org.sipmediadeploy.daemon.logging.DecisionLog;
 import org.sipmediadeploy.daemon.logging.Logging;
 import org.sipmediadeploy.daemon.logging.Redaction;
 import org.sipmediadeploy.daemon.metrics.Metrics;
+import org.sipmediadeploy.raft.NotAMemberException;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -68,7 +69,17 @@ public final class ScalerMain implements Callable<Integer> {
             Logging.configure(cfg.logging().format(), cfg.logging().file(), cfg.logging().logstash());
             Logging.nodeId(cfg.node().id());
             Metrics metrics = new Metrics();
-            Daemon daemon = Daemon.start(cfg, dryRun, List.of(metrics.events(), new DecisionLog()), metrics::scrape);
+            Daemon daemon;
+            try {
+                daemon = Daemon.start(cfg, dryRun, List.of(metrics.events(), new DecisionLog()), metrics::scrape);
+            } catch (NotAMemberException e) {
+                // The cluster's configuration excludes this node and its log is an old membership's: restarting
+                // will not fix it (exit 78 stops systemd's restarts); the message says what to do.
+                LOG.error("not starting: {}", e.getMessage());
+                System.err.println("scaler: not starting: " + e.getMessage());
+                metrics.close();
+                return ConfigProblems.EXIT_CODE;
+            }
             metrics.registerRaft(daemon::role, () -> daemon.raft().currentTerm(),
                     () -> daemon.raft().lastAppliedIndex());
             for (String pool : cfg.pools().keySet()) {

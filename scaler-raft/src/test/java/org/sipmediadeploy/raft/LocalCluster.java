@@ -24,9 +24,21 @@ final class LocalCluster implements AutoCloseable {
     final Map<String, RecordingListener> listeners = new TreeMap<>();
     final Map<String, ProbeView> views = new TreeMap<>();
 
+    private final Path dir;
+    private final String host;
+    private final UnaryOperator<RaftSettings> tweak;
+
     LocalCluster(Path dir, int size, UnaryOperator<RaftSettings> tweak) {
+        this(dir, size, tweak, "127.0.0.1");
+    }
+
+    /** {@code host}: the loopback address every node listens on (tests of one engineer keep to their block). */
+    LocalCluster(Path dir, int size, UnaryOperator<RaftSettings> tweak, String host) {
+        this.dir = dir;
+        this.host = host;
+        this.tweak = tweak;
         for (int i = 1; i <= size; i++) {
-            peers.put("n" + i, "127.0.0.1:" + freePort());
+            peers.put("n" + i, host + ":" + freePort(host));
         }
         for (String id : peers.keySet()) {
             settings.put(id, tweak.apply(RaftSettings.of("test-cluster", id, peers, dir.resolve(id))));
@@ -34,8 +46,25 @@ final class LocalCluster implements AutoCloseable {
         }
     }
 
+    /**
+     * Settings for a new node {@code id} whose config file lists {@code listed} (id to address) plus itself, with
+     * fresh storage; it is not started.
+     */
+    RaftSettings prepare(String id, Map<String, String> listed) {
+        Map<String, String> p = new TreeMap<>(listed);
+        p.put(id, host + ":" + freePort(host));
+        RaftSettings s = tweak.apply(RaftSettings.of("test-cluster", id, p, dir.resolve(id)));
+        settings.put(id, s);
+        views.put(id, new ProbeView());
+        return s;
+    }
+
     static int freePort() {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+        return freePort("127.0.0.1");
+    }
+
+    static int freePort(String host) {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName(host))) {
             return s.getLocalPort();
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -41,6 +41,23 @@ public interface AdminBackend {
     /** Host {@code hostId} (its name in the pool, or its server id) takes no new calls and is deleted once idle. */
     ActionResult drainHost(String hostId);
 
+    /**
+     * Adds scaler node {@code id} at Raft address {@code address} (host:port) to the configuration
+     * ({@code POST /v1/members/{id}/add}). The node must be running (it waits to be added). {@code Refused} when the
+     * change would leave no majority or breaks a rule, {@code Unavailable} when there is no leader or it did not
+     * complete (e.g. the node did not catch up). May block up to the membership timeout (about 30 s).
+     */
+    ActionResult addMember(String id, String address);
+
+    /** Removes scaler node {@code id} ({@code POST /v1/members/{id}/remove}); {@code NotFound} for an unknown node. */
+    ActionResult removeMember(String id);
+
+    /**
+     * Replaces scaler node {@code oldId} by {@code newId} at {@code address} in one change
+     * ({@code POST /v1/members/{oldId}/replace}); {@code NotFound} when {@code oldId} is not a member.
+     */
+    ActionResult replaceMember(String oldId, String newId, String address);
+
     /** The process is up and not wedged ({@code GET /health/live}: 200, else 503). */
     boolean live();
 

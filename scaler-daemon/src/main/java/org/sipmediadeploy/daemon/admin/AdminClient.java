@@ -74,6 +74,31 @@ public final class AdminClient {
         return json(post("/v1/hosts/" + segment(host) + "/drain", ""));
     }
 
+    /** Adds scaler node {@code id} at Raft address {@code address} (host:port). */
+    public JsonNode addMember(String id, String address) {
+        return json(post("/v1/members/" + segment(id) + "/add", body(Map.of("address", address))));
+    }
+
+    public JsonNode removeMember(String id) {
+        return json(post("/v1/members/" + segment(id) + "/remove", ""));
+    }
+
+    /** Replaces scaler node {@code oldId} by {@code newId} at {@code address}. */
+    public JsonNode replaceMember(String oldId, String newId, String address) {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("by", newId);
+        m.put("address", address);
+        return json(post("/v1/members/" + segment(oldId) + "/replace", body(m)));
+    }
+
+    private static String body(Map<String, String> fields) {
+        try {
+            return Json.MAPPER.writeValueAsString(fields);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** The Prometheus text of {@code /metrics}. */
     public String metrics() {
         return ok(get("/metrics", true)).body();

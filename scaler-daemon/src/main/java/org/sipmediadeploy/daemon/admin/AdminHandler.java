@@ -41,6 +41,9 @@ import org.slf4j.LoggerFactory;
  * POST /v1/pools/{name}/pause    token      200 | 404 | 409 | 503
  * POST /v1/pools/{name}/resume   token      200 | 404 | 409 | 503
  * POST /v1/hosts/{id}/drain      token      200 | 404 | 409 | 503
+ * POST /v1/members/{id}/add      token      body {"address":"host:port"}; 200 | 400 | 409 | 503
+ * POST /v1/members/{id}/remove   token      200 | 404 | 409 | 503
+ * POST /v1/members/{id}/replace  token      body {"by":"newId","address":"host:port"}; 200 | 400 | 404 | 409 | 503
  * </pre>
  * Errors are {"error": code, "detail": text}: 400 bad_request (malformed JSON, bad name or limit), 401
  * unauthorized (with {@code WWW-Authenticate: Bearer}), 404 not_found, 405 method_not_allowed (with
@@ -51,6 +54,8 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     private static final Logger log = LoggerFactory.getLogger(AdminHandler.class);
     /** Names of pairs, pools, hosts and members: what configs and the cloud use, nothing that needs escaping. */
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:@-]{0,199}");
+    /** A Raft member address: host (name, IPv4, or bracketed IPv6) and port. */
+    private static final Pattern ADDRESS = Pattern.compile("([A-Za-z0-9.-]{1,253}|\\[[0-9A-Fa-f:.]{2,45}\\]):[0-9]{1,5}");
     static final int DEFAULT_HISTORY = 50;
 
     private final AdminBackend backend;
@@ -138,6 +143,15 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             if (collection.equals("hosts") && verb.equals("drain")) {
                 return only(HttpMethod.POST, method, () -> action(seg[3], req, backend::drainHost));
             }
+            if (collection.equals("members") && verb.equals("add")) {
+                return only(HttpMethod.POST, method, () -> member(seg[3], req, false));
+            }
+            if (collection.equals("members") && verb.equals("remove")) {
+                return only(HttpMethod.POST, method, () -> action(seg[3], req, backend::removeMember));
+            }
+            if (collection.equals("members") && verb.equals("replace")) {
+                return only(HttpMethod.POST, method, () -> member(seg[3], req, true));
+            }
         }
         return Reply.error(HttpResponseStatus.NOT_FOUND, "not_found", "no such route: " + clip(path));
     }
@@ -213,6 +227,46 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             }
         }
         return result(backend.failover(name.get(), to));
+    }
+
+    /** add ({"address"}) or replace ({"by","address"}) of a Raft member; the fields are required and checked. */
+    private Reply member(String rawName, FullHttpRequest req, boolean replace) {
+        Optional<String> name = name(rawName);
+        if (name.isEmpty()) {
+            return badName(rawName);
+        }
+        JsonNode body;
+        try {
+            body = body(req);
+        } catch (BadBody e) {
+            return Reply.error(HttpResponseStatus.BAD_REQUEST, "bad_request", e.getMessage());
+        }
+        List<String> allowed = replace ? List.of("by", "address") : List.of("address");
+        if (body == null) {
+            return Reply.error(HttpResponseStatus.BAD_REQUEST, "bad_request", "a JSON body with " + allowed
+                    + " is required");
+        }
+        var fields = body.fieldNames();
+        while (fields.hasNext()) {
+            String f = fields.next();
+            if (!allowed.contains(f)) {
+                return Reply.error(HttpResponseStatus.BAD_REQUEST, "bad_request",
+                        "unknown field \"" + clip(f) + "\"; the fields are " + allowed);
+            }
+        }
+        JsonNode address = body.get("address");
+        if (address == null || !address.isTextual() || !ADDRESS.matcher(address.asText()).matches()) {
+            return Reply.error(HttpResponseStatus.BAD_REQUEST, "bad_request",
+                    "\"address\" must be the new member's Raft address, host:port");
+        }
+        if (!replace) {
+            return result(backend.addMember(name.get(), address.asText()));
+        }
+        JsonNode by = body.get("by");
+        if (by == null || !by.isTextual() || name(by.asText()).isEmpty()) {
+            return Reply.error(HttpResponseStatus.BAD_REQUEST, "bad_request", "\"by\" must be the new member's id");
+        }
+        return result(backend.replaceMember(name.get(), by.asText(), address.asText()));
     }
 
     private Reply action(String rawName, FullHttpRequest req,

@@ -34,19 +34,42 @@ public record StatusView(NodeInfo node, List<PeerInfo> peers, List<PairInfo> pai
     /** Raft role of this node as its Raft server reports it; UNKNOWN while it is starting or has left. */
     public enum Role { LEADER, FOLLOWER, CANDIDATE, UNKNOWN }
 
-    /** This node: id, role, current term, commit and applied index, and the leader's id (null when none known). */
-    public record NodeInfo(String id, Role role, long term, long commitIndex, long appliedIndex, String leaderId) {
+    /**
+     * Whether this node is in the Raft configuration: MEMBER; JOINING (started outside it, waits for the leader to
+     * add it); REMOVED (the configuration no longer includes it: it does not act).
+     */
+    public enum Membership { MEMBER, JOINING, REMOVED }
+
+    /**
+     * This node: id, role, current term, commit and applied index, the leader's id (null when none known), whether
+     * it is in the configuration, the log index of that configuration (-1 unknown), and the version it runs.
+     */
+    public record NodeInfo(String id, Role role, long term, long commitIndex, long appliedIndex, String leaderId,
+                           Membership membership, long configurationIndex, String version) {
         public NodeInfo {
             Objects.requireNonNull(id, "id");
             Objects.requireNonNull(role, "role");
+            Objects.requireNonNull(membership, "membership");
+        }
+
+        /** A member whose configuration and version are not reported. */
+        public NodeInfo(String id, Role role, long term, long commitIndex, long appliedIndex, String leaderId) {
+            this(id, role, term, commitIndex, appliedIndex, leaderId, Membership.MEMBER, -1, null);
         }
     }
 
-    /** Another member of the Raft group; {@code lastContact} null when never heard from. */
-    public record PeerInfo(String id, String address, boolean leader, Instant lastContact) {
+    /**
+     * A member of the current Raft configuration (this node included, with {@code self} true and a last contact
+     * of now); {@code lastContact} null when this node does not track it (a follower only hears from the leader).
+     */
+    public record PeerInfo(String id, String address, boolean leader, Instant lastContact, boolean self) {
         public PeerInfo {
             Objects.requireNonNull(id, "id");
             Objects.requireNonNull(address, "address");
+        }
+
+        public PeerInfo(String id, String address, boolean leader, Instant lastContact) {
+            this(id, address, leader, lastContact, false);
         }
     }
 

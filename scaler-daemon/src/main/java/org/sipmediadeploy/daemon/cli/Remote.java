@@ -30,6 +30,16 @@ final class Remote {
     Duration timeout;
 
     AdminClient client() {
+        return client(timeout);
+    }
+
+    /** A client whose timeout is at least {@code atLeast} (for calls that may legitimately take long). */
+    AdminClient client(Duration atLeast) {
+        Duration t = timeout.compareTo(atLeast) >= 0 ? timeout : atLeast;
+        return build(t);
+    }
+
+    private AdminClient build(Duration timeout) {
         if (config != null) {
             ScalerConfig c;
             try {

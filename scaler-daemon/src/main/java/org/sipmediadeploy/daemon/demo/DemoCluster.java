@@ -36,6 +36,12 @@ public final class DemoCluster implements AutoCloseable {
     private final Map<String, Path> configs = new LinkedHashMap<>();
     private final Map<String, Integer> adminPorts = new LinkedHashMap<>();
     private final Secret adminToken;
+    /** Raft addresses of the nodes, by id, as written into the configs (a node added later is appended). */
+    private final Map<String, String> raftAddresses = new LinkedHashMap<>();
+    private SandboxConfig sandboxConfig;
+    private Pool pool;
+    /** Where the scaler nodes listen (Raft and admin API); 127.0.0.1 unless a test picks its own block. */
+    private String nodeHost = "127.0.0.1";
 
     private DemoCluster(Path workDir, Sandbox sandbox, Sandbox.Pair kamailio, Sandbox.Pair coturn, Secret token) {
         this.workDir = workDir;
@@ -61,6 +67,12 @@ public final class DemoCluster implements AutoCloseable {
     /** As {@link #start(Path, int, boolean)} with a pool of the given size (benchmarks run 50 hosts). */
     public static DemoCluster start(Path workDir, int addressBlock, boolean builtinOnly, Pool pool)
             throws IOException {
+        return start(workDir, addressBlock, builtinOnly, pool, "127.0.0.1");
+    }
+
+    /** As above, with the scaler nodes' Raft and admin API on {@code nodeHost} (a loopback address). */
+    public static DemoCluster start(Path workDir, int addressBlock, boolean builtinOnly, Pool pool, String nodeHost)
+            throws IOException {
         Files.createDirectories(workDir);
         restrict(workDir);
         SandboxConfig.Builder b = SandboxConfig.defaults().toBuilder().apiPort(0).bootDelay(Duration.ofSeconds(1))
@@ -77,6 +89,7 @@ public final class DemoCluster implements AutoCloseable {
             awaitActive(sandbox, List.of(kam.serverA(), kam.serverB(), cot.serverA(), cot.serverB()));
             Secret token = Secret.of(randomToken());
             DemoCluster d = new DemoCluster(workDir, sandbox, kam, cot, token);
+            d.nodeHost = nodeHost;
             d.writeConfigs(sc, pool);
             for (String id : d.configs.keySet()) {
                 d.startNode(id);
@@ -89,67 +102,88 @@ public final class DemoCluster implements AutoCloseable {
     }
 
     private void writeConfigs(SandboxConfig sc, Pool pool) throws IOException {
-        int spare = pool.spare() >= 0 ? pool.spare() : sc.gatewaysPerHost() + 1;
+        this.sandboxConfig = sc;
+        this.pool = pool;
         Path secrets = workDir.resolve("secrets");
         Files.createDirectories(secrets);
         restrict(secrets);
         writeSecret(secrets.resolve("admin.token"), adminToken.reveal());
         writeSecret(secrets.resolve("os-password"), sc.users().get(0).password().reveal());
         writeSecret(secrets.resolve("turn-probe"), sc.turnPassword().reveal());
-        List<Integer> raftPorts = List.of(freePort(), freePort(), freePort());
+        for (int i = 0; i < 3; i++) {
+            raftAddresses.put("scaler-" + (i + 1), nodeHost + ":" + freePort(nodeHost));
+        }
+        for (String id : List.copyOf(raftAddresses.keySet())) {
+            writeConfig(id, raftAddresses);
+        }
+    }
+
+    /**
+     * Writes the config of a new node {@code id} (not started) whose peer list is the three original nodes plus
+     * itself: what an operator gives a node about to be added with {@code scalerctl members add}. Returns its Raft
+     * address.
+     */
+    public String prepareNode(String id) throws IOException {
+        if (configs.containsKey(id)) {
+            throw new IllegalArgumentException("node " + id + " exists");
+        }
+        raftAddresses.put(id, nodeHost + ":" + freePort(nodeHost));
+        Map<String, String> peers = new LinkedHashMap<>(raftAddresses);
+        writeConfig(id, peers);
+        return raftAddresses.get(id);
+    }
+
+    private void writeConfig(String id, Map<String, String> raftPeers) throws IOException {
+        SandboxConfig sc = sandboxConfig;
+        int spare = pool.spare() >= 0 ? pool.spare() : sc.gatewaysPerHost() + 1;
         StringBuilder peers = new StringBuilder();
-        for (int i = 0; i < 3; i++) {
-            peers.append("      { id = \"scaler-").append(i + 1).append("\", address = \"127.0.0.1:")
-                    .append(raftPorts.get(i)).append("\" }\n");
-        }
-        for (int i = 0; i < 3; i++) {
-            String id = "scaler-" + (i + 1);
-            int admin = freePort();
-            adminPorts.put(id, admin);
-            String conf = """
-                    scaler {
-                      node { id = "%s", storage-dir = "%s", probe-address = "127.0.0.1" }
-                      cluster { peers = [
-                    %s    ] }
-                      admin { port = %d, token-file = "secrets/admin.token" }
-                      openstack {
-                        auth-url = "%s"
-                        tag = "%s"
-                        auth { type = "password", username = "%s", project = "%s", password-file = "secrets/os-password" }
-                      }
-                      pairs {
-                        kamailio {
-                          floating-ip = "%s"
-                          members = ["kamailio-a", "kamailio-b"]
-                          probe { kind = "sip-options", port = 5060, transport = "udp" }
-                          replacement { image = "sipmediadeploy-kamailio", flavor = "m1.small", network = "tenant-net" }
-                        }
-                        coturn {
-                          floating-ip = "%s"
-                          members = ["coturn-a", "coturn-b"]
-                          probe { kind = "turn-allocate", port = 3478, username = "%s", password-file = "secrets/turn-probe" }
-                          replacement { image = "sipmediadeploy-coturn", flavor = "m1.small", network = "tenant-net" }
-                        }
-                      }
-                      pools {
-                        gateways {
-                          image = "sipmediadeploy-gateway", flavor = "m1.small", network = "tenant-net"
-                          capacity-per-host = %d, min-hosts = %d, max-hosts = %d
-                          spare { default = %d }
-                          status { port = 8080 }
-                          scale-in-after = 60s, protect-new = 60s, boot-timeout = 2m
-                        }
-                      }
-                      logging { format = "json", file = "%s" }
+        raftPeers.forEach((peer, address) -> peers.append("      { id = \"").append(peer).append("\", address = \"")
+                .append(address).append("\" }\n"));
+        int admin = freePort(nodeHost);
+        adminPorts.put(id, admin);
+        String conf = """
+                scaler {
+                  node { id = "%s", storage-dir = "%s", probe-address = "127.0.0.1" }
+                  cluster { peers = [
+                %s    ] }
+                  admin { bind = "%s", port = %d, token-file = "secrets/admin.token" }
+                  openstack {
+                    auth-url = "%s"
+                    tag = "%s"
+                    auth { type = "password", username = "%s", project = "%s", password-file = "secrets/os-password" }
+                  }
+                  pairs {
+                    kamailio {
+                      floating-ip = "%s"
+                      members = ["kamailio-a", "kamailio-b"]
+                      probe { kind = "sip-options", port = 5060, transport = "udp" }
+                      replacement { image = "sipmediadeploy-kamailio", flavor = "m1.small", network = "tenant-net" }
                     }
-                    """.formatted(id, workDir.resolve(id + "-raft"), peers, admin, sandboxUrl(), TAG,
-                    sc.users().get(0).name(), sc.users().get(0).project(), kamailio.floatingAddress(),
-                    coturn.floatingAddress(), sc.turnUser(), sc.gatewaysPerHost(), pool.minHosts(), pool.maxHosts(), spare,
-                    workDir.resolve(id + ".log"));
-            Path f = workDir.resolve(id + ".conf");
-            Files.writeString(f, conf, StandardCharsets.UTF_8);
-            configs.put(id, f);
-        }
+                    coturn {
+                      floating-ip = "%s"
+                      members = ["coturn-a", "coturn-b"]
+                      probe { kind = "turn-allocate", port = 3478, username = "%s", password-file = "secrets/turn-probe" }
+                      replacement { image = "sipmediadeploy-coturn", flavor = "m1.small", network = "tenant-net" }
+                    }
+                  }
+                  pools {
+                    gateways {
+                      image = "sipmediadeploy-gateway", flavor = "m1.small", network = "tenant-net"
+                      capacity-per-host = %d, min-hosts = %d, max-hosts = %d
+                      spare { default = %d }
+                      status { port = 8080 }
+                      scale-in-after = 60s, protect-new = 60s, boot-timeout = 2m
+                    }
+                  }
+                  logging { format = "json", file = "%s" }
+                }
+                """.formatted(id, workDir.resolve(id + "-raft"), peers, nodeHost, admin, sandboxUrl(), TAG,
+                sc.users().get(0).name(), sc.users().get(0).project(), kamailio.floatingAddress(),
+                coturn.floatingAddress(), sc.turnUser(), sc.gatewaysPerHost(), pool.minHosts(), pool.maxHosts(), spare,
+                workDir.resolve(id + ".log"));
+        Path f = workDir.resolve(id + ".conf");
+        Files.writeString(f, conf, StandardCharsets.UTF_8);
+        configs.put(id, f);
     }
 
     private String sandboxUrl() {
@@ -158,13 +192,45 @@ public final class DemoCluster implements AutoCloseable {
 
     /** Starts (or restarts) node {@code id} as its own JVM. */
     public void startNode(String id) throws IOException {
+        startNode(id, List.of());
+    }
+
+    /**
+     * Starts (or restarts) node {@code id} with extra JVM options, e.g. {@code -Dscaler.version=0.2.0} for a node
+     * that reports a newer build (a rolling upgrade).
+     */
+    public void startNode(String id, List<String> jvmOptions) throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> cmd = new ArrayList<>(List.of(java, "-Xmx160m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-                "-cp", System.getProperty("java.class.path"), "org.sipmediadeploy.daemon.ScalerMain", "run",
+        List<String> cmd = new ArrayList<>(List.of(java, "-Xmx160m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
+        cmd.addAll(jvmOptions);
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "org.sipmediadeploy.daemon.ScalerMain", "run",
                 "--config", configs.get(id).toString()));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(workDir.resolve(id + ".out").toFile()));
         nodes.put(id, pb.start());
+    }
+
+    /**
+     * Stops node {@code id} with SIGTERM, as systemd does on a restart (a leader hands leadership over first), and
+     * waits for it to exit (SIGKILL after 20 s). Returns its exit code.
+     */
+    public int stopNode(String id) {
+        Process p = nodes.get(id);
+        if (p == null) {
+            throw new IllegalArgumentException("no node " + id);
+        }
+        p.destroy();
+        try {
+            if (!p.waitFor(20, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                p.waitFor(5, TimeUnit.SECONDS);
+            }
+            return p.exitValue();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            p.destroyForcibly();
+            return -1;
+        }
     }
 
     /** Kills node {@code id} with SIGKILL (like a VM lost). */
@@ -198,6 +264,11 @@ public final class DemoCluster implements AutoCloseable {
 
     public Path workDir() {
         return workDir;
+    }
+
+    /** Node ids with a config (the three originals and any {@link #prepareNode prepared} one). */
+    public List<String> nodeIds() {
+        return List.copyOf(configs.keySet());
     }
 
     public Path config(String id) {
@@ -264,8 +335,8 @@ public final class DemoCluster implements AutoCloseable {
         return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+    private static int freePort(String host) throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getByName(host))) {
             return s.getLocalPort();
         }
     }

@@ -117,6 +117,45 @@ final class FakeAdminBackend implements AdminBackend {
                 : new ActionResult.NotFound("no host " + hostId);
     }
 
+    /** Members n1..n3; n3 is unreachable, so removing n2 would leave no majority. */
+    @Override
+    public ActionResult addMember(String id, String address) {
+        fail();
+        calls.add("add " + id + " " + address);
+        if (!leader) {
+            return new ActionResult.Unavailable("no leader");
+        }
+        return new ActionResult.Accepted(null, "add " + id + "@" + address + ": the configuration is now [n1, n2, n3, "
+                + id + "]");
+    }
+
+    @Override
+    public ActionResult removeMember(String id) {
+        fail();
+        calls.add("remove " + id);
+        if (!leader) {
+            return new ActionResult.Unavailable("no leader");
+        }
+        if (!List.of("n1", "n2", "n3").contains(id)) {
+            return new ActionResult.NotFound("unknown node '" + id + "': the configuration is [n1, n2, n3]");
+        }
+        if (id.equals("n2") || id.equals("n1")) {
+            return new ActionResult.Refused("remove " + id + " refused: the change would leave no majority: 1 of 2 "
+                    + "members of the new configuration reachable (unreachable: [n3])");
+        }
+        return new ActionResult.Accepted(null, "remove n3: the configuration is now [n1, n2]");
+    }
+
+    @Override
+    public ActionResult replaceMember(String oldId, String newId, String address) {
+        fail();
+        calls.add("replace " + oldId + " " + newId + " " + address);
+        if (!List.of("n1", "n2", "n3").contains(oldId)) {
+            return new ActionResult.NotFound("unknown node '" + oldId + "': the configuration is [n1, n2, n3]");
+        }
+        return new ActionResult.Accepted(null, "replace " + oldId + " by " + newId + "@" + address);
+    }
+
     @Override
     public boolean live() {
         return live;

@@ -79,6 +79,21 @@ class MetricsOverHttpTest {
         }
 
         @Override
+        public ActionResult addMember(String id, String address) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public ActionResult removeMember(String id) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public ActionResult replaceMember(String oldId, String newId, String address) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
         public boolean live() {
             return true;
         }
