@@ -320,7 +320,8 @@ public final class ControlLoop {
         if (server.isEmpty()) {
             return new ScalerMember(id, address, null, null, null);
         }
-        String createdBy = server.get().decisionId().filter(x -> x.startsWith("d")).orElse(null);
+        // Made by a ReplaceScaler of this cluster (ids d<term>-<seq>-<node>), or by the deployment (Terraform).
+        String createdBy = server.get().decisionId().filter(x -> x.matches("d\\d+-\\d+-.*")).orElse(null);
         String port = cloud.portOf(server.get().id(), network).map(Port::id).orElse(null);
         return new ScalerMember(id, address, server.get().id(), port, createdBy);
     }
