@@ -215,7 +215,7 @@ final class ScalerReplacer {
             fenced(term);
             cloud.deletePort(dead.portId());
         }
-        Map<String, String> facts = new LinkedHashMap<>();
+        Map<String, String> facts = stepFacts(rep);
         facts.put("new_node", rep.newId());
         facts.put("dead_node", dead.id());
         facts.put(Facts.SERVER_ID, rep.newServerId() == null ? "" : rep.newServerId());
@@ -261,8 +261,10 @@ final class ScalerReplacer {
         catchUpTarget.remove(rep.decisionId());
         pending.remove(rep.decisionId());
         lastAsked.remove(rep.decisionId());
+        Map<String, String> facts = stepFacts(rep);
+        facts.put("dead_node", rep.dead().id());
         return Optional.of(new DecisionExecutor.Result(Outcome.FAILED, why + "; new VM and port removed, "
-                + rep.dead().id() + " stays in the configuration", Map.of("dead_node", rep.dead().id())));
+                + rep.dead().id() + " stays in the configuration", facts));
     }
 
     private Optional<Port> findPort(String name) {
@@ -272,6 +274,17 @@ final class ScalerReplacer {
         } catch (CloudException e) {
             return Optional.empty();
         }
+    }
+
+    /** The finished steps, kept in the closed decision's facts (the history shows every step after the end). */
+    private static Map<String, String> stepFacts(ScalerReplacement rep) {
+        Map<String, String> facts = new LinkedHashMap<>();
+        int n = 1;
+        for (var st : rep.done()) {
+            facts.put("step" + n++ + "_" + st.step().name().toLowerCase(java.util.Locale.ROOT),
+                    st.at() + " " + st.detail());
+        }
+        return facts;
     }
 
     private static int raftPort(ScalerMember dead) {

@@ -118,6 +118,8 @@ class ScalerReplacementTest {
         List<DecisionRecord> done = w.replacements();
         assertEquals(1, done.size());
         assertEquals(Outcome.DONE, done.get(0).outcome(), done.get(0).outcomeDetail());
+        assertTrue(done.get(0).facts().keySet().containsAll(List.of("step1_create_vm", "step2_await_catch_up",
+                "step3_switch_configuration")), done.get(0).facts().toString());
         assertTrue(w.cloud.actions.contains("delete " + deadServer), w.cloud.actions.toString());
         assertEquals(List.of("scaler-1", "scaler-3", "scaler-4"),
                 List.copyOf(w.log.state.scalers().members().keySet()));
