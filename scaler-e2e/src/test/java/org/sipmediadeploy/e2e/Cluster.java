@@ -51,7 +51,12 @@ final class Cluster implements AutoCloseable {
      * MANUAL): a fault matrix or a 30-run benchmark fails over more often than that by design.
      */
     static Cluster start(Path work, int addressBlock, String failover) throws IOException {
-        DemoCluster demo = DemoCluster.start(work, addressBlock, false);
+        return start(work, addressBlock, failover, "127.0.0.1");
+    }
+
+    /** As above, with the scaler nodes' Raft and admin API on {@code nodeHost} (a test's own loopback block). */
+    static Cluster start(Path work, int addressBlock, String failover, String nodeHost) throws IOException {
+        DemoCluster demo = DemoCluster.start(work, addressBlock, false, DemoCluster.Pool.DEMO, nodeHost);
         try {
             if (failover != null) {
                 for (String n : NODES) {
@@ -315,6 +320,21 @@ final class Cluster implements AutoCloseable {
     void resumeNode(String node) {
         signal(pid(node), "-CONT");
         frozen.remove(node);
+    }
+
+    /** SIGTERM of a scaler node, as a rolling restart does (a leader hands over first); waits for it to exit. */
+    int stopNode(String node) {
+        killed.add(node);
+        return demo.stopNode(node);
+    }
+
+    /** Starts a stopped node again with extra JVM options (e.g. {@code -Dscaler.version=...}: a newer build). */
+    void startNode(String node, List<String> jvmOptions) throws IOException {
+        if (!killed.contains(node)) {
+            throw new IllegalStateException(node + " is not stopped");
+        }
+        demo.startNode(node, jvmOptions);
+        killed.remove(node);
     }
 
     void restartNode(String node) throws IOException {

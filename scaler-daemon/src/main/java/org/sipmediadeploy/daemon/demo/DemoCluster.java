@@ -119,16 +119,21 @@ public final class DemoCluster implements AutoCloseable {
     }
 
     /**
-     * Writes the config of a new node {@code id} (not started) whose peer list is the three original nodes plus
-     * itself: what an operator gives a node about to be added with {@code scalerctl members add}. Returns its Raft
-     * address.
+     * Writes the config of a new node {@code id} (not started) whose peer list is two of the original nodes plus
+     * itself (a config names an odd number of peers; any current member lets the node find the cluster): what an
+     * operator gives a node about to be added with {@code scalerctl members add} or {@code replace}. Returns its
+     * Raft address.
      */
     public String prepareNode(String id) throws IOException {
         if (configs.containsKey(id)) {
             throw new IllegalArgumentException("node " + id + " exists");
         }
+        Map<String, String> peers = new LinkedHashMap<>();
+        for (String known : List.copyOf(raftAddresses.keySet()).subList(0, 2)) {
+            peers.put(known, raftAddresses.get(known));
+        }
         raftAddresses.put(id, nodeHost + ":" + freePort(nodeHost));
-        Map<String, String> peers = new LinkedHashMap<>(raftAddresses);
+        peers.put(id, raftAddresses.get(id));
         writeConfig(id, peers);
         return raftAddresses.get(id);
     }
