@@ -243,8 +243,46 @@ final class ScalerVmCluster implements AutoCloseable {
     }
 
     void awaitHealthy(List<String> members, Duration within) {
-        await("cluster " + members + " healthy").atMost(within).pollInterval(Duration.ofMillis(500))
-                .ignoreExceptions().until(() -> healthy(members));
+        try {
+            await("cluster " + members + " healthy").atMost(within).pollInterval(Duration.ofMillis(500))
+                    .ignoreExceptions().until(() -> healthy(members));
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            throw new AssertionError(e.getMessage() + "\n" + diagnostics(), e);
+        }
+    }
+
+    /** What each scaler VM says and logged last: for a failure message (the logs stay under {@code work}). */
+    String diagnostics() {
+        StringBuilder b = new StringBuilder("work dir ").append(work).append('\n');
+        try {
+            b.append("servers ").append(scalerServers()).append('\n');
+        } catch (RuntimeException e) {
+            b.append("servers: ").append(e).append('\n');
+        }
+        try (var dirs = Files.list(work.resolve("sandbox"))) {
+            for (Path d : (Iterable<Path>) dirs::iterator) {
+                Path root = d.resolve("root");
+                Path conf = root.resolve("etc/sipmediadeploy/scaler.conf");
+                if (!Files.isRegularFile(conf)) {
+                    continue;
+                }
+                String id = Files.readAllLines(conf).stream().filter(l -> l.startsWith("scaler.node.id"))
+                        .reduce((a, x) -> x).orElse("?");
+                b.append("--- ").append(d.getFileName()).append(' ').append(id).append('\n');
+                for (String f : List.of("scaler.out", "etc/sipmediadeploy/scaler.log")) {
+                    Path log = root.resolve(f);
+                    if (Files.isRegularFile(log)) {
+                        List<String> lines = Files.readAllLines(log);
+                        lines.stream().filter(l -> !l.contains("\"level\":\"DEBUG\""))
+                                .skip(Math.max(0, lines.size() - 25)).forEach(l -> b.append("  ")
+                                .append(l.length() > 400 ? l.substring(0, 400) : l).append('\n'));
+                    }
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            b.append("logs: ").append(e).append('\n');
+        }
+        return b.toString();
     }
 
     /** kill -9 of the node's daemon and its VM shut off: a dead scaler VM. */

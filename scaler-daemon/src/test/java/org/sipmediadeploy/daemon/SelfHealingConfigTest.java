@@ -145,4 +145,18 @@ class SelfHealingConfigTest {
         assertEquals(peers, got);
         assertTrue(node.selfHealing().settings().enabled(), "the new node heals too");
     }
+
+    @Test
+    void renderedUserDataIsValidCloudConfigForCloudInit() throws Exception {
+        ScalerConfig c = load(sample + ENABLED);
+        Path f = dir.resolve("user-data.yaml");
+        Files.writeString(f, new NodeUserData(c).userData("scaler-4", Map.of("scaler-4", "10.0.0.14:9870")).reveal());
+        // cloud-init is installed by tools/setup.sh (the deploy kit's checks use it too).
+        Process p = new ProcessBuilder("cloud-init", "schema", "--config-file", f.toString()).redirectErrorStream(true)
+                .start();
+        assertTrue(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS), "cloud-init schema finished");
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, p.exitValue(), out);
+        assertTrue(out.contains("Valid cloud-config"), out);
+    }
 }

@@ -16,7 +16,6 @@ import java.util.TreeSet;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Issue 10 acceptance: three scaler processes as sandbox VMs with self-healing enabled (replace-after 5 s). A node
@@ -30,12 +29,21 @@ class SelfHealingTest {
     private static final Duration REPLACE_AFTER = Duration.ofSeconds(5);
     private static final Duration HEAL_WITHIN = Duration.ofSeconds(150);
 
-    @TempDir
-    Path work;
+    /** target/self-healing/NAME, emptied first: the VMs' logs stay for inspection until the next run. */
+    private static Path workDir(String name) throws java.io.IOException {
+        Path dir = Path.of("target", "self-healing", name).toAbsolutePath();
+        if (Files.exists(dir)) {
+            try (var walk = Files.walk(dir)) {
+                walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+        Files.createDirectories(dir);
+        return dir;
+    }
 
     @Test
     void deadFollowerThenDeadLeaderAreEachReplacedOnceAndEveryMemberHoldsTheFullHistory() throws Exception {
-        try (ScalerVmCluster c = ScalerVmCluster.start(work.resolve("a"), 72, REPLACE_AFTER)) {
+        try (ScalerVmCluster c = ScalerVmCluster.start(workDir("replaced-follower-then-leader"), 72, REPLACE_AFTER)) {
             List<String> members = new ArrayList<>(List.of("scaler-1", "scaler-2", "scaler-3"));
             c.awaitHealthy(members, Duration.ofSeconds(120));
             // Some history first: the gateway pool's first host.
@@ -82,7 +90,7 @@ class SelfHealingTest {
 
     @Test
     void leaderCrashingMidReplacementLeavesOneReplacementThatTheNextTermFinishes() throws Exception {
-        try (ScalerVmCluster c = ScalerVmCluster.start(work.resolve("b"), 73, REPLACE_AFTER)) {
+        try (ScalerVmCluster c = ScalerVmCluster.start(workDir("leader-crash-mid-replacement"), 73, REPLACE_AFTER)) {
             c.awaitHealthy(List.of("scaler-1", "scaler-2", "scaler-3"), Duration.ofSeconds(120));
             String leader = c.leader().orElseThrow();
             String victim = List.of("scaler-1", "scaler-2", "scaler-3").stream().filter(m -> !m.equals(leader))

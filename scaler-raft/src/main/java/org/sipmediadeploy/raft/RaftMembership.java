@@ -15,9 +15,17 @@ import org.sipmediadeploy.core.port.Membership;
  */
 public final class RaftMembership implements Membership {
     private final RaftNode node;
+    private final Map<RaftMember, Boolean> answered = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicBoolean asking = new java.util.concurrent.atomic.AtomicBoolean();
+    private final java.util.concurrent.ExecutorService checks;
 
     public RaftMembership(RaftNode node) {
         this.node = node;
+        this.checks = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "raft-membership-check-" + node.id());
+            t.setDaemon(true);
+            return t;
+        });
     }
 
     @Override
@@ -35,9 +43,24 @@ public final class RaftMembership implements Membership {
         return new View(node.id(), voters, node.commitIndex(), node.configurationChanging());
     }
 
+    /**
+     * Never blocks the control loop: the answer is the last check's, and a new check (one connection, up to 1 s)
+     * runs in the background whenever none is running.
+     */
     @Override
     public boolean answers(String id, String address) {
-        return node.answers(new RaftMember(id, address), Duration.ofSeconds(1));
+        RaftMember m = new RaftMember(id, address);
+        Boolean last = answered.get(m);
+        if (asking.compareAndSet(false, true)) {
+            checks.execute(() -> {
+                try {
+                    answered.put(m, node.answers(m, Duration.ofSeconds(1)));
+                } finally {
+                    asking.set(false);
+                }
+            });
+        }
+        return last != null && last;
     }
 
     @Override

@@ -279,6 +279,15 @@ public final class ControlLoop {
         if (membership == null || !selfHealing.enabled()) {
             return;
         }
+        try {
+            scalerDecide(now, ids);
+        } catch (CloudException e) {
+            // The pairs and pools must not wait for the scaler record: note it and go on with the pass.
+            notes.put(Decision.ReplaceScaler.SCOPE, "cloud: " + e.kind() + ": " + e.getMessage());
+        }
+    }
+
+    private void scalerDecide(Instant now, DecisionIds ids) {
         Membership.View view;
         try {
             view = membership.view();
