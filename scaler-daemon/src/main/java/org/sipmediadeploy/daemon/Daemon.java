@@ -99,7 +99,7 @@ public final class Daemon implements AutoCloseable {
                 LOG.info("not leader");
             }
         };
-        RaftNode raft = RaftNode.start(raftSettings(cfg), view, leadership);
+        RaftNode raft = RaftNode.start(raftSettings(cfg), view, leadership, cfg.cluster().join());
         raftRef[0] = raft;
         Cloud cloud = OpenStackCloud.create(openStackSettings(cfg), events);
         Prober prober = Probes.create(ProbeSettings.defaults().withSipBindAddress(cfg.node().probeAddress())

@@ -34,10 +34,15 @@ final class NodeUserData implements NodeProvisioning {
 
     @Override
     public Secret userData(String nodeId, Map<String, String> peers) {
+        return userData(nodeId, peers, true);
+    }
+
+    /** {@code join}: the node waits to be added (a replacement); false only for a cluster's first nodes. */
+    Secret userData(String nodeId, Map<String, String> peers, boolean join) {
         String configPath = cfg.selfHealing().configPath();
         Path vmDir = Path.of(configPath).getParent();
         Map<String, byte[]> files = new LinkedHashMap<>();
-        files.put(configPath, nodeConfig(nodeId, peers).getBytes(StandardCharsets.UTF_8));
+        files.put(configPath, nodeConfig(nodeId, peers, join).getBytes(StandardCharsets.UTF_8));
         for (ScalerConfig.FileRef f : cfg.sources().files()) {
             Path written = Path.of(f.asWritten());
             String vmPath = (written.isAbsolute() ? written : vmDir.resolve(written)).normalize().toString();
@@ -64,7 +69,7 @@ final class NodeUserData implements NodeProvisioning {
     }
 
     /** This node's config text with the new node's identity and peer list appended (they override the text's). */
-    String nodeConfig(String nodeId, Map<String, String> peers) {
+    String nodeConfig(String nodeId, Map<String, String> peers, boolean join) {
         String text;
         try {
             text = cfg.sources().file() != null && Files.isReadable(cfg.sources().file())
@@ -79,6 +84,8 @@ final class NodeUserData implements NodeProvisioning {
         b.append("# Appended by the scaler leader for node ").append(nodeId)
                 .append(" (self-healing): these override the keys above.\n");
         b.append("scaler.node.id = ").append(hocon(nodeId)).append('\n');
+        // It joins through the leader, never bootstraps as a voter (see RaftNode.start with joinOnly).
+        b.append("scaler.cluster.join = ").append(join).append('\n');
         b.append("scaler.cluster.peers = [\n");
         peers.forEach((id, address) -> b.append("  { id = ").append(hocon(id)).append(", address = ")
                 .append(hocon(address)).append(" }\n"));

@@ -136,7 +136,7 @@ final class ScalerVmCluster implements AutoCloseable {
         for (Map.Entry<String, Port> e : ports.entrySet()) {
             String id = e.getKey();
             cloud.createServer(new ServerSpec(id, "sipmediadeploy-scaler", "m1.small", "tenant-net", List.of(), null,
-                    null, userData.userData(id, addresses).reveal(), Map.of(ServerMetadata.TAG, TAG,
+                    null, userData.userData(id, addresses, false).reveal(), Map.of(ServerMetadata.TAG, TAG,
                     ServerMetadata.DECISION, "terraform-" + id, ServerMetadata.GROUP, "scaler",
                     ServerMetadata.ROLE, "scaler"), e.getValue().id()));
         }

@@ -140,6 +140,7 @@ class SelfHealingConfigTest {
         // The new node's scaler.conf, read where its files are, is that node with that peer list.
         ScalerConfig node = ConfigLoader.parse(files.get("/etc/sipmediadeploy/scaler.conf"), "new node", dir);
         assertEquals("scaler-4", node.node().id());
+        assertTrue(node.cluster().join(), "a replacement joins through the leader, never bootstraps");
         Map<String, String> got = new TreeMap<>();
         node.cluster().peers().forEach(p -> got.put(p.id(), p.address()));
         assertEquals(peers, got);

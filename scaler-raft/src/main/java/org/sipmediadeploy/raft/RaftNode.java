@@ -155,6 +155,18 @@ public final class RaftNode implements Consensus, AutoCloseable {
      */
     public static RaftNode start(RaftSettings settings, ProbeView probes, LeadershipListener listener)
             throws IOException {
+        return start(settings, probes, listener, false);
+    }
+
+    /**
+     * As {@link #start(RaftSettings, ProbeView, LeadershipListener)}; with {@code joinOnly} a node with no log yet
+     * never starts as a voter of its configured peers, even when no peer answers conclusively (no leader at that
+     * moment): it starts empty and waits to be added. A node created to replace another (self-healing) is started so;
+     * bootstrapping instead would make it a candidate of a configuration the others do not have, which they answer
+     * by shutting its Raft server down. Added for self-healing (wt/heal).
+     */
+    public static RaftNode start(RaftSettings settings, ProbeView probes, LeadershipListener listener,
+                                 boolean joinOnly) throws IOException {
         Objects.requireNonNull(settings, "settings");
         RaftGroupId gid = groupId(settings.clusterName());
         List<RaftPeer> configured = new ArrayList<>();
@@ -210,6 +222,11 @@ public final class RaftNode implements Consensus, AutoCloseable {
                         + "(it waits to be added) and run 'scalerctl members add " + settings.nodeId() + " "
                         + settings.peers().get(settings.nodeId()) + "' on a member");
             }
+        } else if (joinOnly && fresh) {
+            joining = true;
+            startPeers = List.of();
+            LOG.warn("node {} found no leader among {} of cluster {}: it starts empty and waits to be added by the "
+                    + "leader (join only)", settings.nodeId(), describe(configured), settings.clusterName());
         }
         RaftGroup group = RaftGroup.valueOf(gid, startPeers);
 
@@ -235,7 +252,8 @@ public final class RaftNode implements Consensus, AutoCloseable {
             throw e;
         }
         // A joining node's clients know the configuration it was told about, so it can reach the leader.
-        RaftGroup clientGroup = joining ? RaftGroup.valueOf(gid, current.orElseThrow().peers()) : group;
+        RaftGroup clientGroup = !joining ? group : RaftGroup.valueOf(gid, current.isPresent() ? current.get().peers()
+                : configured.stream().filter(p -> !p.getId().toString().equals(settings.nodeId())).toList());
         LOG.info("raft node {} started ({}{}) in group {} with peers {}", settings.nodeId(), option,
                 joining ? ", joining" : "", gid, describe(startPeers));
         return new RaftNode(settings, group, server, machine, events, clientProps, params, clientGroup, joining);

@@ -183,7 +183,8 @@ public final class ConfigLoader {
                 tlsOn ? readableFile(c, "cluster.tls.cert-file") : null,
                 tlsOn ? readableFile(c, "cluster.tls.key-file") : null,
                 tlsOn ? readableFile(c, "cluster.tls.trust-file") : null);
-        ScalerConfig.Cluster cluster = new ScalerConfig.Cluster(str(c, "cluster.name"), peers, eMin, eMax, tls);
+        ScalerConfig.Cluster cluster = new ScalerConfig.Cluster(str(c, "cluster.name"), peers, eMin, eMax, tls,
+                bool(c, "cluster.join"));
 
         String bind = str(c, "admin.bind");
         ScalerConfig.Admin admin = new ScalerConfig.Admin(bind, port(c, "admin.port"), secret(c, "admin.token-file"));

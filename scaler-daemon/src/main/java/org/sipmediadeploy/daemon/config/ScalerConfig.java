@@ -54,9 +54,14 @@ public record ScalerConfig(Node node, Cluster cluster, Admin admin, OpenStack op
     }
 
     public record Cluster(String name, List<Peer> peers, Duration electionTimeoutMin, Duration electionTimeoutMax,
-                          Tls tls) {
+                          Tls tls, boolean join) {
         public Cluster {
             peers = List.copyOf(peers);
+        }
+
+        public Cluster(String name, List<Peer> peers, Duration electionTimeoutMin, Duration electionTimeoutMax,
+                       Tls tls) {
+            this(name, peers, electionTimeoutMin, electionTimeoutMax, tls, false);
         }
     }
 
