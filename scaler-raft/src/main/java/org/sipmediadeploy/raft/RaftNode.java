@@ -19,12 +19,10 @@ import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 
 import org.apache.ratis.client.RaftClient;
@@ -34,12 +32,8 @@ import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.grpc.GrpcConfigKeys;
 import org.apache.ratis.grpc.GrpcTlsConfig;
 import org.apache.ratis.proto.RaftProtos.CommitInfoProto;
-import org.apache.ratis.proto.RaftProtos.RaftConfigurationProto;
-import org.apache.ratis.proto.RaftProtos.RaftPeerProto;
-import org.apache.ratis.proto.RaftProtos.RaftPeerRole;
 import org.apache.ratis.proto.RaftProtos.RoleInfoProto;
 import org.apache.ratis.proto.RaftProtos.ServerRpcProto;
-import org.apache.ratis.protocol.GroupInfoReply;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftClientReply;
 import org.apache.ratis.protocol.RaftGroup;
@@ -47,7 +41,6 @@ import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftPeer;
 import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.retry.RetryPolicies;
-import org.apache.ratis.protocol.SetConfigurationRequest;
 import org.apache.ratis.retry.RetryPolicy;
 import org.apache.ratis.server.DivisionInfo;
 import org.apache.ratis.server.RaftConfiguration;
@@ -94,6 +87,7 @@ public final class RaftNode implements Consensus, AutoCloseable {
     private final RaftProperties clientProperties;
     private final Parameters parameters;
     private final AtomicReference<Clients> clients = new AtomicReference<>();
+    private final Reconfiguration reconfiguration;
     /** Started outside the configuration (empty log); cleared for good once a configuration includes this node. */
     private volatile boolean joining;
     /** The current leader reported a configuration without this node while this node's own still had it. */
@@ -127,6 +121,8 @@ public final class RaftNode implements Consensus, AutoCloseable {
         this.parameters = parameters;
         this.joining = joining;
         this.clients.set(buildClients(clientGroup));
+        this.reconfiguration = new Reconfiguration(settings, startGroup.getGroupId(), parameters,
+                () -> clients().direct(), this::leaderId, probeCalls);
         this.lastLogged = joining ? SelfMembership.JOINING : SelfMembership.MEMBER;
         watch.scheduleWithFixedDelay(this::watchMembership, WATCH_MILLIS, WATCH_MILLIS, TimeUnit.MILLISECONDS);
     }
@@ -142,9 +138,9 @@ public final class RaftNode implements Consensus, AutoCloseable {
      * Returns once the server is listening; a leader is elected asynchronously.
      *
      * <p>First it asks the configured peers for the cluster's current configuration (bounded by the request
-     * timeout; the answer of a leader, or of a follower that knows one, counts):
+     * timeout; the answer of a leader wins, then that of a follower that knows one, then any other):
      * <ul>
-     *   <li>no conclusive answer (first start of the cluster, or no majority up): the configured peers;</li>
+     *   <li>no answer (first start of the cluster): the configured peers;</li>
      *   <li>the configuration includes this node: that configuration (a stale peer list in the config file does
      *       not matter);</li>
      *   <li>it does not, and this node has no log yet: start with an empty configuration and wait for the leader
@@ -190,12 +186,16 @@ public final class RaftNode implements Consensus, AutoCloseable {
         RaftStorage.StartupOption option = fresh ? RaftStorage.StartupOption.FORMAT : RaftStorage.StartupOption.RECOVER;
         RaftProperties clientProps = clientProperties(settings);
 
-        Optional<Discovered> current = discover(settings.nodeId(), gid, configured, clientProps, params,
+        Optional<ConfigurationDiscovery.Discovered> current = ConfigurationDiscovery.discover(settings.nodeId(), gid, configured, clientProps, params,
                 settings.requestTimeout());
+        if (current.isPresent() && !current.get().conclusive() && !fresh) {
+            // A node with a log only acts on a leader's word (it may refuse to start below); its log has the rest.
+            current = Optional.empty();
+        }
         List<RaftPeer> startPeers = configured;
         boolean joining = false;
         if (current.isPresent()) {
-            Discovered d = current.get();
+            ConfigurationDiscovery.Discovered d = current.get();
             Optional<RaftPeer> me = d.peers().stream().filter(p -> p.getId().toString().equals(settings.nodeId()))
                     .findFirst();
             if (me.isPresent()) {
@@ -212,11 +212,11 @@ public final class RaftNode implements Consensus, AutoCloseable {
                 startPeers = List.of();
                 LOG.warn("node {} is not in the current configuration {} of cluster {} (reported by {}): it starts "
                                 + "empty and waits to be added by the leader (scalerctl members add {} {})",
-                        settings.nodeId(), describe(d.peers()), settings.clusterName(), d.from(), settings.nodeId(),
+                        settings.nodeId(), ConfigurationDiscovery.describe(d.peers()), settings.clusterName(), d.from(), settings.nodeId(),
                         settings.peers().get(settings.nodeId()));
             } else {
                 throw new NotAMemberException("node " + settings.nodeId() + " is not a member of cluster "
-                        + settings.clusterName() + ": its current configuration is " + describe(d.peers())
+                        + settings.clusterName() + ": its current configuration is " + ConfigurationDiscovery.describe(d.peers())
                         + " (reported by " + d.from() + "), but " + settings.storageDir() + " holds the log of an "
                         + "earlier membership. To bring it back: move that directory aside, start the node again "
                         + "(it waits to be added) and run 'scalerctl members add " + settings.nodeId() + " "
@@ -255,88 +255,8 @@ public final class RaftNode implements Consensus, AutoCloseable {
         RaftGroup clientGroup = !joining ? group : RaftGroup.valueOf(gid, current.isPresent() ? current.get().peers()
                 : configured.stream().filter(p -> !p.getId().toString().equals(settings.nodeId())).toList());
         LOG.info("raft node {} started ({}{}) in group {} with peers {}", settings.nodeId(), option,
-                joining ? ", joining" : "", gid, describe(startPeers));
+                joining ? ", joining" : "", gid, ConfigurationDiscovery.describe(startPeers));
         return new RaftNode(settings, group, server, machine, events, clientProps, params, clientGroup, joining);
-    }
-
-    /** A configuration as a peer reported it. */
-    private record Discovered(String from, List<RaftPeer> peers) {
-    }
-
-    /**
-     * Asks {@code peers} (but {@code selfId}) for the group's current configuration; a leader's answer wins, then a
-     * follower's that knows a leader. Empty when none answers conclusively within {@code timeout}.
-     */
-    private static Optional<Discovered> discover(String selfId, RaftGroupId gid, Collection<RaftPeer> peers,
-                                                 RaftProperties clientProps, Parameters params, Duration timeout) {
-        List<RaftPeer> others = peers.stream().filter(p -> !p.getId().toString().equals(selfId)).toList();
-        if (others.isEmpty()) {
-            return Optional.empty();
-        }
-        ExecutorService pool = Executors.newFixedThreadPool(others.size(), r -> {
-            Thread t = new Thread(r, "raft-discover-" + selfId);
-            t.setDaemon(true);
-            return t;
-        });
-        try (RaftClient c = newClient(RaftGroup.valueOf(gid, others), clientProps, params, RetryPolicies.noRetry(),
-                null)) {
-            List<CompletableFuture<GroupInfoReply>> asks = new ArrayList<>();
-            for (RaftPeer p : others) {
-                asks.add(CompletableFuture.supplyAsync(() -> {
-                    try {
-                        return c.getGroupManagementApi(p.getId()).info(gid);
-                    } catch (IOException e) {
-                        throw new CompletionException(e);
-                    }
-                }, pool));
-            }
-            try {
-                CompletableFuture.allOf(asks.stream().map(f -> f.exceptionally(e -> null))
-                        .toArray(CompletableFuture[]::new)).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-            } catch (TimeoutException | ExecutionException e) {
-                LOG.debug("configuration discovery: {}", e.toString());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            Discovered followerSays = null;
-            for (CompletableFuture<GroupInfoReply> f : asks) {
-                GroupInfoReply r = f.getNow(null);
-                if (r == null || !r.isSuccess() || r.getConf().isEmpty()) {
-                    continue;
-                }
-                RoleInfoProto role = r.getRoleInfoProto();
-                Discovered d = new Discovered(r.getServerId().toString(), peersOf(r.getConf().get()));
-                if (role.getRole() == RaftPeerRole.LEADER) {
-                    return Optional.of(d);
-                }
-                if (followerSays == null && role.hasFollowerInfo() && role.getFollowerInfo().hasLeaderInfo()) {
-                    followerSays = d;
-                }
-            }
-            return Optional.ofNullable(followerSays);
-        } catch (IOException | RuntimeException e) {
-            LOG.debug("configuration discovery failed: {}", e.toString());
-            return Optional.empty();
-        } finally {
-            pool.shutdownNow();
-        }
-    }
-
-    private static List<RaftPeer> peersOf(RaftConfigurationProto conf) {
-        List<RaftPeer> out = new ArrayList<>();
-        for (RaftPeerProto p : conf.getPeersList()) {
-            out.add(RaftPeer.newBuilder().setId(RaftPeerId.valueOf(p.getId())).setAddress(p.getAddress()).build());
-        }
-        return out;
-    }
-
-    private static String describe(Collection<RaftPeer> peers) {
-        List<String> out = new ArrayList<>();
-        for (RaftPeer p : peers) {
-            out.add(p.getId() + "@" + p.getAddress());
-        }
-        out.sort(null);
-        return out.toString();
     }
 
     static RaftProperties serverProperties(RaftSettings s) {
@@ -374,7 +294,7 @@ public final class RaftNode implements Consensus, AutoCloseable {
                 millis(s.electionTimeoutMin()));
     }
 
-    private static RaftClient newClient(RaftGroup group, RaftProperties props, Parameters params, RetryPolicy retry,
+    static RaftClient newClient(RaftGroup group, RaftProperties props, Parameters params, RetryPolicy retry,
                                         RaftPeerId leader) {
         RaftClient.Builder b = RaftClient.newBuilder().setRaftGroup(group).setProperties(props)
                 .setParameters(params).setRetryPolicy(retry);
@@ -587,7 +507,13 @@ public final class RaftNode implements Consensus, AutoCloseable {
 
     /** Whether this node is in the configuration; see {@link SelfMembership} for when each state holds. */
     public SelfMembership membership() {
-        boolean in = conf().map(c -> ids(c.getCurrentPeers()).contains(self.toString())).orElse(!joining);
+        Optional<RaftConfiguration> conf = conf();
+        if (conf.isEmpty()) {
+            // The division is starting or was closed (Ratis shuts down a removed node that keeps campaigning):
+            // the last state seen stands.
+            return lastLogged;
+        }
+        boolean in = ids(conf.get().getCurrentPeers()).contains(self.toString());
         if (in && !removedByLeader) {
             return SelfMembership.MEMBER;
         }
@@ -596,39 +522,12 @@ public final class RaftNode implements Consensus, AutoCloseable {
 
     /** Adds {@code m}; {@code DONE} at once when it is already a member at that address. */
     public CompletableFuture<MembershipChange> addMember(RaftMember m) {
-        Objects.requireNonNull(m, "m");
-        return async(() -> {
-            Optional<LeaderView> lv = leaderView();
-            if (lv.isEmpty()) {
-                return MembershipChange.unavailable(noLeader(), List.of(), List.of());
-            }
-            List<RaftMember> current = lv.get().current();
-            if (current.contains(m)) {
-                return new MembershipChange(MembershipChange.Outcome.DONE, m.id() + " is already a member at "
-                        + m.address(), current, current);
-            }
-            List<RaftMember> next = new ArrayList<>(current);
-            next.add(m);
-            return change(lv.get(), next);
-        });
+        return reconfiguration.addMember(m);
     }
 
     /** Removes member {@code id}; {@code UNKNOWN_NODE} when it is not in the configuration. */
     public CompletableFuture<MembershipChange> removeMember(String id) {
-        Objects.requireNonNull(id, "id");
-        return async(() -> {
-            Optional<LeaderView> lv = leaderView();
-            if (lv.isEmpty()) {
-                return MembershipChange.unavailable(noLeader(), List.of(), List.of());
-            }
-            List<RaftMember> current = lv.get().current();
-            List<RaftMember> next = current.stream().filter(x -> !x.id().equals(id)).toList();
-            if (next.size() == current.size()) {
-                return new MembershipChange(MembershipChange.Outcome.UNKNOWN_NODE, "unknown node '" + id
-                        + "': the configuration is " + current, current, current);
-            }
-            return change(lv.get(), next);
-        });
+        return reconfiguration.removeMember(id);
     }
 
     /**
@@ -637,36 +536,7 @@ public final class RaftNode implements Consensus, AutoCloseable {
      * was already done; {@code UNKNOWN_NODE} when {@code oldId} is not a member.
      */
     public CompletableFuture<MembershipChange> replaceMember(String oldId, RaftMember replacement) {
-        Objects.requireNonNull(oldId, "oldId");
-        Objects.requireNonNull(replacement, "replacement");
-        return async(() -> {
-            Optional<LeaderView> lv = leaderView();
-            if (lv.isEmpty()) {
-                return MembershipChange.unavailable(noLeader(), List.of(), List.of());
-            }
-            List<RaftMember> current = lv.get().current();
-            boolean oldIn = current.stream().anyMatch(x -> x.id().equals(oldId));
-            if (!oldIn && current.contains(replacement)) {
-                return new MembershipChange(MembershipChange.Outcome.DONE, oldId + " was already replaced by "
-                        + replacement, current, current);
-            }
-            if (!oldIn) {
-                return new MembershipChange(MembershipChange.Outcome.UNKNOWN_NODE, "unknown node '" + oldId
-                        + "': the configuration is " + current, current, current);
-            }
-            if (oldId.equals(replacement.id())) {
-                return MembershipChange.refused("the replacement must have a new id, not " + oldId, current,
-                        current);
-            }
-            List<RaftMember> next = new ArrayList<>();
-            for (RaftMember x : current) {
-                if (!x.id().equals(oldId)) {
-                    next.add(x);
-                }
-            }
-            next.add(replacement);
-            return change(lv.get(), next);
-        });
+        return reconfiguration.replaceMember(oldId, replacement);
     }
 
     /**
@@ -676,120 +546,7 @@ public final class RaftNode implements Consensus, AutoCloseable {
      * overwriting it. Never throws: the outcome says what happened.
      */
     public CompletableFuture<MembershipChange> changeMembers(List<RaftMember> newMembers) {
-        List<RaftMember> proposed = List.copyOf(newMembers);
-        return async(() -> {
-            Optional<LeaderView> lv = leaderView();
-            if (lv.isEmpty()) {
-                return MembershipChange.unavailable(noLeader(), List.of(), proposed);
-            }
-            return change(lv.get(), proposed);
-        });
-    }
-
-    /** The leader's configuration and the members it heard from within {@link #reachableMillis()}. */
-    private record LeaderView(String leaderId, List<RaftMember> current, boolean changing, Set<String> reachable) {
-    }
-
-    /** A member is "reachable" when the leader heard from it within three maximum election timeouts. */
-    private long reachableMillis() {
-        return Math.max(1000, settings.electionTimeoutMax().toMillis() * 3);
-    }
-
-    private String noLeader() {
-        return "no leader: the cluster has no majority right now (this node sees " + members().size()
-                + " members)";
-    }
-
-    private CompletableFuture<MembershipChange> async(java.util.function.Supplier<MembershipChange> work) {
-        return CompletableFuture.supplyAsync(() -> {
-            try {
-                return work.get();
-            } catch (RuntimeException e) {
-                LOG.warn("membership change failed", e);
-                return MembershipChange.unavailable("failed: " + e, List.of(), List.of());
-            }
-        }, probeCalls);
-    }
-
-    /** Asks the leader (this node or another) for its configuration and follower contacts. */
-    private Optional<LeaderView> leaderView() {
-        Optional<String> leader = leaderId();
-        if (leader.isEmpty()) {
-            return Optional.empty();
-        }
-        RaftPeerId lid = RaftPeerId.valueOf(leader.get());
-        GroupInfoReply r;
-        try {
-            r = clients().direct().getGroupManagementApi(lid).info(startGroup.getGroupId());
-        } catch (IOException | RuntimeException e) {
-            LOG.debug("leader {} did not answer a group info: {}", lid, e.toString());
-            return Optional.empty();
-        }
-        if (!r.isSuccess() || r.getConf().isEmpty() || !r.getRoleInfoProto().hasLeaderInfo()) {
-            return Optional.empty();
-        }
-        List<RaftMember> current = new ArrayList<>();
-        for (RaftPeer p : peersOf(r.getConf().get())) {
-            current.add(new RaftMember(p.getId().toString(), p.getAddress()));
-        }
-        current.sort(Comparator.comparing(RaftMember::id));
-        Set<String> reachable = new TreeSet<>();
-        reachable.add(lid.toString());
-        for (ServerRpcProto f : r.getRoleInfoProto().getLeaderInfo().getFollowerInfoList()) {
-            if (f.getLastRpcElapsedTimeMs() < reachableMillis()) {
-                reachable.add(f.getId().getId().toStringUtf8());
-            }
-        }
-        return Optional.of(new LeaderView(lid.toString(), current, r.getConf().get().getOldPeersCount() > 0,
-                reachable));
-    }
-
-    private MembershipChange change(LeaderView lv, List<RaftMember> proposed) {
-        List<RaftMember> current = lv.current();
-        List<RaftMember> next = new ArrayList<>(proposed);
-        next.sort(Comparator.comparing(RaftMember::id));
-        if (lv.changing()) {
-            return MembershipChange.unavailable("another membership change is in progress; try again", current, next);
-        }
-        Optional<String> refusal = MembershipRules.refusal(current, next, lv.reachable());
-        if (refusal.isPresent()) {
-            LOG.info("membership change {} -> {} refused: {}", current, next, refusal.get());
-            return MembershipChange.refused(refusal.get(), current, next);
-        }
-        if (Set.copyOf(current).equals(Set.copyOf(next))) {
-            return new MembershipChange(MembershipChange.Outcome.DONE, "no change: the configuration is " + current,
-                    current, next);
-        }
-        List<RaftPeer> all = new ArrayList<>(toPeers(current));
-        for (RaftPeer p : toPeers(next)) {
-            if (all.stream().noneMatch(x -> x.getId().equals(p.getId()))) {
-                all.add(p);
-            }
-        }
-        RaftProperties props = new RaftProperties();
-        // Long enough for a new member to catch up (Ratis stages it first); the change is compare-and-set anyway.
-        RaftClientConfigKeys.Rpc.setRequestTimeout(props, millis(membershipTimeout()));
-        LOG.info("membership change through leader {}: {} -> {}", lv.leaderId(), current, next);
-        try (RaftClient c = newClient(RaftGroup.valueOf(startGroup.getGroupId(), all), props, parameters,
-                RetryPolicies.noRetry(), RaftPeerId.valueOf(lv.leaderId()))) {
-            RaftClientReply reply = c.admin().setConfiguration(SetConfigurationRequest.Arguments.newBuilder()
-                    .setServersInNewConf(toPeers(next))
-                    .setServersInCurrentConf(toPeers(current))
-                    .setMode(SetConfigurationRequest.Mode.COMPARE_AND_SET)
-                    .build());
-            if (reply.isSuccess()) {
-                LOG.info("membership changed: {} -> {} (log index {})", current, next, reply.getLogIndex());
-                return new MembershipChange(MembershipChange.Outcome.DONE, "the configuration is now " + next,
-                        current, next);
-            }
-            String why = reply.getException() == null ? "not successful" : reply.getException().getMessage();
-            LOG.warn("membership change {} -> {} failed: {}", current, next, why);
-            return MembershipChange.unavailable("the change did not complete: " + why, current, next);
-        } catch (IOException | RuntimeException e) {
-            LOG.warn("membership change {} -> {} failed: {}", current, next, e.toString());
-            return MembershipChange.unavailable("the change did not complete: " + e.getClass().getSimpleName()
-                    + (e.getMessage() == null ? "" : " " + e.getMessage()), current, next);
-        }
+        return reconfiguration.changeMembers(newMembers);
     }
 
     // ---- added for self-healing (wt/heal): the leader's catch-up check and "does the new node answer?" ----
@@ -835,15 +592,7 @@ public final class RaftNode implements Consensus, AutoCloseable {
 
     /** How long one membership change may take (a new member catching up included). */
     public Duration membershipTimeout() {
-        return settings.requestTimeout().multipliedBy(10);
-    }
-
-    private static List<RaftPeer> toPeers(List<RaftMember> members) {
-        List<RaftPeer> out = new ArrayList<>();
-        for (RaftMember m : members) {
-            out.add(RaftPeer.newBuilder().setId(m.id()).setAddress(m.address()).build());
-        }
-        return out;
+        return reconfiguration.timeout();
     }
 
     private static Set<String> ids(Collection<RaftPeer> peers) {
@@ -877,19 +626,20 @@ public final class RaftNode implements Consensus, AutoCloseable {
                 removedByLeader = false;
             } else if (in) {
                 List<RaftPeer> ask = new ArrayList<>(conf.get().getCurrentPeers());
-                Optional<Discovered> d = discover(self.toString(), startGroup.getGroupId(), ask, clientProperties,
+                Optional<ConfigurationDiscovery.Discovered> d = ConfigurationDiscovery.discover(self.toString(), startGroup.getGroupId(), ask, clientProperties,
                         parameters, settings.requestTimeout());
-                d.ifPresent(x -> removedByLeader = x.peers().stream().noneMatch(p -> p.getId().equals(self)));
+                d.filter(ConfigurationDiscovery.Discovered::conclusive)
+                        .ifPresent(x -> removedByLeader = x.peers().stream().noneMatch(p -> p.getId().equals(self)));
             }
             SelfMembership now = membership();
             if (now != lastLogged) {
                 lastLogged = now;
                 if (now == SelfMembership.MEMBER) {
-                    LOG.info("node {} is a member of the configuration {}", self, describe(conf.get().getCurrentPeers()));
+                    LOG.info("node {} is a member of the configuration {}", self, ConfigurationDiscovery.describe(conf.get().getCurrentPeers()));
                 } else {
-                    LOG.warn("node {} is {} the configuration {}: it stops acting", self,
-                            now == SelfMembership.JOINING ? "waiting to join" : "no longer in",
-                            describe(conf.get().getCurrentPeers()));
+                    LOG.warn("node {} is {} the Raft configuration {}", self,
+                            now == SelfMembership.JOINING ? "waiting to join" : "not in",
+                            ConfigurationDiscovery.describe(conf.get().getCurrentPeers()));
                 }
             }
         } catch (RuntimeException e) {
