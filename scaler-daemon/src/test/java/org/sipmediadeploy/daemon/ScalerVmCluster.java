@@ -269,7 +269,7 @@ final class ScalerVmCluster implements AutoCloseable {
                 String id = Files.readAllLines(conf).stream().filter(l -> l.startsWith("scaler.node.id"))
                         .reduce((a, x) -> x).orElse("?");
                 b.append("--- ").append(d.getFileName()).append(' ').append(id).append('\n');
-                for (String f : List.of("scaler.out", "etc/sipmediadeploy/scaler.log")) {
+                for (String f : List.of("scaler.out", "scaler.log")) {
                     Path log = root.resolve(f);
                     if (Files.isRegularFile(log)) {
                         List<String> lines = Files.readAllLines(log);

@@ -226,7 +226,7 @@ public final class RaftNode implements Consensus, AutoCloseable {
             joining = true;
             startPeers = List.of();
             LOG.warn("node {} found no leader among {} of cluster {}: it starts empty and waits to be added by the "
-                    + "leader (join only)", settings.nodeId(), describe(configured), settings.clusterName());
+                    + "leader (join only)", settings.nodeId(), ConfigurationDiscovery.describe(configured), settings.clusterName());
         }
         RaftGroup group = RaftGroup.valueOf(gid, startPeers);
 
