@@ -64,8 +64,9 @@ class SelfHealingTest {
                 members.remove(victim);
                 members.add(newNode);
                 c.awaitHealthy(members, HEAL_WITHIN);
-                await(victim + "'s VM deleted").atMost(Duration.ofSeconds(30)).ignoreExceptions()
-                        .until(() -> !c.scalerServers().containsKey(victim));
+                await(victim + "'s VM deleted and the replacement closed").atMost(Duration.ofSeconds(30))
+                        .ignoreExceptions().until(() -> !c.scalerServers().containsKey(victim)
+                                && closed(c.history(c.leader().orElseThrow()), victim));
                 String now = c.leader().orElseThrow();
                 List<JsonNode> replacements = c.history(now).stream()
                         .filter(d -> "ReplaceScaler".equals(d.path("kind").asText())).toList();
@@ -110,8 +111,9 @@ class SelfHealingTest {
 
             List<String> members = List.of(leader, survivor, "scaler-4");
             c.awaitHealthy(members, HEAL_WITHIN);
-            await(victim + "'s VM deleted").atMost(Duration.ofSeconds(30)).ignoreExceptions()
-                    .until(() -> !c.scalerServers().containsKey(victim));
+            await(victim + "'s VM deleted and the replacement closed").atMost(Duration.ofSeconds(30))
+                    .ignoreExceptions().until(() -> !c.scalerServers().containsKey(victim)
+                            && closed(c.history(c.leader().orElseThrow()), victim));
             String now = c.leader().orElseThrow();
             assertTrue(c.status(now).orElseThrow().path("node").path("term").asLong() > term,
                     "the leader changed term mid-replacement");
@@ -124,6 +126,13 @@ class SelfHealingTest {
             assertEquals(Set.of(leader, survivor, "scaler-4"), c.scalerServers().keySet());
             assertEquals(4, c.scalerCreates(), "no second replacement VM was ever created");
         }
+    }
+
+    /** The replacement of {@code victim} has an outcome (the last step's record follows the VM's deletion). */
+    private static boolean closed(List<JsonNode> history, String victim) {
+        return history.stream().anyMatch(d -> "ReplaceScaler".equals(d.path("kind").asText())
+                && victim.equals(d.path("details").path("dead_node").asText())
+                && !"PENDING".equals(d.path("outcome").asText()));
     }
 
     private static Set<String> decisionIds(List<JsonNode> history) {
