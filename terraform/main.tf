@@ -170,6 +170,15 @@ module "scaler_config" {
     }
   }
   gateway_user_data = { gateways = module.gateway_user_data.cloud_init }
+  # A dead scaler node is replaced by the cluster itself (off unless scaler_self_healing = true).
+  self_healing = {
+    enabled         = var.scaler_self_healing
+    replace_after   = var.scaler_replace_after
+    image           = var.images.scaler
+    flavor          = var.flavors.scaler
+    network         = module.network.network_name
+    security_groups = [module.network.security_group_names.scaler]
+  }
 }
 
 module "scaler_cluster" {

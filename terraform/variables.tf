@@ -179,3 +179,15 @@ variable "log_shipping" {
   default     = null
   description = "Logstash TCP input the VMs ship their logs to (role log_shipper). null: no log shipping."
 }
+
+variable "scaler_self_healing" {
+  type        = bool
+  default     = false
+  description = "Let the scaler cluster replace a dead scaler node by itself (scaler.self-healing): a new VM from images.scaler / flavors.scaler on the scaler security group, joined through a Raft configuration change. Terraform then no longer owns that node's VM."
+}
+
+variable "scaler_replace_after" {
+  type        = string
+  default     = "5m"
+  description = "scaler.self-healing.replace-after: how long a scaler node must be unreachable before it is replaced (HOCON duration)."
+}

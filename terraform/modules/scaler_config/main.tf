@@ -32,6 +32,8 @@ locals {
       user_data_for = local.pool_user_data_files
       pair_ud_for   = local.pair_user_data_files
       log_file      = var.log_file
+      self_healing  = var.self_healing
+      config_file   = local.config_file
     })
   }
 

@@ -261,3 +261,25 @@ variable "scaler_user" {
   default     = "scaler"
   description = "Owner of scaler.conf and of the secret files (created by the .deb)."
 }
+
+variable "self_healing" {
+  type = object({
+    enabled         = optional(bool, false)
+    replace_after   = optional(string, "5m")
+    image           = optional(string, "")
+    flavor          = optional(string, "")
+    network         = optional(string, "")
+    security_groups = optional(list(string), [])
+  })
+  default     = {}
+  description = "scaler.self-healing: replace a scaler node unreachable for replace_after by a new VM from image/flavor/network/security_groups (the leader renders its cloud-init like this module does). Off by default."
+
+  validation {
+    condition     = !var.self_healing.enabled || (var.self_healing.image != "" && var.self_healing.flavor != "" && var.self_healing.network != "")
+    error_message = "self_healing.enabled needs image, flavor and network."
+  }
+  validation {
+    condition     = can(regex("^[0-9]+(ms|s|m|h)$", var.self_healing.replace_after))
+    error_message = "self_healing.replace_after must be a HOCON duration such as 30s or 5m."
+  }
+}

@@ -269,3 +269,39 @@ run "refuses_a_replacing_pair_without_replacement" {
   }
   expect_failures = [var.pairs]
 }
+
+run "self_healing_is_off_unless_enabled" {
+  command = plan
+
+  assert {
+    condition     = !strcontains(output.scaler_conf["smd-scaler-1"], "self-healing")
+    error_message = "no self-healing block by default"
+  }
+}
+
+run "renders_the_self_healing_block_when_enabled" {
+  command = plan
+
+  variables {
+    self_healing = { enabled = true, replace_after = "5m", image = "sipmediadeploy-scaler-1.0.0", flavor = "m1.small", network = "smd-net", security_groups = ["smd-scaler"] }
+  }
+
+  assert {
+    condition     = strcontains(output.scaler_conf["smd-scaler-1"], "self-healing {\n    enabled = true\n    replace-after = 5m\n    image = \"sipmediadeploy-scaler-1.0.0\"")
+    error_message = "the self-healing block names the image"
+  }
+  assert {
+    condition     = strcontains(output.scaler_conf["smd-scaler-2"], "config-path = \"/etc/sipmediadeploy/scaler.conf\"")
+    error_message = "the new node's config goes where this module writes it"
+  }
+}
+
+run "refuses_self_healing_without_an_image" {
+  command = plan
+
+  variables {
+    self_healing = { enabled = true, flavor = "m1.small", network = "smd-net" }
+  }
+
+  expect_failures = [var.self_healing]
+}

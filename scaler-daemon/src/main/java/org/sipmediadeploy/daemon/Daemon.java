@@ -34,6 +34,7 @@ import org.sipmediadeploy.probes.ProbeSettings;
 import org.sipmediadeploy.probes.Probes;
 import org.sipmediadeploy.raft.LeadershipListener;
 import org.sipmediadeploy.raft.ProbeView;
+import org.sipmediadeploy.raft.RaftMembership;
 import org.sipmediadeploy.raft.RaftNode;
 import org.sipmediadeploy.raft.RaftSettings;
 import org.sipmediadeploy.raft.SelfMembership;
@@ -98,7 +99,7 @@ public final class Daemon implements AutoCloseable {
                 LOG.info("not leader");
             }
         };
-        RaftNode raft = RaftNode.start(raftSettings(cfg), view, leadership);
+        RaftNode raft = RaftNode.start(raftSettings(cfg), view, leadership, cfg.cluster().join());
         raftRef[0] = raft;
         Cloud cloud = OpenStackCloud.create(openStackSettings(cfg), events);
         Prober prober = Probes.create(ProbeSettings.defaults().withSipBindAddress(cfg.node().probeAddress())
@@ -106,6 +107,11 @@ public final class Daemon implements AutoCloseable {
         LoopSpec spec = new LoopSpec(cfg.node().id(), cfg.cluster().peers().size(), cfg.openstack().tag(),
                 cfg.pairs(), cfg.pools(), dryRun);
         ControlLoop loop = new ControlLoop(spec, raft, cloud, raft.peerProbes(), events);
+        if (cfg.selfHealing().settings().enabled()) {
+            loop.withSelfHealing(cfg.selfHealing().settings(), new RaftMembership(raft), new NodeUserData(cfg));
+            LOG.info("self-healing enabled: a member unreachable for {} s is replaced",
+                    cfg.selfHealing().settings().replaceAfter().toSeconds());
+        }
         loopRef[0] = loop;
         ProbeScheduler scheduler = Probes.scheduler(prober, clock, (target, result) -> {
             view.update(target.key(), result.status());

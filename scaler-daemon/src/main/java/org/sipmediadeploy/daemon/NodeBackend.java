@@ -91,7 +91,9 @@ final class NodeBackend implements AdminBackend {
                     .map(t -> t.last().capacity().idleGateways()).orElse(null)));
         }
         List<StatusView.AlarmInfo> alarms = daemon.loop().alarms().values().stream().map(StatusView::alarm).toList();
-        return new StatusView(node, peers, pairs, pools, alarms);
+        StatusView.SelfHealingInfo healing = StatusView.selfHealing(cfg.selfHealing().settings().enabled(),
+                daemon.loop().notes().get(org.sipmediadeploy.core.decision.Decision.ReplaceScaler.SCOPE), s.scalers());
+        return new StatusView(node, peers, pairs, pools, alarms, healing);
     }
 
     @Override

@@ -72,6 +72,18 @@ final class Names {
         });
     }
 
+    String securityGroup(OSClientV3 c, String nameOrId) {
+        return cached("security-group", nameOrId, () -> {
+            List<String> ids = c.networking().securitygroup().list(Map.of("name", nameOrId)).stream()
+                    .filter(g -> nameOrId.equals(g.getName())).map(g -> g.getId()).collect(Collectors.toList());
+            if (ids.isEmpty()) {
+                var byId = c.networking().securitygroup().get(nameOrId);
+                return byId == null ? one("security group", nameOrId, ids) : byId.getId();
+            }
+            return one("security group", nameOrId, ids);
+        });
+    }
+
     private interface Lookup {
         String id();
     }

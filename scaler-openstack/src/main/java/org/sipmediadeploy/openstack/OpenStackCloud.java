@@ -131,10 +131,15 @@ public final class OpenStackCloud implements Cloud {
                     .name(spec.name())
                     .image(names.image(c, spec.image()))
                     .flavor(names.flavor(c, spec.flavor()))
-                    .networks(List.of(names.network(c, spec.network())))
                     .addMetadata(spec.metadata());
-            for (String sg : spec.securityGroups()) {
-                b.addSecurityGroup(sg);
+            if (spec.portId() != null) {
+                // The port carries the fixed address and the security groups (Nova ignores groups given here).
+                b.addNetworkPort(spec.portId());
+            } else {
+                b.networks(List.of(names.network(c, spec.network())));
+                for (String sg : spec.securityGroups()) {
+                    b.addSecurityGroup(sg);
+                }
             }
             if (spec.keyPair() != null) {
                 b.keypairName(spec.keyPair());
@@ -185,6 +190,47 @@ public final class OpenStackCloud implements Cloud {
             }
             ports.sort(Comparator.comparing(Port::id));
             return ports.stream().findFirst();
+        });
+    }
+
+    @Override
+    public Port ensurePort(String network, String name, List<String> securityGroups) {
+        Objects.requireNonNull(network, "network");
+        Objects.requireNonNull(name, "name");
+        return edge.run("ensurePort", () -> {
+            OSClientV3 c = keystone.client();
+            String networkId = names.network(c, network);
+            // Look first: a retried call finds the port it made (the name is unique to one new node).
+            Optional<Port> existing = c.networking().port().list(PortListOptions.create().networkId(networkId)
+                    .name(name)).stream()
+                    .filter(p -> name.equals(p.getName()) && networkId.equals(p.getNetworkId()))
+                    .map(Mapping::port).min(Comparator.comparing(Port::id));
+            if (existing.isPresent()) {
+                return existing.get();
+            }
+            var b = Builders.port().name(name).networkId(networkId);
+            for (String sg : securityGroups == null ? List.<String>of() : securityGroups) {
+                b.securityGroup(names.securityGroup(c, sg));
+            }
+            org.openstack4j.model.network.Port created = c.networking().port().create(b.build());
+            if (created == null || created.getId() == null) {
+                throw new CloudException(Kind.TRANSIENT, "ensurePort", "Neutron accepted port '" + name
+                        + "' without returning its id");
+            }
+            LOG.info("created port {} '{}' on network {}", created.getId(), name, networkId);
+            return Mapping.port(created);
+        });
+    }
+
+    @Override
+    public void deletePort(String portId) {
+        Objects.requireNonNull(portId, "portId");
+        edge.run("deletePort", () -> {
+            ActionResponse r = keystone.client().networking().port().delete(portId);
+            if (r.isSuccess() || r.getCode() == 404) {
+                return null;
+            }
+            throw Errors.fromStatus("deletePort", r.getCode(), r.getFault());
         });
     }
 

@@ -124,6 +124,7 @@ public abstract class CloudContract {
     private String run;
     private final List<String> servers = new ArrayList<>();
     private final List<String> floatingIps = new ArrayList<>();
+    private final List<String> ports = new ArrayList<>();
 
     @BeforeEach
     public void setUpContract() {
@@ -165,6 +166,13 @@ public abstract class CloudContract {
                     .until(() -> servers.stream().allMatch(id -> gone(cloud.server(id))));
         } catch (RuntimeException e) {
             failures.add(e);
+        }
+        for (String id : ports) {
+            try {
+                cloud.deletePort(id);
+            } catch (RuntimeException e) {
+                failures.add(e);
+            }
         }
         if (!failures.isEmpty()) {
             AssertionError e = new AssertionError("clean-up of " + tag + " failed: " + failures.get(0), failures.get(0));
@@ -240,6 +248,35 @@ public abstract class CloudContract {
         assertEquals(Optional.of(userData), userDataOf(cloud, created.id()),
                 "user data reaches Nova base64-encoded exactly once");
         assertTrue(events.calls.contains("createServer:ok"), events.calls.toString());
+    }
+
+    @Test
+    public void serverOnAPortMadeFirstKeepsThatPortsAddressAndThePortIsFoundAgainByName() {
+        // A scaler node's Raft address goes into its own user data: the port (and its address) comes first.
+        String name = "ct-" + run + "-port";
+        Port port = cloud.ensurePort(target.network(), name, List.of("default"));
+        ports.add(port.id());
+        assertNotNull(port.fixedIp(), "a new port has its fixed address at once");
+        assertEquals(port.id(), cloud.ensurePort(target.network(), name, List.of("default")).id(),
+                "a retried ensurePort finds the port it made");
+
+        ServerSpec base = spec("onport", decision(), null, Map.of());
+        ServerSpec onPort = new ServerSpec(base.name(), base.image(), base.flavor(), base.network(), List.of(),
+                null, null, null, base.metadata(), port.id());
+        Server s = awaitActive(create(onPort).id());
+        Port bound = cloud.portOf(s.id(), target.network()).orElseThrow();
+        assertEquals(port.id(), bound.id());
+        assertEquals(port.fixedIp(), bound.fixedIp());
+
+        cloud.deleteServer(s.id());
+        await("server " + s.id() + " gone").atMost(activeTimeout()).pollInterval(Duration.ofMillis(500))
+                .until(() -> gone(cloud.server(s.id())));
+        await("port " + port.id() + " deleted").atMost(activeTimeout()).pollInterval(Duration.ofMillis(500))
+                .untilAsserted(() -> cloud.deletePort(port.id()));
+        cloud.deletePort(port.id());
+        ports.remove(port.id());
+        assertTrue(events.calls.contains("ensurePort:ok") && events.calls.contains("deletePort:ok"),
+                events.calls.toString());
     }
 
     @Test

@@ -18,6 +18,7 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import org.sipmediadeploy.core.command.Command;
 import org.sipmediadeploy.core.decision.Decision;
 import org.sipmediadeploy.core.model.ProbeStatus;
+import org.sipmediadeploy.core.model.ScalerMembers;
 import org.sipmediadeploy.core.state.ClusterState;
 
 /**
@@ -45,7 +46,9 @@ public final class Codec {
             Command.Propose.class, "Propose",
             Command.RecordOutcome.class, "RecordOutcome",
             Command.SetPairMode.class, "SetPairMode",
-            Command.SetPoolMode.class, "SetPoolMode");
+            Command.SetPoolMode.class, "SetPoolMode",
+            Command.SyncScalers.class, "SyncScalers",
+            Command.RecordStep.class, "RecordStep");
     private static final Map<String, Class<? extends Command>> COMMAND_TYPES = invert(COMMAND_NAMES);
 
     private static final ObjectMapper MAPPER = JsonMapper.builder()
@@ -73,7 +76,8 @@ public final class Codec {
         @JsonSubTypes.Type(value = Decision.DrainHost.class, name = "DrainHost"),
         @JsonSubTypes.Type(value = Decision.UndrainHost.class, name = "UndrainHost"),
         @JsonSubTypes.Type(value = Decision.DeleteHost.class, name = "DeleteHost"),
-        @JsonSubTypes.Type(value = Decision.DeleteOrphan.class, name = "DeleteOrphan")
+        @JsonSubTypes.Type(value = Decision.DeleteOrphan.class, name = "DeleteOrphan"),
+        @JsonSubTypes.Type(value = Decision.ReplaceScaler.class, name = "ReplaceScaler")
     })
     abstract static class DecisionMixin {
     }
@@ -102,8 +106,15 @@ public final class Codec {
     public static ClusterState decodeState(byte[] bytes) {
         Envelope e = open(bytes);
         expect(e, STATE_TYPE);
+        if (!e.body().has(SCALERS)) {
+            // Written before self-healing: no record of the scaler members yet (the leader syncs it from the Raft
+            // configuration). Adding a field with an explicit default is compatible; anything else is refused.
+            ((ObjectNode) e.body()).set(SCALERS, MAPPER.valueToTree(ScalerMembers.EMPTY));
+        }
         return body(e, ClusterState.class);
     }
+
+    private static final String SCALERS = "scalers";
 
     /** "Do you see {@code targetKey}?", asked of one peer. */
     static byte[] encodeProbeQuery(String targetKey) {

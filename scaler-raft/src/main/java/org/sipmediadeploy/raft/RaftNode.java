@@ -151,6 +151,18 @@ public final class RaftNode implements Consensus, AutoCloseable {
      */
     public static RaftNode start(RaftSettings settings, ProbeView probes, LeadershipListener listener)
             throws IOException {
+        return start(settings, probes, listener, false);
+    }
+
+    /**
+     * As {@link #start(RaftSettings, ProbeView, LeadershipListener)}; with {@code joinOnly} a node with no log yet
+     * never starts as a voter of its configured peers, even when no peer answers conclusively (no leader at that
+     * moment): it starts empty and waits to be added. A node created to replace another (self-healing) is started so;
+     * bootstrapping instead would make it a candidate of a configuration the others do not have, which they answer
+     * by shutting its Raft server down. Added for self-healing (wt/heal).
+     */
+    public static RaftNode start(RaftSettings settings, ProbeView probes, LeadershipListener listener,
+                                 boolean joinOnly) throws IOException {
         Objects.requireNonNull(settings, "settings");
         RaftGroupId gid = groupId(settings.clusterName());
         List<RaftPeer> configured = new ArrayList<>();
@@ -210,6 +222,11 @@ public final class RaftNode implements Consensus, AutoCloseable {
                         + "(it waits to be added) and run 'scalerctl members add " + settings.nodeId() + " "
                         + settings.peers().get(settings.nodeId()) + "' on a member");
             }
+        } else if (joinOnly && fresh) {
+            joining = true;
+            startPeers = List.of();
+            LOG.warn("node {} found no leader among {} of cluster {}: it starts empty and waits to be added by the "
+                    + "leader (join only)", settings.nodeId(), ConfigurationDiscovery.describe(configured), settings.clusterName());
         }
         RaftGroup group = RaftGroup.valueOf(gid, startPeers);
 
@@ -235,7 +252,8 @@ public final class RaftNode implements Consensus, AutoCloseable {
             throw e;
         }
         // A joining node's clients know the configuration it was told about, so it can reach the leader.
-        RaftGroup clientGroup = joining ? RaftGroup.valueOf(gid, current.orElseThrow().peers()) : group;
+        RaftGroup clientGroup = !joining ? group : RaftGroup.valueOf(gid, current.isPresent() ? current.get().peers()
+                : configured.stream().filter(p -> !p.getId().toString().equals(settings.nodeId())).toList());
         LOG.info("raft node {} started ({}{}) in group {} with peers {}", settings.nodeId(), option,
                 joining ? ", joining" : "", gid, ConfigurationDiscovery.describe(startPeers));
         return new RaftNode(settings, group, server, machine, events, clientProps, params, clientGroup, joining);
@@ -534,6 +552,47 @@ public final class RaftNode implements Consensus, AutoCloseable {
      */
     public CompletableFuture<MembershipChange> changeMembers(List<RaftMember> newMembers) {
         return reconfiguration.changeMembers(newMembers);
+    }
+
+    // ---- added for self-healing (wt/heal): the leader's catch-up check and "does the new node answer?" ----
+
+    /** The commit index each peer last reported to this node (Ratis commit infos; this node included), by id. */
+    public Map<String, Long> peerCommitIndexes() {
+        Map<String, Long> out = new java.util.TreeMap<>();
+        try {
+            for (CommitInfoProto ci : server.getDivision(startGroup.getGroupId()).getCommitInfos()) {
+                out.put(RaftPeerId.valueOf(ci.getServer().getId()).toString(), ci.getCommitIndex());
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("commit infos: {}", e.toString());
+        }
+        return out;
+    }
+
+    /** This node's commit index (-1 when unknown). */
+    public long commitIndex() {
+        try {
+            return server.getDivision(startGroup.getGroupId()).getRaftLog().getLastCommittedIndex();
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
+    /**
+     * Whether the Raft server of {@code m} (typically a node started outside the configuration, waiting to be
+     * added) answers a group-info request for this cluster's group within {@code timeout}.
+     */
+    public boolean answers(RaftMember m, Duration timeout) {
+        RaftPeer p = RaftPeer.newBuilder().setId(m.id()).setAddress(m.address()).build();
+        RaftProperties props = new RaftProperties();
+        RaftClientConfigKeys.Rpc.setRequestTimeout(props, millis(timeout));
+        try (RaftClient c = newClient(RaftGroup.valueOf(startGroup.getGroupId(), List.of(p)), props, parameters,
+                RetryPolicies.noRetry(), p.getId())) {
+            return c.getGroupManagementApi(p.getId()).info(startGroup.getGroupId()).isSuccess();
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("{} does not answer: {}", m, e.toString());
+            return false;
+        }
     }
 
     /** How long one membership change may take (a new member catching up included). */

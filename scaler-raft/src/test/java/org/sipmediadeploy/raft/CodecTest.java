@@ -57,6 +57,15 @@ class CodecTest {
     }
 
     @Test
+    void aStateWrittenBeforeSelfHealingDecodesWithAnEmptyScalerRecord() {
+        String json = "{\"v\":1,\"type\":\"ClusterState\",\"body\":{\"pairs\":{},\"pools\":{},\"open\":{},"
+                + "\"history\":[],\"highestTerm\":7}}";
+        ClusterState s = Codec.decodeState(bytes(json));
+        assertEquals(7, s.highestTerm());
+        assertEquals(org.sipmediadeploy.core.model.ScalerMembers.EMPTY, s.scalers());
+    }
+
+    @Test
     void encodingCarriesVersionAndWireTypeName() {
         Command c = new Command.InitPool("gw", 3, Instant.parse("2026-01-01T00:00:00Z"));
         String json = new String(Codec.encodeCommand(c), StandardCharsets.UTF_8);

@@ -18,12 +18,17 @@ import org.sipmediadeploy.core.model.PairMode;
 import org.sipmediadeploy.core.model.PairState;
 import org.sipmediadeploy.core.model.PoolMode;
 import org.sipmediadeploy.core.model.PoolState;
+import org.sipmediadeploy.core.model.ReplaceStep;
+import org.sipmediadeploy.core.model.ScalerMember;
+import org.sipmediadeploy.core.model.ScalerMembers;
+import org.sipmediadeploy.core.model.ScalerReplacement;
+import org.sipmediadeploy.core.model.StepRecord;
 import org.sipmediadeploy.core.state.ClusterState;
 
 /** Seeded generators of commands, decisions and whole states, including awkward strings and nulls. */
 final class Gen {
-    static final int DECISION_KINDS = 10;
-    static final int COMMAND_KINDS = 6;
+    static final int DECISION_KINDS = 11;
+    static final int COMMAND_KINDS = 8;
     private final Random r;
 
     Gen(long seed) {
@@ -59,6 +64,7 @@ final class Gen {
             case 7: return new Decision.UndrainHost(id(), str(), str(), str());
             case 8: return new Decision.DeleteHost(id(), str(), str(), str());
             case 9: return new Decision.DeleteOrphan(id(), str(), str(), str());
+            case 10: return new Decision.ReplaceScaler(id(), "dead" + str(), "new" + str(), str());
             default: throw new AssertionError(kind);
         }
     }
@@ -107,8 +113,36 @@ final class Gen {
                     r.nextBoolean() ? null : str(), facts(), term(), instant());
             case 4: return new Command.SetPairMode(str(), PairMode.values()[r.nextInt(3)], str(), term(), instant());
             case 5: return new Command.SetPoolMode(str(), PoolMode.values()[r.nextInt(3)], str(), term(), instant());
+            case 6: return new Command.SyncScalers(List.of(scalerMember(), scalerMember()), term(), instant());
+            case 7: return new Command.RecordStep(id(), ReplaceStep.values()[r.nextInt(ReplaceStep.values().length)],
+                    r.nextBoolean() ? null : str(), facts(), term(), instant());
             default: throw new AssertionError(kind);
         }
+    }
+
+    ScalerMember scalerMember() {
+        return new ScalerMember("s" + str(), str() + ":" + (1 + r.nextInt(65535)), r.nextBoolean() ? null : str(),
+                r.nextBoolean() ? null : str(), r.nextBoolean() ? null : id());
+    }
+
+    ScalerMembers scalers() {
+        Map<String, ScalerMember> members = new TreeMap<>();
+        for (int i = r.nextInt(4); i > 0; i--) {
+            ScalerMember m = scalerMember();
+            members.put(m.id(), m);
+        }
+        ScalerReplacement rep = null;
+        if (r.nextBoolean()) {
+            List<StepRecord> done = new ArrayList<>();
+            for (int i = r.nextInt(3); i > 0; i--) {
+                done.add(new StepRecord(ReplaceStep.values()[r.nextInt(ReplaceStep.values().length)], str(),
+                        instant()));
+            }
+            rep = new ScalerReplacement(id(), scalerMember(), "n" + str(),
+                    ReplaceStep.values()[r.nextInt(ReplaceStep.values().length)], r.nextBoolean() ? null : str(),
+                    r.nextBoolean() ? null : str(), r.nextBoolean() ? null : str(), instant(), done);
+        }
+        return new ScalerMembers(members, rep, r.nextInt(10));
     }
 
     Command command() {
@@ -141,6 +175,6 @@ final class Gen {
         for (int i = r.nextInt(6); i > 0; i--) {
             history.add(record(false));
         }
-        return new ClusterState(pairs, pools, open, history, term());
+        return new ClusterState(pairs, pools, open, history, term(), scalers());
     }
 }

@@ -8,8 +8,8 @@ import java.util.OptionalLong;
  * the server's host address, behind the server's NIC forwarder. A killed or frozen instance leaves the server
  * ACTIVE in Nova, as a crashed or hung service inside a running VM does.
  */
-sealed interface Instance extends AutoCloseable permits ProcessInstance, BuiltinInstance {
-    /** kamailio, coturn or builtin. */
+sealed interface Instance extends AutoCloseable permits ProcessInstance, BuiltinInstance, ScalerVmInstance {
+    /** kamailio, coturn, scaler or builtin. */
     String kind();
 
     /** The ports the instance listens on (the NIC forwards these). */

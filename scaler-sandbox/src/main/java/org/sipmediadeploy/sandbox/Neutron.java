@@ -226,7 +226,12 @@ final class Neutron {
                 fixed = Json.text(ips.get(0), "ip_address");
             }
             PortRec rec = cloud.createPort(caller, net, Json.text(p, "name"), fixed);
+            JsonNode groups = p.get("security_groups");
             synchronized (cloud) {
+                if (groups != null && groups.isArray()) {
+                    rec.securityGroupIds.clear();
+                    groups.forEach(g -> rec.securityGroupIds.add(g.asText()));
+                }
                 return ApiResponse.json(201, Json.obj("port", port(rec)));
             }
         }

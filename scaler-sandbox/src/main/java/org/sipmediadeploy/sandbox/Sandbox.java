@@ -223,7 +223,16 @@ public final class Sandbox implements AutoCloseable {
         return cloud.instance(serverId).frozen();
     }
 
-    /** kamailio, coturn or builtin; throws when the server has no running instance (yet). */
+    /** The directory that stands for the VM's {@code /} of a scaler VM (its written files, its daemon's output). */
+    public Path vmRoot(String serverId) {
+        Instance i = cloud.instance(serverId);
+        if (i instanceof ScalerVmInstance v) {
+            return v.root();
+        }
+        throw new IllegalArgumentException("server " + serverId + " runs " + i.kind() + ", not a scaler VM");
+    }
+
+    /** kamailio, coturn, scaler or builtin; throws when the server has no running instance (yet). */
     public String instanceKind(String serverId) {
         return cloud.instance(serverId).kind();
     }

@@ -304,7 +304,9 @@ final class SandboxCloud implements AutoCloseable {
         String image = imageName.toLowerCase(Locale.ROOT);
         boolean real = config.processes() == SandboxConfig.Processes.AUTO;
         Instance instance;
-        if (real && image.contains("kamailio") && ProcessInstance.kamailioInstalled()) {
+        if (image.contains("scaler") && config.scalerVm() != null) {
+            instance = ScalerVmInstance.create(dir, config.scalerVm(), s.userData, port.fixedIp);
+        } else if (real && image.contains("kamailio") && ProcessInstance.kamailioInstalled()) {
             instance = ProcessInstance.kamailio(dir, port.hostIp, s.name);
         } else if (real && image.contains("coturn") && ProcessInstance.turnserverInstalled()) {
             instance = ProcessInstance.coturn(dir, port.hostIp, config.turnUser(), config.turnPassword().reveal(),

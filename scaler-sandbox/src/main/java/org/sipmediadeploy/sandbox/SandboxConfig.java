@@ -27,6 +27,8 @@ import org.sipmediadeploy.core.model.Secret;
  * @param workDir          where per-server configs and logs go; null = a fresh temporary directory
  * @param eventLogFile     JSON lines event log; null = in memory only
  * @param seed             seeds the fault-rate random source, so a faulty run can be replayed
+ * @param scalerVm         how a server made from an image whose name contains "scaler" runs a real scaler daemon
+ *                         from its cloud-init user data; null = such servers run built-in responders
  */
 public record SandboxConfig(String bindHost, int apiPort, String region, List<User> users,
                             List<AppCredential> applicationCredentials, Duration tokenTtl, Duration bootDelay,
@@ -34,7 +36,28 @@ public record SandboxConfig(String bindHost, int apiPort, String region, List<Us
                             List<String> images, List<String> flavors, List<String> securityGroups,
                             List<PortSpec> forwardedPorts, int maxServers, int maxFloatingIps, int gatewaysPerHost,
                             String turnUser, Secret turnPassword, String turnRealm, Processes processes,
-                            Path workDir, Path eventLogFile, long seed) {
+                            Path workDir, Path eventLogFile, long seed, ScalerVm scalerVm) {
+
+    /**
+     * A scaler VM: {@code command} starts the daemon (e.g. {@code java -cp ... org.sipmediadeploy.daemon.ScalerMain
+     * run}; the sandbox cannot depend on the daemon, so the caller gives the command line) and is followed by
+     * {@code --config ROOT/configPath}, where ROOT is the server's own directory into which the user data's
+     * {@code write_files} were written.
+     */
+    public record ScalerVm(List<String> command, String configPath) {
+        public static final String DEFAULT_CONFIG_PATH = "/etc/sipmediadeploy/scaler.conf";
+
+        public ScalerVm {
+            command = List.copyOf(command);
+            Objects.requireNonNull(configPath, "configPath");
+            if (command.isEmpty()) {
+                throw new IllegalArgumentException("a scaler VM needs a command");
+            }
+            if (!configPath.startsWith("/")) {
+                throw new IllegalArgumentException("configPath must be absolute (a path inside the VM): " + configPath);
+            }
+        }
+    }
 
     /** A Keystone user with a project of the same domain (Default). */
     public record User(String name, Secret password, String project) {
@@ -108,9 +131,10 @@ public record SandboxConfig(String bindHost, int apiPort, String region, List<Us
                         "admin")),
                 Duration.ofHours(24), Duration.ofMillis(500), Duration.ofMillis(300),
                 "127.0.10.", "127.0.11.", "127.0.20.",
-                List.of("fake-image", "sipmediadeploy-kamailio", "sipmediadeploy-coturn", "sipmediadeploy-gateway"),
+                List.of("fake-image", "sipmediadeploy-kamailio", "sipmediadeploy-coturn", "sipmediadeploy-gateway",
+                        "sipmediadeploy-scaler"),
                 List.of("m1.tiny", "m1.small", "m1.medium"), List.of("default"), DEFAULT_PORTS,
-                50, 50, 4, "turnuser", Secret.of("turnpass"), "sandbox.local", Processes.AUTO, null, null, 42L);
+                50, 50, 4, "turnuser", Secret.of("turnpass"), "sandbox.local", Processes.AUTO, null, null, 42L, null);
     }
 
     public Builder toBuilder() {
@@ -144,6 +168,7 @@ public record SandboxConfig(String bindHost, int apiPort, String region, List<Us
         private Path workDir;
         private Path eventLogFile;
         private long seed;
+        private ScalerVm scalerVm;
 
         private Builder(SandboxConfig c) {
             bindHost = c.bindHost;
@@ -171,6 +196,7 @@ public record SandboxConfig(String bindHost, int apiPort, String region, List<Us
             workDir = c.workDir;
             eventLogFile = c.eventLogFile;
             seed = c.seed;
+            scalerVm = c.scalerVm;
         }
 
         public Builder bindHost(String v) { bindHost = v; return this; }
@@ -205,12 +231,13 @@ public record SandboxConfig(String bindHost, int apiPort, String region, List<Us
         public Builder workDir(Path v) { workDir = v; return this; }
         public Builder eventLogFile(Path v) { eventLogFile = v; return this; }
         public Builder seed(long v) { seed = v; return this; }
+        public Builder scalerVm(ScalerVm v) { scalerVm = v; return this; }
 
         public SandboxConfig build() {
             return new SandboxConfig(bindHost, apiPort, region, users, applicationCredentials, tokenTtl, bootDelay,
                     deleteDelay, fixedPrefix, hostPrefix, floatingPrefix, images, flavors, securityGroups,
                     forwardedPorts, maxServers, maxFloatingIps, gatewaysPerHost, turnUser, turnPassword, turnRealm,
-                    processes, workDir, eventLogFile, seed);
+                    processes, workDir, eventLogFile, seed, scalerVm);
         }
     }
 }

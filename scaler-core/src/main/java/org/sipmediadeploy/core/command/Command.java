@@ -1,6 +1,7 @@
 package org.sipmediadeploy.core.command;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -9,6 +10,8 @@ import org.sipmediadeploy.core.decision.Outcome;
 import org.sipmediadeploy.core.model.PairMode;
 import org.sipmediadeploy.core.model.PairState;
 import org.sipmediadeploy.core.model.PoolMode;
+import org.sipmediadeploy.core.model.ReplaceStep;
+import org.sipmediadeploy.core.model.ScalerMember;
 
 /**
  * Entries of the replicated log. Each carries the term of the leader that proposed it (stale terms are refused)
@@ -75,6 +78,33 @@ public sealed interface Command {
             Objects.requireNonNull(mode, "mode");
             Objects.requireNonNull(actor, "actor");
             Objects.requireNonNull(at, "at");
+        }
+    }
+
+    /**
+     * The scaler members as the Raft configuration and the cloud show them (ids, addresses, servers); committed by
+     * the leader when the record differs, refused while a replacement is under way (the replacement owns it then).
+     */
+    record SyncScalers(List<ScalerMember> members, long term, Instant at) implements Command {
+        public SyncScalers {
+            members = List.copyOf(members);
+            Objects.requireNonNull(at, "at");
+        }
+    }
+
+    /**
+     * A step of the scaler replacement {@code decisionId} is done; {@code facts} holds what it created (server id,
+     * port id, address). Refused unless that replacement is under way and at this very step, so a step is
+     * recorded once whatever the leader changes.
+     */
+    record RecordStep(String decisionId, ReplaceStep step, String detail, Map<String, String> facts, long term,
+                      Instant at) implements Command {
+        public RecordStep {
+            Objects.requireNonNull(decisionId, "decisionId");
+            Objects.requireNonNull(step, "step");
+            Objects.requireNonNull(at, "at");
+            detail = detail == null ? "" : detail;
+            facts = Map.copyOf(facts == null ? Map.of() : facts);
         }
     }
 }

@@ -125,6 +125,28 @@ public sealed interface Decision {
         @Override public boolean actsOnCloud() { return true; }
     }
 
+    /**
+     * Replace scaler node {@code deadNodeId}, unreachable too long, by a new node {@code newNodeId}: create its VM,
+     * wait for its Raft server, switch the Raft configuration (new in, dead out; the new node catches up with the
+     * log first), delete the dead VM. Its steps are recorded one by one ({@code Command.RecordStep}); only one is ever under way.
+     */
+    record ReplaceScaler(String id, String deadNodeId, String newNodeId, String reason) implements Decision {
+        /** The scope of every decision about the scaler cluster itself. */
+        public static final String SCOPE = "scalers";
+
+        public ReplaceScaler {
+            Decisions.require(id, SCOPE, reason);
+            Objects.requireNonNull(deadNodeId, "deadNodeId");
+            Objects.requireNonNull(newNodeId, "newNodeId");
+            if (deadNodeId.equals(newNodeId)) {
+                throw new IllegalArgumentException("a replacement cannot reuse the dead node's id " + newNodeId);
+            }
+        }
+
+        @Override public String scope() { return SCOPE; }
+        @Override public boolean actsOnCloud() { return true; }
+    }
+
     /** A server carrying our tag that the state does not know (crash between create and record): delete it. */
     record DeleteOrphan(String id, String scope, String serverId, String reason) implements Decision {
         public DeleteOrphan {

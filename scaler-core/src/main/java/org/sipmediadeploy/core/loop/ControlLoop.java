@@ -19,6 +19,7 @@ import java.util.concurrent.TimeoutException;
 import org.sipmediadeploy.core.command.Command;
 import org.sipmediadeploy.core.config.PairConfig;
 import org.sipmediadeploy.core.config.PoolConfig;
+import org.sipmediadeploy.core.config.SelfHealingConfig;
 import org.sipmediadeploy.core.decision.Decision;
 import org.sipmediadeploy.core.decision.DecisionRecord;
 import org.sipmediadeploy.core.model.FloatingIp;
@@ -31,6 +32,7 @@ import org.sipmediadeploy.core.model.Port;
 import org.sipmediadeploy.core.model.ProbeResult;
 import org.sipmediadeploy.core.model.ProbeStatus;
 import org.sipmediadeploy.core.model.ProbeTarget;
+import org.sipmediadeploy.core.model.ScalerMember;
 import org.sipmediadeploy.core.model.Server;
 import org.sipmediadeploy.core.model.ServerMetadata;
 import org.sipmediadeploy.core.model.ServerStatus;
@@ -45,10 +47,13 @@ import org.sipmediadeploy.core.policy.PoolObservation;
 import org.sipmediadeploy.core.policy.ScalingMemory;
 import org.sipmediadeploy.core.policy.ScalingPolicy;
 import org.sipmediadeploy.core.policy.ScalingVerdict;
+import org.sipmediadeploy.core.policy.SelfHealingPolicy;
 import org.sipmediadeploy.core.policy.TargetHealth;
 import org.sipmediadeploy.core.port.Cloud;
 import org.sipmediadeploy.core.port.CloudException;
 import org.sipmediadeploy.core.port.Consensus;
+import org.sipmediadeploy.core.port.Membership;
+import org.sipmediadeploy.core.port.NodeProvisioning;
 import org.sipmediadeploy.core.port.PeerProbes;
 import org.sipmediadeploy.core.port.ScalerEvents;
 
@@ -82,6 +87,8 @@ public final class ControlLoop {
     private long term = -1;
     private long seq;
     private Duration inventoryPeriod = Duration.ofSeconds(5);
+    private SelfHealingConfig selfHealing = SelfHealingConfig.DISABLED;
+    private Membership membership;
 
     public ControlLoop(LoopSpec spec, Consensus consensus, Cloud cloud, PeerProbes peers, ScalerEvents events) {
         this.spec = spec;
@@ -95,6 +102,18 @@ public final class ControlLoop {
     /** How often the cloud inventory and floating IPs are re-read (failovers never wait for it). */
     public ControlLoop withInventoryPeriod(Duration period) {
         this.inventoryPeriod = period;
+        return this;
+    }
+
+    /**
+     * Enables self-healing of the scaler cluster: the leader replaces a member unreachable for {@code replace-after}
+     * (see {@link SelfHealingPolicy}) through {@code membership} and the cloud, with user data from
+     * {@code provisioning}.
+     */
+    public ControlLoop withSelfHealing(SelfHealingConfig cfg, Membership m, NodeProvisioning provisioning) {
+        this.selfHealing = cfg;
+        this.membership = m;
+        executor.selfHealing(new ScalerReplacer(spec, cloud, consensus::isLeaderIn, cfg, m, provisioning));
         return this;
     }
 
@@ -162,6 +181,7 @@ public final class ControlLoop {
         try {
             bootstrap(now);
             advanceOpen(now);
+            scalerPass(now, ids);
             refreshInventory(now);
             for (PairConfig cfg : spec.pairs().values()) {
                 pairPass(cfg, now, ids);
@@ -229,15 +249,90 @@ public final class ControlLoop {
 
     private void advanceOpen(Instant now) {
         for (DecisionRecord rec : List.copyOf(consensus.state().open().values())) {
-            Optional<DecisionExecutor.Result> r = executor.advance(rec, consensus.state(), term, now);
-            if (r.isPresent()) {
-                Consensus.CommitResult c = commit(new Command.RecordOutcome(rec.id(), r.get().outcome(),
-                        r.get().detail(), r.get().facts(), term, now));
-                if (c.accepted()) {
-                    consensus.state().decision(rec.id()).ifPresent(events::outcomeRecorded);
+            executor.advance(rec, consensus.state(), term, now).ifPresent(r -> record(rec.id(), r, now));
+        }
+    }
+
+    /** Commits a result: a finished step of a scaler replacement, or the decision's outcome. */
+    private void record(String id, DecisionExecutor.Result r, Instant now) {
+        if (r.step() != null) {
+            Consensus.CommitResult c = commit(new Command.RecordStep(id, r.step(), r.detail(), r.facts(), term, now));
+            if (c.accepted()) {
+                events.stepRecorded(id, r.step(), r.detail());
+            } else {
+                events.decisionRefused(id, c.refusal());
+            }
+            return;
+        }
+        Consensus.CommitResult c = commit(new Command.RecordOutcome(id, r.outcome(), r.detail(), r.facts(), term,
+                now));
+        if (c.accepted()) {
+            consensus.state().decision(id).ifPresent(events::outcomeRecorded);
+        }
+    }
+
+    /**
+     * Self-healing: keeps the replicated record of the scaler members in line with the Raft configuration (while no
+     * replacement is under way), then asks {@link SelfHealingPolicy} whether a member must be replaced.
+     */
+    private void scalerPass(Instant now, DecisionIds ids) {
+        if (membership == null || !selfHealing.enabled()) {
+            return;
+        }
+        try {
+            scalerDecide(now, ids);
+        } catch (CloudException e) {
+            // The pairs and pools must not wait for the scaler record: note it and go on with the pass.
+            notes.put(Decision.ReplaceScaler.SCOPE, "cloud: " + e.kind() + ": " + e.getMessage());
+        }
+    }
+
+    private void scalerDecide(Instant now, DecisionIds ids) {
+        Membership.View view;
+        try {
+            view = membership.view();
+        } catch (Membership.MembershipException e) {
+            notes.put(Decision.ReplaceScaler.SCOPE, "configuration unreadable: " + e.getMessage());
+            return;
+        }
+        if (view.voters().isEmpty()) {
+            return;
+        }
+        var state = consensus.state();
+        if (state.scalers().replacement() == null && !view.changing()) {
+            Map<String, ScalerMember> known = state.scalers().members();
+            List<ScalerMember> members = new ArrayList<>();
+            boolean changed = known.size() != view.voters().size();
+            for (Membership.Peer p : view.voters()) {
+                ScalerMember m = known.get(p.id());
+                if (m == null || !m.address().equals(p.address())) {
+                    m = lookUpMember(p.id(), p.address());
+                    changed = true;
                 }
+                members.add(m);
+            }
+            if (changed) {
+                commit(new Command.SyncScalers(members, term, now));
+                state = consensus.state();
             }
         }
+        SelfHealingPolicy.Verdict v = SelfHealingPolicy.decide(state, view, selfHealing, now, ids);
+        notes.put(Decision.ReplaceScaler.SCOPE, v.note());
+        v.decision().flatMap(d -> propose(d, now)).ifPresent(rec -> advanceOne(rec.id(), now));
+    }
+
+    /** A member's server and port, found by name (Terraform and this loop name a scaler VM after its node id). */
+    private ScalerMember lookUpMember(String id, String address) {
+        String network = selfHealing.server() == null ? null : selfHealing.server().network();
+        Optional<Server> server = cloud.listServers(spec.tag(), id).stream().filter(s -> s.name().equals(id))
+                .findFirst();
+        if (server.isEmpty()) {
+            return new ScalerMember(id, address, null, null, null);
+        }
+        // Made by a ReplaceScaler of this cluster (ids d<term>-<seq>-<node>), or by the deployment (Terraform).
+        String createdBy = server.get().decisionId().filter(x -> x.matches("d\\d+-\\d+-.*")).orElse(null);
+        String port = cloud.portOf(server.get().id(), network).map(Port::id).orElse(null);
+        return new ScalerMember(id, address, server.get().id(), port, createdBy);
     }
 
     private void refreshInventory(Instant now) {
@@ -390,13 +485,7 @@ public final class ControlLoop {
         if (rec == null) {
             return;
         }
-        executor.advance(rec, consensus.state(), term, now).ifPresent(r -> {
-            Consensus.CommitResult c = commit(new Command.RecordOutcome(id, r.outcome(), r.detail(), r.facts(), term,
-                    now));
-            if (c.accepted()) {
-                consensus.state().decision(id).ifPresent(events::outcomeRecorded);
-            }
-        });
+        executor.advance(rec, consensus.state(), term, now).ifPresent(r -> record(id, r, now));
     }
 
     private Optional<DecisionRecord> propose(Decision d, Instant now) {

@@ -17,6 +17,7 @@ import org.sipmediadeploy.core.model.Host;
 import org.sipmediadeploy.core.model.Member;
 import org.sipmediadeploy.core.model.PairState;
 import org.sipmediadeploy.core.model.PoolMode;
+import org.sipmediadeploy.core.model.ReplaceStep;
 import org.sipmediadeploy.core.model.Port;
 import org.sipmediadeploy.core.model.Server;
 import org.sipmediadeploy.core.model.ServerMetadata;
@@ -48,14 +49,28 @@ final class DecisionExecutor {
         boolean holds(long term);
     }
 
-    /** What to commit for a decision; {@code facts} may carry the server id, port and address. */
-    record Result(Outcome outcome, String detail, Map<String, String> facts) {
+    /**
+     * What to commit for a decision; {@code facts} may carry the server id, port and address. With a {@code step}
+     * (a scaler replacement), only that step is done: it is committed as {@code RecordStep} and the decision stays
+     * open.
+     */
+    record Result(Outcome outcome, String detail, Map<String, String> facts, ReplaceStep step) {
+        Result(Outcome outcome, String detail, Map<String, String> facts) {
+            this(outcome, detail, facts, null);
+        }
     }
+
+    private ScalerReplacer replacer;
 
     DecisionExecutor(LoopSpec spec, Cloud cloud, Fence fence) {
         this.spec = spec;
         this.cloud = cloud;
         this.fence = fence;
+    }
+
+    /** Enables carrying out scaler replacements (self-healing). */
+    void selfHealing(ScalerReplacer r) {
+        this.replacer = r;
     }
 
     Optional<Result> advance(DecisionRecord rec, ClusterState state, long term, Instant now) {
@@ -100,6 +115,12 @@ final class DecisionExecutor {
             return createHost(c, term);
         } else if (d instanceof Decision.DeleteHost x) {
             return deleteHost(x, state, term);
+        } else if (d instanceof Decision.ReplaceScaler r) {
+            if (replacer == null) {
+                return Optional.of(new Result(Outcome.FAILED, "self-healing is not enabled on leader "
+                        + spec.nodeId(), Map.of()));
+            }
+            return replacer.step(r, state, term, now);
         } else if (d instanceof Decision.DeleteOrphan o) {
             fenced(term);
             cloud.deleteServer(o.serverId());
@@ -208,7 +229,7 @@ final class DecisionExecutor {
     }
 
     /** Thrown (and caught in {@link #advance}) when this node lost the leadership of the decision's term. */
-    private static final class Fenced extends RuntimeException {
+    static final class Fenced extends RuntimeException {
         private static final long serialVersionUID = 1L;
 
         Fenced() {

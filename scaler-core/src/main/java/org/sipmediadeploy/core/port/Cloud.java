@@ -46,4 +46,18 @@ public interface Cloud {
 
     /** Detaches the floating IP from any port. */
     FloatingIp disassociate(String floatingIpId);
+
+    /**
+     * The port named {@code name} on {@code network}, created (with {@code securityGroups}, names or ids) when there
+     * is none, so that a retried call finds the port it made. Its fixed address is known at once: a scaler node is
+     * given its Raft address in its user data before its server exists.
+     */
+    default Port ensurePort(String network, String name, List<String> securityGroups) {
+        throw new CloudException(CloudException.Kind.BAD_REQUEST, "ensurePort", "this cloud adapter cannot create ports");
+    }
+
+    /** Deletes a port; one that is already gone counts as deleted. */
+    default void deletePort(String portId) {
+        throw new CloudException(CloudException.Kind.BAD_REQUEST, "deletePort", "this cloud adapter cannot delete ports");
+    }
 }

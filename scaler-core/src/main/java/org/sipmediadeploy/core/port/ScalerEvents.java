@@ -4,6 +4,7 @@ import java.time.Duration;
 
 import org.sipmediadeploy.core.decision.DecisionRecord;
 import org.sipmediadeploy.core.model.ProbeResult;
+import org.sipmediadeploy.core.model.ReplaceStep;
 import org.sipmediadeploy.core.model.ProbeTarget;
 
 /**
@@ -20,6 +21,9 @@ public interface ScalerEvents {
     default void decisionRefused(String decisionId, String reason) { }
 
     default void outcomeRecorded(DecisionRecord record) { }
+
+    /** A step of a scaler replacement was committed. */
+    default void stepRecorded(String decisionId, ReplaceStep step, String detail) { }
 
     /** A cloud call finished; {@code errorKind} is null on success. */
     default void cloudCall(String operation, Duration latency, CloudException.Kind errorKind) { }

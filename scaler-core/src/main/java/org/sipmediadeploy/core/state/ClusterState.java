@@ -11,14 +11,17 @@ import java.util.TreeMap;
 import org.sipmediadeploy.core.decision.DecisionRecord;
 import org.sipmediadeploy.core.model.PairState;
 import org.sipmediadeploy.core.model.PoolState;
+import org.sipmediadeploy.core.model.ScalerMembers;
 
 /**
  * The whole replicated state, an immutable value. {@code open} holds decisions committed without an outcome;
  * {@code history} the last {@link #HISTORY_LIMIT} finished ones, oldest first. {@code highestTerm} is the highest
  * term any accepted command carried: commands from lower terms are refused (fencing of deposed leaders).
+ * {@code scalers} is the record of the scaler cluster itself and its replacement under way (self-healing).
  */
 public record ClusterState(Map<String, PairState> pairs, Map<String, PoolState> pools,
-                           Map<String, DecisionRecord> open, List<DecisionRecord> history, long highestTerm) {
+                           Map<String, DecisionRecord> open, List<DecisionRecord> history, long highestTerm,
+                           ScalerMembers scalers) {
     public static final int HISTORY_LIMIT = 500;
 
     public ClusterState {
@@ -26,10 +29,17 @@ public record ClusterState(Map<String, PairState> pairs, Map<String, PoolState> 
         pools = Collections.unmodifiableMap(new TreeMap<>(Objects.requireNonNull(pools)));
         open = Collections.unmodifiableMap(new TreeMap<>(Objects.requireNonNull(open)));
         history = List.copyOf(history);
+        scalers = scalers == null ? ScalerMembers.EMPTY : scalers;
+    }
+
+    /** A state without a record of the scaler members (what states written before self-healing hold). */
+    public ClusterState(Map<String, PairState> pairs, Map<String, PoolState> pools, Map<String, DecisionRecord> open,
+                        List<DecisionRecord> history, long highestTerm) {
+        this(pairs, pools, open, history, highestTerm, ScalerMembers.EMPTY);
     }
 
     public static ClusterState empty() {
-        return new ClusterState(Map.of(), Map.of(), Map.of(), List.of(), 0);
+        return new ClusterState(Map.of(), Map.of(), Map.of(), List.of(), 0, ScalerMembers.EMPTY);
     }
 
     public Optional<PairState> pair(String name) {
@@ -57,19 +67,19 @@ public record ClusterState(Map<String, PairState> pairs, Map<String, PoolState> 
     ClusterState withPair(PairState p) {
         Map<String, PairState> next = new TreeMap<>(pairs);
         next.put(p.name(), p);
-        return new ClusterState(next, pools, open, history, highestTerm);
+        return new ClusterState(next, pools, open, history, highestTerm, scalers);
     }
 
     ClusterState withPool(PoolState p) {
         Map<String, PoolState> next = new TreeMap<>(pools);
         next.put(p.name(), p);
-        return new ClusterState(pairs, next, open, history, highestTerm);
+        return new ClusterState(pairs, next, open, history, highestTerm, scalers);
     }
 
     ClusterState withOpen(DecisionRecord r) {
         Map<String, DecisionRecord> next = new TreeMap<>(open);
         next.put(r.id(), r);
-        return new ClusterState(pairs, pools, next, history, highestTerm);
+        return new ClusterState(pairs, pools, next, history, highestTerm, scalers);
     }
 
     /** Closes a decision: removed from {@code open}, appended to the bounded history. */
@@ -81,10 +91,14 @@ public record ClusterState(Map<String, PairState> pairs, Map<String, PoolState> 
         nextHistory.add(r);
         int drop = nextHistory.size() - HISTORY_LIMIT;
         return new ClusterState(pairs, pools, nextOpen,
-                drop > 0 ? nextHistory.subList(drop, nextHistory.size()) : nextHistory, highestTerm);
+                drop > 0 ? nextHistory.subList(drop, nextHistory.size()) : nextHistory, highestTerm, scalers);
     }
 
     ClusterState withTerm(long term) {
-        return term <= highestTerm ? this : new ClusterState(pairs, pools, open, history, term);
+        return term <= highestTerm ? this : new ClusterState(pairs, pools, open, history, term, scalers);
+    }
+
+    ClusterState withScalers(ScalerMembers next) {
+        return new ClusterState(pairs, pools, open, history, highestTerm, next);
     }
 }

@@ -76,6 +76,10 @@ public final class Transitions {
             }
             return pool.get().mode().canMoveTo(m.mode()) ? Optional.empty()
                     : Optional.of("pool " + m.pool() + " is already " + m.mode());
+        } else if (c instanceof Command.SyncScalers x) {
+            return SelfHealingTransitions.validateSync(s, x);
+        } else if (c instanceof Command.RecordStep x) {
+            return SelfHealingTransitions.validateStep(s, x);
         }
         throw new AssertionError(c);
     }
@@ -101,6 +105,10 @@ public final class Transitions {
             return Applied.accepted(t.withPair(m.mode() == PairMode.AUTO ? pair.withFailovers(List.of()) : pair));
         } else if (c instanceof Command.SetPoolMode m) {
             return Applied.accepted(t.withPool(t.pools().get(m.pool()).withMode(m.mode())));
+        } else if (c instanceof Command.SyncScalers x) {
+            return Applied.accepted(SelfHealingTransitions.applySync(t, x));
+        } else if (c instanceof Command.RecordStep x) {
+            return Applied.accepted(SelfHealingTransitions.applyStep(t, x));
         }
         throw new AssertionError(c);
     }
@@ -168,6 +176,8 @@ public final class Transitions {
                 return st == HostState.DELETING || st.canMoveTo(HostState.DELETING) ? Optional.empty()
                         : Optional.of("host " + h.hostName() + " is " + st + " and cannot be deleted");
             });
+        } else if (d instanceof Decision.ReplaceScaler r) {
+            return SelfHealingTransitions.validatePropose(s, r);
         } else if (d instanceof Decision.DeleteOrphan o) {
             boolean busy = s.open().values().stream().anyMatch(r -> r.decision() instanceof Decision.DeleteOrphan x
                     && x.serverId().equals(o.serverId()));
@@ -215,6 +225,8 @@ public final class Transitions {
             if (host.state() != HostState.DELETING) {
                 t = moveHost(s, h.pool(), h.hostName(), HostState.DELETING, at);
             }
+        } else if (d instanceof Decision.ReplaceScaler r) {
+            t = SelfHealingTransitions.applyPropose(s, r, at);
         }
         DecisionRecord rec = new DecisionRecord(d, p.term(), index, at, Outcome.PENDING, "", null, Map.of());
         if (!d.actsOnCloud()) {
@@ -269,6 +281,8 @@ public final class Transitions {
         } else if (d instanceof Decision.DeleteHost h && (done || r.outcome() == Outcome.SKIPPED)) {
             PoolState pool = s.pools().get(h.pool());
             t = s.withPool(done ? pool.withoutHost(h.hostName()) : pool);
+        } else if (d instanceof Decision.ReplaceScaler) {
+            t = SelfHealingTransitions.applyOutcome(s, r);
         }
         return t.withClosed(rec.withOutcome(r.outcome(), r.detail(), r.at(), r.facts()));
     }

@@ -20,6 +20,9 @@ final class FakeCloud implements Cloud {
     final Map<String, Port> ports = new LinkedHashMap<>();
     final Map<String, FloatingIp> fips = new LinkedHashMap<>();
     final List<String> actions = new ArrayList<>();
+    /** Ports made by ensurePort, by name; a server created on one is found by portOf through {@code boundTo}. */
+    final Map<String, Port> named = new LinkedHashMap<>();
+    final Map<String, String> boundTo = new LinkedHashMap<>();
     private int next = 1;
 
     Server addServer(String name, Map<String, String> meta) {
@@ -63,19 +66,44 @@ final class FakeCloud implements Cloud {
             return existing.get();
         }
         actions.add("create " + spec.name() + " for " + spec.decisionId());
-        return addServer(spec.name(), spec.metadata());
+        Server s = addServer(spec.name(), spec.metadata());
+        if (spec.portId() != null) {
+            boundTo.put(s.id(), spec.portId());
+        }
+        return s;
     }
 
     @Override
     public void deleteServer(String serverId) {
-        actions.add("delete " + serverId);
+        if (servers.containsKey(serverId)) {
+            actions.add("delete " + serverId);
+        }
         servers.remove(serverId);
+        boundTo.remove(serverId);
         ports.remove("port-" + serverId);
     }
 
     @Override
     public Optional<Port> portOf(String serverId, String network) {
+        String bound = boundTo.get(serverId);
+        if (bound != null) {
+            return named.values().stream().filter(p -> p.id().equals(bound)).findFirst();
+        }
         return Optional.ofNullable(ports.get("port-" + serverId));
+    }
+
+    @Override
+    public Port ensurePort(String network, String name, List<String> securityGroups) {
+        return named.computeIfAbsent(name, n -> {
+            actions.add("port " + n);
+            return new Port("np-" + n, null, network, "10.1.0." + (named.size() + 2));
+        });
+    }
+
+    @Override
+    public void deletePort(String portId) {
+        actions.add("delete port " + portId);
+        named.values().removeIf(p -> p.id().equals(portId));
     }
 
     @Override

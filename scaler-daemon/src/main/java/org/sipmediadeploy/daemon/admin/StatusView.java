@@ -22,13 +22,55 @@ import org.sipmediadeploy.core.policy.TargetHealth;
  * The static factories build the pair, pool and alarm parts from the replicated state.
  */
 public record StatusView(NodeInfo node, List<PeerInfo> peers, List<PairInfo> pairs, List<PoolInfo> pools,
-                         List<AlarmInfo> alarms) {
+                         List<AlarmInfo> alarms, SelfHealingInfo selfHealing) {
     public StatusView {
         Objects.requireNonNull(node, "node");
         peers = List.copyOf(peers);
         pairs = List.copyOf(pairs);
         pools = List.copyOf(pools);
         alarms = List.copyOf(alarms);
+    }
+
+    public StatusView(NodeInfo node, List<PeerInfo> peers, List<PairInfo> pairs, List<PoolInfo> pools,
+                      List<AlarmInfo> alarms) {
+        this(node, peers, pairs, pools, alarms, null);
+    }
+
+    /**
+     * Self-healing of the scaler cluster: whether it is enabled, the leader's last note (why it does or does not
+     * replace; null on a follower), the replicated record of the members with their servers, and the replacement
+     * under way (null when none) with its finished steps.
+     */
+    public record SelfHealingInfo(boolean enabled, String note, List<ScalerMemberInfo> members,
+                                  ReplacementInfo replacement) {
+        public SelfHealingInfo {
+            members = List.copyOf(members);
+        }
+    }
+
+    public record ScalerMemberInfo(String id, String address, String serverId, String createdBy) {
+    }
+
+    public record ReplacementInfo(String decisionId, String deadNode, String newNode, String step, String newServerId,
+                                  String newAddress, Instant startedAt, List<StepInfo> done) {
+        public ReplacementInfo {
+            done = List.copyOf(done);
+        }
+    }
+
+    public record StepInfo(String step, String detail, Instant at) {
+    }
+
+    /** The self-healing part from the replicated record. */
+    public static SelfHealingInfo selfHealing(boolean enabled, String note,
+                                              org.sipmediadeploy.core.model.ScalerMembers sc) {
+        List<ScalerMemberInfo> members = sc.members().values().stream()
+                .map(m -> new ScalerMemberInfo(m.id(), m.address(), m.serverId(), m.createdBy())).toList();
+        var r = sc.replacement();
+        ReplacementInfo rep = r == null ? null : new ReplacementInfo(r.decisionId(), r.dead().id(), r.newId(),
+                r.step().name(), r.newServerId(), r.newAddress(), r.startedAt(), r.done().stream()
+                .map(x -> new StepInfo(x.step().name(), x.detail(), x.at())).toList());
+        return new SelfHealingInfo(enabled, note, members, rep);
     }
 
     /** Raft role of this node as its Raft server reports it; UNKNOWN while it is starting or has left. */

@@ -107,6 +107,21 @@ final class RemoteCommands {
                             h.path("idle_gateways").isNull() ? "?" : h.path("idle_gateways").asText());
                 }
             }
+            JsonNode heal = s.path("self_healing");
+            if (heal.isObject()) {
+                out().println();
+                JsonNode r = heal.path("replacement");
+                out().println("self-healing " + (heal.path("enabled").asBoolean() ? "enabled" : "disabled")
+                        + (heal.path("note").isTextual() ? ": " + heal.path("note").asText() : ""));
+                if (r.isObject()) {
+                    out().printf(Locale.ROOT, "  replacing %s by %s (%s), at %s%n", r.path("dead_node").asText(),
+                            r.path("new_node").asText(), r.path("decision_id").asText(), r.path("step").asText());
+                    for (JsonNode st : r.path("done")) {
+                        out().printf(Locale.ROOT, "    %-20s %s%n", st.path("step").asText(),
+                                st.path("detail").asText());
+                    }
+                }
+            }
             JsonNode alarms = s.path("alarms");
             out().println();
             boolean leader = "LEADER".equals(n.path("role").asText());

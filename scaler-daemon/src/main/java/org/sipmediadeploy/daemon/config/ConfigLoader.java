@@ -31,6 +31,7 @@ import org.sipmediadeploy.core.config.FailoverSettings;
 import org.sipmediadeploy.core.config.PairConfig;
 import org.sipmediadeploy.core.config.PoolConfig;
 import org.sipmediadeploy.core.config.ProbeSpec;
+import org.sipmediadeploy.core.config.SelfHealingConfig;
 import org.sipmediadeploy.core.config.ServerTemplate;
 import org.sipmediadeploy.core.config.SpareSchedule;
 import org.sipmediadeploy.core.config.SpareWindow;
@@ -49,6 +50,9 @@ public final class ConfigLoader {
 
     private final List<String> problems = new ArrayList<>();
     private final Path baseDir;
+    private final List<ScalerConfig.FileRef> files = new ArrayList<>();
+    private Path sourceFile;
+    private String sourceText = "";
 
     private ConfigLoader(Path baseDir) {
         this.baseDir = baseDir;
@@ -66,11 +70,15 @@ public final class ConfigLoader {
             throw new ConfigProblems(List.of(file + ": cannot read the configuration file: " + e.getMessage()));
         }
         Path dir = file.toAbsolutePath().getParent();
-        return parse(text, file.toString(), dir);
+        return parse(text, file.toString(), dir, file.toAbsolutePath());
     }
 
     /** Parses HOCON text; relative file paths in it are taken from {@code baseDir}. */
     public static ScalerConfig parse(String hocon, String origin, Path baseDir) throws ConfigProblems {
+        return parse(hocon, origin, baseDir, null);
+    }
+
+    private static ScalerConfig parse(String hocon, String origin, Path baseDir, Path file) throws ConfigProblems {
         Config user;
         try {
             user = ConfigFactory.parseString(hocon, ConfigParseOptions.defaults().setOriginDescription(origin));
@@ -85,6 +93,8 @@ public final class ConfigLoader {
             throw new ConfigProblems(List.of(e.getMessage()));
         }
         ConfigLoader l = new ConfigLoader(baseDir);
+        l.sourceFile = file;
+        l.sourceText = hocon;
         l.unknownKeys(user, reference);
         ScalerConfig cfg = l.build(merged.getConfig(ROOT));
         if (!l.problems.isEmpty()) {
@@ -173,7 +183,8 @@ public final class ConfigLoader {
                 tlsOn ? readableFile(c, "cluster.tls.cert-file") : null,
                 tlsOn ? readableFile(c, "cluster.tls.key-file") : null,
                 tlsOn ? readableFile(c, "cluster.tls.trust-file") : null);
-        ScalerConfig.Cluster cluster = new ScalerConfig.Cluster(str(c, "cluster.name"), peers, eMin, eMax, tls);
+        ScalerConfig.Cluster cluster = new ScalerConfig.Cluster(str(c, "cluster.name"), peers, eMin, eMax, tls,
+                bool(c, "cluster.join"));
 
         String bind = str(c, "admin.bind");
         ScalerConfig.Admin admin = new ScalerConfig.Admin(bind, port(c, "admin.port"), secret(c, "admin.token-file"));
@@ -204,7 +215,72 @@ public final class ConfigLoader {
         String format = oneOf(c, "logging.format", Set.of("json", "text"));
         ScalerConfig.Logging logging = new ScalerConfig.Logging(format, str(c, "logging.file"),
                 str(c, "logging.logstash"));
-        return new ScalerConfig(node, cluster, admin, os, pairs, pools, logging);
+        ScalerConfig.SelfHealing healing = selfHealing(c, eMax);
+        return new ScalerConfig(node, cluster, admin, os, pairs, pools, logging, healing,
+                new ScalerConfig.Sources(sourceFile, sourceText, baseDir, files));
+    }
+
+    /** The healthy window of self-healing: a few election timeouts, at least 2 s. */
+    static Duration healthyWithin(Duration electionMax) {
+        Duration d = electionMax == null ? Duration.ofSeconds(3) : electionMax.multipliedBy(5);
+        return d.compareTo(Duration.ofSeconds(2)) < 0 ? Duration.ofSeconds(2) : d;
+    }
+
+    private ScalerConfig.SelfHealing selfHealing(Config c, Duration electionMax) {
+        String at = "self-healing.";
+        boolean enabled = bool(c, at + "enabled");
+        Duration replaceAfter = duration(c, at + "replace-after", Duration.ofSeconds(1));
+        Duration giveUp = duration(c, at + "give-up-after", Duration.ofSeconds(10));
+        String configPath = str(c, at + "config-path");
+        if (!configPath.startsWith("/")) {
+            problems.add(ROOT + "." + at + "config-path: must be an absolute path on the new node's VM, got '"
+                    + configPath + "'");
+        }
+        Duration healthy = healthyWithin(electionMax);
+        if (replaceAfter != null && replaceAfter.compareTo(healthy) <= 0) {
+            problems.add(ROOT + "." + at + "replace-after: " + replaceAfter.toMillis() + " ms must be above the "
+                    + "healthy window of " + healthy.toMillis() + " ms (5 x cluster.election-timeout-max, at least 2 s)");
+        }
+        if (!enabled) {
+            return new ScalerConfig.SelfHealing(SelfHealingConfig.DISABLED, "", configPath);
+        }
+        int before = problems.size();
+        ServerTemplate t = template(c, at, at + "user-data-template", "");
+        String template = t.userData().isEmpty() ? defaultUserDataTemplate() : t.userData();
+        if (!template.contains(WRITE_FILES)) {
+            problems.add(ROOT + "." + at + "user-data-template: the template must contain " + WRITE_FILES
+                    + " (where the node's config and secret files go)");
+        }
+        if (!template.startsWith("#cloud-config")) {
+            problems.add(ROOT + "." + at + "user-data-template: must be a #cloud-config document");
+        }
+        if (problems.size() > before || replaceAfter == null || giveUp == null
+                || replaceAfter.compareTo(healthy) <= 0) {
+            return new ScalerConfig.SelfHealing(SelfHealingConfig.DISABLED, "", configPath);
+        }
+        return new ScalerConfig.SelfHealing(new SelfHealingConfig(true, replaceAfter, healthy, giveUp,
+                new ServerTemplate(t.image(), t.flavor(), t.network(), t.securityGroups(), t.keyPair(),
+                        t.availabilityZone(), "")), template, configPath);
+    }
+
+    /** The placeholder of the user-data template where the write_files entries go. */
+    public static final String WRITE_FILES = "{{write_files}}";
+
+    static String defaultUserDataTemplate() {
+        try (var in = ConfigLoader.class.getResourceAsStream("/scaler-user-data.yaml.tpl")) {
+            if (in == null) {
+                throw new IllegalStateException("scaler-user-data.yaml.tpl missing from the jar");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read the built-in user-data template", e);
+        }
+    }
+
+    private void remember(String key, String asWritten, Path resolved) {
+        if (files.stream().noneMatch(f -> f.resolved().equals(resolved))) {
+            files.add(new ScalerConfig.FileRef(key, asWritten, resolved));
+        }
     }
 
     private List<ScalerConfig.Peer> peers(Config c) {
@@ -388,6 +464,7 @@ public final class ConfigLoader {
         String userData = "";
         if (!userDataFile.isEmpty()) {
             Path f = resolve(userDataFile);
+            remember(at + userDataKey, userDataFile, f);
             try {
                 userData = Files.readString(f, StandardCharsets.UTF_8);
             } catch (IOException e) {
@@ -590,6 +667,7 @@ public final class ConfigLoader {
             return null;
         }
         Path p = resolve(s);
+        remember(key, s, p);
         if (!Files.isReadable(p)) {
             problems.add(ROOT + "." + key + ": cannot read '" + p + "'");
         }
@@ -608,6 +686,7 @@ public final class ConfigLoader {
             return Secret.of("");
         }
         Path p = resolve(s);
+        remember(at + key, s, p);
         try {
             String v = Files.readString(p, StandardCharsets.UTF_8).strip();
             if (v.isEmpty()) {

@@ -7,14 +7,38 @@ import java.util.Map;
 
 import org.sipmediadeploy.core.config.PairConfig;
 import org.sipmediadeploy.core.config.PoolConfig;
+import org.sipmediadeploy.core.config.SelfHealingConfig;
 import org.sipmediadeploy.core.model.Secret;
 
 /** The whole validated configuration of one scaler node. Built only by {@link ConfigLoader}. */
 public record ScalerConfig(Node node, Cluster cluster, Admin admin, OpenStack openstack, Map<String, PairConfig> pairs,
-                           Map<String, PoolConfig> pools, Logging logging) {
+                           Map<String, PoolConfig> pools, Logging logging, SelfHealing selfHealing, Sources sources) {
     public ScalerConfig {
         pairs = Map.copyOf(pairs);
         pools = Map.copyOf(pools);
+    }
+
+    /**
+     * {@code scaler.self-healing}: the core's settings, the cloud-init template of a new node (placeholders
+     * {@code {{write_files}}}, {@code {{node_id}}}, {@code {{config_path}}}) and where the new node's scaler.conf goes
+     * on its VM.
+     */
+    public record SelfHealing(SelfHealingConfig settings, String userDataTemplate, String configPath) {
+    }
+
+    /**
+     * Where this configuration came from: its file (null when parsed from text), the text itself, the directory
+     * relative paths are taken from, and every file it names (secrets, certificates, templates) as written in it and
+     * as resolved. A replacement node gets the same text and files.
+     */
+    public record Sources(Path file, String text, Path baseDir, List<FileRef> files) {
+        public Sources {
+            files = List.copyOf(files);
+        }
+    }
+
+    /** A file the configuration names: the path as written (maybe relative) and as resolved on this node. */
+    public record FileRef(String key, String asWritten, Path resolved) {
     }
 
     public record Node(String id, Path storageDir, String probeAddress, Duration tick) {
@@ -30,9 +54,14 @@ public record ScalerConfig(Node node, Cluster cluster, Admin admin, OpenStack op
     }
 
     public record Cluster(String name, List<Peer> peers, Duration electionTimeoutMin, Duration electionTimeoutMax,
-                          Tls tls) {
+                          Tls tls, boolean join) {
         public Cluster {
             peers = List.copyOf(peers);
+        }
+
+        public Cluster(String name, List<Peer> peers, Duration electionTimeoutMin, Duration electionTimeoutMax,
+                       Tls tls) {
+            this(name, peers, electionTimeoutMin, electionTimeoutMax, tls, false);
         }
     }
 

@@ -28,6 +28,9 @@ public final class DecisionFields {
                 || d instanceof Decision.UndrainHost || d instanceof Decision.DeleteHost) {
             return "pool";
         }
+        if (d instanceof Decision.ReplaceScaler) {
+            return "scope"; // the scaler cluster itself
+        }
         if (d instanceof Decision.DeleteOrphan) {
             // an orphan's scope is whichever pair or pool tagged the server
             return "scope";
@@ -60,6 +63,9 @@ public final class DecisionFields {
             m.put("host", h.hostName());
         } else if (d instanceof Decision.DeleteOrphan o) {
             m.put("server_id", o.serverId());
+        } else if (d instanceof Decision.ReplaceScaler r) {
+            m.put("dead_node", r.deadNodeId());
+            m.put("new_node", r.newNodeId());
         } else {
             throw new AssertionError(d);
         }

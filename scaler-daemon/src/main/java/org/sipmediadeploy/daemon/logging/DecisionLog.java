@@ -85,6 +85,16 @@ public final class DecisionLog implements ScalerEvents {
     }
 
     @Override
+    public void stepRecorded(String decisionId, org.sipmediadeploy.core.model.ReplaceStep step, String detail) {
+        try {
+            log.info("scaler replacement {} step {} done: {}", v("decision_id", decisionId), v("step", step.name()),
+                    v("detail", detail));
+        } catch (RuntimeException e) {
+            swallow(e);
+        }
+    }
+
+    @Override
     public void decisionRefused(String decisionId, String reason) {
         try {
             log.warn("decision {} refused by the state machine: {}", v("decision_id", decisionId), v("reason", reason));

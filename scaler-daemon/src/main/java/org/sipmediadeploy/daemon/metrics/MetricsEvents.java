@@ -86,11 +86,27 @@ public final class MetricsEvents implements ScalerEvents {
         }
     }
 
+    @Override
+    public void stepRecorded(String decisionId, org.sipmediadeploy.core.model.ReplaceStep step, String detail) {
+        try {
+            Counter.builder("scaler.replacement.steps").tag("step", step.name())
+                    .description("Steps of scaler-node replacements (self-healing) committed")
+                    .register(registry).increment();
+        } catch (RuntimeException e) {
+            swallow("stepRecorded", e);
+        }
+    }
+
     private void outcome(DecisionRecord record) {
         Decision d = record.decision();
         Counter.builder("scaler.decisions.outcomes")
                 .tags("kind", kind(d), "outcome", record.outcome().name())
                 .register(registry).increment();
+        if (d instanceof Decision.ReplaceScaler) {
+            Counter.builder("scaler.replacements").tag("outcome", record.outcome().name())
+                    .description("Scaler-node replacements (self-healing) by outcome")
+                    .register(registry).increment();
+        }
         if (d instanceof Decision.Failover f) {
             Counter.builder("scaler.failovers").tags("pair", f.pair(), "outcome", record.outcome().name())
                     .register(registry).increment();
