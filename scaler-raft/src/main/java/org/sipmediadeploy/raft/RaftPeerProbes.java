@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -73,6 +74,11 @@ final class RaftPeerProbes implements PeerProbes {
             });
         }
         return CompletableFuture.allOf(calls).thenApply(x -> Map.copyOf(new TreeMap<>(answers)));
+    }
+
+    @Override
+    public OptionalInt clusterSize() {
+        return OptionalInt.of(members.get().size() + 1);
     }
 
     /** Blocking unary call: the async API's streams were observed closed for per-server stale reads. */

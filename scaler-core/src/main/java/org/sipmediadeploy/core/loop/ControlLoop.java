@@ -403,7 +403,8 @@ public final class ControlLoop {
         } catch (ExecutionException | TimeoutException | RuntimeException e) {
             notes.put("peers", "asking peers failed: " + e);
         }
-        return new Confirmation(Math.min(down, spec.clusterSize()), spec.clusterSize());
+        int size = peers.clusterSize().orElse(spec.clusterSize());
+        return new Confirmation(Math.min(down, size), size);
     }
 
     private void poolPass(PoolConfig cfg, Instant now, DecisionIds ids) {

@@ -2,6 +2,7 @@ package org.sipmediadeploy.core.port;
 
 import java.time.Duration;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 
 import org.sipmediadeploy.core.model.ProbeStatus;
@@ -13,4 +14,12 @@ import org.sipmediadeploy.core.model.ProbeStatus;
  */
 public interface PeerProbes {
     CompletableFuture<Map<String, ProbeStatus>> ask(String targetKey, Duration timeout);
+
+    /**
+     * The voting nodes of the current configuration, this one included, when known: the majority of a confirmation
+     * follows membership changes instead of the peer list the node started with.
+     */
+    default OptionalInt clusterSize() {
+        return OptionalInt.empty();
+    }
 }

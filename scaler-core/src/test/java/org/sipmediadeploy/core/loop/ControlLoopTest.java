@@ -108,6 +108,45 @@ class ControlLoopTest {
     }
 
     @Test
+    void theMajorityFollowsTheCurrentConfigurationNotTheStartingPeerList() {
+        // Started with 3 peers, the configuration has since grown to 5: 2 of 5 is no majority.
+        PeerProbes five = new PeerProbes() {
+            @Override
+            public CompletableFuture<Map<String, ProbeStatus>> ask(String key, Duration timeout) {
+                return CompletableFuture.completedFuture(peerAnswers);
+            }
+
+            @Override
+            public java.util.OptionalInt clusterSize() {
+                return java.util.OptionalInt.of(5);
+            }
+        };
+        ControlLoop l = new ControlLoop(new LoopSpec("n1", 3, "tag", Map.of("kamailio", kamailio), Map.of(),
+                List.of()), log, cloud, five, ScalerEvents.NONE);
+        probe(l, a, true, T0);
+        probe(l, b, true, T0);
+        l.tick(T0);
+        peerAnswers = Map.of("n2", ProbeStatus.DOWN, "n3", ProbeStatus.UP, "n4", ProbeStatus.UP, "n5",
+                ProbeStatus.UP);
+        for (int i = 1; i <= 6; i++) {
+            probe(l, a, false, T0.plusMillis(500L * i));
+            probe(l, b, true, T0.plusMillis(500L * i));
+            l.tick(T0.plusMillis(500L * i + 10));
+        }
+        assertEquals(a.id(), pair().activeServerId(), "2/5 nodes see it down: no failover");
+        peerAnswers = Map.of("n2", ProbeStatus.DOWN, "n3", ProbeStatus.DOWN, "n4", ProbeStatus.UP, "n5",
+                ProbeStatus.UP);
+        for (int i = 7; i <= 9; i++) {
+            probe(l, a, false, T0.plusMillis(500L * i));
+            probe(l, b, true, T0.plusMillis(500L * i));
+            l.tick(T0.plusMillis(500L * i + 10));
+        }
+        assertEquals(b.id(), pair().activeServerId(), "3/5 is a majority");
+        assertTrue(log.state().history().stream().anyMatch(r -> r.decision().reason()
+                .contains("confirmed down by 3/5 nodes")));
+    }
+
+    @Test
     void doesNotFailOverWhenOnlyTheLeaderSeesTheActiveDown() {
         ControlLoop l = loop(Map.of());
         probe(l, b, true, T0);
