@@ -90,7 +90,10 @@ final class NodeBackend implements AdminBackend {
                     .filter(t -> t != null && t.isUp() && t.last().capacity() != null)
                     .map(t -> t.last().capacity().idleGateways()).orElse(null)));
         }
-        List<StatusView.AlarmInfo> alarms = daemon.loop().alarms().values().stream().map(StatusView::alarm).toList();
+        // The leader shows its live alarms; any other node the set the leader replicated through the log.
+        List<StatusView.AlarmInfo> alarms = daemon.raft().leaderTerm().isPresent()
+                ? daemon.loop().alarms().values().stream().map(StatusView::alarm).toList()
+                : s.alarms().entrySet().stream().map(e -> new StatusView.AlarmInfo(e.getKey(), e.getValue())).toList();
         StatusView.SelfHealingInfo healing = StatusView.selfHealing(cfg.selfHealing().settings().enabled(),
                 daemon.loop().notes().get(org.sipmediadeploy.core.decision.Decision.ReplaceScaler.SCOPE), s.scalers());
         return new StatusView(node, peers, pairs, pools, alarms, healing);

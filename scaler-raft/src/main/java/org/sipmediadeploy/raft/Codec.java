@@ -48,7 +48,8 @@ public final class Codec {
             Command.SetPairMode.class, "SetPairMode",
             Command.SetPoolMode.class, "SetPoolMode",
             Command.SyncScalers.class, "SyncScalers",
-            Command.RecordStep.class, "RecordStep");
+            Command.RecordStep.class, "RecordStep",
+            Command.SetAlarms.class, "SetAlarms");
     private static final Map<String, Class<? extends Command>> COMMAND_TYPES = invert(COMMAND_NAMES);
 
     private static final ObjectMapper MAPPER = JsonMapper.builder()
@@ -111,10 +112,15 @@ public final class Codec {
             // configuration). Adding a field with an explicit default is compatible; anything else is refused.
             ((ObjectNode) e.body()).set(SCALERS, MAPPER.valueToTree(ScalerMembers.EMPTY));
         }
+        if (!e.body().has(ALARMS)) {
+            // Written before alarms were replicated: none.
+            ((ObjectNode) e.body()).set(ALARMS, MAPPER.createObjectNode());
+        }
         return body(e, ClusterState.class);
     }
 
     private static final String SCALERS = "scalers";
+    private static final String ALARMS = "alarms";
 
     /** "Do you see {@code targetKey}?", asked of one peer. */
     static byte[] encodeProbeQuery(String targetKey) {

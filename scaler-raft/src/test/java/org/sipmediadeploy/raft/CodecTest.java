@@ -63,6 +63,7 @@ class CodecTest {
         ClusterState s = Codec.decodeState(bytes(json));
         assertEquals(7, s.highestTerm());
         assertEquals(org.sipmediadeploy.core.model.ScalerMembers.EMPTY, s.scalers());
+        assertEquals(java.util.Map.of(), s.alarms(), "no replicated alarms before they existed");
     }
 
     @Test

@@ -28,7 +28,7 @@ import org.sipmediadeploy.core.state.ClusterState;
 /** Seeded generators of commands, decisions and whole states, including awkward strings and nulls. */
 final class Gen {
     static final int DECISION_KINDS = 11;
-    static final int COMMAND_KINDS = 8;
+    static final int COMMAND_KINDS = 9;
     private final Random r;
 
     Gen(long seed) {
@@ -116,6 +116,7 @@ final class Gen {
             case 6: return new Command.SyncScalers(List.of(scalerMember(), scalerMember()), term(), instant());
             case 7: return new Command.RecordStep(id(), ReplaceStep.values()[r.nextInt(ReplaceStep.values().length)],
                     r.nextBoolean() ? null : str(), facts(), term(), instant());
+            case 8: return new Command.SetAlarms(facts(), term(), instant());
             default: throw new AssertionError(kind);
         }
     }
@@ -175,6 +176,6 @@ final class Gen {
         for (int i = r.nextInt(6); i > 0; i--) {
             history.add(record(false));
         }
-        return new ClusterState(pairs, pools, open, history, term(), scalers());
+        return new ClusterState(pairs, pools, open, history, term(), scalers(), facts());
     }
 }

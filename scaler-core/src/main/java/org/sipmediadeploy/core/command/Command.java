@@ -107,4 +107,15 @@ public sealed interface Command {
             facts = Map.copyOf(facts == null ? Map.of() : facts);
         }
     }
+
+    /**
+     * The leader's standing alarms (scope to message), replacing the replicated set: any node's status shows them.
+     * Proposed only when the set changes, at most every few seconds for a changed message.
+     */
+    record SetAlarms(Map<String, String> alarms, long term, Instant at) implements Command {
+        public SetAlarms {
+            alarms = Map.copyOf(alarms);
+            Objects.requireNonNull(at, "at");
+        }
+    }
 }

@@ -8,6 +8,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
@@ -78,6 +79,8 @@ public final class ControlLoop {
     private final Map<String, ScalingMemory> scaling = new HashMap<>();
     private final Map<String, Instant> lastScaling = new HashMap<>();
     private final Map<String, Alarm> alarms = new ConcurrentHashMap<>();
+    private static final Duration ALARM_REFRESH = Duration.ofSeconds(5);
+    private Instant alarmsSyncedAt;
     private final Map<String, String> notes = new ConcurrentHashMap<>();
     private final Map<String, FloatingIp> floatingIps = new HashMap<>();
     private final Map<String, Server> inventory = new HashMap<>();
@@ -195,6 +198,32 @@ public final class ControlLoop {
         } catch (NotCommitted e) {
             notes.put("log", e.getMessage());
         }
+        try {
+            replicateAlarms(now);
+        } catch (NotCommitted e) {
+            notes.put("log", e.getMessage());
+        }
+    }
+
+    /**
+     * Commits the standing alarms when they differ from the replicated set, so any node's status shows them: at
+     * once when an alarm is raised or cleared, at most every {@link #ALARM_REFRESH} when only a message changed
+     * (messages carry counts that move every pass; the log should not).
+     */
+    private void replicateAlarms(Instant now) {
+        Map<String, String> live = new TreeMap<>();
+        alarms.values().forEach(a -> live.put(a.scope(), a.message()));
+        Map<String, String> replicated = consensus.state().alarms();
+        if (live.equals(replicated)) {
+            return;
+        }
+        boolean scopesChanged = !live.keySet().equals(replicated.keySet());
+        if (!scopesChanged && alarmsSyncedAt != null
+                && Duration.between(alarmsSyncedAt, now).compareTo(ALARM_REFRESH) < 0) {
+            return;
+        }
+        alarmsSyncedAt = now;
+        commit(new Command.SetAlarms(live, term, now));
     }
 
     private void bootstrap(Instant now) {

@@ -80,6 +80,8 @@ public final class Transitions {
             return SelfHealingTransitions.validateSync(s, x);
         } else if (c instanceof Command.RecordStep x) {
             return SelfHealingTransitions.validateStep(s, x);
+        } else if (c instanceof Command.SetAlarms) {
+            return Optional.empty();
         }
         throw new AssertionError(c);
     }
@@ -109,6 +111,8 @@ public final class Transitions {
             return Applied.accepted(SelfHealingTransitions.applySync(t, x));
         } else if (c instanceof Command.RecordStep x) {
             return Applied.accepted(SelfHealingTransitions.applyStep(t, x));
+        } else if (c instanceof Command.SetAlarms a) {
+            return Applied.accepted(t.withAlarms(a.alarms()));
         }
         throw new AssertionError(c);
     }

@@ -274,5 +274,29 @@ class ControlLoopTest {
         assertEquals(a.id(), pair().activeServerId());
         assertTrue(l.alarms().get("kamailio").message().contains("both members down"));
         assertTrue(cloud.actions.isEmpty());
+        // The alarm is replicated so a follower's status shows it too, and cleared there when it clears here.
+        assertTrue(log.state().alarms().get("kamailio").contains("both members down"), log.state().alarms().toString());
+        for (int i = 5; i <= 8; i++) {
+            probe(l, a, true, T0.plusMillis(500L * i));
+            probe(l, b, true, T0.plusMillis(500L * i));
+            l.tick(T0.plusMillis(500L * i + 10));
+        }
+        assertEquals(Map.of(), l.alarms());
+        assertEquals(Map.of(), log.state().alarms());
+    }
+
+    @Test
+    void aChangingAlarmMessageIsReplicatedAtMostEveryFewSeconds() {
+        ControlLoop l = loop(Map.of());
+        l.tick(T0);
+        peerAnswers = Map.of("n2", ProbeStatus.DOWN, "n3", ProbeStatus.DOWN);
+        for (int i = 1; i <= 40; i++) {
+            probe(l, a, false, T0.plusMillis(100L * i));
+            probe(l, b, false, T0.plusMillis(100L * i));
+            l.tick(T0.plusMillis(100L * i + 10));
+        }
+        long sets = log.log.stream().filter(c -> c instanceof org.sipmediadeploy.core.command.Command.SetAlarms)
+                .count();
+        assertTrue(sets >= 1 && sets <= 2, "4 s of passes every 100 ms: " + sets + " alarm commits");
     }
 }

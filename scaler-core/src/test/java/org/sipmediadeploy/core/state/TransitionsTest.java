@@ -253,6 +253,15 @@ class TransitionsTest {
     }
 
     @Test
+    void alarmsAreReplacedAsAWholeAndStaleLeadersRefused() {
+        ClusterState s = ok(base(), new Command.SetAlarms(Map.of("sip", "both members down"), 2, T0));
+        assertEquals(Map.of("sip", "both members down"), s.alarms());
+        s = ok(s, new Command.SetAlarms(Map.of("gw", "at max-hosts"), 2, T0));
+        assertEquals(Map.of("gw", "at max-hosts"), s.alarms());
+        assertEquals("stale term 1 < 2", refused(s, new Command.SetAlarms(Map.of(), 1, T0)));
+    }
+
+    @Test
     void replacementRecordedDoneWithoutTheNewServerIsRefused() {
         ClusterState s = ok(base(), propose(replace("d1-1", B)));
         assertEquals("replacement d1-1 recorded DONE without the new " + Facts.SERVER_ID,

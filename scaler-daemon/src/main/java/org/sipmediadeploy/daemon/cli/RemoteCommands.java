@@ -125,9 +125,9 @@ final class RemoteCommands {
             JsonNode alarms = s.path("alarms");
             out().println();
             boolean leader = "LEADER".equals(n.path("role").asText());
-            // Alarms are raised by the leader's control loop: a follower has none of its own to show.
-            out().println(!leader ? "alarms: ask the leader (" + n.path("leader_id").asText("none") + ")"
-                    : alarms.isEmpty() ? "no alarms" : "ALARMS");
+            // A follower shows the alarms the leader replicated through the log (a few seconds behind at most).
+            out().println(alarms.isEmpty() ? "no alarms" : leader ? "ALARMS"
+                    : "ALARMS (raised by the leader " + n.path("leader_id").asText("none") + ")");
             for (JsonNode a : alarms) {
                 out().printf(Locale.ROOT, "  %s: %s%n", a.path("scope").asText(), a.path("message").asText());
             }
