@@ -238,6 +238,13 @@ class FaultMatrixTest {
         // no healthy target: the IP must not move to the dead standby
         await().during(Duration.ofSeconds(8)).atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200))
                 .ignoreExceptions().until(() -> active.equals(cluster.floatingServer("kamailio")));
+        // the leader's alarm reaches a follower's status through the log
+        String follower = cluster.follower(cluster.awaitLeader());
+        await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(500)).ignoreExceptions()
+                .untilAsserted(() -> {
+                    JsonNode alarms = cluster.status(follower).path("alarms");
+                    assertTrue(alarms.toString().contains("kamailio"), follower + " shows " + alarms);
+                });
         Instant t = Instant.now();
         cluster.sandbox().restart(standby);
         assertEquals(standby, awaitMoveAwayFrom("kamailio", active));
