@@ -57,6 +57,7 @@ import org.sipmediadeploy.core.port.Membership;
 import org.sipmediadeploy.core.port.NodeProvisioning;
 import org.sipmediadeploy.core.port.PeerProbes;
 import org.sipmediadeploy.core.port.ScalerEvents;
+import org.sipmediadeploy.core.state.ClusterState;
 
 /**
  * The leader's level-triggered control loop: each {@link #tick} observes, decides with the pure policies, commits
@@ -174,7 +175,9 @@ public final class ControlLoop {
         }
         if (t.getAsLong() != term) {
             term = t.getAsLong();
-            seq = 0;
+            // Leadership can blink within one term (not ready for a moment): continue after the highest id this
+            // node already used in the term, or new decisions would reuse committed ids and be refused.
+            seq = highestSeq(consensus.state(), term, spec.nodeId());
             lastInventory = null;
             scaling.clear();
             lastScaling.clear();
@@ -203,6 +206,26 @@ public final class ControlLoop {
         } catch (NotCommitted e) {
             notes.put("log", e.getMessage());
         }
+    }
+
+    /** The highest {@code seq} of the ids {@code d<term>-<seq>-<node>} in the state, or 0. */
+    static long highestSeq(ClusterState state, long term, String node) {
+        String prefix = "d" + term + "-";
+        String suffix = "-" + node;
+        long max = 0;
+        List<DecisionRecord> all = new ArrayList<>(state.history());
+        all.addAll(state.open().values());
+        for (DecisionRecord r : all) {
+            String id = r.id();
+            if (id.startsWith(prefix) && id.endsWith(suffix) && id.length() > prefix.length() + suffix.length()) {
+                try {
+                    max = Math.max(max, Long.parseLong(id.substring(prefix.length(), id.length() - suffix.length())));
+                } catch (NumberFormatException e) {
+                    // not one of ours
+                }
+            }
+        }
+        return max;
     }
 
     /**

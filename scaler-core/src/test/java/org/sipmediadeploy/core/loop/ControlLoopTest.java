@@ -147,7 +147,34 @@ class ControlLoopTest {
     }
 
     @Test
-    void doesNotFailOverWhenOnlyTheLeaderSeesTheActiveDown() {
+    void aLeadershipBlinkWithinOneTermDoesNotReuseDecisionIds() {
+        ControlLoop l = loop(Map.of());
+        probe(l, a, true, T0);
+        probe(l, b, true, T0);
+        l.tick(T0);
+        peerAnswers = Map.of("n2", ProbeStatus.DOWN, "n3", ProbeStatus.DOWN);
+        for (int i = 1; i <= 3; i++) {
+            probe(l, a, false, T0.plusMillis(500L * i));
+            probe(l, b, true, T0.plusMillis(500L * i));
+            l.tick(T0.plusMillis(500L * i + 10));
+        }
+        assertEquals(b.id(), pair().activeServerId());
+        // Not ready for one pass, ready again in the same term; then the new active fails too.
+        log.leader = false;
+        l.tick(T0.plusMillis(1600));
+        log.leader = true;
+        for (int i = 4; i <= 12; i++) {
+            probe(l, a, true, T0.plusMillis(500L * i));
+            probe(l, b, false, T0.plusMillis(500L * i));
+            l.tick(T0.plusMillis(500L * i + 10));
+        }
+        assertEquals(a.id(), pair().activeServerId(), "the second failover was committed under a fresh id");
+        long failovers = log.state().history().stream().filter(r -> r.decision() instanceof Decision.Failover)
+                .map(DecisionRecord::id).distinct().count();
+        assertEquals(2, failovers);
+    }
+
+
         ControlLoop l = loop(Map.of());
         probe(l, b, true, T0);
         l.tick(T0);
