@@ -174,7 +174,8 @@ class ControlLoopTest {
         assertEquals(2, failovers);
     }
 
-
+    @Test
+    void doesNotFailOverWhenOnlyTheLeaderSeesTheActiveDown() {
         ControlLoop l = loop(Map.of());
         probe(l, b, true, T0);
         l.tick(T0);
