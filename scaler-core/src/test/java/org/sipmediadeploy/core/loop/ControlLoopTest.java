@@ -148,7 +148,15 @@ class ControlLoopTest {
 
     @Test
     void aLeadershipBlinkWithinOneTermDoesNotReuseDecisionIds() {
-        ControlLoop l = loop(Map.of());
+        List<String> refused = new java.util.ArrayList<>();
+        ScalerEvents events = new ScalerEvents() {
+            @Override
+            public void decisionRefused(String decisionId, String reason) {
+                refused.add(decisionId + ": " + reason);
+            }
+        };
+        ControlLoop l = new ControlLoop(new LoopSpec("n1", 3, "tag", Map.of("kamailio", kamailio), Map.of(),
+                List.of()), log, cloud, (key, timeout) -> CompletableFuture.completedFuture(peerAnswers), events);
         probe(l, a, true, T0);
         probe(l, b, true, T0);
         l.tick(T0);
@@ -172,6 +180,7 @@ class ControlLoopTest {
         long failovers = log.state().history().stream().filter(r -> r.decision() instanceof Decision.Failover)
                 .map(DecisionRecord::id).distinct().count();
         assertEquals(2, failovers);
+        assertEquals(List.of(), refused, "no decision refused for a reused id");
     }
 
     @Test
