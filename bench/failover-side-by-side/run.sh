@@ -66,6 +66,7 @@ for tool in ip kamailio turnserver keepalived sipsak timeout git java mvn; do
     command -v "$tool" >/dev/null || { echo "run.sh: missing tool: $tool" >&2; exit 1; }
 done
 t0=$(date +%s)
+commit=$(git -C "$repo" rev-parse --short HEAD)$(git -C "$repo" diff --quiet HEAD -- scaler-* bench/failover-side-by-side || echo "+dirty")
 
 # ---- build the scaler half (incremental; the module classes, not ~/.m2's jars, so it runs this worktree)
 echo "== building scaler-e2e test classes and the class path"
@@ -127,6 +128,6 @@ else
     cmd="bench/failover-side-by-side/run.sh$([ "$runs" != 30 ] && echo " --runs $runs")"; check=()
 fi
 /usr/bin/python3 "$here/side_by_side.py" report --scaler-runs "$sdir/runs.json" --keepalived-runs "$kdir/runs.json" \
-    --json-out "$json" --md-out "$md" --command "$cmd" --wall "$(( $(date +%s) - t0 )) s wall for both halves" \
+    --json-out "$json" --md-out "$md" --command "$cmd" --wall "$(( $(date +%s) - t0 )) s wall for both halves" --commit "$commit" \
     "${check[@]}"
 echo "== done in $(( $(date +%s) - t0 )) s"

@@ -87,8 +87,8 @@ def report(args):
         scaler = analyze_scaler_runs(json.load(f), os.path.dirname(os.path.abspath(args.scaler_runs)))
     with open(args.keepalived_runs) as f:
         keepalived = json.load(f)
-    commit = subprocess.run(["git", "-C", REPO, "rev-parse", "--short", "HEAD"], stdout=subprocess.PIPE,
-                            text=True, check=False).stdout.strip() or "unknown"
+    commit = args.commit or subprocess.run(["git", "-C", REPO, "rev-parse", "--short", "HEAD"],
+                                           stdout=subprocess.PIPE, text=True, check=False).stdout.strip() or "unknown"
     date = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
     faults = [f for f in FAULTS if any(r["fault"] == f for r in scaler + keepalived)]
     figures = []
@@ -269,6 +269,7 @@ def main():
     r.add_argument("--md-out", required=True)
     r.add_argument("--command", default="bench/failover-side-by-side/run.sh")
     r.add_argument("--wall", default="")
+    r.add_argument("--commit", help="the commit that ran (default: HEAD now)")
     r.add_argument("--check-kill-p99", type=float, help="fail when the scaler's kill-kamailio p99 exceeds this (s)")
     c = sub.add_parser("cleanup")
     c.add_argument("--scaler-dir", required=True)

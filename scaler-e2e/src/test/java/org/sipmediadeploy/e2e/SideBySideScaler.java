@@ -22,6 +22,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 
 import org.awaitility.core.ConditionTimeoutException;
 
+import org.sipmediadeploy.sandbox.SandboxEvent;
 import org.sipmediadeploy.sandbox.TrafficMode;
 
 /**
@@ -238,6 +239,7 @@ public final class SideBySideScaler {
             failedServer = c.floatingServer("kamailio");
             double phase = rng.nextDouble();
             park(phase);
+            java.time.Instant wallFault = java.time.Instant.now();
             tFault = System.nanoTime() / 1e9;
             inject(c, fault, failedServer);
             double tCmd = System.nanoTime() / 1e9;
@@ -257,6 +259,12 @@ public final class SideBySideScaler {
             park(OBSERVE_AFTER.toNanos() / 1e9);
             r.put("recovery_s_runner", first[0] == null ? null : first[0].path("t").asDouble() - tFault);
             r.put("new_node", first[0] == null ? null : first[0].path("node").asText());
+            // diagnostic split of the figure: detection + decision up to the scaler's floating-IP update (wall clock,
+            // the sandbox's event time), the rest is the next client request through the moved IP
+            List<SandboxEvent> moves = c.sandbox().events().events(e -> e.kind().equals("floatingip.update")
+                    && InvariantChecker.scalerCall(e) && !e.time().isBefore(wallFault));
+            r.put("ip_moved_s", moves.isEmpty() ? null
+                    : Duration.between(wallFault, moves.get(0).time()).toNanos() / 1e9);
         } finally {
             p.destroy(); // SIGTERM: the client writes its "end" line and exits
             try {
