@@ -125,7 +125,8 @@ if [ "$ci" = 1 ]; then
     cmd="bench/failover-side-by-side/run.sh --ci"; check=(--check-kill-p99 2.0)
 else
     json="$repo/bench/results/failover-side-by-side.json"; md="$repo/bench/results/failover-side-by-side.md"
-    cmd="bench/failover-side-by-side/run.sh$([ "$runs" != 30 ] && echo " --runs $runs")"; check=()
+    cmd="bench/failover-side-by-side/run.sh"; check=()
+    if [ "$runs" != 30 ]; then cmd="$cmd --runs $runs"; fi
 fi
 /usr/bin/python3 "$here/side_by_side.py" report --scaler-runs "$sdir/runs.json" --keepalived-runs "$kdir/runs.json" \
     --json-out "$json" --md-out "$md" --command "$cmd" --wall "$(( $(date +%s) - t0 )) s wall for both halves" --commit "$commit" \

@@ -74,6 +74,31 @@ def analyze_scaler_runs(runs, scaler_dir):
     return runs
 
 
+def refused_during(scaler_dir, run):
+    """How many `duplicate decision` refusals the scaler nodes logged between the fault and the recovery."""
+    try:
+        with open(os.path.join(scaler_dir, run["log"])) as f:
+            start = json.loads(f.readline())
+        t0 = start["wall"] + (run["fault_t"] - start["t"])
+        t1 = t0 + run["recovery_s"]
+        n = 0
+        cdir = os.path.join(scaler_dir, "cluster-%d" % run["cluster"])
+        for name in sorted(os.listdir(cdir)):
+            if not (name.startswith("scaler-") and name.endswith(".log")):
+                continue
+            with open(os.path.join(cdir, name)) as f:
+                for line in f:
+                    if "duplicate decision" not in line or '"WARN"' not in line:
+                        continue
+                    ts = json.loads(line)["@timestamp"]
+                    t = datetime.datetime.strptime(ts[:26].rstrip("Z"), "%Y-%m-%dT%H:%M:%S.%f").replace(
+                        tzinfo=datetime.timezone.utc).timestamp()
+                    n += t0 <= t <= t1
+        return str(n)
+    except (OSError, ValueError, KeyError, TypeError):
+        return "?"
+
+
 def fmt(x):
     return "-" if x is None else "%.2f" % x
 
@@ -175,6 +200,15 @@ def report(args):
         md.append("| %s | %d | %s | %s | %s | %s | %s |" % (
             FAULT_TEXT[fault], len(runs), fmt(percentile(moved, 50)), fmt(percentile(moved, 99)), fmt(max(moved)),
             fmt(percentile(rest, 50)), fmt(max(rest))))
+    slow = [r for r in scaler if r.get("recovery_s") is not None and r["recovery_s"] > SCALER_TARGET_S]
+    if slow:
+        scaler_dir = os.path.dirname(os.path.abspath(args.scaler_runs))
+        md += ["", "Scaler runs above %.0f s: %s. A refused duplicate decision is the leader's decision counter "
+               "restarting after a brief loss of leader readiness within the same Raft term: see "
+               "bench/failover-side-by-side/README.md § Findings." % (SCALER_TARGET_S, "; ".join(
+                   "%s run %d %.2f s (floating IP moved at %s s; %s duplicate decisions refused meanwhile)" % (
+                       r["fault"], r["run"], r["recovery_s"], fmt(r.get("ip_moved_s")),
+                       refused_during(scaler_dir, r)) for r in slow))]
     restored = [r for r in scaler if r.get("replaced_by_scaler") is not None]
     by_hand = [r for r in restored if not r["replaced_by_scaler"]]
     md += ["",
