@@ -40,7 +40,7 @@ deploy/ci/check.sh
 echo "== deploy kit: roles applied for real to a Debian chroot, with the scaler .deb just built"
 deb=$(ls scaler-daemon/target/sipmediadeploy-scaler_*_all.deb | head -1)
 deploy/ci/chroot-test.sh "$deb"
-echo "== failover side by side, reduced (5 runs per cell, about 7.5 min): the scaler's killed-Kamailio p99 must be <= 2 s"
+echo "== failover side by side, reduced (5 runs per cell, about 7 min): the scaler's killed-Kamailio p99 must be <= 2 s"
 bench/failover-side-by-side/run.sh --ci
 echo "== all tests passed in $(( $(date +%s) - t0 )) s"
 # One plain closing line for the whole run, summed over every module's Surefire reports.
