@@ -43,6 +43,8 @@ deploy/ci/chroot-test.sh "$deb"
 echo "== container image: Jib to a tarball (no Docker daemon), its entrypoint run under chroot"
 deploy/container/build-image.sh
 deploy/ci/image-test.sh
+echo "== failover side by side, reduced (5 runs per cell, about 7 min): the scaler's killed-Kamailio p99 must be <= 2 s"
+bench/failover-side-by-side/run.sh --ci
 echo "== all tests passed in $(( $(date +%s) - t0 )) s"
 # One plain closing line for the whole run, summed over every module's Surefire reports.
 /usr/bin/python3 - <<'PY'
