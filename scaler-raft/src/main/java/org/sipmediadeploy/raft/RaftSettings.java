@@ -25,8 +25,8 @@ public record RaftSettings(String clusterName, String nodeId, Map<String, String
                            Duration electionTimeoutMin, Duration electionTimeoutMax, Duration requestTimeout,
                            int clientRetries, long snapshotThreshold, long logSegmentBytes, TlsSettings tls) {
     /** Measured on loopback (bench/raft): p99 takeover well under 1 s, and 300 ms survives ordinary GC pauses. */
-    public static final Duration DEFAULT_ELECTION_MIN = Duration.ofMillis(300);
-    public static final Duration DEFAULT_ELECTION_MAX = Duration.ofMillis(600);
+    public static final Duration DEFAULT_ELECTION_MIN = Duration.ofMillis(250);
+    public static final Duration DEFAULT_ELECTION_MAX = Duration.ofMillis(450);
     public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(3);
     public static final int DEFAULT_CLIENT_RETRIES = 10;
     public static final long DEFAULT_SNAPSHOT_THRESHOLD = 10_000;
