@@ -24,9 +24,17 @@ import org.sipmediadeploy.sandbox.SandboxConfig;
  * The embedded default: a sandbox cloud in this JVM with a Kamailio pair, a Coturn pair (real daemons when
  * installed, built-in responders otherwise) and a gateway pool, and three scaler nodes as separate processes
  * (so one can be killed like a VM). Every process it starts is stopped by PID in {@link #close()}.
+ *
+ * <p>Each node has its own network identity, as on its own VM: its loopback address {@code 127.B.30.N} (its probes
+ * leave from it and its Raft server listens on it), its own Keystone user {@code scaler-N} (its cloud calls are
+ * attributable and can be faulted alone), and, when run as root with {@code setpriv}, its own group id
+ * ({@link #nodeGid}): its outgoing Raft connections leave from 127.0.0.1 like every local client, so a packet
+ * filter tells one node's connections from another's by the socket's group.
  */
 public final class DemoCluster implements AutoCloseable {
     public static final String TAG = "sipmediadeploy-demo";
+    public static final int NODES = 3;
+    private static final String SETPRIV = "/usr/bin/setpriv";
 
     private final Path workDir;
     private final Sandbox sandbox;
@@ -35,9 +43,15 @@ public final class DemoCluster implements AutoCloseable {
     private final Map<String, Process> nodes = new LinkedHashMap<>();
     private final Map<String, Path> configs = new LinkedHashMap<>();
     private final Map<String, Integer> adminPorts = new LinkedHashMap<>();
+    private final Map<String, Integer> raftPorts = new LinkedHashMap<>();
     private final Secret adminToken;
+    private final int addressBlock;
+    private final boolean ownGroups;
 
-    private DemoCluster(Path workDir, Sandbox sandbox, Sandbox.Pair kamailio, Sandbox.Pair coturn, Secret token) {
+    private DemoCluster(Path workDir, Sandbox sandbox, Sandbox.Pair kamailio, Sandbox.Pair coturn, Secret token,
+                        int addressBlock) {
+        this.addressBlock = addressBlock;
+        this.ownGroups = "root".equals(System.getProperty("user.name")) && Files.isExecutable(Path.of(SETPRIV));
         this.workDir = workDir;
         this.sandbox = sandbox;
         this.kamailio = kamailio;
@@ -69,14 +83,20 @@ public final class DemoCluster implements AutoCloseable {
         if (builtinOnly) {
             b.processes(SandboxConfig.Processes.BUILTIN);
         }
-        SandboxConfig sc = b.build();
+        // one Keystone user per node, in the first user's project (the one the servers live in)
+        SandboxConfig base = b.build();
+        List<SandboxConfig.User> users = new ArrayList<>(base.users());
+        for (int i = 1; i <= NODES; i++) {
+            users.add(new SandboxConfig.User("scaler-" + i, Secret.of(randomToken()), base.users().get(0).project()));
+        }
+        SandboxConfig sc = b.users(users).build();
         Sandbox sandbox = Sandbox.start(sc);
         try {
             Sandbox.Pair kam = sandbox.createPair("kamailio", "sipmediadeploy-kamailio", TAG);
             Sandbox.Pair cot = sandbox.createPair("coturn", "sipmediadeploy-coturn", TAG);
             awaitActive(sandbox, List.of(kam.serverA(), kam.serverB(), cot.serverA(), cot.serverB()));
             Secret token = Secret.of(randomToken());
-            DemoCluster d = new DemoCluster(workDir, sandbox, kam, cot, token);
+            DemoCluster d = new DemoCluster(workDir, sandbox, kam, cot, token, addressBlock);
             d.writeConfigs(sc, pool);
             for (String id : d.configs.keySet()) {
                 d.startNode(id);
@@ -94,28 +114,30 @@ public final class DemoCluster implements AutoCloseable {
         Files.createDirectories(secrets);
         restrict(secrets);
         writeSecret(secrets.resolve("admin.token"), adminToken.reveal());
-        writeSecret(secrets.resolve("os-password"), sc.users().get(0).password().reveal());
         writeSecret(secrets.resolve("turn-probe"), sc.turnPassword().reveal());
-        List<Integer> raftPorts = List.of(freePort(), freePort(), freePort());
         StringBuilder peers = new StringBuilder();
-        for (int i = 0; i < 3; i++) {
-            peers.append("      { id = \"scaler-").append(i + 1).append("\", address = \"127.0.0.1:")
-                    .append(raftPorts.get(i)).append("\" }\n");
-        }
-        for (int i = 0; i < 3; i++) {
+        for (int i = 0; i < NODES; i++) {
             String id = "scaler-" + (i + 1);
+            raftPorts.put(id, freePort(nodeAddress(id)));
+            peers.append("      { id = \"").append(id).append("\", address = \"").append(nodeAddress(id)).append(':')
+                    .append(raftPorts.get(id)).append("\" }\n");
+        }
+        for (int i = 0; i < NODES; i++) {
+            String id = "scaler-" + (i + 1);
+            SandboxConfig.User user = sc.users().stream().filter(u -> u.name().equals(id)).findFirst().orElseThrow();
+            writeSecret(secrets.resolve("os-password-" + id), user.password().reveal());
             int admin = freePort();
             adminPorts.put(id, admin);
             String conf = """
                     scaler {
-                      node { id = "%s", storage-dir = "%s", probe-address = "127.0.0.1" }
+                      node { id = "%s", storage-dir = "%s", probe-address = "%s" }
                       cluster { peers = [
                     %s    ] }
                       admin { port = %d, token-file = "secrets/admin.token" }
                       openstack {
                         auth-url = "%s"
                         tag = "%s"
-                        auth { type = "password", username = "%s", project = "%s", password-file = "secrets/os-password" }
+                        auth { type = "password", username = "%s", project = "%s", password-file = "secrets/os-password-%s" }
                       }
                       pairs {
                         kamailio {
@@ -142,8 +164,8 @@ public final class DemoCluster implements AutoCloseable {
                       }
                       logging { format = "json", file = "%s" }
                     }
-                    """.formatted(id, workDir.resolve(id + "-raft"), peers, admin, sandboxUrl(), TAG,
-                    sc.users().get(0).name(), sc.users().get(0).project(), kamailio.floatingAddress(),
+                    """.formatted(id, workDir.resolve(id + "-raft"), nodeAddress(id), peers, admin, sandboxUrl(), TAG,
+                    user.name(), user.project(), id, kamailio.floatingAddress(),
                     coturn.floatingAddress(), sc.turnUser(), sc.gatewaysPerHost(), pool.minHosts(), pool.maxHosts(), spare,
                     workDir.resolve(id + ".log"));
             Path f = workDir.resolve(id + ".conf");
@@ -159,7 +181,12 @@ public final class DemoCluster implements AutoCloseable {
     /** Starts (or restarts) node {@code id} as its own JVM. */
     public void startNode(String id) throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> cmd = new ArrayList<>(List.of(java, "-Xmx160m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+        List<String> cmd = new ArrayList<>();
+        if (ownGroups) {
+            // still root, but with a group of its own: what a packet filter can match this node's sockets by
+            cmd.addAll(List.of(SETPRIV, "--regid=" + nodeGid(id), "--clear-groups", "--"));
+        }
+        cmd.addAll(List.of(java, "-Xmx160m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
                 "-cp", System.getProperty("java.class.path"), "org.sipmediadeploy.daemon.ScalerMain", "run",
                 "--config", configs.get(id).toString()));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
@@ -178,6 +205,37 @@ public final class DemoCluster implements AutoCloseable {
 
     public Sandbox sandbox() {
         return sandbox;
+    }
+
+    /** Node {@code scaler-N}'s own loopback address, 127.B.30.N: its probes' source and its Raft server's host. */
+    public String nodeAddress(String id) {
+        return "127." + addressBlock + ".30." + nodeIndex(id);
+    }
+
+    /** The port of node {@code id}'s Raft (gRPC) server on {@link #nodeAddress}. */
+    public int raftPort(String id) {
+        return raftPorts.get(id);
+    }
+
+    /** The Keystone user node {@code id} calls the cloud as. */
+    public String cloudUser(String id) {
+        nodeIndex(id);
+        return id;
+    }
+
+    /**
+     * The group id node {@code id} runs with (47000 + 10 B + N), or -1 when the nodes run with the caller's group
+     * (not root, or no setpriv).
+     */
+    public long nodeGid(String id) {
+        return ownGroups ? 47000L + 10L * addressBlock + nodeIndex(id) : -1;
+    }
+
+    private static int nodeIndex(String id) {
+        if (!id.matches("scaler-[1-" + NODES + "]")) {
+            throw new IllegalArgumentException("no demo node " + id);
+        }
+        return Integer.parseInt(id.substring("scaler-".length()));
     }
 
     public Sandbox.Pair kamailio() {
@@ -266,6 +324,12 @@ public final class DemoCluster implements AutoCloseable {
 
     private static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    private static int freePort(String address) throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getByName(address))) {
             return s.getLocalPort();
         }
     }
