@@ -38,7 +38,8 @@ class RandomizedFaultsTest {
         Random rnd = new Random(seed);
         List<String> done = new ArrayList<>();
         work = Cluster.freshWorkDir("randomized");
-        try (Cluster c = Cluster.start(work.resolve("demo"), 43, "max-per-hour = 60")) {
+        try (Cluster c = Cluster.start(work.resolve("demo"), Integer.getInteger("e2e.random.block", 43),
+                "max-per-hour = 60")) {
             InvariantChecker checker = new InvariantChecker(c, 1, 6);
             c.awaitHealthy(Duration.ofSeconds(150));
             long end = System.nanoTime() + span.toNanos();
