@@ -102,8 +102,9 @@ public final class Daemon implements AutoCloseable {
         RaftNode raft = RaftNode.start(raftSettings(cfg), view, leadership, cfg.cluster().join());
         raftRef[0] = raft;
         Cloud cloud = OpenStackCloud.create(openStackSettings(cfg), events);
+        // SIP and STUN/TURN probes both leave from this node's own address: its path to each member is its own
         Prober prober = Probes.create(ProbeSettings.defaults().withSipBindAddress(cfg.node().probeAddress())
-                .withClock(clock));
+                .withStunBindAddress(cfg.node().probeAddress()).withClock(clock));
         LoopSpec spec = new LoopSpec(cfg.node().id(), cfg.cluster().peers().size(), cfg.openstack().tag(),
                 cfg.pairs(), cfg.pools(), dryRun);
         ControlLoop loop = new ControlLoop(spec, raft, cloud, raft.peerProbes(), events);
@@ -114,11 +115,13 @@ public final class Daemon implements AutoCloseable {
         }
         loopRef[0] = loop;
         ProbeScheduler scheduler = Probes.scheduler(prober, clock, (target, result) -> {
-            view.update(target.key(), result.status());
             // Outside the configuration this node's verdicts drive nothing (it is never asked, never leads).
             if (raft.membership() == SelfMembership.MEMBER) {
                 loop.probed(target, result);
             }
+            // peers asking "do you see it down?" get this node's verdict past its own failure threshold, not the
+            // last packet's fate: one lost probe must not vote for a failover
+            view.update(target.key(), loop.peerAnswer(target.key()));
         });
         Daemon d = new Daemon(cfg, clock, raft, prober, scheduler, loop, ticker);
         long tick = cfg.node().tick().toMillis();

@@ -34,11 +34,14 @@ final class Cluster implements AutoCloseable {
     static final List<String> NODES = List.of("scaler-1", "scaler-2", "scaler-3");
 
     final DemoCluster demo;
+    private final int block;
     private final Set<String> frozen = new HashSet<>();
     private final Set<String> killed = new HashSet<>();
+    private NodeNetwork net;
 
-    private Cluster(DemoCluster demo) {
+    private Cluster(DemoCluster demo, int block) {
         this.demo = demo;
+        this.block = block;
     }
 
     static Cluster start(Path work, int addressBlock) throws IOException {
@@ -72,7 +75,7 @@ final class Cluster implements AutoCloseable {
                     demo.startNode(n);
                 }
             }
-            return new Cluster(demo);
+            return new Cluster(demo, addressBlock);
         } catch (IOException | RuntimeException e) {
             demo.close();
             throw e;
@@ -154,6 +157,37 @@ final class Cluster implements AutoCloseable {
             agreed = l.asText();
         }
         return agreed;
+    }
+
+    /** The leader the given nodes agree on (e.g. the majority side of a partition), or null. */
+    String leaderAmong(List<String> nodes) {
+        String agreed = null;
+        for (String n : nodes) {
+            String l = status(n).path("node").path("leader_id").asText("");
+            if (l.isEmpty() || (agreed != null && !agreed.equals(l))) {
+                return null;
+            }
+            agreed = l;
+        }
+        return agreed;
+    }
+
+    /** Decision ids, oldest first, in node's own copy of the replicated history. */
+    List<String> historyIds(String node) {
+        Run r = ctl("history", "--json", "--limit", "500", "--timeout", "PT3S", "--config",
+                demo.config(node).toString());
+        if (r.code() != 0) {
+            throw new IllegalStateException("history on " + node + ": " + r.code() + " " + r.err());
+        }
+        try {
+            List<String> l = new ArrayList<>();
+            JsonNode h = JSON.readTree(r.out());
+            (h.has("decisions") ? h.path("decisions") : h).forEach(d -> l.add(d.path("decision_id").asText()));
+            java.util.Collections.reverse(l);
+            return l;
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     String awaitLeader() {
@@ -359,14 +393,69 @@ final class Cluster implements AutoCloseable {
         }
     }
 
+    // ---------------------------------------------------------------- fault library: one node's network paths
+
+    /** Node's own loopback address (127.B.30.N): the source of its probes, the host of its Raft server. */
+    String nodeAddress(String node) {
+        return demo.nodeAddress(node);
+    }
+
+    private synchronized NodeNetwork net() {
+        if (net == null) {
+            net = new NodeNetwork(demo, block);
+        }
+        return net;
+    }
+
+    /** Cuts node's Raft traffic to and from both other nodes (a partition: one node against a majority of two). */
+    void isolateFromPeers(String node) {
+        net().isolateFromPeers(node);
+    }
+
+    /** Cuts node off from the cloud API (its calls are dropped; the other nodes still reach it). */
+    void cutFromCloud(String node) {
+        net().cutFromCloud(node, sandbox().apiPort());
+    }
+
+    /** Heals every node cut (Raft, cloud); path faults in the sandbox are cleared by {@link #restoreWorld()}. */
+    void healNodeCuts() {
+        if (net != null) {
+            net.heal();
+        }
+    }
+
+    /** Drops what node's probes send to a server (and only node's: the other nodes and clients still get through). */
+    void cutPath(String node, String serverId) {
+        sandbox().pathTraffic(serverId, nodeAddress(node), TrafficMode.DROP);
+    }
+
+    /** Random loss (seeded) on node's path to a server: each datagram it sends there is lost with {@code rate}. */
+    void pathLoss(String node, String serverId, double rate, long seed) {
+        sandbox().pathLoss(serverId, nodeAddress(node), rate, seed);
+    }
+
+    /** The servers of both pairs (as the replicated state says, plus the original ones). */
+    List<String> pairMembers() {
+        JsonNode s = null;
+        try {
+            s = status();
+        } catch (RuntimeException e) {
+            // no node answers: the original members only
+        }
+        return pairServers(s);
+    }
+
     // ---------------------------------------------------------------- restoring the world between scenarios
 
     /**
-     * Undoes every fault: API faults disarmed, traffic restored, frozen nodes resumed, killed nodes restarted,
+     * Undoes every fault: API faults disarmed, node cuts healed, path faults cleared, traffic restored, frozen
+     * nodes resumed, killed nodes restarted,
      * pair members whose instance is dead or frozen restarted; then waits until the cluster is healthy again.
      */
     void restoreWorld() throws IOException {
         sandbox().apiFaults().clear();
+        healNodeCuts();
+        sandbox().clearPathFaults();
         for (String n : List.copyOf(frozen)) {
             resumeNode(n);
         }
@@ -430,6 +519,9 @@ final class Cluster implements AutoCloseable {
 
     @Override
     public void close() {
+        if (net != null) {
+            net.close();
+        }
         for (String n : List.copyOf(frozen)) {
             resumeNode(n); // a stopped JVM ignores SIGTERM until resumed
         }

@@ -41,7 +41,8 @@ class FaultMatrixTest {
     @BeforeAll
     static void startCluster() throws Exception {
         work = Cluster.freshWorkDir("fault-matrix");
-        cluster = Cluster.start(work.resolve("demo"), 42, "max-per-hour = 60");
+        cluster = Cluster.start(work.resolve("demo"), Integer.getInteger("e2e.matrix.block", 42),
+                "max-per-hour = 60");
         checker = new InvariantChecker(cluster, 1, 6);
         cluster.awaitHealthy(Duration.ofSeconds(150));
     }

@@ -24,10 +24,10 @@ import org.sipmediadeploy.sandbox.TrafficMode;
  * state change, with its time), the replicated decision history (scalerctl history --json) and the nodes' JSON
  * logs (leader-ready lines with their term, committed-decision lines). Returns the violations, empty when all hold.
  *
- * <p>What it cannot check here: which scaler node made a cloud call. Every demo node authenticates as the same
- * Keystone user, so attribution is by time: an action for a decision of term T must not start after a leader of a
- * later term became ready (plus {@link #FENCING_GRACE} for a call already on the wire). Per-node users would make
- * it exact (see the e2e README).
+ * <p>Fencing is checked two ways: an action for a decision of term T must not start after a leader of a later
+ * term became ready (plus {@link #FENCING_GRACE} for a call already on the wire); and, since every demo node calls
+ * the cloud as its own Keystone user ({@code scaler-N}), the node that made a call must have been a ready leader
+ * not yet deposed (same grace) when it made it.
  */
 final class InvariantChecker {
     static final Duration FENCING_GRACE = Duration.ofMillis(1500);
@@ -123,6 +123,26 @@ final class InvariantChecker {
                 && e.status() >= 200 && e.status() < 300 && e.ok();
     }
 
+    /** True when {@code node} led a term, ready at or before {@code at}, not superseded by then (within the grace). */
+    static boolean leadingAt(List<LeaderTerm> terms, String node, Instant at) {
+        for (LeaderTerm t : terms) {
+            if (!t.node().equals(node) || t.ready().isAfter(at)) {
+                continue;
+            }
+            boolean deposed = false;
+            for (LeaderTerm later : terms) {
+                if (later.term() > t.term() && at.isAfter(later.ready().plus(FENCING_GRACE))) {
+                    deposed = true;
+                    break;
+                }
+            }
+            if (!deposed) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Runs every check; {@code converged} adds the end-state checks (floating IPs, orphans, min hosts). */
     List<String> check(boolean converged) throws IOException {
         List<String> v = new ArrayList<>();
@@ -195,6 +215,10 @@ final class InvariantChecker {
             long term = d.path("term").asLong();
             if (!leaderOf.containsKey(term)) {
                 v.add("decision " + decision + " of term " + term + " but no node became leader in that term");
+            }
+            if (e.user().startsWith("scaler-") && !leadingAt(terms, e.user(), e.time())) {
+                v.add(e.kind() + " " + e.target() + " at " + e.time() + " for decision " + decision + " made by "
+                        + e.user() + ", which was not the leader then: a deposed or never-elected node acted");
             }
             for (LeaderTerm t : terms) {
                 if (t.term() > term && e.time().isAfter(t.ready().plus(FENCING_GRACE))) {

@@ -15,17 +15,19 @@ import org.junit.jupiter.api.Test;
 import org.sipmediadeploy.sandbox.ApiFault;
 
 /**
- * A randomized run mixing the matrix's faults, one at a time, with a fixed seed printed for replay. CI runs about
- * two minutes; the long run is {@code -De2e.random.duration=PT10M} (and {@code -De2e.random.seed=N} to replay),
- * see bench/e2e/README.md. After every fault the service must come back through the floating IPs, and the
- * invariant checker runs over the whole history at the end (and after every step).
+ * A randomized run mixing the matrix's faults and the partition faults ({@link PartitionFaultsTest}), one at a
+ * time, with a fixed seed printed for replay. CI runs about two minutes; the long run is
+ * {@code -De2e.random.duration=PT10M} (and {@code -De2e.random.seed=N} to replay), see scaler-e2e/README.md.
+ * After every fault the service must come back through the floating IPs, and the invariant checker runs over the
+ * whole history at the end (and after every step). Faults on one node's paths must not move a floating IP.
  */
 class RandomizedFaultsTest {
     /** Kept after the run (target/e2e/...): the node logs and the sandbox event log are the evidence. */
     Path work;
 
     enum Fault { KILL_ACTIVE_KAMAILIO, FREEZE_ACTIVE_KAMAILIO, KILL_ACTIVE_COTURN, KILL_LEADER, FREEZE_LEADER,
-        KILL_FOLLOWER, API_ERRORS_DURING_FAILOVER, LEADER_AND_KAMAILIO }
+        KILL_FOLLOWER, API_ERRORS_DURING_FAILOVER, LEADER_AND_KAMAILIO, LEADER_ISOLATED, LEADER_CUT_FROM_KAMAILIO,
+        PROBE_PATH_LOSS }
 
     @Test
     void randomFaultsKeepTheServiceReachableAndEveryInvariantHolds() throws Exception {
@@ -36,7 +38,8 @@ class RandomizedFaultsTest {
         Random rnd = new Random(seed);
         List<String> done = new ArrayList<>();
         work = Cluster.freshWorkDir("randomized");
-        try (Cluster c = Cluster.start(work.resolve("demo"), 43, "max-per-hour = 60")) {
+        try (Cluster c = Cluster.start(work.resolve("demo"), Integer.getInteger("e2e.random.block", 43),
+                "max-per-hour = 60")) {
             InvariantChecker checker = new InvariantChecker(c, 1, 6);
             c.awaitHealthy(Duration.ofSeconds(150));
             long end = System.nanoTime() + span.toNanos();
@@ -61,6 +64,17 @@ class RandomizedFaultsTest {
             await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofSeconds(1)).ignoreExceptions()
                     .untilAsserted(() -> assertEquals(List.of(), checker.check(true), "seed " + seed + " " + done));
         }
+    }
+
+    /** Lets a fault last (pacing, not a wait for a condition). */
+    private static void hold(int seconds) {
+        await().during(Duration.ofSeconds(seconds)).atMost(Duration.ofSeconds(seconds + 2)).until(() -> true);
+    }
+
+    private static void assertNoMoveSince(Cluster c, Instant from, Fault f) {
+        List<org.sipmediadeploy.sandbox.SandboxEvent> moves = c.sandbox().events().events(e ->
+                InvariantChecker.scalerCall(e) && e.kind().equals("floatingip.update") && e.time().isAfter(from));
+        assertEquals(List.of(), moves, f + " on one node's path moved a floating IP");
     }
 
     /** Injects one fault; returns when the service may be expected back (after any timed part of the fault). */
@@ -92,6 +106,34 @@ class RandomizedFaultsTest {
         } else if (f == Fault.LEADER_AND_KAMAILIO) {
             c.sandbox().kill(c.member("kamailio", "active"));
             c.killNode(leader);
+        } else if (f == Fault.LEADER_ISOLATED) {
+            c.isolateFromPeers(leader);
+            List<String> majority = new ArrayList<>(Cluster.NODES);
+            majority.remove(leader);
+            await().atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofMillis(250)).ignoreExceptions()
+                    .until(() -> {
+                        String l = c.leaderAmong(majority);
+                        return l != null && !l.equals(leader);
+                    });
+            hold(2 + rnd.nextInt(5));
+            c.healNodeCuts();
+        } else if (f == Fault.LEADER_CUT_FROM_KAMAILIO) {
+            String active = c.member("kamailio", "active");
+            Instant from = Instant.now();
+            c.cutPath(leader, active);
+            hold(4 + rnd.nextInt(6));
+            c.sandbox().clearPathFaults();
+            assertNoMoveSince(c, from, f);
+        } else if (f == Fault.PROBE_PATH_LOSS) {
+            String node = Cluster.NODES.get(rnd.nextInt(Cluster.NODES.size()));
+            Instant from = Instant.now();
+            long pathSeed = rnd.nextLong();
+            for (String server : c.pairMembers()) {
+                c.pathLoss(node, server, 0.2, pathSeed++);
+            }
+            hold(10 + rnd.nextInt(11));
+            c.sandbox().clearPathFaults();
+            assertNoMoveSince(c, from, f);
         } else {
             throw new AssertionError(f);
         }

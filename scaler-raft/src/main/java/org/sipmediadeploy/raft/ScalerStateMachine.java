@@ -66,6 +66,11 @@ final class ScalerStateMachine extends BaseStateMachine {
 
     private final SimpleStateMachineStorage storage = new SimpleStateMachineStorage();
     private final AtomicReference<View> view = new AtomicReference<>(new View(ClusterState.empty(), null));
+    /**
+     * How long a peer waits for its own verdict to settle before answering "do you see X?": below the asker's
+     * confirm-timeout (300 ms by default), about the 250 ms probe timeout that settles a failing probe.
+     */
+    static final java.time.Duration PEER_SETTLE = java.time.Duration.ofMillis(200);
     private final ProbeView probes;
     private final LeadershipListener listener;
     private final Executor events;
@@ -203,8 +208,9 @@ final class ScalerStateMachine extends BaseStateMachine {
     public CompletableFuture<Message> query(Message request) {
         try {
             String target = Codec.decodeProbeQuery(request.getContent().toByteArray());
-            return CompletableFuture.completedFuture(Message.valueOf(
-                    ByteString.copyFrom(Codec.encodeProbeAnswer(probes.get(target).orElse(null)))));
+            // a verdict still UNKNOWN (failing below the threshold) is given once it settles, within PEER_SETTLE
+            return probes.settled(target, PEER_SETTLE).thenApply(s -> Message.valueOf(
+                    ByteString.copyFrom(Codec.encodeProbeAnswer(s))));
         } catch (CodecException e) {
             return CompletableFuture.failedFuture(e);
         }

@@ -17,6 +17,8 @@ import com.fasterxml.jackson.databind.JsonNode;
  * POST   /control/faults                        {"operation","kind","rate","count","delay_ms","status","user"}
  * DELETE /control/faults                        disarm all
  * POST   /control/servers/{id}/{action}         kill | freeze | resume | restart | shutoff | drop | reject | restore
+ * POST   /control/servers/{id}/paths            {"source","mode": drop|reject|normal} or {"source","loss","seed"}
+ * DELETE /control/paths                         every path fault removed
  * POST   /control/servers/{id}/calls/start|end  simulated gateway calls
  * POST   /control/servers/{id}/terminable       {"value": true|false}
  * </pre>
@@ -76,6 +78,13 @@ final class Control {
                     return ApiResponse.json(201, Json.obj("fault", render(f)));
                 }
             }
+            if (s.length == 1 && s[0].equals("paths") && m.equals("DELETE")) {
+                sandbox.clearPathFaults();
+                return new ApiResponse(204, Map.of(), null);
+            }
+            if (s.length == 3 && s[0].equals("servers") && s[2].equals("paths") && m.equals("POST")) {
+                return path(s[1], req.json());
+            }
             if (s.length >= 3 && s[0].equals("servers") && m.equals("POST")) {
                 String id = s[1];
                 if (s.length == 4 && s[2].equals("calls")) {
@@ -110,6 +119,40 @@ final class Control {
             return ApiResponse.json(500, Json.obj("error", e.toString()));
         }
         return ApiResponse.json(404, Json.obj("error", "no such control endpoint"));
+    }
+
+    private ApiResponse path(String id, JsonNode b) {
+        if (b == null || !b.hasNonNull("source")) {
+            return bad("JSON body with \"source\" required");
+        }
+        if (!sandbox.hasInstance(id)) {
+            return ApiResponse.json(404, Json.obj("error", "no running instance for server " + id));
+        }
+        String source = b.get("source").asText();
+        try {
+            applyPath(id, source, b);
+        } catch (IllegalArgumentException e) {
+            return bad(e.getMessage());
+        }
+        return ApiResponse.json(200, Json.obj("server", id, "paths", sandbox.pathFaults(id)));
+    }
+
+    private void applyPath(String id, String source, JsonNode b) {
+        if (b.has("loss")) {
+            if (!b.get("loss").isNumber()) {
+                throw new IllegalArgumentException("loss must be a number within 0..1");
+            }
+            sandbox.pathLoss(id, source, b.get("loss").asDouble(), b.path("seed").asLong(sandbox.config().seed()));
+        } else {
+            TrafficMode mode;
+            try {
+                mode = TrafficMode.valueOf(b.path("mode").asText().toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("mode must be drop, reject or normal, was '"
+                        + b.path("mode").asText() + "'");
+            }
+            sandbox.pathTraffic(id, source, mode);
+        }
     }
 
     private static Map<String, Object> render(ApiFault f) {

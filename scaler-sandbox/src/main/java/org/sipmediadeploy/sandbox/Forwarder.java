@@ -5,6 +5,7 @@ import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
@@ -57,6 +58,8 @@ final class Forwarder implements AutoCloseable {
     private final Map<String, Flow> flows = new ConcurrentHashMap<>();
     private volatile InetAddress target;
     private volatile TrafficMode mode = TrafficMode.NORMAL;
+    /** Faults on one path only (a source address to this forwarder), by source. */
+    private final Map<InetAddress, SourceFault> sourceFaults = new ConcurrentHashMap<>();
     private ScheduledFuture<?> sweeper;
     private boolean closed;
 
@@ -107,6 +110,73 @@ final class Forwarder implements AutoCloseable {
         } else if (old == TrafficMode.REJECT) {
             bindAll();
         }
+    }
+
+    /**
+     * Drops or rejects what {@code source} sends here (NORMAL removes it), and/or loses each datagram from
+     * {@code source} with probability {@code loss} drawn from a generator seeded with {@code seed}. Other sources
+     * are untouched. REJECT answers TCP with a reset; for UDP it drops (userspace cannot send the ICMP error for one
+     * source only, and the probes' unconnected UDP sockets ignore ICMP anyway). Loss applies to UDP datagrams from
+     * the source (the request direction); TCP would retransmit them, so TCP is not lost.
+     */
+    void sourceFault(InetAddress source, TrafficMode newMode, double loss, long seed) {
+        if (loss < 0 || loss > 1 || Double.isNaN(loss)) {
+            throw new IllegalArgumentException("loss must be within 0..1, was " + loss);
+        }
+        if (newMode == TrafficMode.NORMAL && loss == 0) {
+            sourceFaults.remove(source);
+            return;
+        }
+        sourceFaults.put(source, new SourceFault(newMode, loss, new Random(seed)));
+        if (newMode != TrafficMode.NORMAL) {
+            // established TCP connections from that source are cut too: reset (REJECT) or black-holed (DROP)
+            for (Channel c : tcpConnections) {
+                if (c.remoteAddress() instanceof InetSocketAddress r && r.getAddress().equals(source)) {
+                    if (newMode == TrafficMode.REJECT && c.isActive()) {
+                        c.config().setOption(ChannelOption.SO_LINGER, 0);
+                        c.close();
+                    }
+                }
+            }
+        }
+    }
+
+    /** The faults per source, as {@code source -> "MODE loss=R"}. */
+    Map<String, String> sourceFaults() {
+        Map<String, String> m = new java.util.TreeMap<>();
+        sourceFaults.forEach((k, v) -> m.put(k.getHostAddress(), v.mode() + " loss=" + v.loss()));
+        return m;
+    }
+
+    void clearSourceFaults() {
+        sourceFaults.clear();
+    }
+
+    /** True when a datagram from {@code source} must be discarded now (its path is cut, or this one is lost). */
+    private boolean discards(InetAddress source) {
+        SourceFault f = sourceFaults.get(source);
+        if (f == null) {
+            return false;
+        }
+        if (f.mode() != TrafficMode.NORMAL) {
+            return true;
+        }
+        synchronized (f) {
+            return f.random().nextDouble() < f.loss();
+        }
+    }
+
+    private TrafficMode sourceMode(java.net.SocketAddress remote) {
+        if (remote instanceof InetSocketAddress r) {
+            SourceFault f = sourceFaults.get(r.getAddress());
+            if (f != null) {
+                return f.mode();
+            }
+        }
+        return TrafficMode.NORMAL;
+    }
+
+    private record SourceFault(TrafficMode mode, double loss, Random random) {
     }
 
     private void bindAll() {
@@ -205,6 +275,9 @@ final class Forwarder implements AutoCloseable {
                 return;
             }
             InetSocketAddress client = packet.sender();
+            if (discards(client.getAddress())) {
+                return;
+            }
             String key = port + "/" + client;
             Flow flow = flows.get(key);
             if (flow == null) {
@@ -278,9 +351,15 @@ final class Forwarder implements AutoCloseable {
                 front.close();
                 return;
             }
+            TrafficMode fromSource = sourceMode(front.remoteAddress());
+            if (fromSource == TrafficMode.REJECT) {
+                front.config().setOption(ChannelOption.SO_LINGER, 0); // RST, as a REJECT rule for that source
+                front.close();
+                return;
+            }
             tcpConnections.add(front);
             front.closeFuture().addListener(f -> tcpConnections.remove(front));
-            if (mode == TrafficMode.DROP) {
+            if (mode == TrafficMode.DROP || fromSource == TrafficMode.DROP) {
                 front.config().setAutoRead(true); // accept and swallow: the client sees a hang
                 return;
             }
@@ -302,7 +381,8 @@ final class Forwarder implements AutoCloseable {
 
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
-            if (back == null || mode != TrafficMode.NORMAL || !back.isActive()) {
+            if (back == null || mode != TrafficMode.NORMAL || !back.isActive()
+                    || sourceMode(ctx.channel().remoteAddress()) != TrafficMode.NORMAL) {
                 ReferenceCountUtil.release(msg);
                 return;
             }
@@ -331,7 +411,7 @@ final class Forwarder implements AutoCloseable {
 
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
-            if (mode != TrafficMode.NORMAL) {
+            if (mode != TrafficMode.NORMAL || sourceMode(front.remoteAddress()) != TrafficMode.NORMAL) {
                 ReferenceCountUtil.release(msg);
                 return;
             }

@@ -210,6 +210,61 @@ public final class Sandbox implements AutoCloseable {
         return cloud.nic(serverId).mode();
     }
 
+    /**
+     * Drops (DROP), rejects (REJECT: TCP reset; UDP dropped) or restores (NORMAL) the traffic that {@code source}
+     * sends to the server's fixed address, and only that path: other sources, e.g. the other scaler nodes or the
+     * floating IP, still get through. NORMAL restores the path completely (a loss set on it goes too).
+     */
+    public void pathTraffic(String serverId, String source, TrafficMode mode) {
+        Forwarder nic = cloud.nic(serverId);
+        java.net.InetAddress from = loopbackSource(source);
+        nic.sourceFault(from, mode, 0, config.seed());
+        events.record("fault.path", Caller.CONTROL, serverId, 0, "ok", Map.of("source", source,
+                "action", "traffic-" + mode.name().toLowerCase(java.util.Locale.ROOT)));
+    }
+
+    /**
+     * Random loss on the path {@code source} → server: each UDP datagram from {@code source} to the server's fixed
+     * address is lost with probability {@code rate} (0 removes the fault), drawn from a generator seeded with
+     * {@code seed} so a run can be replayed. TCP from that source is not affected (it would retransmit).
+     */
+    public void pathLoss(String serverId, String source, double rate, long seed) {
+        cloud.nic(serverId).sourceFault(loopbackSource(source), TrafficMode.NORMAL, rate, seed);
+        events.record("fault.path", Caller.CONTROL, serverId, 0, "ok", Map.of("source", source,
+                "action", "loss", "rate", Double.toString(rate), "seed", Long.toString(seed)));
+    }
+
+    /** The faults on paths to the server, {@code source -> "MODE loss=R"}. */
+    public Map<String, String> pathFaults(String serverId) {
+        return cloud.nic(serverId).sourceFaults();
+    }
+
+    /** Removes every path fault of every running server. */
+    public void clearPathFaults() {
+        for (String id : cloud.runningServerIds()) {
+            try {
+                cloud.nic(id).clearSourceFaults();
+            } catch (IllegalArgumentException e) {
+                // deleted meanwhile: nothing left to clear
+            }
+        }
+        events.record("fault.path.clear", Caller.CONTROL, "*", 0, "ok", Map.of());
+    }
+
+    private static java.net.InetAddress loopbackSource(String source) {
+        // checked as a literal first: getByName would resolve a host name
+        if (source == null || !source.matches("127(\\.\\d{1,3}){3}")) {
+            throw new IllegalArgumentException("source must be an IPv4 loopback address (127.x.y.z), was '"
+                    + source + "'");
+        }
+        try {
+            return java.net.InetAddress.getByName(source);
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalArgumentException("source must be an IPv4 loopback address (127.x.y.z), was '"
+                    + source + "'");
+        }
+    }
+
     /** The PID of the server's process (Kamailio, turnserver); empty for built-in responders. */
     public OptionalLong pid(String serverId) {
         return cloud.instance(serverId).pid();

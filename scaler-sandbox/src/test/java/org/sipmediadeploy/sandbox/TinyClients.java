@@ -39,7 +39,12 @@ final class TinyClients {
 
     /** The reply to one OPTIONS over UDP, or empty on timeout. */
     static Optional<String> sipUdp(String host, int port, int timeoutMs) throws IOException {
-        try (DatagramSocket s = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
+        return sipUdpFrom("127.0.0.1", host, port, timeoutMs);
+    }
+
+    /** As {@link #sipUdp} with the request sent from {@code local} (a loopback address: one path's source). */
+    static Optional<String> sipUdpFrom(String local, String host, int port, int timeoutMs) throws IOException {
+        try (DatagramSocket s = new DatagramSocket(new InetSocketAddress(local, 0))) {
             s.setSoTimeout(timeoutMs);
             byte[] req = options(host, port, (InetSocketAddress) s.getLocalSocketAddress(), "UDP")
                     .getBytes(StandardCharsets.UTF_8);
@@ -60,7 +65,13 @@ final class TinyClients {
 
     /** The reply to one OPTIONS over TCP, or empty on timeout; connection errors are thrown. */
     static Optional<String> sipTcp(String host, int port, int timeoutMs) throws IOException {
+        return sipTcpFrom("127.0.0.1", host, port, timeoutMs);
+    }
+
+    /** As {@link #sipTcp} with the connection made from {@code local}. */
+    static Optional<String> sipTcpFrom(String local, String host, int port, int timeoutMs) throws IOException {
         try (Socket s = new Socket()) {
+            s.bind(new InetSocketAddress(local, 0));
             s.connect(new InetSocketAddress(host, port), timeoutMs);
             s.setSoTimeout(timeoutMs);
             OutputStream out = s.getOutputStream();

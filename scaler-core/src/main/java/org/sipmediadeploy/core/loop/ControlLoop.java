@@ -136,6 +136,27 @@ public final class ControlLoop {
         return h.last().status();
     }
 
+    /**
+     * What this node answers a peer's "do you see X?": {@link TargetHealth#peerVerdict} with the failure threshold of
+     * the pair that probes X (the default threshold for other targets).
+     */
+    public ProbeStatus peerAnswer(String targetKey) {
+        TargetHealth h = health.get(targetKey);
+        if (h == null) {
+            return ProbeStatus.UNKNOWN;
+        }
+        int threshold = org.sipmediadeploy.core.config.FailoverSettings.defaults().failureThreshold();
+        var state = consensus.state();
+        for (PairConfig cfg : spec.pairs().values()) {
+            Optional<PairState> p = state.pair(cfg.name());
+            if (p.isPresent() && p.get().members().stream()
+                    .anyMatch(m -> cfg.probe().target(m.address()).key().equals(targetKey))) {
+                threshold = cfg.failover().failureThreshold();
+            }
+        }
+        return h.peerVerdict(threshold);
+    }
+
     public Map<String, TargetHealth> health() {
         return Map.copyOf(health);
     }

@@ -25,6 +25,22 @@ public record TargetHealth(int consecutiveFailures, int consecutiveSuccesses, Pr
         return last != null && last.status() == ProbeStatus.UP;
     }
 
+    /**
+     * What this node answers when another node asks "do you see it down?" (majority confirmation): DOWN only once
+     * its own {@code failureThreshold} consecutive probes failed, UP while its latest probe passed, UNKNOWN in
+     * between. A single lost packet on this node's path must not count as a vote for a failover: the asker is
+     * itself past the threshold, and a majority means that many nodes each reached their own threshold.
+     */
+    public ProbeStatus peerVerdict(int failureThreshold) {
+        if (last == null) {
+            return ProbeStatus.UNKNOWN;
+        }
+        if (failedAtLeast(failureThreshold)) {
+            return ProbeStatus.DOWN;
+        }
+        return isUp() ? ProbeStatus.UP : ProbeStatus.UNKNOWN;
+    }
+
     public boolean failedAtLeast(int n) {
         return consecutiveFailures >= n;
     }

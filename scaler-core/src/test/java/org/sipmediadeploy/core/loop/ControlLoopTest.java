@@ -184,6 +184,24 @@ class ControlLoopTest {
     }
 
     @Test
+    void answersPeersDownOnlyAfterItsOwnFailureThresholdNotOnOneLostProbe() {
+        ControlLoop l = loop(Map.of());
+        String key = sip(a).key();
+        assertEquals(ProbeStatus.UNKNOWN, l.peerAnswer(key), "never probed");
+        l.tick(T0); // the pair exists in the state: its threshold (3) applies
+        probe(l, a, true, T0);
+        assertEquals(ProbeStatus.UP, l.peerAnswer(key));
+        probe(l, a, false, T0.plusMillis(500));
+        assertEquals(ProbeStatus.UNKNOWN, l.peerAnswer(key), "one lost probe is not a vote for a failover");
+        probe(l, a, false, T0.plusMillis(1000));
+        assertEquals(ProbeStatus.UNKNOWN, l.peerAnswer(key));
+        probe(l, a, false, T0.plusMillis(1500));
+        assertEquals(ProbeStatus.DOWN, l.peerAnswer(key), "past its own threshold");
+        probe(l, a, true, T0.plusMillis(2000));
+        assertEquals(ProbeStatus.UP, l.peerAnswer(key));
+    }
+
+    @Test
     void doesNotFailOverWhenOnlyTheLeaderSeesTheActiveDown() {
         ControlLoop l = loop(Map.of());
         probe(l, b, true, T0);

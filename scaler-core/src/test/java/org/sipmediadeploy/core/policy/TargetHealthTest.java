@@ -12,6 +12,7 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 import org.sipmediadeploy.core.model.ProbeResult;
+import org.sipmediadeploy.core.model.ProbeStatus;
 
 /** The running verdict on a probe target, the cluster confirmation, and decision ids. */
 class TargetHealthTest {
@@ -37,6 +38,21 @@ class TargetHealthTest {
         h = h.next(ProbeResult.down(MS, "timeout", T0.plusSeconds(4)));
         assertEquals(T0.plusSeconds(4), h.failingSince(), "a new failure run starts its own clock");
         assertEquals(0, h.consecutiveSuccesses());
+    }
+
+    @Test
+    void aPeerVotesDownOnlyPastItsOwnThreshold() {
+        TargetHealth h = TargetHealth.NEVER_PROBED;
+        assertEquals(ProbeStatus.UNKNOWN, h.peerVerdict(3));
+        h = h.next(ProbeResult.up(MS, "200 OK", T0));
+        assertEquals(ProbeStatus.UP, h.peerVerdict(3));
+        h = h.next(ProbeResult.down(MS, "timeout", T0.plusSeconds(1)));
+        assertEquals(ProbeStatus.UNKNOWN, h.peerVerdict(3), "one lost packet");
+        h = h.next(ProbeResult.down(MS, "timeout", T0.plusSeconds(2)));
+        assertEquals(ProbeStatus.UNKNOWN, h.peerVerdict(3));
+        assertEquals(ProbeStatus.DOWN, h.peerVerdict(2));
+        h = h.next(ProbeResult.unknown(MS, "our socket failed", T0.plusSeconds(3)));
+        assertEquals(ProbeStatus.DOWN, h.peerVerdict(3));
     }
 
     @Test

@@ -24,8 +24,16 @@ import org.sipmediadeploy.sandbox.SandboxConfig;
  * The embedded default: a sandbox cloud in this JVM with a Kamailio pair, a Coturn pair (real daemons when
  * installed, built-in responders otherwise) and a gateway pool, and three scaler nodes as separate processes
  * (so one can be killed like a VM). Every process it starts is stopped by PID in {@link #close()}.
+ *
+ * <p>Each node has its own network identity, as on its own VM: its loopback address {@code 127.B.30.N} (its probes
+ * leave from it and its Raft server listens on it), its own Keystone user {@code scaler-N} (its cloud calls are
+ * attributable and can be faulted alone), and, when run as root with {@code setpriv}, its own group id
+ * ({@link #nodeGid}): its outgoing Raft connections leave from 127.0.0.1 like every local client, so a packet
+ * filter tells one node's connections from another's by the socket's group.
  */
 public final class DemoCluster implements AutoCloseable {
+    public static final int NODES = 3;
+    private static final String SETPRIV = "/usr/bin/setpriv";
     public static final String TAG = "sipmediadeploy-demo";
 
     private final Path workDir;
@@ -43,7 +51,13 @@ public final class DemoCluster implements AutoCloseable {
     /** Where the scaler nodes listen (Raft and admin API); 127.0.0.1 unless a test picks its own block. */
     private String nodeHost = "127.0.0.1";
 
-    private DemoCluster(Path workDir, Sandbox sandbox, Sandbox.Pair kamailio, Sandbox.Pair coturn, Secret token) {
+    private final int addressBlock;
+    private final boolean ownGroups;
+
+    private DemoCluster(Path workDir, Sandbox sandbox, Sandbox.Pair kamailio, Sandbox.Pair coturn, Secret token,
+                        int addressBlock) {
+        this.addressBlock = addressBlock;
+        this.ownGroups = "root".equals(System.getProperty("user.name")) && Files.isExecutable(Path.of(SETPRIV));
         this.workDir = workDir;
         this.sandbox = sandbox;
         this.kamailio = kamailio;
@@ -81,14 +95,20 @@ public final class DemoCluster implements AutoCloseable {
         if (builtinOnly) {
             b.processes(SandboxConfig.Processes.BUILTIN);
         }
-        SandboxConfig sc = b.build();
+        // one Keystone user per node, in the first user's project (the one the servers live in)
+        SandboxConfig base = b.build();
+        List<SandboxConfig.User> users = new ArrayList<>(base.users());
+        for (int i = 1; i <= NODES; i++) {
+            users.add(new SandboxConfig.User("scaler-" + i, Secret.of(randomToken()), base.users().get(0).project()));
+        }
+        SandboxConfig sc = b.users(users).build();
         Sandbox sandbox = Sandbox.start(sc);
         try {
             Sandbox.Pair kam = sandbox.createPair("kamailio", "sipmediadeploy-kamailio", TAG);
             Sandbox.Pair cot = sandbox.createPair("coturn", "sipmediadeploy-coturn", TAG);
             awaitActive(sandbox, List.of(kam.serverA(), kam.serverB(), cot.serverA(), cot.serverB()));
             Secret token = Secret.of(randomToken());
-            DemoCluster d = new DemoCluster(workDir, sandbox, kam, cot, token);
+            DemoCluster d = new DemoCluster(workDir, sandbox, kam, cot, token, addressBlock);
             d.nodeHost = nodeHost;
             d.writeConfigs(sc, pool);
             for (String id : d.configs.keySet()) {
@@ -111,7 +131,8 @@ public final class DemoCluster implements AutoCloseable {
         writeSecret(secrets.resolve("os-password"), sc.users().get(0).password().reveal());
         writeSecret(secrets.resolve("turn-probe"), sc.turnPassword().reveal());
         for (int i = 0; i < 3; i++) {
-            raftAddresses.put("scaler-" + (i + 1), nodeHost + ":" + freePort(nodeHost));
+            String id = "scaler-" + (i + 1);
+            raftAddresses.put(id, nodeAddress(id) + ":" + freePort(nodeAddress(id)));
         }
         for (String id : List.copyOf(raftAddresses.keySet())) {
             writeConfig(id, raftAddresses);
@@ -132,7 +153,7 @@ public final class DemoCluster implements AutoCloseable {
         for (String known : List.copyOf(raftAddresses.keySet()).subList(0, 2)) {
             peers.put(known, raftAddresses.get(known));
         }
-        raftAddresses.put(id, nodeHost + ":" + freePort(nodeHost));
+        raftAddresses.put(id, nodeAddress(id) + ":" + freePort(nodeAddress(id)));
         peers.put(id, raftAddresses.get(id));
         writeConfig(id, peers);
         return raftAddresses.get(id);
@@ -146,16 +167,24 @@ public final class DemoCluster implements AutoCloseable {
                 .append(address).append("\" }\n"));
         int admin = freePort(nodeHost);
         adminPorts.put(id, admin);
+        // The node's own Keystone user where the sandbox has one (scaler-1..3), else the shared first user.
+        SandboxConfig.User user = sc.users().stream().filter(u -> u.name().equals(id)).findFirst()
+                .orElse(sc.users().get(0));
+        String passwordFile = "secrets/os-password";
+        if (!user.equals(sc.users().get(0))) {
+            passwordFile = "secrets/os-password-" + id;
+            writeSecret(workDir.resolve(passwordFile), user.password().reveal());
+        }
         String conf = """
                 scaler {
-                  node { id = "%s", storage-dir = "%s", probe-address = "127.0.0.1" }
+                  node { id = "%s", storage-dir = "%s", probe-address = "%s" }
                   cluster { peers = [
                 %s    ] }
                   admin { bind = "%s", port = %d, token-file = "secrets/admin.token" }
                   openstack {
                     auth-url = "%s"
                     tag = "%s"
-                    auth { type = "password", username = "%s", project = "%s", password-file = "secrets/os-password" }
+                    auth { type = "password", username = "%s", project = "%s", password-file = "%s" }
                   }
                   pairs {
                     kamailio {
@@ -182,8 +211,8 @@ public final class DemoCluster implements AutoCloseable {
                   }
                   logging { format = "json", file = "%s" }
                 }
-                """.formatted(id, workDir.resolve(id + "-raft"), peers, nodeHost, admin, sandboxUrl(), TAG,
-                sc.users().get(0).name(), sc.users().get(0).project(), kamailio.floatingAddress(),
+                """.formatted(id, workDir.resolve(id + "-raft"), nodeAddress(id), peers, nodeHost, admin, sandboxUrl(), TAG,
+                user.name(), user.project(), passwordFile, kamailio.floatingAddress(),
                 coturn.floatingAddress(), sc.turnUser(), sc.gatewaysPerHost(), pool.minHosts(), pool.maxHosts(), spare,
                 workDir.resolve(id + ".log"));
         Path f = workDir.resolve(id + ".conf");
@@ -206,7 +235,12 @@ public final class DemoCluster implements AutoCloseable {
      */
     public void startNode(String id, List<String> jvmOptions) throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> cmd = new ArrayList<>(List.of(java, "-Xmx160m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
+        List<String> cmd = new ArrayList<>();
+        if (ownGroups) {
+            // still root, but with a group of its own: what a packet filter can match this node's sockets by
+            cmd.addAll(List.of(SETPRIV, "--regid=" + nodeGid(id), "--clear-groups", "--"));
+        }
+        cmd.addAll(List.of(java, "-Xmx160m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
         cmd.addAll(jvmOptions);
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "org.sipmediadeploy.daemon.ScalerMain", "run",
                 "--config", configs.get(id).toString()));
@@ -249,6 +283,39 @@ public final class DemoCluster implements AutoCloseable {
 
     public Sandbox sandbox() {
         return sandbox;
+    }
+
+    /** Node {@code scaler-N}'s own loopback address, 127.B.30.N: its probes' source and its Raft server's host. */
+    public String nodeAddress(String id) {
+        return "127." + addressBlock + ".30." + nodeIndex(id);
+    }
+
+    /** The port of node {@code id}'s Raft (gRPC) server on {@link #nodeAddress}. */
+    public int raftPort(String id) {
+        String a = raftAddresses.get(id);
+        return Integer.parseInt(a.substring(a.lastIndexOf(':') + 1));
+    }
+
+    /** The Keystone user node {@code id} calls the cloud as. */
+    public String cloudUser(String id) {
+        nodeIndex(id);
+        return id;
+    }
+
+    /**
+     * The group id node {@code id} runs with (47000 + 10 B + N), or -1 when the nodes run with the caller's group
+     * (not root, or no setpriv).
+     */
+    public long nodeGid(String id) {
+        return ownGroups ? 47000L + 10L * addressBlock + nodeIndex(id) : -1;
+    }
+
+    private static int nodeIndex(String id) {
+        // scaler-1..3 start the cluster; scaler-4..9 are nodes a test adds later (membership, self-healing)
+        if (!id.matches("scaler-[1-9]")) {
+            throw new IllegalArgumentException("no demo node " + id);
+        }
+        return Integer.parseInt(id.substring("scaler-".length()));
     }
 
     public Sandbox.Pair kamailio() {

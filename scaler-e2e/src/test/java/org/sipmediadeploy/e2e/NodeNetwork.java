@@ -1,0 +1,134 @@
+package org.sipmediadeploy.e2e;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import org.sipmediadeploy.daemon.demo.DemoCluster;
+
+/**
+ * Cuts between scaler nodes (their Raft traffic) and between one node and the cloud API, with nftables rules in a
+ * table of our own ({@code inet sipmd_e2e_bB}, one per loopback block) that match only the nodes' loopback
+ * addresses and ports. The table is deleted when healed, on close, by a shutdown hook, and at start if a killed
+ * run left it behind.
+ *
+ * <p>Why a packet filter and not a userspace proxy: Ratis' gRPC channels take the peer address from the replicated
+ * group configuration (a per-node proxy address would be overwritten by the leader's configuration entry) and
+ * ignore proxy settings, so a proxy cannot sit on one node's paths only. A node's Raft server is told apart by its
+ * address and port (127.B.30.N:P); its outgoing connections all leave from 127.0.0.1 (the kernel's source for
+ * local routes), so they are told apart by the socket's group: each node runs with a group id of its own
+ * ({@link DemoCluster#nodeGid}, still as root). A cut drops packets (a partition: TCP hangs, no reset).
+ */
+final class NodeNetwork implements AutoCloseable {
+    private final DemoCluster demo;
+    private final String table;
+    private final Map<String, String> rules = new LinkedHashMap<>();
+    private final Thread hook;
+
+    NodeNetwork(DemoCluster demo, int block) {
+        this.demo = demo;
+        this.table = "sipmd_e2e_b" + block;
+        for (String n : Cluster.NODES) {
+            if (demo.nodeGid(n) < 0) {
+                throw new IllegalStateException("node cuts need the scaler nodes to run with their own group: run "
+                        + "the tests as root with /usr/bin/setpriv and nft installed");
+            }
+        }
+        deleteTable(); // left over by a run that was killed
+        this.hook = new Thread(this::deleteTable, "e2e-nft-cleanup-" + block);
+        Runtime.getRuntime().addShutdownHook(hook);
+    }
+
+    /** Drops node's Raft traffic to and from every other node, in both directions (it keeps its own). */
+    synchronized void isolateFromPeers(String node) {
+        List<String> r = new ArrayList<>();
+        for (String peer : Cluster.NODES) {
+            if (!peer.equals(node)) {
+                r.add(cutRule(node, peer));
+                r.add(cutRule(peer, node));
+            }
+        }
+        rules.put("isolate " + node, String.join("\n", r));
+        apply();
+    }
+
+    /** Drops the Raft traffic from node {@code from} to node {@code to} (its connections to {@code to}'s server). */
+    private String cutRule(String from, String to) {
+        return "meta skgid " + demo.nodeGid(from) + " ip daddr " + demo.nodeAddress(to) + " tcp dport "
+                + demo.raftPort(to) + " drop";
+    }
+
+    /** Drops node's calls to the sandbox's API port (one node cut off from the cloud). */
+    synchronized void cutFromCloud(String node, int apiPort) {
+        rules.put("cloud " + node, "meta skgid " + demo.nodeGid(node) + " ip daddr 127.0.0.1 tcp dport " + apiPort
+                + " drop");
+        apply();
+    }
+
+    boolean isCut() {
+        return !rules.isEmpty();
+    }
+
+    /** Removes every cut. */
+    synchronized void heal() {
+        rules.clear();
+        deleteTable();
+    }
+
+    private void apply() {
+        StringBuilder sb = new StringBuilder();
+        // "add table" then "delete table" empties it atomically whether or not it existed, in the same transaction
+        sb.append("add table inet ").append(table).append("\n");
+        sb.append("delete table inet ").append(table).append("\n");
+        sb.append("table inet ").append(table).append(" {\n  chain out {\n")
+                .append("    type filter hook output priority 0; policy accept;\n");
+        for (String r : rules.values()) {
+            for (String line : r.split("\n")) {
+                sb.append("    ").append(line).append("\n");
+            }
+        }
+        sb.append("  }\n}\n");
+        nft(sb.toString(), true);
+    }
+
+    private void deleteTable() {
+        nft("add table inet " + table + "\ndelete table inet " + table + "\n", false);
+    }
+
+    private static void nft(String script, boolean mustWork) {
+        try {
+            Process p = new ProcessBuilder("nft", "-f", "-").redirectErrorStream(true).start();
+            p.getOutputStream().write(script.getBytes(StandardCharsets.UTF_8));
+            p.getOutputStream().close();
+            if (!p.waitFor(10, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new IllegalStateException("nft did not finish in 10 s");
+            }
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (p.exitValue() != 0 && mustWork) {
+                throw new IllegalStateException("nft failed (" + p.exitValue() + "): " + out + "\nscript:\n" + script);
+            }
+        } catch (IOException e) {
+            if (mustWork) {
+                throw new IllegalStateException("cannot run nft", e);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        heal();
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException e) {
+            // shutting down: the hook deletes the table anyway
+        }
+    }
+}

@@ -1,0 +1,203 @@
+package org.sipmediadeploy.e2e;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+import org.sipmediadeploy.sandbox.SandboxEvent;
+
+/**
+ * Faults on one scaler node's own network paths (next to {@link FaultMatrixTest}, on a cluster of its own): the
+ * leader cut off from its peers (Raft traffic dropped by nftables rules keyed by the node's address and group), the
+ * leader cut off from Kamailio only, and random loss on one node's probe path (both by sandbox faults keyed by the
+ * node's probe address). Each node probes from, and serves Raft on, its own loopback address 127.B.30.N and calls
+ * the cloud as its own Keystone user, so the sandbox event log says which node made every cloud call.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class PartitionFaultsTest {
+    static final int BLOCK = 82;
+    /** The seed of the loss scenario: printed, so a failing run can be replayed with -De2e.partition.seed. */
+    static final long SEED = Long.getLong("e2e.partition.seed", 20261128L);
+    static Path work;
+    static Cluster cluster;
+    static InvariantChecker checker;
+    TrafficRecorder traffic;
+
+    @BeforeAll
+    static void startCluster() throws Exception {
+        work = Cluster.freshWorkDir("partitions");
+        cluster = Cluster.start(work.resolve("demo"), BLOCK, "max-per-hour = 60");
+        checker = new InvariantChecker(cluster, 1, 6);
+        cluster.awaitHealthy(Duration.ofSeconds(150));
+    }
+
+    @AfterAll
+    static void stopCluster() {
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    @BeforeEach
+    void startTraffic() {
+        traffic = new TrafficRecorder(cluster.floating("kamailio"), cluster.floating("coturn"), Duration.ofMinutes(5));
+        await().atMost(Duration.ofSeconds(10)).until(() -> traffic.lastOk(Probe.Kind.SIP) != null
+                && traffic.lastOk(Probe.Kind.STUN) != null);
+    }
+
+    @AfterEach
+    void restoreAndCheck() throws Exception {
+        traffic.close();
+        cluster.restoreWorld();
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofSeconds(1)).ignoreExceptions()
+                .untilAsserted(() -> assertEquals(List.of(), checker.check(true)));
+    }
+
+    private static List<SandboxEvent> cloudCallsBy(String node, Instant since) {
+        return cluster.sandbox().events().events(e -> InvariantChecker.scalerCall(e) && node.equals(e.user())
+                && e.time().isAfter(since));
+    }
+
+    private static List<SandboxEvent> moves(Instant since) {
+        return cluster.sandbox().events().events(e -> InvariantChecker.scalerCall(e)
+                && e.kind().equals("floatingip.update") && e.time().isAfter(since));
+    }
+
+    private void awaitTrafficAfter(Probe.Kind kind, Instant t) {
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+                .until(() -> traffic.firstOkAfter(kind, t) != null);
+    }
+
+    private static List<String> others(String node) {
+        List<String> l = new ArrayList<>(Cluster.NODES);
+        l.remove(node);
+        return l;
+    }
+
+    @Test
+    @Order(1)
+    void aLeaderCutOffFromItsPeersIsReplacedByTheMajorityAndTakesNoCloudAction() {
+        String old = cluster.awaitLeader();
+        List<String> majority = others(old);
+        Instant cut = Instant.now();
+        cluster.isolateFromPeers(old);
+
+        // the majority side elects a leader of its own
+        String[] fresh = new String[1];
+        await().atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofMillis(250)).ignoreExceptions()
+                .until(() -> (fresh[0] = cluster.leaderAmong(majority)) != null && !fresh[0].equals(old));
+        // the service stays reachable through both floating IPs
+        Instant elected = Instant.now();
+        awaitTrafficAfter(Probe.Kind.SIP, elected);
+        awaitTrafficAfter(Probe.Kind.STUN, elected);
+        // the old leader can no longer commit: it steps down (it lost the heartbeats of a majority)
+        await().atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofMillis(300)).ignoreExceptions()
+                .untilAsserted(() -> assertNotEquals("LEADER", cluster.status(old).path("node").path("role").asText()));
+
+        // a failure while partitioned: only the new leader acts on it
+        String active = cluster.member("kamailio", "active");
+        String standby = cluster.member("kamailio", "standby");
+        cluster.sandbox().kill(active);
+        Instant killed = Instant.now();
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).ignoreExceptions()
+                .until(() -> standby.equals(cluster.floatingServer("kamailio")));
+        awaitTrafficAfter(Probe.Kind.SIP, killed.plusMillis(500));
+        assertEquals(List.of(), cloudCallsBy(old, cut), "fencing: the cut-off leader made no cloud call");
+        assertFalse(moves(killed).isEmpty());
+        assertTrue(moves(killed).stream().allMatch(e -> e.user().equals(fresh[0])), moves(killed).toString());
+
+        // healed: one leader that every node agrees on, the old one following, and one history everywhere
+        cluster.healNodeCuts();
+        String leader = cluster.awaitLeader();
+        await().atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofMillis(500)).ignoreExceptions()
+                .untilAsserted(() -> {
+                    assertEquals(leader, cluster.leader());
+                    assertEquals(1, Cluster.NODES.stream().filter(n -> "LEADER".equals(
+                            cluster.status(n).path("node").path("role").asText())).count(), "one leader");
+                    List<String> reference = cluster.historyIds(leader);
+                    for (String n : Cluster.NODES) {
+                        assertEquals(reference, cluster.historyIds(n), "history on " + n);
+                    }
+                });
+    }
+
+    @Test
+    @Order(2)
+    void aLeaderCutOffFromKamailioOnlyDoesNotFailOverBecauseTheFollowersStillSeeItUp() {
+        String leader = cluster.awaitLeader();
+        String active = cluster.member("kamailio", "active");
+        String standby = cluster.member("kamailio", "standby");
+        Instant cut = Instant.now();
+        cluster.cutPath(leader, active);
+
+        // the leader itself sees the active down...
+        await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
+                .until(() -> !Cluster.memberUp(Cluster.pair(cluster.status(leader), "kamailio").path("active")));
+        // ...its followers do not: no majority, no failover
+        for (String f : others(leader)) {
+            assertTrue(Cluster.memberUp(Cluster.pair(cluster.status(f), "kamailio").path("active")), f);
+        }
+        await().during(Duration.ofSeconds(8)).atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200))
+                .ignoreExceptions().until(() -> active.equals(cluster.floatingServer("kamailio")));
+        // the whole Kamailio pair out of the leader's reach: still nothing moves
+        cluster.cutPath(leader, standby);
+        await().during(Duration.ofSeconds(6)).atMost(Duration.ofSeconds(8)).pollInterval(Duration.ofMillis(200))
+                .ignoreExceptions().until(() -> active.equals(cluster.floatingServer("kamailio")));
+        assertEquals(List.of(), moves(cut));
+        assertTrue(failoversSince(cut).isEmpty(), failoversSince(cut).toString());
+        // clients still get through: the cut is the leader's path only
+        awaitTrafficAfter(Probe.Kind.SIP, Instant.now());
+    }
+
+    private static List<JsonNode> failoversSince(Instant since) {
+        List<JsonNode> l = new ArrayList<>();
+        for (JsonNode d : cluster.history()) {
+            String at = d.path("proposed_at").asText("");
+            if ("Failover".equals(d.path("kind").asText()) && (at.isEmpty() || Instant.parse(at).isAfter(since))) {
+                l.add(d);
+            }
+        }
+        return l;
+    }
+
+    @Test
+    @Order(3)
+    void twentyPercentLossOnOneScalersProbePathCausesNoFailover() {
+        String leader = cluster.awaitLeader();
+        Duration span = Duration.parse(System.getProperty("e2e.partition.loss", "PT40S"));
+        System.out.println("PartitionFaultsTest loss seed " + SEED + " on " + leader + "'s probe path for " + span
+                + " (replay: -De2e.partition.seed=" + SEED + ")");
+        Instant from = Instant.now();
+        List<String> members = cluster.pairMembers();
+        for (int i = 0; i < members.size(); i++) {
+            cluster.pathLoss(leader, members.get(i), 0.2, SEED + i);
+        }
+        String kam = cluster.floatingServer("kamailio");
+        String cot = cluster.floatingServer("coturn");
+        await().during(span).atMost(span.plusSeconds(5)).pollInterval(Duration.ofMillis(500)).ignoreExceptions()
+                .until(() -> kam.equals(cluster.floatingServer("kamailio"))
+                        && cot.equals(cluster.floatingServer("coturn")));
+        cluster.sandbox().clearPathFaults();
+        assertEquals(List.of(), moves(from), "false failovers");
+        assertTrue(failoversSince(from).isEmpty(), failoversSince(from).toString());
+    }
+}
