@@ -8,7 +8,7 @@ import java.util.OptionalLong;
  * the server's host address, behind the server's NIC forwarder. A killed or frozen instance leaves the server
  * ACTIVE in Nova, as a crashed or hung service inside a running VM does.
  */
-sealed interface Instance extends AutoCloseable permits ProcessInstance, BuiltinInstance, ScalerVmInstance {
+sealed interface Instance extends AutoCloseable permits ProcessGroupInstance, BuiltinInstance {
     /** kamailio, coturn, scaler or builtin. */
     String kind();
 

@@ -8,19 +8,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.OptionalLong;
-import java.util.concurrent.TimeUnit;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * A real Kamailio or turnserver. Each is started under {@code setsid} so that it leads its own process group:
  * Kamailio forks worker processes that survive its main PID, so every signal (stop, kill, freeze, resume) goes
  * to the whole group, never to a process found by name.
  */
-final class ProcessInstance implements Instance {
-    private static final Logger LOG = LoggerFactory.getLogger(ProcessInstance.class);
+final class ProcessInstance extends ProcessGroupInstance {
     static final Path KAMAILIO = Path.of("/usr/sbin/kamailio");
     static final Path TURNSERVER = Path.of("/usr/bin/turnserver");
 
@@ -28,10 +23,8 @@ final class ProcessInstance implements Instance {
     private final List<String> command;
     private final Path dir;
     private final List<SandboxConfig.PortSpec> ports;
-    private Process process;
-    private volatile boolean frozen;
-
     private ProcessInstance(String kind, List<String> command, Path dir, List<SandboxConfig.PortSpec> ports) {
+        super(3000, 2000);
         this.kind = kind;
         this.command = List.copyOf(command);
         this.dir = dir;
@@ -99,105 +92,9 @@ final class ProcessInstance implements Instance {
     }
 
     @Override
-    public synchronized void start() {
-        if (process != null && process.isAlive()) {
-            return;
-        }
-        try {
-            Path log = dir.resolve(kind + ".log");
-            process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
-            frozen = false;
-            ProcessRegistry.register(process.pid());
-            LOG.info("started {} pid {} in {}", kind, process.pid(), dir);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot start " + kind, e);
-        }
-    }
-
-    @Override
-    public synchronized void kill() {
-        if (process == null) {
-            return;
-        }
-        signalGroup("KILL");
-        awaitExit(2000);
-        ProcessRegistry.unregister(process.pid());
-        frozen = false;
-    }
-
-    @Override
-    public synchronized void freeze() {
-        if (process != null && process.isAlive()) {
-            signalGroup("STOP");
-            frozen = true;
-        }
-    }
-
-    @Override
-    public synchronized void resume() {
-        if (process != null && process.isAlive()) {
-            signalGroup("CONT");
-        }
-        frozen = false;
-    }
-
-    @Override
-    public synchronized boolean alive() {
-        return process != null && process.isAlive();
-    }
-
-    @Override
-    public boolean frozen() {
-        return frozen;
-    }
-
-    @Override
-    public synchronized OptionalLong pid() {
-        return process == null ? OptionalLong.empty() : OptionalLong.of(process.pid());
-    }
-
-    @Override
-    public synchronized void close() {
-        if (process == null) {
-            return;
-        }
-        if (frozen) {
-            signalGroup("CONT"); // a stopped process cannot act on SIGTERM
-        }
-        signalGroup("TERM");
-        if (!awaitExit(3000)) {
-            LOG.warn("{} pid {} ignored SIGTERM, killing its group", kind, process.pid());
-        }
-        // Kamailio's workers can outlive the main process: always sweep the group.
-        signalGroup("KILL");
-        awaitExit(2000);
-        ProcessRegistry.unregister(process.pid());
-        frozen = false;
-    }
-
-    private boolean awaitExit(long millis) {
-        try {
-            return process.waitFor(millis, TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
-    }
-
-    /** Signals the process group led by our child (setsid made its pid the group id). */
-    private void signalGroup(String signal) {
-        long pid = process.pid();
-        try {
-            Process k = new ProcessBuilder("kill", "-" + signal, "--", "-" + pid)
-                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-            if (!k.waitFor(2, TimeUnit.SECONDS)) {
-                k.destroyForcibly();
-            }
-        } catch (IOException e) {
-            LOG.warn("kill -{} -{} failed: {}", signal, pid, e.toString());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+    ProcessBuilder processBuilder() {
+        Path log = dir.resolve(kind + ".log");
+        return new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
     }
 }

@@ -6,11 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.OptionalLong;
-import java.util.concurrent.TimeUnit;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * A scaler VM: its cloud-init user data's files are written under the server's root directory and a real scaler
@@ -19,16 +15,13 @@ import org.slf4j.LoggerFactory;
  * shut-off and sandbox close, and swept if the sandbox's JVM dies. It binds the server's fixed address itself
  * (Raft) and gets {@code SCALER_ADMIN_BIND} = that address: VMs have a loopback each, these processes share one.
  */
-final class ScalerVmInstance implements Instance {
-    private static final Logger LOG = LoggerFactory.getLogger(ScalerVmInstance.class);
+final class ScalerVmInstance extends ProcessGroupInstance {
 
     private final Path root;
     private final List<String> command;
     private final String fixedAddress;
-    private Process process;
-    private volatile boolean frozen;
-
     private ScalerVmInstance(Path root, List<String> command, String fixedAddress) {
+        super(10_000, 5000); // a leader hands over on SIGTERM before it stops
         this.root = root;
         this.command = List.copyOf(command);
         this.fixedAddress = fixedAddress;
@@ -69,106 +62,10 @@ final class ScalerVmInstance implements Instance {
     }
 
     @Override
-    public synchronized void start() {
-        if (process != null && process.isAlive()) {
-            return;
-        }
-        try {
-            ProcessBuilder pb = new ProcessBuilder(command).directory(root.toFile()).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(root.resolve("scaler.out").toFile()));
-            pb.environment().put("SCALER_ADMIN_BIND", fixedAddress);
-            process = pb.start();
-            frozen = false;
-            ProcessRegistry.register(process.pid());
-            LOG.info("started scaler VM process pid {} in {}", process.pid(), root);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot start the scaler daemon", e);
-        }
-    }
-
-    @Override
-    public synchronized void kill() {
-        if (process == null) {
-            return;
-        }
-        signalGroup("KILL");
-        awaitExit(5000);
-        ProcessRegistry.unregister(process.pid());
-        frozen = false;
-    }
-
-    @Override
-    public synchronized void freeze() {
-        if (process != null && process.isAlive()) {
-            signalGroup("STOP");
-            frozen = true;
-        }
-    }
-
-    @Override
-    public synchronized void resume() {
-        if (process != null && process.isAlive()) {
-            signalGroup("CONT");
-        }
-        frozen = false;
-    }
-
-    @Override
-    public synchronized boolean alive() {
-        return process != null && process.isAlive();
-    }
-
-    @Override
-    public boolean frozen() {
-        return frozen;
-    }
-
-    @Override
-    public synchronized OptionalLong pid() {
-        return process == null ? OptionalLong.empty() : OptionalLong.of(process.pid());
-    }
-
-    @Override
-    public synchronized void close() {
-        if (process == null) {
-            return;
-        }
-        if (process.isAlive()) {
-            if (frozen) {
-                signalGroup("CONT");
-            }
-            signalGroup("TERM"); // a leader hands over before it stops
-            if (!awaitExit(10_000)) {
-                LOG.warn("scaler VM pid {} ignored SIGTERM, killing its group", process.pid());
-            }
-        }
-        signalGroup("KILL");
-        awaitExit(3000);
-        ProcessRegistry.unregister(process.pid());
-        frozen = false;
-    }
-
-    private boolean awaitExit(long millis) {
-        try {
-            return process.waitFor(millis, TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
-    }
-
-    private void signalGroup(String signal) {
-        long pid = process.pid();
-        try {
-            Process k = new ProcessBuilder("kill", "-" + signal, "--", "-" + pid)
-                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-            if (!k.waitFor(2, TimeUnit.SECONDS)) {
-                k.destroyForcibly();
-            }
-        } catch (IOException e) {
-            LOG.warn("kill -{} -{} failed: {}", signal, pid, e.toString());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+    ProcessBuilder processBuilder() {
+        ProcessBuilder pb = new ProcessBuilder(command).directory(root.toFile()).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(root.resolve("scaler.out").toFile()));
+        pb.environment().put("SCALER_ADMIN_BIND", fixedAddress);
+        return pb;
     }
 }
