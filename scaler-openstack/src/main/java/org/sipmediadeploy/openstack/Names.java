@@ -74,8 +74,16 @@ final class Names {
 
     String securityGroup(OSClientV3 c, String nameOrId) {
         return cached("security-group", nameOrId, () -> {
-            List<String> ids = c.networking().securitygroup().list(Map.of("name", nameOrId)).stream()
-                    .filter(g -> nameOrId.equals(g.getName())).map(g -> g.getId()).collect(Collectors.toList());
+            // Security groups belong to a project and a port can only use its own project's: an admin sees every
+            // project's "default", so the name is looked up in the token's project only.
+            String project = c.getToken() == null || c.getToken().getProject() == null ? null
+                    : c.getToken().getProject().getId();
+            Map<String, String> query = project == null ? Map.of("name", nameOrId)
+                    : Map.of("name", nameOrId, "project_id", project);
+            List<String> ids = c.networking().securitygroup().list(query).stream()
+                    .filter(g -> nameOrId.equals(g.getName()))
+                    .filter(g -> project == null || g.getTenantId() == null || project.equals(g.getTenantId()))
+                    .map(g -> g.getId()).collect(Collectors.toList());
             if (ids.isEmpty()) {
                 var byId = c.networking().securitygroup().get(nameOrId);
                 return byId == null ? one("security group", nameOrId, ids) : byId.getId();
