@@ -25,6 +25,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.abspath(os.path.join(HERE, "..", ".."))
 sys.path.insert(0, os.path.join(HERE, "client"))
 import sip_options_client as client_lib  # noqa: E402
+from keepalived_bench import percentile, summary  # noqa: E402,F401  (one definition for both halves)
 
 FAULTS = ("kill-kamailio", "freeze-kamailio", "node-lost", "link-cut")
 FAULT_TEXT = {
@@ -36,24 +37,6 @@ FAULT_TEXT = {
 KEEPALIVED_SETTINGS = ("default", "fastest")
 SCALER_SETTING = "defaults"
 SCALER_TARGET_S = 2.0
-
-
-def percentile(values, q):
-    """Linear interpolation between closest ranks (numpy's default), as keepalived_bench.percentile."""
-    xs = sorted(values)
-    if not xs:
-        return None
-    pos = (len(xs) - 1) * q / 100.0
-    lo = int(pos)
-    hi = min(lo + 1, len(xs) - 1)
-    return xs[lo] + (xs[hi] - xs[lo]) * (pos - lo)
-
-
-def summary(name, values, target, commit, date):
-    r = lambda x: None if x is None else round(x, 4)  # noqa: E731
-    return {"name": name, "unit": "s", "runs": len(values), "p50": r(percentile(values, 50)),
-            "p95": r(percentile(values, 95)), "p99": r(percentile(values, 99)),
-            "max": r(max(values) if values else None), "target": target, "commit": commit, "date": date}
 
 
 def analyze_scaler_runs(runs, scaler_dir):
