@@ -53,24 +53,13 @@ ROOT=$WORK/root
 MOUNTS=()
 PIDS=()        # process groups (setsid), stopped at exit
 
+# shellcheck source=deploy/ci/teardown.sh
+source "$(dirname "${BASH_SOURCE[0]}")/teardown.sh"
 cleanup() {
   local rc=$?
   set +e
-  for pg in "${PIDS[@]}"; do kill -TERM -- "-$pg" 2> /dev/null; done
-  for pg in "${PIDS[@]}"; do
-    for _ in $(seq 1 50); do kill -0 -- "-$pg" 2> /dev/null || break; sleep 0.1; done
-    kill -KILL -- "-$pg" 2> /dev/null
-  done
-  for ((i = ${#MOUNTS[@]} - 1; i >= 0; i--)); do
-    umount "${MOUNTS[i]}" 2> /dev/null || umount -l "${MOUNTS[i]}"
-  done
-  if grep -q " $WORK/" /proc/mounts; then
-    echo "WARNING: mounts left under $WORK; not removing it" >&2
-  elif [[ ${KEEP_ROOTFS:-0} == 1 ]]; then
-    echo "kept $WORK"
-  else
-    rm -rf "$WORK"
-  fi
+  GROUPS_TO_STOP=("${PIDS[@]}")
+  teardown_work "${KEEP_ROOTFS:-0}"
   exit "$rc"
 }
 trap cleanup EXIT
