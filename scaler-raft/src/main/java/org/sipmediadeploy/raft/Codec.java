@@ -78,6 +78,7 @@ public final class Codec {
         @JsonSubTypes.Type(value = Decision.UndrainHost.class, name = "UndrainHost"),
         @JsonSubTypes.Type(value = Decision.DeleteHost.class, name = "DeleteHost"),
         @JsonSubTypes.Type(value = Decision.DeleteOrphan.class, name = "DeleteOrphan"),
+        @JsonSubTypes.Type(value = Decision.AdoptHost.class, name = "AdoptHost"),
         @JsonSubTypes.Type(value = Decision.ReplaceScaler.class, name = "ReplaceScaler")
     })
     abstract static class DecisionMixin {

@@ -27,7 +27,7 @@ import org.sipmediadeploy.core.state.ClusterState;
 
 /** Seeded generators of commands, decisions and whole states, including awkward strings and nulls. */
 final class Gen {
-    static final int DECISION_KINDS = 11;
+    static final int DECISION_KINDS = 12;
     static final int COMMAND_KINDS = 9;
     private final Random r;
 
@@ -65,6 +65,7 @@ final class Gen {
             case 8: return new Decision.DeleteHost(id(), str(), str(), str());
             case 9: return new Decision.DeleteOrphan(id(), str(), str(), str());
             case 10: return new Decision.ReplaceScaler(id(), "dead" + str(), "new" + str(), str());
+            case 11: return new Decision.AdoptHost(id(), str(), str(), str(), str(), str());
             default: throw new AssertionError(kind);
         }
     }

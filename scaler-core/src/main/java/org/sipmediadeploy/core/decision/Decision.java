@@ -147,7 +147,27 @@ public sealed interface Decision {
         @Override public boolean actsOnCloud() { return true; }
     }
 
-    /** A server carrying our tag that the state does not know (crash between create and record): delete it. */
+    /**
+     * A gateway server carrying our tag that the state does not know and no recorded decision made (the state was
+     * lost or its create left the history), whose status answers: it joins its pool as a READY host.
+     */
+    record AdoptHost(String id, String pool, String hostName, String serverId, String address, String reason)
+            implements Decision {
+        public AdoptHost {
+            Decisions.require(id, pool, reason);
+            Objects.requireNonNull(hostName, "hostName");
+            Objects.requireNonNull(serverId, "serverId");
+            Objects.requireNonNull(address, "address");
+        }
+
+        @Override public String scope() { return pool; }
+        @Override public boolean actsOnCloud() { return false; }
+    }
+
+    /**
+     * A server carrying our tag that the state does not hold although a recorded decision of ours made it (a crash
+     * between create and record, a create that failed, a second server for one decision): delete it.
+     */
     record DeleteOrphan(String id, String scope, String serverId, String reason) implements Decision {
         public DeleteOrphan {
             Decisions.require(id, scope, reason);

@@ -35,7 +35,6 @@ import org.sipmediadeploy.core.model.ProbeStatus;
 import org.sipmediadeploy.core.model.ProbeTarget;
 import org.sipmediadeploy.core.model.ScalerMember;
 import org.sipmediadeploy.core.model.Server;
-import org.sipmediadeploy.core.model.ServerMetadata;
 import org.sipmediadeploy.core.model.ServerStatus;
 import org.sipmediadeploy.core.policy.Alarm;
 import org.sipmediadeploy.core.policy.Confirmation;
@@ -76,6 +75,9 @@ public final class ControlLoop {
     private final PeerProbes peers;
     private final ScalerEvents events;
     private final DecisionExecutor executor;
+    private final OrphanCollector orphans;
+    /** Status targets of unknown gateway servers to probe until they can be adopted (set by the sweep). */
+    private final Set<ProbeTarget> adoptable = ConcurrentHashMap.newKeySet();
     private final Map<String, TargetHealth> health = new ConcurrentHashMap<>();
     private final Map<String, ScalingMemory> scaling = new HashMap<>();
     private final Map<String, Instant> lastScaling = new HashMap<>();
@@ -101,6 +103,7 @@ public final class ControlLoop {
         this.peers = peers;
         this.events = events;
         this.executor = new DecisionExecutor(spec, cloud, consensus::isLeaderIn);
+        this.orphans = new OrphanCollector(spec);
     }
 
     /** How often the cloud inventory and floating IPs are re-read (failovers never wait for it). */
@@ -169,7 +172,10 @@ public final class ControlLoop {
         return Map.copyOf(notes);
     }
 
-    /** The targets this node should probe now (members of every pair, every pool host with an address). */
+    /**
+     * The targets this node should probe now (members of every pair, every pool host with an address, and unknown
+     * gateway servers waiting to be adopted).
+     */
     public Map<ProbeTarget, Duration> targets() {
         Map<ProbeTarget, Duration> out = new LinkedHashMap<>();
         var state = consensus.state();
@@ -183,6 +189,11 @@ public final class ControlLoop {
                     out.put(statusTarget(cfg, h), cfg.status().interval());
                 }
             }));
+        }
+        for (ProbeTarget t : adoptable) {
+            spec.pools().values().stream().filter(c -> t instanceof ProbeTarget.GatewayStatus g
+                    && g.port() == c.status().port() && g.path().equals(c.status().path())).findFirst()
+                    .ifPresent(c -> out.putIfAbsent(t, c.status().interval()));
         }
         return out;
     }
@@ -523,35 +534,24 @@ public final class ControlLoop {
         }
     }
 
+    /** The orphan sweep ({@link OrphanCollector} decides what may be deleted or adopted). */
     private void orphans(Instant now, DecisionIds ids) {
         // Only on a fresh inventory: between reads it goes stale (a server deleted since is still listed).
         if (!inventoryFresh) {
             return;
         }
         inventoryFresh = false;
-        var state = consensus.state();
-        Set<String> known = new HashSet<>();
-        state.pairs().values().forEach(p -> p.members().forEach(m -> known.add(m.serverId())));
-        state.pools().values().forEach(p -> p.hostList().forEach(h -> {
-            if (h.serverId() != null) {
-                known.add(h.serverId());
+        OrphanCollector.Sweep sweep = orphans.sweep(consensus.state(), List.copyOf(inventory.values()),
+                t -> health.getOrDefault(t.key(), TargetHealth.NEVER_PROBED), ids);
+        adoptable.clear();
+        adoptable.addAll(sweep.adoptable());
+        sweep.alarm().ifPresentOrElse(this::raise, () -> clear(OrphanCollector.SCOPE));
+        sweep.decision().ifPresent(d -> {
+            propose(d, now).ifPresent(rec -> advanceOne(rec.id(), now));
+            if (d instanceof Decision.DeleteOrphan o) {
+                inventory.remove(o.serverId());
             }
-        }));
-        for (Server s : inventory.values()) {
-            String decision = s.decisionId().orElse(null);
-            boolean ours = spec.tag().equals(s.meta(ServerMetadata.TAG).orElse(null));
-            boolean scalerNode = "scaler".equals(s.meta(ServerMetadata.ROLE).orElse(null));
-            boolean inFlight = decision != null && state.open().containsKey(decision);
-            boolean knownHost = decision != null && state.pools().values().stream()
-                    .anyMatch(p -> p.hostList().stream().anyMatch(h -> h.decisionId().equals(decision)));
-            if (ours && !scalerNode && !known.contains(s.id()) && !inFlight && !knownHost) {
-                propose(new Decision.DeleteOrphan(ids.next(), s.meta(ServerMetadata.GROUP).orElse("cloud"), s.id(),
-                        "server " + s.name() + " carries tag " + spec.tag() + " but the state does not know it"), now)
-                        .ifPresent(rec -> advanceOne(rec.id(), now));
-                inventory.remove(s.id());
-                return; // one destructive action per pass
-            }
-        }
+        });
     }
 
     private void advanceOne(String id, Instant now) {

@@ -126,7 +126,7 @@ final class DecisionExecutor {
             cloud.deleteServer(o.serverId());
             return done("orphan " + o.serverId() + " deleted", Map.of());
         } else if (d instanceof Decision.HoldPair || d instanceof Decision.HostReady
-                || d instanceof Decision.DrainHost || d instanceof Decision.UndrainHost) {
+                || d instanceof Decision.DrainHost || d instanceof Decision.UndrainHost || d instanceof Decision.AdoptHost) {
             return done("committed", Map.of());
         }
         throw new AssertionError(d);

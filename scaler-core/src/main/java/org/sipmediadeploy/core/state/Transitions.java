@@ -182,6 +182,14 @@ public final class Transitions {
             });
         } else if (d instanceof Decision.ReplaceScaler r) {
             return SelfHealingTransitions.validatePropose(s, r);
+        } else if (d instanceof Decision.AdoptHost a) {
+            return withPool(s, a.pool(), pool -> {
+                if (pool.host(a.hostName()).isPresent()) {
+                    return Optional.of("host " + a.hostName() + " exists in pool " + a.pool());
+                }
+                return knownServer(s, a.serverId()) ? Optional.of("server " + a.serverId() + " is known to the state")
+                        : Optional.empty();
+            });
         } else if (d instanceof Decision.DeleteOrphan o) {
             boolean busy = s.open().values().stream().anyMatch(r -> r.decision() instanceof Decision.DeleteOrphan x
                     && x.serverId().equals(o.serverId()));
@@ -189,14 +197,18 @@ public final class Transitions {
                 return Optional.of("orphan " + o.serverId() + " is already being deleted");
             }
             // Re-checked at apply time: the server may have become known (a create recorded) since it was seen.
-            boolean member = s.pairs().values().stream()
-                    .anyMatch(p -> p.member(o.serverId()).isPresent());
-            boolean host = s.pools().values().stream()
-                    .anyMatch(p -> p.hostList().stream().anyMatch(h -> o.serverId().equals(h.serverId())));
-            return member || host ? Optional.of("server " + o.serverId() + " is known to the state, not an orphan")
+            return knownServer(s, o.serverId())
+                    ? Optional.of("server " + o.serverId() + " is known to the state, not an orphan")
                     : Optional.empty();
         }
         throw new AssertionError(d);
+    }
+
+    /** Whether {@code serverId} is a pair member or a pool host's server. */
+    private static boolean knownServer(ClusterState s, String serverId) {
+        return s.pairs().values().stream().anyMatch(p -> p.member(serverId).isPresent())
+                || s.pools().values().stream()
+                .anyMatch(p -> p.hostList().stream().anyMatch(h -> serverId.equals(h.serverId())));
     }
 
     private static ClusterState applyPropose(ClusterState s, Command.Propose p, long index) {
@@ -220,6 +232,9 @@ public final class Transitions {
             t = s.withPool(pool.withHost(new Host(h.hostName(), null, null, HostState.CREATING, at, at, d.id())));
         } else if (d instanceof Decision.HostReady h) {
             t = moveHost(s, h.pool(), h.hostName(), HostState.READY, at);
+        } else if (d instanceof Decision.AdoptHost a) {
+            t = s.withPool(s.pools().get(a.pool()).withHost(new Host(a.hostName(), a.serverId(), a.address(),
+                    HostState.READY, at, at, d.id())));
         } else if (d instanceof Decision.DrainHost h) {
             t = moveHost(s, h.pool(), h.hostName(), HostState.DRAINING, at);
         } else if (d instanceof Decision.UndrainHost h) {

@@ -50,8 +50,8 @@ class ControlLoopTest {
     void world() {
         cloud = new FakeCloud();
         log = new FakeConsensus();
-        a = cloud.addServer("kamailio-a", Map.of());
-        b = cloud.addServer("kamailio-b", Map.of());
+        a = cloud.addTerraformMember("tag", "kamailio", "kamailio-a");
+        b = cloud.addTerraformMember("tag", "kamailio", "kamailio-b");
         cloud.addFip("203.0.113.10", "port-" + a.id());
         kamailio = new PairConfig("kamailio", "203.0.113.10", List.of("kamailio-a", "kamailio-b"),
                 new ProbeSpec(ProbeSpec.Kind.SIP_OPTIONS, 5060, Transport.UDP, null, null, null,
@@ -298,12 +298,93 @@ class ControlLoopTest {
     }
 
     @Test
-    void deletesAnOrphanCarryingOurTag() {
+    void deletesAServerWhoseCreateTheHistoryRecordsButTheStateDoesNotHold() {
         ControlLoop l = loop(Map.of());
-        Server orphan = cloud.addServer("gw-lost", Map.of(ServerMetadata.TAG, "tag", ServerMetadata.DECISION, "dX"));
         l.tick(T0);
-        assertFalse(cloud.servers.containsKey(orphan.id()));
+        // A replacement that failed (its server was late): the server shows up once the decision is closed.
+        log.propose(new org.sipmediadeploy.core.command.Command.Propose(new Decision.ReplaceMember("d1-7-n1",
+                "kamailio", b.id(), "kamailio-d1-7-n1", "test"), 1, T0));
+        log.propose(new org.sipmediadeploy.core.command.Command.RecordOutcome("d1-7-n1", Outcome.FAILED, "timed out",
+                Map.of(), 1, T0));
+        Server late = cloud.addScalerMade("tag", "kamailio", "kamailio", "kamailio-d1-7-n1", "d1-7-n1");
+        l.tick(T0.plusSeconds(6));
+        assertFalse(cloud.servers.containsKey(late.id()), cloud.actions.toString());
         assertTrue(cloud.servers.containsKey(a.id()) && cloud.servers.containsKey(b.id()));
+    }
+
+    /**
+     * The sweep used to run even when a pair could not bootstrap: with the state lost and the floating IP mistyped,
+     * the Terraform-made members (tagged like the scaler's own servers) were unknown to the state and deleted one
+     * per pass, the active first.
+     */
+    @Test
+    void aPairThatCannotBootstrapLeavesItsTerraformMembersAlone() {
+        kamailio = new PairConfig("kamailio", "203.0.113.99", kamailio.members(), kamailio.probe(),
+                kamailio.failover(), kamailio.replacement());
+        ControlLoop l = loop(Map.of());
+        for (int i = 0; i <= 4; i++) {
+            l.tick(T0.plusSeconds(6L * i));
+        }
+        assertTrue(cloud.servers.containsKey(a.id()) && cloud.servers.containsKey(b.id()), cloud.actions.toString());
+        assertEquals(List.of(), cloud.actions);
+        assertTrue(l.alarms().get("kamailio").message().contains("203.0.113.99 not found"), l.alarms().toString());
+    }
+
+    /** A tagged server that no decision of the history made (here one of Terraform's) was deleted as an orphan. */
+    @Test
+    void aTaggedServerNoRecordedDecisionMadeIsReportedNotDeleted() {
+        Server extra = cloud.addTerraformMember("tag", "kamailio", "kamailio-c");
+        ControlLoop l = loop(Map.of());
+        l.tick(T0);
+        l.tick(T0.plusSeconds(6));
+        assertTrue(cloud.servers.containsKey(extra.id()), cloud.actions.toString());
+        assertEquals(List.of(), cloud.actions);
+        assertTrue(l.alarms().get("orphans").message().contains("kamailio-c"), l.alarms().toString());
+    }
+
+    /**
+     * After a state loss, a gateway host the scaler made earlier carries a decision id the new history does not
+     * know: it was deleted, busy or not. It is kept, probed, and adopted into its pool once its status answers.
+     */
+    @Test
+    void aGatewayHostUnknownAfterAStateLossIsAdoptedOnceItsStatusAnswers() {
+        Server host = cloud.addScalerMade("tag", "gw", "gateway", "gw-d3-1-n2", "d3-1-n2");
+        ControlLoop l = loop(Map.of("gw", pool(0, 10, 0)));
+        l.tick(T0);
+        assertTrue(cloud.servers.containsKey(host.id()));
+        ProbeTarget status = new ProbeTarget.GatewayStatus(host.primaryAddress().orElseThrow(), 8080, "/status",
+                "idle", "can_be_terminated");
+        assertTrue(l.targets().containsKey(status), "the unknown host is probed: " + l.targets());
+        assertTrue(l.alarms().get("orphans").message().contains("gw-d3-1-n2"), l.alarms().toString());
+        l.probed(status, ProbeResult.gateway(Duration.ofMillis(2), new GatewayCapacity(1, false), T0.plusSeconds(5)));
+        l.tick(T0.plusSeconds(6));
+        var adopted = log.state().pool("gw").orElseThrow().host("gw-d3-1-n2").orElseThrow();
+        assertEquals(host.id(), adopted.serverId());
+        assertEquals(HostState.READY, adopted.state());
+        assertTrue(cloud.servers.containsKey(host.id()));
+        assertEquals(List.of(), cloud.actions);
+    }
+
+    /**
+     * Two servers for one create (a late POST of a deposed leader): the host recorded one, the other was neither
+     * recorded nor swept, a leaked VM. It is deleted because its decision id is recorded as ours.
+     */
+    @Test
+    void twoServersForOneCreateConvergeToTheRecordedOne() {
+        ControlLoop l = loop(Map.of("gw", pool(0, 10, 1)));
+        l.tick(T0);
+        l.tick(T0.plusSeconds(5));
+        var host = log.state().pool("gw").orElseThrow().hostList().iterator().next();
+        assertTrue(host.serverId() != null, "the create is recorded: " + host);
+        Server twin = cloud.addScalerMade("tag", "gw", "gateway", host.name(), host.decisionId());
+        for (int i = 2; i <= 4; i++) {
+            l.tick(T0.plusSeconds(6L * i));
+        }
+        List<Server> forDecision = cloud.servers.values().stream()
+                .filter(s -> host.decisionId().equals(s.decisionId().orElse(null))).toList();
+        assertEquals(1, forDecision.size(), forDecision.toString());
+        assertEquals(host.serverId(), forDecision.get(0).id());
+        assertFalse(cloud.servers.containsKey(twin.id()));
     }
 
     @Test

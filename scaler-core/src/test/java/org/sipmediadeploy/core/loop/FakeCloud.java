@@ -34,6 +34,21 @@ final class FakeCloud implements Cloud {
         return s;
     }
 
+    /**
+     * A pair member as the Terraform module {@code service_pair} makes it: the deployment tag, group and role of
+     * the pair, and a decision id {@code terraform-<name>} that no scaler decision ever has.
+     */
+    Server addTerraformMember(String tag, String kind, String name) {
+        return addServer(name, Map.of(ServerMetadata.TAG, tag, ServerMetadata.GROUP, kind, ServerMetadata.ROLE, kind,
+                ServerMetadata.DECISION, "terraform-" + name));
+    }
+
+    /** A server the scaler made for decision {@code decisionId} of pool or pair {@code group}. */
+    Server addScalerMade(String tag, String group, String role, String name, String decisionId) {
+        return addServer(name, Map.of(ServerMetadata.TAG, tag, ServerMetadata.GROUP, group, ServerMetadata.ROLE, role,
+                ServerMetadata.DECISION, decisionId));
+    }
+
     FloatingIp addFip(String address, String portId) {
         FloatingIp f = new FloatingIp("fip-" + address, address, portId, null, 1);
         fips.put(f.id(), f);

@@ -586,6 +586,28 @@ class TransitionsTest {
                 refused(s, propose(new Decision.DeleteOrphan("d1-2", POOL, "srv-gw-1", "t"))));
     }
 
+    @Test
+    void adoptHostAddsAReadyHostHoldingTheServer() {
+        ClusterState s = ok(withHost(HostState.READY), propose(new Decision.AdoptHost("d1-1", POOL, "gw-old",
+                "srv-old", "10.9.0.1", "t")));
+        var h = s.pools().get(POOL).host("gw-old").orElseThrow();
+        assertEquals(HostState.READY, h.state());
+        assertEquals("srv-old", h.serverId());
+        assertEquals("10.9.0.1", h.address());
+        assertTrue(s.open().isEmpty(), "adopting does not touch the cloud");
+    }
+
+    @Test
+    void adoptHostIsRefusedForATakenNameOrAKnownServer() {
+        ClusterState s = withHost(HostState.READY);
+        assertEquals("host gw-1 exists in pool " + POOL,
+                refused(s, propose(new Decision.AdoptHost("d1-1", POOL, "gw-1", "srv-new", "10.9.0.1", "t"))));
+        assertEquals("server srv-gw-1 is known to the state",
+                refused(s, propose(new Decision.AdoptHost("d1-2", POOL, "gw-9", "srv-gw-1", "10.9.0.1", "t"))));
+        assertEquals("server srv-a is known to the state",
+                refused(s, propose(new Decision.AdoptHost("d1-3", POOL, "gw-9", A.serverId(), "10.9.0.1", "t"))));
+    }
+
     // ---- outcomes and history -----------------------------------------------------------------------------------
 
     @Test

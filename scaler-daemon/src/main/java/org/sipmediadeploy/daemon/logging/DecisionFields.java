@@ -25,7 +25,8 @@ public final class DecisionFields {
             return "pair";
         }
         if (d instanceof Decision.CreateHost || d instanceof Decision.HostReady || d instanceof Decision.DrainHost
-                || d instanceof Decision.UndrainHost || d instanceof Decision.DeleteHost) {
+                || d instanceof Decision.UndrainHost || d instanceof Decision.DeleteHost
+                || d instanceof Decision.AdoptHost) {
             return "pool";
         }
         if (d instanceof Decision.ReplaceScaler) {
@@ -63,6 +64,9 @@ public final class DecisionFields {
             m.put("host", h.hostName());
         } else if (d instanceof Decision.DeleteOrphan o) {
             m.put("server_id", o.serverId());
+        } else if (d instanceof Decision.AdoptHost a) {
+            m.put("host", a.hostName());
+            m.put("server_id", a.serverId());
         } else if (d instanceof Decision.ReplaceScaler r) {
             m.put("dead_node", r.deadNodeId());
             m.put("new_node", r.newNodeId());
