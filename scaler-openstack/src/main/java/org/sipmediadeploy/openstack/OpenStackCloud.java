@@ -87,7 +87,7 @@ public final class OpenStackCloud implements Cloud {
 
     @Override
     public List<Server> listServers(String tag, String namePrefix) {
-        Objects.requireNonNull(tag, "tag");
+        // A null tag lists every server (a pair's bootstrap looks up members Terraform made by name alone).
         return edge.run("listServers", () -> tagged(keystone.client(), tag,
                 namePrefix == null || namePrefix.isEmpty() ? null : "^" + regexLiteral(namePrefix)));
     }
@@ -342,11 +342,12 @@ public final class OpenStackCloud implements Cloud {
         return h;
     }
 
+    /** Servers carrying {@code tag} (every server when it is null) whose name matches {@code nameRegex}. */
     private static List<Server> tagged(OSClientV3 c, String tag, String nameRegex) {
         Map<String, String> filter = nameRegex == null ? Map.of() : Map.of("name", nameRegex);
         List<Server> out = new ArrayList<>();
         for (org.openstack4j.model.compute.Server s : c.compute().servers().list(filter)) {
-            if (s.getMetadata() != null && tag.equals(s.getMetadata().get(ServerMetadata.TAG))) {
+            if (tag == null || (s.getMetadata() != null && tag.equals(s.getMetadata().get(ServerMetadata.TAG)))) {
                 out.add(Mapping.server(s));
             }
         }

@@ -324,6 +324,26 @@ public abstract class CloudContract {
         assertEquals(List.of(), ids(cloud.listServers(tag, "ct." + run)));
     }
 
+    /**
+     * Without a tag, servers are listed by name whatever tag they carry: how a pair's bootstrap finds members that
+     * Terraform made. The adapter refused a null tag (NullPointerException out of the control loop's pass, which
+     * stopped every pair and pool) although the port allows it.
+     */
+    @Test
+    public void withoutATagServersAreListedByNameWhateverTagTheyCarry() {
+        Server ours = create(spec("u", decision(), null, Map.of()));
+        Map<String, String> otherMeta = Map.of(ServerMetadata.TAG, tag + "-other", ServerMetadata.DECISION,
+                decision());
+        Server foreign = create(new ServerSpec("ct-" + run + "-u-foreign", target.image(), target.flavor(),
+                target.network(), List.of(), null, null, null, otherMeta));
+
+        assertEquals(List.of(ours.id(), foreign.id()).stream().sorted().collect(Collectors.toList()),
+                ids(cloud.listServers(null, "ct-" + run + "-u")));
+        assertEquals(List.of(foreign.id()), ids(cloud.listServers(null, "ct-" + run + "-u-")));
+        assertEquals(List.of(ours.id()), ids(cloud.listServers(tag, "ct-" + run + "-u")));
+        assertTrue(ids(cloud.listServers(null, null)).containsAll(List.of(ours.id(), foreign.id())));
+    }
+
     @Test
     public void movesFloatingIpFromOneServersPortToAnothersAndBack() {
         Server a = create(spec("fa", decision(), null, Map.of()));
