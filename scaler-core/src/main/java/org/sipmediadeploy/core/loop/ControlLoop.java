@@ -23,6 +23,7 @@ import org.sipmediadeploy.core.config.PoolConfig;
 import org.sipmediadeploy.core.config.SelfHealingConfig;
 import org.sipmediadeploy.core.decision.Decision;
 import org.sipmediadeploy.core.decision.DecisionRecord;
+import org.sipmediadeploy.core.decision.Outcome;
 import org.sipmediadeploy.core.model.FloatingIp;
 import org.sipmediadeploy.core.model.Host;
 import org.sipmediadeploy.core.model.Member;
@@ -102,7 +103,8 @@ public final class ControlLoop {
         this.cloud = cloud;
         this.peers = peers;
         this.events = events;
-        this.executor = new DecisionExecutor(spec, cloud, consensus::isLeaderIn);
+        this.executor = new DecisionExecutor(spec, cloud, consensus::isLeaderIn,
+                t -> health.getOrDefault(t.key(), TargetHealth.NEVER_PROBED));
         this.orphans = new OrphanCollector(spec);
     }
 
@@ -195,11 +197,13 @@ public final class ControlLoop {
                     && g.port() == c.status().port() && g.path().equals(c.status().path())).findFirst()
                     .ifPresent(c -> out.putIfAbsent(t, c.status().interval()));
         }
+        executor.warmingTargets().forEach(out::putIfAbsent);
         return out;
     }
 
-    /** One pass; does nothing unless this node is the ready leader. */
+    /** One pass; does nothing unless this node is the ready leader (but forgets the health of dropped targets). */
     public void tick(Instant now) {
+        forgetDroppedTargets();
         OptionalLong t = consensus.leaderTerm();
         if (t.isEmpty()) {
             term = -1;
@@ -238,6 +242,16 @@ public final class ControlLoop {
         } catch (NotCommitted e) {
             notes.put("log", e.getMessage());
         }
+    }
+
+    /**
+     * Health is kept only for what is probed now: a deleted host or replaced member must not leave a "failing
+     * since" behind for a later server that gets the same address.
+     */
+    private void forgetDroppedTargets() {
+        Set<String> probed = new HashSet<>();
+        targets().keySet().forEach(t -> probed.add(t.key()));
+        health.keySet().retainAll(probed);
     }
 
     /** The highest {@code seq} of the ids {@code d<term>-<seq>-<node>} in the state, or 0. */
@@ -351,7 +365,13 @@ public final class ControlLoop {
         Consensus.CommitResult c = commit(new Command.RecordOutcome(id, r.outcome(), r.detail(), r.facts(), term,
                 now));
         if (c.accepted()) {
-            consensus.state().decision(id).ifPresent(events::outcomeRecorded);
+            consensus.state().decision(id).ifPresent(rec -> {
+                events.outcomeRecorded(rec);
+                if (rec.decision() instanceof Decision.ReplaceMember m && rec.outcome() == Outcome.FAILED) {
+                    raise(new Alarm(m.pair(), "replacement " + m.id() + " of " + m.failedServerId() + " FAILED: "
+                            + r.detail()));
+                }
+            });
         }
     }
 
@@ -449,8 +469,11 @@ public final class ControlLoop {
         boolean workOpen = consensus.state().open().values().stream().anyMatch(r -> r.decision().scope()
                 .equals(cfg.name()) && !(r.decision() instanceof Decision.DeleteOrphan));
         FloatingIp fip = floatingIps.get(cfg.name());
+        List<Instant> replaced = new ArrayList<>();
+        consensus.state().history().forEach(r -> addReplacement(r, cfg.name(), replaced));
+        consensus.state().open().values().forEach(r -> addReplacement(r, cfg.name(), replaced));
         PairObservation obs = new PairObservation(h, fip != null, fip == null ? null : fip.portId(), Map.of(),
-                workOpen);
+                workOpen, replaced);
         PairVerdict v = FailoverPolicy.decide(pair, obs, cfg.failover(), now, ids);
         if (v.needsConfirmation()) {
             String serverId = v.confirmServerId();
@@ -459,7 +482,8 @@ public final class ControlLoop {
             v = FailoverPolicy.decide(pair, obs.withConfirmation(serverId, c), cfg.failover(), now, ids);
         }
         notes.put(cfg.name(), v.note());
-        if (v.alarms().isEmpty()) {
+        if (v.alarms().isEmpty() && !workOpen) {
+            // While a decision of the pair is open the policy does not look: the standing alarm stays.
             clear(cfg.name());
         }
         v.alarms().forEach(this::raise);
@@ -469,6 +493,12 @@ public final class ControlLoop {
                 floatingIps.remove(cfg.name());
                 advanceOne(rec.id(), now);
             });
+        }
+    }
+
+    private static void addReplacement(DecisionRecord r, String pair, List<Instant> out) {
+        if (r.decision() instanceof Decision.ReplaceMember m && m.pair().equals(pair)) {
+            out.add(r.proposedAt());
         }
     }
 

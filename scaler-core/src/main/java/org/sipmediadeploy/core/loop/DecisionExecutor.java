@@ -5,6 +5,8 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 
 import org.sipmediadeploy.core.command.Facts;
 import org.sipmediadeploy.core.config.PairConfig;
@@ -17,6 +19,7 @@ import org.sipmediadeploy.core.model.Host;
 import org.sipmediadeploy.core.model.Member;
 import org.sipmediadeploy.core.model.PairState;
 import org.sipmediadeploy.core.model.PoolMode;
+import org.sipmediadeploy.core.model.ProbeTarget;
 import org.sipmediadeploy.core.model.ReplaceStep;
 import org.sipmediadeploy.core.model.Port;
 import org.sipmediadeploy.core.model.Server;
@@ -24,6 +27,7 @@ import org.sipmediadeploy.core.model.ServerMetadata;
 import org.sipmediadeploy.core.model.ServerSpec;
 import org.sipmediadeploy.core.model.ServerStatus;
 import org.sipmediadeploy.core.policy.ScalingPolicy;
+import org.sipmediadeploy.core.policy.TargetHealth;
 import org.sipmediadeploy.core.port.Cloud;
 import org.sipmediadeploy.core.port.CloudException;
 import org.sipmediadeploy.core.state.ClusterState;
@@ -38,11 +42,19 @@ import org.sipmediadeploy.core.state.Transitions;
 final class DecisionExecutor {
     /** Transient failures of one decision before it is closed FAILED (it is re-decided afresh afterwards). */
     static final int MAX_ATTEMPTS = 5;
+    /**
+     * How long a member replacement may take from its commit until the new member answers its probe (boot and
+     * warm-up); past it the decision is FAILED and the new server removed.
+     */
+    static final Duration REPLACE_DEADLINE = Duration.ofMinutes(10);
 
     private final LoopSpec spec;
     private final Cloud cloud;
     private final Fence fence;
     private final Map<String, Integer> attempts = new HashMap<>();
+    private final Function<ProbeTarget, TargetHealth> health;
+    /** New pair members warming up (ACTIVE, not answering yet), by decision id: the loop probes them. */
+    private final Map<String, ProbeTarget> warming = new ConcurrentHashMap<>();
 
     /** "Am I still the leader of this term?", asked right before each cloud call. */
     interface Fence {
@@ -62,10 +74,20 @@ final class DecisionExecutor {
 
     private ScalerReplacer replacer;
 
-    DecisionExecutor(LoopSpec spec, Cloud cloud, Fence fence) {
+    DecisionExecutor(LoopSpec spec, Cloud cloud, Fence fence, Function<ProbeTarget, TargetHealth> health) {
         this.spec = spec;
         this.cloud = cloud;
         this.fence = fence;
+        this.health = health;
+    }
+
+    /** The probe targets of new pair members warming up, with their probe interval (any thread). */
+    Map<ProbeTarget, Duration> warmingTargets() {
+        Map<ProbeTarget, Duration> out = new HashMap<>();
+        warming.forEach((id, target) -> spec.pairs().values().stream()
+                .filter(c -> c.probe().target(target.host()).equals(target)).findFirst()
+                .ifPresent(c -> out.put(target, c.probe().interval())));
+        return out;
     }
 
     /** Enables carrying out scaler replacements (self-healing). */
@@ -141,17 +163,33 @@ final class DecisionExecutor {
                 Map.of(Facts.PORT_ID, to.portId()));
     }
 
+    /**
+     * Deletes the failed standby, creates the new member, and is DONE once the new member's service answers its
+     * probe (warm-up). Past {@link #REPLACE_DEADLINE} from the commit it is FAILED and the new server removed: a
+     * server stuck in BUILD or a service that never answers must not keep the pair's decision open for ever.
+     */
     private Optional<Result> replace(Decision.ReplaceMember m, ClusterState state, long term, Instant now) {
         PairConfig cfg = spec.pairs().get(m.pair());
         if (cfg == null || cfg.replacement() == null) {
             return Optional.of(new Result(Outcome.FAILED, "no replacement template configured for " + m.pair(),
                     Map.of()));
         }
+        Optional<Server> created = cloud.findByDecision(spec.tag(), m.id());
+        Instant committed = state.decision(m.id()).map(DecisionRecord::proposedAt).orElse(now);
+        if (Duration.between(committed, now).compareTo(REPLACE_DEADLINE) > 0) {
+            String where = created.map(s -> s.name() + " was " + s.status()).orElse("no server was made");
+            if (created.isPresent()) {
+                fenced(term);
+                cloud.deleteServer(created.get().id());
+            }
+            warming.remove(m.id());
+            return Optional.of(new Result(Outcome.FAILED, "replacement did not answer its probe within "
+                    + REPLACE_DEADLINE.toMinutes() + " min (" + where + "); its server is removed", Map.of()));
+        }
         if (cloud.server(m.failedServerId()).isPresent()) {
             fenced(term);
             cloud.deleteServer(m.failedServerId());
         }
-        Optional<Server> created = cloud.findByDecision(spec.tag(), m.id());
         if (created.isEmpty()) {
             fenced(term);
             cloud.createServer(spec(m.newName(), cfg.replacement(), m.id(), m.pair(), m.pair()));
@@ -161,6 +199,7 @@ final class DecisionExecutor {
         if (s.status() == ServerStatus.ERROR) {
             fenced(term);
             cloud.deleteServer(s.id());
+            warming.remove(m.id());
             return Optional.of(new Result(Outcome.FAILED, "replacement " + s.name() + " went to ERROR", Map.of()));
         }
         if (s.status() != ServerStatus.ACTIVE) {
@@ -171,8 +210,14 @@ final class DecisionExecutor {
             return Optional.empty();
         }
         String address = port.get().fixedIp() != null ? port.get().fixedIp() : s.primaryAddress().orElse("");
-        return done("replacement " + s.name() + " active", Map.of(Facts.SERVER_ID, s.id(),
-                Facts.PORT_ID, port.get().id(), Facts.ADDRESS, address));
+        ProbeTarget probe = cfg.probe().target(address);
+        if (!health.apply(probe).isUp()) {
+            warming.put(m.id(), probe);
+            return Optional.empty();
+        }
+        warming.remove(m.id());
+        return done("replacement " + s.name() + " active and answering " + probe.key(), Map.of(Facts.SERVER_ID,
+                s.id(), Facts.PORT_ID, port.get().id(), Facts.ADDRESS, address));
     }
 
     private Optional<Result> createHost(Decision.CreateHost c, long term) {

@@ -22,7 +22,8 @@ import org.sipmediadeploy.core.model.PairState;
  *   <li>{@code maxPerHour} failovers within the last hour put the pair in MANUAL with an alarm;</li>
  *   <li>only in AUTO mode; no automatic fail-back;</li>
  *   <li>with a healthy active: a floating IP seen on another port is put back; a standby failing for
- *       {@code replaceAfter} (confirmed by a majority) is replaced.</li>
+ *       {@code replaceAfter} (confirmed by a majority) is replaced, at most {@code maxPerHour} replacements an hour
+ *       (then an alarm: a member that never comes up must not turn into a stream of new VMs).</li>
  * </ol>
  */
 public final class FailoverPolicy {
@@ -67,6 +68,13 @@ public final class FailoverPolicy {
                     && Duration.between(b.failingSince(), now).compareTo(s.replaceAfter()) >= 0;
             if (!s.replaceFailed() || pair.mode() != PairMode.AUTO || !longEnough || pair.replacing() != null) {
                 return PairVerdict.alarm(alarm, "standby down, not replacing yet");
+            }
+            long replacedInLastHour = obs.replacements().stream()
+                    .filter(t -> Duration.between(t, now).compareTo(HOUR) < 0).count();
+            if (replacedInLastHour >= s.maxPerHour()) {
+                return PairVerdict.alarm(new Alarm(pair.name(), alarm.message() + "; " + replacedInLastHour
+                        + " replacements in the last hour reached max-per-hour " + s.maxPerHour()
+                        + ": not replacing again"), "standby down, replacement limit reached");
             }
             // Replacing destroys a VM: like a failover, it needs a majority to see the standby down.
             Confirmation c = obs.confirmation(standby.serverId()).orElse(null);

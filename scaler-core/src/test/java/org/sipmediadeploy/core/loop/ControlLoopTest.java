@@ -75,6 +75,35 @@ class ControlLoopTest {
                 : ProbeResult.down(Duration.ofMillis(400), "timeout after 400 ms", at));
     }
 
+    static void probeAt(ControlLoop l, String address, boolean up, Instant at) {
+        l.probed(new ProbeTarget.SipOptions(address, 5060, Transport.UDP, null), up
+                ? ProbeResult.up(Duration.ofMillis(3), "200 OK", at)
+                : ProbeResult.down(Duration.ofMillis(400), "timeout after 400 ms", at));
+    }
+
+    /**
+     * One pass: the active member answers, every other member of the pair answers when {@code othersUp}, the peers
+     * agree with that, and the loop ticks.
+     */
+    void round(ControlLoop l, boolean othersUp, Instant at) {
+        if (log.state().pair("kamailio").isEmpty()) {
+            l.tick(at); // bootstrap
+        }
+        PairState p = pair();
+        peerAnswers = Map.of("n2", othersUp ? ProbeStatus.UP : ProbeStatus.DOWN, "n3",
+                othersUp ? ProbeStatus.UP : ProbeStatus.DOWN);
+        for (var m : p.members()) {
+            probeAt(l, m.address(), m.serverId().equals(p.activeServerId()) || othersUp, at);
+        }
+        l.tick(at.plusMillis(10));
+    }
+
+    List<DecisionRecord> replacements() {
+        List<DecisionRecord> all = new java.util.ArrayList<>(log.state().history());
+        all.addAll(log.state().open().values());
+        return all.stream().filter(r -> r.decision() instanceof Decision.ReplaceMember).toList();
+    }
+
     PairState pair() {
         return log.state().pair("kamailio").orElseThrow();
     }
@@ -434,5 +463,99 @@ class ControlLoopTest {
         long sets = log.log.stream().filter(c -> c instanceof org.sipmediadeploy.core.command.Command.SetAlarms)
                 .count();
         assertTrue(sets >= 1 && sets <= 2, "4 s of passes every 100 ms: " + sets + " alarm commits");
+    }
+
+    /**
+     * A replacement was DONE as soon as Nova said ACTIVE: the new standby had not answered a single probe. It is
+     * DONE only once the new member's service answers its probe.
+     */
+    @Test
+    void aReplacementIsDoneOnlyOnceTheNewMemberAnswersItsProbe() {
+        ControlLoop l = loop(Map.of());
+        Instant t = T0;
+        for (int i = 0; i < 8 && replacements().isEmpty(); i++, t = t.plusSeconds(5)) {
+            round(l, false, t);
+        }
+        DecisionRecord rec = replacements().get(0);
+        Server created = cloud.findByDecision("tag", rec.id()).orElseThrow();
+        for (int i = 0; i < 3; i++, t = t.plusSeconds(5)) {
+            probeAt(l, created.primaryAddress().orElseThrow(), false, t);
+            l.tick(t.plusMillis(10));
+        }
+        assertTrue(log.state().open().containsKey(rec.id()), "ACTIVE but not answering: still warming up");
+        assertTrue(l.targets().keySet().stream().anyMatch(x -> x.key().contains(created.primaryAddress().get())),
+                "the new member is probed while it warms up: " + l.targets());
+        probeAt(l, created.primaryAddress().orElseThrow(), true, t);
+        l.tick(t.plusMillis(10));
+        assertEquals(Outcome.DONE, log.state().decision(rec.id()).orElseThrow().outcome());
+        assertTrue(pair().member(created.id()).isPresent());
+    }
+
+    /**
+     * A ReplaceMember had no deadline: a server stuck in BUILD kept the decision open for ever, the pair went quiet
+     * and its alarm was cleared. It times out to FAILED, removes the server it made, and raises an alarm.
+     */
+    @Test
+    void aReplacementStuckInBuildTimesOutToFailedWithAnAlarm() {
+        List<String> raised = new java.util.ArrayList<>();
+        ScalerEvents events = new ScalerEvents() {
+            @Override
+            public void alarm(String scope, String message) {
+                raised.add(scope + ": " + message);
+            }
+        };
+        ControlLoop l = new ControlLoop(new LoopSpec("n1", 3, "tag", Map.of("kamailio", kamailio), Map.of(),
+                List.of()), log, cloud, (key, timeout) -> CompletableFuture.completedFuture(peerAnswers), events);
+        cloud.createdStatus = org.sipmediadeploy.core.model.ServerStatus.BUILD;
+        Instant t = T0;
+        for (int i = 0; i < 8 && replacements().isEmpty(); i++, t = t.plusSeconds(5)) {
+            round(l, false, t);
+        }
+        DecisionRecord rec = replacements().get(0);
+        Server stuck = cloud.findByDecision("tag", rec.id()).orElseThrow();
+        Instant end = rec.proposedAt().plus(DecisionExecutor.REPLACE_DEADLINE).plusSeconds(10);
+        for (; !t.isAfter(end); t = t.plusSeconds(5)) {
+            round(l, false, t);
+            assertTrue(l.alarms().containsKey("kamailio"), "the pair's alarm stands while it is replaced, at " + t);
+        }
+        DecisionRecord closed = log.state().decision(rec.id()).orElseThrow();
+        assertEquals(Outcome.FAILED, closed.outcome(), closed.toString());
+        assertFalse(cloud.servers.containsKey(stuck.id()), "the stuck server is removed");
+        assertTrue(raised.stream().anyMatch(x -> x.startsWith("kamailio: ") && x.contains(rec.id())
+                && x.contains("FAILED")), raised.toString());
+    }
+
+    /**
+     * Replacements were unbounded: a standby that never comes up was replaced every 30 s or so, each new member
+     * inheriting the count from nothing. They now count toward max-per-hour, with an alarm at the limit.
+     */
+    @Test
+    void replacementsOfAStandbyThatNeverAnswersStopAtMaxPerHourWithAnAlarm() {
+        ControlLoop l = loop(Map.of());
+        Instant t = T0;
+        for (; t.isBefore(T0.plus(Duration.ofMinutes(59))); t = t.plusSeconds(5)) {
+            round(l, false, t);
+        }
+        int limit = kamailio.failover().maxPerHour();
+        assertTrue(replacements().size() <= limit, replacements().size() + " replacements in an hour");
+        assertTrue(replacements().size() >= 2, "it did try: " + replacements().size());
+        assertTrue(l.alarms().get("kamailio").message().contains("max-per-hour"), l.alarms().toString());
+    }
+
+    /**
+     * Health was never pruned: a target gone from the state (a host or member deleted) kept its "failing since",
+     * which a recycled address then inherited. A target no longer probed is forgotten.
+     */
+    @Test
+    void theHealthOfATargetNoLongerProbedIsForgotten() {
+        ControlLoop l = loop(Map.of());
+        l.tick(T0);
+        probeAt(l, "10.9.9.9", false, T0.plusSeconds(1));
+        probe(l, a, true, T0.plusSeconds(1));
+        assertTrue(l.health().containsKey(new ProbeTarget.SipOptions("10.9.9.9", 5060, Transport.UDP, null).key()));
+        l.tick(T0.plusSeconds(2));
+        assertFalse(l.health().containsKey(new ProbeTarget.SipOptions("10.9.9.9", 5060, Transport.UDP, null).key()),
+                l.health().keySet().toString());
+        assertTrue(l.health().containsKey(sip(a).key()), "a member's health is kept");
     }
 }

@@ -23,12 +23,18 @@ final class FakeCloud implements Cloud {
     /** Ports made by ensurePort, by name; a server created on one is found by portOf through {@code boundTo}. */
     final Map<String, Port> named = new LinkedHashMap<>();
     final Map<String, String> boundTo = new LinkedHashMap<>();
+    /** The status servers made by {@link #createServer} stay in (BUILD: a server that never boots). */
+    ServerStatus createdStatus = ServerStatus.ACTIVE;
     private int next = 1;
 
     Server addServer(String name, Map<String, String> meta) {
+        return addServer(name, meta, ServerStatus.ACTIVE);
+    }
+
+    Server addServer(String name, Map<String, String> meta, ServerStatus status) {
         String id = "srv-" + next++;
         String addr = "10.0.0." + next;
-        Server s = new Server(id, name, ServerStatus.ACTIVE, meta, List.of(addr), null);
+        Server s = new Server(id, name, status, meta, List.of(addr), null);
         servers.put(id, s);
         ports.put("port-" + id, new Port("port-" + id, id, "net", addr));
         return s;
@@ -81,7 +87,7 @@ final class FakeCloud implements Cloud {
             return existing.get();
         }
         actions.add("create " + spec.name() + " for " + spec.decisionId());
-        Server s = addServer(spec.name(), spec.metadata());
+        Server s = addServer(spec.name(), spec.metadata(), createdStatus);
         if (spec.portId() != null) {
             boundTo.put(s.id(), spec.portId());
         }
