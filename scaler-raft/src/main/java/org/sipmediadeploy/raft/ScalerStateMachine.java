@@ -49,7 +49,8 @@ import org.slf4j.LoggerFactory;
  *   invalid command never enters the log and its proposer gets the refusal reason.</li>
  *   <li>{@link #applyTransaction} (every node, log order, one thread): validates again and applies; a command that
  *   became invalid in flight is a no-op whose refusal goes back to the proposer.</li>
- *   <li>Term fence: a {@code Propose} or {@code RecordOutcome} must carry the term it is committed in. A deposed
+ *   <li>Term fence: leader work ({@code Propose}, {@code RecordOutcome}, {@code RecordStep}, {@code SyncScalers},
+ *   {@code InitPair}, {@code InitPool}, {@code SetAlarms}) must carry the term it is committed in. A deposed
  *   leader's entry that reaches the log through the new leader is refused, even before the new leader has raised
  *   {@code highestTerm}.</li>
  *   <li>The state and its applied term/index are one immutable {@link View} swapped atomically, so
@@ -284,8 +285,12 @@ final class ScalerStateMachine extends BaseStateMachine {
 
     /** Leader work must be committed in the term that decided it: anything else comes from a deposed leader. */
     static Optional<String> termRefusal(Command c, long term) {
+        // Everything the control loop commits; operator mode changes carry the term the node saw and are
+        // validated on their own.
         boolean leaderWork = c instanceof Command.Propose || c instanceof Command.RecordOutcome
-                || c instanceof Command.SetAlarms;
+                || c instanceof Command.SetAlarms || c instanceof Command.RecordStep
+                || c instanceof Command.SyncScalers || c instanceof Command.InitPair
+                || c instanceof Command.InitPool;
         if (leaderWork && c.term() != term) {
             return Optional.of("stale term " + c.term() + ": the current term is " + term);
         }
