@@ -46,6 +46,8 @@ import org.sipmediadeploy.raft.SelfMembership;
  */
 public final class Daemon implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Daemon.class);
+    /** Shortest validity of this node's answer to "do you see X?" (else three probe intervals). */
+    private static final Duration MIN_VERDICT_VALIDITY = Duration.ofSeconds(2);
 
     private final ScalerConfig config;
     private final Clock clock;
@@ -120,8 +122,12 @@ public final class Daemon implements AutoCloseable {
                 loop.probed(target, result);
             }
             // peers asking "do you see it down?" get this node's verdict past its own failure threshold, not the
-            // last packet's fate: one lost probe must not vote for a failover
-            view.update(target.key(), loop.peerAnswer(target.key()));
+            // last packet's fate: one lost probe must not vote for a failover. It holds for a few intervals only:
+            // if this node's prober stalls, it stops voting.
+            Duration interval = loop.targets().getOrDefault(target, Duration.ofSeconds(1));
+            Duration validFor = interval.multipliedBy(3).compareTo(MIN_VERDICT_VALIDITY) < 0 ? MIN_VERDICT_VALIDITY
+                    : interval.multipliedBy(3);
+            view.update(target.key(), loop.peerAnswer(target.key()), validFor);
         });
         Daemon d = new Daemon(cfg, clock, raft, prober, scheduler, loop, ticker);
         long tick = cfg.node().tick().toMillis();

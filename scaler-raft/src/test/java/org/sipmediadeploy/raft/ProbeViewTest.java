@@ -46,4 +46,22 @@ class ProbeViewTest {
         v.update("sip:a", ProbeStatus.UP);
         assertEquals(ProbeStatus.UNKNOWN, answer.getNow(null), "answered once");
     }
+
+    /**
+     * Verdicts carried no age: a node whose prober stalled kept answering its last verdict (DOWN or UP) for ever
+     * and kept voting in failover confirmations. A verdict not refreshed within its validity is answered UNKNOWN.
+     */
+    @Test
+    void aVerdictNotRefreshedWithinItsValidityIsAnsweredUnknown() {
+        long[] nanos = {0};
+        ProbeView v = new ProbeView(() -> nanos[0]);
+        v.update("sip:a", ProbeStatus.DOWN, Duration.ofSeconds(2));
+        nanos[0] = Duration.ofMillis(1900).toNanos();
+        assertEquals(ProbeStatus.DOWN, v.settled("sip:a", Duration.ZERO).getNow(null), "still fresh");
+        nanos[0] = Duration.ofMillis(2100).toNanos();
+        assertEquals(ProbeStatus.UNKNOWN, v.get("sip:a").orElseThrow(), "stale: no vote");
+        assertEquals(ProbeStatus.UNKNOWN, v.settled("sip:a", Duration.ZERO).join());
+        v.update("sip:a", ProbeStatus.UP, Duration.ofSeconds(2));
+        assertEquals(ProbeStatus.UP, v.settled("sip:a", Duration.ZERO).getNow(null), "refreshed");
+    }
 }
