@@ -29,6 +29,7 @@ import org.sipmediadeploy.core.model.Host;
 import org.sipmediadeploy.core.model.Member;
 import org.sipmediadeploy.core.model.PairMode;
 import org.sipmediadeploy.core.model.PairState;
+import org.sipmediadeploy.core.model.PoolMode;
 import org.sipmediadeploy.core.model.PoolState;
 import org.sipmediadeploy.core.model.Port;
 import org.sipmediadeploy.core.model.ProbeResult;
@@ -532,6 +533,9 @@ public final class ControlLoop {
         }
         lastScaling.put(cfg.name(), now);
         PoolState pool = maybe.get();
+        if (pool.mode() == PoolMode.AUTO && cfg.mode() != PoolMode.AUTO) {
+            pool = pool.withMode(cfg.mode()); // the configured mode holds: fail closed
+        }
         Map<String, HostObservation> hosts = new HashMap<>();
         Set<String> open = new HashSet<>();
         for (DecisionRecord r : consensus.state().open().values()) {

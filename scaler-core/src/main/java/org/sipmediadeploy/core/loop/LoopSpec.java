@@ -6,6 +6,7 @@ import java.util.Objects;
 
 import org.sipmediadeploy.core.config.PairConfig;
 import org.sipmediadeploy.core.config.PoolConfig;
+import org.sipmediadeploy.core.model.PoolMode;
 
 /**
  * What the control loop manages: the pairs and pools by name, the deployment tag on every server it creates, this
@@ -25,7 +26,9 @@ public record LoopSpec(String nodeId, int clusterSize, String tag, Map<String, P
         }
     }
 
+    /** Named dry on the command line, or a pool configured {@code mode = "dry-run"}. */
     public boolean isDryRun(String scope) {
-        return dryRun.contains(scope);
+        PoolConfig pool = pools.get(scope);
+        return dryRun.contains(scope) || (pool != null && pool.mode() == PoolMode.DRY_RUN);
     }
 }

@@ -36,6 +36,7 @@ import org.sipmediadeploy.core.config.ServerTemplate;
 import org.sipmediadeploy.core.config.SpareSchedule;
 import org.sipmediadeploy.core.config.SpareWindow;
 import org.sipmediadeploy.core.config.StatusEndpoint;
+import org.sipmediadeploy.core.model.PoolMode;
 import org.sipmediadeploy.core.model.Secret;
 import org.sipmediadeploy.core.model.Transport;
 
@@ -444,12 +445,12 @@ public final class ConfigLoader {
         if (bBase != null && bMax != null && bMax.compareTo(bBase) < 0) {
             problems.add(ROOT + "." + at + "backoff-max: must be at least backoff-base (" + bBase + ")");
         }
-        oneOf(p, "mode", Set.of("auto", "paused", "dry-run"), at);
+        String mode = oneOf(p, "mode", Set.of("auto", "paused", "dry-run"), at);
         if (problems.size() > before) {
             return null;
         }
         return new PoolConfig(name, server, capacity, min, max, spare, status, eval, boot, scaleIn, protect, grace,
-                bBase, bMax);
+                bBase, bMax, PoolMode.valueOf(mode.toUpperCase(java.util.Locale.ROOT).replace('-', '_')));
     }
 
 

@@ -76,6 +76,19 @@ class ConfigLoaderTest {
         assertEquals(DayOfWeek.values().length - 2, pool.spare().windows().get(0).days().size());
     }
 
+    /**
+     * {@code pools.<name>.mode} was validated and then dropped: a pool configured {@code "dry-run"} ran as auto
+     * and touched the cloud. The mode is carried into the pool's configuration (fail closed).
+     */
+    @Test
+    void aPoolsConfiguredModeIsKeptNotDropped() throws Exception {
+        assertEquals(org.sipmediadeploy.core.model.PoolMode.AUTO, load(sample).pools().get("gateways").mode());
+        assertEquals(org.sipmediadeploy.core.model.PoolMode.DRY_RUN, load(sample.replace("min-hosts = 1",
+                "min-hosts = 1, mode = \"dry-run\"")).pools().get("gateways").mode());
+        assertEquals(org.sipmediadeploy.core.model.PoolMode.PAUSED, load(sample.replace("min-hosts = 1",
+                "min-hosts = 1, mode = \"paused\"")).pools().get("gateways").mode());
+    }
+
     @Test
     void secretsNeverAppearInToStringOfTheConfig() throws Exception {
         String shown = load(sample).toString();
