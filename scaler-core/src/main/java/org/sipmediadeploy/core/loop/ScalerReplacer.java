@@ -252,6 +252,9 @@ final class ScalerReplacer {
             cloud.deleteServer(created.get().id());
             return Optional.empty(); // its port is deleted once the server is gone
         }
+        if (rep.newPortId() == null) {
+            fenced(term); // finding the port by name goes through ensurePort, which may create one
+        }
         Optional<Port> port = rep.newPortId() != null ? Optional.of(new Port(rep.newPortId(), null, null, null))
                 : findPort(rep.newId());
         if (port.isPresent()) {

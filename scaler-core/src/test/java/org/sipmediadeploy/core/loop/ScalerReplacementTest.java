@@ -224,4 +224,31 @@ class ScalerReplacementTest {
         assertEquals(0, w.proposals());
         assertTrue(w.cloud.actions.isEmpty(), w.cloud.actions.toString());
     }
+
+    /**
+     * The undo path looked the new node's port up with ensurePort, which creates a port, without asking the fence
+     * first: a deposed leader giving up a replacement made a port in the cloud.
+     */
+    @Test
+    void aDeposedLeaderUndoingAReplacementMakesNoPort() {
+        FakeCloud cloud = new FakeCloud();
+        FakeMembership raft = new FakeMembership("scaler-1", Map.of("scaler-1", "10.0.9.1:9870",
+                "scaler-2", "10.0.9.2:9870", "scaler-3", "10.0.9.3:9870"));
+        ScalerReplacer deposed = new ScalerReplacer(new LoopSpec("scaler-1", 3, "tag", Map.of(), Map.of(), List.of()),
+                cloud, term -> false, CFG, raft, (id, peers) -> Secret.of("#cloud-config\n"));
+        org.sipmediadeploy.core.model.ScalerMember dead = new org.sipmediadeploy.core.model.ScalerMember("scaler-2",
+                "10.0.9.2:9870", "srv-x", "port-x", null);
+        var rep = org.sipmediadeploy.core.model.ScalerReplacement.start("d3-1-scaler-1", dead, "scaler-4", T0);
+        var state = org.sipmediadeploy.core.state.ClusterState.empty();
+        state = new org.sipmediadeploy.core.state.ClusterState(state.pairs(), state.pools(), state.open(),
+                state.history(), 3, state.scalers().withReplacement(rep));
+        try {
+            var result = deposed.step(new Decision.ReplaceScaler("d3-1-scaler-1", "scaler-2", "scaler-4", "t"),
+                    state, 3, T0.plus(CFG.giveUpAfter()).plusSeconds(1));
+            assertTrue(result.isEmpty(), "nothing to record: " + result);
+        } catch (DecisionExecutor.Fenced expected) {
+            // how a step stops when the fence fails (DecisionExecutor.advance catches it)
+        }
+        assertEquals(List.of(), cloud.actions, "no cloud call at all");
+    }
 }
