@@ -4,8 +4,6 @@ import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.Collection;
 import java.util.Objects;
 import java.util.Optional;
@@ -191,11 +189,9 @@ final class ScalerStateMachine extends BaseStateMachine {
         }
         File file = storage.getSnapshotFile(ti.getTerm(), ti.getIndex());
         Path target = file.toPath();
-        Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
-        // Write, force, then rename: a crash mid-write never leaves a half snapshot under a valid name.
-        Files.write(tmp, Codec.encodeState(v.state()), StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
-                StandardOpenOption.WRITE, StandardOpenOption.SYNC);
-        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        // Write, force, rename, force the directory: a crash never leaves a half snapshot under a valid name, and
+        // the name survives a power failure.
+        DurableFiles.replace(target, Codec.encodeState(v.state()), DurableFiles.FSYNC);
         MD5Hash md5 = MD5FileUtil.computeAndSaveMd5ForFile(file);
         if (md5 == null) {
             throw new IOException("could not save the MD5 of snapshot " + file);
