@@ -31,8 +31,7 @@ resource "openstack_compute_instance_v2" "node" {
   user_data   = var.user_data[each.key]
   tags        = [var.tag]
   # Keys of org.sipmediadeploy.core.model.ServerMetadata. Role "scaler" matters:
-  # a server carrying the tag that the state does not know is deleted as an
-  # orphan, except the scaler nodes themselves.
+  # the orphan sweep always leaves the scaler nodes alone.
   metadata = {
     "sipmediadeploy-tag"   = var.tag
     "sipmediadeploy-group" = "scaler"

@@ -39,6 +39,18 @@ final class InvariantChecker {
     private final int minHosts;
     private final int maxHosts;
 
+    /** Cloud actions before this instant are not matched to decisions (the state was lost then, see {@link #since}). */
+    private Instant since = Instant.MIN;
+
+    /**
+     * After a state loss (the Raft storage wiped, the node logs moved aside): cloud actions from {@code t} on are
+     * matched to the new history; earlier ones belong to a history that no longer exists.
+     */
+    void since(Instant t) {
+        since = t;
+        acknowledged.clear();
+    }
+
     InvariantChecker(Cluster cluster, int minHosts, int maxHosts) {
         this.cluster = cluster;
         this.minHosts = minHosts;
@@ -179,7 +191,7 @@ final class InvariantChecker {
                 // the address a server had when the move happened (fixed IPs are reused after a delete)
                 serverOfFixed.put(e.details().get("fixed_ip"), e.target());
             }
-            if (!scalerCall(e)) {
+            if (!scalerCall(e) || e.time().isBefore(since)) {
                 continue;
             }
             String decision = null;
@@ -220,8 +232,11 @@ final class InvariantChecker {
                 v.add(e.kind() + " " + e.target() + " at " + e.time() + " for decision " + decision + " made by "
                         + e.user() + ", which was not the leader then: a deposed or never-elected node acted");
             }
+            // A later term's ready leader may finish a decision its predecessor left open (every step is
+            // idempotent); the rule below is for calls whose node was not that leader.
+            boolean byReadyLeader = e.user().startsWith("scaler-") && leadingAt(terms, e.user(), e.time());
             for (LeaderTerm t : terms) {
-                if (t.term() > term && e.time().isAfter(t.ready().plus(FENCING_GRACE))) {
+                if (!byReadyLeader && t.term() > term && e.time().isAfter(t.ready().plus(FENCING_GRACE))) {
                     v.add(e.kind() + " " + e.target() + " at " + e.time() + " for decision " + decision + " of term "
                             + term + " after " + t.node() + " led term " + t.term() + " from " + t.ready()
                             + ": a deposed leader acted (fencing)");

@@ -1,0 +1,178 @@
+package org.sipmediadeploy.e2e;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.function.UnaryOperator;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import org.sipmediadeploy.sandbox.SandboxEvent;
+
+/**
+ * A new user's mistake on the demo, on its own cluster (block 93 by default, {@code -De2e.stateloss.block}): the
+ * three nodes restarted with their Raft state wiped and the Kamailio floating IP mistyped. The pair cannot
+ * bootstrap, so its members, and every gateway host made before, are tagged servers the state does not know. The
+ * orphan sweep used to delete them one per pass, the active Kamailio first. Now no server is ever deleted: the
+ * sweep waits for every pair and pool to be in the state, then adopts the gateway hosts that answer. After the
+ * floating IP is corrected the service is back and the invariant checker holds over the new history.
+ */
+class StateLossTest {
+    static Path work;
+    static Cluster cluster;
+    static InvariantChecker checker;
+
+    @BeforeAll
+    static void startCluster() throws Exception {
+        work = Cluster.freshWorkDir("state-loss");
+        cluster = Cluster.start(work.resolve("demo"), Integer.getInteger("e2e.stateloss.block", 93),
+                "max-per-hour = 60");
+        checker = new InvariantChecker(cluster, 1, 6);
+        cluster.awaitHealthy(Duration.ofSeconds(300)); // generous: six engineers share two cores
+    }
+
+    @AfterAll
+    static void stopCluster() {
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    @Test
+    void aWipedStateWithAMistypedFloatingIpDeletesNoServerAndRecoversOnceTheIpIsCorrected() throws Exception {
+        List<String> before = liveServers();
+        assertTrue(before.size() >= 5, "pairs and gateway hosts exist: " + before);
+        String floating = cluster.floating("kamailio");
+        String mistyped = floating.substring(0, floating.lastIndexOf('.') + 1) + "251";
+        Instant wiped = restartAll(true, conf -> conf.replace("floating-ip = \"" + floating + "\"",
+                "floating-ip = \"" + mistyped + "\""));
+
+        // The new leader sees the mistake and says so; for several inventory periods nothing is deleted.
+        await().atMost(Duration.ofSeconds(150)).pollInterval(Duration.ofSeconds(1)).ignoreExceptions()
+                .until(() -> alarm("kamailio").contains(mistyped + " not found"));
+        await().during(Duration.ofSeconds(20)).atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofSeconds(1))
+                .until(() -> deletesSince(wiped).isEmpty());
+
+        List<String> gatewaysBefore = before.stream().filter(id -> "gateways".equals(group(id))).toList();
+
+        // The operator corrects the floating IP: the pair bootstraps, the gateway hosts are adopted.
+        restartAll(false, conf -> conf.replace("floating-ip = \"" + mistyped + "\"",
+                "floating-ip = \"" + floating + "\""));
+        assertEquals(List.of(), deletesSince(wiped), "no server deleted while the pair could not bootstrap");
+        cluster.awaitHealthy(Duration.ofSeconds(300)); // generous: six engineers share two cores
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(1)).ignoreExceptions()
+                .untilAsserted(() -> assertTrue(poolServers().containsAll(gatewaysBefore),
+                        "gateway hosts from before " + gatewaysBefore + " adopted: " + poolServers()));
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1)).ignoreExceptions()
+                .untilAsserted(() -> assertEquals(List.of(), checker.check(true)));
+
+        // Later deletes can only be the pool's own scale-in (the checker matched each to a committed decision);
+        // no pair member from before is ever touched.
+        List<String> gone = new ArrayList<>(before);
+        gone.removeAll(gatewaysBefore);
+        gone.removeAll(liveServers());
+        assertEquals(List.of(), gone, "every pair member from before the state loss is still there");
+    }
+
+    private static String group(String serverId) {
+        for (SandboxEvent e : cluster.sandbox().events().ofKind("server.create")) {
+            if (e.ok() && serverId.equals(e.target())) {
+                return e.details().get("metadata.sipmediadeploy-group");
+            }
+        }
+        return null;
+    }
+
+    private static List<String> poolServers() {
+        List<String> ids = new ArrayList<>();
+        for (JsonNode pool : cluster.status(cluster.leader()).path("pools")) {
+            for (JsonNode h : pool.path("hosts")) {
+                ids.add(h.path("server_id").asText(""));
+            }
+        }
+        return ids;
+    }
+
+    /** Server ids whose create succeeded and that still exist in the sandbox. */
+    private static List<String> liveServers() {
+        List<String> live = new ArrayList<>();
+        for (SandboxEvent e : cluster.sandbox().events().ofKind("server.create")) {
+            if (e.ok() && cluster.sandbox().serverStatus(e.target()) != null && !live.contains(e.target())) {
+                live.add(e.target());
+            }
+        }
+        return live;
+    }
+
+    private static List<String> deletesSince(Instant t) {
+        return cluster.sandbox().events().ofKind("server.delete").stream().filter(e -> !e.time().isBefore(t))
+                .map(e -> e.target() + " by " + e.user() + " at " + e.time()).toList();
+    }
+
+    private static String alarm(String scope) {
+        for (JsonNode a : cluster.status(cluster.leader()).path("alarms")) {
+            if (scope.equals(a.path("scope").asText())) {
+                return a.path("message").asText();
+            }
+        }
+        return "";
+    }
+
+    /**
+     * Kills the three nodes, rewrites their configuration, and starts them again; with {@code wipe} their Raft
+     * storage is deleted and their logs moved aside first (a state loss: the checker starts over from then).
+     */
+    private static Instant restartAll(boolean wipe, UnaryOperator<String> edit) throws IOException {
+        for (String n : Cluster.NODES) {
+            cluster.killNode(n);
+        }
+        Instant at = Instant.now();
+        Path dir = cluster.demo.workDir();
+        for (String n : Cluster.NODES) {
+            if (wipe) {
+                deleteTree(dir.resolve(n + "-raft"));
+                for (String suffix : List.of(".log", ".out")) {
+                    Path f = dir.resolve(n + suffix);
+                    if (Files.exists(f)) {
+                        Files.move(f, dir.resolve(n + ".before-state-loss" + suffix),
+                                StandardCopyOption.REPLACE_EXISTING);
+                    }
+                }
+            }
+            Path conf = cluster.demo.config(n);
+            Files.writeString(conf, edit.apply(Files.readString(conf)));
+        }
+        if (wipe) {
+            checker.since(at);
+        }
+        for (String n : Cluster.NODES) {
+            cluster.restartNode(n);
+        }
+        return at;
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (var walk = Files.walk(root)) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+}
