@@ -16,5 +16,10 @@ public interface PoolStrategy {
     /** How often the rule runs. */
     Duration period();
 
+    /** Whether a host serves one call only and is deleted when it ends (SimpleScaleVM's gateways are). */
+    default boolean singleUseHosts() {
+        return false;
+    }
+
     List<Decision> decide(PoolState pool, PoolObservation obs, Instant now, DecisionIds ids);
 }
