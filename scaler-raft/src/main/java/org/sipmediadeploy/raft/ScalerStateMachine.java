@@ -285,7 +285,7 @@ final class ScalerStateMachine extends BaseStateMachine {
     /** Leader work must be committed in the term that decided it: anything else comes from a deposed leader. */
     static Optional<String> termRefusal(Command c, long term) {
         boolean leaderWork = c instanceof Command.Propose || c instanceof Command.RecordOutcome
-                || c instanceof Command.SetAlarms;
+                || c instanceof Command.SetAlarms || c instanceof Command.RecordArrivals;
         if (leaderWork && c.term() != term) {
             return Optional.of("stale term " + c.term() + ": the current term is " + term);
         }

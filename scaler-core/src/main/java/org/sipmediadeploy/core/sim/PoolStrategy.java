@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
+import org.sipmediadeploy.core.command.Command;
 import org.sipmediadeploy.core.decision.Decision;
 import org.sipmediadeploy.core.model.PoolState;
 import org.sipmediadeploy.core.policy.DecisionIds;
@@ -19,6 +20,11 @@ public interface PoolStrategy {
     /** Whether a host serves one call only and is deleted when it ends (SimpleScaleVM's gateways are). */
     default boolean singleUseHosts() {
         return false;
+    }
+
+    /** Replicated facts the last {@link #decide} produced besides decisions (the policy's learnt arrivals). */
+    default List<Command> toCommit(long term, Instant now) {
+        return List.of();
     }
 
     List<Decision> decide(PoolState pool, PoolObservation obs, Instant now, DecisionIds ids);

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
+import org.sipmediadeploy.core.command.Command;
 import org.sipmediadeploy.core.config.PoolConfig;
 import org.sipmediadeploy.core.decision.Decision;
 import org.sipmediadeploy.core.model.PoolState;
@@ -22,6 +23,7 @@ public final class Strategies {
     public static PoolStrategy scalingPolicy(PoolConfig cfg) {
         return new PoolStrategy() {
             private ScalingMemory memory = ScalingMemory.NONE;
+            private ScalingVerdict.MinuteArrivals closed;
 
             @Override
             public String name() {
@@ -37,7 +39,14 @@ public final class Strategies {
             public List<Decision> decide(PoolState pool, PoolObservation obs, Instant now, DecisionIds ids) {
                 ScalingVerdict v = ScalingPolicy.decide(pool, obs, cfg, memory, now, ids);
                 memory = v.memory();
+                closed = v.closedMinute();
                 return v.decisions();
+            }
+
+            @Override
+            public List<Command> toCommit(long term, Instant now) {
+                return closed == null ? List.of()
+                        : List.of(new Command.RecordArrivals(cfg.name(), closed.minute(), closed.count(), term, now));
             }
         };
     }

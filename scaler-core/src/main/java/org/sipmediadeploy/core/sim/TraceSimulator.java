@@ -115,6 +115,9 @@ public final class TraceSimulator {
                 }
             }
             List<Decision> decisions = strategy.decide(pool, new PoolObservation(obs, Set.of()), now, ids);
+            for (Command c : strategy.toCommit(1, now)) {
+                state = Transitions.apply(state, retarget(c), 0).state();
+            }
             for (Decision d : decisions) {
                 Applied a = Transitions.apply(state, new Command.Propose(d, 1, now), 0);
                 if (!a.isAccepted()) {
@@ -196,6 +199,12 @@ public final class TraceSimulator {
             }
         }
         return best;
+    }
+
+    /** The simulated pool has its own name: a strategy's replicated facts are recorded against it. */
+    private static Command retarget(Command c) {
+        return c instanceof Command.RecordArrivals r
+                ? new Command.RecordArrivals(POOL, r.minute(), r.count(), r.term(), r.at()) : c;
     }
 
     private static ClusterState deleteAtOnce(ClusterState s, String host, String id, Instant at) {

@@ -27,19 +27,19 @@ final class SimulationDefaults {
     }
 
     /**
-     * The built-in pool: one gateway per host, up to 1,000 hosts, evaluated every 5 s; its cold-start schedule is
-     * the SIPMediaGW v1.5 sample table's unlockedMin (office hours in Europe/Paris), so both start from the same
-     * operator knowledge.
+     * The built-in pool: one gateway per host, up to 1,000 hosts, evaluated every 5 s. Its schedule (Europe/Paris)
+     * is what an operator knows of office traffic before any call was seen: 8 spare in office hours, 30 where the
+     * two waves start (the first :00/:30 bursts of the morning and after lunch); it serves only the cold start,
+     * until a day of arrivals has been learnt.
      */
     static PoolConfig pool(Path config, String name) {
         if (config == null) {
             return new PoolConfig("sim", new ServerTemplate("gw", "m1", "net", List.of(), null, null, ""), 1, 0, 1000,
-                    new SpareSchedule(2, List.of(window(7, 0, 9, 0, 4), window(9, 0, 12, 30, 8),
-                            window(12, 30, 13, 0, 4), window(13, 0, 14, 30, 8), window(14, 30, 17, 0, 4)),
-                            ZoneId.of("Europe/Paris")),
+                    new SpareSchedule(2, List.of(window(7, 0, 17, 0, 8), window(7, 45, 9, 15, 30),
+                            window(13, 15, 13, 45, 30)), ZoneId.of("Europe/Paris")),
                     new StatusEndpoint(8080, "/status", "idle", "can_be_terminated", Duration.ofSeconds(2),
                             Duration.ofSeconds(1)),
-                    Duration.ofSeconds(5), Duration.ofMinutes(10), Duration.ofSeconds(120), Duration.ofMinutes(5),
+                    Duration.ofSeconds(5), Duration.ofMinutes(10), Duration.ofSeconds(60), Duration.ofMinutes(2),
                     Duration.ofSeconds(60), Duration.ofSeconds(30), Duration.ofMinutes(30));
         }
         Map<String, PoolConfig> pools;
