@@ -19,6 +19,7 @@ import org.sipmediadeploy.core.model.PairState;
 import org.sipmediadeploy.core.model.ProbeResult;
 import org.sipmediadeploy.core.model.ServerStatus;
 import org.sipmediadeploy.core.policy.HostObservation;
+import org.sipmediadeploy.core.sim.Call;
 
 /** Shared test values: one pair, one pool, a fixed clock origin. Nothing here reads the real clock. */
 public final class Fixtures {
@@ -31,6 +32,18 @@ public final class Fixtures {
     public static final Duration MS = Duration.ofMillis(3);
 
     private Fixtures() {
+    }
+
+    /**
+     * Calls from lines {@code start,end} in seconds after {@link #T0} (a note may follow after blanks), sorted by
+     * start; lines not starting with a digit are notes.
+     */
+    public static List<Call> calls(String lines) {
+        return lines.lines().map(String::strip).filter(l -> !l.isEmpty() && Character.isDigit(l.charAt(0)))
+                .map(l -> l.split("\\s")[0].split(","))
+                .map(f -> new Call(T0.plusSeconds(Long.parseLong(f[0].strip())),
+                        T0.plusSeconds(Long.parseLong(f[1].strip()))))
+                .sorted(java.util.Comparator.comparing(Call::start)).toList();
     }
 
     /** Pair "sip" with A active, B standby, AUTO, no failover history, nothing being replaced. */

@@ -4,8 +4,6 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -25,7 +23,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
-import org.sipmediadeploy.daemon.cli.ScalerCtl;
 import org.sipmediadeploy.sandbox.SandboxEvent;
 
 /**
@@ -260,37 +257,6 @@ class E2eBenchmarks {
                 + "reaching the cloud (server.create in the sandbox event log). Runs stop when the pool is near "
                 + "max-hosts (6), so few runs per cluster",
                 List.of(new Figure("demand step -> server create", "ms", ms, 5000, "")));
-    }
-
-    // ---------------------------------------------------------------- trace replay
-
-    @Test
-    void traceReplay() throws Exception {
-        List<Figure> figs = new ArrayList<>();
-        StringBuilder raw = new StringBuilder();
-        try (var traces = Files.list(Path.of(System.getProperty("e2e.results", "../bench/results")).resolve("../../traces").normalize())) {
-            for (Path trace : traces.filter(p -> p.toString().endsWith(".csv")).sorted().toList()) {
-                StringWriter out = new StringWriter();
-                StringWriter err = new StringWriter();
-                int code = ScalerCtl.run(new String[] {"simulate", "--trace", trace.toString(), "--json"},
-                        new PrintWriter(out), new PrintWriter(err));
-                assertEquals(0, code, err.toString());
-                JsonNode j = Cluster.JSON.readTree(out.toString());
-                raw.append(trace.getFileName()).append(": ").append(j).append('\n');
-                for (JsonNode r : j.path("strategies").isMissingNode() ? j.path("reports") : j.path("strategies")) {
-                    String s = r.path("strategy").asText();
-                    figs.add(new Figure(trace.getFileName() + " " + s + " rejected calls", "calls",
-                            List.of(r.path("rejected").asDouble()), 0, ""));
-                    figs.add(new Figure(trace.getFileName() + " " + s + " gateway-hours", "gateway-hours",
-                            List.of(r.path("gateway_hours").asDouble(r.path("gatewayHours").asDouble())), -1, ""));
-                }
-            }
-        }
-        Files.writeString(RESULTS.resolve("trace-replay.raw.txt"), raw.toString());
-        write("trace-replay", "`scalerctl simulate --json` on traces/*.csv: this policy at its defaults (spare floor 1 "
-                + "plus the learnt demand buffer, scale-in after 60 s, 5 s period) vs the two reference rules at their "
-                + "threshold of 2 idle gateways polled every 60 s: the 2022 fixed spare minimum and the time-of-day "
-                + "threshold rule; same trace, boot delay 90 s, 1 gateway per host", figs);
     }
 
     // ---------------------------------------------------------------- results

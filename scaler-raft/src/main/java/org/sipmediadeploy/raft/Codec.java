@@ -17,6 +17,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import org.sipmediadeploy.core.command.Command;
 import org.sipmediadeploy.core.decision.Decision;
+import org.sipmediadeploy.core.model.ArrivalHistory;
 import org.sipmediadeploy.core.model.ProbeStatus;
 import org.sipmediadeploy.core.model.ScalerMembers;
 import org.sipmediadeploy.core.state.ClusterState;
@@ -49,7 +50,8 @@ public final class Codec {
             Command.SetPoolMode.class, "SetPoolMode",
             Command.SyncScalers.class, "SyncScalers",
             Command.RecordStep.class, "RecordStep",
-            Command.SetAlarms.class, "SetAlarms");
+            Command.SetAlarms.class, "SetAlarms",
+            Command.RecordArrivals.class, "RecordArrivals");
     private static final Map<String, Class<? extends Command>> COMMAND_TYPES = invert(COMMAND_NAMES);
 
     private static final ObjectMapper MAPPER = JsonMapper.builder()
@@ -117,11 +119,22 @@ public final class Codec {
             // Written before alarms were replicated: none.
             ((ObjectNode) e.body()).set(ALARMS, MAPPER.createObjectNode());
         }
+        JsonNode pools = e.body().get(POOLS);
+        if (pools != null && pools.isObject()) {
+            for (JsonNode pool : pools) {
+                if (pool.isObject() && !pool.has(ARRIVALS)) {
+                    // Written before the learnt demand was replicated: none learnt yet.
+                    ((ObjectNode) pool).set(ARRIVALS, MAPPER.valueToTree(ArrivalHistory.EMPTY));
+                }
+            }
+        }
         return body(e, ClusterState.class);
     }
 
     private static final String SCALERS = "scalers";
     private static final String ALARMS = "alarms";
+    private static final String POOLS = "pools";
+    private static final String ARRIVALS = "arrivals";
 
     /** "Do you see {@code targetKey}?", asked of one peer. */
     static byte[] encodeProbeQuery(String targetKey) {

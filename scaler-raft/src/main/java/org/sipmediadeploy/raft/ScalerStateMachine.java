@@ -286,7 +286,7 @@ final class ScalerStateMachine extends BaseStateMachine {
         boolean leaderWork = c instanceof Command.Propose || c instanceof Command.RecordOutcome
                 || c instanceof Command.SetAlarms || c instanceof Command.RecordStep
                 || c instanceof Command.SyncScalers || c instanceof Command.InitPair
-                || c instanceof Command.InitPool;
+                || c instanceof Command.InitPool || c instanceof Command.RecordArrivals;
         if (leaderWork && c.term() != term) {
             return Optional.of("stale term " + c.term() + ": the current term is " + term);
         }

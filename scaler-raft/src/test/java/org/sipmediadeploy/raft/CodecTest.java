@@ -15,6 +15,7 @@ import org.sipmediadeploy.core.command.Command;
 import org.sipmediadeploy.core.decision.Decision;
 import org.sipmediadeploy.core.model.ProbeStatus;
 import org.sipmediadeploy.core.state.ClusterState;
+import org.sipmediadeploy.core.state.Transitions;
 
 class CodecTest {
     private static final int SEEDS = 300;
@@ -64,6 +65,27 @@ class CodecTest {
         assertEquals(7, s.highestTerm());
         assertEquals(org.sipmediadeploy.core.model.ScalerMembers.EMPTY, s.scalers());
         assertEquals(java.util.Map.of(), s.alarms(), "no replicated alarms before they existed");
+    }
+
+    @Test
+    void aPoolWrittenBeforeArrivalsWereReplicatedDecodesWithNoLearntDemand() {
+        String json = "{\"v\":1,\"type\":\"ClusterState\",\"body\":{\"pairs\":{},\"pools\":{\"gw\":{\"name\":\"gw\","
+                + "\"mode\":\"AUTO\",\"hosts\":{},\"createFailures\":0,\"backoffUntil\":null}},\"open\":{},"
+                + "\"history\":[],\"highestTerm\":7}}";
+        ClusterState s = Codec.decodeState(bytes(json));
+        assertEquals(org.sipmediadeploy.core.model.ArrivalHistory.EMPTY, s.pool("gw").orElseThrow().arrivals());
+    }
+
+    @Test
+    void anArrivalHistoryOfAnUnknownFormatIsRefusedNotMisread() {
+        ClusterState s = Transitions.apply(Transitions.apply(ClusterState.empty(),
+                new Command.InitPool("gw", 1, Instant.EPOCH), 1).state(),
+                new Command.RecordArrivals("gw", 29_000_000, 12, 1, Instant.EPOCH), 2).state();
+        String json = new String(Codec.encodeState(s), java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(json.contains("\"format\":1"), json.substring(0, 300));
+        CodecException e = assertThrows(CodecException.class,
+                () -> Codec.decodeState(bytes(json.replace("\"format\":1", "\"format\":2"))));
+        assertTrue(e.getMessage().contains("arrival history format 2"), e.getMessage());
     }
 
     @Test

@@ -17,6 +17,7 @@ import org.sipmediadeploy.core.model.Member;
 import org.sipmediadeploy.core.model.PairMode;
 import org.sipmediadeploy.core.model.PairState;
 import org.sipmediadeploy.core.model.PoolMode;
+import org.sipmediadeploy.core.model.ArrivalHistory;
 import org.sipmediadeploy.core.model.PoolState;
 import org.sipmediadeploy.core.model.ReplaceStep;
 import org.sipmediadeploy.core.model.ScalerMember;
@@ -28,7 +29,7 @@ import org.sipmediadeploy.core.state.ClusterState;
 /** Seeded generators of commands, decisions and whole states, including awkward strings and nulls. */
 final class Gen {
     static final int DECISION_KINDS = 12;
-    static final int COMMAND_KINDS = 9;
+    static final int COMMAND_KINDS = 10;
     private final Random r;
 
     Gen(long seed) {
@@ -100,8 +101,13 @@ final class Gen {
             hosts.put(name, new Host(name, r.nextBoolean() ? null : str(), r.nextBoolean() ? null : str(),
                     HostState.values()[r.nextInt(HostState.values().length)], instant(), instant(), id()));
         }
+        ArrivalHistory arrivals = ArrivalHistory.EMPTY;
+        long minute = 29_000_000 + r.nextInt(1_000_000);
+        for (int i = r.nextInt(3) * r.nextInt(2000); i > 0; i--) {
+            arrivals = arrivals.record(minute + r.nextInt(20_000), r.nextInt(100));
+        }
         return new PoolState(str(), PoolMode.values()[r.nextInt(3)], hosts, r.nextInt(5),
-                r.nextBoolean() ? null : instant());
+                r.nextBoolean() ? null : instant(), arrivals);
     }
 
     Command command(int kind) {
@@ -118,6 +124,8 @@ final class Gen {
             case 7: return new Command.RecordStep(id(), ReplaceStep.values()[r.nextInt(ReplaceStep.values().length)],
                     r.nextBoolean() ? null : str(), facts(), term(), instant());
             case 8: return new Command.SetAlarms(facts(), term(), instant());
+            case 9: return new Command.RecordArrivals(str(), 1 + r.nextInt(50_000_000), r.nextInt(200), term(),
+                    instant());
             default: throw new AssertionError(kind);
         }
     }

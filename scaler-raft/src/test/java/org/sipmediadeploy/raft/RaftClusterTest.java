@@ -22,6 +22,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sipmediadeploy.core.command.Command;
+import org.sipmediadeploy.core.model.ArrivalHistory;
 import org.sipmediadeploy.core.model.PoolMode;
 import org.sipmediadeploy.core.model.ProbeStatus;
 import org.sipmediadeploy.core.port.Consensus.CommitResult;
@@ -87,6 +88,31 @@ class RaftClusterTest {
         assertTrue(newTerm > oldTerm);
         await().atMost(AWAIT).until(() -> cluster.listeners.get(next.id()).readyIn(newTerm));
         assertTrue(next.state().pool("gw").isPresent(), "the new leader has every committed entry applied");
+    }
+
+    @Test
+    void aNewLeaderKeepsTheArrivalsTheOldOneLearnt() {
+        threeNodes();
+        RaftNode old = cluster.awaitLeader(AWAIT);
+        long term = old.leaderTerm().orElseThrow();
+        await().atMost(AWAIT).until(() -> cluster.listeners.get(old.id()).readyIn(term));
+        assertTrue(commit(old, new Command.InitPool("gw", term, T0)).accepted());
+        long minute = T0.getEpochSecond() / 60;
+        for (int i = 0; i < 40; i++) {
+            // A :00 / :30 burst pattern: what the forecast needs to scale ahead of the next one.
+            CommitResult r = commit(old, new Command.RecordArrivals("gw", minute + i, i % 30 == 0 ? 60 : 3, term, T0));
+            assertTrue(r.accepted(), r.refusal());
+        }
+        ArrivalHistory learnt = old.state().pool("gw").orElseThrow().arrivals();
+        assertEquals(60 + 60 + 38 * 3, learnt.sum(minute, 40));
+        cluster.kill(old.id());
+        RaftNode next = cluster.awaitLeader(AWAIT);
+        long newTerm = next.leaderTerm().orElseThrow();
+        await().atMost(AWAIT).until(() -> cluster.listeners.get(next.id()).readyIn(newTerm));
+        assertEquals(learnt, next.state().pool("gw").orElseThrow().arrivals());
+        // The new leader goes on adding to the same history.
+        assertTrue(commit(next, new Command.RecordArrivals("gw", minute + 40, 5, newTerm, T0)).accepted());
+        assertEquals(60 + 60 + 38 * 3 + 5, next.state().pool("gw").orElseThrow().arrivals().sum(minute, 41));
     }
 
     @Test

@@ -118,4 +118,18 @@ public sealed interface Command {
             Objects.requireNonNull(at, "at");
         }
     }
+
+    /**
+     * Calls seen arriving at {@code pool} in {@code minute} (minutes since the epoch), added to its replicated
+     * history so that a new leader forecasts from the same demand. Proposed by the leader once a minute is over.
+     */
+    record RecordArrivals(String pool, long minute, int count, long term, Instant at) implements Command {
+        public RecordArrivals {
+            Objects.requireNonNull(pool, "pool");
+            Objects.requireNonNull(at, "at");
+            if (count < 0 || minute < 0) {
+                throw new IllegalArgumentException("need count >= 0 and minute >= 0, got " + count + ", " + minute);
+            }
+        }
+    }
 }

@@ -557,8 +557,13 @@ public final class ControlLoop {
         ScalingVerdict v = ScalingPolicy.decide(pool, new PoolObservation(hosts, open), cfg,
                 scaling.getOrDefault(cfg.name(), ScalingMemory.NONE), now, ids);
         scaling.put(cfg.name(), v.memory());
-        notes.put(cfg.name(), "target " + v.targetSpare() + " idle, " + v.idle() + " idle on " + v.liveHosts()
-                + " hosts");
+        if (v.closedMinute() != null) {
+            // The learnt demand is replicated: a new leader forecasts from the same history.
+            commit(new Command.RecordArrivals(cfg.name(), v.closedMinute().minute(), v.closedMinute().count(), term,
+                    now));
+        }
+        notes.put(cfg.name(), "target " + v.targetSpare() + " idle (" + v.driver() + "), " + v.idle() + " idle on "
+                + v.liveHosts() + " hosts");
         if (v.alarms().isEmpty()) {
             clear(cfg.name());
         }

@@ -19,8 +19,12 @@ import org.sipmediadeploy.core.model.ServerStatus;
 /**
  * Keeps enough idle gateways in the pool. Pure: {@code (pool, observation, config, memory, now)} in, decisions out.
  * <ul>
- *   <li>target idle = the schedule's spare at {@code now}, raised at a peak to cover the calls expected while a
- *       new host boots ({@link DemandEstimate}); live hosts stay within [min, max];</li>
+ *   <li>target idle = the largest of the floor (the schedule's default spare), the schedule (cold start only), a
+ *       headroom proportional to the busy gateways and the {@link DemandForecast} of the calls arriving before a
+ *       host created now answers; every create or drain names the term that set it; live hosts stay within
+ *       [min, max];</li>
+ *   <li>the calls seen arriving (rises of busy gateways) are counted per minute; a finished minute is handed back
+ *       for the replicated {@link org.sipmediadeploy.core.model.ArrivalHistory} the forecast reads;</li>
  *   <li>a CREATING host counts as full capacity until {@code bootTimeout} (no create storm while hosts boot), then
  *       it is deleted; a READY host counts what it reports; a host that does not answer counts nothing and is
  *       replaced after {@code unknownGrace};</li>
@@ -33,6 +37,13 @@ import org.sipmediadeploy.core.model.ServerStatus;
  * </ul>
  */
 public final class ScalingPolicy {
+    /** Idle gateways held per busy gateway, whatever the forecast: covers a surprise while hosts boot. */
+    static final double HEADROOM = 0.05;
+    public static final String FLOOR = "floor";
+    public static final String SCHEDULE = "schedule";
+    public static final String HEADROOM_TERM = "headroom";
+    public static final String FORECAST = "forecast";
+
     private ScalingPolicy() {
     }
 
@@ -43,7 +54,8 @@ public final class ScalingPolicy {
         List<Alarm> alarms = new ArrayList<>();
         DemandEstimate demand = memory.demand();
         if (pool.mode() == PoolMode.PAUSED) {
-            return new ScalingVerdict(out, alarms, new ScalingMemory(null, demand), scheduled, 0, 0);
+            return new ScalingVerdict(out, alarms, new ScalingMemory(null, demand, memory.minute(),
+                    memory.minuteArrivals()), scheduled, 0, 0, SCHEDULE, null);
         }
         int idle = 0;
         int live = 0;
@@ -134,14 +146,27 @@ public final class ScalingPolicy {
             }
         }
 
-        // The schedule's spare is the floor; at a peak the buffer covers the calls expected during one boot.
+        // Calls that arrived since the last pass (net rises of busy gateways), counted per minute.
+        int rise = demand.lastBusy() < 0 ? 0 : Math.max(0, busy - demand.lastBusy());
         demand = demand.observeBusy(busy, now);
-        int target = Math.max(scheduled, demand.bufferFor(cfg.evaluationPeriod(),
-                cfg.maxHosts() * cfg.capacityPerHost()));
+        long minute = Math.floorDiv(now.getEpochSecond(), 60);
+        ScalingVerdict.MinuteArrivals closed = null;
+        long countingMinute = memory.minute();
+        int counted = memory.minuteArrivals() + rise;
+        if (countingMinute < 0 || minute > countingMinute) {
+            if (countingMinute >= 0) {
+                closed = new ScalingVerdict.MinuteArrivals(countingMinute, memory.minuteArrivals());
+            }
+            countingMinute = minute;
+            counted = rise;
+        }
+
+        Target t = target(pool, cfg, demand, busy, now);
+        int target = t.spare();
         int deficit = target - idle;
         int wantHosts = Math.max(cfg.minHosts() - live,
                 deficit > 0 ? ceilDiv(deficit, cfg.capacityPerHost()) : 0);
-        ScalingMemory nextMemory = new ScalingMemory(null, demand);
+        ScalingMemory nextMemory = new ScalingMemory(null, demand, countingMinute, counted);
         if (wantHosts > 0) {
             // Scale out at once: first take back draining hosts that still answer.
             for (Host h : draining) {
@@ -168,14 +193,14 @@ public final class ScalingPolicy {
             for (int i = 0; i < create; i++) {
                 String id = ids.next();
                 out.add(new Decision.CreateHost(id, pool.name(), pool.name() + "-" + id,
-                        "idle " + idle + " < target " + target + " (live hosts " + live + ", min "
-                                + cfg.minHosts() + ")"));
+                        "idle " + idle + " < target " + target + " set by " + t.reason() + " (live hosts " + live
+                                + ", min " + cfg.minHosts() + ")"));
             }
         } else if (idle - target >= cfg.capacityPerHost() && live > cfg.minHosts()) {
             // The surplus timer keeps running while another host is being drained or deleted: resetting it there
             // would scale in one host per scale-in-after, holding idle hosts long after demand left.
             Instant since = memory.surplusSince() == null ? now : memory.surplusSince();
-            nextMemory = new ScalingMemory(since, demand);
+            nextMemory = new ScalingMemory(since, demand, countingMinute, counted);
             if (destructive == null && Duration.between(since, now).compareTo(cfg.scaleInAfter()) >= 0) {
                 Optional<Host> victim = removable.stream()
                         .filter(h -> Duration.between(h.createdAt(), now).compareTo(cfg.protectNew()) >= 0)
@@ -183,7 +208,7 @@ public final class ScalingPolicy {
                         .max(Comparator.comparing(Host::createdAt).thenComparing(Host::name));
                 if (victim.isPresent()) {
                     destructive = new Decision.DrainHost(ids.next(), pool.name(), victim.get().name(),
-                            "surplus: " + idle + " idle > target " + target + " for "
+                            "surplus: " + idle + " idle > target " + target + " (" + t.reason() + ") for "
                                     + Duration.between(since, now).toSeconds() + " s");
                 }
             }
@@ -192,7 +217,39 @@ public final class ScalingPolicy {
             out.add(destructive);
         }
         // DRY_RUN decides as AUTO: the loop commits the decisions and records them SKIPPED instead of acting.
-        return new ScalingVerdict(out, alarms, nextMemory, target, idle, live);
+        return new ScalingVerdict(out, alarms, nextMemory, target, idle, live, t.driver(), closed);
+    }
+
+    /** The idle gateways wanted and the term that set them. */
+    private record Target(int spare, String driver, String reason) {
+    }
+
+    /**
+     * The idle gateways to hold: the largest of the floor (the schedule's default spare), the configured schedule
+     * while less than a day of arrivals is known (cold start), a headroom proportional to the busy gateways, and the
+     * forecast of the calls arriving before a host created now would answer.
+     */
+    private static Target target(PoolState pool, PoolConfig cfg, DemandEstimate demand, int busy, Instant now) {
+        int floor = cfg.spare().defaultSpare();
+        boolean cold = !pool.arrivals().covers(1440);
+        int schedule = cold ? cfg.spare().spareAt(now) : 0;
+        int headroom = (int) Math.ceil(HEADROOM * busy - 1e-9);
+        Duration window = demand.bootTime().plus(cfg.evaluationPeriod());
+        DemandForecast.Forecast f = DemandForecast.of(pool.arrivals(), now, window, cfg.spare().zone());
+        int spare = Math.max(Math.max(floor, schedule), Math.max(headroom, f.calls()));
+        if (f.calls() == spare && spare > 0) {
+            return new Target(spare, FORECAST, "forecast: " + f.calls() + " calls in the next " + window.toSeconds()
+                    + " s (" + f.basis() + ")");
+        }
+        if (headroom == spare && spare > 0) {
+            return new Target(spare, HEADROOM_TERM, "headroom: " + Math.round(HEADROOM * 100) + " % of " + busy
+                    + " busy");
+        }
+        if (schedule == spare && schedule > floor) {
+            return new Target(spare, SCHEDULE, "schedule: " + schedule + " spare now (cold start: under a day of "
+                    + "arrivals learnt)");
+        }
+        return new Target(spare, FLOOR, "floor: spare " + floor);
     }
 
     /** Until when creates are backed off after the {@code failures}-th quota / no-valid-host error in a row. */

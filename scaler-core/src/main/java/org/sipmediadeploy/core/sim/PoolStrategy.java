@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
+import org.sipmediadeploy.core.command.Command;
 import org.sipmediadeploy.core.decision.Decision;
 import org.sipmediadeploy.core.model.PoolState;
 import org.sipmediadeploy.core.policy.DecisionIds;
@@ -15,6 +16,16 @@ public interface PoolStrategy {
 
     /** How often the rule runs. */
     Duration period();
+
+    /** Whether a host serves one call only and is deleted when it ends (SimpleScaleVM's gateways are). */
+    default boolean singleUseHosts() {
+        return false;
+    }
+
+    /** Replicated facts the last {@link #decide} produced besides decisions (the policy's learnt arrivals). */
+    default List<Command> toCommit(long term, Instant now) {
+        return List.of();
+    }
 
     List<Decision> decide(PoolState pool, PoolObservation obs, Instant now, DecisionIds ids);
 }

@@ -82,6 +82,8 @@ public final class Transitions {
             return SelfHealingTransitions.validateStep(s, x);
         } else if (c instanceof Command.SetAlarms) {
             return Optional.empty();
+        } else if (c instanceof Command.RecordArrivals r) {
+            return s.pools().containsKey(r.pool()) ? Optional.empty() : Optional.of("unknown pool " + r.pool());
         }
         throw new AssertionError(c);
     }
@@ -113,6 +115,8 @@ public final class Transitions {
             return Applied.accepted(SelfHealingTransitions.applyStep(t, x));
         } else if (c instanceof Command.SetAlarms a) {
             return Applied.accepted(t.withAlarms(a.alarms()));
+        } else if (c instanceof Command.RecordArrivals r) {
+            return Applied.accepted(t.withPool(t.pools().get(r.pool()).withArrivals(r.minute(), r.count())));
         }
         throw new AssertionError(c);
     }

@@ -26,59 +26,9 @@ import org.sipmediadeploy.core.model.HostState;
 import org.sipmediadeploy.core.model.PoolMode;
 import org.sipmediadeploy.core.model.PoolState;
 
-/** The learnt arrival rate and boot time, and how they size the scaling policy's buffer. */
+/** The learnt boot time and arrivals, and how the forecast built on them sizes the scaling policy's target. */
 class DemandEstimateTest {
     private static final Duration PERIOD = Duration.ofSeconds(5);
-
-    /** Feeds one arrival every {@code gapSeconds} for {@code minutes}, one observation per 5 s period. */
-    private static DemandEstimate steady(DemandEstimate e, Instant from, int gapSeconds, int minutes) {
-        int busy = Math.max(0, e.lastBusy());
-        for (int s = 0; s <= minutes * 60; s += 5) {
-            if (s > 0 && s % gapSeconds == 0) {
-                busy++;
-            }
-            e = e.observeBusy(busy, from.plusSeconds(s));
-        }
-        return e;
-    }
-
-    @Test
-    void noDemandSeenMeansNoBuffer() {
-        assertEquals(0, DemandEstimate.NONE.bufferFor(PERIOD, 100));
-        DemandEstimate quiet = DemandEstimate.NONE.observeBusy(3, T0).observeBusy(3, T0.plusSeconds(5));
-        assertEquals(0, quiet.bufferFor(PERIOD, 100), "a constant busy count is no arrival");
-    }
-
-    @Test
-    void theRateConvergesOnTheArrivalRateAndTheBufferGrowsWithIt() {
-        DemandEstimate slow = steady(DemandEstimate.NONE, T0, 300, 60);   // one call per 5 min
-        DemandEstimate busy = steady(DemandEstimate.NONE, T0, 30, 60);    // two calls per minute
-        assertEquals(1.0 / 300, slow.arrivalsPerSecond(), 0.3 / 300);
-        assertEquals(1.0 / 30, busy.arrivalsPerSecond(), 0.3 / 30);
-        // 95 s of arrivals at 2/min: a mean of 3.2 calls, covered at 90 % by 6 idle gateways (P(N <= 5) = 0.898).
-        assertEquals(6, busy.bufferFor(PERIOD, 100));
-        assertTrue(slow.bufferFor(PERIOD, 100) <= 1, "a trickle needs at most one");
-        assertEquals(2, busy.bufferFor(PERIOD, 2), "never above the cap");
-    }
-
-    @Test
-    void theRateFadesWhenCallsStopArriving() {
-        DemandEstimate busy = steady(DemandEstimate.NONE, T0, 30, 60);
-        DemandEstimate after = busy;
-        for (int s = 5; s <= 3600; s += 5) {
-            after = after.observeBusy(busy.lastBusy(), busy.lastAt().plusSeconds(s));
-        }
-        assertEquals(0, after.bufferFor(PERIOD, 100), "an hour without arrivals leaves no buffer");
-    }
-
-    @Test
-    void endingCallsAreNotArrivals() {
-        DemandEstimate e = DemandEstimate.NONE.observeBusy(10, T0);
-        for (int s = 5; s <= 600; s += 5) {
-            e = e.observeBusy(Math.max(0, 10 - s / 60), T0.plusSeconds(s));
-        }
-        assertEquals(0.0, e.arrivalsPerSecond());
-    }
 
     @Test
     void theBootTimeIsLearntFromHostsThatAnswered() {
@@ -101,28 +51,71 @@ class DemandEstimateTest {
     }
 
     @Test
-    void atAPeakThePolicyKeepsMoreThanTheScheduledSpare() {
+    void callsSeenArrivingAreCountedPerMinuteAndAFinishedMinuteIsHandedBackForReplication() {
         Fixtures.PoolCfg b = Fixtures.poolCfg();
         b.capacity = 1;
         b.max = 50;
         b.spare = SpareSchedule.constant(1);
         b.period = PERIOD;
         PoolConfig cfg = b.build();
-        Instant now = T0.plusSeconds(86_400);
-        PoolState p = pool(host("gw-1", HostState.READY, now.minusSeconds(3600)));
+        Instant minute = Instant.parse("2026-01-05T10:00:00Z");
+        ScalingMemory m = ScalingMemory.NONE;
+        ScalingVerdict v = null;
+        int[] busyAt = {0, 2, 2, 5, 4, 7};   // passes at :00, :05 ... :25: rises 2, 3 and 3 (a call ended between)
+        for (int i = 0; i < busyAt.length; i++) {
+            PoolState p = pool(tenHosts(minute.minusSeconds(3600)));
+            v = ScalingPolicy.decide(p, observe(p, busyAt[i], minute), cfg, m, minute.plusSeconds(5L * i),
+                    DecisionIds.forTerm(3, 1));
+            m = v.memory();
+            assertEquals(null, v.closedMinute(), "the minute is not over");
+        }
+        PoolState p = pool(tenHosts(minute.minusSeconds(3600)));
+        v = ScalingPolicy.decide(p, observe(p, 7, minute), cfg, m, minute.plusSeconds(60), DecisionIds.forTerm(3, 1));
+        assertEquals(new ScalingVerdict.MinuteArrivals(minute.getEpochSecond() / 60, 8), v.closedMinute());
+    }
+
+    @Test
+    void theForecastOfTheNextBootWindowRaisesTheTargetAndTheCreatesSayWhy() {
+        Fixtures.PoolCfg b = Fixtures.poolCfg();
+        b.capacity = 1;
+        b.max = 200;
+        b.spare = SpareSchedule.constant(1);
+        b.period = PERIOD;
+        PoolConfig cfg = b.build();
+        Instant now = Instant.parse("2026-01-06T09:58:30Z");   // a Tuesday, just before a :00 burst
+        long minute = now.getEpochSecond() / 60;
+        // Monday: a steady 2 calls a minute, and 40 calls at 10:00.
+        PoolState p = pool(host("gw-1", HostState.READY, now.minusSeconds(7200)));
+        org.sipmediadeploy.core.model.ArrivalHistory h = org.sipmediadeploy.core.model.ArrivalHistory.EMPTY;
+        for (long m = minute - 1440 - 180; m < minute; m++) {
+            h = h.record(m, m == minute - 1440 + 2 ? 40 : 2);
+        }
+        p = new PoolState(p.name(), p.mode(), p.hosts(), 0, null, h);
         Map<String, HostObservation> idle = new HashMap<>();
         idle.put("gw-1", answers(1, false, now));
-        PoolObservation obs = new PoolObservation(idle, Set.of());
+        ScalingVerdict v = ScalingPolicy.decide(p, new PoolObservation(idle, Set.of()), cfg, ScalingMemory.NONE, now,
+                DecisionIds.forTerm(3, 1));
+        assertEquals(ScalingPolicy.FORECAST, v.driver());
+        // Window 30 s into the minute + 95 s: minutes :58, :59 and :00 on Monday = 2 + 2 + 40, times the margin.
+        assertEquals((int) Math.ceil(DemandForecast.MARGIN * 44), v.targetSpare());
+        Decision.CreateHost c = assertInstanceOf(Decision.CreateHost.class, v.decisions().get(0));
+        assertTrue(c.reason().contains("set by forecast: "), c.reason());
+    }
 
-        ScalingVerdict quiet = ScalingPolicy.decide(p, obs, cfg, ScalingMemory.NONE, now, DecisionIds.forTerm(3, 1));
-        assertEquals(1, quiet.targetSpare());
-        assertEquals(List.of(), quiet.decisions());
+    private static Host[] tenHosts(Instant created) {
+        Host[] hosts = new Host[10];
+        for (int i = 0; i < hosts.length; i++) {
+            hosts[i] = host("gw-" + i, HostState.READY, created);
+        }
+        return hosts;
+    }
 
-        ScalingMemory peak = new ScalingMemory(null, steady(DemandEstimate.NONE, now.minusSeconds(3600), 30, 60));
-        ScalingVerdict v = ScalingPolicy.decide(p, obs, cfg, peak, now, DecisionIds.forTerm(3, 1));
-        assertEquals(6, v.targetSpare(), "two calls a minute need six spares");
-        assertEquals(5, v.decisions().stream().filter(d -> d instanceof Decision.CreateHost).count());
-        assertInstanceOf(DemandEstimate.class, v.memory().demand());
-        assertTrue(v.memory().demand().lastAt().equals(now), "the pass is recorded in the memory");
+    private static PoolObservation observe(PoolState p, int busy, Instant now) {
+        Map<String, HostObservation> o = new HashMap<>();
+        int i = 0;
+        for (Host h : p.hostList()) {
+            o.put(h.name(), answers(i++ < busy ? 0 : 1, false, now));
+        }
+        return new PoolObservation(o, Set.of());
     }
 }

@@ -299,7 +299,7 @@ class ScalingPolicyTest {
         ScalingVerdict after = decide(p, idle(p), c, before.memory(), NOW.plusSeconds(600));
         Decision.DrainHost d = assertInstanceOf(Decision.DrainHost.class, after.decisions().get(0));
         assertEquals("gw-2", d.hostName(), "the newest idle host goes first");
-        assertTrue(d.reason().contains("surplus: 8 idle > target 4 for 600 s"), d.reason());
+        assertTrue(d.reason().contains("surplus: 8 idle > target 4 (floor: spare 4) for 600 s"), d.reason());
         // Without memory (a new leader) the count starts again: no drain.
         assertEquals(List.of(), decide(p, idle(p), c, ScalingMemory.NONE, NOW.plusSeconds(600)).decisions());
     }

@@ -29,7 +29,7 @@ class TraceSimulatorPropertiesTest {
             for (int[] c : l) {
                 csv.append(c[0]).append(',').append(c[0] + c[1]).append('\n');
             }
-            return Traces.parse(csv.toString());
+            return Fixtures.calls(csv.toString());
         });
     }
 

@@ -34,7 +34,7 @@ class TraceSimulatorTest {
 
     @Test
     void tinyTraceRejectsExactlyTheCallsThatFoundNoBootedGateway() {
-        SimReport r = new TraceSimulator(tiny(), Duration.ofSeconds(30)).run(Traces.parse(TINY),
+        SimReport r = new TraceSimulator(tiny(), Duration.ofSeconds(30)).run(Fixtures.calls(TINY),
                 Strategies.scalingPolicy(tiny()));
         assertEquals("scaling-policy", r.strategy());
         assertEquals(7, r.calls());
@@ -49,9 +49,9 @@ class TraceSimulatorTest {
 
     @Test
     void fasterBootRejectsFewerCalls() {
-        SimReport slow = new TraceSimulator(tiny(), Duration.ofSeconds(30)).run(Traces.parse(TINY),
+        SimReport slow = new TraceSimulator(tiny(), Duration.ofSeconds(30)).run(Fixtures.calls(TINY),
                 Strategies.scalingPolicy(tiny()));
-        SimReport fast = new TraceSimulator(tiny(), Duration.ZERO).run(Traces.parse(TINY),
+        SimReport fast = new TraceSimulator(tiny(), Duration.ZERO).run(Fixtures.calls(TINY),
                 Strategies.scalingPolicy(tiny()));
         // Instant boot: only the two calls before the first pass (at 10 s) find no host; the host created at 10 s
         // takes the call at 15 s, and its 1 idle < spare 2 brings a second host at 20 s, in time for 45, 45, 46.
@@ -61,7 +61,7 @@ class TraceSimulatorTest {
 
     @Test
     void scalesBackInAfterTheTraceAndNeverDeletesABusyHost() {
-        SimReport r = new TraceSimulator(tiny(), Duration.ofSeconds(30)).run(Traces.parse(TINY),
+        SimReport r = new TraceSimulator(tiny(), Duration.ofSeconds(30)).run(Fixtures.calls(TINY),
                 Strategies.scalingPolicy(tiny()));
         assertEquals(0, r.busyDeleted());
         assertTrue(r.peakHosts() >= 2 && r.peakHosts() <= tiny().maxHosts());
@@ -79,7 +79,7 @@ class TraceSimulatorTest {
 
     @Test
     void gatewayHoursGrowWithTheHostsKept() {
-        List<Call> trace = Traces.parse("0,600\n300,900\n");
+        List<Call> trace = Fixtures.calls("0,600\n300,900\n");
         double previous = -1;
         for (int min = 0; min <= 4; min++) {
             PoolConfig c = Fixtures.poolCfg().capacity(2).min(min).max(10).spare(0).build();
@@ -90,15 +90,11 @@ class TraceSimulatorTest {
     }
 
     @Test
-    void referenceStrategiesRunOnTheSameTrace() {
-        PoolConfig c = tiny();
-        SimReport fixed = new TraceSimulator(c, Duration.ofSeconds(30)).run(Traces.parse(TINY),
-                Strategies.fixedSpareMinimum(c, 2));
-        SimReport threshold = new TraceSimulator(c, Duration.ofSeconds(30)).run(Traces.parse(TINY),
-                Strategies.timeOfDayThreshold(c));
-        assertEquals("fixed-spare-min-60s", fixed.strategy());
-        assertEquals(0, fixed.deletes(), "the 2022 rule never deletes");
-        assertEquals(0, threshold.busyDeleted());
-        assertEquals(7, fixed.calls());
+    void physicalLimitRejectsNothingAndPaysExactlyTheCallHours() {
+        SimReport r = TraceSimulator.physicalLimit(Fixtures.calls("0,3600\n600,4200\n1200,1800\n"));
+        assertEquals(0, r.rejected());
+        assertEquals(2.0 + 1.0 / 6, r.gatewayHours(), 1e-9);
+        assertEquals(3, r.peakHosts());
+        assertEquals(TraceSimulator.PHYSICAL_LIMIT, r.strategy());
     }
 }

@@ -4,19 +4,10 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
-import org.sipmediadeploy.core.config.PoolConfig;
-import org.sipmediadeploy.core.config.SpareSchedule;
-import org.sipmediadeploy.core.sim.Call;
-import org.sipmediadeploy.core.sim.SimReport;
-import org.sipmediadeploy.core.sim.Strategies;
-import org.sipmediadeploy.core.sim.TraceSimulator;
-import org.sipmediadeploy.core.sim.Traces;
 import org.sipmediadeploy.daemon.config.ConfigLoader;
 import org.sipmediadeploy.daemon.config.ConfigProblems;
 import org.sipmediadeploy.daemon.config.ScalerConfig;
@@ -38,7 +29,7 @@ import picocli.CommandLine.Spec;
                 "78:bad configuration"},
         subcommands = {RemoteCommands.Status.class, RemoteCommands.Members.class, RemoteCommands.History.class,
                 RemoteCommands.Failover.class, RemoteCommands.Pause.class, RemoteCommands.Resume.class,
-                RemoteCommands.Drain.class, ScalerCtl.ConfigCmd.class, ScalerCtl.Simulate.class,
+                RemoteCommands.Drain.class, ScalerCtl.ConfigCmd.class, SimulateCommand.class,
                 CommandLine.HelpCommand.class, picocli.AutoComplete.GenerateCompletion.class})
 public final class ScalerCtl implements Callable<Integer> {
     public static final int OK = 0;
@@ -118,81 +109,6 @@ public final class ScalerCtl implements Callable<Integer> {
                     return ConfigProblems.EXIT_CODE;
                 }
             }
-        }
-    }
-
-    /** {@code scalerctl simulate --trace FILE}: replays a call trace through the policies. */
-    @Command(name = "simulate", mixinStandardHelpOptions = true,
-            description = "Replay a call trace (CSV start,end) through the scaling policy and the two reference rules "
-                    + "(the 2022 fixed spare minimum polled every 60 s; the time-of-day threshold rule), in "
-                    + "simulated time, and report rejected calls and gateway-hours.")
-    static final class Simulate implements Callable<Integer> {
-        @Option(names = "--trace", required = true, description = "call trace CSV")
-        Path trace;
-
-        @Option(names = "--config", description = "scaler configuration whose pool settings to use "
-                + "(default: the built-in defaults)")
-        Path config;
-
-        @Option(names = "--pool", description = "pool name in the configuration (default: the first)")
-        String pool;
-
-        @Option(names = "--boot-delay", defaultValue = "PT90S",
-                description = "host boot delay, ISO-8601 duration (default ${DEFAULT-VALUE})")
-        Duration bootDelay;
-
-        @Option(names = "--csv", description = "write the timeline (second, strategy, hosts, busy, idle, rejected) "
-                + "to this CSV file")
-        Path csv;
-
-        @Option(names = "--json", description = "print the summary as JSON")
-        boolean json;
-
-        @Option(names = "--reference-spare", defaultValue = "2",
-                description = "idle gateways the two reference rules aim at (their own threshold; default "
-                        + "${DEFAULT-VALUE}, the SIPMediaGW setting); this policy uses the pool's spare as its floor")
-        int referenceSpare;
-
-        @Spec
-        CommandLine.Model.CommandSpec spec;
-
-        @Override
-        public Integer call() throws Exception {
-            PoolConfig cfg = SimulationDefaults.pool(config, pool);
-            if (referenceSpare < 0) {
-                spec.commandLine().getErr().println("--reference-spare must be >= 0, was " + referenceSpare);
-                return USAGE;
-            }
-            List<Call> calls;
-            try {
-                calls = Traces.parse(Files.readString(trace, StandardCharsets.UTF_8));
-            } catch (IllegalArgumentException e) {
-                spec.commandLine().getErr().println(trace + ": " + e.getMessage());
-                return FAILURE;
-            }
-            TraceSimulator sim = new TraceSimulator(cfg, bootDelay);
-            List<SimReport> reports = new ArrayList<>();
-            reports.add(sim.run(calls, Strategies.scalingPolicy(cfg)));
-            reports.add(sim.run(calls, Strategies.timeOfDayThreshold(cfg, SpareSchedule.constant(referenceSpare))));
-            reports.add(sim.run(calls, Strategies.fixedSpareMinimum(cfg, referenceSpare)));
-            PrintWriter out = spec.commandLine().getOut();
-            if (json) {
-                out.println(SimulationDefaults.json(trace, bootDelay, reports));
-            } else {
-                out.printf(Locale.ROOT, "trace %s: %d calls, boot delay %d s, %d gateway(s) per host%n", trace,
-                        calls.size(), bootDelay.toSeconds(), cfg.capacityPerHost());
-                out.printf(Locale.ROOT, "%-28s %9s %9s %14s %10s %8s %8s %12s%n", "strategy", "rejected", "rej %",
-                        "gateway-hours", "peak hosts", "creates", "deletes", "busy deleted");
-                for (SimReport r : reports) {
-                    out.printf(Locale.ROOT, "%-28s %9d %9.2f %14.1f %10d %8d %8d %12d%n", r.strategy(), r.rejected(),
-                            r.rejectedPercent(), r.gatewayHours(), r.peakHosts(), r.creates(), r.deletes(),
-                            r.busyDeleted());
-                }
-            }
-            if (csv != null) {
-                SimulationDefaults.writeCsv(csv, reports);
-            }
-            return reports.get(0).busyDeleted() == 0 ? OK : FAILURE;
         }
     }
 

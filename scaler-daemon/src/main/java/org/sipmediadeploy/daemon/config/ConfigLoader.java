@@ -74,6 +74,44 @@ public final class ConfigLoader {
         return parse(text, file.toString(), dir, file.toAbsolutePath());
     }
 
+    /**
+     * Reads only the pools of {@code file} (with the pool defaults): what a simulation needs, so a copy of the
+     * configuration without its secret files, or with other sections unfinished, still serves.
+     */
+    public static Map<String, PoolConfig> loadPools(Path file) throws ConfigProblems {
+        String text;
+        try {
+            text = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new ConfigProblems(List.of(file + ": cannot read the configuration file: " + e.getMessage()));
+        }
+        Config merged;
+        try {
+            merged = ConfigFactory.parseString(text, ConfigParseOptions.defaults().setOriginDescription(file.toString()))
+                    .withFallback(ConfigFactory.parseResources(ConfigLoader.class, "/reference.conf"))
+                    .resolve(ConfigResolveOptions.defaults());
+        } catch (ConfigException e) {
+            throw new ConfigProblems(List.of(e.getMessage()));
+        }
+        ConfigLoader l = new ConfigLoader(file.toAbsolutePath().getParent());
+        Config c = merged.getConfig(ROOT);
+        Map<String, PoolConfig> pools = new LinkedHashMap<>();
+        ConfigObject poolObj = l.object(c, "pools");
+        if (poolObj != null) {
+            for (String name : new TreeSet<>(poolObj.keySet())) {
+                PoolConfig p = l.pool(name, c.getConfig("pools").getConfig(quote(name))
+                        .withFallback(c.getConfig("pool-defaults")));
+                if (p != null) {
+                    pools.put(name, p);
+                }
+            }
+        }
+        if (!l.problems.isEmpty()) {
+            throw new ConfigProblems(l.problems);
+        }
+        return pools;
+    }
+
     /** Parses HOCON text; relative file paths in it are taken from {@code baseDir}. */
     public static ScalerConfig parse(String hocon, String origin, Path baseDir) throws ConfigProblems {
         return parse(hocon, origin, baseDir, null);

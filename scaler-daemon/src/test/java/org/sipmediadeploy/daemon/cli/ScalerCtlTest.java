@@ -64,8 +64,9 @@ class ScalerCtlTest {
         Run r = run("simulate", "--trace", "../traces/burst.csv", "--boot-delay", "PT60S");
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("scaling-policy"), r.out());
-        assertTrue(r.out().contains("time-of-day-threshold-60s"), r.out());
-        assertTrue(r.out().contains("fixed-spare-min-60s"), r.out());
+        assertTrue(r.out().contains("sipmediagw-v1.5"), r.out());
+        assertTrue(r.out().contains("simplescalevm-2022"), r.out());
+        assertTrue(r.out().contains("physical-limit"), r.out());
     }
 
     @Test
@@ -75,15 +76,42 @@ class ScalerCtlTest {
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().startsWith("{\"trace\""), r.out());
         assertTrue(r.out().contains("\"busy_deleted\":0"), r.out());
+        assertTrue(r.out().contains("\"strategies\":[{\"strategy\":\"scaling-policy\",\"calls\":"), r.out());
         assertTrue(Files.readAllLines(csv).size() > 10);
     }
 
     @Test
-    void simulateNamesTheLineOfABadTrace() throws Exception {
+    void simulateDrawsEveryStrategyIntoTheSvgPlot() throws Exception {
+        Path svg = dir.resolve("replay.svg");
+        Run r = run("simulate", "--trace", "../traces/burst.csv", "--plot", svg.toString());
+        assertEquals(0, r.code(), r.err());
+        String text = Files.readString(svg);
+        assertTrue(text.startsWith("<svg"), text);
+        for (String s : new String[] {"scaling-policy", "sipmediagw-v1.5", "simplescalevm-2022", "physical-limit"}) {
+            assertTrue(text.contains(s + ":"), s);
+        }
+    }
+
+    @Test
+    void simulateWarnsWhenMaxHostsCappedTheRunAndReadsOnlyThePoolSection() throws Exception {
+        Path conf = dir.resolve("pool-only.conf");
+        // No secret files exist beside this file: simulate must not need them.
+        Files.writeString(conf, "scaler { pools { gw { image = i, flavor = f, network = n, max-hosts = 3 } } }");
+        Run r = run("simulate", "--config", conf.toString(), "--trace", "../traces/burst.csv");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("warning: scaling-policy reached max-hosts 3"), r.out());
+    }
+
+    @Test
+    void simulateSkipsAndCountsMalformedRowsAndStrictRefusesThemByLine() throws Exception {
         Path t = dir.resolve("t.csv");
-        Files.writeString(t, "start,end\n10,20\n30\n");
-        Run r = run("simulate", "--trace", t.toString());
-        assertEquals(1, r.code());
-        assertTrue(r.err().contains("trace line 3"), r.err());
+        Files.writeString(t, "start,end\n10,20\n30\n40,50\n");
+        Run lenient = run("simulate", "--trace", t.toString());
+        assertEquals(0, lenient.code(), lenient.err());
+        assertTrue(lenient.out().contains("2 calls (1 malformed rows skipped)"), lenient.out());
+        assertTrue(lenient.err().contains("skipped trace line 3"), lenient.err());
+        Run strict = run("simulate", "--strict", "--trace", t.toString());
+        assertEquals(1, strict.code());
+        assertTrue(strict.err().contains("trace line 3"), strict.err());
     }
 }
