@@ -34,6 +34,8 @@ if [ "${SKIP_OPENSTACK:-0}" != 1 ]; then
   fi
 fi
 
+echo "== bench/percentiles.py self-check (the Python benchmarks' percentile, same cases as PercentilesTest)"
+python3 bench/percentiles.py
 echo "== maven verify (all modules)"
 profile="-Popenstack"; [ "${SKIP_OPENSTACK:-0}" = 1 ] && profile=""
 mvn -B -ntp -fae $profile ${MVN_ARGS:-} verify
