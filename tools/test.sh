@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Runs every test: the Maven reactor (unit, integration against real Kamailio/Coturn/SIPp, Raft clusters,
+# Runs every test, installing what it needs first (tools/setup.sh: idempotent, seconds when all is there): the
+# Maven reactor (unit, integration against real Kamailio/Coturn/SIPp, Raft clusters,
 # the sandbox, and the OpenStack contract suite against a real OpenStack started here), then the deploy kit's
 # checks. Starts and stops what it needs; exits non-zero on any failure.
 set -euo pipefail
@@ -18,6 +19,8 @@ cleanup() {
 trap cleanup EXIT INT TERM
 
 t0=$(date +%s)
+echo "== setup (installs only what is missing)"
+"$here/tools/setup.sh"
 if [ "${SKIP_OPENSTACK:-0}" != 1 ]; then
   if curl -s -o /dev/null -w '%{http_code}' http://127.0.0.1:5000/v3 2>/dev/null | grep -q 200; then
     echo "== OpenStack already answering on 127.0.0.1:5000: using it"
@@ -31,6 +34,8 @@ if [ "${SKIP_OPENSTACK:-0}" != 1 ]; then
   fi
 fi
 
+echo "== bench/percentiles.py self-check (the Python benchmarks' percentile, same cases as PercentilesTest)"
+python3 bench/percentiles.py
 echo "== maven verify (all modules)"
 profile="-Popenstack"; [ "${SKIP_OPENSTACK:-0}" = 1 ] && profile=""
 mvn -B -ntp -fae $profile ${MVN_ARGS:-} verify

@@ -25,7 +25,9 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.abspath(os.path.join(HERE, "..", ".."))
 CLIENT = os.path.join(HERE, "client", "sip_options_client.py")
 sys.path.insert(0, os.path.join(HERE, "client"))
+sys.path.insert(0, os.path.join(HERE, ".."))
 import sip_options_client as client_lib  # noqa: E402
+from percentiles import percentile  # noqa: E402  (nearest rank, like every benchmark)
 
 PREFIX = "sbs-"
 NS = {"br": "sbs-br", "n1": "sbs-n1", "n2": "sbs-n2", "cl": "sbs-cl"}
@@ -585,17 +587,6 @@ class Bench:
         live, raw = self.watcher.overlap(t_fault, t_ready)
         result.update({"split_brain_s": live, "vip_on_both_raw_s": raw, "restore_s": t_ready - t_restore})
         return result
-
-
-def percentile(values, q):
-    """Linear interpolation between closest ranks (numpy's default)."""
-    xs = sorted(values)
-    if not xs:
-        return None
-    pos = (len(xs) - 1) * q / 100.0
-    lo = int(pos)
-    hi = min(lo + 1, len(xs) - 1)
-    return xs[lo] + (xs[hi] - xs[lo]) * (pos - lo)
 
 
 def summary(name, values, target, commit, date):

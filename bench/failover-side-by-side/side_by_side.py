@@ -24,8 +24,10 @@ import sys
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.abspath(os.path.join(HERE, "..", ".."))
 sys.path.insert(0, os.path.join(HERE, "client"))
+sys.path.insert(0, os.path.join(HERE, ".."))
 import sip_options_client as client_lib  # noqa: E402
-from keepalived_bench import percentile, summary  # noqa: E402,F401  (one definition for both halves)
+from keepalived_bench import summary  # noqa: E402  (one summary for both halves)
+from percentiles import percentile  # noqa: E402  (nearest rank, like every benchmark)
 
 FAULTS = ("kill-kamailio", "freeze-kamailio", "node-lost", "link-cut")
 FAULT_TEXT = {

@@ -9,8 +9,9 @@
 # terraform fmt -check, init/validate/test of every provider-free module,
 # cloud-init schema of every rendered cloud-init document, and scalerctl config
 # check (the daemon's validator, from scaler-daemon's build) of scaler.conf as
-# rendered by Terraform and by the scaler role, and a validate + plan of the root
-# module with provider-free stubs in place of the openstack resources.
+# rendered by Terraform and by the scaler role, a validate + plan of the root
+# module with provider-free stubs in place of the openstack resources, and that
+# the built .deb holds no sandbox-cloud class (deploy/ci/deb-contents.sh).
 # Every step runs; the script exits 1 when any failed. Logs: $SMD_CHECK_LOGS
 # (default: a temporary directory, printed at the end).
 #
@@ -242,6 +243,10 @@ else
   }
   run "scalerctl config check (validator not found)" no_scalerctl
 fi
+
+# --- The package ships no sandbox-cloud class (the demo and the sandbox stay out of it) ---
+deb_contents() { deploy/ci/deb-contents.sh; }
+run "scaler .deb: no org/sipmediadeploy/sandbox class" deb_contents
 
 # --- Summary --------------------------------------------------------------
 TOTAL=$(($(date +%s) - START))

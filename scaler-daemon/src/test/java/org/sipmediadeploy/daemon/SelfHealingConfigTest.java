@@ -25,11 +25,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 import org.sipmediadeploy.daemon.config.ConfigLoader;
 import org.sipmediadeploy.daemon.config.ConfigProblems;
+import org.sipmediadeploy.daemon.config.SampleConfig;
 import org.sipmediadeploy.daemon.config.ScalerConfig;
 
 /** {@code scaler.self-healing}: off by default, validated when on; the user data of a new node. */
 class SelfHealingConfigTest {
-    static final Path SAMPLE = Path.of("../config/scaler.conf");
     static final String ENABLED = """
             scaler.self-healing {
               enabled = true
@@ -41,25 +41,17 @@ class SelfHealingConfigTest {
 
     @TempDir
     Path dir;
+    SampleConfig config;
     String sample;
 
     @BeforeEach
     void copySampleWithSecrets() throws IOException {
-        sample = Files.readString(SAMPLE, StandardCharsets.UTF_8);
-        Files.createDirectories(dir.resolve("secrets"));
-        Files.writeString(dir.resolve("secrets/admin.token"), "admin-token-value-123\n");
-        Files.writeString(dir.resolve("secrets/os-password"), "os-password-value-456\n");
-        Files.writeString(dir.resolve("secrets/turn-probe"), "turn-secret-value-789\n");
+        config = SampleConfig.withSecretsIn(dir);
+        sample = config.text();
     }
 
     private ScalerConfig load(String text) throws ConfigProblems {
-        Path f = dir.resolve("scaler.conf");
-        try {
-            Files.writeString(f, text, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new AssertionError(e);
-        }
-        return ConfigLoader.load(f);
+        return config.load(text);
     }
 
     private String problems(String text) {

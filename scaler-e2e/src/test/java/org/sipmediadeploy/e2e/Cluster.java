@@ -20,7 +20,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import org.sipmediadeploy.daemon.cli.ScalerCtl;
-import org.sipmediadeploy.daemon.demo.DemoCluster;
+import org.sipmediadeploy.demo.DemoCluster;
 import org.sipmediadeploy.sandbox.Sandbox;
 import org.sipmediadeploy.sandbox.TrafficMode;
 

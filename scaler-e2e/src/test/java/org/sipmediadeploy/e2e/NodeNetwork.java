@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-import org.sipmediadeploy.daemon.demo.DemoCluster;
+import org.sipmediadeploy.demo.DemoCluster;
 
 /**
  * Cuts between scaler nodes (their Raft traffic) and between one node and the cloud API, with nftables rules in a

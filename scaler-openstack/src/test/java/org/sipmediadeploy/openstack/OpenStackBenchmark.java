@@ -23,6 +23,7 @@ import org.sipmediadeploy.core.model.ServerMetadata;
 import org.sipmediadeploy.core.model.ServerSpec;
 import org.sipmediadeploy.core.model.ServerStatus;
 import org.sipmediadeploy.core.port.ScalerEvents;
+import org.sipmediadeploy.core.testing.Percentiles;
 
 /**
  * Latency of each adapter operation against the real OpenStack (bench/openstack/README.md). Not a test: run by
@@ -161,16 +162,16 @@ public final class OpenStackBenchmark {
             row.put("name", "openstack " + e.getKey());
             row.put("unit", "ms");
             row.put("runs", v.length);
-            row.put("p50", round(pct(v, 50)));
-            row.put("p95", round(pct(v, 95)));
-            row.put("p99", round(pct(v, 99)));
+            row.put("p50", round(Percentiles.nearestRank(v, 50)));
+            row.put("p95", round(Percentiles.nearestRank(v, 95)));
+            row.put("p99", round(Percentiles.nearestRank(v, 99)));
             row.put("max", round(v[v.length - 1]));
             row.put("target", TARGET);
             row.put("commit", commit);
             row.put("date", started.toString());
             rows.add(row);
             md.append(String.format(Locale.ROOT, "| %s | %d | %.1f | %.1f | %.1f | %.1f |%n", e.getKey(), v.length,
-                    pct(v, 50), pct(v, 95), pct(v, 99), v[v.length - 1]));
+                    Percentiles.nearestRank(v, 50), Percentiles.nearestRank(v, 95), Percentiles.nearestRank(v, 99), v[v.length - 1]));
         }
         md.append("\nLoad average (/proc/loadavg) at start: " + loadBefore + "; at end: " + loadAverage() + " on "
                 + Runtime.getRuntime().availableProcessors() + " CPUs, shared with other builds: the cloud's own"
@@ -185,11 +186,6 @@ public final class OpenStackBenchmark {
         System.out.println(md);
     }
 
-    /** Nearest-rank percentile. */
-    static double pct(double[] sorted, int p) {
-        int rank = (int) Math.ceil(p / 100.0 * sorted.length);
-        return sorted[Math.max(0, Math.min(sorted.length - 1, rank - 1))];
-    }
 
     private static double round(double v) {
         return Math.round(v * 1000) / 1000.0;

@@ -25,6 +25,7 @@ import org.sipmediadeploy.core.model.ProbeTarget;
 import org.sipmediadeploy.core.model.Secret;
 import org.sipmediadeploy.core.model.Transport;
 import org.sipmediadeploy.core.port.Prober;
+import org.sipmediadeploy.core.testing.Percentiles;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -89,9 +90,9 @@ public final class ProbeBenchmark {
             for (Map.Entry<String, ProbeTarget> e : targets.entrySet()) {
                 double[] ms = latency(prober, e.getValue(), quick ? 100 : LATENCY_RUNS);
                 figures.add(new Figure(e.getKey() + " latency (sequential, one at a time)", "ms", ms.length,
-                        pct(ms, 50), pct(ms, 95), pct(ms, 99), ms[ms.length - 1], where, commit, date));
+                        Percentiles.nearestRank(ms, 50), Percentiles.nearestRank(ms, 95), Percentiles.nearestRank(ms, 99), ms[ms.length - 1], where, commit, date));
                 System.out.printf(Locale.ROOT, "%s latency: p50 %.3f p99 %.3f max %.3f ms%n", e.getKey(),
-                        pct(ms, 50), pct(ms, 99), ms[ms.length - 1]);
+                        Percentiles.nearestRank(ms, 50), Percentiles.nearestRank(ms, 99), ms[ms.length - 1]);
             }
             for (String kind : List.of("sip-options-udp", "stun-binding", "turn-allocate")) {
                 // Warm-up at a moderate rate so that JIT compilation is not billed to the first step.
@@ -216,7 +217,7 @@ public final class ProbeBenchmark {
         long cpu = os.getProcessCpuTime() - cpu0;
         double[] ms = lat.stream().mapToDouble(Double::doubleValue).sorted().toArray();
         long probes = issued.get();
-        double p99 = pct(ms, 99);
+        double p99 = Percentiles.nearestRank(ms, 99);
         // The verdict is what the control loop needs: results that stay right. On a shared machine the batch clock
         // is late whenever another process holds the core, so its lateness is reported, not judged.
         // Probes per target per second actually issued: below 2 Hz the batch clock could not keep up.
@@ -225,18 +226,11 @@ public final class ProbeBenchmark {
         String load1 = Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
         // Let relays, sockets and late transactions of the step settle before the next one.
         Thread.sleep(sustained ? 1000 : 5000);
-        return new Step(n, probes, up.get(), pct(ms, 50), p99, ms.length == 0 ? 0 : ms[ms.length - 1],
+        return new Step(n, probes, up.get(), Percentiles.nearestRank(ms, 50), p99, ms.length == 0 ? 0 : ms[ms.length - 1],
                 cpu / 1000.0 / Math.max(1, probes), cpu / (double) wall, achievedHz, sustained, Map.copyOf(notUp),
                 load1);
     }
 
-    private static double pct(double[] sorted, int p) {
-        if (sorted.length == 0) {
-            return Double.NaN;
-        }
-        int i = (int) Math.ceil(p / 100.0 * sorted.length) - 1;
-        return sorted[Math.max(0, Math.min(sorted.length - 1, i))];
-    }
 
     private static void write(Path results, List<Figure> figures, Map<String, List<Step>> capacity, String load)
             throws IOException {

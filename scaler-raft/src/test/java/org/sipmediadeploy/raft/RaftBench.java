@@ -18,6 +18,7 @@ import org.awaitility.Awaitility;
 import org.sipmediadeploy.core.command.Command;
 import org.sipmediadeploy.core.decision.Decision;
 import org.sipmediadeploy.core.port.Consensus.CommitResult;
+import org.sipmediadeploy.core.testing.Percentiles;
 
 /**
  * Benchmark (not run by {@code mvn verify}): see bench/raft/README.md.
@@ -240,24 +241,18 @@ public final class RaftBench {
         return l.get(l.size() - 1);
     }
 
-    static double pct(double[] v, double p) {
-        double[] s = v.clone();
-        Arrays.sort(s);
-        int i = (int) Math.ceil(p / 100.0 * s.length) - 1;
-        return s[Math.max(0, Math.min(s.length - 1, i))];
-    }
 
     private static String figure(String name, String unit, double[] v, double target, String rev, String date) {
         return String.format(java.util.Locale.ROOT,
                 "{\"name\":\"%s\",\"unit\":\"%s\",\"runs\":%d,\"p50\":%.1f,\"p95\":%.1f,\"p99\":%.1f,\"max\":%.1f,"
                         + "\"target\":%s,\"commit\":\"%s\",\"date\":\"%s\"}",
-                name, unit, v.length, pct(v, 50), pct(v, 95), pct(v, 99), pct(v, 100),
+                name, unit, v.length, Percentiles.nearestRank(v, 50), Percentiles.nearestRank(v, 95), Percentiles.nearestRank(v, 99), Percentiles.nearestRank(v, 100),
                 target < 0 ? "null" : String.format(java.util.Locale.ROOT, "%.0f", target), rev, date);
     }
 
     private static String row(String name, double[] v, String target) {
         return String.format(java.util.Locale.ROOT, "| %s | ms | %d | %.1f | %.1f | %.1f | %.1f | %s |%n",
-                name, v.length, pct(v, 50), pct(v, 95), pct(v, 99), pct(v, 100), target);
+                name, v.length, Percentiles.nearestRank(v, 50), Percentiles.nearestRank(v, 95), Percentiles.nearestRank(v, 99), Percentiles.nearestRank(v, 100), target);
     }
 
     private static String git(String... args) throws IOException, InterruptedException {

@@ -24,6 +24,7 @@ import java.util.function.Function;
 import org.sipmediadeploy.core.model.Port;
 import org.sipmediadeploy.core.port.ScalerEvents;
 import org.sipmediadeploy.openstack.OpenStackCloud;
+import org.sipmediadeploy.core.testing.Percentiles;
 
 /**
  * Benchmark (not a test): how long after the associate call the first reply comes back through the floating IP
@@ -236,10 +237,6 @@ public final class FloatingIpMoveBenchmark {
         }
     }
 
-    private static double pct(List<Double> sorted, double p) {
-        int idx = (int) Math.ceil(p / 100.0 * sorted.size()) - 1;
-        return sorted.get(Math.max(0, Math.min(sorted.size() - 1, idx)));
-    }
 
     private static double round(double v) {
         return Math.round(v * 1000) / 1000.0;
@@ -266,9 +263,9 @@ public final class FloatingIpMoveBenchmark {
             m.put("name", f.name());
             m.put("unit", f.unit());
             m.put("runs", s.size());
-            m.put("p50", round(pct(s, 50)));
-            m.put("p95", round(pct(s, 95)));
-            m.put("p99", round(pct(s, 99)));
+            m.put("p50", round(Percentiles.nearestRank(s, 50)));
+            m.put("p95", round(Percentiles.nearestRank(s, 95)));
+            m.put("p99", round(Percentiles.nearestRank(s, 99)));
             m.put("max", round(s.get(s.size() - 1)));
             m.put("target", f.target());
             m.put("commit", commit);

@@ -8,7 +8,7 @@ import java.util.Objects;
  * leader of the term that proposed them, and their outcome is committed as its own entry.
  */
 public sealed interface Decision {
-    /** Unique id, {@code d<term>-<seq>}: a term has one leader, so ids never collide. */
+    /** Unique id, a {@link DecisionId} ({@code d<term>-<seq>-<node>}). */
     String id();
 
     /** The pair or pool this decision is about. */

@@ -22,6 +22,7 @@ import org.sipmediadeploy.core.config.PairConfig;
 import org.sipmediadeploy.core.config.PoolConfig;
 import org.sipmediadeploy.core.config.SelfHealingConfig;
 import org.sipmediadeploy.core.decision.Decision;
+import org.sipmediadeploy.core.decision.DecisionId;
 import org.sipmediadeploy.core.decision.DecisionRecord;
 import org.sipmediadeploy.core.decision.Outcome;
 import org.sipmediadeploy.core.model.FloatingIp;
@@ -220,7 +221,7 @@ public final class ControlLoop {
             lastScaling.clear();
             events.leaderChanged(spec.nodeId(), term);
         }
-        DecisionIds ids = () -> "d" + term + "-" + (++seq) + "-" + spec.nodeId();
+        DecisionIds ids = () -> new DecisionId(term, ++seq, spec.nodeId()).format();
         try {
             bootstrap(now);
             advanceOpen(now);
@@ -255,24 +256,13 @@ public final class ControlLoop {
         health.keySet().retainAll(probed);
     }
 
-    /** The highest {@code seq} of the ids {@code d<term>-<seq>-<node>} in the state, or 0. */
+    /** The highest {@code seq} of this node's decision ids of {@code term} in the state, or 0. */
     static long highestSeq(ClusterState state, long term, String node) {
-        String prefix = "d" + term + "-";
-        String suffix = "-" + node;
-        long max = 0;
         List<DecisionRecord> all = new ArrayList<>(state.history());
         all.addAll(state.open().values());
-        for (DecisionRecord r : all) {
-            String id = r.id();
-            if (id.startsWith(prefix) && id.endsWith(suffix) && id.length() > prefix.length() + suffix.length()) {
-                try {
-                    max = Math.max(max, Long.parseLong(id.substring(prefix.length(), id.length() - suffix.length())));
-                } catch (NumberFormatException e) {
-                    // not one of ours
-                }
-            }
-        }
-        return max;
+        return all.stream().map(r -> DecisionId.parse(r.id())).flatMap(Optional::stream)
+                .filter(id -> id.term() == term && id.node().equals(node)).mapToLong(DecisionId::seq).max()
+                .orElse(0);
     }
 
     /**
@@ -434,8 +424,9 @@ public final class ControlLoop {
         if (server.isEmpty()) {
             return new ScalerMember(id, address, null, null, null);
         }
-        // Made by a ReplaceScaler of this cluster (ids d<term>-<seq>-<node>), or by the deployment (Terraform).
-        String createdBy = server.get().decisionId().filter(x -> x.matches("d\\d+-\\d+-.*")).orElse(null);
+        // Made by a ReplaceScaler of this cluster (a decision id naming a node), or by the deployment (Terraform).
+        String createdBy = server.get().decisionId()
+                .filter(x -> DecisionId.parse(x).filter(DecisionId::hasNode).isPresent()).orElse(null);
         String port = cloud.portOf(server.get().id(), network).map(Port::id).orElse(null);
         return new ScalerMember(id, address, server.get().id(), port, createdBy);
     }

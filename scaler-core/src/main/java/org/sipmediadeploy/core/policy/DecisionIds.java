@@ -1,13 +1,15 @@
 package org.sipmediadeploy.core.policy;
 
-/** Source of fresh decision ids; the loop hands out {@code d<term>-<seq>}, tests a counter. */
+import org.sipmediadeploy.core.decision.DecisionId;
+
+/** Source of fresh decision ids: the control loop hands out {@link DecisionId}s naming its node, tests a counter. */
 @FunctionalInterface
 public interface DecisionIds {
     String next();
 
-    /** Ids {@code d<term>-<n>} counting from {@code start}: unique since a term has a single leader. */
+    /** Ids {@code d<term>-<n>} (no node) counting from {@code start}, for the simulator and policy tests. */
     static DecisionIds forTerm(long term, long start) {
         long[] n = {start};
-        return () -> "d" + term + "-" + (n[0]++);
+        return () -> new DecisionId(term, n[0]++, "").format();
     }
 }

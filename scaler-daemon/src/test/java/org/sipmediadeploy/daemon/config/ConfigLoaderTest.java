@@ -28,29 +28,20 @@ import org.sipmediadeploy.core.config.ProbeSpec;
 
 /** The shipped sample config loads; one deliberate error per key class names the right key path. */
 class ConfigLoaderTest {
-    static final Path SAMPLE = Path.of("../config/scaler.conf");
 
     @TempDir
     Path dir;
+    SampleConfig config;
     String sample;
 
     @BeforeEach
     void copySampleWithSecrets() throws IOException {
-        sample = Files.readString(SAMPLE, StandardCharsets.UTF_8);
-        Files.createDirectories(dir.resolve("secrets"));
-        Files.writeString(dir.resolve("secrets/admin.token"), "admin-token-value-123\n");
-        Files.writeString(dir.resolve("secrets/os-password"), "os-password-value-456\n");
-        Files.writeString(dir.resolve("secrets/turn-probe"), "turn-secret-value-789\n");
+        config = SampleConfig.withSecretsIn(dir);
+        sample = config.text();
     }
 
     private ScalerConfig load(String text) throws ConfigProblems {
-        Path f = dir.resolve("scaler.conf");
-        try {
-            Files.writeString(f, text, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new AssertionError(e);
-        }
-        return ConfigLoader.load(f);
+        return config.load(text);
     }
 
     @Test

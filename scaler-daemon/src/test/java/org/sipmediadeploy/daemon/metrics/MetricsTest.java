@@ -137,6 +137,8 @@ class MetricsTest {
     }
 
     @Test
+    // the test's own JMX connector server on loopback: a JNDI lookup of nothing but this process's RMI stub
+    @SuppressWarnings("BanJNDI")
     void metersAreReadableThroughARealJmxConnection() throws Exception {
         record();
         RMIServerSocketFactory loopback = new LoopbackServerSockets();

@@ -1,4 +1,4 @@
-package org.sipmediadeploy.daemon.demo;
+package org.sipmediadeploy.demo;
 
 import java.nio.file.Files;
 import java.nio.file.Path;

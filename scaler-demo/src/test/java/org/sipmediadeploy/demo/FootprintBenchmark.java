@@ -1,4 +1,4 @@
-package org.sipmediadeploy.daemon.bench;
+package org.sipmediadeploy.demo;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -22,7 +22,6 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import org.sipmediadeploy.daemon.demo.DemoCluster;
 import org.sipmediadeploy.daemon.cli.ScalerCtl;
 
 /**

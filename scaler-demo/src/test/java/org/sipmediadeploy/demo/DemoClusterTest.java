@@ -1,4 +1,4 @@
-package org.sipmediadeploy.daemon.demo;
+package org.sipmediadeploy.demo;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
