@@ -36,6 +36,7 @@ final class CallLab implements AutoCloseable {
     private final int block;
     private final Deque<Started> started = new ArrayDeque<>();
     private Path config;
+    private boolean floatingIpOpen;
 
     private CallLab(Path dir, int block) {
         this.dir = dir;
@@ -157,13 +158,23 @@ final class CallLab implements AutoCloseable {
         return new KamailioMember(ip, p);
     }
 
-    /** A gateway {@code <prefix>.<host>.<n>} played by a SIPp UAS on its own address; not registered yet. */
+    /**
+     * A gateway {@code <prefix>.<host>.<n>} played by a SIPp UAS on its own address; not registered yet. With a
+     * floating IP open, its responses go to the floating IP: the top Via of what the members relay names it, and
+     * a real UA answers there (RFC 3261 18.2.2), whereas SIPp would answer the member that sent the INVITE even
+     * after that member died.
+     */
     SippGateway startGateway(String host, int n, int addressIndex) {
         String name = PREFIX + "." + host + "." + n;
         String ip = gatewayIp(addressIndex);
         Path messages = dir.resolve(name + ".messages");
-        Started p = start(name, List.of("setsid", "/usr/bin/sipp", "-sf", scenario("gateway.xml").toString(),
-                "-s", name, "-i", ip, "-p", "5070", "-nostdin", "-trace_msg", "-message_file", messages.toString()));
+        List<String> command = new ArrayList<>(List.of("setsid", "/usr/bin/sipp", "-sf",
+                scenario("gateway.xml").toString(), "-s", name, "-i", ip, "-p", "5070", "-nostdin",
+                "-trace_msg", "-message_file", messages.toString()));
+        if (floatingIpOpen) {
+            command.addAll(List.of("-rsa", floatingIp() + ":" + SIP_PORT));
+        }
+        Started p = start(name, command);
         return new SippGateway(name, ip, 5070, messages, p);
     }
 
@@ -192,6 +203,7 @@ final class CallLab implements AutoCloseable {
     /** A floating IP on {@link #floatingIp()}:5060 forwarding to {@code target} (a member address). */
     FloatingIp floatingIp(String target) {
         FloatingIp fip = FloatingIp.open(floatingIp(), SIP_PORT, target, SIP_PORT);
+        floatingIpOpen = true;
         started.push(new Started("floating-ip", null, fip));
         return fip;
     }

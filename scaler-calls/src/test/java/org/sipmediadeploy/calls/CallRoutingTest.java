@@ -154,4 +154,14 @@ class CallRoutingTest {
         SippGateway misnamed = new SippGateway("gateway", lab.gatewayIp(2), 5070, lab.dir().resolve("none"), null);
         assertFalse(lab.register(misnamed, member.ip(), CallLab.SECRET), "a name not <prefix>.<host>.<n> accepted");
     }
+
+    @Test
+    void theJsonRpcAnswersReadOnlyMethodsOnly() {
+        registered("h1", 0, 1);
+
+        assertTrue(member.rpc("ul.dump", "brief").contains("gw.h1.0"));
+        var refused = member.post("{\"jsonrpc\":\"2.0\",\"method\":\"core.kill\",\"id\":1}");
+        assertEquals(403, refused.statusCode());
+        assertTrue(member.ready(), "still running");
+    }
 }
