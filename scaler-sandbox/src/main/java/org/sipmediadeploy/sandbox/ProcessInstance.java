@@ -1,9 +1,7 @@
 package org.sipmediadeploy.sandbox;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -39,22 +37,23 @@ final class ProcessInstance extends ProcessGroupInstance {
         return Files.isExecutable(TURNSERVER);
     }
 
-    /** Kamailio answering OPTIONS with 200 on UDP and TCP 5060 of {@code host}; its Server header names the server. */
-    static ProcessInstance kamailio(Path dir, String host, String serverName) {
+    /**
+     * Kamailio from the deploy kit's kamailio.cfg ({@code cfg}, rendered by the role) on UDP and TCP 5060 of
+     * {@code host}, standing alone (its DMQ peer is itself); its Server header names the sandbox server, so a test
+     * can tell which server answered through a floating IP.
+     */
+    static ProcessInstance kamailio(Path dir, String host, String serverName, Path cfg) {
         try {
             Files.createDirectories(dir.resolve("run"));
-            String template;
-            try (InputStream in = ProcessInstance.class.getResourceAsStream("kamailio.cfg.template")) {
-                if (in == null) {
-                    throw new IllegalStateException("kamailio.cfg.template missing from the jar");
-                }
-                template = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-            }
-            String cfg = template.replace("@HOST@", host).replace("@NAME@", serverName.replaceAll("[^A-Za-z0-9._-]", "_"));
-            Path cfgFile = dir.resolve("kamailio.cfg");
-            Files.writeString(cfgFile, cfg);
-            List<String> cmd = List.of("setsid", KAMAILIO.toString(), "-DD", "-E", "-f", cfgFile.toString(),
-                    "-m", "32", "-M", "4", "-Y", dir.resolve("run").toString());
+            String dmq = "\"sip:" + host + ":5090\"";
+            // -l without an advertised address first: Kamailio 5.6 carries one over to the following -l options.
+            List<String> cmd = List.of("setsid", KAMAILIO.toString(), "-DD", "-E", "-f", cfg.toString(),
+                    "-m", "32", "-M", "4", "-Y", dir.resolve("run").toString(),
+                    "-A", "WITH_CMDLINE_LISTEN",
+                    "-A", "SERVER_HEADER=\"Server: kamailio " + serverName.replaceAll("[^A-Za-z0-9._-]", "_") + "\"",
+                    "-A", "DMQ_SERVER_ADDRESS=" + dmq, "-A", "DMQ_NOTIFICATION_ADDRESS=" + dmq,
+                    "-l", "udp:" + host + ":5090", "-l", "tcp:" + host + ":5071",
+                    "-l", "udp:" + host + ":5060", "-l", "tcp:" + host + ":5060");
             return new ProcessInstance("kamailio", cmd, dir, List.of(
                     new SandboxConfig.PortSpec(SandboxConfig.Protocol.UDP, 5060),
                     new SandboxConfig.PortSpec(SandboxConfig.Protocol.TCP, 5060)));

@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ScheduledExecutorService;
@@ -61,6 +62,8 @@ final class SandboxCloud implements AutoCloseable {
     private int nextFloating = 2;
     private int instanceCounter;
     private boolean closed;
+    /** The role-rendered kamailio.cfg, or empty where Kamailio runs as the built-in fallback. */
+    private final Optional<RoleKamailioConfig> kamailioRole;
 
     /** What runs for one server: its instance and the NIC forwarder in front of it. */
     private record Node(Instance instance, Forwarder nic) {
@@ -75,6 +78,7 @@ final class SandboxCloud implements AutoCloseable {
         this.dataGroup = dataGroup;
         this.lifecycle = lifecycle;
         this.workDir = workDir;
+        this.kamailioRole = kamailioRole(config);
         Instant now = clock.instant();
         addNetwork("tenant-net", false, cidr(config.fixedPrefix()), config.fixedPrefix(), 204, now);
         addNetwork("ext-net", true, cidr(config.floatingPrefix()), config.floatingPrefix(), 0, now);
@@ -92,6 +96,24 @@ final class SandboxCloud implements AutoCloseable {
         for (String name : config.securityGroups()) {
             addSecurityGroup(name, name.equals("default") ? "Default security group" : "");
         }
+    }
+
+    private static Optional<RoleKamailioConfig> kamailioRole(SandboxConfig config) {
+        if (config.processes() != SandboxConfig.Processes.AUTO) {
+            return Optional.empty();
+        }
+        if (!ProcessInstance.kamailioInstalled()) {
+            LOG.warn("{} is not installed: Kamailio servers run the built-in OPTIONS responder (a fallback, not the "
+                    + "deploy kit's configuration)", ProcessInstance.KAMAILIO);
+            return Optional.empty();
+        }
+        Optional<Path> repo = RoleKamailioConfig.locateRepo();
+        if (repo.isEmpty()) {
+            LOG.warn("the kamailio role ({}) was not found from {} (set -Dsandbox.repo): Kamailio servers run the "
+                    + "built-in OPTIONS responder (a fallback)", RoleKamailioConfig.RENDERER, Path.of("").toAbsolutePath());
+            return Optional.empty();
+        }
+        return Optional.of(RoleKamailioConfig.of(repo.get()));
     }
 
     private static String cidr(String prefix) {
@@ -218,6 +240,9 @@ final class SandboxCloud implements AutoCloseable {
             s.portIds.add(p.id);
         }
         String imageName = image.name();
+        if (imageName.toLowerCase(Locale.ROOT).contains("kamailio")) {
+            kamailioRole.ifPresent(RoleKamailioConfig::start);
+        }
         boolean fail = noValidHost;
         lifecycle.schedule(() -> boot(s.id, imageName, fail), config.bootDelay().toMillis(), TimeUnit.MILLISECONDS);
         return s;
@@ -306,8 +331,8 @@ final class SandboxCloud implements AutoCloseable {
         Instance instance;
         if (image.contains("scaler") && config.scalerVm() != null) {
             instance = ScalerVmInstance.create(dir, config.scalerVm(), s.userData, port.fixedIp);
-        } else if (real && image.contains("kamailio") && ProcessInstance.kamailioInstalled()) {
-            instance = ProcessInstance.kamailio(dir, port.hostIp, s.name);
+        } else if (real && image.contains("kamailio") && kamailioRole.isPresent()) {
+            instance = ProcessInstance.kamailio(dir, port.hostIp, s.name, kamailioRole.get().config());
         } else if (real && image.contains("coturn") && ProcessInstance.turnserverInstalled()) {
             instance = ProcessInstance.coturn(dir, port.hostIp, config.turnUser(), config.turnPassword().reveal(),
                     config.turnRealm());
