@@ -200,6 +200,18 @@ final class CallLab implements AutoCloseable {
         return new SippCall(room, log, p);
     }
 
+    /**
+     * A caller placing {@code calls} new calls, {@code perSecond} a second, each held {@code hold}, through
+     * {@code target}; every message it sends and receives lands in {@code messages} with its time.
+     */
+    CallLab.Started callStream(String target, int calls, int perSecond, Duration hold, int callerIndex, Path messages) {
+        return start("caller-stream", List.of("setsid", "/usr/bin/sipp", target + ":" + SIP_PORT,
+                "-sf", scenario("caller.xml").toString(), "-set", "domain", DOMAIN, "-set", "room", "bench",
+                "-d", Long.toString(hold.toMillis()), "-i", callerIp(callerIndex), "-p", "0",
+                "-r", Integer.toString(perSecond), "-rp", "1000", "-m", Integer.toString(calls), "-nostdin",
+                "-timeout", (calls / perSecond + 20) + "s", "-trace_msg", "-message_file", messages.toString()));
+    }
+
     /** A floating IP on {@link #floatingIp()}:5060 forwarding to {@code target} (a member address). */
     FloatingIp floatingIp(String target) {
         FloatingIp fip = FloatingIp.open(floatingIp(), SIP_PORT, target, SIP_PORT);

@@ -82,28 +82,9 @@ final class SippGateway {
     /** {method, Call-ID} of every request received, in order. */
     private List<String[]> requests() {
         List<String[]> out = new ArrayList<>();
-        // Each message: a "----- timestamp" line, "UDP message received [N] bytes :", a blank line, the message.
-        for (String block : CallLab.read(messages).split("\n-{20,} ")) {
-            if (!block.contains("message received")) {
-                continue;
-            }
-            String[] lines = block.split("\n");
-            int first = 0;
-            while (first < lines.length && !lines[first].isBlank()) {
-                first++;
-            }
-            while (first < lines.length && lines[first].isBlank()) {
-                first++;
-            }
-            if (first >= lines.length || lines[first].startsWith("SIP/2.0")) {
-                continue;
-            }
-            String method = lines[first].split(" ")[0];
-            for (int i = first + 1; i < lines.length; i++) {
-                if (lines[i].regionMatches(true, 0, "Call-ID:", 0, 8)) {
-                    out.add(new String[] {method, lines[i].substring(8).trim()});
-                    break;
-                }
+        for (SipTrace.Message m : SipTrace.read(messages)) {
+            if (m.received() && m.status() == 0) {
+                out.add(new String[] {m.firstLine().split(" ")[0], m.callId()});
             }
         }
         return out;
