@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -62,16 +63,31 @@ final class ProcessInstance extends ProcessGroupInstance {
         }
     }
 
-    /** turnserver with long-term credentials on UDP and TCP 3478 of {@code host}, relaying on that address. */
-    static ProcessInstance coturn(Path dir, String host, String user, String password, String realm) {
+    /**
+     * turnserver from the deploy kit's turnserver.conf ({@code conf}, rendered from the coturn role with the
+     * sandbox's credentials) on UDP and TCP 3478 of {@code host}, relaying on that address: its address, database
+     * and log lines are rewritten for this server into a copy (0600, it holds the credentials).
+     */
+    static ProcessInstance coturn(Path dir, String host, Path conf) {
         try {
             Files.createDirectories(dir);
-            List<String> cmd = new ArrayList<>(List.of("setsid", TURNSERVER.toString(), "-n",
-                    "--listening-ip=" + host, "--listening-port=3478", "--relay-ip=" + host,
-                    "--lt-cred-mech", "--user=" + user + ":" + password, "--realm=" + realm, "--fingerprint",
-                    "--no-tls", "--no-dtls", "--no-cli", "--db=" + dir.resolve("turndb"),
-                    "--log-file=stdout", "--simple-log", "--allow-loopback-peers",
-                    "--min-port=49152", "--max-port=49999", "--pidfile=" + dir.resolve("turnserver.pid")));
+            List<String> lines = new ArrayList<>();
+            for (String line : Files.readAllLines(conf)) {
+                String key = line.contains("=") ? line.substring(0, line.indexOf('=')) : line;
+                switch (key) {
+                    case "listening-ip", "relay-ip", "external-ip", "userdb", "log-file" -> {
+                        // rewritten below for this server
+                    }
+                    default -> lines.add(line);
+                }
+            }
+            lines.addAll(List.of("listening-ip=" + host, "relay-ip=" + host, "userdb=" + dir.resolve("turndb"),
+                    "log-file=stdout", "pidfile=" + dir.resolve("turnserver.pid")));
+            Path own = dir.resolve("turnserver.conf");
+            Files.deleteIfExists(own);
+            Files.createFile(own, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            Files.write(own, lines);
+            List<String> cmd = List.of("setsid", TURNSERVER.toString(), "-c", own.toString());
             return new ProcessInstance("coturn", cmd, dir, List.of(
                     new SandboxConfig.PortSpec(SandboxConfig.Protocol.UDP, 3478),
                     new SandboxConfig.PortSpec(SandboxConfig.Protocol.TCP, 3478)));

@@ -2,6 +2,7 @@ package org.sipmediadeploy.sandbox;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
@@ -62,8 +63,9 @@ final class SandboxCloud implements AutoCloseable {
     private int nextFloating = 2;
     private int instanceCounter;
     private boolean closed;
-    /** The role-rendered kamailio.cfg, or empty where Kamailio runs as the built-in fallback. */
-    private final Optional<RoleKamailioConfig> kamailioRole;
+    /** The role-rendered kamailio.cfg / turnserver.conf, or empty where the built-in fallback runs. */
+    private final Optional<RoleConfig> kamailioRole;
+    private final Optional<RoleConfig> coturnRole;
 
     /** What runs for one server: its instance and the NIC forwarder in front of it. */
     private record Node(Instance instance, Forwarder nic) {
@@ -78,7 +80,12 @@ final class SandboxCloud implements AutoCloseable {
         this.dataGroup = dataGroup;
         this.lifecycle = lifecycle;
         this.workDir = workDir;
-        this.kamailioRole = kamailioRole(config);
+        Optional<Path> repo = config.processes() == SandboxConfig.Processes.AUTO ? RoleConfig.locateRepo()
+                : Optional.empty();
+        this.kamailioRole = roleConfig(config, repo, "Kamailio", ProcessInstance.KAMAILIO,
+                RoleConfig::kamailio);
+        this.coturnRole = roleConfig(config, repo, "Coturn", ProcessInstance.TURNSERVER,
+                r -> RoleConfig.coturn(r, config.turnUser(), config.turnPassword().reveal(), config.turnRealm()));
         Instant now = clock.instant();
         addNetwork("tenant-net", false, cidr(config.fixedPrefix()), config.fixedPrefix(), 204, now);
         addNetwork("ext-net", true, cidr(config.floatingPrefix()), config.floatingPrefix(), 0, now);
@@ -98,22 +105,22 @@ final class SandboxCloud implements AutoCloseable {
         }
     }
 
-    private static Optional<RoleKamailioConfig> kamailioRole(SandboxConfig config) {
+    private static Optional<RoleConfig> roleConfig(SandboxConfig config, Optional<Path> repo, String what,
+                                                   Path binary, java.util.function.Function<Path, RoleConfig> of) {
         if (config.processes() != SandboxConfig.Processes.AUTO) {
             return Optional.empty();
         }
-        if (!ProcessInstance.kamailioInstalled()) {
-            LOG.warn("{} is not installed: Kamailio servers run the built-in OPTIONS responder (a fallback, not the "
-                    + "deploy kit's configuration)", ProcessInstance.KAMAILIO);
+        if (!Files.isExecutable(binary)) {
+            LOG.warn("{} is not installed: {} servers run the built-in responder (a fallback, not the deploy kit's "
+                    + "configuration)", binary, what);
             return Optional.empty();
         }
-        Optional<Path> repo = RoleKamailioConfig.locateRepo();
         if (repo.isEmpty()) {
-            LOG.warn("the kamailio role ({}) was not found from {} (set -Dsandbox.repo): Kamailio servers run the "
-                    + "built-in OPTIONS responder (a fallback)", RoleKamailioConfig.RENDERER, Path.of("").toAbsolutePath());
+            LOG.warn("the deploy kit's roles ({}) were not found from {} (set -Dsandbox.repo): {} servers run the "
+                    + "built-in responder (a fallback)", RoleConfig.KAMAILIO_RENDERER, Path.of("").toAbsolutePath(), what);
             return Optional.empty();
         }
-        return Optional.of(RoleKamailioConfig.of(repo.get()));
+        return Optional.of(of.apply(repo.get()));
     }
 
     private static String cidr(String prefix) {
@@ -241,7 +248,9 @@ final class SandboxCloud implements AutoCloseable {
         }
         String imageName = image.name();
         if (imageName.toLowerCase(Locale.ROOT).contains("kamailio")) {
-            kamailioRole.ifPresent(RoleKamailioConfig::start);
+            kamailioRole.ifPresent(RoleConfig::start);
+        } else if (imageName.toLowerCase(Locale.ROOT).contains("coturn")) {
+            coturnRole.ifPresent(RoleConfig::start);
         }
         boolean fail = noValidHost;
         lifecycle.schedule(() -> boot(s.id, imageName, fail), config.bootDelay().toMillis(), TimeUnit.MILLISECONDS);
@@ -333,9 +342,8 @@ final class SandboxCloud implements AutoCloseable {
             instance = ScalerVmInstance.create(dir, config.scalerVm(), s.userData, port.fixedIp);
         } else if (real && image.contains("kamailio") && kamailioRole.isPresent()) {
             instance = ProcessInstance.kamailio(dir, port.hostIp, s.name, kamailioRole.get().config());
-        } else if (real && image.contains("coturn") && ProcessInstance.turnserverInstalled()) {
-            instance = ProcessInstance.coturn(dir, port.hostIp, config.turnUser(), config.turnPassword().reveal(),
-                    config.turnRealm());
+        } else if (real && image.contains("coturn") && coturnRole.isPresent()) {
+            instance = ProcessInstance.coturn(dir, port.hostIp, coturnRole.get().config());
         } else {
             instance = new BuiltinInstance(dataGroup, host, s.name, config.gatewaysPerHost());
         }
