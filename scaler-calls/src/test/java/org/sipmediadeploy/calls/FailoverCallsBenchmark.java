@@ -111,7 +111,7 @@ class FailoverCallsBenchmark {
                 default -> throw new AssertionError(fault);
             }
             fip.moveTo(standby.ip());
-            caller.waitFor(Duration.ofSeconds(CALLS / PER_SECOND + 40));
+            caller.waitFor(Duration.ofSeconds(CALLS / PER_SECOND + 60));
             return analyze(SipTrace.read(messages), gateways, faultAt);
         }
     }

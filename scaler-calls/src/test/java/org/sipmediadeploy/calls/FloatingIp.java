@@ -12,9 +12,11 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * A floating IP for UDP on loopback, as Neutron gives one: packets to it are forwarded to the member it points
- * at, each client through its own translated source port, and answers go back to the client. Moving it drops
- * the translations (as a floating-IP move does); {@link #cut()} drops every packet (a cut link).
+ * A floating IP for UDP on loopback: packets to it are forwarded to the member it points at, each client through
+ * its own translated source port, and what the active member sends to that port goes back to the client. A
+ * client keeps its port across a move: Neutron's floating IP keeps the client's own address, so the standby can
+ * answer a transaction it never saw (a response it forwards by the Via) and the caller still gets it; packets
+ * from a member the floating IP no longer points at are dropped. {@link #cut()} drops every packet.
  */
 final class FloatingIp implements AutoCloseable {
     private final DatagramSocket front;
@@ -44,16 +46,14 @@ final class FloatingIp implements AutoCloseable {
         }
     }
 
-    /** Points the floating IP at another member; established translations are dropped. */
+    /** Points the floating IP at another member. */
     void moveTo(String memberIp) {
         target = new InetSocketAddress(memberIp, targetPort);
-        dropSessions();
     }
 
-    /** Drops every packet until the next {@link #moveTo}. */
+    /** Drops every packet, both ways, until the next {@link #moveTo}. */
     void cut() {
         target = null;
-        dropSessions();
     }
 
     private void dropSessions() {
@@ -72,7 +72,7 @@ final class FloatingIp implements AutoCloseable {
                     continue;
                 }
                 SocketAddress client = in.getSocketAddress();
-                DatagramSocket session = sessions.computeIfAbsent(client, c -> openSession(c, to));
+                DatagramSocket session = sessions.computeIfAbsent(client, this::openSession);
                 session.send(new DatagramPacket(in.getData(), in.getOffset(), in.getLength(), to));
             } catch (SocketException e) {
                 if (front.isClosed()) {
@@ -84,10 +84,10 @@ final class FloatingIp implements AutoCloseable {
         }
     }
 
-    private DatagramSocket openSession(SocketAddress client, InetSocketAddress to) {
+    private DatagramSocket openSession(SocketAddress client) {
         try {
             DatagramSocket session = new DatagramSocket(new InetSocketAddress(address, 0));
-            Thread back = new Thread(() -> pumpBack(session, client, to), "floating-ip-back");
+            Thread back = new Thread(() -> pumpBack(session, client), "floating-ip-back");
             back.setDaemon(true);
             back.start();
             return session;
@@ -96,13 +96,13 @@ final class FloatingIp implements AutoCloseable {
         }
     }
 
-    private void pumpBack(DatagramSocket session, SocketAddress client, InetSocketAddress from) {
+    private void pumpBack(DatagramSocket session, SocketAddress client) {
         byte[] buf = new byte[65535];
         while (!session.isClosed()) {
             DatagramPacket in = new DatagramPacket(buf, buf.length);
             try {
                 session.receive(in);
-                if (in.getSocketAddress().equals(from)) {
+                if (in.getSocketAddress().equals(target)) {
                     front.send(new DatagramPacket(in.getData(), in.getOffset(), in.getLength(), client));
                 }
             } catch (IOException e) {
