@@ -48,6 +48,9 @@ deploy/ci/chroot-test.sh "$deb"
 echo "== container image: Jib to a tarball (no Docker daemon), its entrypoint run under chroot"
 deploy/container/build-image.sh
 deploy/ci/image-test.sh
+echo "== failover with calls, reduced (1 run per cell, about 2 min): no call to a busy gateway, no lost BYE"
+mvn -B -ntp ${MVN_ARGS:-} -pl scaler-calls test -Dtest=FailoverCallsBenchmark -Dgroups=bench -Dcalls.excluded=none \
+  -Dcalls.bench.runs=1 -Dcalls.results="$here/scaler-calls/target/bench-ci"
 echo "== failover side by side, reduced (5 runs per cell, about 7 min): the scaler's killed-Kamailio p99 must be <= 2 s"
 bench/failover-side-by-side/run.sh --ci
 echo "== all tests passed in $(( $(date +%s) - t0 )) s"

@@ -285,10 +285,10 @@ echo "ok  OPTIONS sip:probe@$KAM_IP:5060 (UDP) -> 200"
 timeout 5 sipsak -E tcp -s "sip:probe@$KAM_IP:5060" > /dev/null 2>&1 \
   || fail "no 200 to OPTIONS over TCP"
 echo "ok  OPTIONS over TCP -> 200"
-timeout 5 sipsak -U -C "sip:gateway@$KAM_IP:5070" -s "sip:gateway@$KAM_IP:5060" -u gateway -a "$GW_PASS" > /dev/null 2>&1 \
+timeout 5 sipsak -U -C "sip:gw.chroot.0@$KAM_IP:5070" -s "sip:gw.chroot.0@$KAM_IP:5060" -u gw.chroot.0 -a "$GW_PASS" > /dev/null 2>&1 \
   || fail "REGISTER with the shared secret was refused"
 echo "ok  REGISTER with the gateways' shared secret -> 200"
-if timeout 5 sipsak -U -C "sip:gateway@$KAM_IP:5070" -s "sip:gateway@$KAM_IP:5060" -u gateway -a wrong-secret-123 > /dev/null 2>&1; then
+if timeout 5 sipsak -U -C "sip:gw.chroot.0@$KAM_IP:5070" -s "sip:gw.chroot.0@$KAM_IP:5060" -u gw.chroot.0 -a wrong-secret-123 > /dev/null 2>&1; then
   fail "REGISTER with a wrong secret was accepted"
 fi
 echo "ok  REGISTER with a wrong secret -> refused"

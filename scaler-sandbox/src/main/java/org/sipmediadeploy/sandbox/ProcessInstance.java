@@ -1,11 +1,10 @@
 package org.sipmediadeploy.sandbox;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -39,22 +38,23 @@ final class ProcessInstance extends ProcessGroupInstance {
         return Files.isExecutable(TURNSERVER);
     }
 
-    /** Kamailio answering OPTIONS with 200 on UDP and TCP 5060 of {@code host}; its Server header names the server. */
-    static ProcessInstance kamailio(Path dir, String host, String serverName) {
+    /**
+     * Kamailio from the deploy kit's kamailio.cfg ({@code cfg}, rendered by the role) on UDP and TCP 5060 of
+     * {@code host}, standing alone (its DMQ peer is itself); its Server header names the sandbox server, so a test
+     * can tell which server answered through a floating IP.
+     */
+    static ProcessInstance kamailio(Path dir, String host, String serverName, Path cfg) {
         try {
             Files.createDirectories(dir.resolve("run"));
-            String template;
-            try (InputStream in = ProcessInstance.class.getResourceAsStream("kamailio.cfg.template")) {
-                if (in == null) {
-                    throw new IllegalStateException("kamailio.cfg.template missing from the jar");
-                }
-                template = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-            }
-            String cfg = template.replace("@HOST@", host).replace("@NAME@", serverName.replaceAll("[^A-Za-z0-9._-]", "_"));
-            Path cfgFile = dir.resolve("kamailio.cfg");
-            Files.writeString(cfgFile, cfg);
-            List<String> cmd = List.of("setsid", KAMAILIO.toString(), "-DD", "-E", "-f", cfgFile.toString(),
-                    "-m", "32", "-M", "4", "-Y", dir.resolve("run").toString());
+            String dmq = "\"sip:" + host + ":5090\"";
+            // -l without an advertised address first: Kamailio 5.6 carries one over to the following -l options.
+            List<String> cmd = List.of("setsid", KAMAILIO.toString(), "-DD", "-E", "-f", cfg.toString(),
+                    "-m", "32", "-M", "4", "-Y", dir.resolve("run").toString(),
+                    "-A", "WITH_CMDLINE_LISTEN",
+                    "-A", "SERVER_HEADER=\"Server: kamailio " + serverName.replaceAll("[^A-Za-z0-9._-]", "_") + "\"",
+                    "-A", "DMQ_SERVER_ADDRESS=" + dmq, "-A", "DMQ_NOTIFICATION_ADDRESS=" + dmq,
+                    "-l", "udp:" + host + ":5090", "-l", "tcp:" + host + ":5071",
+                    "-l", "udp:" + host + ":5060", "-l", "tcp:" + host + ":5060");
             return new ProcessInstance("kamailio", cmd, dir, List.of(
                     new SandboxConfig.PortSpec(SandboxConfig.Protocol.UDP, 5060),
                     new SandboxConfig.PortSpec(SandboxConfig.Protocol.TCP, 5060)));
@@ -63,16 +63,31 @@ final class ProcessInstance extends ProcessGroupInstance {
         }
     }
 
-    /** turnserver with long-term credentials on UDP and TCP 3478 of {@code host}, relaying on that address. */
-    static ProcessInstance coturn(Path dir, String host, String user, String password, String realm) {
+    /**
+     * turnserver from the deploy kit's turnserver.conf ({@code conf}, rendered from the coturn role with the
+     * sandbox's credentials) on UDP and TCP 3478 of {@code host}, relaying on that address: its address, database
+     * and log lines are rewritten for this server into a copy (0600, it holds the credentials).
+     */
+    static ProcessInstance coturn(Path dir, String host, Path conf) {
         try {
             Files.createDirectories(dir);
-            List<String> cmd = new ArrayList<>(List.of("setsid", TURNSERVER.toString(), "-n",
-                    "--listening-ip=" + host, "--listening-port=3478", "--relay-ip=" + host,
-                    "--lt-cred-mech", "--user=" + user + ":" + password, "--realm=" + realm, "--fingerprint",
-                    "--no-tls", "--no-dtls", "--no-cli", "--db=" + dir.resolve("turndb"),
-                    "--log-file=stdout", "--simple-log", "--allow-loopback-peers",
-                    "--min-port=49152", "--max-port=49999", "--pidfile=" + dir.resolve("turnserver.pid")));
+            List<String> lines = new ArrayList<>();
+            for (String line : Files.readAllLines(conf)) {
+                String key = line.contains("=") ? line.substring(0, line.indexOf('=')) : line;
+                switch (key) {
+                    case "listening-ip", "relay-ip", "external-ip", "userdb", "log-file" -> {
+                        // rewritten below for this server
+                    }
+                    default -> lines.add(line);
+                }
+            }
+            lines.addAll(List.of("listening-ip=" + host, "relay-ip=" + host, "userdb=" + dir.resolve("turndb"),
+                    "log-file=stdout", "pidfile=" + dir.resolve("turnserver.pid")));
+            Path own = dir.resolve("turnserver.conf");
+            Files.deleteIfExists(own);
+            Files.createFile(own, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            Files.write(own, lines);
+            List<String> cmd = List.of("setsid", TURNSERVER.toString(), "-c", own.toString());
             return new ProcessInstance("coturn", cmd, dir, List.of(
                     new SandboxConfig.PortSpec(SandboxConfig.Protocol.UDP, 3478),
                     new SandboxConfig.PortSpec(SandboxConfig.Protocol.TCP, 3478)));

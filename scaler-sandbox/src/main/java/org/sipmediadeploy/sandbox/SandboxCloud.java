@@ -2,6 +2,7 @@ package org.sipmediadeploy.sandbox;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
@@ -12,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ScheduledExecutorService;
@@ -61,6 +63,9 @@ final class SandboxCloud implements AutoCloseable {
     private int nextFloating = 2;
     private int instanceCounter;
     private boolean closed;
+    /** The role-rendered kamailio.cfg / turnserver.conf, or empty where the built-in fallback runs. */
+    private final Optional<RoleConfig> kamailioRole;
+    private final Optional<RoleConfig> coturnRole;
 
     /** What runs for one server: its instance and the NIC forwarder in front of it. */
     private record Node(Instance instance, Forwarder nic) {
@@ -75,6 +80,12 @@ final class SandboxCloud implements AutoCloseable {
         this.dataGroup = dataGroup;
         this.lifecycle = lifecycle;
         this.workDir = workDir;
+        Optional<Path> repo = config.processes() == SandboxConfig.Processes.AUTO ? RoleConfig.locateRepo()
+                : Optional.empty();
+        this.kamailioRole = roleConfig(config, repo, "Kamailio", ProcessInstance.KAMAILIO,
+                RoleConfig::kamailio);
+        this.coturnRole = roleConfig(config, repo, "Coturn", ProcessInstance.TURNSERVER,
+                r -> RoleConfig.coturn(r, config.turnUser(), config.turnPassword().reveal(), config.turnRealm()));
         Instant now = clock.instant();
         addNetwork("tenant-net", false, cidr(config.fixedPrefix()), config.fixedPrefix(), 204, now);
         addNetwork("ext-net", true, cidr(config.floatingPrefix()), config.floatingPrefix(), 0, now);
@@ -92,6 +103,24 @@ final class SandboxCloud implements AutoCloseable {
         for (String name : config.securityGroups()) {
             addSecurityGroup(name, name.equals("default") ? "Default security group" : "");
         }
+    }
+
+    private static Optional<RoleConfig> roleConfig(SandboxConfig config, Optional<Path> repo, String what,
+                                                   Path binary, java.util.function.Function<Path, RoleConfig> of) {
+        if (config.processes() != SandboxConfig.Processes.AUTO) {
+            return Optional.empty();
+        }
+        if (!Files.isExecutable(binary)) {
+            LOG.warn("{} is not installed: {} servers run the built-in responder (a fallback, not the deploy kit's "
+                    + "configuration)", binary, what);
+            return Optional.empty();
+        }
+        if (repo.isEmpty()) {
+            LOG.warn("the deploy kit's roles ({}) were not found from {} (set -Dsandbox.repo): {} servers run the "
+                    + "built-in responder (a fallback)", RoleConfig.KAMAILIO_RENDERER, Path.of("").toAbsolutePath(), what);
+            return Optional.empty();
+        }
+        return Optional.of(of.apply(repo.get()));
     }
 
     private static String cidr(String prefix) {
@@ -218,6 +247,11 @@ final class SandboxCloud implements AutoCloseable {
             s.portIds.add(p.id);
         }
         String imageName = image.name();
+        if (imageName.toLowerCase(Locale.ROOT).contains("kamailio")) {
+            kamailioRole.ifPresent(RoleConfig::start);
+        } else if (imageName.toLowerCase(Locale.ROOT).contains("coturn")) {
+            coturnRole.ifPresent(RoleConfig::start);
+        }
         boolean fail = noValidHost;
         lifecycle.schedule(() -> boot(s.id, imageName, fail), config.bootDelay().toMillis(), TimeUnit.MILLISECONDS);
         return s;
@@ -306,11 +340,10 @@ final class SandboxCloud implements AutoCloseable {
         Instance instance;
         if (image.contains("scaler") && config.scalerVm() != null) {
             instance = ScalerVmInstance.create(dir, config.scalerVm(), s.userData, port.fixedIp);
-        } else if (real && image.contains("kamailio") && ProcessInstance.kamailioInstalled()) {
-            instance = ProcessInstance.kamailio(dir, port.hostIp, s.name);
-        } else if (real && image.contains("coturn") && ProcessInstance.turnserverInstalled()) {
-            instance = ProcessInstance.coturn(dir, port.hostIp, config.turnUser(), config.turnPassword().reveal(),
-                    config.turnRealm());
+        } else if (real && image.contains("kamailio") && kamailioRole.isPresent()) {
+            instance = ProcessInstance.kamailio(dir, port.hostIp, s.name, kamailioRole.get().config());
+        } else if (real && image.contains("coturn") && coturnRole.isPresent()) {
+            instance = ProcessInstance.coturn(dir, port.hostIp, coturnRole.get().config());
         } else {
             instance = new BuiltinInstance(dataGroup, host, s.name, config.gatewaysPerHost());
         }
