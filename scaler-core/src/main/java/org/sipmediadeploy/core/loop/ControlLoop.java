@@ -25,6 +25,7 @@ import org.sipmediadeploy.core.config.SelfHealingConfig;
 import org.sipmediadeploy.core.decision.Decision;
 import org.sipmediadeploy.core.decision.DecisionRecord;
 import org.sipmediadeploy.core.model.FloatingIp;
+import org.sipmediadeploy.core.model.FloatingIpSource;
 import org.sipmediadeploy.core.model.Host;
 import org.sipmediadeploy.core.model.Member;
 import org.sipmediadeploy.core.model.PairMode;
@@ -161,6 +162,15 @@ public final class ControlLoop {
             }
         }
         return h.peerVerdict(threshold);
+    }
+
+    /**
+     * Where the pair's floating IP is now, read from the cloud (for an operator's move, which commits it as its
+     * source like the loop's own moves); empty when the pair is unknown or the floating IP is not found.
+     */
+    public Optional<FloatingIpSource> floatingIpSourceNow(String pairName) {
+        PairConfig cfg = spec.pairs().get(pairName);
+        return cfg == null ? Optional.empty() : cloud.floatingIpByAddress(cfg.floatingIp()).map(FloatingIpSource::of);
     }
 
     public Map<String, TargetHealth> health() {
