@@ -233,7 +233,7 @@ class PartitionFaultsTest {
         cluster.sandbox().restart(active);
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
                 .until(() -> Cluster.memberUp(Cluster.pair(cluster.status(fresh[0]), "kamailio").path("standby")));
-        Cluster.Run r = cluster.ctl("failover", "kamailio", "--to", active, "--config",
+        Cluster.Run r = cluster.ctl("failover", "kamailio", "--to", active, "--timeout", "PT20S", "--config",
                 cluster.demo.config(fresh[0]).toString());
         assertEquals(0, r.code(), r.out() + r.err());
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).ignoreExceptions()
