@@ -9,9 +9,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 
@@ -41,13 +38,16 @@ import org.sipmediadeploy.raft.SelfMembership;
 
 /**
  * One scaler node, wired: the Raft node, the probes (every node probes, so followers can confirm), the cloud
- * adapter and the control loop ticking on one thread (it acts only while this node is the ready leader).
+ * adapter and the control loop ticking on two lanes (it acts only while this node is the ready leader): the pair
+ * lane never waits for the rest lane's inventory reads or host creation.
  * The only place where the modules meet.
  */
 public final class Daemon implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Daemon.class);
     /** Shortest validity of this node's answer to "do you see X?" (else three probe intervals). */
     private static final Duration MIN_VERDICT_VALIDITY = Duration.ofSeconds(2);
+    /** How long a stopping node lets a pass finish, then again after cancelling it. */
+    private static final Duration STOP_GRACE = Duration.ofSeconds(5);
 
     private final ScalerConfig config;
     private final Clock clock;
@@ -55,20 +55,20 @@ public final class Daemon implements AutoCloseable {
     private final Prober prober;
     private final ProbeScheduler scheduler;
     private final ControlLoop loop;
-    private final ScheduledExecutorService ticker;
+    private final LoopLanes lanes;
     private final Set<ProbeTarget> scheduled = new HashSet<>();
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile AdminServer admin;
 
     private Daemon(ScalerConfig config, Clock clock, RaftNode raft, Prober prober, ProbeScheduler scheduler,
-                   ControlLoop loop, ScheduledExecutorService ticker) {
+                   ControlLoop loop, LoopLanes lanes) {
         this.config = config;
         this.clock = clock;
         this.raft = raft;
         this.prober = prober;
         this.scheduler = scheduler;
         this.loop = loop;
-        this.ticker = ticker;
+        this.lanes = lanes;
     }
 
     /** Starts a node; {@code dryRun} names pairs and pools whose decisions are recorded but not carried out. */
@@ -76,11 +76,7 @@ public final class Daemon implements AutoCloseable {
                                Supplier<String> prometheus) throws Exception {
         Clock clock = Clock.systemUTC();
         ScalerEvents events = new FanOutEvents(listeners);
-        ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "control-loop");
-            t.setDaemon(true);
-            return t;
-        });
+        LoopLanes lanes = new LoopLanes(cfg.node().id());
         ProbeView view = new ProbeView();
         ControlLoop[] loopRef = new ControlLoop[1];
         RaftNode[] raftRef = new RaftNode[1];
@@ -89,16 +85,21 @@ public final class Daemon implements AutoCloseable {
             public void leaderReady(long term) {
                 LOG.info("leader ready in term {}", term);
                 // Start the first pass now rather than at the next tick: takeover time counts.
-                ticker.execute(() -> {
+                lanes.kick(() -> {
                     if (raftRef[0] != null && raftRef[0].membership() == SelfMembership.MEMBER) {
-                        tickSafely(loopRef[0], clock);
+                        tickSafely(loopRef[0], clock, true);
+                    }
+                }, () -> {
+                    if (raftRef[0] != null && raftRef[0].membership() == SelfMembership.MEMBER) {
+                        tickSafely(loopRef[0], clock, false);
                     }
                 });
             }
 
             @Override
             public void notLeader() {
-                LOG.info("not leader");
+                LOG.info("not leader: cancelling leader work in flight");
+                lanes.cancelInFlight();
             }
         };
         RaftNode raft = RaftNode.start(raftSettings(cfg), view, leadership, cfg.cluster().join());
@@ -129,9 +130,8 @@ public final class Daemon implements AutoCloseable {
                     : interval.multipliedBy(3);
             view.update(target.key(), loop.peerAnswer(target.key()), validFor);
         });
-        Daemon d = new Daemon(cfg, clock, raft, prober, scheduler, loop, ticker);
-        long tick = cfg.node().tick().toMillis();
-        ticker.scheduleWithFixedDelay(d::pass, 0, tick, TimeUnit.MILLISECONDS);
+        Daemon d = new Daemon(cfg, clock, raft, prober, scheduler, loop, lanes);
+        lanes.start(d::pairPass, d::pass, cfg.node().tick());
         try {
             d.admin = AdminServer.start(AdminServer.Settings.of(cfg.admin().bind(), cfg.admin().port(),
                     cfg.admin().token()), new NodeBackend(cfg, d, clock, prometheus));
@@ -170,7 +170,7 @@ public final class Daemon implements AutoCloseable {
             return;
         }
         syncProbeTargets();
-        tickSafely(loop, clock);
+        tickSafely(loop, clock, false);
         Map<String, String> notes = loop.notes();
         if (!notes.equals(lastNotes)) {
             // What the loop concluded, when it changes: the operator's "why did (not) it act?"
@@ -183,12 +183,22 @@ public final class Daemon implements AutoCloseable {
         }
     }
 
-    private static void tickSafely(ControlLoop loop, Clock clock) {
+    private void pairPass() {
+        if (member()) {
+            tickSafely(loop, clock, true);
+        }
+    }
+
+    private static void tickSafely(ControlLoop loop, Clock clock, boolean pairLane) {
         if (loop == null) {
             return;
         }
         try {
-            loop.tick(clock.instant());
+            if (pairLane) {
+                loop.tickPairs(clock.instant());
+            } else {
+                loop.tickRest(clock.instant());
+            }
         } catch (RuntimeException e) {
             // A pass that fails is retried by the next tick; the loop itself never dies.
             LOG.warn("control loop pass failed: {}", e.toString());
@@ -309,15 +319,21 @@ public final class Daemon implements AutoCloseable {
         if (admin != null) {
             admin.close();
         }
-        ticker.shutdown();
+        boolean idle = false;
         try {
-            ticker.awaitTermination(5, TimeUnit.SECONDS);
+            idle = lanes.stop(STOP_GRACE);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
         if (raft.leaderTerm().isPresent()) {
-            boolean moved = raft.transferLeadership(Duration.ofSeconds(3));
-            LOG.info("leadership transfer before stop: {}", moved ? "done" : "not completed");
+            if (idle) {
+                boolean moved = raft.transferLeadership(Duration.ofSeconds(3));
+                LOG.info("leadership transfer before stop: {}", moved ? "done" : "not completed");
+            } else {
+                // A new leader must not act while this node's call may still land: let the election timeout pass.
+                LOG.warn("a cloud call of the control loop is still in flight after {} s: leadership is not handed "
+                        + "over; the other nodes elect a leader once this one stops", 2 * STOP_GRACE.toSeconds());
+            }
         }
         scheduler.close();
         prober.close();

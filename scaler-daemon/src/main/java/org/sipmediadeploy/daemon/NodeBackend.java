@@ -15,6 +15,7 @@ import org.sipmediadeploy.core.command.Command;
 import org.sipmediadeploy.core.config.PairConfig;
 import org.sipmediadeploy.core.decision.Decision;
 import org.sipmediadeploy.core.decision.DecisionRecord;
+import org.sipmediadeploy.core.model.FloatingIpSource;
 import org.sipmediadeploy.core.model.Host;
 import org.sipmediadeploy.core.model.HostState;
 import org.sipmediadeploy.core.model.Member;
@@ -22,6 +23,7 @@ import org.sipmediadeploy.core.model.PairState;
 import org.sipmediadeploy.core.model.PoolMode;
 import org.sipmediadeploy.core.model.PoolState;
 import org.sipmediadeploy.core.policy.TargetHealth;
+import org.sipmediadeploy.core.port.CloudException;
 import org.sipmediadeploy.core.port.Consensus;
 import org.sipmediadeploy.core.state.ClusterState;
 import org.sipmediadeploy.daemon.admin.ActionResult;
@@ -136,8 +138,20 @@ final class NodeBackend implements AdminBackend {
             return new ActionResult.Refused("target " + target.name() + " is not passing its probe ("
                     + (h == null ? "never probed" : h.lastReason()) + ")");
         }
+        // Conditioned like the loop's own moves: on where the floating IP is as the operator asks.
+        Optional<FloatingIpSource> source;
+        try {
+            source = daemon.loop().floatingIpSourceNow(pairName);
+        } catch (CloudException e) {
+            return new ActionResult.Unavailable("cannot read the floating IP of " + pairName + ": " + e.kind() + ": "
+                    + e.getMessage());
+        }
+        if (source.isEmpty()) {
+            return new ActionResult.Refused("the floating IP " + pair.floatingIpAddress() + " of " + pairName
+                    + " is not found in the cloud");
+        }
         Decision d = new Decision.Failover(operatorId(), pairName, pair.activeServerId(), target.serverId(),
-                "operator: failover to " + target.name());
+                "operator: failover to " + target.name(), source.get());
         return commit(d);
     }
 

@@ -155,6 +155,17 @@ final class InvariantChecker {
         return false;
     }
 
+    /** The latest term {@code node} led, ready at or before {@code at}; -1 when none. */
+    static long termLedAt(List<LeaderTerm> terms, String node, Instant at) {
+        long max = -1;
+        for (LeaderTerm t : terms) {
+            if (t.node().equals(node) && !t.ready().isAfter(at)) {
+                max = Math.max(max, t.term());
+            }
+        }
+        return max;
+    }
+
     /** Runs every check; {@code converged} adds the end-state checks (floating IPs, orphans, min hosts). */
     List<String> check(boolean converged) throws IOException {
         List<String> v = new ArrayList<>();
@@ -228,15 +239,21 @@ final class InvariantChecker {
             if (!leaderOf.containsKey(term)) {
                 v.add("decision " + decision + " of term " + term + " but no node became leader in that term");
             }
-            if (e.user().startsWith("scaler-") && !leadingAt(terms, e.user(), e.time())) {
-                v.add(e.kind() + " " + e.target() + " at " + e.time() + " for decision " + decision + " made by "
-                        + e.user() + ", which was not the leader then: a deposed or never-elected node acted");
+            if (e.user().startsWith("scaler-")) {
+                // A leader also finishes the decisions its predecessors left open (under their committed
+                // conditions): the call must come from a ready leader not yet deposed, of the decision's term or later.
+                if (!leadingAt(terms, e.user(), e.time())) {
+                    v.add(e.kind() + " " + e.target() + " at " + e.time() + " for decision " + decision + " made by "
+                            + e.user() + ", which was not the leader then: a deposed or never-elected node acted");
+                } else if (termLedAt(terms, e.user(), e.time()) < term) {
+                    v.add(e.kind() + " " + e.target() + " at " + e.time() + " for decision " + decision + " of term "
+                            + term + " made by " + e.user() + " as the leader of an earlier term");
+                }
+                continue;
             }
-            // A later term's ready leader may finish a decision its predecessor left open (every step is
-            // idempotent); the rule below is for calls whose node was not that leader.
-            boolean byReadyLeader = e.user().startsWith("scaler-") && leadingAt(terms, e.user(), e.time());
+            // Calls not made by a scaler node's own user: fenced by the terms that followed the decision's.
             for (LeaderTerm t : terms) {
-                if (!byReadyLeader && t.term() > term && e.time().isAfter(t.ready().plus(FENCING_GRACE))) {
+                if (t.term() > term && e.time().isAfter(t.ready().plus(FENCING_GRACE))) {
                     v.add(e.kind() + " " + e.target() + " at " + e.time() + " for decision " + decision + " of term "
                             + term + " after " + t.node() + " led term " + t.term() + " from " + t.ready()
                             + ": a deposed leader acted (fencing)");

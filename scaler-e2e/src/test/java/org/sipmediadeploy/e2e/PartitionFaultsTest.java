@@ -23,6 +23,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
+import org.sipmediadeploy.sandbox.ApiFault;
 import org.sipmediadeploy.sandbox.SandboxEvent;
 
 /**
@@ -199,5 +200,62 @@ class PartitionFaultsTest {
         cluster.sandbox().clearPathFaults();
         assertEquals(List.of(), moves(from), "false failovers");
         assertTrue(failoversSince(from).isEmpty(), failoversSince(from).toString());
+    }
+
+    /**
+     * A deposed leader's retry must not move the floating IP. The defect: the term was checked once before the
+     * cloud call, and the adapter retried a timed-out move (re-reading the revision on each try) without asking
+     * again, so the old leader's late try moved the IP away from where the next leader, or an operator on it, had
+     * put it. Now the move is conditional on the source committed with the decision and every try is fenced.
+     */
+    @Test
+    @Order(4)
+    void aLeaderCutOffDuringAMoveWhoseFirstTryTimesOutLandsNoMoveAfterTheNextLeaderActs() {
+        String old = cluster.awaitLeader();
+        String active = cluster.member("kamailio", "active");
+        String standby = cluster.member("kamailio", "standby");
+        Instant start = Instant.now();
+        // The old leader's first floating-IP update is held by the cloud for 20 s, then dropped unanswered.
+        cluster.sandbox().apiFaults().add(ApiFault.timeout("floatingip.update", Duration.ofSeconds(20), 1)
+                .forUser(old));
+        cluster.sandbox().kill(active);
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+                .until(() -> !heldUpdates(old, start).isEmpty());
+        cluster.isolateFromPeers(old);
+
+        // the majority's leader carries out the open failover, where the old leader's try did not land
+        String[] fresh = new String[1];
+        await().atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofMillis(250)).ignoreExceptions()
+                .until(() -> (fresh[0] = cluster.leaderAmong(others(old))) != null && !fresh[0].equals(old));
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).ignoreExceptions()
+                .until(() -> standby.equals(cluster.floatingServer("kamailio")));
+        // the old active is back, and an operator moves the IP back to it through the new leader
+        cluster.sandbox().restart(active);
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
+                .until(() -> Cluster.memberUp(Cluster.pair(cluster.status(fresh[0]), "kamailio").path("standby")));
+        Cluster.Run r = cluster.ctl("failover", "kamailio", "--to", active, "--timeout", "PT20S", "--config",
+                cluster.demo.config(fresh[0]).toString());
+        assertEquals(0, r.code(), r.out() + r.err());
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).ignoreExceptions()
+                .until(() -> active.equals(cluster.floatingServer("kamailio")));
+        Instant operatorMoved = Instant.now();
+
+        // the held try is dropped (20 s after it was sent); whatever the old leader does next, no move of its lands
+        Instant dropped = heldUpdates(old, start).get(0).time().plusSeconds(20);
+        Duration watch = Duration.between(operatorMoved, dropped).plusSeconds(10);
+        if (watch.compareTo(Duration.ofSeconds(10)) < 0) {
+            watch = Duration.ofSeconds(10); // the held try was dropped before the operator's move: watch 10 s more
+        }
+        await().during(watch).atMost(watch.plusSeconds(5)).pollInterval(Duration.ofMillis(200))
+                .ignoreExceptions().until(() -> active.equals(cluster.floatingServer("kamailio")));
+        List<SandboxEvent> byOld = moves(start).stream().filter(e -> e.user().equals(old)).toList();
+        assertEquals(List.of(), byOld, "a move by the deposed leader landed");
+        awaitTrafficAfter(Probe.Kind.SIP, operatorMoved);
+    }
+
+    /** The old leader's floating-IP updates the sandbox held (the injected API timeout fired on them). */
+    private static List<SandboxEvent> heldUpdates(String node, Instant since) {
+        return cluster.sandbox().events().events(e -> e.kind().equals("fault.api") && node.equals(e.user())
+                && e.time().isAfter(since));
     }
 }

@@ -5,6 +5,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
 
 import org.openstack4j.model.identity.v3.Token;
+import org.sipmediadeploy.core.port.Cloud;
 import org.sipmediadeploy.core.port.CloudException;
 import org.sipmediadeploy.core.port.CloudException.Kind;
 import org.sipmediadeploy.core.port.ScalerEvents;
@@ -33,12 +34,21 @@ final class Edge {
     }
 
     <T> T run(String operation, Supplier<T> body) {
+        return run(operation, Cloud.Guard.NONE, body);
+    }
+
+    /**
+     * As {@link #run(String, Supplier)}, with {@code guard} checked before every try: a leader deposed during a
+     * retry's backoff stops there instead of calling the cloud again. What the guard throws is passed through.
+     */
+    <T> T run(String operation, Cloud.Guard guard, Supplier<T> body) {
         long start = System.nanoTime();
         boolean reauthenticated = false;
         int attempt = 0;
         while (true) {
             attempt++;
             Token used = null;
+            guard.check();
             try {
                 used = keystone.token();
                 T result = body.get();

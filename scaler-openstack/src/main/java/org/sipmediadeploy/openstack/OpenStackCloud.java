@@ -21,6 +21,7 @@ import org.openstack4j.model.compute.builder.ServerCreateBuilder;
 import org.openstack4j.model.network.NetFloatingIP;
 import org.openstack4j.model.network.options.PortListOptions;
 import org.sipmediadeploy.core.model.FloatingIp;
+import org.sipmediadeploy.core.model.FloatingIpSource;
 import org.sipmediadeploy.core.model.Port;
 import org.sipmediadeploy.core.model.Server;
 import org.sipmediadeploy.core.model.ServerMetadata;
@@ -263,6 +264,50 @@ public final class OpenStackCloud implements Cloud {
                     current.getPortId(), portId);
             return result;
         });
+    }
+
+    @Override
+    public FloatingIp move(String floatingIpId, String toPortId, FloatingIpSource expected, Guard guard) {
+        Objects.requireNonNull(floatingIpId, "floatingIpId");
+        Objects.requireNonNull(toPortId, "toPortId");
+        Objects.requireNonNull(expected, "expected");
+        return edge.run("associate", guard, () -> {
+            NetFloatingIP current = currentFip("associate", floatingIpId);
+            if (toPortId.equals(current.getPortId())) {
+                return Mapping.floatingIp(current); // done, by an earlier try whose answer was lost
+            }
+            FloatingIp seen = Mapping.floatingIp(current);
+            if (!expected.matches(seen)) {
+                throw stale(floatingIpId, seen, expected);
+            }
+            // The committed revision, not the one just read: If-Match then also covers the gap since the decision.
+            Map<String, String> h = expected.revision() < 0 || !neutron.revisionIfMatch() ? null
+                    : Map.of("If-Match", "revision_number=" + expected.revision());
+            NetFloatingIP updated;
+            try {
+                updated = keystone.client(h).networking().floatingip().associateToPort(floatingIpId, toPortId);
+            } catch (RuntimeException e) {
+                CloudException ce = Errors.classify("associate", e);
+                if (ce.kind() == Kind.CONFLICT && h != null) {
+                    throw new CloudException(Kind.STALE, "associate", "floating IP " + floatingIpId
+                            + " changed since the decision (expected " + expected + "): " + ce.getMessage(), ce);
+                }
+                throw ce;
+            }
+            FloatingIp result = Mapping.floatingIp(updated);
+            if (!result.isAssociatedTo(toPortId)) {
+                throw new CloudException(Kind.CONFLICT, "associate", "floating IP " + floatingIpId
+                        + " points at port " + result.portId() + " after the update to " + toPortId);
+            }
+            LOG.info("floating IP {} ({}) moved from port {} to {} (expected {})", result.address(), floatingIpId,
+                    current.getPortId(), toPortId, expected);
+            return result;
+        });
+    }
+
+    private static CloudException stale(String floatingIpId, FloatingIp seen, FloatingIpSource expected) {
+        return new CloudException(Kind.STALE, "associate", "floating IP " + floatingIpId + " is on "
+                + FloatingIpSource.of(seen) + ", the decision expected " + expected + ": not moved");
     }
 
     @Override

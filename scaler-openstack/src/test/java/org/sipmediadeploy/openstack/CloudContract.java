@@ -35,12 +35,14 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.sipmediadeploy.core.model.FloatingIp;
+import org.sipmediadeploy.core.model.FloatingIpSource;
 import org.sipmediadeploy.core.model.Port;
 import org.sipmediadeploy.core.model.Secret;
 import org.sipmediadeploy.core.model.Server;
 import org.sipmediadeploy.core.model.ServerMetadata;
 import org.sipmediadeploy.core.model.ServerSpec;
 import org.sipmediadeploy.core.model.ServerStatus;
+import org.sipmediadeploy.core.port.Cloud;
 import org.sipmediadeploy.core.port.CloudException;
 import org.sipmediadeploy.core.port.CloudException.Kind;
 import org.sipmediadeploy.core.port.ScalerEvents;
@@ -396,6 +398,38 @@ public abstract class CloudContract {
         FloatingIp offAgain = cloud.disassociate(fip.id());
         assertNull(offAgain.portId());
         assertNull(cloud.floatingIpByAddress(fip.address()).orElseThrow().portId());
+    }
+
+    @Test
+    public void aMoveConditionedOnWhereTheFloatingIpWasBeforeItMovedIsStaleAndMovesNothing() {
+        Server a = create(spec("ma", decision(), null, Map.of()));
+        Server b = create(spec("mb", decision(), null, Map.of()));
+        awaitActive(a.id());
+        awaitActive(b.id());
+        Port pa = cloud.portOf(a.id(), null).orElseThrow();
+        Port pb = cloud.portOf(b.id(), null).orElseThrow();
+        FloatingIp fip = allocateFloatingIp();
+        FloatingIp decidedOn = cloud.associate(fip.id(), pa.id());
+        // Another leader moved it to b, an operator back to a: the port is the decided one, the revision is not.
+        cloud.associate(fip.id(), pb.id());
+        cloud.associate(fip.id(), pa.id());
+        if (decidedOn.revision() >= 0) {
+            CloudException e = assertThrows(CloudException.class,
+                    () -> cloud.move(fip.id(), pb.id(), FloatingIpSource.of(decidedOn), Cloud.Guard.NONE));
+            assertEquals(Kind.STALE, e.kind(), e.getMessage());
+            assertEquals(pa.id(), cloud.floatingIpByAddress(fip.address()).orElseThrow().portId());
+        }
+        // Conditioned on where it is now, it moves (read again if a status update bumped the revision meanwhile).
+        FloatingIp moved = null;
+        for (int i = 0; i < 3 && moved == null; i++) {
+            FloatingIp now = cloud.floatingIpByAddress(fip.address()).orElseThrow();
+            try {
+                moved = cloud.move(fip.id(), pb.id(), FloatingIpSource.of(now), Cloud.Guard.NONE);
+            } catch (CloudException e) {
+                assertEquals(Kind.STALE, e.kind(), e.getMessage());
+            }
+        }
+        assertEquals(pb.id(), moved == null ? null : moved.portId());
     }
 
     @Test

@@ -22,11 +22,13 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.sipmediadeploy.core.model.FloatingIp;
+import org.sipmediadeploy.core.model.FloatingIpSource;
 import org.sipmediadeploy.core.model.Secret;
 import org.sipmediadeploy.core.model.Server;
 import org.sipmediadeploy.core.model.ServerMetadata;
 import org.sipmediadeploy.core.model.ServerSpec;
 import org.sipmediadeploy.core.model.ServerStatus;
+import org.sipmediadeploy.core.port.Cloud;
 import org.sipmediadeploy.core.port.CloudException;
 import org.sipmediadeploy.core.port.CloudException.Kind;
 
@@ -463,6 +465,79 @@ class OpenStackCloudTest {
         assertEquals(Kind.CONFLICT, e.kind());
         assertEquals(1, fake.requests("PUT " + FIP).size(), "a conflict is the caller's to reconcile");
         assertEquals(List.of("associate:CONFLICT"), events.calls);
+    }
+
+    static final String IF_MATCH_EXTENSIONS = "{\"extensions\": [{\"alias\": \"revision-if-match\"}]}";
+
+    /**
+     * The defect: {@code associate} sent If-Match with the revision it had just read, so a try made after another
+     * leader's move (a new revision) still went through. A move sends the revision committed with its decision.
+     */
+    @Test
+    void aMoveSendsIfMatchWithTheCommittedRevisionNotTheOneItReads() {
+        fake.on("GET network/v2.0/extensions", 200, IF_MATCH_EXTENSIONS);
+        fake.on("GET " + FIP, 200, fip("port-a", -1));
+        fake.on("PUT " + FIP, 200, fip("port-b", 6));
+        cloud(settings()).move("fip-1", "port-b", new FloatingIpSource("port-a", 5), Cloud.Guard.NONE);
+        assertEquals("revision_number=5", fake.requests("PUT " + FIP).get(0).header("If-Match"));
+    }
+
+    @Test
+    void aMoveOfAFloatingIpThatChangedSinceTheDecisionIsStaleAndSendsNothing() {
+        fake.on("GET network/v2.0/extensions", 200, IF_MATCH_EXTENSIONS);
+        fake.on("GET " + FIP, 200, fip("port-a", 7)); // moved away and back since revision 5
+        CloudException e = assertThrows(CloudException.class, () -> cloud(settings()).move("fip-1", "port-b",
+                new FloatingIpSource("port-a", 5), Cloud.Guard.NONE));
+        assertEquals(Kind.STALE, e.kind());
+        assertEquals(List.of(), fake.requests("PUT " + FIP));
+    }
+
+    @Test
+    void aMoveOfAFloatingIpOnAnotherPortIsStaleAndSendsNothing() {
+        fake.on("GET " + FIP, 200, fip("port-c", 5));
+        assertEquals(Kind.STALE, assertThrows(CloudException.class, () -> cloud(settings()).move("fip-1", "port-b",
+                new FloatingIpSource("port-a", 5), Cloud.Guard.NONE)).kind());
+        assertEquals(List.of(), fake.requests("PUT " + FIP));
+    }
+
+    @Test
+    void aMoveRefusedByIfMatchIsStaleAndNotRetried() {
+        fake.on("GET network/v2.0/extensions", 200, IF_MATCH_EXTENSIONS);
+        fake.on("GET " + FIP, 200, fip("port-a", 5));
+        fake.on("PUT " + FIP, 412, "{\"NeutronError\": {\"type\": \"RevisionNumberConstraintFailed\", \"message\":"
+                + " \"Constrained to 5, but current revision is 6\", \"detail\": \"\"}}");
+        assertEquals(Kind.STALE, assertThrows(CloudException.class, () -> cloud(settings()).move("fip-1", "port-b",
+                new FloatingIpSource("port-a", 5), Cloud.Guard.NONE)).kind());
+        assertEquals(1, fake.requests("PUT " + FIP).size());
+    }
+
+    @Test
+    void aMoveWhoseEarlierTryLandedIsDoneWithoutAnotherUpdate() {
+        fake.on("GET " + FIP, 200, fip("port-b", 6));
+        assertEquals("port-b", cloud(settings()).move("fip-1", "port-b", new FloatingIpSource("port-a", 5),
+                Cloud.Guard.NONE).portId());
+        assertEquals(List.of(), fake.requests("PUT " + FIP));
+    }
+
+    /**
+     * The defect: the adapter retried a timed-out move up to its attempt limit without asking whether the caller
+     * still led; the guard now runs before every try.
+     */
+    @Test
+    void aMoveIsNotTriedAgainOnceTheGuardRefuses() {
+        fake.on("GET " + FIP, 200, fip("port-a", 5));
+        fake.on("PUT " + FIP, new FakeOpenStack.Reply(0, null, true));
+        OpenStackSettings s = settings().withTimeouts(Duration.ofSeconds(1), Duration.ofMillis(300))
+                .withRetries(3, Duration.ofMillis(1));
+        int[] tries = {0};
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> cloud(s).move("fip-1", "port-b",
+                new FloatingIpSource("port-a", 5), () -> {
+                    if (++tries[0] > 1) {
+                        throw new IllegalStateException("not the leader any more");
+                    }
+                }));
+        assertEquals("not the leader any more", e.getMessage());
+        assertEquals(1, fake.requests("PUT " + FIP).size(), "one try, then the guard stopped it");
     }
 
     @Test

@@ -25,6 +25,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
+import org.apache.ratis.RaftConfigKeys;
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.client.RaftClientConfigKeys;
 import org.apache.ratis.conf.Parameters;
@@ -86,6 +87,7 @@ public final class RaftNode implements Consensus, AutoCloseable {
     private final ScheduledExecutorService watch;
     private final RaftProperties clientProperties;
     private final Parameters parameters;
+    private final LeaderContacts contacts;
     private final AtomicReference<Clients> clients = new AtomicReference<>();
     private final Reconfiguration reconfiguration;
     /** Started outside the configuration (empty log); cleared for good once a configuration includes this node. */
@@ -119,6 +121,7 @@ public final class RaftNode implements Consensus, AutoCloseable {
         });
         this.clientProperties = clientProperties;
         this.parameters = parameters;
+        this.contacts = parameters.get(LeaderContacts.class.getName(), LeaderContacts.class);
         this.joining = joining;
         this.clients.set(buildClients(clientGroup));
         this.reconfiguration = new Reconfiguration(settings, startGroup.getGroupId(), parameters,
@@ -171,6 +174,7 @@ public final class RaftNode implements Consensus, AutoCloseable {
 
         RaftProperties props = serverProperties(settings);
         Parameters params = new Parameters();
+        LeaderContacts.installIn(params);
         if (settings.tls() != null) {
             GrpcTlsConfig tls = new GrpcTlsConfig(settings.tls().privateKey().toFile(),
                     settings.tls().certChain().toFile(), settings.tls().trustedCas().toFile(), true);
@@ -275,6 +279,8 @@ public final class RaftNode implements Consensus, AutoCloseable {
         // The state is read locally (state()); no linearizable reads are served, and the lease is off by choice.
         RaftServerConfigKeys.Read.setOption(p, RaftServerConfigKeys.Read.Option.DEFAULT);
         RaftServerConfigKeys.Read.setLeaderLeaseEnabled(p, false);
+        // gRPC, with the follower records reported to this node's LeaderContacts (the lease of isLeaderIn).
+        RaftConfigKeys.Rpc.setType(p, new LeaderContacts.Rpc());
         RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(p, true);
         RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(p, s.snapshotThreshold());
         RaftServerConfigKeys.Snapshot.setCreationGap(p, 1);
@@ -389,8 +395,9 @@ public final class RaftNode implements Consensus, AutoCloseable {
     }
 
     /**
-     * A majority (this node included) answered within the minimum election timeout. Until then no other node
-     * can have been elected, so acting is safe; a leader back from a long pause has stale contacts and stops.
+     * A majority (this node included) answered requests sent within the minimum election timeout (see
+     * {@link LeaderContacts}: a late reply to an old request does not count as recent contact). Until then no other
+     * node can have been elected, so acting is safe; a leader back from a long pause has stale contacts and stops.
      * During a membership change (joint configuration) a majority of the old and of the new voters is needed, as
      * for an election.
      */
@@ -401,10 +408,10 @@ public final class RaftNode implements Consensus, AutoCloseable {
         }
         Set<String> current = ids(conf.get().getCurrentPeers());
         Set<String> previous = ids(conf.get().getPreviousPeers());
-        RoleInfoProto role = info.getRoleInfoProto();
+        Map<String, Long> acked = contacts.ackedSendAgeMillis();
         long limit = settings.electionTimeoutMin().toMillis();
-        return majorityContact(role, limit, self.toString(), current)
-                && (previous.isEmpty() || majorityContact(role, limit, self.toString(), previous));
+        return LeaderContacts.majorityContact(acked, limit, self.toString(), current)
+                && (previous.isEmpty() || LeaderContacts.majorityContact(acked, limit, self.toString(), previous));
     }
 
     /**
@@ -425,36 +432,6 @@ public final class RaftNode implements Consensus, AutoCloseable {
             }
         });
         return out;
-    }
-
-    /** Whether the leader's own view ({@code role}) shows a majority of {@code clusterSize} heard from within {@code limitMs}. */
-    static boolean majorityContact(RoleInfoProto role, long limitMs, int clusterSize) {
-        if (!role.hasLeaderInfo()) {
-            return false;
-        }
-        long fresh = 1; // this node
-        for (ServerRpcProto f : role.getLeaderInfo().getFollowerInfoList()) {
-            if (f.getLastRpcElapsedTimeMs() < limitMs) {
-                fresh++;
-            }
-        }
-        return fresh * 2 > clusterSize;
-    }
-
-    /** Whether a majority of {@code voters} (the leader {@code selfId} counts when it is one) answered in time. */
-    static boolean majorityContact(RoleInfoProto role, long limitMs, String selfId, Set<String> voters) {
-        if (!role.hasLeaderInfo() || voters.isEmpty()) {
-            return false;
-        }
-        Set<String> fresh = new HashSet<>();
-        fresh.add(selfId);
-        for (ServerRpcProto f : role.getLeaderInfo().getFollowerInfoList()) {
-            if (f.getLastRpcElapsedTimeMs() < limitMs) {
-                fresh.add(f.getId().getId().toStringUtf8());
-            }
-        }
-        long n = voters.stream().filter(fresh::contains).count();
-        return n * 2 > voters.size();
     }
 
     /** The "do you see X?" port, answered by every other member of the current configuration. */

@@ -53,10 +53,17 @@ final class Gen {
         return r.nextInt(5) == 0 ? 0 : 1 + (r.nextLong() & Long.MAX_VALUE) % 1_000_000_000_000L;
     }
 
+    /** Where a move expects the floating IP: none (decided before sources were committed), no port, or a port. */
+    org.sipmediadeploy.core.model.FloatingIpSource source() {
+        int k = r.nextInt(3);
+        return k == 0 ? null : new org.sipmediadeploy.core.model.FloatingIpSource(k == 1 ? null : str(),
+                r.nextInt(4) == 0 ? -1 : r.nextInt(1_000_000));
+    }
+
     Decision decision(int kind) {
         switch (kind) {
-            case 0: return new Decision.Failover(id(), str(), "a" + str(), "b" + str(), str());
-            case 1: return new Decision.Reassociate(id(), str(), str(), str());
+            case 0: return new Decision.Failover(id(), str(), "a" + str(), "b" + str(), str(), source());
+            case 1: return new Decision.Reassociate(id(), str(), str(), str(), source());
             case 2: return new Decision.ReplaceMember(id(), str(), str(), str(), str());
             case 3: return new Decision.HoldPair(id(), str(), str());
             case 4: return new Decision.CreateHost(id(), str(), str(), str());

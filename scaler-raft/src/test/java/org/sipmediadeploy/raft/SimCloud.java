@@ -8,6 +8,7 @@ import java.util.Optional;
 import java.util.function.Consumer;
 
 import org.sipmediadeploy.core.model.FloatingIp;
+import org.sipmediadeploy.core.model.FloatingIpSource;
 import org.sipmediadeploy.core.model.Port;
 import org.sipmediadeploy.core.model.Server;
 import org.sipmediadeploy.core.model.ServerMetadata;
@@ -101,6 +102,21 @@ final class SimCloud {
                         f.revision() + 1);
                 fips.put(f.id(), next);
                 return next;
+            }
+
+            @Override
+            public FloatingIp move(String floatingIpId, String toPortId, FloatingIpSource expected, Guard guard) {
+                guard.check();
+                maybeFail("associate");
+                FloatingIp f = fips.get(floatingIpId);
+                if (f.isAssociatedTo(toPortId)) {
+                    return f;
+                }
+                if (!expected.matches(f)) {
+                    throw new CloudException(CloudException.Kind.STALE, "associate", "floating IP on "
+                            + FloatingIpSource.of(f) + ", expected " + expected);
+                }
+                return associate(floatingIpId, toPortId);
             }
 
             @Override

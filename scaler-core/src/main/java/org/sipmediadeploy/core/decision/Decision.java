@@ -2,6 +2,8 @@ package org.sipmediadeploy.core.decision;
 
 import java.util.Objects;
 
+import org.sipmediadeploy.core.model.FloatingIpSource;
+
 /**
  * Everything the scaler decides, as immutable values with the reason it was decided. A decision is committed to
  * the replicated log before anything is done; those with {@link #actsOnCloud()} are then carried out by the
@@ -21,8 +23,13 @@ public sealed interface Decision {
     boolean actsOnCloud();
 
     /** Move the pair's floating IP from the failed active to the healthy standby. */
-    record Failover(String id, String pair, String fromServerId, String toServerId, String reason)
-            implements Decision {
+    record Failover(String id, String pair, String fromServerId, String toServerId, String reason,
+                    FloatingIpSource expected) implements Decision {
+        /** A move with no committed source (decided before sources were committed): moved unconditionally. */
+        public Failover(String id, String pair, String fromServerId, String toServerId, String reason) {
+            this(id, pair, fromServerId, toServerId, reason, null);
+        }
+
         public Failover {
             Decisions.require(id, pair, reason);
             Objects.requireNonNull(fromServerId, "fromServerId");
@@ -37,7 +44,12 @@ public sealed interface Decision {
     }
 
     /** Put the floating IP back on the active member's port (found elsewhere or nowhere). */
-    record Reassociate(String id, String pair, String serverId, String reason) implements Decision {
+    record Reassociate(String id, String pair, String serverId, String reason, FloatingIpSource expected)
+            implements Decision {
+        public Reassociate(String id, String pair, String serverId, String reason) {
+            this(id, pair, serverId, reason, null);
+        }
+
         public Reassociate {
             Decisions.require(id, pair, reason);
             Objects.requireNonNull(serverId, "serverId");

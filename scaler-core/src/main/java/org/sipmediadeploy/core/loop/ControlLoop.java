@@ -16,6 +16,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.sipmediadeploy.core.command.Command;
 import org.sipmediadeploy.core.config.PairConfig;
@@ -26,6 +27,7 @@ import org.sipmediadeploy.core.decision.DecisionId;
 import org.sipmediadeploy.core.decision.DecisionRecord;
 import org.sipmediadeploy.core.decision.Outcome;
 import org.sipmediadeploy.core.model.FloatingIp;
+import org.sipmediadeploy.core.model.FloatingIpSource;
 import org.sipmediadeploy.core.model.Host;
 import org.sipmediadeploy.core.model.Member;
 import org.sipmediadeploy.core.model.PairMode;
@@ -67,7 +69,10 @@ import org.sipmediadeploy.core.state.ClusterState;
  * outcome. Decisions left open by an earlier leader are advanced the same way (every step is idempotent). Probe
  * results arrive through {@link #probed} from the node's probe scheduler. {@code now} is always passed in.
  *
- * <p>Not thread-safe for {@code tick}: one thread ticks. {@link #probed} may be called from any thread.
+ * <p>Two lanes, each ticked by one thread: {@link #tickPairs} (probe verdicts, failover decisions, floating-IP
+ * moves) and {@link #tickRest} (bootstrap, cloud inventory, pools, host creation, replacements, orphans), so a slow
+ * Nova listing or a host being created never delays a failover. {@link #tick} runs both in turn (one thread, as in
+ * the tests). {@link #probed} may be called from any thread.
  */
 public final class ControlLoop {
     private static final Duration COMMIT_TIMEOUT = Duration.ofSeconds(5);
@@ -88,13 +93,15 @@ public final class ControlLoop {
     private static final Duration ALARM_REFRESH = Duration.ofSeconds(5);
     private Instant alarmsSyncedAt;
     private final Map<String, String> notes = new ConcurrentHashMap<>();
-    private final Map<String, FloatingIp> floatingIps = new HashMap<>();
+    private final Map<String, FloatingIp> floatingIps = new ConcurrentHashMap<>();
     private final Map<String, Server> inventory = new HashMap<>();
     private Instant lastInventory;
     private boolean inventorySeen;
     private boolean inventoryFresh;
-    private long term = -1;
-    private long seq;
+    private volatile long term = -1;
+    private final AtomicLong seq = new AtomicLong();
+    /** Set when a new term starts; the rest lane then forgets what it kept of the previous term. */
+    private volatile boolean restStale;
     private Duration inventoryPeriod = Duration.ofSeconds(5);
     private SelfHealingConfig selfHealing = SelfHealingConfig.DISABLED;
     private Membership membership;
@@ -164,6 +171,15 @@ public final class ControlLoop {
         return h.peerVerdict(threshold);
     }
 
+    /**
+     * Where the pair's floating IP is now, read from the cloud (for an operator's move, which commits it as its
+     * source like the loop's own moves); empty when the pair is unknown or the floating IP is not found.
+     */
+    public Optional<FloatingIpSource> floatingIpSourceNow(String pairName) {
+        PairConfig cfg = spec.pairs().get(pairName);
+        return cfg == null ? Optional.empty() : cloud.floatingIpByAddress(cfg.floatingIp()).map(FloatingIpSource::of);
+    }
+
     public Map<String, TargetHealth> health() {
         return Map.copyOf(health);
     }
@@ -203,33 +219,56 @@ public final class ControlLoop {
         return out;
     }
 
-    /** One pass; does nothing unless this node is the ready leader (but forgets the health of dropped targets). */
+    /**
+     * One pass of both lanes, the rest lane first; does nothing unless this node is the ready leader (but forgets
+     * the health of dropped targets).
+     */
     public void tick(Instant now) {
-        forgetDroppedTargets();
-        OptionalLong t = consensus.leaderTerm();
-        if (t.isEmpty()) {
-            term = -1;
+        tickRest(now);
+        tickPairs(now);
+    }
+
+    /**
+     * The pair lane: carries out open floating-IP moves, then probes' verdicts become failover decisions, carried
+     * out in the same pass. Reads only the floating IP from the cloud, never the server inventory.
+     */
+    public void tickPairs(Instant now) {
+        long t = enterTerm();
+        if (t < 0) {
             return;
         }
-        if (t.getAsLong() != term) {
-            term = t.getAsLong();
-            // Leadership can blink within one term (not ready for a moment): continue after the highest id this
-            // node already used in the term, or new decisions would reuse committed ids and be refused.
-            seq = highestSeq(consensus.state(), term, spec.nodeId());
-            lastInventory = null;
-            scaling.clear();
-            lastScaling.clear();
-            events.leaderChanged(spec.nodeId(), term);
-        }
-        DecisionIds ids = () -> new DecisionId(term, ++seq, spec.nodeId()).format();
+        DecisionIds ids = ids(t);
         try {
-            bootstrap(now);
-            advanceOpen(now);
-            scalerPass(now, ids);
-            refreshInventory(now);
+            advanceOpen(now, true);
             for (PairConfig cfg : spec.pairs().values()) {
                 pairPass(cfg, now, ids);
             }
+        } catch (CloudException e) {
+            notes.put("cloud", e.kind() + ": " + e.getMessage());
+        } catch (NotCommitted e) {
+            notes.put("log", e.getMessage());
+        }
+    }
+
+    /** The rest lane: bootstrap, the other open decisions, scaler self-healing, inventory, pools, orphans, alarms. */
+    public void tickRest(Instant now) {
+        forgetDroppedTargets();
+        long t = enterTerm();
+        if (t < 0) {
+            return;
+        }
+        if (restStale) {
+            restStale = false;
+            lastInventory = null;
+            scaling.clear();
+            lastScaling.clear();
+        }
+        DecisionIds ids = ids(t);
+        try {
+            bootstrap(now);
+            advanceOpen(now, false);
+            scalerPass(now, ids);
+            refreshInventory(now);
             for (PoolConfig cfg : spec.pools().values()) {
                 poolPass(cfg, now, ids);
             }
@@ -254,6 +293,28 @@ public final class ControlLoop {
         Set<String> probed = new HashSet<>();
         targets().keySet().forEach(t -> probed.add(t.key()));
         health.keySet().retainAll(probed);
+    }
+
+    /** The term this node leads and is ready in, or -1; a new term is entered once, by whichever lane sees it. */
+    private synchronized long enterTerm() {
+        OptionalLong t = consensus.leaderTerm();
+        if (t.isEmpty()) {
+            term = -1;
+            return -1;
+        }
+        if (t.getAsLong() != term) {
+            term = t.getAsLong();
+            // Leadership can blink within one term (not ready for a moment): continue after the highest id this
+            // node already used in the term, or new decisions would reuse committed ids and be refused.
+            seq.set(highestSeq(consensus.state(), term, spec.nodeId()));
+            restStale = true;
+            events.leaderChanged(spec.nodeId(), term);
+        }
+        return term;
+    }
+
+    private DecisionIds ids(long t) {
+        return () -> new DecisionId(t, seq.incrementAndGet(), spec.nodeId()).format();
     }
 
     /** The highest {@code seq} of this node's decision ids of {@code term} in the state, or 0. */
@@ -336,10 +397,18 @@ public final class ControlLoop {
         return cloud.listServers(null, name).stream().filter(x -> x.name().equals(name)).findFirst();
     }
 
-    private void advanceOpen(Instant now) {
+    /** Advances the open decisions of one lane: the pair lane's ({@code pairLane}) or all others. */
+    private void advanceOpen(Instant now, boolean pairLane) {
         for (DecisionRecord rec : List.copyOf(consensus.state().open().values())) {
-            executor.advance(rec, consensus.state(), term, now).ifPresent(r -> record(rec.id(), r, now));
+            if (onPairLane(rec.decision()) == pairLane) {
+                executor.advance(rec, consensus.state(), term, now).ifPresent(r -> record(rec.id(), r, now));
+            }
         }
+    }
+
+    /** Floating-IP moves and pair holds: what a failover is made of, kept off the lane of slow cloud reads. */
+    static boolean onPairLane(Decision d) {
+        return d instanceof Decision.Failover || d instanceof Decision.Reassociate || d instanceof Decision.HoldPair;
     }
 
     /** Commits a result: a finished step of a scaler replacement, or the decision's outcome. */
@@ -464,14 +533,27 @@ public final class ControlLoop {
         List<Instant> replaced = new ArrayList<>();
         consensus.state().history().forEach(r -> addReplacement(r, cfg.name(), replaced));
         consensus.state().open().values().forEach(r -> addReplacement(r, cfg.name(), replaced));
-        PairObservation obs = new PairObservation(h, fip != null, fip == null ? null : fip.portId(), Map.of(),
-                workOpen, replaced);
+        PairObservation obs = new PairObservation(h, false, null, Map.of(), workOpen, replaced).withFloatingIp(fip);
         PairVerdict v = FailoverPolicy.decide(pair, obs, cfg.failover(), now, ids);
         if (v.needsConfirmation()) {
             String serverId = v.confirmServerId();
             Member m = pair.member(serverId).orElseThrow();
             Confirmation c = confirm(cfg.probe().target(m.address()).key(), cfg.failover().confirmTimeout());
-            v = FailoverPolicy.decide(pair, obs.withConfirmation(serverId, c), cfg.failover(), now, ids);
+            obs = obs.withConfirmation(serverId, c);
+            v = FailoverPolicy.decide(pair, obs, cfg.failover(), now, ids);
+        }
+        if (v.decisions().stream().anyMatch(ControlLoop::movesFloatingIp)) {
+            // A move commits where the floating IP is and is carried out only while it is still there: read it now,
+            // not from the inventory (up to a period old), and decide again on what was read.
+            Optional<FloatingIp> fresh = cloud.floatingIpByAddress(cfg.floatingIp());
+            if (fresh.isEmpty()) {
+                floatingIps.remove(cfg.name());
+                raise(new Alarm(cfg.name(), "floating IP " + cfg.floatingIp() + " not found: no move"));
+                return;
+            }
+            floatingIps.put(cfg.name(), fresh.get());
+            obs = obs.withFloatingIp(fresh.get());
+            v = FailoverPolicy.decide(pair, obs, cfg.failover(), now, ids);
         }
         notes.put(cfg.name(), v.note());
         if (v.alarms().isEmpty() && !workOpen) {
@@ -492,6 +574,10 @@ public final class ControlLoop {
         if (r.decision() instanceof Decision.ReplaceMember m && m.pair().equals(pair)) {
             out.add(r.proposedAt());
         }
+    }
+
+    private static boolean movesFloatingIp(Decision d) {
+        return d instanceof Decision.Failover || d instanceof Decision.Reassociate;
     }
 
     private Confirmation confirm(String targetKey, Duration timeout) {

@@ -15,6 +15,7 @@ import org.sipmediadeploy.core.config.ServerTemplate;
 import org.sipmediadeploy.core.decision.Decision;
 import org.sipmediadeploy.core.decision.DecisionRecord;
 import org.sipmediadeploy.core.decision.Outcome;
+import org.sipmediadeploy.core.model.FloatingIpSource;
 import org.sipmediadeploy.core.model.Host;
 import org.sipmediadeploy.core.model.Member;
 import org.sipmediadeploy.core.model.PairState;
@@ -51,7 +52,7 @@ final class DecisionExecutor {
     private final LoopSpec spec;
     private final Cloud cloud;
     private final Fence fence;
-    private final Map<String, Integer> attempts = new HashMap<>();
+    private final Map<String, Integer> attempts = new ConcurrentHashMap<>();
     private final Function<ProbeTarget, TargetHealth> health;
     /** New pair members warming up (ACTIVE, not answering yet), by decision id: the loop probes them. */
     private final Map<String, ProbeTarget> warming = new ConcurrentHashMap<>();
@@ -128,9 +129,9 @@ final class DecisionExecutor {
 
     private Optional<Result> step(Decision d, ClusterState state, long term, Instant now) {
         if (d instanceof Decision.Failover f) {
-            return associate(state.pairs().get(f.pair()), f.toServerId(), term);
+            return associate(state.pairs().get(f.pair()), f.toServerId(), f.expected(), term);
         } else if (d instanceof Decision.Reassociate r) {
-            return associate(state.pairs().get(r.pair()), r.serverId(), term);
+            return associate(state.pairs().get(r.pair()), r.serverId(), r.expected(), term);
         } else if (d instanceof Decision.ReplaceMember m) {
             return replace(m, state, term, now);
         } else if (d instanceof Decision.CreateHost c) {
@@ -154,11 +155,19 @@ final class DecisionExecutor {
         throw new AssertionError(d);
     }
 
-    private Optional<Result> associate(PairState pair, String serverId, long term) {
+    /**
+     * Moves the pair's floating IP. With the source committed in the decision the move is conditional on it, and
+     * the fence is checked before every try of the adapter's retries, not only before the first.
+     */
+    private Optional<Result> associate(PairState pair, String serverId, FloatingIpSource expected, long term) {
         Member to = pair.member(serverId).orElseThrow(() -> new CloudException(CloudException.Kind.NOT_FOUND,
                 "associate", serverId + " is no longer a member of " + pair.name()));
         fenced(term);
-        cloud.associate(pair.floatingIpId(), to.portId());
+        if (expected == null) {
+            cloud.associate(pair.floatingIpId(), to.portId()); // decided before moves carried their source
+        } else {
+            cloud.move(pair.floatingIpId(), to.portId(), expected, () -> fenced(term));
+        }
         return done("floating IP " + pair.floatingIpAddress() + " on " + to.name() + " (port " + to.portId() + ")",
                 Map.of(Facts.PORT_ID, to.portId()));
     }

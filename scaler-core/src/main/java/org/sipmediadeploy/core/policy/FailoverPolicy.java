@@ -60,7 +60,7 @@ public final class FailoverPolicy {
             String where = obs.floatingIpPortId() == null ? "no port" : "port " + obs.floatingIpPortId();
             return PairVerdict.decide(new Decision.Reassociate(ids.next(), pair.name(), active.serverId(),
                     "floating IP " + pair.floatingIpAddress() + " found on " + where + ", active is "
-                            + active.name()), List.of());
+                            + active.name(), obs.floatingIpSource()), List.of());
         }
         if (b.failedAtLeast(s.failureThreshold())) {
             Alarm alarm = new Alarm(pair.name(), "standby " + standby.name() + " failing: " + b.lastReason());
@@ -124,6 +124,7 @@ public final class FailoverPolicy {
         return PairVerdict.decide(new Decision.Failover(ids.next(), pair.name(), active.serverId(),
                 standby.serverId(), failing + ", confirmed down by " + c + "; standby " + standby.name()
                         + " up (" + b.lastReason() + ")" + (threshold > s.failureThreshold()
-                        ? "; within min-interval, needed " + threshold + " failures" : "")), List.of());
+                        ? "; within min-interval, needed " + threshold + " failures" : ""),
+                obs.floatingIpSource()), List.of());
     }
 }

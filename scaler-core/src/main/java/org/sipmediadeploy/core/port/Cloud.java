@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Optional;
 
 import org.sipmediadeploy.core.model.FloatingIp;
+import org.sipmediadeploy.core.model.FloatingIpSource;
 import org.sipmediadeploy.core.model.Port;
 import org.sipmediadeploy.core.model.Server;
 import org.sipmediadeploy.core.model.ServerSpec;
@@ -43,6 +44,22 @@ public interface Cloud {
 
     /** Points the floating IP at {@code portId}; done when {@code port_id} is right (status is not awaited). */
     FloatingIp associate(String floatingIpId, String portId);
+
+    /**
+     * Points the floating IP at {@code toPortId} only while it is still where {@code expected} says (its port, and
+     * its revision: sent as {@code If-Match} where the cloud offers it). Done when it already points at
+     * {@code toPortId}. Anywhere else: {@link CloudException.Kind#STALE}, nothing changed. {@code guard} runs before
+     * every try, retries included, and stops the call by throwing (the caller lost the right to act).
+     */
+    FloatingIp move(String floatingIpId, String toPortId, FloatingIpSource expected, Guard guard);
+
+    /** Runs before every try of a cloud call; throws (any RuntimeException, passed through) to stop it untried. */
+    @FunctionalInterface
+    interface Guard {
+        Guard NONE = () -> { };
+
+        void check();
+    }
 
     /** Detaches the floating IP from any port. */
     FloatingIp disassociate(String floatingIpId);

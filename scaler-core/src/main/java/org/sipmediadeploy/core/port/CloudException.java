@@ -14,6 +14,11 @@ public final class CloudException extends RuntimeException {
         NOT_FOUND(false),
         /** A conflicting concurrent change (409, revision mismatch): re-read and reconcile. */
         CONFLICT(true),
+        /**
+         * The floating IP is no longer where the move's decision saw it (another port, a newer revision): the decision
+         * is void. Terminal for that decision; the loop observes again and decides afresh.
+         */
+        STALE(false),
         /** Quota exceeded, over limit, or no valid host: back off, raise an alarm, never a create storm. */
         QUOTA(false),
         /** The request itself is wrong (400). Terminal. */

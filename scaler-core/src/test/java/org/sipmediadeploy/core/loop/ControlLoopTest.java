@@ -13,6 +13,7 @@ import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import org.sipmediadeploy.core.command.Command;
 import org.sipmediadeploy.core.config.FailoverSettings;
 import org.sipmediadeploy.core.config.PairConfig;
 import org.sipmediadeploy.core.config.PoolConfig;
@@ -23,6 +24,7 @@ import org.sipmediadeploy.core.config.StatusEndpoint;
 import org.sipmediadeploy.core.decision.Decision;
 import org.sipmediadeploy.core.decision.DecisionRecord;
 import org.sipmediadeploy.core.decision.Outcome;
+import org.sipmediadeploy.core.model.FloatingIpSource;
 import org.sipmediadeploy.core.model.GatewayCapacity;
 import org.sipmediadeploy.core.model.HostState;
 import org.sipmediadeploy.core.model.PairState;
@@ -32,6 +34,7 @@ import org.sipmediadeploy.core.model.ProbeTarget;
 import org.sipmediadeploy.core.model.Server;
 import org.sipmediadeploy.core.model.ServerMetadata;
 import org.sipmediadeploy.core.model.Transport;
+import org.sipmediadeploy.core.port.CloudException;
 import org.sipmediadeploy.core.port.PeerProbes;
 import org.sipmediadeploy.core.port.ScalerEvents;
 
@@ -258,6 +261,99 @@ class ControlLoopTest {
         assertEquals(List.of("associate fip-203.0.113.10 port-" + b.id()), cloud.actions);
         assertTrue(log.state().open().isEmpty());
         assertEquals(Outcome.DONE, log.state().decision("d1-1-n1").orElseThrow().outcome());
+    }
+
+    @Test
+    void aFailoverCommitsWhereTheFloatingIpWasWhenItWasDecided() {
+        ControlLoop l = loop(Map.of());
+        failActive(l);
+        Decision.Failover f = (Decision.Failover) log.state().history().stream()
+                .filter(r -> r.decision() instanceof Decision.Failover).findFirst().orElseThrow().decision();
+        assertEquals(new FloatingIpSource("port-" + a.id(), 1), f.expected());
+    }
+
+    /**
+     * The defect: the floating IP's revision was read afresh by each try, so a deposed leader's late try moved the
+     * floating IP away from where the next leader had put it. The committed source makes that try STALE.
+     */
+    @Test
+    void aMoveWhoseFloatingIpChangedSinceTheDecisionIsClosedStaleAndMovesNothing() {
+        ControlLoop l = loop(Map.of());
+        l.tick(T0);
+        log.propose(new Command.Propose(new Decision.Failover("d1-1-n1", "kamailio", a.id(), b.id(), "test",
+                new FloatingIpSource("port-" + a.id(), 1)), 1, T0));
+        // Since the decision another leader moved the floating IP to b and an operator moved it back to a.
+        cloud.associate("fip-203.0.113.10", "port-" + b.id());
+        cloud.associate("fip-203.0.113.10", "port-" + a.id());
+        cloud.actions.clear();
+        l.tick(T0.plusSeconds(1));
+        assertEquals(List.of(), cloud.actions, "not moved");
+        DecisionRecord rec = log.state().decision("d1-1-n1").orElseThrow();
+        assertEquals(Outcome.FAILED, rec.outcome());
+        assertTrue(rec.outcomeDetail().startsWith("STALE"), rec.outcomeDetail());
+    }
+
+    @Test
+    void aLeaderDeposedBetweenTwoTriesOfAMoveDoesNotTryAgain() {
+        ControlLoop l = loop(Map.of());
+        l.tick(T0);
+        log.propose(new Command.Propose(new Decision.Failover("d1-1-n1", "kamailio", a.id(), b.id(), "test",
+                new FloatingIpSource("port-" + a.id(), 1)), 1, T0));
+        int[] tries = {0};
+        cloud.beforeMoveTry = () -> {
+            if (++tries[0] == 1) {
+                log.leader = false; // cut off while the first try's answer is lost
+                throw new CloudException(CloudException.Kind.TRANSIENT, "associate", "read timed out");
+            }
+        };
+        l.tick(T0.plusSeconds(1));
+        assertEquals(1, tries[0], "no second try once the fence is gone");
+        assertEquals("port-" + a.id(), cloud.fips.get("fip-203.0.113.10").portId());
+        assertTrue(log.state().open().containsKey("d1-1-n1"), "left open for the next leader");
+    }
+
+    /**
+     * The defect: the inventory refresh ran before the pair pass on the one loop thread, so a slow Nova listing
+     * (each read up to 3 x 35 s) held back the failover. The pair lane reads no inventory.
+     */
+    @Test
+    void aFailoverCompletesWhileANovaListingHangsOnTheOtherLane() throws Exception {
+        ControlLoop l = loop(Map.of());
+        probe(l, a, true, T0);
+        probe(l, b, true, T0);
+        l.tick(T0);
+        cloud.listGate = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.ExecutorService rest = java.util.concurrent.Executors.newSingleThreadExecutor();
+        try {
+            java.util.concurrent.Future<?> hanging = rest.submit(() -> l.tickRest(T0.plusSeconds(10)));
+            peerAnswers = Map.of("n2", ProbeStatus.DOWN, "n3", ProbeStatus.UP);
+            for (int i = 1; i <= 3; i++) {
+                probe(l, a, false, T0.plusMillis(500L * i));
+                probe(l, b, true, T0.plusMillis(500L * i));
+                l.tickPairs(T0.plusMillis(500L * i + 10));
+            }
+            assertFalse(hanging.isDone(), "the listing is still hanging");
+            assertEquals(b.id(), pair().activeServerId());
+            assertEquals("port-" + b.id(), cloud.fips.get("fip-203.0.113.10").portId());
+            cloud.listGate.countDown();
+            hanging.get(10, java.util.concurrent.TimeUnit.SECONDS);
+        } finally {
+            cloud.listGate.countDown();
+            rest.shutdownNow();
+        }
+    }
+
+    private void failActive(ControlLoop l) {
+        probe(l, a, true, T0);
+        probe(l, b, true, T0);
+        l.tick(T0);
+        peerAnswers = Map.of("n2", ProbeStatus.DOWN, "n3", ProbeStatus.UP);
+        for (int i = 1; i <= 3; i++) {
+            probe(l, a, false, T0.plusMillis(500L * i));
+            probe(l, b, true, T0.plusMillis(500L * i));
+            l.tick(T0.plusMillis(500L * i + 10));
+        }
+        assertEquals(b.id(), pair().activeServerId());
     }
 
     @Test

@@ -7,12 +7,14 @@ import java.util.Map;
 import java.util.Optional;
 
 import org.sipmediadeploy.core.model.FloatingIp;
+import org.sipmediadeploy.core.model.FloatingIpSource;
 import org.sipmediadeploy.core.model.Port;
 import org.sipmediadeploy.core.model.Server;
 import org.sipmediadeploy.core.model.ServerMetadata;
 import org.sipmediadeploy.core.model.ServerSpec;
 import org.sipmediadeploy.core.model.ServerStatus;
 import org.sipmediadeploy.core.port.Cloud;
+import org.sipmediadeploy.core.port.CloudException;
 
 /** An in-memory cloud that records every mutating call. Servers are ACTIVE at once, each with one port. */
 final class FakeCloud implements Cloud {
@@ -61,8 +63,20 @@ final class FakeCloud implements Cloud {
         return f;
     }
 
+    /** When set, every listing waits for it (a slow Nova): a test opens it to let the listing answer. */
+    volatile java.util.concurrent.CountDownLatch listGate;
+
     @Override
     public List<Server> listServers(String tag, String namePrefix) {
+        java.util.concurrent.CountDownLatch gate = listGate;
+        if (gate != null) {
+            try {
+                gate.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new CloudException(CloudException.Kind.TRANSIENT, "listServers", "interrupted");
+            }
+        }
         return servers.values().stream()
                 .filter(s -> tag == null || tag.equals(s.metadata().get(ServerMetadata.TAG)))
                 .filter(s -> namePrefix == null || s.name().startsWith(namePrefix))
@@ -139,6 +153,38 @@ final class FakeCloud implements Cloud {
         FloatingIp n = new FloatingIp(f.id(), f.address(), portId, null, f.revision() + 1);
         fips.put(f.id(), n);
         return n;
+    }
+
+    /** Runs before each try of {@link #move}; may throw (a timed-out try) or move the floating IP itself. */
+    Runnable beforeMoveTry = () -> { };
+    /** Tries per move (as the adapter retries TRANSIENT failures). */
+    int moveTries = 3;
+
+    @Override
+    public FloatingIp move(String floatingIpId, String toPortId, FloatingIpSource expected, Guard guard) {
+        CloudException last = null;
+        for (int i = 0; i < moveTries; i++) {
+            guard.check();
+            try {
+                beforeMoveTry.run();
+            } catch (CloudException e) {
+                if (e.kind() != CloudException.Kind.TRANSIENT) {
+                    throw e;
+                }
+                last = e;
+                continue;
+            }
+            FloatingIp f = fips.get(floatingIpId);
+            if (f.isAssociatedTo(toPortId)) {
+                return f;
+            }
+            if (!expected.matches(f)) {
+                throw new CloudException(CloudException.Kind.STALE, "associate", "floating IP is on "
+                        + FloatingIpSource.of(f) + ", expected " + expected);
+            }
+            return associate(floatingIpId, toPortId);
+        }
+        throw last;
     }
 
     @Override
