@@ -4,8 +4,8 @@
 #
 #   deploy/ci/check.sh            # from the repo root (or anywhere)
 #
-# Steps: shellcheck, yamllint, role README tables vs defaults, ansible-lint (production profile), ansible-playbook
-# --syntax-check of every playbook, packer fmt -check + validate of every template,
+# Steps: shellcheck, yamllint, role README tables vs defaults, ansible-lint (production profile), the order of a
+# rolling change (rolling-test.sh, stand-in scaler and roles), ansible-playbook --syntax-check of every playbook, packer fmt -check + validate of every template,
 # terraform fmt -check, init/validate/test of every provider-free module,
 # cloud-init schema of every rendered cloud-init document, and scalerctl config
 # check (the daemon's validator, from scaler-daemon's build) of scaler.conf as
@@ -86,6 +86,7 @@ run "shellcheck deploy/ci deploy/container" shellcheck deploy/ci/*.sh deploy/con
 run "yamllint deploy" yamllint -s -c deploy/.yamllint.yml deploy
 run "role READMEs document every default" /usr/bin/python3 deploy/ci/check-role-readmes.py deploy/ansible/roles
 run "ansible-lint (production)" bash -c 'cd deploy/ansible && ansible-lint --offline -p --profile production'
+run "rolling order of rolling.yml (deploy/ci/rolling-test.sh)" deploy/ci/rolling-test.sh
 for pb in deploy/ansible/*.yml; do
   [[ $(basename "$pb") == requirements.yml ]] && continue
   run "syntax-check $(basename "$pb")" ansible-playbook --syntax-check \
