@@ -187,7 +187,8 @@ public final class ConfigLoader {
                 bool(c, "cluster.join"));
 
         String bind = str(c, "admin.bind");
-        ScalerConfig.Admin admin = new ScalerConfig.Admin(bind, port(c, "admin.port"), secret(c, "admin.token-file"));
+        ScalerConfig.Admin admin = new ScalerConfig.Admin(bind, port(c, "admin.port"), secret(c, "admin.token-file"),
+                bool(c, "admin.allow-non-loopback"), bool(c, "admin.metrics-open"));
 
         ScalerConfig.OpenStack os = openstack(c);
         Map<String, PairConfig> pairs = new LinkedHashMap<>();
