@@ -16,6 +16,7 @@ module "network" {
   sip_cidrs           = var.sip_cidrs
   turn_cidrs          = var.turn_cidrs
   relay_port_range    = var.relay_port_range
+  prometheus_cidrs    = var.scaler_metrics.prometheus_cidrs
 }
 
 locals {
@@ -120,6 +121,7 @@ module "scaler_config" {
 
   nodes            = [for n in local.scaler_nodes : { id = n.name, address = n.address }]
   admin_token      = var.scaler_admin_token
+  admin            = { bind = var.scaler_metrics.bind == "private" ? "private" : "127.0.0.1", metrics_open = var.scaler_metrics.open }
   openstack        = merge(var.scaler_openstack, { tag = module.naming.tag })
   openstack_secret = var.scaler_openstack_secret
   pairs = {
@@ -164,8 +166,9 @@ module "scaler_config" {
       min_hosts         = var.gateway_pool.min_hosts
       max_hosts         = var.gateway_pool.max_hosts
       spare = {
-        default  = var.gateway_pool.spare_default
-        schedule = var.gateway_pool.spare_schedule
+        default   = var.gateway_pool.spare_default
+        schedule  = var.gateway_pool.spare_schedule
+        time_zone = var.gateway_pool.spare_time_zone
       }
     }
   }

@@ -9,6 +9,8 @@ for i in 1 2 3 4 5 6; do apt_get update -q && break; sleep 5; done
 apt_get install -y -q --no-install-recommends \
   kamailio coturn sip-tester sipsak iptables nftables iproute2 procps util-linux openssl curl rsync \
   ansible ansible-lint yamllint shellcheck cloud-init packer debootstrap keepalived
+# promtool (Debian's prometheus package): deploy/ci/check.sh checks and unit-tests the alerting rules with it.
+apt_get install -y -q --no-install-recommends prometheus
 command -v java >/dev/null || apt_get install -y -q openjdk-17-jdk-headless
 command -v mvn >/dev/null || apt_get install -y -q maven
 # jlink and the jmods of Debian's OpenJDK 17: the container image's runtime (deploy/container/build-image.sh).

@@ -5,7 +5,8 @@
 #   deploy/ci/check.sh            # from the repo root (or anywhere)
 #
 # Steps: shellcheck, yamllint, role README tables vs defaults, ansible-lint (production profile), the order of a
-# rolling change (rolling-test.sh, stand-in scaler and roles), ansible-playbook --syntax-check of every playbook, packer fmt -check + validate of every template,
+# rolling change (rolling-test.sh, stand-in scaler and roles), ansible-playbook --syntax-check of every playbook,
+# promtool check/test of the alerting rules and the example prometheus.yml, the dashboard's queries, packer fmt -check + validate of every template,
 # terraform fmt -check, init/validate/test of every provider-free module,
 # cloud-init schema of every rendered cloud-init document, and scalerctl config
 # check (the daemon's validator, from scaler-daemon's build) of scaler.conf as
@@ -74,7 +75,7 @@ need() {
   for tool in "$@"; do command -v "$tool" > /dev/null || missing+=("$tool"); done
   [[ ${#missing[@]} -eq 0 ]] || { echo "missing tools: ${missing[*]}" >&2; exit 2; }
 }
-need shellcheck yamllint ansible-lint ansible-playbook packer cloud-init /usr/bin/python3
+need shellcheck yamllint ansible-lint ansible-playbook packer cloud-init promtool /usr/bin/python3
 [[ -x $TERRAFORM ]] || { echo "missing tool: terraform" >&2; exit 2; }
 
 echo "== deploy kit checks ($REPO), logs in $LOGS"
@@ -92,6 +93,20 @@ for pb in deploy/ansible/*.yml; do
   run "syntax-check $(basename "$pb")" ansible-playbook --syntax-check \
     -i deploy/ansible/inventories/example/hosts.yml -e ansible_python_interpreter=/usr/bin/python3 "$pb"
 done
+
+# --- Observability ----------------------------------------------------------
+OBS=deploy/observability
+run "promtool check rules $OBS/prometheus/alerts.yml" promtool check rules "$OBS/prometheus/alerts.yml"
+run "promtool test rules (each alert fires on its series, a healthy cluster raises none)" \
+  promtool test rules "$OBS/prometheus/alerts.test.yml"
+prom_config() { # the example prometheus.yml with its token file pointed at an empty scratch file
+  mkdir -p "$WORK/prom" && : > "$WORK/prom/token" && cp "$OBS/prometheus/alerts.yml" "$WORK/prom/"
+  sed "s|/etc/prometheus/sipmediadeploy-admin.token|$WORK/prom/token|" "$OBS/prometheus/prometheus.yml" > "$WORK/prom/prometheus.yml"
+  promtool check config "$WORK/prom/prometheus.yml"
+}
+run "promtool check config $OBS/prometheus/prometheus.yml" prom_config
+run "alerts and dashboard use only the daemon's series; dashboard PromQL valid" \
+  /usr/bin/python3 deploy/ci/check-observability.py "$REPO"
 
 # --- Packer ---------------------------------------------------------------
 for dir in packer/*/; do

@@ -56,6 +56,8 @@ locals {
       { to = "coturn", proto = "udp", min = var.relay_port_range.min, max = var.relay_port_range.max, cidr = cidr, why = "turn-relay" },
       { to = "gateway", proto = "udp", min = var.gateway_media_port_range.min, max = var.gateway_media_port_range.max, cidr = cidr, why = "gateway-media" },
     ]]),
+    # Prometheus scraping the scalers' /metrics on the admin port (admin bound to the private address).
+    [for cidr in var.prometheus_cidrs : { to = "scaler", proto = "tcp", min = var.admin_port, max = var.admin_port, cidr = cidr, why = "metrics" }],
     flatten([for cidr in var.ssh_cidrs : [for g in keys(var.names.security_groups) :
       { to = g, proto = "tcp", min = 22, max = 22, cidr = cidr, why = "ssh" }
     ]]),
