@@ -122,7 +122,7 @@ packer_validate() { # packer_validate DIR
 }
 for dir in packer/*/; do
   dir=${dir%/}
-  [[ $dir == packer/common ]] && continue
+  [[ $dir == packer/common || $dir == packer/plugins ]] && continue   # plugins: for packer init (>= 1.7) only
   run "packer validate $dir (Keystone $OS_URL)" packer_validate "$dir"
 done
 
