@@ -17,6 +17,8 @@ module "network" {
   turn_cidrs          = var.turn_cidrs
   relay_port_range    = var.relay_port_range
   prometheus_cidrs    = var.scaler_metrics.prometheus_cidrs
+  sip_tls_enabled     = local.kamailio_tls
+  turn_tls_enabled    = local.coturn_tls
 }
 
 locals {
@@ -27,10 +29,16 @@ locals {
 
   scaler_nodes = [for i, name in module.naming.scaler_nodes : { name = name, address = cidrhost(var.cidr, 11 + i) }]
 
+  kamailio_tls = var.tls.kamailio_certificate != ""
+  coturn_tls   = var.tls.coturn_certificate != ""
   kamailio_vars = merge(local.log_vars, {
     kamailio_domain           = var.sip_domain
     kamailio_gateway_password = var.gateway_sip_password
-  })
+    }, local.kamailio_tls ? {
+    kamailio_tls_enabled         = true
+    kamailio_tls_certificate_pem = var.tls.kamailio_certificate
+    kamailio_tls_private_key_pem = var.tls.kamailio_private_key
+  } : {})
   coturn_vars = merge(local.log_vars, {
     coturn_realm    = var.turn_realm
     coturn_min_port = var.relay_port_range.min
@@ -39,7 +47,11 @@ locals {
       { name = "gateway", password = var.gateway_turn_password },
       { name = "probe", password = var.turn_probe_password },
     ]
-  })
+    }, local.coturn_tls ? {
+    coturn_tls_enabled         = true
+    coturn_tls_certificate_pem = var.tls.coturn_certificate
+    coturn_tls_private_key_pem = var.tls.coturn_private_key
+  } : {})
 }
 
 module "kamailio" {

@@ -103,6 +103,24 @@ variable "gateway_sip_password" {
   }
 }
 
+variable "tls" {
+  type = object({
+    kamailio_certificate = optional(string, "")
+    kamailio_private_key = optional(string, "")
+    coturn_certificate   = optional(string, "")
+    coturn_private_key   = optional(string, "")
+  })
+  default     = {}
+  sensitive   = true
+  description = "PEM text (e.g. file(\"pki/kamailio.crt\") from deploy/tls/make-certs.sh): a Kamailio certificate and key turn SIP over TLS (5061) on, a Coturn pair turns TURNS (5349) on; the members' first boot writes the keys 0600. Empty: no TLS."
+
+  validation {
+    condition = ((var.tls.kamailio_certificate == "") == (var.tls.kamailio_private_key == "")
+    && (var.tls.coturn_certificate == "") == (var.tls.coturn_private_key == ""))
+    error_message = "tls: give each certificate with its private key (both or neither)."
+  }
+}
+
 variable "gateway_turn_password" {
   type        = string
   sensitive   = true

@@ -50,6 +50,7 @@ locals {
       { to = "kamailio", proto = "tcp", min = 5060, max = 5060, cidr = cidr, why = "sip-tcp" },
     ]]),
     var.sip_tls_enabled ? [for cidr in var.sip_cidrs : { to = "kamailio", proto = "tcp", min = 5061, max = 5061, cidr = cidr, why = "sip-tls" }] : [],
+    var.turn_tls_enabled ? [for cidr in var.turn_cidrs : { to = "coturn", proto = "tcp", min = 5349, max = 5349, cidr = cidr, why = "turns" }] : [],
     flatten([for cidr in var.turn_cidrs : [
       { to = "coturn", proto = "udp", min = 3478, max = 3478, cidr = cidr, why = "turn-udp" },
       { to = "coturn", proto = "tcp", min = 3478, max = 3478, cidr = cidr, why = "turn-tcp" },

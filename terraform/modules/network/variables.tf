@@ -86,6 +86,12 @@ variable "sip_tls_enabled" {
   description = "Open 5061/tcp (SIP over TLS) on Kamailio."
 }
 
+variable "turn_tls_enabled" {
+  type        = bool
+  default     = false
+  description = "Open 5349/tcp (TURNS) on Coturn to turn_cidrs and the gateways."
+}
+
 variable "relay_port_range" {
   type        = object({ min = number, max = number })
   default     = { min = 49152, max = 65535 }
