@@ -81,7 +81,7 @@ need shellcheck yamllint ansible-lint ansible-playbook packer cloud-init promtoo
 echo "== deploy kit checks ($REPO), logs in $LOGS"
 
 # --- shell ----------------------------------------------------------------
-run "shellcheck deploy/ci deploy/container" shellcheck deploy/ci/*.sh deploy/container/*.sh
+run "shellcheck deploy/ci deploy/container deploy/tls" shellcheck deploy/ci/*.sh deploy/container/*.sh deploy/tls/*.sh
 
 # --- Ansible --------------------------------------------------------------
 run "yamllint deploy" yamllint -s -c deploy/.yamllint.yml deploy
