@@ -16,6 +16,9 @@ module "network" {
   sip_cidrs           = var.sip_cidrs
   turn_cidrs          = var.turn_cidrs
   relay_port_range    = var.relay_port_range
+  prometheus_cidrs    = var.scaler_metrics.prometheus_cidrs
+  sip_tls_enabled     = local.kamailio_tls
+  turn_tls_enabled    = local.coturn_tls
 }
 
 locals {
@@ -26,10 +29,16 @@ locals {
 
   scaler_nodes = [for i, name in module.naming.scaler_nodes : { name = name, address = cidrhost(var.cidr, 11 + i) }]
 
+  kamailio_tls = var.tls.kamailio_certificate != ""
+  coturn_tls   = var.tls.coturn_certificate != ""
   kamailio_vars = merge(local.log_vars, {
     kamailio_domain           = var.sip_domain
     kamailio_gateway_password = var.gateway_sip_password
-  })
+    }, local.kamailio_tls ? {
+    kamailio_tls_enabled         = true
+    kamailio_tls_certificate_pem = var.tls.kamailio_certificate
+    kamailio_tls_private_key_pem = var.tls.kamailio_private_key
+  } : {})
   coturn_vars = merge(local.log_vars, {
     coturn_realm    = var.turn_realm
     coturn_min_port = var.relay_port_range.min
@@ -38,7 +47,11 @@ locals {
       { name = "gateway", password = var.gateway_turn_password },
       { name = "probe", password = var.turn_probe_password },
     ]
-  })
+    }, local.coturn_tls ? {
+    coturn_tls_enabled         = true
+    coturn_tls_certificate_pem = var.tls.coturn_certificate
+    coturn_tls_private_key_pem = var.tls.coturn_private_key
+  } : {})
 }
 
 module "kamailio" {
@@ -120,6 +133,7 @@ module "scaler_config" {
 
   nodes            = [for n in local.scaler_nodes : { id = n.name, address = n.address }]
   admin_token      = var.scaler_admin_token
+  admin            = { bind = var.scaler_metrics.bind == "private" ? "private" : "127.0.0.1", metrics_open = var.scaler_metrics.open }
   openstack        = merge(var.scaler_openstack, { tag = module.naming.tag })
   openstack_secret = var.scaler_openstack_secret
   pairs = {
@@ -164,8 +178,9 @@ module "scaler_config" {
       min_hosts         = var.gateway_pool.min_hosts
       max_hosts         = var.gateway_pool.max_hosts
       spare = {
-        default  = var.gateway_pool.spare_default
-        schedule = var.gateway_pool.spare_schedule
+        default   = var.gateway_pool.spare_default
+        schedule  = var.gateway_pool.spare_schedule
+        time_zone = var.gateway_pool.spare_time_zone
       }
     }
   }

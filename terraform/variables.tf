@@ -103,6 +103,24 @@ variable "gateway_sip_password" {
   }
 }
 
+variable "tls" {
+  type = object({
+    kamailio_certificate = optional(string, "")
+    kamailio_private_key = optional(string, "")
+    coturn_certificate   = optional(string, "")
+    coturn_private_key   = optional(string, "")
+  })
+  default     = {}
+  sensitive   = true
+  description = "PEM text (e.g. file(\"pki/kamailio.crt\") from deploy/tls/make-certs.sh): a Kamailio certificate and key turn SIP over TLS (5061) on, a Coturn pair turns TURNS (5349) on; the members' first boot writes the keys 0600. Empty: no TLS."
+
+  validation {
+    condition = ((var.tls.kamailio_certificate == "") == (var.tls.kamailio_private_key == "")
+    && (var.tls.coturn_certificate == "") == (var.tls.coturn_private_key == ""))
+    error_message = "tls: give each certificate with its private key (both or neither)."
+  }
+}
+
 variable "gateway_turn_password" {
   type        = string
   sensitive   = true
@@ -165,10 +183,39 @@ variable "gateway_pool" {
       to    = string
       spare = number
     })), [{ days = "mon-fri", from = "08:00", to = "18:00", spare = 4 }])
-    image_tag = optional(string, "1.5.5")
+    # IANA zone the schedule's days and hours are read in (scaler.pools.gateways.spare.time-zone).
+    spare_time_zone = optional(string, "UTC")
+    image_tag       = optional(string, "1.5.5")
   })
   default     = {}
-  description = "Gateway Host pool managed by the scaler (scaler.pools.gateways) and the SIPMediaGW image tag."
+  description = "Gateway Host pool managed by the scaler (scaler.pools.gateways), its spare schedule's time zone and the SIPMediaGW image tag."
+
+  validation {
+    condition     = can(regex("^(UTC|[A-Za-z_]+(/[A-Za-z0-9_+-]+)+)$", var.gateway_pool.spare_time_zone))
+    error_message = "gateway_pool.spare_time_zone must be UTC or an IANA zone name such as Europe/Paris."
+  }
+}
+
+variable "scaler_metrics" {
+  type = object({
+    # Where the admin API (and its /metrics) listens: "loopback" (127.0.0.1, scalerctl only) or "private" (the
+    # node's private address, for a Prometheus on another host; the scaler security group opens the port to
+    # prometheus_cidrs only).
+    bind             = optional(string, "loopback")
+    open             = optional(bool, false)
+    prometheus_cidrs = optional(list(string), [])
+  })
+  default     = {}
+  description = "Scraping the scalers' /metrics: bind (loopback or private), open (no token on /metrics) and the Prometheus hosts' CIDRs."
+
+  validation {
+    condition     = contains(["loopback", "private"], var.scaler_metrics.bind)
+    error_message = "scaler_metrics.bind must be \"loopback\" or \"private\"."
+  }
+  validation {
+    condition     = !contains(var.scaler_metrics.prometheus_cidrs, "0.0.0.0/0")
+    error_message = "scaler_metrics.prometheus_cidrs must not contain 0.0.0.0/0: name the Prometheus hosts."
+  }
 }
 
 variable "log_shipping" {

@@ -7,7 +7,8 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 export DEBIAN_FRONTEND=noninteractive
 sudo=""; [ "$(id -u)" = 0 ] || sudo="sudo -E"
 packages=(kamailio coturn sip-tester sipsak iptables nftables iproute2 procps util-linux openssl curl rsync
-  ansible ansible-lint yamllint shellcheck cloud-init packer debootstrap keepalived unzip)
+  ansible ansible-lint yamllint shellcheck cloud-init packer debootstrap keepalived unzip
+  prometheus)  # prometheus: promtool, which deploy/ci/check.sh uses to check and unit-test the alerting rules
 # jlink and the jmods of Debian's OpenJDK 17 are the container image's runtime (deploy/container/build-image.sh).
 command -v java >/dev/null && [ -d /usr/lib/jvm/java-17-openjdk-amd64/jmods ] || packages+=(openjdk-17-jdk-headless)
 command -v mvn >/dev/null || packages+=(maven)

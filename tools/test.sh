@@ -45,6 +45,8 @@ deploy/ci/check.sh
 echo "== deploy kit: roles applied for real to a Debian chroot, with the scaler .deb just built"
 deb=$(ls scaler-daemon/target/sipmediadeploy-scaler_*_all.deb | head -1)
 deploy/ci/chroot-test.sh "$deb"
+echo "== deploy kit: each image kind built as Packer does, its first boot run offline (ansible-core only, network cut)"
+deploy/ci/firstboot-test.sh "$deb"
 echo "== container image: Jib to a tarball (no Docker daemon), its entrypoint run under chroot"
 deploy/container/build-image.sh
 deploy/ci/image-test.sh

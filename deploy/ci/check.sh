@@ -4,8 +4,9 @@
 #
 #   deploy/ci/check.sh            # from the repo root (or anywhere)
 #
-# Steps: shellcheck, yamllint, role README tables vs defaults, ansible-lint (production profile), ansible-playbook
-# --syntax-check of every playbook, packer fmt -check + validate of every template,
+# Steps: shellcheck, yamllint, role README tables vs defaults, ansible-lint (production profile), the order of a
+# rolling change (rolling-test.sh, stand-in scaler and roles), ansible-playbook --syntax-check of every playbook,
+# promtool check/test of the alerting rules and the example prometheus.yml, the dashboard's queries, packer fmt -check + validate of every template,
 # terraform fmt -check, init/validate/test of every provider-free module,
 # cloud-init schema of every rendered cloud-init document, and scalerctl config
 # check (the daemon's validator, from scaler-daemon's build) of scaler.conf as
@@ -75,23 +76,38 @@ need() {
   for tool in "$@"; do command -v "$tool" > /dev/null || missing+=("$tool"); done
   [[ ${#missing[@]} -eq 0 ]] || { echo "missing tools: ${missing[*]}" >&2; exit 2; }
 }
-need shellcheck yamllint ansible-lint ansible-playbook packer cloud-init /usr/bin/python3
+need shellcheck yamllint ansible-lint ansible-playbook packer cloud-init promtool /usr/bin/python3
 [[ -x $TERRAFORM ]] || { echo "missing tool: terraform" >&2; exit 2; }
 
 echo "== deploy kit checks ($REPO), logs in $LOGS"
 
 # --- shell ----------------------------------------------------------------
-run "shellcheck deploy/ci deploy/container" shellcheck deploy/ci/*.sh deploy/container/*.sh
+run "shellcheck deploy/ci deploy/container deploy/tls" shellcheck deploy/ci/*.sh deploy/container/*.sh deploy/tls/*.sh
 
 # --- Ansible --------------------------------------------------------------
 run "yamllint deploy" yamllint -s -c deploy/.yamllint.yml deploy
 run "role READMEs document every default" /usr/bin/python3 deploy/ci/check-role-readmes.py deploy/ansible/roles
 run "ansible-lint (production)" bash -c 'cd deploy/ansible && ansible-lint --offline -p --profile production'
+run "rolling order of rolling.yml (deploy/ci/rolling-test.sh)" deploy/ci/rolling-test.sh
 for pb in deploy/ansible/*.yml; do
   [[ $(basename "$pb") == requirements.yml ]] && continue
   run "syntax-check $(basename "$pb")" ansible-playbook --syntax-check \
     -i deploy/ansible/inventories/example/hosts.yml -e ansible_python_interpreter=/usr/bin/python3 "$pb"
 done
+
+# --- Observability ----------------------------------------------------------
+OBS=deploy/observability
+run "promtool check rules $OBS/prometheus/alerts.yml" promtool check rules "$OBS/prometheus/alerts.yml"
+run "promtool test rules (each alert fires on its series, a healthy cluster raises none)" \
+  promtool test rules "$OBS/prometheus/alerts.test.yml"
+prom_config() { # the example prometheus.yml with its token file pointed at an empty scratch file
+  mkdir -p "$WORK/prom" && : > "$WORK/prom/token" && cp "$OBS/prometheus/alerts.yml" "$WORK/prom/"
+  sed "s|/etc/prometheus/sipmediadeploy-admin.token|$WORK/prom/token|" "$OBS/prometheus/prometheus.yml" > "$WORK/prom/prometheus.yml"
+  promtool check config "$WORK/prom/prometheus.yml"
+}
+run "promtool check config $OBS/prometheus/prometheus.yml" prom_config
+run "alerts and dashboard use only the daemon's series; dashboard PromQL valid" \
+  /usr/bin/python3 deploy/ci/check-observability.py "$REPO"
 
 # --- Packer ---------------------------------------------------------------
 for dir in packer/*/; do
@@ -107,7 +123,7 @@ packer_validate() { # packer_validate DIR
 }
 for dir in packer/*/; do
   dir=${dir%/}
-  [[ $dir == packer/common ]] && continue
+  [[ $dir == packer/common || $dir == packer/plugins ]] && continue   # plugins: for packer init (>= 1.7) only
   run "packer validate $dir (Keystone $OS_URL)" packer_validate "$dir"
 done
 

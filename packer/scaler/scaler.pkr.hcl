@@ -4,11 +4,19 @@
 
 variable "scaler_deb_path" {
   type        = string
-  description = "Path, on the machine running Packer, of the sipmediadeploy-scaler .deb to install (built by the .deb build, issue 7)."
+  default     = ""
+  description = "Path, on the machine running Packer, of the sipmediadeploy-scaler .deb to install. Empty: the one `mvn package` builds, scaler-daemon/target/sipmediadeploy-scaler_<scaler_version>_all.deb."
+}
+
+variable "scaler_version" {
+  type        = string
+  default     = "0.1.0-SNAPSHOT"
+  description = "Version in the file name of the .deb the build produces (the Maven project version), used when scaler_deb_path is empty."
 }
 
 locals {
   kind = "scaler"
+  deb  = var.scaler_deb_path != "" ? var.scaler_deb_path : "${path.root}/../../scaler-daemon/target/sipmediadeploy-scaler_${var.scaler_version}_all.deb"
 }
 
 build {
@@ -40,7 +48,7 @@ build {
     playbook_file    = "${local.ansible_dir}/scaler.yml"
     groups           = ["scaler"]
     user             = var.ssh_username
-    extra_arguments  = concat(local.ansible_args, ["--extra-vars", "scaler_package_source=deb scaler_deb_path=${var.scaler_deb_path}"])
+    extra_arguments  = concat(local.ansible_args, ["--extra-vars", "scaler_package_source=deb scaler_deb_path=${local.deb}"])
     ansible_env_vars = local.ansible_env
   }
 

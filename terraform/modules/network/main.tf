@@ -50,12 +50,15 @@ locals {
       { to = "kamailio", proto = "tcp", min = 5060, max = 5060, cidr = cidr, why = "sip-tcp" },
     ]]),
     var.sip_tls_enabled ? [for cidr in var.sip_cidrs : { to = "kamailio", proto = "tcp", min = 5061, max = 5061, cidr = cidr, why = "sip-tls" }] : [],
+    var.turn_tls_enabled ? [for cidr in var.turn_cidrs : { to = "coturn", proto = "tcp", min = 5349, max = 5349, cidr = cidr, why = "turns" }] : [],
     flatten([for cidr in var.turn_cidrs : [
       { to = "coturn", proto = "udp", min = 3478, max = 3478, cidr = cidr, why = "turn-udp" },
       { to = "coturn", proto = "tcp", min = 3478, max = 3478, cidr = cidr, why = "turn-tcp" },
       { to = "coturn", proto = "udp", min = var.relay_port_range.min, max = var.relay_port_range.max, cidr = cidr, why = "turn-relay" },
       { to = "gateway", proto = "udp", min = var.gateway_media_port_range.min, max = var.gateway_media_port_range.max, cidr = cidr, why = "gateway-media" },
     ]]),
+    # Prometheus scraping the scalers' /metrics on the admin port (admin bound to the private address).
+    [for cidr in var.prometheus_cidrs : { to = "scaler", proto = "tcp", min = var.admin_port, max = var.admin_port, cidr = cidr, why = "metrics" }],
     flatten([for cidr in var.ssh_cidrs : [for g in keys(var.names.security_groups) :
       { to = g, proto = "tcp", min = 22, max = 22, cidr = cidr, why = "ssh" }
     ]]),

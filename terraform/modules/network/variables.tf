@@ -47,6 +47,17 @@ variable "ssh_cidrs" {
   }
 }
 
+variable "prometheus_cidrs" {
+  type        = list(string)
+  default     = []
+  description = "CIDRs of the Prometheus hosts, allowed to the scalers' admin port (/metrics). Empty: no scraping from outside."
+
+  validation {
+    condition     = alltrue([for c in var.prometheus_cidrs : can(cidrnetmask(c)) && c != "0.0.0.0/0"])
+    error_message = "prometheus_cidrs must be IPv4 CIDRs and must not be 0.0.0.0/0."
+  }
+}
+
 variable "sip_cidrs" {
   type        = list(string)
   default     = ["0.0.0.0/0"]
@@ -73,6 +84,12 @@ variable "sip_tls_enabled" {
   type        = bool
   default     = true
   description = "Open 5061/tcp (SIP over TLS) on Kamailio."
+}
+
+variable "turn_tls_enabled" {
+  type        = bool
+  default     = false
+  description = "Open 5349/tcp (TURNS) on Coturn to turn_cidrs and the gateways."
 }
 
 variable "relay_port_range" {

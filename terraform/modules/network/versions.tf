@@ -3,7 +3,7 @@ terraform {
   required_providers {
     openstack = {
       source  = "terraform-provider-openstack/openstack"
-      version = ">= 2.1.0, < 4.0.0"
+      version = "~> 3.0"
     }
   }
 }

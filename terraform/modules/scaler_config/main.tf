@@ -18,6 +18,7 @@ locals {
   scaler_conf = {
     for n in var.nodes : n.id => templatefile("${path.module}/templates/scaler.conf.tftpl", {
       node_id       = n.id
+      node_address  = n.address
       storage_dir   = var.storage_dir
       cluster_name  = var.cluster_name
       peers         = local.peers

@@ -61,11 +61,13 @@ variable "tls" {
 
 variable "admin" {
   type = object({
-    bind = optional(string, "127.0.0.1")
-    port = optional(number, 9871)
+    # "127.0.0.1", or "private": each node's own address (from nodes), for a Prometheus on another host.
+    bind         = optional(string, "127.0.0.1")
+    port         = optional(number, 9871)
+    metrics_open = optional(bool, false)
   })
   default     = {}
-  description = "Admin HTTP API bind address and port (scaler.admin)."
+  description = "Admin HTTP API (scaler.admin): bind address (\"private\" = the node's address, with allow-non-loopback), port, and metrics_open (/metrics without the token)."
 }
 
 variable "admin_token" {
@@ -208,6 +210,7 @@ variable "pools" {
         to    = string
         spare = number
       })), [])
+      time_zone = optional(string, "UTC")
     })
   }))
   description = "Gateway Host pools (scaler.pools), by name. user_data_file (user-data-template) defaults to CONFIG_DIR/gateway-user-data.tpl for the pool \"gateways\" and CONFIG_DIR/<pool>-user-data.tpl otherwise; it is written from gateway_user_data."

@@ -34,8 +34,9 @@ locals {
   vars_file      = "${var.state_dir}/vars.yml"
   log_file       = "/var/log/sipmediadeploy-firstboot.log"
 
+  # --skip-tags smd_install: the image has every package (Packer ran that tag); first boot must not need a mirror.
   command = join(" ", concat(
-    ["ANSIBLE_CONFIG=${var.ansible_dir}/ansible.cfg", "ansible-playbook", "-i", local.inventory_file, "-e", "@${local.vars_file}"],
+    ["ANSIBLE_CONFIG=${var.ansible_dir}/ansible.cfg", "ansible-playbook", "--skip-tags", "smd_install", "-i", local.inventory_file, "-e", "@${local.vars_file}"],
     local.playbooks,
     [">>", local.log_file, "2>&1"],
   ))

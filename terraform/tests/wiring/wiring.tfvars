@@ -21,3 +21,9 @@ scaler_openstack = {
   application_credential_id = "0123456789abcdef0123456789abcdef"
 }
 log_shipping = { elk_host = "logstash.example.org" }
+tls = {
+  kamailio_certificate = "-----BEGIN CERTIFICATE-----\nwiring\n-----END CERTIFICATE-----\n"
+  kamailio_private_key = "-----BEGIN PRIVATE KEY-----\nwiring\n-----END PRIVATE KEY-----\n"
+}
+scaler_metrics = { bind = "private", prometheus_cidrs = ["10.9.0.5/32"] }
+gateway_pool   = { spare_time_zone = "Europe/Paris" }

@@ -305,3 +305,45 @@ run "refuses_self_healing_without_an_image" {
 
   expect_failures = [var.self_healing]
 }
+
+run "spare_schedule_time_zone_and_metrics_bind_reach_scaler_conf" {
+  command = plan
+
+  variables {
+    admin = { bind = "private", metrics_open = true }
+    pools = {
+      gateways = {
+        image             = "sipmediadeploy-gateway-host-1.0.0"
+        flavor            = "m1.large"
+        network           = "smd-net"
+        security_groups   = ["gateway"]
+        capacity_per_host = 1
+        min_hosts         = 1
+        max_hosts         = 10
+        spare = {
+          default   = 2
+          schedule  = [{ days = "mon-fri", from = "08:00", to = "18:00", spare = 4 }]
+          time_zone = "Europe/Paris"
+        }
+      }
+    }
+  }
+
+  assert {
+    condition     = strcontains(output.scaler_conf["smd-scaler-2"], "time-zone = \"Europe/Paris\"")
+    error_message = "The spare schedule's time zone must reach scaler.pools.gateways.spare.time-zone."
+  }
+  assert {
+    condition     = strcontains(output.scaler_conf["smd-scaler-2"], "bind = \"10.0.0.12\"") && strcontains(output.scaler_conf["smd-scaler-2"], "allow-non-loopback = true") && strcontains(output.scaler_conf["smd-scaler-2"], "metrics-open = true")
+    error_message = "admin.bind = private must bind each node's own address, with allow-non-loopback."
+  }
+}
+
+run "admin_stays_on_loopback_and_the_schedule_in_utc_by_default" {
+  command = plan
+
+  assert {
+    condition     = strcontains(output.scaler_conf["smd-scaler-1"], "bind = \"127.0.0.1\"") && strcontains(output.scaler_conf["smd-scaler-1"], "allow-non-loopback = false") && strcontains(output.scaler_conf["smd-scaler-1"], "time-zone = \"UTC\"")
+    error_message = "By default the admin API is on loopback and the schedule in UTC."
+  }
+}

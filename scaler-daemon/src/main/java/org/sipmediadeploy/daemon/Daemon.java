@@ -18,6 +18,8 @@ import org.slf4j.LoggerFactory;
 import org.sipmediadeploy.core.loop.ControlLoop;
 import org.sipmediadeploy.core.loop.LoopSpec;
 import org.sipmediadeploy.core.model.HostState;
+import org.sipmediadeploy.core.model.PairMode;
+import org.sipmediadeploy.core.model.PairState;
 import org.sipmediadeploy.core.model.ProbeTarget;
 import org.sipmediadeploy.core.port.Cloud;
 import org.sipmediadeploy.core.port.Prober;
@@ -133,8 +135,9 @@ public final class Daemon implements AutoCloseable {
         Daemon d = new Daemon(cfg, clock, raft, prober, scheduler, loop, lanes);
         lanes.start(d::pairPass, d::pass, cfg.node().tick());
         try {
-            d.admin = AdminServer.start(AdminServer.Settings.of(cfg.admin().bind(), cfg.admin().port(),
-                    cfg.admin().token()), new NodeBackend(cfg, d, clock, prometheus));
+            d.admin = AdminServer.start(new AdminServer.Settings(cfg.admin().bind(), cfg.admin().port(),
+                    cfg.admin().token(), cfg.admin().allowNonLoopback(), cfg.admin().metricsOpen(),
+                    AdminServer.DEFAULT_MAX_BODY_BYTES), new NodeBackend(cfg, d, clock, prometheus));
         } catch (RuntimeException e) {
             d.close();
             throw e;
@@ -248,6 +251,11 @@ public final class Daemon implements AutoCloseable {
         }
         raft.state().pool(pool).ifPresent(p -> p.hostList().forEach(h -> m.merge(h.state(), 1, Integer::sum)));
         return m;
+    }
+
+    /** The mode of {@code pair} in this node's applied state; null while the pair is not in it. */
+    public PairMode pairMode(String pair) {
+        return raft.state().pair(pair).map(PairState::mode).orElse(null);
     }
 
     /** Idle gateways of {@code pool} as this node's own status probes last saw them. */

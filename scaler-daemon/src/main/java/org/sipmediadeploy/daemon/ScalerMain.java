@@ -84,6 +84,10 @@ public final class ScalerMain implements Callable<Integer> {
                     () -> daemon.raft().lastAppliedIndex());
             for (String pool : cfg.pools().keySet()) {
                 metrics.registerPool(pool, () -> daemon.hostsByState(pool), () -> daemon.idleGateways(pool));
+                metrics.registerPoolLimits(pool, cfg.pools().get(pool).minHosts(), cfg.pools().get(pool).maxHosts());
+            }
+            for (String pair : cfg.pairs().keySet()) {
+                metrics.registerPair(pair, () -> daemon.pairMode(pair));
             }
             CountDownLatch stopped = new CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {

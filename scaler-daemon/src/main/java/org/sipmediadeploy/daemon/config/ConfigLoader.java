@@ -129,7 +129,7 @@ public final class ConfigLoader {
         ScalerConfig.Node node = ClusterSection.node(r, c);
         ScalerConfig.Cluster cluster = ClusterSection.cluster(r, c, node);
         ScalerConfig.Admin admin = new ScalerConfig.Admin(r.str(c, "admin.bind"), r.port(c, "admin.port"),
-                r.secret(c, "admin.token-file"));
+                r.secret(c, "admin.token-file"), r.bool(c, "admin.allow-non-loopback"), r.bool(c, "admin.metrics-open"));
         ScalerConfig.OpenStack os = OpenStackSection.read(r, c);
         Map<String, PairConfig> pairs = new LinkedHashMap<>();
         ConfigObject pairObj = r.object(c, "pairs");

@@ -65,7 +65,13 @@ public record ScalerConfig(Node node, Cluster cluster, Admin admin, OpenStack op
         }
     }
 
-    public record Admin(String bind, int port, Secret token) {
+    /** The admin API; {@code allowNonLoopback} lets it bind a non-loopback address, {@code metricsOpen} serves
+     * {@code /metrics} without the token. */
+    public record Admin(String bind, int port, Secret token, boolean allowNonLoopback, boolean metricsOpen) {
+        /** On loopback, the token on every route. */
+        public Admin(String bind, int port, Secret token) {
+            this(bind, port, token, false, false);
+        }
     }
 
     /** Keystone auth: exactly one of the two kinds. */

@@ -20,6 +20,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
 import org.sipmediadeploy.core.model.HostState;
+import org.sipmediadeploy.core.model.PairMode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,6 +48,9 @@ import org.slf4j.LoggerFactory;
  * scaler.raft.commit.index      gauge    -                         Raft commit index
  * scaler.pool.hosts             gauge    pool, state               hosts by HostState
  * scaler.pool.idle.gateways     gauge    pool                      idle gateways reported by the pool's hosts
+ * scaler.pool.min.hosts         gauge    pool                      configured min-hosts
+ * scaler.pool.max.hosts         gauge    pool                      configured max-hosts
+ * scaler.pair.mode              gauge    pair, mode                1 for the pair's current mode (AUTO, PAUSED, MANUAL)
  * </pre>
  * In JMX each meter is an MBean {@code sipmediadeploy:name=<camelCaseName>.<tag>.<value>...,type=<kind>} with
  * tags sorted by key and {@code :/,=} in values replaced by {@code _}; counters are {@code type=meters}
@@ -159,6 +163,29 @@ public final class Metrics implements AutoCloseable {
                 .tag("pool", pool)
                 .strongReference(true)
                 .register(registry);
+    }
+
+    /**
+     * Pair gauge read at each scrape: 1 for the pair's current mode, 0 for the others (all 0 while {@code mode}
+     * gives null: the pair is not in the replicated state yet). An alert on MANUAL or PAUSED needs it.
+     */
+    public void registerPair(String pair, Supplier<PairMode> mode) {
+        Objects.requireNonNull(mode, "mode");
+        for (PairMode m : PairMode.values()) {
+            Gauge.builder("scaler.pair.mode", () -> safe(() -> m == mode.get() ? 1 : 0))
+                    .description("1 for the pair's current mode")
+                    .tags("pair", pair, "mode", m.name())
+                    .strongReference(true)
+                    .register(registry);
+        }
+    }
+
+    /** The pool's configured bounds, so that an alert can compare the pool's size with its max-hosts. */
+    public void registerPoolLimits(String pool, int minHosts, int maxHosts) {
+        Gauge.builder("scaler.pool.min.hosts", () -> minHosts).description("configured min-hosts")
+                .tag("pool", pool).strongReference(true).register(registry);
+        Gauge.builder("scaler.pool.max.hosts", () -> maxHosts).description("configured max-hosts")
+                .tag("pool", pool).strongReference(true).register(registry);
     }
 
     /** A gauge must never throw into the registry: a failing supplier reads as NaN and is logged once per call. */

@@ -81,6 +81,18 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void adminStaysOnLoopbackWithTheTokenOnMetricsUnlessTheConfigSaysOtherwise() throws Exception {
+        ScalerConfig c = load(sample);
+        assertFalse(c.admin().allowNonLoopback());
+        assertFalse(c.admin().metricsOpen());
+
+        ScalerConfig scraped = load(sample.replace("admin {",
+                "admin {\n    allow-non-loopback = true\n    metrics-open = true"));
+        assertTrue(scraped.admin().allowNonLoopback());
+        assertTrue(scraped.admin().metricsOpen());
+    }
+
+    @Test
     void secretsNeverAppearInToStringOfTheConfig() throws Exception {
         String shown = load(sample).toString();
         assertFalse(shown.contains("admin-token-value-123"), shown);

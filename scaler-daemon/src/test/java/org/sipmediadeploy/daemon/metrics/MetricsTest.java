@@ -36,6 +36,7 @@ import org.sipmediadeploy.core.decision.Decision;
 import org.sipmediadeploy.core.decision.DecisionRecord;
 import org.sipmediadeploy.core.decision.Outcome;
 import org.sipmediadeploy.core.model.HostState;
+import org.sipmediadeploy.core.model.PairMode;
 import org.sipmediadeploy.core.model.ProbeResult;
 import org.sipmediadeploy.core.model.ProbeTarget;
 import org.sipmediadeploy.core.model.Transport;
@@ -123,6 +124,29 @@ class MetricsTest {
         assertEquals(3.0, value(text, "scaler_pool_hosts", "pool=\"gateways\"", "state=\"READY\""));
         assertEquals(0.0, value(text, "scaler_pool_hosts", "pool=\"gateways\"", "state=\"CREATING\""));
         assertEquals(5.0, value(text, "scaler_pool_idle_gateways", "pool=\"gateways\""));
+    }
+
+    @Test
+    void pairModeAndPoolLimitsAreGaugesAnAlertCanCompareWith() {
+        AtomicReference<PairMode> mode = new AtomicReference<>(PairMode.AUTO);
+        metrics.registerPair("kamailio", mode::get);
+        metrics.registerPoolLimits("gateways", 1, 10);
+        String text = metrics.scrape();
+        assertEquals(1.0, value(text, "scaler_pair_mode", "pair=\"kamailio\"", "mode=\"AUTO\""), text);
+        assertEquals(0.0, value(text, "scaler_pair_mode", "pair=\"kamailio\"", "mode=\"MANUAL\""), text);
+        assertEquals(1.0, value(text, "scaler_pool_min_hosts", "pool=\"gateways\""), text);
+        assertEquals(10.0, value(text, "scaler_pool_max_hosts", "pool=\"gateways\""), text);
+
+        mode.set(PairMode.MANUAL);
+        text = metrics.scrape();
+        assertEquals(0.0, value(text, "scaler_pair_mode", "pair=\"kamailio\"", "mode=\"AUTO\""), text);
+        assertEquals(1.0, value(text, "scaler_pair_mode", "pair=\"kamailio\"", "mode=\"MANUAL\""), text);
+
+        mode.set(null); // the pair not in the replicated state yet: no mode is 1
+        text = metrics.scrape();
+        for (PairMode m : PairMode.values()) {
+            assertEquals(0.0, value(text, "scaler_pair_mode", "pair=\"kamailio\"", "mode=\"" + m + "\""), text);
+        }
     }
 
     @Test
