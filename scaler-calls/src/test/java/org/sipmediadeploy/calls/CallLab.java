@@ -60,8 +60,8 @@ final class CallLab implements AutoCloseable {
 
     private static void requireTool(String path, String debianPackage) {
         if (!Files.isExecutable(Path.of(path))) {
-            throw new IllegalStateException(path + " is missing: install the Debian package " + debianPackage
-                    + " (tools/setup.sh)");
+            throw new IllegalStateException(
+                    path + " is missing: install the Debian package " + debianPackage + " (tools/setup.sh)");
         }
     }
 
@@ -113,18 +113,26 @@ final class CallLab implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        Path repo = Path.of(System.getProperty("calls.repo", "..")).toAbsolutePath().normalize();
-        ProcessBuilder pb = new ProcessBuilder("ansible-playbook", "-i", "localhost,",
-                repo.resolve("deploy/ci/render-kamailio-conf.yml").toString(),
-                "-e", "smd_out=" + out, "-e", "@" + vars)
+        Path repo =
+                Path.of(System.getProperty("calls.repo", "..")).toAbsolutePath().normalize();
+        ProcessBuilder pb = new ProcessBuilder(
+                        "ansible-playbook",
+                        "-i",
+                        "localhost,",
+                        repo.resolve("deploy/ci/render-kamailio-conf.yml").toString(),
+                        "-e",
+                        "smd_out=" + out,
+                        "-e",
+                        "@" + vars)
                 .redirectErrorStream(true)
                 .redirectOutput(dir.resolve("render.log").toFile());
-        pb.environment().put("ANSIBLE_ROLES_PATH", repo.resolve("deploy/ansible/roles").toString());
+        pb.environment()
+                .put("ANSIBLE_ROLES_PATH", repo.resolve("deploy/ansible/roles").toString());
         pb.environment().put("ANSIBLE_NOCOLOR", "1");
         int rc = run(pb, Duration.ofSeconds(120));
         if (rc != 0) {
-            throw new IllegalStateException("rendering kamailio.cfg with the role failed (exit " + rc + "), see "
-                    + dir.resolve("render.log"));
+            throw new IllegalStateException(
+                    "rendering kamailio.cfg with the role failed (exit " + rc + "), see " + dir.resolve("render.log"));
         }
         config = out.resolve("kamailio.cfg");
         return config;
@@ -150,11 +158,33 @@ final class CallLab implements AutoCloseable {
         }
         String adv = "/" + floatingIp() + ":" + SIP_PORT;
         // -l without an advertised address first: Kamailio 5.6 carries one over to the following -l options.
-        Started p = start("kamailio-" + n, List.of("setsid", "/usr/sbin/kamailio", "-DD", "-E", "-f", config.toString(),
-                "-m", "32", "-M", "4", "-Y", run.toString(),
-                "-A", "WITH_CMDLINE_LISTEN", "-A", "DMQ_SERVER_ADDRESS=\"sip:" + ip + ":" + DMQ_PORT + "\"",
-                "-l", "udp:" + ip + ":" + DMQ_PORT, "-l", "tcp:" + ip + ":" + RPC_PORT,
-                "-l", "udp:" + ip + ":" + SIP_PORT + adv, "-l", "tcp:" + ip + ":" + SIP_PORT + adv));
+        Started p = start(
+                "kamailio-" + n,
+                List.of(
+                        "setsid",
+                        "/usr/sbin/kamailio",
+                        "-DD",
+                        "-E",
+                        "-f",
+                        config.toString(),
+                        "-m",
+                        "32",
+                        "-M",
+                        "4",
+                        "-Y",
+                        run.toString(),
+                        "-A",
+                        "WITH_CMDLINE_LISTEN",
+                        "-A",
+                        "DMQ_SERVER_ADDRESS=\"sip:" + ip + ":" + DMQ_PORT + "\"",
+                        "-l",
+                        "udp:" + ip + ":" + DMQ_PORT,
+                        "-l",
+                        "tcp:" + ip + ":" + RPC_PORT,
+                        "-l",
+                        "udp:" + ip + ":" + SIP_PORT + adv,
+                        "-l",
+                        "tcp:" + ip + ":" + SIP_PORT + adv));
         return new KamailioMember(ip, p);
     }
 
@@ -168,9 +198,21 @@ final class CallLab implements AutoCloseable {
         String name = PREFIX + "." + host + "." + n;
         String ip = gatewayIp(addressIndex);
         Path messages = dir.resolve(name + ".messages");
-        List<String> command = new ArrayList<>(List.of("setsid", "/usr/bin/sipp", "-sf",
-                scenario("gateway.xml").toString(), "-s", name, "-i", ip, "-p", "5070", "-nostdin",
-                "-trace_msg", "-message_file", messages.toString()));
+        List<String> command = new ArrayList<>(List.of(
+                "setsid",
+                "/usr/bin/sipp",
+                "-sf",
+                scenario("gateway.xml").toString(),
+                "-s",
+                name,
+                "-i",
+                ip,
+                "-p",
+                "5070",
+                "-nostdin",
+                "-trace_msg",
+                "-message_file",
+                messages.toString()));
         if (floatingIpOpen) {
             command.addAll(List.of("-rsa", floatingIp() + ":" + SIP_PORT));
         }
@@ -180,23 +222,74 @@ final class CallLab implements AutoCloseable {
 
     /** REGISTERs {@code gateway} at {@code target} with {@code secret}; true when Kamailio answered 200. */
     boolean register(SippGateway gateway, String target, String secret) {
-        ProcessBuilder pb = new ProcessBuilder("/usr/bin/sipp", target + ":" + SIP_PORT,
-                "-sf", scenario("register.xml").toString(), "-s", gateway.name(), "-au", gateway.name(), "-ap", secret,
-                "-set", "domain", DOMAIN, "-set", "contact", gateway.ip() + ":" + gateway.port(),
-                "-set", "expires", "600", "-i", gateway.ip(), "-p", "0", "-m", "1", "-nostdin",
-                "-timeout", "5s", "-timeout_error")
+        ProcessBuilder pb = new ProcessBuilder(
+                        "/usr/bin/sipp",
+                        target + ":" + SIP_PORT,
+                        "-sf",
+                        scenario("register.xml").toString(),
+                        "-s",
+                        gateway.name(),
+                        "-au",
+                        gateway.name(),
+                        "-ap",
+                        secret,
+                        "-set",
+                        "domain",
+                        DOMAIN,
+                        "-set",
+                        "contact",
+                        gateway.ip() + ":" + gateway.port(),
+                        "-set",
+                        "expires",
+                        "600",
+                        "-i",
+                        gateway.ip(),
+                        "-p",
+                        "0",
+                        "-m",
+                        "1",
+                        "-nostdin",
+                        "-timeout",
+                        "5s",
+                        "-timeout_error")
                 .redirectErrorStream(true)
-                .redirectOutput(dir.resolve("register-" + gateway.name() + ".log").toFile());
+                .redirectOutput(
+                        dir.resolve("register-" + gateway.name() + ".log").toFile());
         return run(pb, Duration.ofSeconds(15)) == 0;
     }
 
     /** Starts one call from caller address {@code callerIndex} to room {@code room} through {@code target}. */
     SippCall call(String target, String room, Duration hold, int callerIndex) {
         Path log = dir.resolve("call-" + room + "-" + System.nanoTime() + ".log");
-        Started p = start("caller-" + room, List.of("setsid", "/usr/bin/sipp", target + ":" + SIP_PORT,
-                "-sf", scenario("caller.xml").toString(), "-set", "domain", DOMAIN, "-set", "room", room,
-                "-d", Long.toString(hold.toMillis()), "-i", callerIp(callerIndex), "-p", "0", "-m", "1", "-nostdin",
-                "-timeout", (hold.toSeconds() + 15) + "s", "-timeout_error", "-trace_logs", "-log_file", log.toString()));
+        Started p = start(
+                "caller-" + room,
+                List.of(
+                        "setsid",
+                        "/usr/bin/sipp",
+                        target + ":" + SIP_PORT,
+                        "-sf",
+                        scenario("caller.xml").toString(),
+                        "-set",
+                        "domain",
+                        DOMAIN,
+                        "-set",
+                        "room",
+                        room,
+                        "-d",
+                        Long.toString(hold.toMillis()),
+                        "-i",
+                        callerIp(callerIndex),
+                        "-p",
+                        "0",
+                        "-m",
+                        "1",
+                        "-nostdin",
+                        "-timeout",
+                        (hold.toSeconds() + 15) + "s",
+                        "-timeout_error",
+                        "-trace_logs",
+                        "-log_file",
+                        log.toString()));
         return new SippCall(room, log, p);
     }
 
@@ -205,13 +298,40 @@ final class CallLab implements AutoCloseable {
      * {@code target}; every message it sends and receives lands in {@code messages} with its time.
      */
     CallLab.Started callStream(String target, int calls, int perSecond, Duration hold, int callerIndex, Path messages) {
-        return start("caller-stream", List.of("setsid", "/usr/bin/sipp", target + ":" + SIP_PORT,
-                "-sf", scenario("caller.xml").toString(), "-set", "domain", DOMAIN, "-set", "room", "bench",
-                "-d", Long.toString(hold.toMillis()), "-i", callerIp(callerIndex), "-p", "0",
-                "-r", Integer.toString(perSecond), "-rp", "1000", "-m", Integer.toString(calls), "-nostdin",
-                // a call whose INVITE got its 100 Trying from a member that then froze waits for nothing else:
-                // abandon it after 10 s (it counts as failed), as a caller would give up
-                "-recv_timeout", "10s", "-trace_msg", "-message_file", messages.toString()));
+        return start(
+                "caller-stream",
+                List.of(
+                        "setsid",
+                        "/usr/bin/sipp",
+                        target + ":" + SIP_PORT,
+                        "-sf",
+                        scenario("caller.xml").toString(),
+                        "-set",
+                        "domain",
+                        DOMAIN,
+                        "-set",
+                        "room",
+                        "bench",
+                        "-d",
+                        Long.toString(hold.toMillis()),
+                        "-i",
+                        callerIp(callerIndex),
+                        "-p",
+                        "0",
+                        "-r",
+                        Integer.toString(perSecond),
+                        "-rp",
+                        "1000",
+                        "-m",
+                        Integer.toString(calls),
+                        "-nostdin",
+                        // a call whose INVITE got its 100 Trying from a member that then froze waits for nothing else:
+                        // abandon it after 10 s (it counts as failed), as a caller would give up
+                        "-recv_timeout",
+                        "10s",
+                        "-trace_msg",
+                        "-message_file",
+                        messages.toString()));
     }
 
     /** A floating IP on {@link #floatingIp()}:5060 forwarding to {@code target} (a member address). */
@@ -306,8 +426,10 @@ final class CallLab implements AutoCloseable {
         void signal(String signal) {
             try {
                 new ProcessBuilder("kill", "-" + signal, "--", "-" + process.pid())
-                        .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                        .start().waitFor(5, TimeUnit.SECONDS);
+                        .redirectErrorStream(true)
+                        .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                        .start()
+                        .waitFor(5, TimeUnit.SECONDS);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             } catch (InterruptedException e) {

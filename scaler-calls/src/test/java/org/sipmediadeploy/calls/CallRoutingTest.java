@@ -52,7 +52,8 @@ class CallRoutingTest {
     }
 
     private static String answered(SippCall call) {
-        await().atMost(Duration.ofSeconds(15)).until(() -> call.answeredBy().isPresent() || call.refusedWith().isPresent());
+        await().atMost(Duration.ofSeconds(15))
+                .until(() -> call.answeredBy().isPresent() || call.refusedWith().isPresent());
         return call.answeredBy().orElseThrow(() -> new AssertionError("not answered: " + call));
     }
 
@@ -75,7 +76,8 @@ class CallRoutingTest {
 
         SippCall first = lab.call(member.ip(), "room-a", Duration.ofMillis(200), 1);
         assertEquals(0, first.finish(CALL_DONE), first.toString());
-        await().atMost(Duration.ofSeconds(5)).until(() -> !member.rpc("htable.dump", "lock").contains(gw.name()));
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> !member.rpc("htable.dump", "lock").contains(gw.name()));
         SippCall second = lab.call(member.ip(), "room-b", Duration.ofMillis(200), 1);
 
         assertEquals(0, second.finish(CALL_DONE), second.toString());
@@ -139,7 +141,8 @@ class CallRoutingTest {
         SippCall second = lab.call(member.ip(), "room-b", Duration.ofMillis(100), 2);
 
         assertEquals(0, second.finish(CALL_DONE), second.toString());
-        assertEquals(firstHost, second.answeredBy().orElseThrow().split("\\.")[1], "packing: " + first + " / " + second);
+        assertEquals(
+                firstHost, second.answeredBy().orElseThrow().split("\\.")[1], "packing: " + first + " / " + second);
         assertNotEquals(first.answeredBy(), second.answeredBy());
         assertEquals(0, first.finish(CALL_DONE), first.toString());
     }
@@ -151,7 +154,8 @@ class CallRoutingTest {
         assertFalse(lab.register(gw, member.ip(), "not-the-secret-123"), "wrong secret accepted");
         assertTrue(lab.register(gw, member.ip(), CallLab.SECRET), "right secret refused");
         assertFalse(member.rpc("ul.dump", "brief").contains("not-the-secret"));
-        SippGateway misnamed = new SippGateway("gateway", lab.gatewayIp(2), 5070, lab.dir().resolve("none"), null);
+        SippGateway misnamed =
+                new SippGateway("gateway", lab.gatewayIp(2), 5070, lab.dir().resolve("none"), null);
         assertFalse(lab.register(misnamed, member.ip(), CallLab.SECRET), "a name not <prefix>.<host>.<n> accepted");
     }
 

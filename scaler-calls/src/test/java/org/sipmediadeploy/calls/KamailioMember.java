@@ -10,7 +10,8 @@ import java.time.Duration;
 
 /** One pair member: a Kamailio started from the role-rendered file on its own address. */
 final class KamailioMember {
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private final String ip;
     private final CallLab.Started process;
 
@@ -56,7 +57,8 @@ final class KamailioMember {
         for (String param : params) {
             p.append(p.length() > 0 ? "," : "").append('"').append(param).append('"');
         }
-        return post("{\"jsonrpc\":\"2.0\",\"method\":\"" + method + "\",\"params\":[" + p + "],\"id\":1}").body();
+        return post("{\"jsonrpc\":\"2.0\",\"method\":\"" + method + "\",\"params\":[" + p + "],\"id\":1}")
+                .body();
     }
 
     HttpResponse<String> post(String body) {

@@ -63,7 +63,8 @@ class PairFailoverCallTest {
     }
 
     private static String answered(SippCall call) {
-        await().atMost(Duration.ofSeconds(15)).until(() -> call.answeredBy().isPresent() || call.refusedWith().isPresent());
+        await().atMost(Duration.ofSeconds(15))
+                .until(() -> call.answeredBy().isPresent() || call.refusedWith().isPresent());
         return call.answeredBy().orElseThrow(() -> new AssertionError("not answered: " + call));
     }
 
@@ -79,7 +80,8 @@ class PairFailoverCallTest {
         });
         SippCall before = lab.call(lab.floatingIp(), "room-before", Duration.ofSeconds(6), 1);
         String first = answered(before);
-        await().atMost(Duration.ofSeconds(10)).until(() -> standby.rpc("htable.dump", "lock").contains(first));
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> standby.rpc("htable.dump", "lock").contains(first));
 
         active.kill();
         fip.moveTo(standby.ip());
@@ -88,10 +90,15 @@ class PairFailoverCallTest {
         assertEquals(0, after.finish(CALL_DONE), after.toString());
         assertNotEquals(first, after.answeredBy().orElseThrow(), "the standby knew the first gateway was locked");
         assertEquals(0, before.finish(CALL_DONE), before.toString());
-        SippGateway firstGateway = gateways.stream().filter(g -> g.name().equals(first)).findFirst().orElseThrow();
-        assertTrue(firstGateway.byes().containsAll(firstGateway.invites()),
+        SippGateway firstGateway = gateways.stream()
+                .filter(g -> g.name().equals(first))
+                .findFirst()
+                .orElseThrow();
+        assertTrue(
+                firstGateway.byes().containsAll(firstGateway.invites()),
                 "the BYE sent through the standby reached " + first);
-        await().atMost(Duration.ofSeconds(10)).until(() -> !standby.rpc("htable.dump", "lock").contains("gw.h1."));
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> !standby.rpc("htable.dump", "lock").contains("gw.h1."));
         for (SippGateway gw : gateways) {
             assertEquals(0, gw.invitesWhileBusy(), gw.name() + " got a call while busy");
         }

@@ -23,12 +23,12 @@ final class SipTrace {
         }
     }
 
-    private SipTrace() {
-    }
+    private SipTrace() {}
 
     static List<Message> read(Path file) {
         List<Message> out = new ArrayList<>();
-        // Each message: "----- 2026-12-07 10:52:42.420140", "UDP message received [N] bytes :", a blank line, the message.
+        // Each message: "----- 2026-12-07 10:52:42.420140", "UDP message received [N] bytes :", a blank line, the
+        // message.
         for (String block : ("\n" + CallLab.read(file)).split("\n-{20,} ")) {
             String[] lines = block.split("\n");
             if (lines.length < 3 || !(block.contains("message received") || block.contains("message sent"))) {
@@ -36,8 +36,11 @@ final class SipTrace {
             }
             double at;
             try {
-                at = LocalDateTime.parse(lines[0].trim(), STAMP).atZone(ZoneId.systemDefault())
-                        .toInstant().toEpochMilli() + (Integer.parseInt(lines[0].trim().substring(23, 26)) / 1000.0);
+                at = LocalDateTime.parse(lines[0].trim(), STAMP)
+                                .atZone(ZoneId.systemDefault())
+                                .toInstant()
+                                .toEpochMilli()
+                        + (Integer.parseInt(lines[0].trim().substring(23, 26)) / 1000.0);
             } catch (RuntimeException e) {
                 continue;
             }

@@ -15,7 +15,6 @@ import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-
 import org.junit.jupiter.api.Test;
 
 /**
@@ -27,25 +26,33 @@ class ArchitectureTest {
     private static final Path MAIN = Path.of("src/main/java");
     /** There are 64 main sources when this was written; far fewer means the scan looked in the wrong place. */
     private static final int AT_LEAST = 50;
-    private static final Set<String> PACKAGES = Set.of("model", "decision", "command", "state", "policy", "sim",
-            "config", "port");
+
+    private static final Set<String> PACKAGES =
+            Set.of("model", "decision", "command", "state", "policy", "sim", "config", "port");
 
     private static final Pattern IMPORT = Pattern.compile("^\\s*import\\s+(?:static\\s+)?([\\w.]+(?:\\.\\*)?)\\s*;");
     private static final Pattern PACKAGE = Pattern.compile("^\\s*package\\s+([\\w.]+)\\s*;");
     private static final Map<String, Pattern> FORBIDDEN = Map.ofEntries(
-            Map.entry("file I/O (java.io)", Pattern.compile(
-                    "\\bjava\\.io\\.(?:File\\w*|RandomAccessFile|\\*)|\\bnew\\s+(?:File|FileInputStream"
+            Map.entry(
+                    "file I/O (java.io)",
+                    Pattern.compile("\\bjava\\.io\\.(?:File\\w*|RandomAccessFile|\\*)|\\bnew\\s+(?:File|FileInputStream"
                             + "|FileOutputStream|FileReader|FileWriter|RandomAccessFile)\\s*\\(")),
             Map.entry("network (java.net)", Pattern.compile("\\bjava\\.net\\.")),
-            Map.entry("file system (java.nio.file)", Pattern.compile("\\bjava\\.nio\\.(?:file\\.|channels\\.FileChannel)")),
-            Map.entry("wall clock (now())", Pattern.compile(
-                    "\\b(?:Instant|LocalDateTime|LocalDate|LocalTime|ZonedDateTime|OffsetDateTime)\\.now\\s*\\(")),
+            Map.entry(
+                    "file system (java.nio.file)",
+                    Pattern.compile("\\bjava\\.nio\\.(?:file\\.|channels\\.FileChannel)")),
+            Map.entry(
+                    "wall clock (now())",
+                    Pattern.compile(
+                            "\\b(?:Instant|LocalDateTime|LocalDate|LocalTime|ZonedDateTime|OffsetDateTime)\\.now\\s*\\(")),
             Map.entry("system clock (Clock.system*)", Pattern.compile("\\bClock\\.system")),
             Map.entry("System.currentTimeMillis", Pattern.compile("\\bSystem\\.currentTimeMillis\\b")),
             Map.entry("System.nanoTime", Pattern.compile("\\bSystem\\.nanoTime\\b")),
             Map.entry("Thread.sleep", Pattern.compile("\\bThread\\.sleep\\b")),
-            Map.entry("randomness (new Random)", Pattern.compile(
-                    "\\bnew\\s+(?:java\\.util\\.)?(?:Random|SecureRandom|SplittableRandom)\\s*\\(|\\bThreadLocalRandom\\b")),
+            Map.entry(
+                    "randomness (new Random)",
+                    Pattern.compile(
+                            "\\bnew\\s+(?:java\\.util\\.)?(?:Random|SecureRandom|SplittableRandom)\\s*\\(|\\bThreadLocalRandom\\b")),
             Map.entry("Math.random", Pattern.compile("\\bMath\\.random\\b")),
             Map.entry("another sipmediadeploy module", Pattern.compile("\\borg\\.sipmediadeploy\\.(?!core\\b)\\w+")));
 
@@ -62,7 +69,8 @@ class ArchitectureTest {
             Matcher pkg = PACKAGE.matcher(line);
             if (pkg.find()) {
                 sawPackage = true;
-                if (!pkg.group(1).equals("org.sipmediadeploy.core") && !pkg.group(1).startsWith("org.sipmediadeploy.core.")) {
+                if (!pkg.group(1).equals("org.sipmediadeploy.core")
+                        && !pkg.group(1).startsWith("org.sipmediadeploy.core.")) {
                     out.add(where + "package " + pkg.group(1) + " is outside org.sipmediadeploy.core");
                 }
             }
@@ -207,7 +215,8 @@ class ArchitectureTest {
         for (Map.Entry<String, String> e : bad.entrySet()) {
             String src = "package org.sipmediadeploy.core.x;\n\nclass Bad {\n    " + e.getKey() + "\n}\n";
             List<String> v = violations("Bad.java", src);
-            assertTrue(v.stream().anyMatch(s -> s.contains(e.getValue()) && s.startsWith("Bad.java:4: ")),
+            assertTrue(
+                    v.stream().anyMatch(s -> s.contains(e.getValue()) && s.startsWith("Bad.java:4: ")),
                     e.getKey() + " not detected as " + e.getValue() + ": " + v);
         }
     }
@@ -224,6 +233,8 @@ class ArchitectureTest {
         String src = "a /* x\n y */ b // c\n\"d\ne\"";
         String out = blankCommentsAndLiterals(src);
         assertEquals(src.length(), out.length());
-        assertEquals(src.chars().filter(ch -> ch == '\n').count(), out.chars().filter(ch -> ch == '\n').count());
+        assertEquals(
+                src.chars().filter(ch -> ch == '\n').count(),
+                out.chars().filter(ch -> ch == '\n').count());
     }
 }

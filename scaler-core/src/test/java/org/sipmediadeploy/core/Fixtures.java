@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-
 import org.sipmediadeploy.core.config.FailoverSettings;
 import org.sipmediadeploy.core.config.PoolConfig;
 import org.sipmediadeploy.core.config.ServerTemplate;
@@ -25,31 +24,34 @@ import org.sipmediadeploy.core.sim.Call;
 public final class Fixtures {
     /** A Monday, 10:00 UTC. */
     public static final Instant T0 = Instant.parse("2026-01-05T10:00:00Z");
+
     public static final Member A = new Member("srv-a", "sip-a", "port-a", "10.0.0.1");
     public static final Member B = new Member("srv-b", "sip-b", "port-b", "10.0.0.2");
     public static final String PAIR = "sip";
     public static final String POOL = "gw";
     public static final Duration MS = Duration.ofMillis(3);
 
-    private Fixtures() {
-    }
+    private Fixtures() {}
 
     /**
      * Calls from lines {@code start,end} in seconds after {@link #T0} (a note may follow after blanks), sorted by
      * start; lines not starting with a digit are notes.
      */
     public static List<Call> calls(String lines) {
-        return lines.lines().map(String::strip).filter(l -> !l.isEmpty() && Character.isDigit(l.charAt(0)))
+        return lines.lines()
+                .map(String::strip)
+                .filter(l -> !l.isEmpty() && Character.isDigit(l.charAt(0)))
                 .map(l -> l.split("\\s")[0].split(","))
-                .map(f -> new Call(T0.plusSeconds(Long.parseLong(f[0].strip())),
-                        T0.plusSeconds(Long.parseLong(f[1].strip()))))
-                .sorted(java.util.Comparator.comparing(Call::start)).toList();
+                .map(f -> new Call(
+                        T0.plusSeconds(Long.parseLong(f[0].strip())), T0.plusSeconds(Long.parseLong(f[1].strip()))))
+                .sorted(java.util.Comparator.comparing(Call::start))
+                .toList();
     }
 
     /** Pair "sip" with A active, B standby, AUTO, no failover history, nothing being replaced. */
     public static PairState pair() {
-        return new PairState(PAIR, List.of(A, B), A.serverId(), "fip-1", "203.0.113.10", PairMode.AUTO, List.of(),
-                null);
+        return new PairState(
+                PAIR, List.of(A, B), A.serverId(), "fip-1", "203.0.113.10", PairMode.AUTO, List.of(), null);
     }
 
     public static FailoverSettings failover() {
@@ -82,33 +84,96 @@ public final class Fixtures {
         public Duration backoffBase = Duration.ofSeconds(30);
         public Duration backoffMax = Duration.ofSeconds(600);
 
-        public PoolCfg capacity(int v) { capacity = v; return this; }
-        public PoolCfg min(int v) { min = v; return this; }
-        public PoolCfg max(int v) { max = v; return this; }
-        public PoolCfg spare(int v) { spare = SpareSchedule.constant(v); return this; }
-        public PoolCfg spare(SpareSchedule v) { spare = v; return this; }
-        public PoolCfg period(Duration v) { period = v; return this; }
-        public PoolCfg bootTimeout(Duration v) { bootTimeout = v; return this; }
-        public PoolCfg scaleInAfter(Duration v) { scaleInAfter = v; return this; }
-        public PoolCfg protectNew(Duration v) { protectNew = v; return this; }
-        public PoolCfg unknownGrace(Duration v) { unknownGrace = v; return this; }
-        public PoolCfg backoff(Duration base, Duration maxDelay) { backoffBase = base; backoffMax = maxDelay; return this; }
+        public PoolCfg capacity(int v) {
+            capacity = v;
+            return this;
+        }
+
+        public PoolCfg min(int v) {
+            min = v;
+            return this;
+        }
+
+        public PoolCfg max(int v) {
+            max = v;
+            return this;
+        }
+
+        public PoolCfg spare(int v) {
+            spare = SpareSchedule.constant(v);
+            return this;
+        }
+
+        public PoolCfg spare(SpareSchedule v) {
+            spare = v;
+            return this;
+        }
+
+        public PoolCfg period(Duration v) {
+            period = v;
+            return this;
+        }
+
+        public PoolCfg bootTimeout(Duration v) {
+            bootTimeout = v;
+            return this;
+        }
+
+        public PoolCfg scaleInAfter(Duration v) {
+            scaleInAfter = v;
+            return this;
+        }
+
+        public PoolCfg protectNew(Duration v) {
+            protectNew = v;
+            return this;
+        }
+
+        public PoolCfg unknownGrace(Duration v) {
+            unknownGrace = v;
+            return this;
+        }
+
+        public PoolCfg backoff(Duration base, Duration maxDelay) {
+            backoffBase = base;
+            backoffMax = maxDelay;
+            return this;
+        }
 
         public PoolConfig build() {
-            return new PoolConfig(POOL, template(), capacity, min, max, spare, status(), period, bootTimeout,
-                    scaleInAfter, protectNew, unknownGrace, backoffBase, backoffMax);
+            return new PoolConfig(
+                    POOL,
+                    template(),
+                    capacity,
+                    min,
+                    max,
+                    spare,
+                    status(),
+                    period,
+                    bootTimeout,
+                    scaleInAfter,
+                    protectNew,
+                    unknownGrace,
+                    backoffBase,
+                    backoffMax);
         }
     }
 
     public static Host host(String name, HostState state, Instant createdAt) {
-        return new Host(name, "srv-" + name, "10.1.0." + Math.abs(name.hashCode() % 250), state, createdAt, createdAt,
+        return new Host(
+                name,
+                "srv-" + name,
+                "10.1.0." + Math.abs(name.hashCode() % 250),
+                state,
+                createdAt,
+                createdAt,
                 "d0-" + name);
     }
 
     /** A host that answered its status probe at {@code at}. */
     public static HostObservation answers(int idle, boolean canBeTerminated, Instant at) {
-        return new HostObservation(ProbeResult.gateway(MS, new GatewayCapacity(idle, canBeTerminated), at), null,
-                ServerStatus.ACTIVE);
+        return new HostObservation(
+                ProbeResult.gateway(MS, new GatewayCapacity(idle, canBeTerminated), at), null, ServerStatus.ACTIVE);
     }
 
     /** A host whose status has not answered since {@code since}. */

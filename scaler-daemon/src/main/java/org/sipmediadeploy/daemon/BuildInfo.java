@@ -6,8 +6,7 @@ package org.sipmediadeploy.daemon;
  * else the jar manifest's Implementation-Version, else "dev".
  */
 public final class BuildInfo {
-    private BuildInfo() {
-    }
+    private BuildInfo() {}
 
     public static String version() {
         String v = System.getProperty("scaler.version");

@@ -11,10 +11,6 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
-
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import org.sipmediadeploy.core.loop.ControlLoop;
 import org.sipmediadeploy.core.loop.LoopSpec;
 import org.sipmediadeploy.core.model.HostState;
@@ -37,6 +33,8 @@ import org.sipmediadeploy.raft.RaftMembership;
 import org.sipmediadeploy.raft.RaftNode;
 import org.sipmediadeploy.raft.RaftSettings;
 import org.sipmediadeploy.raft.SelfMembership;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One scaler node, wired: the Raft node, the probes (every node probes, so followers can confirm), the cloud
@@ -62,8 +60,14 @@ public final class Daemon implements AutoCloseable {
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile AdminServer admin;
 
-    private Daemon(ScalerConfig config, Clock clock, RaftNode raft, Prober prober, ProbeScheduler scheduler,
-                   ControlLoop loop, LoopLanes lanes) {
+    private Daemon(
+            ScalerConfig config,
+            Clock clock,
+            RaftNode raft,
+            Prober prober,
+            ProbeScheduler scheduler,
+            ControlLoop loop,
+            LoopLanes lanes) {
         this.config = config;
         this.clock = clock;
         this.raft = raft;
@@ -74,8 +78,9 @@ public final class Daemon implements AutoCloseable {
     }
 
     /** Starts a node; {@code dryRun} names pairs and pools whose decisions are recorded but not carried out. */
-    public static Daemon start(ScalerConfig cfg, List<String> dryRun, List<ScalerEvents> listeners,
-                               Supplier<String> prometheus) throws Exception {
+    public static Daemon start(
+            ScalerConfig cfg, List<String> dryRun, List<ScalerEvents> listeners, Supplier<String> prometheus)
+            throws Exception {
         Clock clock = Clock.systemUTC();
         ScalerEvents events = new FanOutEvents(listeners);
         LoopLanes lanes = new LoopLanes(cfg.node().id());
@@ -87,15 +92,17 @@ public final class Daemon implements AutoCloseable {
             public void leaderReady(long term) {
                 LOG.info("leader ready in term {}", term);
                 // Start the first pass now rather than at the next tick: takeover time counts.
-                lanes.kick(() -> {
-                    if (raftRef[0] != null && raftRef[0].membership() == SelfMembership.MEMBER) {
-                        tickSafely(loopRef[0], clock, true);
-                    }
-                }, () -> {
-                    if (raftRef[0] != null && raftRef[0].membership() == SelfMembership.MEMBER) {
-                        tickSafely(loopRef[0], clock, false);
-                    }
-                });
+                lanes.kick(
+                        () -> {
+                            if (raftRef[0] != null && raftRef[0].membership() == SelfMembership.MEMBER) {
+                                tickSafely(loopRef[0], clock, true);
+                            }
+                        },
+                        () -> {
+                            if (raftRef[0] != null && raftRef[0].membership() == SelfMembership.MEMBER) {
+                                tickSafely(loopRef[0], clock, false);
+                            }
+                        });
             }
 
             @Override
@@ -104,18 +111,22 @@ public final class Daemon implements AutoCloseable {
                 lanes.cancelInFlight();
             }
         };
-        RaftNode raft = RaftNode.start(raftSettings(cfg), view, leadership, cfg.cluster().join());
+        RaftNode raft = RaftNode.start(
+                raftSettings(cfg), view, leadership, cfg.cluster().join());
         raftRef[0] = raft;
         Cloud cloud = OpenStackCloud.create(openStackSettings(cfg), events);
         // SIP and STUN/TURN probes both leave from this node's own address: its path to each member is its own
-        Prober prober = Probes.create(ProbeSettings.defaults().withSipBindAddress(cfg.node().probeAddress())
-                .withStunBindAddress(cfg.node().probeAddress()).withClock(clock));
-        LoopSpec spec = new LoopSpec(cfg.node().id(), cfg.cluster().peers().size(), cfg.openstack().tag(),
-                cfg.pairs(), cfg.pools(), dryRun);
+        Prober prober = Probes.create(ProbeSettings.defaults()
+                .withSipBindAddress(cfg.node().probeAddress())
+                .withStunBindAddress(cfg.node().probeAddress())
+                .withClock(clock));
+        LoopSpec spec = new LoopSpec(
+                cfg.node().id(), cfg.cluster().peers().size(), cfg.openstack().tag(), cfg.pairs(), cfg.pools(), dryRun);
         ControlLoop loop = new ControlLoop(spec, raft, cloud, raft.peerProbes(), events);
         if (cfg.selfHealing().settings().enabled()) {
             loop.withSelfHealing(cfg.selfHealing().settings(), new RaftMembership(raft), new NodeUserData(cfg));
-            LOG.info("self-healing enabled: a member unreachable for {} s is replaced",
+            LOG.info(
+                    "self-healing enabled: a member unreachable for {} s is replaced",
                     cfg.selfHealing().settings().replaceAfter().toSeconds());
         }
         loopRef[0] = loop;
@@ -128,22 +139,34 @@ public final class Daemon implements AutoCloseable {
             // last packet's fate: one lost probe must not vote for a failover. It holds for a few intervals only:
             // if this node's prober stalls, it stops voting.
             Duration interval = loop.targets().getOrDefault(target, Duration.ofSeconds(1));
-            Duration validFor = interval.multipliedBy(3).compareTo(MIN_VERDICT_VALIDITY) < 0 ? MIN_VERDICT_VALIDITY
+            Duration validFor = interval.multipliedBy(3).compareTo(MIN_VERDICT_VALIDITY) < 0
+                    ? MIN_VERDICT_VALIDITY
                     : interval.multipliedBy(3);
             view.update(target.key(), loop.peerAnswer(target.key()), validFor);
         });
         Daemon d = new Daemon(cfg, clock, raft, prober, scheduler, loop, lanes);
         lanes.start(d::pairPass, d::pass, cfg.node().tick());
         try {
-            d.admin = AdminServer.start(new AdminServer.Settings(cfg.admin().bind(), cfg.admin().port(),
-                    cfg.admin().token(), cfg.admin().allowNonLoopback(), cfg.admin().metricsOpen(),
-                    AdminServer.DEFAULT_MAX_BODY_BYTES), new NodeBackend(cfg, d, clock, prometheus));
+            d.admin = AdminServer.start(
+                    new AdminServer.Settings(
+                            cfg.admin().bind(),
+                            cfg.admin().port(),
+                            cfg.admin().token(),
+                            cfg.admin().allowNonLoopback(),
+                            cfg.admin().metricsOpen(),
+                            AdminServer.DEFAULT_MAX_BODY_BYTES),
+                    new NodeBackend(cfg, d, clock, prometheus));
         } catch (RuntimeException e) {
             d.close();
             throw e;
         }
-        LOG.info("scaler node {} version {} started: {} peers, pairs {}, pools {}", cfg.node().id(),
-                BuildInfo.version(), cfg.cluster().peers().size(), cfg.pairs().keySet(), cfg.pools().keySet());
+        LOG.info(
+                "scaler node {} version {} started: {} peers, pairs {}, pools {}",
+                cfg.node().id(),
+                BuildInfo.version(),
+                cfg.cluster().peers().size(),
+                cfg.pairs().keySet(),
+                cfg.pools().keySet());
         return d;
     }
 
@@ -157,11 +180,16 @@ public final class Daemon implements AutoCloseable {
         if (m != acting) {
             acting = m;
             if (m == SelfMembership.MEMBER) {
-                LOG.info("node {} is in the Raft configuration: acting again", config.node().id());
+                LOG.info(
+                        "node {} is in the Raft configuration: acting again",
+                        config.node().id());
             } else {
-                LOG.warn("node {} is {}: it stops acting (no control-loop passes, no leader work) until it is a "
-                        + "member; see 'scalerctl members'", config.node().id(),
-                        m == SelfMembership.JOINING ? "waiting to be added to the Raft configuration"
+                LOG.warn(
+                        "node {} is {}: it stops acting (no control-loop passes, no leader work) until it is a "
+                                + "member; see 'scalerctl members'",
+                        config.node().id(),
+                        m == SelfMembership.JOINING
+                                ? "waiting to be added to the Raft configuration"
                                 : "no longer in the Raft configuration");
             }
         }
@@ -230,12 +258,16 @@ public final class Daemon implements AutoCloseable {
 
     private Duration timeoutFor(ProbeTarget t) {
         if (t instanceof ProbeTarget.GatewayStatus) {
-            return config.pools().values().stream().findFirst().map(p -> p.status().timeout())
+            return config.pools().values().stream()
+                    .findFirst()
+                    .map(p -> p.status().timeout())
                     .orElse(Duration.ofSeconds(1));
         }
         return config.pairs().values().stream()
                 .filter(p -> p.probe().port() == t.port())
-                .findFirst().map(p -> p.probe().timeout()).orElse(Duration.ofMillis(400));
+                .findFirst()
+                .map(p -> p.probe().timeout())
+                .orElse(Duration.ofMillis(400));
     }
 
     /** This node's Raft role for metrics: LEADER, FOLLOWER, CANDIDATE. */
@@ -270,7 +302,8 @@ public final class Daemon implements AutoCloseable {
             if (h.address() == null) {
                 continue;
             }
-            var t = health.get("http://" + h.address() + ":" + cfg.status().port() + cfg.status().path());
+            var t = health.get("http://" + h.address() + ":" + cfg.status().port()
+                    + cfg.status().path());
             if (t != null && t.isUp() && t.last().capacity() != null) {
                 idle += t.last().capacity().idleGateways();
             }
@@ -293,10 +326,14 @@ public final class Daemon implements AutoCloseable {
     static RaftSettings raftSettings(ScalerConfig cfg) {
         Map<String, String> peers = new TreeMap<>();
         cfg.cluster().peers().forEach(p -> peers.put(p.id(), p.address()));
-        RaftSettings s = RaftSettings.of(cfg.cluster().name(), cfg.node().id(), peers, cfg.node().storageDir())
-                .withElectionTimeout(cfg.cluster().electionTimeoutMin(), cfg.cluster().electionTimeoutMax());
+        RaftSettings s = RaftSettings.of(
+                        cfg.cluster().name(), cfg.node().id(), peers, cfg.node().storageDir())
+                .withElectionTimeout(
+                        cfg.cluster().electionTimeoutMin(), cfg.cluster().electionTimeoutMax());
         if (cfg.cluster().tls().enabled()) {
-            s = s.withTls(new RaftSettings.TlsSettings(cfg.cluster().tls().keyFile(), cfg.cluster().tls().certFile(),
+            s = s.withTls(new RaftSettings.TlsSettings(
+                    cfg.cluster().tls().keyFile(),
+                    cfg.cluster().tls().certFile(),
                     cfg.cluster().tls().trustFile()));
         }
         return s;
@@ -306,8 +343,8 @@ public final class Daemon implements AutoCloseable {
         ScalerConfig.OpenStack os = cfg.openstack();
         OpenStackSettings.Auth auth;
         if (os.auth() instanceof ScalerConfig.Auth.Password p) {
-            auth = new OpenStackSettings.Password(p.username(), p.password(), p.userDomain(), p.project(),
-                    p.projectDomain());
+            auth = new OpenStackSettings.Password(
+                    p.username(), p.password(), p.userDomain(), p.project(), p.projectDomain());
         } else if (os.auth() instanceof ScalerConfig.Auth.ApplicationCredential a) {
             auth = new OpenStackSettings.ApplicationCredential(a.id(), a.secret());
         } else {
@@ -339,8 +376,10 @@ public final class Daemon implements AutoCloseable {
                 LOG.info("leadership transfer before stop: {}", moved ? "done" : "not completed");
             } else {
                 // A new leader must not act while this node's call may still land: let the election timeout pass.
-                LOG.warn("a cloud call of the control loop is still in flight after {} s: leadership is not handed "
-                        + "over; the other nodes elect a leader once this one stops", 2 * STOP_GRACE.toSeconds());
+                LOG.warn(
+                        "a cloud call of the control loop is still in flight after {} s: leadership is not handed "
+                                + "over; the other nodes elect a leader once this one stops",
+                        2 * STOP_GRACE.toSeconds());
             }
         }
         scheduler.close();

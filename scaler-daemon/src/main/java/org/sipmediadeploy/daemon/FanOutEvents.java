@@ -2,7 +2,6 @@ package org.sipmediadeploy.daemon;
 
 import java.time.Duration;
 import java.util.List;
-
 import org.sipmediadeploy.core.decision.DecisionRecord;
 import org.sipmediadeploy.core.model.ProbeResult;
 import org.sipmediadeploy.core.model.ProbeTarget;

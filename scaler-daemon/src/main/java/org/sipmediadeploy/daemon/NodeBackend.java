@@ -10,7 +10,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
-
 import org.sipmediadeploy.core.command.Command;
 import org.sipmediadeploy.core.config.PairConfig;
 import org.sipmediadeploy.core.decision.Decision;
@@ -62,42 +61,71 @@ final class NodeBackend implements AdminBackend {
     public StatusView status() {
         ClusterState s = raft.state();
         Optional<String> leader = raft.leaderId();
-        StatusView.Role role = raft.leaderTerm().isPresent() ? StatusView.Role.LEADER
+        StatusView.Role role = raft.leaderTerm().isPresent()
+                ? StatusView.Role.LEADER
                 : leader.isPresent() ? StatusView.Role.FOLLOWER : StatusView.Role.CANDIDATE;
-        StatusView.NodeInfo node = new StatusView.NodeInfo(cfg.node().id(), role, raft.currentTerm(),
-                raft.lastAppliedIndex(), raft.lastAppliedIndex(), leader.orElse(null), membership(raft.membership()),
-                raft.configurationIndex(), BuildInfo.version());
+        StatusView.NodeInfo node = new StatusView.NodeInfo(
+                cfg.node().id(),
+                role,
+                raft.currentTerm(),
+                raft.lastAppliedIndex(),
+                raft.lastAppliedIndex(),
+                leader.orElse(null),
+                membership(raft.membership()),
+                raft.configurationIndex(),
+                BuildInfo.version());
         // The peers are the Raft configuration (which membership changes move away from the config file's list).
         List<StatusView.PeerInfo> peers = new ArrayList<>();
         java.time.Instant now = clock.instant();
         for (MemberView m : raft.members()) {
             Long ago = m.lastContactMillis();
-            peers.add(new StatusView.PeerInfo(m.id(), m.address(), m.role() == MemberView.Role.LEADER,
-                    ago == null ? null : now.minusMillis(ago), m.self()));
+            peers.add(new StatusView.PeerInfo(
+                    m.id(),
+                    m.address(),
+                    m.role() == MemberView.Role.LEADER,
+                    ago == null ? null : now.minusMillis(ago),
+                    m.self()));
         }
         Map<String, TargetHealth> health = daemon.loop().health();
         List<StatusView.PairInfo> pairs = new ArrayList<>();
         for (PairState p : s.pairs().values()) {
             PairConfig pc = cfg.pairs().get(p.name());
-            pairs.add(StatusView.pair(p, serverId -> p.member(serverId).map(m -> {
-                String key = pc == null ? m.address() : pc.probe().target(m.address()).key();
-                return List.of(StatusView.probe(key, health.get(key)));
-            }).orElse(List.of())));
+            pairs.add(StatusView.pair(
+                    p,
+                    serverId -> p.member(serverId)
+                            .map(m -> {
+                                String key = pc == null
+                                        ? m.address()
+                                        : pc.probe().target(m.address()).key();
+                                return List.of(StatusView.probe(key, health.get(key)));
+                            })
+                            .orElse(List.of())));
         }
         List<StatusView.PoolInfo> pools = new ArrayList<>();
         for (PoolState p : s.pools().values()) {
             var pc = cfg.pools().get(p.name());
-            pools.add(StatusView.pool(p, hostName -> p.host(hostName).filter(h -> h.address() != null && pc != null)
-                    .map(h -> health.get("http://" + h.address() + ":" + pc.status().port() + pc.status().path()))
-                    .filter(t -> t != null && t.isUp() && t.last().capacity() != null)
-                    .map(t -> t.last().capacity().idleGateways()).orElse(null)));
+            pools.add(StatusView.pool(
+                    p,
+                    hostName -> p.host(hostName)
+                            .filter(h -> h.address() != null && pc != null)
+                            .map(h -> health.get("http://" + h.address() + ":"
+                                    + pc.status().port() + pc.status().path()))
+                            .filter(t -> t != null && t.isUp() && t.last().capacity() != null)
+                            .map(t -> t.last().capacity().idleGateways())
+                            .orElse(null)));
         }
         // The leader shows its live alarms; any other node the set the leader replicated through the log.
         List<StatusView.AlarmInfo> alarms = daemon.raft().leaderTerm().isPresent()
-                ? daemon.loop().alarms().values().stream().map(StatusView::alarm).toList()
-                : s.alarms().entrySet().stream().map(e -> new StatusView.AlarmInfo(e.getKey(), e.getValue())).toList();
-        StatusView.SelfHealingInfo healing = StatusView.selfHealing(cfg.selfHealing().settings().enabled(),
-                daemon.loop().notes().get(org.sipmediadeploy.core.decision.Decision.ReplaceScaler.SCOPE), s.scalers());
+                ? daemon.loop().alarms().values().stream()
+                        .map(StatusView::alarm)
+                        .toList()
+                : s.alarms().entrySet().stream()
+                        .map(e -> new StatusView.AlarmInfo(e.getKey(), e.getValue()))
+                        .toList();
+        StatusView.SelfHealingInfo healing = StatusView.selfHealing(
+                cfg.selfHealing().settings().enabled(),
+                daemon.loop().notes().get(org.sipmediadeploy.core.decision.Decision.ReplaceScaler.SCOPE),
+                s.scalers());
         return new StatusView(node, peers, pairs, pools, alarms, healing);
     }
 
@@ -113,15 +141,16 @@ final class NodeBackend implements AdminBackend {
     public ActionResult failover(String pairName, Optional<String> toMember) {
         Optional<PairState> maybe = raft.state().pair(pairName);
         if (maybe.isEmpty()) {
-            return new ActionResult.NotFound("unknown pair '" + pairName + "' (pairs: " + raft.state().pairs().keySet()
-                    + ")");
+            return new ActionResult.NotFound("unknown pair '" + pairName + "' (pairs: "
+                    + raft.state().pairs().keySet() + ")");
         }
         PairState pair = maybe.get();
         Member target;
         if (toMember.isPresent()) {
             String want = toMember.get();
             Optional<Member> m = pair.members().stream()
-                    .filter(x -> x.name().equals(want) || x.serverId().equals(want)).findFirst();
+                    .filter(x -> x.name().equals(want) || x.serverId().equals(want))
+                    .findFirst();
             if (m.isEmpty()) {
                 return new ActionResult.NotFound("pair " + pairName + " has no member '" + want + "'");
             }
@@ -133,7 +162,9 @@ final class NodeBackend implements AdminBackend {
             return new ActionResult.Refused(target.name() + " is already the active member of " + pairName);
         }
         PairConfig pc = cfg.pairs().get(pairName);
-        TargetHealth h = pc == null ? null : daemon.loop().health().get(pc.probe().target(target.address()).key());
+        TargetHealth h = pc == null
+                ? null
+                : daemon.loop().health().get(pc.probe().target(target.address()).key());
         if (h == null || !h.isUp()) {
             return new ActionResult.Refused("target " + target.name() + " is not passing its probe ("
                     + (h == null ? "never probed" : h.lastReason()) + ")");
@@ -143,15 +174,20 @@ final class NodeBackend implements AdminBackend {
         try {
             source = daemon.loop().floatingIpSourceNow(pairName);
         } catch (CloudException e) {
-            return new ActionResult.Unavailable("cannot read the floating IP of " + pairName + ": " + e.kind() + ": "
-                    + e.getMessage());
+            return new ActionResult.Unavailable(
+                    "cannot read the floating IP of " + pairName + ": " + e.kind() + ": " + e.getMessage());
         }
         if (source.isEmpty()) {
-            return new ActionResult.Refused("the floating IP " + pair.floatingIpAddress() + " of " + pairName
-                    + " is not found in the cloud");
+            return new ActionResult.Refused(
+                    "the floating IP " + pair.floatingIpAddress() + " of " + pairName + " is not found in the cloud");
         }
-        Decision d = new Decision.Failover(operatorId(), pairName, pair.activeServerId(), target.serverId(),
-                "operator: failover to " + target.name(), source.get());
+        Decision d = new Decision.Failover(
+                operatorId(),
+                pairName,
+                pair.activeServerId(),
+                target.serverId(),
+                "operator: failover to " + target.name(),
+                source.get());
         return commit(d);
     }
 
@@ -167,11 +203,13 @@ final class NodeBackend implements AdminBackend {
 
     private ActionResult poolMode(String pool, PoolMode mode) {
         if (raft.state().pool(pool).isEmpty()) {
-            return new ActionResult.NotFound("unknown pool '" + pool + "' (pools: " + raft.state().pools().keySet()
-                    + ")");
+            return new ActionResult.NotFound("unknown pool '" + pool + "' (pools: "
+                    + raft.state().pools().keySet() + ")");
         }
-        return submit(new Command.SetPoolMode(pool, mode, "operator", raft.currentTerm(), clock.instant()),
-                "pool " + pool + " " + mode, null);
+        return submit(
+                new Command.SetPoolMode(pool, mode, "operator", raft.currentTerm(), clock.instant()),
+                "pool " + pool + " " + mode,
+                null);
     }
 
     @Override
@@ -180,8 +218,8 @@ final class NodeBackend implements AdminBackend {
             for (Host h : p.hostList()) {
                 if (h.name().equals(hostId) || hostId.equals(h.serverId())) {
                     if (h.state() != HostState.READY) {
-                        return new ActionResult.Refused("host " + h.name() + " is " + h.state()
-                                + ": only a READY host can be drained");
+                        return new ActionResult.Refused(
+                                "host " + h.name() + " is " + h.state() + ": only a READY host can be drained");
                     }
                     return commit(new Decision.DrainHost(operatorId(), p.name(), h.name(), "operator: drain"));
                 }
@@ -275,7 +313,8 @@ final class NodeBackend implements AdminBackend {
             Thread.currentThread().interrupt();
             return new ActionResult.Unavailable("interrupted");
         } catch (ExecutionException | TimeoutException e) {
-            return new ActionResult.Unavailable("could not commit through the leader: " + e.getClass().getSimpleName());
+            return new ActionResult.Unavailable(
+                    "could not commit through the leader: " + e.getClass().getSimpleName());
         }
     }
 

@@ -10,7 +10,6 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-
 import org.sipmediadeploy.core.model.Secret;
 import org.sipmediadeploy.core.port.NodeProvisioning;
 import org.sipmediadeploy.daemon.config.ConfigLoader;
@@ -45,13 +44,15 @@ final class NodeUserData implements NodeProvisioning {
         files.put(configPath, nodeConfig(nodeId, peers, join).getBytes(StandardCharsets.UTF_8));
         for (ScalerConfig.FileRef f : cfg.sources().files()) {
             Path written = Path.of(f.asWritten());
-            String vmPath = (written.isAbsolute() ? written : vmDir.resolve(written)).normalize().toString();
+            String vmPath = (written.isAbsolute() ? written : vmDir.resolve(written))
+                    .normalize()
+                    .toString();
             try {
                 files.putIfAbsent(vmPath, Files.readAllBytes(f.resolved()));
             } catch (IOException e) {
                 // Names the key and path, never the content.
-                throw new UncheckedIOException("cannot read " + f.key() + " (" + f.resolved() + ") for node "
-                        + nodeId, e);
+                throw new UncheckedIOException(
+                        "cannot read " + f.key() + " (" + f.resolved() + ") for node " + nodeId, e);
             }
         }
         List<String> entries = new ArrayList<>();
@@ -61,7 +62,8 @@ final class NodeUserData implements NodeProvisioning {
                 + "  defer: true\n"
                 + "  encoding: b64\n"
                 + "  content: " + Base64.getEncoder().encodeToString(content)));
-        String text = cfg.selfHealing().userDataTemplate()
+        String text = cfg.selfHealing()
+                .userDataTemplate()
                 .replace(ConfigLoader.WRITE_FILES, String.join("\n", entries))
                 .replace("{{node_id}}", nodeId)
                 .replace("{{config_path}}", configPath);
@@ -72,8 +74,10 @@ final class NodeUserData implements NodeProvisioning {
     String nodeConfig(String nodeId, Map<String, String> peers, boolean join) {
         String text;
         try {
-            text = cfg.sources().file() != null && Files.isReadable(cfg.sources().file())
-                    ? Files.readString(cfg.sources().file(), StandardCharsets.UTF_8) : cfg.sources().text();
+            text = cfg.sources().file() != null
+                            && Files.isReadable(cfg.sources().file())
+                    ? Files.readString(cfg.sources().file(), StandardCharsets.UTF_8)
+                    : cfg.sources().text();
         } catch (IOException e) {
             text = cfg.sources().text();
         }
@@ -81,14 +85,18 @@ final class NodeUserData implements NodeProvisioning {
         if (!text.endsWith("\n")) {
             b.append('\n');
         }
-        b.append("# Appended by the scaler leader for node ").append(nodeId)
+        b.append("# Appended by the scaler leader for node ")
+                .append(nodeId)
                 .append(" (self-healing): these override the keys above.\n");
         b.append("scaler.node.id = ").append(hocon(nodeId)).append('\n');
         // It joins through the leader, never bootstraps as a voter (see RaftNode.start with joinOnly).
         b.append("scaler.cluster.join = ").append(join).append('\n');
         b.append("scaler.cluster.peers = [\n");
-        peers.forEach((id, address) -> b.append("  { id = ").append(hocon(id)).append(", address = ")
-                .append(hocon(address)).append(" }\n"));
+        peers.forEach((id, address) -> b.append("  { id = ")
+                .append(hocon(id))
+                .append(", address = ")
+                .append(hocon(address))
+                .append(" }\n"));
         b.append("]\n");
         return b.toString();
     }

@@ -9,7 +9,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-
 import org.junit.jupiter.api.Test;
 
 /**
@@ -42,19 +41,23 @@ class LoopLanesTest {
         AtomicBoolean inCall = new AtomicBoolean();
         AtomicInteger later = new AtomicInteger();
         AtomicBoolean laterInterrupted = new AtomicBoolean();
-        lanes.start(() -> { }, () -> {
-            if (!cancelled.get()) {
-                inCall.set(true);
-                try {
-                    never.await(); // a retry's backoff, an answer that does not come
-                } catch (InterruptedException e) {
-                    cancelled.set(true);
-                }
-            } else {
-                later.incrementAndGet();
-                laterInterrupted.compareAndSet(false, Thread.currentThread().isInterrupted());
-            }
-        }, TICK);
+        lanes.start(
+                () -> {},
+                () -> {
+                    if (!cancelled.get()) {
+                        inCall.set(true);
+                        try {
+                            never.await(); // a retry's backoff, an answer that does not come
+                        } catch (InterruptedException e) {
+                            cancelled.set(true);
+                        }
+                    } else {
+                        later.incrementAndGet();
+                        laterInterrupted.compareAndSet(
+                                false, Thread.currentThread().isInterrupted());
+                    }
+                },
+                TICK);
         try {
             await().atMost(Duration.ofSeconds(10)).untilTrue(inCall);
             lanes.cancelInFlight();
@@ -70,14 +73,17 @@ class LoopLanesTest {
     void stoppingCancelsAPassThatOutlastsTheGraceAndReportsTheLanesIdle() throws Exception {
         LoopLanes lanes = new LoopLanes("n1");
         AtomicBoolean inCall = new AtomicBoolean();
-        lanes.start(() -> {
-            inCall.set(true);
-            try {
-                new CountDownLatch(1).await();
-            } catch (InterruptedException e) {
-                // cancelled
-            }
-        }, () -> { }, TICK);
+        lanes.start(
+                () -> {
+                    inCall.set(true);
+                    try {
+                        new CountDownLatch(1).await();
+                    } catch (InterruptedException e) {
+                        // cancelled
+                    }
+                },
+                () -> {},
+                TICK);
         await().atMost(Duration.ofSeconds(10)).untilTrue(inCall);
         assertTrue(lanes.stop(Duration.ofMillis(200)), "cancelled, then idle");
     }
@@ -87,18 +93,21 @@ class LoopLanesTest {
         LoopLanes lanes = new LoopLanes("n1");
         AtomicBoolean inCall = new AtomicBoolean();
         CountDownLatch answer = new CountDownLatch(1);
-        lanes.start(() -> {
-            inCall.set(true);
-            // A blocking socket read: interrupts do not end it, only the answer (or its timeout) does.
-            boolean done = false;
-            while (!done) {
-                try {
-                    done = answer.await(5, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    // ignored, like a socket read
-                }
-            }
-        }, () -> { }, TICK);
+        lanes.start(
+                () -> {
+                    inCall.set(true);
+                    // A blocking socket read: interrupts do not end it, only the answer (or its timeout) does.
+                    boolean done = false;
+                    while (!done) {
+                        try {
+                            done = answer.await(5, TimeUnit.SECONDS);
+                        } catch (InterruptedException e) {
+                            // ignored, like a socket read
+                        }
+                    }
+                },
+                () -> {},
+                TICK);
         await().atMost(Duration.ofSeconds(10)).untilTrue(inCall);
         try {
             assertFalse(lanes.stop(Duration.ofMillis(200)), "a call still in flight: the caller must not hand over");

@@ -2,6 +2,7 @@ package org.sipmediadeploy.daemon;
 
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -15,9 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-
-import com.fasterxml.jackson.databind.JsonNode;
-
 import org.sipmediadeploy.core.model.Port;
 import org.sipmediadeploy.core.model.Secret;
 import org.sipmediadeploy.core.model.Server;
@@ -62,19 +60,35 @@ final class ScalerVmCluster implements AutoCloseable {
     static ScalerVmCluster start(Path work, int block, Duration replaceAfter) throws Exception {
         Files.createDirectories(work);
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> daemon = List.of(java, "-Xmx160m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-                "-cp", System.getProperty("java.class.path"), "org.sipmediadeploy.daemon.ScalerMain", "run");
-        SandboxConfig sc = SandboxConfig.defaults().toBuilder().apiPort(0).addressBlock(block)
-                .bootDelay(Duration.ofMillis(500)).processes(SandboxConfig.Processes.BUILTIN)
-                .workDir(work.resolve("sandbox")).eventLogFile(work.resolve("sandbox-events.jsonl"))
-                .scalerVm(new SandboxConfig.ScalerVm(daemon, SandboxConfig.ScalerVm.DEFAULT_CONFIG_PATH)).build();
+        List<String> daemon = List.of(
+                java,
+                "-Xmx160m",
+                "-XX:+UseSerialGC",
+                "-XX:TieredStopAtLevel=1",
+                "-cp",
+                System.getProperty("java.class.path"),
+                "org.sipmediadeploy.daemon.ScalerMain",
+                "run");
+        SandboxConfig sc = SandboxConfig.defaults().toBuilder()
+                .apiPort(0)
+                .addressBlock(block)
+                .bootDelay(Duration.ofMillis(500))
+                .processes(SandboxConfig.Processes.BUILTIN)
+                .workDir(work.resolve("sandbox"))
+                .eventLogFile(work.resolve("sandbox-events.jsonl"))
+                .scalerVm(new SandboxConfig.ScalerVm(daemon, SandboxConfig.ScalerVm.DEFAULT_CONFIG_PATH))
+                .build();
         Sandbox sandbox = Sandbox.start(sc);
         try {
             SandboxConfig.User u = sc.users().get(0);
-            OpenStackCloud cloud = OpenStackCloud.create(OpenStackSettings.of(URI.create(sandbox.keystoneUrl()),
-                    new OpenStackSettings.Password(u.name(), u.password(), "Default", u.project(), "Default"),
-                    sc.region()), ScalerEvents.NONE);
-            ScalerVmCluster c = new ScalerVmCluster(sandbox, cloud, work, Secret.of("heal-test-admin-token-0123456789"));
+            OpenStackCloud cloud = OpenStackCloud.create(
+                    OpenStackSettings.of(
+                            URI.create(sandbox.keystoneUrl()),
+                            new OpenStackSettings.Password(u.name(), u.password(), "Default", u.project(), "Default"),
+                            sc.region()),
+                    ScalerEvents.NONE);
+            ScalerVmCluster c =
+                    new ScalerVmCluster(sandbox, cloud, work, Secret.of("heal-test-admin-token-0123456789"));
             c.deploy(sc, replaceAfter);
             return c;
         } catch (Exception | Error e) {
@@ -98,7 +112,10 @@ final class ScalerVmCluster implements AutoCloseable {
         secret(deploy.resolve("admin.token"), token.reveal());
         secret(deploy.resolve("os-password"), sc.users().get(0).password().reveal());
         StringBuilder peers = new StringBuilder();
-        addresses.forEach((id, a) -> peers.append("      { id = \"").append(id).append("\", address = \"").append(a)
+        addresses.forEach((id, a) -> peers.append("      { id = \"")
+                .append(id)
+                .append("\", address = \"")
+                .append(a)
                 .append("\" }\n"));
         String conf = """
                 scaler {
@@ -128,17 +145,39 @@ final class ScalerVmCluster implements AutoCloseable {
                   }
                   logging { format = "json", file = "scaler.log" }
                 }
-                """.formatted(peers, ADMIN_PORT, sandbox.keystoneUrl(), TAG, sc.users().get(0).name(),
-                sc.users().get(0).project(), sc.gatewaysPerHost(), replaceAfter.toSeconds());
+                """.formatted(
+                        peers,
+                        ADMIN_PORT,
+                        sandbox.keystoneUrl(),
+                        TAG,
+                        sc.users().get(0).name(),
+                        sc.users().get(0).project(),
+                        sc.gatewaysPerHost(),
+                        replaceAfter.toSeconds());
         Files.writeString(deploy.resolve("scaler.conf"), conf);
         ScalerConfig cfg = ConfigLoader.parse(conf + "scaler.node.id = \"scaler-1\"\n", "deploy/scaler.conf", deploy);
         NodeUserData userData = new NodeUserData(cfg);
         for (Map.Entry<String, Port> e : ports.entrySet()) {
             String id = e.getKey();
-            cloud.createServer(new ServerSpec(id, "sipmediadeploy-scaler", "m1.small", "tenant-net", List.of(), null,
-                    null, userData.userData(id, addresses, false).reveal(), Map.of(ServerMetadata.TAG, TAG,
-                    ServerMetadata.DECISION, "terraform-" + id, ServerMetadata.GROUP, "scaler",
-                    ServerMetadata.ROLE, "scaler"), e.getValue().id()));
+            cloud.createServer(new ServerSpec(
+                    id,
+                    "sipmediadeploy-scaler",
+                    "m1.small",
+                    "tenant-net",
+                    List.of(),
+                    null,
+                    null,
+                    userData.userData(id, addresses, false).reveal(),
+                    Map.of(
+                            ServerMetadata.TAG,
+                            TAG,
+                            ServerMetadata.DECISION,
+                            "terraform-" + id,
+                            ServerMetadata.GROUP,
+                            "scaler",
+                            ServerMetadata.ROLE,
+                            "scaler"),
+                    e.getValue().id()));
         }
     }
 
@@ -162,12 +201,15 @@ final class ScalerVmCluster implements AutoCloseable {
     /** How many scaler servers were ever created (sandbox event log). */
     long scalerCreates() {
         return sandbox.events().ofKind("server.create").stream()
-                .filter(e -> e.details().getOrDefault("name", "").startsWith("scaler-")).count();
+                .filter(e -> e.details().getOrDefault("name", "").startsWith("scaler-"))
+                .count();
     }
 
     String serverId(String node) {
-        return Optional.ofNullable(scalerServers().get(node)).map(Server::id)
-                .orElseThrow(() -> new AssertionError("no server for " + node + ": " + scalerServers().keySet()));
+        return Optional.ofNullable(scalerServers().get(node))
+                .map(Server::id)
+                .orElseThrow(() -> new AssertionError(
+                        "no server for " + node + ": " + scalerServers().keySet()));
     }
 
     /** The admin API of {@code node} (on its VM's fixed address). */
@@ -189,7 +231,8 @@ final class ScalerVmCluster implements AutoCloseable {
     Optional<String> leader() {
         for (String n : scalerServers().keySet()) {
             Optional<JsonNode> s = status(n);
-            if (s.isPresent() && "LEADER".equals(s.get().path("node").path("role").asText())) {
+            if (s.isPresent()
+                    && "LEADER".equals(s.get().path("node").path("role").asText())) {
                 return Optional.of(n);
             }
         }
@@ -222,7 +265,8 @@ final class ScalerVmCluster implements AutoCloseable {
             ids.add(p.path("id").asText());
             if (!p.path("self").asBoolean()) {
                 JsonNode lc = p.path("last_contact");
-                if (lc.isNull() || lc.isMissingNode()
+                if (lc.isNull()
+                        || lc.isMissingNode()
                         || java.time.Instant.parse(lc.asText()).isBefore(now.minusSeconds(3))) {
                     return false;
                 }
@@ -234,8 +278,10 @@ final class ScalerVmCluster implements AutoCloseable {
         }
         for (String m : members) {
             Optional<JsonNode> s = status(m);
-            if (s.isEmpty() || !"MEMBER".equals(s.get().path("node").path("membership").asText())
-                    || !leader.get().equals(s.get().path("node").path("leader_id").asText())) {
+            if (s.isEmpty()
+                    || !"MEMBER".equals(s.get().path("node").path("membership").asText())
+                    || !leader.get()
+                            .equals(s.get().path("node").path("leader_id").asText())) {
                 return false;
             }
         }
@@ -244,8 +290,11 @@ final class ScalerVmCluster implements AutoCloseable {
 
     void awaitHealthy(List<String> members, Duration within) {
         try {
-            await("cluster " + members + " healthy").atMost(within).pollInterval(Duration.ofMillis(500))
-                    .ignoreExceptions().until(() -> healthy(members));
+            await("cluster " + members + " healthy")
+                    .atMost(within)
+                    .pollInterval(Duration.ofMillis(500))
+                    .ignoreExceptions()
+                    .until(() -> healthy(members));
         } catch (org.awaitility.core.ConditionTimeoutException e) {
             throw new AssertionError(e.getMessage() + "\n" + diagnostics(), e);
         }
@@ -266,16 +315,21 @@ final class ScalerVmCluster implements AutoCloseable {
                 if (!Files.isRegularFile(conf)) {
                     continue;
                 }
-                String id = Files.readAllLines(conf).stream().filter(l -> l.startsWith("scaler.node.id"))
-                        .reduce((a, x) -> x).orElse("?");
+                String id = Files.readAllLines(conf).stream()
+                        .filter(l -> l.startsWith("scaler.node.id"))
+                        .reduce((a, x) -> x)
+                        .orElse("?");
                 b.append("--- ").append(d.getFileName()).append(' ').append(id).append('\n');
                 for (String f : List.of("scaler.out", "scaler.log")) {
                     Path log = root.resolve(f);
                     if (Files.isRegularFile(log)) {
                         List<String> lines = Files.readAllLines(log);
-                        lines.stream().filter(l -> !l.contains("\"level\":\"DEBUG\""))
-                                .skip(Math.max(0, lines.size() - 25)).forEach(l -> b.append("  ")
-                                .append(l.length() > 400 ? l.substring(0, 400) : l).append('\n'));
+                        lines.stream()
+                                .filter(l -> !l.contains("\"level\":\"DEBUG\""))
+                                .skip(Math.max(0, lines.size() - 25))
+                                .forEach(l -> b.append("  ")
+                                        .append(l.length() > 400 ? l.substring(0, 400) : l)
+                                        .append('\n'));
                     }
                 }
             }

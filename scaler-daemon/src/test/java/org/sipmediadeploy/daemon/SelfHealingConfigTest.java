@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -14,15 +17,9 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
 import org.sipmediadeploy.daemon.config.ConfigLoader;
 import org.sipmediadeploy.daemon.config.ConfigProblems;
 import org.sipmediadeploy.daemon.config.SampleConfig;
@@ -41,6 +38,7 @@ class SelfHealingConfigTest {
 
     @TempDir
     Path dir;
+
     SampleConfig config;
     String sample;
 
@@ -55,7 +53,8 @@ class SelfHealingConfigTest {
     }
 
     private String problems(String text) {
-        return String.join("\n", assertThrows(ConfigProblems.class, () -> load(text)).problems());
+        return String.join(
+                "\n", assertThrows(ConfigProblems.class, () -> load(text)).problems());
     }
 
     @Test
@@ -71,8 +70,10 @@ class SelfHealingConfigTest {
         ScalerConfig c = load(sample + ENABLED);
         assertTrue(c.selfHealing().settings().enabled());
         assertEquals(Duration.ofSeconds(30), c.selfHealing().settings().replaceAfter());
-        assertEquals("sipmediadeploy-scaler", c.selfHealing().settings().server().image());
-        assertEquals(java.util.List.of("scaler"), c.selfHealing().settings().server().securityGroups());
+        assertEquals(
+                "sipmediadeploy-scaler", c.selfHealing().settings().server().image());
+        assertEquals(
+                java.util.List.of("scaler"), c.selfHealing().settings().server().securityGroups());
         assertTrue(c.selfHealing().userDataTemplate().startsWith("#cloud-config"));
         assertTrue(c.selfHealing().userDataTemplate().contains(ConfigLoader.WRITE_FILES));
     }
@@ -108,8 +109,8 @@ class SelfHealingConfigTest {
     @Test
     void newNodeUserDataWritesItsConfigAndEverySecretFile0600AndItsConfigLoadsAsTheNewNode() throws Exception {
         ScalerConfig c = load(sample + ENABLED);
-        Map<String, String> peers = new TreeMap<>(Map.of("scaler-1", "10.0.0.11:9870", "scaler-3", "10.0.0.13:9870",
-                "scaler-4", "10.0.0.14:9870"));
+        Map<String, String> peers = new TreeMap<>(
+                Map.of("scaler-1", "10.0.0.11:9870", "scaler-3", "10.0.0.13:9870", "scaler-4", "10.0.0.14:9870"));
 
         String userData = new NodeUserData(c).userData("scaler-4", peers).reveal();
 
@@ -119,12 +120,18 @@ class SelfHealingConfigTest {
         for (JsonNode f : doc.path("write_files")) {
             assertEquals("0600", f.path("permissions").asText(), f.toString());
             assertEquals("b64", f.path("encoding").asText());
-            files.put(f.path("path").asText(), new String(Base64.getDecoder().decode(f.path("content").asText()),
-                    StandardCharsets.UTF_8));
+            files.put(
+                    f.path("path").asText(),
+                    new String(Base64.getDecoder().decode(f.path("content").asText()), StandardCharsets.UTF_8));
         }
-        assertTrue(files.keySet().containsAll(java.util.List.of("/etc/sipmediadeploy/scaler.conf",
-                "/etc/sipmediadeploy/secrets/admin.token", "/etc/sipmediadeploy/secrets/os-password",
-                "/etc/sipmediadeploy/secrets/turn-probe")), files.keySet().toString());
+        assertTrue(
+                files.keySet()
+                        .containsAll(java.util.List.of(
+                                "/etc/sipmediadeploy/scaler.conf",
+                                "/etc/sipmediadeploy/secrets/admin.token",
+                                "/etc/sipmediadeploy/secrets/os-password",
+                                "/etc/sipmediadeploy/secrets/turn-probe")),
+                files.keySet().toString());
         assertEquals("admin-token-value-123\n", files.get("/etc/sipmediadeploy/secrets/admin.token"));
         assertTrue(doc.path("runcmd").toString().contains("scalerctl config check /etc/sipmediadeploy/scaler.conf"));
         assertFalse(userData.contains("admin-token-value-123"), "secrets are only in base64 content");
@@ -143,9 +150,14 @@ class SelfHealingConfigTest {
     void renderedUserDataIsValidCloudConfigForCloudInit() throws Exception {
         ScalerConfig c = load(sample + ENABLED);
         Path f = dir.resolve("user-data.yaml");
-        Files.writeString(f, new NodeUserData(c).userData("scaler-4", Map.of("scaler-4", "10.0.0.14:9870")).reveal());
+        Files.writeString(
+                f,
+                new NodeUserData(c)
+                        .userData("scaler-4", Map.of("scaler-4", "10.0.0.14:9870"))
+                        .reveal());
         // cloud-init is installed by tools/setup.sh (the deploy kit's checks use it too).
-        Process p = new ProcessBuilder("cloud-init", "schema", "--config-file", f.toString()).redirectErrorStream(true)
+        Process p = new ProcessBuilder("cloud-init", "schema", "--config-file", f.toString())
+                .redirectErrorStream(true)
                 .start();
         assertTrue(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS), "cloud-init schema finished");
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

@@ -15,7 +15,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-
 import org.sipmediadeploy.core.model.Secret;
 import org.sipmediadeploy.sandbox.Sandbox;
 import org.sipmediadeploy.sandbox.SandboxConfig;
@@ -46,6 +45,7 @@ public final class DemoCluster implements AutoCloseable {
     private final Secret adminToken;
     /** Raft addresses of the nodes, by id, as written into the configs (a node added later is appended). */
     private final Map<String, String> raftAddresses = new LinkedHashMap<>();
+
     private SandboxConfig sandboxConfig;
     private Pool pool;
     /** Where the scaler nodes listen (Raft and admin API); 127.0.0.1 unless a test picks its own block. */
@@ -54,8 +54,8 @@ public final class DemoCluster implements AutoCloseable {
     private final int addressBlock;
     private final boolean ownGroups;
 
-    private DemoCluster(Path workDir, Sandbox sandbox, Sandbox.Pair kamailio, Sandbox.Pair coturn, Secret token,
-                        int addressBlock) {
+    private DemoCluster(
+            Path workDir, Sandbox sandbox, Sandbox.Pair kamailio, Sandbox.Pair coturn, Secret token, int addressBlock) {
         this.addressBlock = addressBlock;
         this.ownGroups = "root".equals(System.getProperty("user.name")) && Files.isExecutable(Path.of(SETPRIV));
         this.workDir = workDir;
@@ -79,8 +79,7 @@ public final class DemoCluster implements AutoCloseable {
     }
 
     /** As {@link #start(Path, int, boolean)} with a pool of the given size (benchmarks run 50 hosts). */
-    public static DemoCluster start(Path workDir, int addressBlock, boolean builtinOnly, Pool pool)
-            throws IOException {
+    public static DemoCluster start(Path workDir, int addressBlock, boolean builtinOnly, Pool pool) throws IOException {
         return start(workDir, addressBlock, builtinOnly, pool, "127.0.0.1");
     }
 
@@ -89,9 +88,13 @@ public final class DemoCluster implements AutoCloseable {
             throws IOException {
         Files.createDirectories(workDir);
         restrict(workDir);
-        SandboxConfig.Builder b = SandboxConfig.defaults().toBuilder().apiPort(0).bootDelay(Duration.ofSeconds(1))
-                .workDir(workDir.resolve("sandbox")).eventLogFile(workDir.resolve("sandbox-events.jsonl"))
-                .addressBlock(addressBlock).maxServers(Math.max(50, pool.maxHosts() + 10));
+        SandboxConfig.Builder b = SandboxConfig.defaults().toBuilder()
+                .apiPort(0)
+                .bootDelay(Duration.ofSeconds(1))
+                .workDir(workDir.resolve("sandbox"))
+                .eventLogFile(workDir.resolve("sandbox-events.jsonl"))
+                .addressBlock(addressBlock)
+                .maxServers(Math.max(50, pool.maxHosts() + 10));
         if (builtinOnly) {
             b.processes(SandboxConfig.Processes.BUILTIN);
         }
@@ -99,7 +102,8 @@ public final class DemoCluster implements AutoCloseable {
         SandboxConfig base = b.build();
         List<SandboxConfig.User> users = new ArrayList<>(base.users());
         for (int i = 1; i <= NODES; i++) {
-            users.add(new SandboxConfig.User("scaler-" + i, Secret.of(randomToken()), base.users().get(0).project()));
+            users.add(new SandboxConfig.User(
+                    "scaler-" + i, Secret.of(randomToken()), base.users().get(0).project()));
         }
         SandboxConfig sc = b.users(users).build();
         Sandbox sandbox = Sandbox.start(sc);
@@ -163,12 +167,17 @@ public final class DemoCluster implements AutoCloseable {
         SandboxConfig sc = sandboxConfig;
         int spare = pool.spare() >= 0 ? pool.spare() : sc.gatewaysPerHost() + 1;
         StringBuilder peers = new StringBuilder();
-        raftPeers.forEach((peer, address) -> peers.append("      { id = \"").append(peer).append("\", address = \"")
-                .append(address).append("\" }\n"));
+        raftPeers.forEach((peer, address) -> peers.append("      { id = \"")
+                .append(peer)
+                .append("\", address = \"")
+                .append(address)
+                .append("\" }\n"));
         int admin = freePort(nodeHost);
         adminPorts.put(id, admin);
         // The node's own Keystone user where the sandbox has one (scaler-1..3), else the shared first user.
-        SandboxConfig.User user = sc.users().stream().filter(u -> u.name().equals(id)).findFirst()
+        SandboxConfig.User user = sc.users().stream()
+                .filter(u -> u.name().equals(id))
+                .findFirst()
                 .orElse(sc.users().get(0));
         String passwordFile = "secrets/os-password";
         if (!user.equals(sc.users().get(0))) {
@@ -211,10 +220,26 @@ public final class DemoCluster implements AutoCloseable {
                   }
                   logging { format = "json", file = "%s" }
                 }
-                """.formatted(id, workDir.resolve(id + "-raft"), nodeAddress(id), peers, nodeHost, admin, sandboxUrl(), TAG,
-                user.name(), user.project(), passwordFile, kamailio.floatingAddress(),
-                coturn.floatingAddress(), sc.turnUser(), sc.gatewaysPerHost(), pool.minHosts(), pool.maxHosts(), spare,
-                workDir.resolve(id + ".log"));
+                """.formatted(
+                        id,
+                        workDir.resolve(id + "-raft"),
+                        nodeAddress(id),
+                        peers,
+                        nodeHost,
+                        admin,
+                        sandboxUrl(),
+                        TAG,
+                        user.name(),
+                        user.project(),
+                        passwordFile,
+                        kamailio.floatingAddress(),
+                        coturn.floatingAddress(),
+                        sc.turnUser(),
+                        sc.gatewaysPerHost(),
+                        pool.minHosts(),
+                        pool.maxHosts(),
+                        spare,
+                        workDir.resolve(id + ".log"));
         Path f = workDir.resolve(id + ".conf");
         Files.writeString(f, conf, StandardCharsets.UTF_8);
         configs.put(id, f);
@@ -242,10 +267,17 @@ public final class DemoCluster implements AutoCloseable {
         }
         cmd.addAll(List.of(java, "-Xmx160m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
         cmd.addAll(jvmOptions);
-        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "org.sipmediadeploy.daemon.ScalerMain", "run",
-                "--config", configs.get(id).toString()));
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(workDir.resolve(id + ".out").toFile()));
+        cmd.addAll(List.of(
+                "-cp",
+                System.getProperty("java.class.path"),
+                "org.sipmediadeploy.daemon.ScalerMain",
+                "run",
+                "--config",
+                configs.get(id).toString()));
+        ProcessBuilder pb = new ProcessBuilder(cmd)
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(
+                        workDir.resolve(id + ".out").toFile()));
         nodes.put(id, pb.start());
     }
 

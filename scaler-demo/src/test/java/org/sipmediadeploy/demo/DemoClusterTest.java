@@ -4,6 +4,8 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -11,10 +13,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -22,7 +20,6 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
-
 import org.sipmediadeploy.daemon.cli.ScalerCtl;
 
 /**
@@ -37,6 +34,7 @@ class DemoClusterTest {
 
     @TempDir
     static Path work;
+
     static DemoCluster demo;
 
     @BeforeAll
@@ -51,8 +49,7 @@ class DemoClusterTest {
         }
     }
 
-    record Run(int code, String out, String err) {
-    }
+    record Run(int code, String out, String err) {}
 
     static Run ctl(String... args) {
         StringWriter out = new StringWriter();
@@ -68,14 +65,26 @@ class DemoClusterTest {
     }
 
     static boolean pairUp(JsonNode pair) {
-        return "UP".equals(pair.path("active").path("probes").path(0).path("status").asText())
-                && "UP".equals(pair.path("standby").path("probes").path(0).path("status").asText());
+        return "UP"
+                        .equals(pair.path("active")
+                                .path("probes")
+                                .path(0)
+                                .path("status")
+                                .asText())
+                && "UP"
+                        .equals(pair.path("standby")
+                                .path("probes")
+                                .path(0)
+                                .path("status")
+                                .asText());
     }
 
     @Test
     @Order(1)
     void comesUpWithALeaderHealthyPairsAndThePoolAtItsTarget() {
-        await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500)).ignoreExceptions()
+        await().atMost(Duration.ofSeconds(120))
+                .pollInterval(Duration.ofMillis(500))
+                .ignoreExceptions()
                 .untilAsserted(() -> {
                     JsonNode s = status("scaler-1");
                     assertTrue(!s.path("node").path("leader_id").isNull(), "a leader: " + s.path("node"));
@@ -94,7 +103,9 @@ class DemoClusterTest {
                     // Alarms are the leader's: ask it.
                     JsonNode leader = status(s.path("node").path("leader_id").asText());
                     assertEquals("LEADER", leader.path("node").path("role").asText());
-                    assertTrue(leader.path("alarms").isEmpty(), leader.path("alarms").toString());
+                    assertTrue(
+                            leader.path("alarms").isEmpty(),
+                            leader.path("alarms").toString());
                     for (JsonNode peer : leader.path("peers")) {
                         assertTrue(!peer.path("last_contact").isNull(), "last contact of " + peer);
                     }
@@ -110,13 +121,17 @@ class DemoClusterTest {
         String fip = demo.kamailio().floatingAddress();
         assertEquals(demo.kamailio().fixedA(), demo.sandbox().floatingTarget(fip));
         demo.sandbox().kill(demo.kamailio().serverA());
-        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+        await().atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(100))
                 .until(() -> demo.kamailio().fixedB().equals(demo.sandbox().floatingTarget(fip)));
-        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(500)).ignoreExceptions()
+        await().atMost(Duration.ofSeconds(20))
+                .pollInterval(Duration.ofMillis(500))
+                .ignoreExceptions()
                 .untilAsserted(() -> {
                     Run h = ctl("history", "--config", demo.config("scaler-3").toString());
                     assertEquals(0, h.code(), h.err());
-                    Matcher m = Pattern.compile("Failover\\s+kamailio\\s+DONE\\s+kamailio-a failed").matcher(h.out());
+                    Matcher m = Pattern.compile("Failover\\s+kamailio\\s+DONE\\s+kamailio-a failed")
+                            .matcher(h.out());
                     assertTrue(m.find(), h.out());
                 });
         JsonNode s = status("scaler-1");
@@ -131,18 +146,23 @@ class DemoClusterTest {
     @Order(3)
     void noSecretAppearsInAnyNodeOutput() throws Exception {
         String token = Files.readString(demo.tokenFile()).strip();
-        String turn = Files.readString(demo.workDir().resolve("secrets/turn-probe")).strip();
+        String turn =
+                Files.readString(demo.workDir().resolve("secrets/turn-probe")).strip();
         java.util.List<String> passwords = new java.util.ArrayList<>();
         for (String node : demo.nodes().keySet()) {
             // each node calls the cloud as its own Keystone user
-            passwords.add(Files.readString(demo.workDir().resolve("secrets/os-password-" + node)).strip());
+            passwords.add(Files.readString(demo.workDir().resolve("secrets/os-password-" + node))
+                    .strip());
         }
         for (String node : demo.nodes().keySet()) {
-            for (Path f : new Path[] {demo.workDir().resolve(node + ".out"), demo.workDir().resolve(node + ".log")}) {
+            for (Path f : new Path[] {
+                demo.workDir().resolve(node + ".out"), demo.workDir().resolve(node + ".log")
+            }) {
                 if (Files.exists(f)) {
                     String log = Files.readString(f);
-                    assertTrue(!log.contains(token) && passwords.stream().noneMatch(log::contains)
-                            && !log.contains(turn), "a secret leaked into " + f);
+                    assertTrue(
+                            !log.contains(token) && passwords.stream().noneMatch(log::contains) && !log.contains(turn),
+                            "a secret leaked into " + f);
                 }
             }
         }
@@ -151,8 +171,14 @@ class DemoClusterTest {
     @Test
     @Order(4)
     void anUnreachableClusterExitsThree() {
-        Run r = ctl("status", "--url", "http://127.0.0.1:1", "--token-file", demo.tokenFile().toString(),
-                "--timeout", "PT1S");
+        Run r = ctl(
+                "status",
+                "--url",
+                "http://127.0.0.1:1",
+                "--token-file",
+                demo.tokenFile().toString(),
+                "--timeout",
+                "PT1S");
         assertEquals(3, r.code(), r.out() + r.err());
     }
 }

@@ -3,6 +3,8 @@ package org.sipmediadeploy.demo;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -14,14 +16,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
 import org.sipmediadeploy.daemon.cli.ScalerCtl;
 
 /**
@@ -37,8 +34,7 @@ class FootprintBenchmark {
     @TempDir
     Path work;
 
-    record Figure(String name, String unit, int runs, double p50, double p95, double p99, double max, Double target) {
-    }
+    record Figure(String name, String unit, int runs, double p50, double p95, double p99, double max, Double target) {}
 
     @Test
     void measure() throws Exception {
@@ -60,20 +56,32 @@ class FootprintBenchmark {
         }
         String leaderIdle = leaderOf(idle);
         String leaderBusy = leaderOf(busy);
-        double followerRss = idle.entrySet().stream().filter(e -> !e.getKey().startsWith("leader:") && !e.getKey().equals(leaderIdle))
-                .mapToDouble(e -> e.getValue()[0]).max().orElse(0);
-        double followerCpu = idle.entrySet().stream().filter(e -> !e.getKey().startsWith("leader:") && !e.getKey().equals(leaderIdle))
-                .mapToDouble(e -> e.getValue()[1]).max().orElse(0);
+        double followerRss = idle.entrySet().stream()
+                .filter(e -> !e.getKey().startsWith("leader:") && !e.getKey().equals(leaderIdle))
+                .mapToDouble(e -> e.getValue()[0])
+                .max()
+                .orElse(0);
+        double followerCpu = idle.entrySet().stream()
+                .filter(e -> !e.getKey().startsWith("leader:") && !e.getKey().equals(leaderIdle))
+                .mapToDouble(e -> e.getValue()[1])
+                .max()
+                .orElse(0);
         figures.add(one("idle follower resident memory", "MiB", followerRss, 256.0));
         figures.add(one("idle follower CPU (2 pairs probed at 2 Hz, 1 host)", "% of one core", followerCpu, 5.0));
         figures.add(one("idle leader resident memory", "MiB", idle.get(leaderIdle)[0], 256.0));
         figures.add(one("idle leader CPU (2 pairs, 1 host)", "% of one core", idle.get(leaderIdle)[1], 5.0));
         figures.add(one("leader resident memory, 2 pairs + 50 hosts", "MiB", busy.get(leaderBusy)[0], 256.0));
-        figures.add(one("leader CPU, 2 pairs at 2 Hz + 50 hosts every 2 s", "% of one core", busy.get(leaderBusy)[1],
+        figures.add(one(
+                "leader CPU, 2 pairs at 2 Hz + 50 hosts every 2 s", "% of one core", busy.get(leaderBusy)[1], null));
+        figures.add(new Figure(
+                "cluster start to pairs healthy and pool at target (2 runs: 1 host, 50 hosts)",
+                "s",
+                readySeconds.size(),
+                readySeconds.get(0),
+                readySeconds.get(1),
+                readySeconds.get(1),
+                Math.max(readySeconds.get(0), readySeconds.get(1)),
                 null));
-        figures.add(new Figure("cluster start to pairs healthy and pool at target (2 runs: 1 host, 50 hosts)", "s",
-                readySeconds.size(), readySeconds.get(0), readySeconds.get(1), readySeconds.get(1),
-                Math.max(readySeconds.get(0), readySeconds.get(1)), null));
         write(figures);
     }
 
@@ -82,28 +90,41 @@ class FootprintBenchmark {
     }
 
     private static void awaitSettled(DemoCluster demo, int hosts) {
-        await().atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofSeconds(1)).ignoreExceptions().until(() -> {
-            JsonNode s = status(demo);
-            if (s.path("node").path("leader_id").isNull() || s.path("pairs").size() != 2) {
-                return false;
-            }
-            for (JsonNode p : s.path("pairs")) {
-                if (!"UP".equals(p.path("active").path("probes").path(0).path("status").asText())) {
-                    return false;
-                }
-            }
-            int ready = 0;
-            for (JsonNode h : s.path("pools").path(0).path("hosts")) {
-                ready += "READY".equals(h.path("state").asText()) ? 1 : 0;
-            }
-            return ready >= hosts;
-        });
+        await().atMost(Duration.ofMinutes(4))
+                .pollInterval(Duration.ofSeconds(1))
+                .ignoreExceptions()
+                .until(() -> {
+                    JsonNode s = status(demo);
+                    if (s.path("node").path("leader_id").isNull()
+                            || s.path("pairs").size() != 2) {
+                        return false;
+                    }
+                    for (JsonNode p : s.path("pairs")) {
+                        if (!"UP"
+                                .equals(p.path("active")
+                                        .path("probes")
+                                        .path(0)
+                                        .path("status")
+                                        .asText())) {
+                            return false;
+                        }
+                    }
+                    int ready = 0;
+                    for (JsonNode h : s.path("pools").path(0).path("hosts")) {
+                        ready += "READY".equals(h.path("state").asText()) ? 1 : 0;
+                    }
+                    return ready >= hosts;
+                });
     }
 
     private static JsonNode status(DemoCluster demo) throws IOException {
         java.io.StringWriter out = new java.io.StringWriter();
-        int code = ScalerCtl.run(new String[] {"status", "--json", "--config", demo.config("scaler-1").toString()},
-                new java.io.PrintWriter(out), new java.io.PrintWriter(new java.io.StringWriter()));
+        int code = ScalerCtl.run(
+                new String[] {
+                    "status", "--json", "--config", demo.config("scaler-1").toString()
+                },
+                new java.io.PrintWriter(out),
+                new java.io.PrintWriter(new java.io.StringWriter()));
         if (code != 0) {
             throw new IOException("status exit " + code);
         }
@@ -131,7 +152,11 @@ class FootprintBenchmark {
     }
 
     private static String leaderOf(Map<String, double[]> m) {
-        return m.keySet().stream().filter(k -> k.startsWith("leader:")).findFirst().orElseThrow().substring(7);
+        return m.keySet().stream()
+                .filter(k -> k.startsWith("leader:"))
+                .findFirst()
+                .orElseThrow()
+                .substring(7);
     }
 
     private static long[] cpuTicks(long pid) throws IOException {
@@ -152,8 +177,14 @@ class FootprintBenchmark {
     private static void write(List<Figure> figures) throws Exception {
         Path results = Path.of("../bench/results");
         Files.createDirectories(results);
-        String commit = new String(new ProcessBuilder("git", "rev-parse", "--short", "HEAD").directory(
-                Path.of("..").toFile()).start().getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        String commit = new String(
+                        new ProcessBuilder("git", "rev-parse", "--short", "HEAD")
+                                .directory(Path.of("..").toFile())
+                                .start()
+                                .getInputStream()
+                                .readAllBytes(),
+                        StandardCharsets.UTF_8)
+                .strip();
         String date = Instant.now().toString();
         List<Map<String, Object>> json = new ArrayList<>();
         StringBuilder md = new StringBuilder("# Scaler node footprint\n\n`mvn -pl scaler-daemon verify "
@@ -172,10 +203,16 @@ class FootprintBenchmark {
             m.put("commit", commit);
             m.put("date", date);
             json.add(m);
-            md.append(String.format(Locale.ROOT, "| %s | %s | %.1f | %s |%n", f.name(), f.unit(), f.p50(),
+            md.append(String.format(
+                    Locale.ROOT,
+                    "| %s | %s | %.1f | %s |%n",
+                    f.name(),
+                    f.unit(),
+                    f.p50(),
                     f.target() == null ? "-" : "< " + f.target()));
         }
-        Files.writeString(results.resolve("footprint.json"),
+        Files.writeString(
+                results.resolve("footprint.json"),
                 JSON.writerWithDefaultPrettyPrinter().writeValueAsString(json) + "\n");
         Files.writeString(results.resolve("footprint.md"), md.toString());
         assertTrue(Files.size(results.resolve("footprint.json")) > 0);

@@ -4,6 +4,8 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -12,10 +14,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -23,7 +21,6 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
-
 import org.sipmediadeploy.daemon.cli.ScalerCtl;
 
 /**
@@ -40,6 +37,7 @@ class MembersClusterTest {
 
     @TempDir
     static Path work;
+
     static DemoCluster demo;
 
     @BeforeAll
@@ -54,8 +52,7 @@ class MembersClusterTest {
         }
     }
 
-    record Run(int code, String out, String err) {
-    }
+    record Run(int code, String out, String err) {}
 
     static Run ctl(String node, String... args) {
         List<String> all = new ArrayList<>(List.of(args));
@@ -74,11 +71,19 @@ class MembersClusterTest {
 
     static String leader() {
         String[] l = new String[1];
-        await().atMost(LONG).pollInterval(Duration.ofMillis(300)).ignoreExceptions().until(() -> {
-            JsonNode n = status("scaler-1").path("node");
-            l[0] = n.path("leader_id").asText(null);
-            return l[0] != null && "LEADER".equals(status(l[0]).path("node").path("role").asText());
-        });
+        await().atMost(LONG)
+                .pollInterval(Duration.ofMillis(300))
+                .ignoreExceptions()
+                .until(() -> {
+                    JsonNode n = status("scaler-1").path("node");
+                    l[0] = n.path("leader_id").asText(null);
+                    return l[0] != null
+                            && "LEADER"
+                                    .equals(status(l[0])
+                                            .path("node")
+                                            .path("role")
+                                            .asText());
+                });
         return l[0];
     }
 
@@ -92,17 +97,23 @@ class MembersClusterTest {
     @Order(1)
     void membersShowsTheConfigurationWithEachMembersLastContact() {
         String leader = leader();
-        await().atMost(LONG).pollInterval(Duration.ofMillis(300)).ignoreExceptions().untilAsserted(() -> {
-            JsonNode s = status(leader);
-            assertEquals(List.of("scaler-1", "scaler-2", "scaler-3"), memberIds(s));
-            for (JsonNode p : s.path("peers")) {
-                assertTrue(!p.path("last_contact").isNull(), "the leader tracks every member: " + p);
-            }
-            assertEquals("MEMBER", s.path("node").path("membership").asText());
-        });
+        await().atMost(LONG)
+                .pollInterval(Duration.ofMillis(300))
+                .ignoreExceptions()
+                .untilAsserted(() -> {
+                    JsonNode s = status(leader);
+                    assertEquals(List.of("scaler-1", "scaler-2", "scaler-3"), memberIds(s));
+                    for (JsonNode p : s.path("peers")) {
+                        assertTrue(!p.path("last_contact").isNull(), "the leader tracks every member: " + p);
+                    }
+                    assertEquals("MEMBER", s.path("node").path("membership").asText());
+                });
         Run r = ctl(leader, "members");
         assertEquals(0, r.code(), r.err());
-        assertTrue(r.out().contains("configuration index") && r.out().contains("leader") && r.out().contains("(this node)"),
+        assertTrue(
+                r.out().contains("configuration index")
+                        && r.out().contains("leader")
+                        && r.out().contains("(this node)"),
                 r.out());
     }
 
@@ -119,10 +130,16 @@ class MembersClusterTest {
     void aFourthNodeWaitsIsAddedAndCatchesUp() throws Exception {
         String address = demo.prepareNode("scaler-4");
         demo.startNode("scaler-4");
-        await().atMost(LONG).pollInterval(Duration.ofMillis(300)).ignoreExceptions().untilAsserted(() -> {
-            JsonNode s = status("scaler-4");
-            assertEquals("JOINING", s.path("node").path("membership").asText(), s.path("node").toString());
-        });
+        await().atMost(LONG)
+                .pollInterval(Duration.ofMillis(300))
+                .ignoreExceptions()
+                .untilAsserted(() -> {
+                    JsonNode s = status("scaler-4");
+                    assertEquals(
+                            "JOINING",
+                            s.path("node").path("membership").asText(),
+                            s.path("node").toString());
+                });
         Run waiting = ctl("scaler-4", "status");
         assertTrue(waiting.out().contains("NOT in the Raft configuration: it waits to be added"), waiting.out());
 
@@ -130,17 +147,24 @@ class MembersClusterTest {
         assertEquals(0, add.code(), add.out() + add.err());
         assertTrue(add.out().contains("scaler-4"), add.out());
         String leader = leader();
-        await().atMost(LONG).pollInterval(Duration.ofMillis(300)).ignoreExceptions().untilAsserted(() -> {
-            JsonNode s4 = status("scaler-4");
-            JsonNode sl = status(leader);
-            assertEquals("MEMBER", s4.path("node").path("membership").asText());
-            assertEquals(List.of("scaler-1", "scaler-2", "scaler-3", "scaler-4"), memberIds(sl));
-            // caught up: the same pairs as the leader, and its applied index at least the leader's of a moment ago
-            assertEquals(sl.path("pairs").path(0).path("active").path("server_id"),
-                    s4.path("pairs").path(0).path("active").path("server_id"));
-            assertTrue(s4.path("node").path("applied_index").asLong()
-                    >= sl.path("node").path("applied_index").asLong() - 5, s4.path("node") + " vs " + sl.path("node"));
-        });
+        await().atMost(LONG)
+                .pollInterval(Duration.ofMillis(300))
+                .ignoreExceptions()
+                .untilAsserted(() -> {
+                    JsonNode s4 = status("scaler-4");
+                    JsonNode sl = status(leader);
+                    assertEquals("MEMBER", s4.path("node").path("membership").asText());
+                    assertEquals(List.of("scaler-1", "scaler-2", "scaler-3", "scaler-4"), memberIds(sl));
+                    // caught up: the same pairs as the leader, and its applied index at least the leader's of a moment
+                    // ago
+                    assertEquals(
+                            sl.path("pairs").path(0).path("active").path("server_id"),
+                            s4.path("pairs").path(0).path("active").path("server_id"));
+                    assertTrue(
+                            s4.path("node").path("applied_index").asLong()
+                                    >= sl.path("node").path("applied_index").asLong() - 5,
+                            s4.path("node") + " vs " + sl.path("node"));
+                });
     }
 
     @Test
@@ -148,15 +172,19 @@ class MembersClusterTest {
     void theRemovedNodeSaysSoAndWithItsOldLogRefusesToStartAgain() throws Exception {
         Run remove = ctl("scaler-2", "members", "remove", "scaler-4");
         assertEquals(0, remove.code(), remove.out() + remove.err());
-        await().atMost(LONG).pollInterval(Duration.ofMillis(300)).ignoreExceptions().untilAsserted(() -> {
-            assertEquals(List.of("scaler-1", "scaler-2", "scaler-3"), memberIds(status(leader())));
-            assertEquals("REMOVED", status("scaler-4").path("node").path("membership").asText());
-        });
+        await().atMost(LONG)
+                .pollInterval(Duration.ofMillis(300))
+                .ignoreExceptions()
+                .untilAsserted(() -> {
+                    assertEquals(List.of("scaler-1", "scaler-2", "scaler-3"), memberIds(status(leader())));
+                    assertEquals(
+                            "REMOVED",
+                            status("scaler-4").path("node").path("membership").asText());
+                });
         Run st = ctl("scaler-4", "status");
         assertTrue(st.out().contains("NOT in the Raft configuration any more"), st.out());
         Path log = demo.workDir().resolve("scaler-4.log");
-        assertEquals(1, countLines(log, "no longer in the Raft configuration: it stops acting"),
-                "logged once");
+        assertEquals(1, countLines(log, "no longer in the Raft configuration: it stops acting"), "logged once");
 
         demo.stopNode("scaler-4");
         demo.startNode("scaler-4");
@@ -178,17 +206,28 @@ class MembersClusterTest {
         demo.stopNode(down);
         try {
             // until the leader has not heard from it for longer than the reachability bound (3 x 600 ms)
-            await().atMost(LONG).pollInterval(Duration.ofMillis(300)).ignoreExceptions().untilAsserted(() -> {
-                for (JsonNode p : status(leader).path("peers")) {
-                    if (p.path("id").asText().equals(down)) {
-                        assertTrue(java.time.Instant.parse(p.path("last_contact").asText())
-                                .isBefore(java.time.Instant.now().minusSeconds(3)), p.toString());
-                    }
-                }
-            });
+            await().atMost(LONG)
+                    .pollInterval(Duration.ofMillis(300))
+                    .ignoreExceptions()
+                    .untilAsserted(() -> {
+                        for (JsonNode p : status(leader).path("peers")) {
+                            if (p.path("id").asText().equals(down)) {
+                                assertTrue(
+                                        java.time.Instant.parse(
+                                                        p.path("last_contact").asText())
+                                                .isBefore(
+                                                        java.time.Instant.now().minusSeconds(3)),
+                                        p.toString());
+                            }
+                        }
+                    });
             Run r = ctl(leader, "members", "remove", live);
             assertEquals(1, r.code(), r.out() + r.err());
-            assertTrue(r.err().contains("409") && r.err().contains("no majority") && r.err().contains(down), r.err());
+            assertTrue(
+                    r.err().contains("409")
+                            && r.err().contains("no majority")
+                            && r.err().contains(down),
+                    r.err());
             assertEquals(List.of("scaler-1", "scaler-2", "scaler-3"), memberIds(status(leader)));
         } finally {
             demo.startNode(down);

@@ -4,6 +4,8 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -15,10 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-
 import org.sipmediadeploy.daemon.cli.ScalerCtl;
 import org.sipmediadeploy.demo.DemoCluster;
 import org.sipmediadeploy.sandbox.Sandbox;
@@ -88,7 +86,8 @@ final class Cluster implements AutoCloseable {
         try {
             if (java.nio.file.Files.exists(dir)) {
                 try (var walk = java.nio.file.Files.walk(dir)) {
-                    for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    for (Path p :
+                            walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
                         java.nio.file.Files.delete(p);
                     }
                 }
@@ -104,8 +103,7 @@ final class Cluster implements AutoCloseable {
         return demo.sandbox();
     }
 
-    record Run(int code, String out, String err) {
-    }
+    record Run(int code, String out, String err) {}
 
     Run ctl(String... args) {
         StringWriter out = new StringWriter();
@@ -126,7 +124,13 @@ final class Cluster implements AutoCloseable {
     }
 
     JsonNode status(String node) {
-        Run r = ctl("status", "--json", "--timeout", "PT2S", "--config", demo.config(node).toString());
+        Run r = ctl(
+                "status",
+                "--json",
+                "--timeout",
+                "PT2S",
+                "--config",
+                demo.config(node).toString());
         if (r.code() != 0) {
             throw new IllegalStateException("status on " + node + ": " + r.code() + " " + r.err());
         }
@@ -174,7 +178,14 @@ final class Cluster implements AutoCloseable {
 
     /** Decision ids, oldest first, in node's own copy of the replicated history. */
     List<String> historyIds(String node) {
-        Run r = ctl("history", "--json", "--limit", "500", "--timeout", "PT3S", "--config",
+        Run r = ctl(
+                "history",
+                "--json",
+                "--limit",
+                "500",
+                "--timeout",
+                "PT3S",
+                "--config",
                 demo.config(node).toString());
         if (r.code() != 0) {
             throw new IllegalStateException("history on " + node + ": " + r.code() + " " + r.err());
@@ -182,7 +193,8 @@ final class Cluster implements AutoCloseable {
         try {
             List<String> l = new ArrayList<>();
             JsonNode h = JSON.readTree(r.out());
-            (h.has("decisions") ? h.path("decisions") : h).forEach(d -> l.add(d.path("decision_id").asText()));
+            (h.has("decisions") ? h.path("decisions") : h)
+                    .forEach(d -> l.add(d.path("decision_id").asText()));
             java.util.Collections.reverse(l);
             return l;
         } catch (IOException e) {
@@ -192,7 +204,9 @@ final class Cluster implements AutoCloseable {
 
     String awaitLeader() {
         String[] l = new String[1];
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
+        await().atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(200))
+                .ignoreExceptions()
                 .until(() -> (l[0] = leader()) != null && reachable().contains(l[0]));
         return l[0];
     }
@@ -213,7 +227,14 @@ final class Cluster implements AutoCloseable {
         if (from == null || !reachable().contains(from)) {
             from = reachable().get(0);
         }
-        Run r = ctl("history", "--json", "--limit", "500", "--timeout", "PT3S", "--config",
+        Run r = ctl(
+                "history",
+                "--json",
+                "--limit",
+                "500",
+                "--timeout",
+                "PT3S",
+                "--config",
                 demo.config(from).toString());
         if (r.code() != 0) {
             throw new IllegalStateException("history: " + r.code() + " " + r.err());
@@ -263,7 +284,8 @@ final class Cluster implements AutoCloseable {
 
     /** Thread dumps of every live node into the work dir (evidence for a hung control loop). */
     void dumpThreads(String why) {
-        String jstack = Path.of(System.getProperty("java.home"), "bin", "jstack").toString();
+        String jstack =
+                Path.of(System.getProperty("java.home"), "bin", "jstack").toString();
         for (String n : NODES) {
             Process node = demo.nodes().get(n);
             if (node == null || !node.isAlive() || frozen.contains(n)) {
@@ -271,8 +293,10 @@ final class Cluster implements AutoCloseable {
             }
             Path out = demo.workDir().resolve(n + "-" + why + "-" + System.currentTimeMillis() + ".jstack");
             try {
-                Process p = new ProcessBuilder(jstack, Long.toString(node.pid())).redirectErrorStream(true)
-                        .redirectOutput(out.toFile()).start();
+                Process p = new ProcessBuilder(jstack, Long.toString(node.pid()))
+                        .redirectErrorStream(true)
+                        .redirectOutput(out.toFile())
+                        .start();
                 if (!p.waitFor(20, TimeUnit.SECONDS)) {
                     p.destroyForcibly();
                 }
@@ -285,22 +309,25 @@ final class Cluster implements AutoCloseable {
     }
 
     private void awaitHealthyOnce(Duration max) {
-        await().atMost(max).pollInterval(Duration.ofMillis(500)).ignoreExceptions().untilAsserted(() -> {
-            assertTrue(leader() != null, "no leader");
-            JsonNode s = status();
-            assertEquals(2, s.path("pairs").size(), s.path("pairs").toString());
-            for (JsonNode p : s.path("pairs")) {
-                assertTrue(memberUp(p.path("active")) && memberUp(p.path("standby")), p.toString());
-            }
-            int idle = 0;
-            for (JsonNode h : s.path("pools").path(0).path("hosts")) {
-                assertEquals("READY", h.path("state").asText(), h.toString());
-                idle += h.path("idle_gateways").asInt();
-            }
-            // the demo's spare target is gateways per host + 1
-            assertTrue(idle >= demo.sandbox().config().gatewaysPerHost() + 1, "idle gateways " + idle);
-            assertTrue(s.path("alarms").isEmpty(), s.path("alarms").toString());
-        });
+        await().atMost(max)
+                .pollInterval(Duration.ofMillis(500))
+                .ignoreExceptions()
+                .untilAsserted(() -> {
+                    assertTrue(leader() != null, "no leader");
+                    JsonNode s = status();
+                    assertEquals(2, s.path("pairs").size(), s.path("pairs").toString());
+                    for (JsonNode p : s.path("pairs")) {
+                        assertTrue(memberUp(p.path("active")) && memberUp(p.path("standby")), p.toString());
+                    }
+                    int idle = 0;
+                    for (JsonNode h : s.path("pools").path(0).path("hosts")) {
+                        assertEquals("READY", h.path("state").asText(), h.toString());
+                        idle += h.path("idle_gateways").asInt();
+                    }
+                    // the demo's spare target is gateways per host + 1
+                    assertTrue(idle >= demo.sandbox().config().gatewaysPerHost() + 1, "idle gateways " + idle);
+                    assertTrue(s.path("alarms").isEmpty(), s.path("alarms").toString());
+                });
     }
 
     /** The server id of a pair's active (or standby) member as the replicated state says. */
@@ -309,7 +336,9 @@ final class Cluster implements AutoCloseable {
     }
 
     String floating(String pairName) {
-        return pairName.equals("kamailio") ? demo.kamailio().floatingAddress() : demo.coturn().floatingAddress();
+        return pairName.equals("kamailio")
+                ? demo.kamailio().floatingAddress()
+                : demo.coturn().floatingAddress();
     }
 
     /** The server the pair's floating IP forwards to now (sandbox data plane), or null. */
@@ -381,7 +410,9 @@ final class Cluster implements AutoCloseable {
 
     private static void signal(long pid, String sig) {
         try {
-            Process p = new ProcessBuilder("kill", sig, Long.toString(pid)).redirectErrorStream(true).start();
+            Process p = new ProcessBuilder("kill", sig, Long.toString(pid))
+                    .redirectErrorStream(true)
+                    .start();
             if (!p.waitFor(5, TimeUnit.SECONDS) || p.exitValue() != 0) {
                 throw new IllegalStateException("kill " + sig + " " + pid + " failed");
             }
@@ -475,8 +506,11 @@ final class Cluster implements AutoCloseable {
     }
 
     private List<String> pairServers(JsonNode s) {
-        Set<String> ids = new HashSet<>(List.of(demo.kamailio().serverA(), demo.kamailio().serverB(),
-                demo.coturn().serverA(), demo.coturn().serverB()));
+        Set<String> ids = new HashSet<>(List.of(
+                demo.kamailio().serverA(),
+                demo.kamailio().serverB(),
+                demo.coturn().serverA(),
+                demo.coturn().serverB()));
         if (s != null) {
             for (JsonNode p : s.path("pairs")) {
                 for (String m : List.of("active", "standby")) {

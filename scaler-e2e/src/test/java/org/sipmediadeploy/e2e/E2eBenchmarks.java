@@ -1,8 +1,10 @@
 package org.sipmediadeploy.e2e;
 
 import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,14 +17,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Consumer;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-
 import org.sipmediadeploy.sandbox.SandboxEvent;
 
 /**
@@ -35,6 +31,7 @@ class E2eBenchmarks {
     static final int RUNS = Integer.getInteger("e2e.runs", 30);
     /** Loopback block of the failover clusters (127.B.x.y, and B+1): two runs side by side need different ones. */
     static final int BLOCK = Integer.getInteger("e2e.block", 51);
+
     static final Path RESULTS = Path.of(System.getProperty("e2e.results", "../bench/results"));
     // the benchmark measures the detection path itself, so back-to-back runs must not hit the anti-flap rules
     static final String NO_ANTI_FLAP = "max-per-hour = 60, min-interval = 0s";
@@ -42,8 +39,7 @@ class E2eBenchmarks {
     /** Kept after the run (target/e2e/bench): the node logs and the sandbox event log of each cluster. */
     final Path work = Cluster.freshWorkDir("bench-" + System.nanoTime());
 
-    record Figure(String name, String unit, List<Double> values, double target, String note) {
-    }
+    record Figure(String name, String unit, List<Double> values, double target, String note) {}
 
     // ---------------------------------------------------------------- fault -> first answer through the floating IP
 
@@ -67,25 +63,31 @@ class E2eBenchmarks {
                 figs.add(faultToTraffic(c, "coturn", Probe.Kind.STUN, "freeze", c.sandbox()::freeze));
             }
         }
-        write(coturn ? "failover" : "failover-kamailio", "Fault to the first answer through the floating IP (OPTIONS 200 / STUN success), "
-                + "client every 50 ms, 200 ms timeout", figs);
+        write(
+                coturn ? "failover" : "failover-kamailio",
+                "Fault to the first answer through the floating IP (OPTIONS 200 / STUN success), "
+                        + "client every 50 ms, 200 ms timeout",
+                figs);
     }
 
     private Figure faultToTraffic(Cluster c, String pair, Probe.Kind kind, String fault, Consumer<String> inject)
             throws IOException {
         List<Double> ms = new ArrayList<>();
-        try (TrafficRecorder t = new TrafficRecorder(c.floating("kamailio"), c.floating("coturn"),
-                Duration.ofMinutes(40))) {
+        try (TrafficRecorder t =
+                new TrafficRecorder(c.floating("kamailio"), c.floating("coturn"), Duration.ofMinutes(40))) {
             for (int run = 0; run < RUNS; run++) {
                 // the member the floating IP forwards to now (not the state's view, which may lag a restore)
                 String active = c.floatingServer(pair);
-                await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
-                        .until(() -> t.lastOk(kind) != null && t.lastOk(kind).sent().isAfter(Instant.now().minusMillis(500)));
+                await().atMost(Duration.ofSeconds(10))
+                        .pollInterval(Duration.ofMillis(50))
+                        .until(() -> t.lastOk(kind) != null
+                                && t.lastOk(kind).sent().isAfter(Instant.now().minusMillis(500)));
                 Instant at = Instant.now();
                 inject.accept(active);
                 // only requests sent once the fault is in place count (one in flight may still be answered)
                 Instant injected = Instant.now();
-                await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50))
+                await().atMost(Duration.ofSeconds(60))
+                        .pollInterval(Duration.ofMillis(50))
                         .until(() -> t.firstOkAfter(kind, injected) != null);
                 TrafficRecorder.Sample s = t.firstOkAfter(kind, injected);
                 Instant answered = s.sent().plus(s.rttMicros(), ChronoUnit.MICROS);
@@ -94,8 +96,13 @@ class E2eBenchmarks {
                 c.restoreWorld();
             }
         }
-        return new Figure(pair + " active " + fault + " -> first " + (kind == Probe.Kind.SIP ? "200 OK" : "STUN answer")
-                + " via floating IP", "ms", ms, 2000, "");
+        return new Figure(
+                pair + " active " + fault + " -> first " + (kind == Probe.Kind.SIP ? "200 OK" : "STUN answer")
+                        + " via floating IP",
+                "ms",
+                ms,
+                2000,
+                "");
     }
 
     // ---------------------------------------------------------------- leader takeover
@@ -117,25 +124,41 @@ class E2eBenchmarks {
                     c.sandbox().kill(active);
                 }
                 c.killNode(leader);
-                await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
+                await().atMost(Duration.ofSeconds(60))
+                        .pollInterval(Duration.ofMillis(100))
                         .until(() -> logs.leaderTerms().size() > before);
                 List<InvariantChecker.LeaderTerm> terms = logs.leaderTerms();
-                ready.add(Duration.between(at, terms.get(terms.size() - 1).ready()).toNanos() / 1e6);
+                ready.add(Duration.between(at, terms.get(terms.size() - 1).ready())
+                                .toNanos()
+                        / 1e6);
                 if (withKamailio) {
-                    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50))
-                            .until(() -> !c.sandbox().events().events(e -> e.kind().equals("floatingip.update")
-                                    && InvariantChecker.scalerCall(e) && e.time().isAfter(at)).isEmpty());
-                    SandboxEvent move = c.sandbox().events().events(e -> e.kind().equals("floatingip.update")
-                            && InvariantChecker.scalerCall(e) && e.time().isAfter(at)).get(0);
+                    await().atMost(Duration.ofSeconds(60))
+                            .pollInterval(Duration.ofMillis(50))
+                            .until(() -> !c.sandbox()
+                                    .events()
+                                    .events(e -> e.kind().equals("floatingip.update")
+                                            && InvariantChecker.scalerCall(e)
+                                            && e.time().isAfter(at))
+                                    .isEmpty());
+                    SandboxEvent move = c.sandbox()
+                            .events()
+                            .events(e -> e.kind().equals("floatingip.update")
+                                    && InvariantChecker.scalerCall(e)
+                                    && e.time().isAfter(at))
+                            .get(0);
                     failover.add(Duration.between(at, move.time()).toNanos() / 1e6);
                 }
-                System.out.printf(Locale.ROOT, "takeover run %d: leader ready %.0f ms%n", run, ready.get(ready.size() - 1));
+                System.out.printf(
+                        Locale.ROOT, "takeover run %d: leader ready %.0f ms%n", run, ready.get(ready.size() - 1));
                 c.restoreWorld();
             }
         }
-        write("takeover", "Leader kill -9 -> the new leader's first loop pass (its `leader ready in term N` log line, "
-                + "which starts the first pass); leader + active Kamailio killed together -> floating IP moved",
-                List.of(new Figure("leader kill -> new leader ready (first loop pass)", "ms", ready, 1000, ""),
+        write(
+                "takeover",
+                "Leader kill -9 -> the new leader's first loop pass (its `leader ready in term N` log line, "
+                        + "which starts the first pass); leader + active Kamailio killed together -> floating IP moved",
+                List.of(
+                        new Figure("leader kill -> new leader ready (first loop pass)", "ms", ready, 1000, ""),
                         new Figure("leader + active Kamailio kill -> floating IP moved", "ms", failover, 2000, "")));
     }
 
@@ -154,8 +177,14 @@ class E2eBenchmarks {
             String leader = c.awaitLeader();
             List<String> lossy = all ? Cluster.NODES : List.of(leader);
             List<String> members = c.pairMembers();
-            System.out.printf(Locale.ROOT, "false-failovers: %.0f %% loss, seed %d, on the probe paths of %s to %s "
-                    + "for %s%n", rate * 100, seed, lossy, members, span);
+            System.out.printf(
+                    Locale.ROOT,
+                    "false-failovers: %.0f %% loss, seed %d, on the probe paths of %s to %s " + "for %s%n",
+                    rate * 100,
+                    seed,
+                    lossy,
+                    members,
+                    span);
             Instant from = Instant.now();
             long pathSeed = seed;
             // each datagram a lossy node sends to a member is lost with probability rate (the sandbox NIC,
@@ -165,25 +194,47 @@ class E2eBenchmarks {
                     c.pathLoss(node, server, rate, pathSeed++);
                 }
             }
-            await().during(span).atMost(span.plusSeconds(30)).pollInterval(Duration.ofSeconds(1)).until(() -> true);
+            await().during(span)
+                    .atMost(span.plusSeconds(30))
+                    .pollInterval(Duration.ofSeconds(1))
+                    .until(() -> true);
             c.sandbox().clearPathFaults();
             Instant to = Instant.now();
-            long moves = c.sandbox().events().events(e -> e.kind().equals("floatingip.update")
-                    && InvariantChecker.scalerCall(e) && e.time().isAfter(from)).size();
-            long failovers = c.history().stream().filter(d -> "Failover".equals(d.path("kind").asText())
-                    && Instant.parse(d.path("proposed_at").asText(to.toString())).isAfter(from)).count();
+            long moves = c.sandbox()
+                    .events()
+                    .events(e -> e.kind().equals("floatingip.update")
+                            && InvariantChecker.scalerCall(e)
+                            && e.time().isAfter(from))
+                    .size();
+            long failovers = c.history().stream()
+                    .filter(d -> "Failover".equals(d.path("kind").asText())
+                            && Instant.parse(d.path("proposed_at").asText(to.toString()))
+                                    .isAfter(from))
+                    .count();
             long suspected = unconfirmedSuspicions(c, from, to);
             String what = (all ? "every scaler's probe path" : "one scaler's probe path (the leader's, " + leader + ")")
                     + " to the 4 pair members";
-            write(all ? "false-failovers-all-paths" : "false-failovers", String.format(Locale.ROOT,
-                    "Floating-IP moves (and Failover decisions: %d) during %d min of %.0f %% random loss, seed %d, "
-                    + "on %s. The loss hit hard enough that the leader suspected a member %d times "
-                    + "without a majority confirming it (\"see it down: no failover\" loop notes). Anti-flap defaults "
-                    + "(4 failovers an hour). Command: see bench/e2e/README.md", failovers, span.toMinutes(),
-                    rate * 100, seed, what, suspected),
-                    List.of(new Figure("false failovers in " + span.toMinutes() + " min of " + Math.round(rate * 100)
-                            + " % loss on " + (all ? "every scaler's probe path" : "one scaler's probe path"),
-                            "count", List.of((double) moves), 0, "")));
+            write(
+                    all ? "false-failovers-all-paths" : "false-failovers",
+                    String.format(
+                            Locale.ROOT,
+                            "Floating-IP moves (and Failover decisions: %d) during %d min of %.0f %% random loss, seed %d, "
+                                    + "on %s. The loss hit hard enough that the leader suspected a member %d times "
+                                    + "without a majority confirming it (\"see it down: no failover\" loop notes). Anti-flap defaults "
+                                    + "(4 failovers an hour). Command: see bench/e2e/README.md",
+                            failovers,
+                            span.toMinutes(),
+                            rate * 100,
+                            seed,
+                            what,
+                            suspected),
+                    List.of(new Figure(
+                            "false failovers in " + span.toMinutes() + " min of " + Math.round(rate * 100)
+                                    + " % loss on " + (all ? "every scaler's probe path" : "one scaler's probe path"),
+                            "count",
+                            List.of((double) moves),
+                            0,
+                            "")));
         }
     }
 
@@ -240,11 +291,20 @@ class E2eBenchmarks {
                         started.add(id);
                     }
                 }
-                await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50))
-                        .until(() -> !c.sandbox().events().events(e -> e.kind().equals("server.create")
-                                && InvariantChecker.scalerCall(e) && e.time().isAfter(at)).isEmpty());
-                SandboxEvent create = c.sandbox().events().events(e -> e.kind().equals("server.create")
-                        && InvariantChecker.scalerCall(e) && e.time().isAfter(at)).get(0);
+                await().atMost(Duration.ofSeconds(60))
+                        .pollInterval(Duration.ofMillis(50))
+                        .until(() -> !c.sandbox()
+                                .events()
+                                .events(e -> e.kind().equals("server.create")
+                                        && InvariantChecker.scalerCall(e)
+                                        && e.time().isAfter(at))
+                                .isEmpty());
+                SandboxEvent create = c.sandbox()
+                        .events()
+                        .events(e -> e.kind().equals("server.create")
+                                && InvariantChecker.scalerCall(e)
+                                && e.time().isAfter(at))
+                        .get(0);
                 ms.add(Duration.between(at, create.time()).toNanos() / 1e6);
                 System.out.printf(Locale.ROOT, "autoscale run %d: %.0f ms%n", run, ms.get(ms.size() - 1));
                 for (String id : started) {
@@ -253,9 +313,11 @@ class E2eBenchmarks {
                 c.awaitHealthy(Duration.ofSeconds(120));
             }
         }
-        write("autoscale", "Step in demand (every idle gateway taken with sandbox startCall) -> the create request "
-                + "reaching the cloud (server.create in the sandbox event log). Runs stop when the pool is near "
-                + "max-hosts (6), so few runs per cluster",
+        write(
+                "autoscale",
+                "Step in demand (every idle gateway taken with sandbox startCall) -> the create request "
+                        + "reaching the cloud (server.create in the sandbox event log). Runs stop when the pool is near "
+                        + "max-hosts (6), so few runs per cluster",
                 List.of(new Figure("demand step -> server create", "ms", ms, 5000, "")));
     }
 
@@ -275,7 +337,8 @@ class E2eBenchmarks {
         String date = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
         ArrayNode arr = Cluster.JSON.createArrayNode();
         StringBuilder md = new StringBuilder("# " + name + "\n\n" + what + ".\n\nCommit `" + commit + "`, " + date
-                + ", load average when written " + load() + ".\n\n| figure | unit | runs | p50 | p95 | p99 | max | target |\n"
+                + ", load average when written " + load()
+                + ".\n\n| figure | unit | runs | p50 | p95 | p99 | max | target |\n"
                 + "|---|---|---|---|---|---|---|---|\n");
         for (Figure f : figs) {
             List<Double> s = new ArrayList<>(f.values());
@@ -297,9 +360,17 @@ class E2eBenchmarks {
             o.put("commit", commit);
             o.put("date", date);
             o.set("values", Cluster.JSON.valueToTree(f.values()));
-            md.append(String.format(Locale.ROOT, "| %s | %s | %d | %s | %s | %s | %s | %s |%n", f.name(), f.unit(),
-                    s.size(), fmt(pct(s, 50)), fmt(pct(s, 95)), fmt(pct(s, 99)),
-                    fmt(s.isEmpty() ? Double.NaN : s.get(s.size() - 1)), f.target() >= 0 ? fmt(f.target()) : "-"));
+            md.append(String.format(
+                    Locale.ROOT,
+                    "| %s | %s | %d | %s | %s | %s | %s | %s |%n",
+                    f.name(),
+                    f.unit(),
+                    s.size(),
+                    fmt(pct(s, 50)),
+                    fmt(pct(s, 95)),
+                    fmt(pct(s, 99)),
+                    fmt(s.isEmpty() ? Double.NaN : s.get(s.size() - 1)),
+                    f.target() >= 0 ? fmt(f.target()) : "-"));
             m.clear();
         }
         Files.writeString(RESULTS.resolve(name + ".json"), arr.toPrettyString() + "\n");
@@ -324,8 +395,10 @@ class E2eBenchmarks {
 
     private static String git() {
         try {
-            Process p = new ProcessBuilder("git", "rev-parse", "--short", "HEAD").directory(Path.of("..").toFile())
-                    .redirectErrorStream(true).start();
+            Process p = new ProcessBuilder("git", "rev-parse", "--short", "HEAD")
+                    .directory(Path.of("..").toFile())
+                    .redirectErrorStream(true)
+                    .start();
             String s = new String(p.getInputStream().readAllBytes()).strip();
             p.waitFor(5, java.util.concurrent.TimeUnit.SECONDS);
             return s;

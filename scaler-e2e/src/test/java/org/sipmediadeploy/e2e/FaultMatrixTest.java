@@ -5,13 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-
-import com.fasterxml.jackson.databind.JsonNode;
-
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -20,7 +18,6 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
-
 import org.sipmediadeploy.sandbox.ApiFault;
 import org.sipmediadeploy.sandbox.SandboxEvent;
 
@@ -34,6 +31,7 @@ import org.sipmediadeploy.sandbox.SandboxEvent;
 class FaultMatrixTest {
     /** Kept after the run (target/e2e/...): the node logs and the sandbox event log are the evidence. */
     static Path work;
+
     static Cluster cluster;
     static InvariantChecker checker;
     TrafficRecorder traffic;
@@ -41,8 +39,7 @@ class FaultMatrixTest {
     @BeforeAll
     static void startCluster() throws Exception {
         work = Cluster.freshWorkDir("fault-matrix");
-        cluster = Cluster.start(work.resolve("demo"), Integer.getInteger("e2e.matrix.block", 42),
-                "max-per-hour = 60");
+        cluster = Cluster.start(work.resolve("demo"), Integer.getInteger("e2e.matrix.block", 42), "max-per-hour = 60");
         checker = new InvariantChecker(cluster, 1, 6);
         cluster.awaitHealthy(Duration.ofSeconds(150));
     }
@@ -57,8 +54,8 @@ class FaultMatrixTest {
     @BeforeEach
     void startTraffic() {
         traffic = new TrafficRecorder(cluster.floating("kamailio"), cluster.floating("coturn"), Duration.ofMinutes(5));
-        await().atMost(Duration.ofSeconds(10)).until(() -> traffic.lastOk(Probe.Kind.SIP) != null
-                && traffic.lastOk(Probe.Kind.STUN) != null);
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> traffic.lastOk(Probe.Kind.SIP) != null && traffic.lastOk(Probe.Kind.STUN) != null);
     }
 
     @AfterEach
@@ -66,13 +63,17 @@ class FaultMatrixTest {
         traffic.close();
         cluster.restoreWorld();
         // the history has converged (healthy, nothing in flight): every invariant must hold over all of it
-        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofSeconds(1)).ignoreExceptions()
+        await().atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofSeconds(1))
+                .ignoreExceptions()
                 .untilAsserted(() -> assertEquals(List.of(), checker.check(true)));
     }
 
     /** Kills the pair's active member, returns the standby the floating IP must move to. */
     private String awaitMoveAwayFrom(String pair, String failed) {
-        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).ignoreExceptions()
+        await().atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(100))
+                .ignoreExceptions()
                 .until(() -> {
                     String on = cluster.floatingServer(pair);
                     return on != null && !on.equals(failed);
@@ -81,7 +82,8 @@ class FaultMatrixTest {
     }
 
     private void awaitTrafficAfter(Probe.Kind kind, Instant t) {
-        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+        await().atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(100))
                 .until(() -> traffic.firstOkAfter(kind, t) != null);
     }
 
@@ -148,17 +150,25 @@ class FaultMatrixTest {
         Instant resumed = Instant.now();
         cluster.resumeNode(leader);
         // it comes back as a follower of the newer term
-        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(300)).ignoreExceptions()
+        await().atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(300))
+                .ignoreExceptions()
                 .untilAsserted(() -> {
                     JsonNode s = cluster.status(leader);
                     assertEquals(newLeader, s.path("node").path("leader_id").asText());
                     assertNotEquals("LEADER", s.path("node").path("role").asText());
                 });
         // fencing: the floating IP stays where the new leader put it (the checker also ties every action to its term)
-        await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(100))
+        await().during(Duration.ofSeconds(3))
+                .atMost(Duration.ofSeconds(5))
+                .pollInterval(Duration.ofMillis(100))
                 .until(() -> standby.equals(cluster.floatingServer("kamailio")));
-        assertTrue(cluster.sandbox().events().events(e -> InvariantChecker.scalerCall(e)
-                && e.kind().equals("floatingip.update") && e.time().isAfter(resumed)).isEmpty());
+        assertTrue(cluster.sandbox()
+                .events()
+                .events(e -> InvariantChecker.scalerCall(e)
+                        && e.kind().equals("floatingip.update")
+                        && e.time().isAfter(resumed))
+                .isEmpty());
     }
 
     @Test
@@ -166,14 +176,19 @@ class FaultMatrixTest {
     void aCloudApiFailingFor30SecondsDuringAFailoverDelaysTheMoveUntilItRecovers() {
         String active = cluster.member("kamailio", "active");
         String standby = cluster.member("kamailio", "standby");
-        cluster.sandbox().apiFaults().add(new ApiFault("*", ApiFault.Kind.SERVER_ERROR, 1.0, Integer.MAX_VALUE,
-                Duration.ZERO, 503));
+        cluster.sandbox()
+                .apiFaults()
+                .add(new ApiFault("*", ApiFault.Kind.SERVER_ERROR, 1.0, Integer.MAX_VALUE, Duration.ZERO, 503));
         cluster.sandbox().kill(active);
         // nothing can move while every call fails: the IP stays, and the scaler keeps trying (no give-up)
-        await().during(Duration.ofSeconds(30)).atMost(Duration.ofSeconds(32)).pollInterval(Duration.ofMillis(250))
+        await().during(Duration.ofSeconds(30))
+                .atMost(Duration.ofSeconds(32))
+                .pollInterval(Duration.ofMillis(250))
                 .until(() -> cluster.sandbox().config() != null
-                        && cluster.demo.sandbox().floatingTarget(cluster.floating("kamailio"))
-                        .equals(cluster.sandbox().fixedAddress(active)));
+                        && cluster.demo
+                                .sandbox()
+                                .floatingTarget(cluster.floating("kamailio"))
+                                .equals(cluster.sandbox().fixedAddress(active)));
         Instant t = Instant.now();
         cluster.sandbox().apiFaults().clear();
         assertEquals(standby, awaitMoveAwayFrom("kamailio", active));
@@ -192,21 +207,37 @@ class FaultMatrixTest {
                 cluster.sandbox().startCall(id);
             }
         }
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).ignoreExceptions()
+        await().atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(500))
+                .ignoreExceptions()
                 .untilAsserted(() -> {
                     JsonNode s = cluster.status();
-                    assertTrue(!s.path("alarms").isEmpty() || !s.path("pools").path(0).path("backoff_until").isNull(),
+                    assertTrue(
+                            !s.path("alarms").isEmpty()
+                                    || !s.path("pools")
+                                            .path(0)
+                                            .path("backoff_until")
+                                            .isNull(),
                             s.path("alarms") + " " + s.path("pools"));
                 });
         // over 20 more seconds of refused creates, a backed-off scaler makes only a handful of attempts
-        await().during(Duration.ofSeconds(20)).atMost(Duration.ofSeconds(22)).pollInterval(Duration.ofSeconds(1))
+        await().during(Duration.ofSeconds(20))
+                .atMost(Duration.ofSeconds(22))
+                .pollInterval(Duration.ofSeconds(1))
                 .until(() -> refusedCreates(t) <= 8);
         assertTrue(refusedCreates(t) >= 1, "the scale-out was attempted");
         cluster.sandbox().apiFaults().clear();
         // once the quota is back the scale-out goes through
-        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(1)).until(() -> cluster.sandbox()
-                .events().events(e -> e.kind().equals("server.create") && e.ok() && e.time().isAfter(t)
-                        && "gateways".equals(e.details().get("metadata.sipmediadeploy-group"))).size() >= 1);
+        await().atMost(Duration.ofSeconds(90))
+                .pollInterval(Duration.ofSeconds(1))
+                .until(() -> cluster.sandbox()
+                                .events()
+                                .events(e -> e.kind().equals("server.create")
+                                        && e.ok()
+                                        && e.time().isAfter(t)
+                                        && "gateways".equals(e.details().get("metadata.sipmediadeploy-group")))
+                                .size()
+                        >= 1);
         for (JsonNode h : cluster.status().path("pools").path(0).path("hosts")) {
             String id = h.path("server_id").asText();
             for (int i = 0; i < 100 && cluster.sandbox().serverStatus(id) != null && safeEnd(id); i++) {
@@ -216,8 +247,9 @@ class FaultMatrixTest {
     }
 
     private static int refusedCreates(Instant since) {
-        List<SandboxEvent> refused = cluster.sandbox().events().events(e -> e.kind().equals("server.create")
-                && e.time().isAfter(since) && !e.ok());
+        List<SandboxEvent> refused = cluster.sandbox()
+                .events()
+                .events(e -> e.kind().equals("server.create") && e.time().isAfter(since) && !e.ok());
         return refused.size();
     }
 
@@ -237,11 +269,16 @@ class FaultMatrixTest {
         cluster.sandbox().kill(standby);
         cluster.sandbox().kill(active);
         // no healthy target: the IP must not move to the dead standby
-        await().during(Duration.ofSeconds(8)).atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200))
-                .ignoreExceptions().until(() -> active.equals(cluster.floatingServer("kamailio")));
+        await().during(Duration.ofSeconds(8))
+                .atMost(Duration.ofSeconds(10))
+                .pollInterval(Duration.ofMillis(200))
+                .ignoreExceptions()
+                .until(() -> active.equals(cluster.floatingServer("kamailio")));
         // the leader's alarm reaches a follower's status through the log
         String follower = cluster.follower(cluster.awaitLeader());
-        await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(500)).ignoreExceptions()
+        await().atMost(Duration.ofSeconds(15))
+                .pollInterval(Duration.ofMillis(500))
+                .ignoreExceptions()
                 .untilAsserted(() -> {
                     JsonNode alarms = cluster.status(follower).path("alarms");
                     assertTrue(alarms.toString().contains("kamailio"), follower + " shows " + alarms);

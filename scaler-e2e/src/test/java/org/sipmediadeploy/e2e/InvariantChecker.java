@@ -1,5 +1,6 @@
 package org.sipmediadeploy.e2e;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,9 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-
-import com.fasterxml.jackson.databind.JsonNode;
-
 import org.sipmediadeploy.sandbox.SandboxEvent;
 import org.sipmediadeploy.sandbox.TrafficMode;
 
@@ -36,6 +34,7 @@ final class InvariantChecker {
     private final Cluster cluster;
     /** Decision ids seen in an earlier check: they must never disappear (acknowledged, then lost). */
     private final Set<String> acknowledged = new LinkedHashSet<>();
+
     private final int minHosts;
     private final int maxHosts;
 
@@ -62,8 +61,7 @@ final class InvariantChecker {
         acknowledged.add(decisionId);
     }
 
-    record LeaderTerm(String node, long term, Instant ready) {
-    }
+    record LeaderTerm(String node, long term, Instant ready) {}
 
     /** Leader-ready lines of every node's JSON log, by term. */
     List<LeaderTerm> leaderTerms() throws IOException {
@@ -72,8 +70,12 @@ final class InvariantChecker {
             for (JsonNode line : logLines(node)) {
                 String msg = line.path("message").asText("");
                 if (msg.startsWith("leader ready in term ")) {
-                    l.add(new LeaderTerm(node, Long.parseLong(msg.substring("leader ready in term ".length()).strip()),
-                            Instant.parse(line.path("@timestamp").asText(line.path("timestamp").asText()))));
+                    l.add(new LeaderTerm(
+                            node,
+                            Long.parseLong(msg.substring("leader ready in term ".length())
+                                    .strip()),
+                            Instant.parse(line.path("@timestamp")
+                                    .asText(line.path("timestamp").asText()))));
                 }
             }
         }
@@ -99,7 +101,8 @@ final class InvariantChecker {
         Map<String, Instant> m = new HashMap<>();
         for (String node : Cluster.NODES) {
             for (JsonNode line : logLines(node)) {
-                if ("DONE".equals(line.path("outcome").asText()) && line.path("message").asText("").contains(" DONE: ")) {
+                if ("DONE".equals(line.path("outcome").asText())
+                        && line.path("message").asText("").contains(" DONE: ")) {
                     Instant t = Instant.parse(line.path("@timestamp").asText());
                     m.merge(line.path("decision_id").asText(), t, (a, b) -> a.isBefore(b) ? a : b);
                 }
@@ -110,7 +113,9 @@ final class InvariantChecker {
 
     List<JsonNode> logLines(String node) throws IOException {
         List<JsonNode> l = new ArrayList<>();
-        for (Path f : List.of(cluster.demo.workDir().resolve(node + ".log"), cluster.demo.workDir().resolve(node + ".out"))) {
+        for (Path f : List.of(
+                cluster.demo.workDir().resolve(node + ".log"),
+                cluster.demo.workDir().resolve(node + ".out"))) {
             if (!Files.exists(f)) {
                 continue;
             }
@@ -131,8 +136,13 @@ final class InvariantChecker {
     }
 
     static boolean scalerCall(SandboxEvent e) {
-        return e.user() != null && !e.user().isEmpty() && !"sandbox".equals(e.user()) && !"control".equals(e.user())
-                && e.status() >= 200 && e.status() < 300 && e.ok();
+        return e.user() != null
+                && !e.user().isEmpty()
+                && !"sandbox".equals(e.user())
+                && !"control".equals(e.user())
+                && e.status() >= 200
+                && e.status() < 300
+                && e.ok();
     }
 
     /** True when {@code node} led a term, ready at or before {@code at}, not superseded by then (within the grace). */
@@ -209,7 +219,9 @@ final class InvariantChecker {
             if (e.kind().equals("server.create")) {
                 decision = e.details().get(TAG_KEY);
                 JsonNode d = decision == null ? null : byId.get(decision);
-                if (d == null || !List.of("CreateHost", "ReplaceMember").contains(d.path("kind").asText())) {
+                if (d == null
+                        || !List.of("CreateHost", "ReplaceMember")
+                                .contains(d.path("kind").asText())) {
                     v.add("server create " + e.target() + " (" + e.details().get("name") + ") matches no committed "
                             + "CreateHost/ReplaceMember decision: " + decision);
                     continue;
@@ -264,8 +276,8 @@ final class InvariantChecker {
         uses.forEach((key, n) -> {
             if (n > 1) {
                 String id = key.substring(0, key.indexOf(' '));
-                v.add("decision " + id + " (" + byId.get(id).path("kind").asText() + ") carried out " + n
-                        + " times (" + key.substring(key.indexOf(' ') + 1) + ")");
+                v.add("decision " + id + " (" + byId.get(id).path("kind").asText() + ") carried out " + n + " times ("
+                        + key.substring(key.indexOf(' ') + 1) + ")");
             }
         });
 
@@ -275,7 +287,9 @@ final class InvariantChecker {
         int live = 0;
         boolean reachedMin = false;
         for (SandboxEvent e : events) {
-            if (e.kind().equals("server.create") && e.ok() && "gateways".equals(e.details().get("metadata.sipmediadeploy-group"))) {
+            if (e.kind().equals("server.create")
+                    && e.ok()
+                    && "gateways".equals(e.details().get("metadata.sipmediadeploy-group"))) {
                 gateways.add(e.target());
                 live++;
                 if (live > maxHosts) {
@@ -331,9 +345,11 @@ final class InvariantChecker {
             String kind = d.path("kind").asText();
             JsonNode det = d.path("details");
             boolean match = switch (kind) {
-                case "DeleteHost" -> name != null && name.equals(det.path("host").asText());
+                case "DeleteHost" ->
+                    name != null && name.equals(det.path("host").asText());
                 case "DeleteOrphan" -> e.target().equals(det.path("server_id").asText());
-                case "ReplaceMember" -> e.target().equals(det.path("failed_server_id").asText());
+                case "ReplaceMember" ->
+                    e.target().equals(det.path("failed_server_id").asText());
                 default -> false;
             };
             if (match) {
@@ -349,18 +365,22 @@ final class InvariantChecker {
      * sandbox's, and a decision that FAILED has no move: matching by log order alone would pair a later move with
      * it.
      */
-    private static String matchMove(List<JsonNode> history, SandboxEvent e, String to, Map<String, Integer> uses,
-                                    Map<String, Instant> done) {
+    private static String matchMove(
+            List<JsonNode> history, SandboxEvent e, String to, Map<String, Integer> uses, Map<String, Instant> done) {
         String best = null;
         Instant bestAt = null;
         for (JsonNode d : history) {
             String kind = d.path("kind").asText();
             JsonNode det = d.path("details");
-            String target = kind.equals("Failover") ? det.path("to_server_id").asText()
+            String target = kind.equals("Failover")
+                    ? det.path("to_server_id").asText()
                     : kind.equals("Reassociate") ? det.path("server_id").asText() : null;
             String id = d.path("decision_id").asText();
             Instant at = done.get(id);
-            if (target == null || !target.equals(to) || at == null || uses.containsKey(id + " " + e.kind())
+            if (target == null
+                    || !target.equals(to)
+                    || at == null
+                    || uses.containsKey(id + " " + e.kind())
                     || at.isBefore(e.time().minusMillis(100))) {
                 continue;
             }
@@ -381,7 +401,8 @@ final class InvariantChecker {
             String fip = p.path("floating_ip").asText(null);
             String address = fip;
             if (address == null || address.isEmpty()) {
-                address = p.path("name").asText().equals("kamailio") ? cluster.demo.kamailio().floatingAddress()
+                address = p.path("name").asText().equals("kamailio")
+                        ? cluster.demo.kamailio().floatingAddress()
                         : cluster.demo.coturn().floatingAddress();
             }
             List<String> healthy = new ArrayList<>();
@@ -391,8 +412,10 @@ final class InvariantChecker {
                     continue;
                 }
                 known.add(id);
-                if (cluster.sandbox().serverStatus(id) != null && cluster.sandbox().instanceAlive(id)
-                        && !cluster.sandbox().instanceFrozen(id) && cluster.sandbox().traffic(id) == TrafficMode.NORMAL) {
+                if (cluster.sandbox().serverStatus(id) != null
+                        && cluster.sandbox().instanceAlive(id)
+                        && !cluster.sandbox().instanceFrozen(id)
+                        && cluster.sandbox().traffic(id) == TrafficMode.NORMAL) {
                     healthy.add(cluster.sandbox().fixedAddress(id));
                 }
             }
@@ -405,10 +428,12 @@ final class InvariantChecker {
                 Probe.Kind kind = p.path("name").asText().equals("kamailio") ? Probe.Kind.SIP : Probe.Kind.STUN;
                 boolean ok = false;
                 for (int i = 0; i < 5 && !ok; i++) {
-                    ok = Probe.once(kind, address, kind == Probe.Kind.SIP ? 5060 : 3478, 500).ok();
+                    ok = Probe.once(kind, address, kind == Probe.Kind.SIP ? 5060 : 3478, 500)
+                            .ok();
                 }
                 if (!ok) {
-                    v.add("no reply through floating IP " + address + " of " + p.path("name").asText());
+                    v.add("no reply through floating IP " + address + " of "
+                            + p.path("name").asText());
                 }
             }
         }

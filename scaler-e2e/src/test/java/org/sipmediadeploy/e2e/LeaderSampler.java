@@ -1,5 +1,6 @@
 package org.sipmediadeploy.e2e;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -14,9 +15,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
-
-import com.fasterxml.jackson.databind.JsonNode;
-
 import org.sipmediadeploy.core.model.Secret;
 import org.sipmediadeploy.daemon.admin.AdminClient;
 
@@ -29,8 +27,7 @@ final class LeaderSampler implements AutoCloseable {
     static final long PERIOD_MS = 200;
 
     /** One round over the nodes: when it started and the leader found (null when none answered as leader). */
-    record Sample(Instant at, String leader) {
-    }
+    record Sample(Instant at, String leader) {}
 
     private final List<Sample> samples = new ArrayList<>();
     private final ExecutorService pool = Executors.newSingleThreadExecutor(r -> {
@@ -44,7 +41,8 @@ final class LeaderSampler implements AutoCloseable {
     /** {@code admin}: node id to admin base URL; {@code alive}: the nodes whose process runs now. */
     LeaderSampler(Map<String, URI> admin, Path tokenFile, Supplier<List<String>> alive, Duration maxRun)
             throws java.io.IOException {
-        Secret token = Secret.of(Files.readString(tokenFile, StandardCharsets.UTF_8).strip());
+        Secret token =
+                Secret.of(Files.readString(tokenFile, StandardCharsets.UTF_8).strip());
         long end = System.nanoTime() + maxRun.toNanos();
         running = pool.submit(() -> {
             long next = System.nanoTime();
@@ -53,7 +51,8 @@ final class LeaderSampler implements AutoCloseable {
                 String leader = null;
                 for (String node : alive.get()) {
                     try {
-                        JsonNode n = new AdminClient(admin.get(node), token, Duration.ofSeconds(1)).status()
+                        JsonNode n = new AdminClient(admin.get(node), token, Duration.ofSeconds(1))
+                                .status()
                                 .path("node");
                         if ("LEADER".equals(n.path("role").asText())) {
                             leader = node;

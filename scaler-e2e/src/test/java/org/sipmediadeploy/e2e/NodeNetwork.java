@@ -7,7 +7,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-
 import org.sipmediadeploy.demo.DemoCluster;
 
 /**
@@ -64,8 +63,9 @@ final class NodeNetwork implements AutoCloseable {
 
     /** Drops node's calls to the sandbox's API port (one node cut off from the cloud). */
     synchronized void cutFromCloud(String node, int apiPort) {
-        rules.put("cloud " + node, "meta skgid " + demo.nodeGid(node) + " ip daddr 127.0.0.1 tcp dport " + apiPort
-                + " drop");
+        rules.put(
+                "cloud " + node,
+                "meta skgid " + demo.nodeGid(node) + " ip daddr 127.0.0.1 tcp dport " + apiPort + " drop");
         apply();
     }
 
@@ -84,7 +84,9 @@ final class NodeNetwork implements AutoCloseable {
         // "add table" then "delete table" empties it atomically whether or not it existed, in the same transaction
         sb.append("add table inet ").append(table).append("\n");
         sb.append("delete table inet ").append(table).append("\n");
-        sb.append("table inet ").append(table).append(" {\n  chain out {\n")
+        sb.append("table inet ")
+                .append(table)
+                .append(" {\n  chain out {\n")
                 .append("    type filter hook output priority 0; policy accept;\n");
         for (String r : rules.values()) {
             for (String line : r.split("\n")) {
@@ -101,7 +103,9 @@ final class NodeNetwork implements AutoCloseable {
 
     private static void nft(String script, boolean mustWork) {
         try {
-            Process p = new ProcessBuilder("nft", "-f", "-").redirectErrorStream(true).start();
+            Process p = new ProcessBuilder("nft", "-f", "-")
+                    .redirectErrorStream(true)
+                    .start();
             p.getOutputStream().write(script.getBytes(StandardCharsets.UTF_8));
             p.getOutputStream().close();
             if (!p.waitFor(10, TimeUnit.SECONDS)) {

@@ -6,14 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-
-import com.fasterxml.jackson.databind.JsonNode;
-
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -22,7 +20,6 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
-
 import org.sipmediadeploy.sandbox.ApiFault;
 import org.sipmediadeploy.sandbox.SandboxEvent;
 
@@ -38,6 +35,7 @@ class PartitionFaultsTest {
     static final int BLOCK = 82;
     /** The seed of the loss scenario: printed, so a failing run can be replayed with -De2e.partition.seed. */
     static final long SEED = Long.getLong("e2e.partition.seed", 20261128L);
+
     static Path work;
     static Cluster cluster;
     static InvariantChecker checker;
@@ -61,30 +59,39 @@ class PartitionFaultsTest {
     @BeforeEach
     void startTraffic() {
         traffic = new TrafficRecorder(cluster.floating("kamailio"), cluster.floating("coturn"), Duration.ofMinutes(5));
-        await().atMost(Duration.ofSeconds(10)).until(() -> traffic.lastOk(Probe.Kind.SIP) != null
-                && traffic.lastOk(Probe.Kind.STUN) != null);
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> traffic.lastOk(Probe.Kind.SIP) != null && traffic.lastOk(Probe.Kind.STUN) != null);
     }
 
     @AfterEach
     void restoreAndCheck() throws Exception {
         traffic.close();
         cluster.restoreWorld();
-        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofSeconds(1)).ignoreExceptions()
+        await().atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofSeconds(1))
+                .ignoreExceptions()
                 .untilAsserted(() -> assertEquals(List.of(), checker.check(true)));
     }
 
     private static List<SandboxEvent> cloudCallsBy(String node, Instant since) {
-        return cluster.sandbox().events().events(e -> InvariantChecker.scalerCall(e) && node.equals(e.user())
-                && e.time().isAfter(since));
+        return cluster.sandbox()
+                .events()
+                .events(e -> InvariantChecker.scalerCall(e)
+                        && node.equals(e.user())
+                        && e.time().isAfter(since));
     }
 
     private static List<SandboxEvent> moves(Instant since) {
-        return cluster.sandbox().events().events(e -> InvariantChecker.scalerCall(e)
-                && e.kind().equals("floatingip.update") && e.time().isAfter(since));
+        return cluster.sandbox()
+                .events()
+                .events(e -> InvariantChecker.scalerCall(e)
+                        && e.kind().equals("floatingip.update")
+                        && e.time().isAfter(since));
     }
 
     private void awaitTrafficAfter(Probe.Kind kind, Instant t) {
-        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+        await().atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(100))
                 .until(() -> traffic.firstOkAfter(kind, t) != null);
     }
 
@@ -104,36 +111,55 @@ class PartitionFaultsTest {
 
         // the majority side elects a leader of its own
         String[] fresh = new String[1];
-        await().atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofMillis(250)).ignoreExceptions()
+        await().atMost(Duration.ofSeconds(40))
+                .pollInterval(Duration.ofMillis(250))
+                .ignoreExceptions()
                 .until(() -> (fresh[0] = cluster.leaderAmong(majority)) != null && !fresh[0].equals(old));
         // the service stays reachable through both floating IPs
         Instant elected = Instant.now();
         awaitTrafficAfter(Probe.Kind.SIP, elected);
         awaitTrafficAfter(Probe.Kind.STUN, elected);
         // the old leader can no longer commit: it steps down (it lost the heartbeats of a majority)
-        await().atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofMillis(300)).ignoreExceptions()
-                .untilAsserted(() -> assertNotEquals("LEADER", cluster.status(old).path("node").path("role").asText()));
+        await().atMost(Duration.ofSeconds(40))
+                .pollInterval(Duration.ofMillis(300))
+                .ignoreExceptions()
+                .untilAsserted(() -> assertNotEquals(
+                        "LEADER", cluster.status(old).path("node").path("role").asText()));
 
         // a failure while partitioned: only the new leader acts on it
         String active = cluster.member("kamailio", "active");
         String standby = cluster.member("kamailio", "standby");
         cluster.sandbox().kill(active);
         Instant killed = Instant.now();
-        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).ignoreExceptions()
+        await().atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(100))
+                .ignoreExceptions()
                 .until(() -> standby.equals(cluster.floatingServer("kamailio")));
         awaitTrafficAfter(Probe.Kind.SIP, killed.plusMillis(500));
         assertEquals(List.of(), cloudCallsBy(old, cut), "fencing: the cut-off leader made no cloud call");
         assertFalse(moves(killed).isEmpty());
-        assertTrue(moves(killed).stream().allMatch(e -> e.user().equals(fresh[0])), moves(killed).toString());
+        assertTrue(
+                moves(killed).stream().allMatch(e -> e.user().equals(fresh[0])),
+                moves(killed).toString());
 
         // healed: one leader that every node agrees on, the old one following, and one history everywhere
         cluster.healNodeCuts();
         String leader = cluster.awaitLeader();
-        await().atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofMillis(500)).ignoreExceptions()
+        await().atMost(Duration.ofSeconds(40))
+                .pollInterval(Duration.ofMillis(500))
+                .ignoreExceptions()
                 .untilAsserted(() -> {
                     assertEquals(leader, cluster.leader());
-                    assertEquals(1, Cluster.NODES.stream().filter(n -> "LEADER".equals(
-                            cluster.status(n).path("node").path("role").asText())).count(), "one leader");
+                    assertEquals(
+                            1,
+                            Cluster.NODES.stream()
+                                    .filter(n -> "LEADER"
+                                            .equals(cluster.status(n)
+                                                    .path("node")
+                                                    .path("role")
+                                                    .asText()))
+                                    .count(),
+                            "one leader");
                     List<String> reference = cluster.historyIds(leader);
                     for (String n : Cluster.NODES) {
                         assertEquals(reference, cluster.historyIds(n), "history on " + n);
@@ -151,18 +177,28 @@ class PartitionFaultsTest {
         cluster.cutPath(leader, active);
 
         // the leader itself sees the active down...
-        await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
-                .until(() -> !Cluster.memberUp(Cluster.pair(cluster.status(leader), "kamailio").path("active")));
+        await().atMost(Duration.ofSeconds(15))
+                .pollInterval(Duration.ofMillis(200))
+                .ignoreExceptions()
+                .until(() -> !Cluster.memberUp(
+                        Cluster.pair(cluster.status(leader), "kamailio").path("active")));
         // ...its followers do not: no majority, no failover
         for (String f : others(leader)) {
-            assertTrue(Cluster.memberUp(Cluster.pair(cluster.status(f), "kamailio").path("active")), f);
+            assertTrue(
+                    Cluster.memberUp(Cluster.pair(cluster.status(f), "kamailio").path("active")), f);
         }
-        await().during(Duration.ofSeconds(8)).atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200))
-                .ignoreExceptions().until(() -> active.equals(cluster.floatingServer("kamailio")));
+        await().during(Duration.ofSeconds(8))
+                .atMost(Duration.ofSeconds(10))
+                .pollInterval(Duration.ofMillis(200))
+                .ignoreExceptions()
+                .until(() -> active.equals(cluster.floatingServer("kamailio")));
         // the whole Kamailio pair out of the leader's reach: still nothing moves
         cluster.cutPath(leader, standby);
-        await().during(Duration.ofSeconds(6)).atMost(Duration.ofSeconds(8)).pollInterval(Duration.ofMillis(200))
-                .ignoreExceptions().until(() -> active.equals(cluster.floatingServer("kamailio")));
+        await().during(Duration.ofSeconds(6))
+                .atMost(Duration.ofSeconds(8))
+                .pollInterval(Duration.ofMillis(200))
+                .ignoreExceptions()
+                .until(() -> active.equals(cluster.floatingServer("kamailio")));
         assertEquals(List.of(), moves(cut));
         assertTrue(failoversSince(cut).isEmpty(), failoversSince(cut).toString());
         // clients still get through: the cut is the leader's path only
@@ -173,7 +209,8 @@ class PartitionFaultsTest {
         List<JsonNode> l = new ArrayList<>();
         for (JsonNode d : cluster.history()) {
             String at = d.path("proposed_at").asText("");
-            if ("Failover".equals(d.path("kind").asText()) && (at.isEmpty() || Instant.parse(at).isAfter(since))) {
+            if ("Failover".equals(d.path("kind").asText())
+                    && (at.isEmpty() || Instant.parse(at).isAfter(since))) {
                 l.add(d);
             }
         }
@@ -194,9 +231,12 @@ class PartitionFaultsTest {
         }
         String kam = cluster.floatingServer("kamailio");
         String cot = cluster.floatingServer("coturn");
-        await().during(span).atMost(span.plusSeconds(5)).pollInterval(Duration.ofMillis(500)).ignoreExceptions()
-                .until(() -> kam.equals(cluster.floatingServer("kamailio"))
-                        && cot.equals(cluster.floatingServer("coturn")));
+        await().during(span)
+                .atMost(span.plusSeconds(5))
+                .pollInterval(Duration.ofMillis(500))
+                .ignoreExceptions()
+                .until(() ->
+                        kam.equals(cluster.floatingServer("kamailio")) && cot.equals(cluster.floatingServer("coturn")));
         cluster.sandbox().clearPathFaults();
         assertEquals(List.of(), moves(from), "false failovers");
         assertTrue(failoversSince(from).isEmpty(), failoversSince(from).toString());
@@ -216,27 +256,46 @@ class PartitionFaultsTest {
         String standby = cluster.member("kamailio", "standby");
         Instant start = Instant.now();
         // The old leader's first floating-IP update is held by the cloud for 20 s, then dropped unanswered.
-        cluster.sandbox().apiFaults().add(ApiFault.timeout("floatingip.update", Duration.ofSeconds(20), 1)
-                .forUser(old));
+        cluster.sandbox()
+                .apiFaults()
+                .add(ApiFault.timeout("floatingip.update", Duration.ofSeconds(20), 1)
+                        .forUser(old));
         cluster.sandbox().kill(active);
-        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+        await().atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(100))
                 .until(() -> !heldUpdates(old, start).isEmpty());
         cluster.isolateFromPeers(old);
 
         // the majority's leader carries out the open failover, where the old leader's try did not land
         String[] fresh = new String[1];
-        await().atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofMillis(250)).ignoreExceptions()
+        await().atMost(Duration.ofSeconds(40))
+                .pollInterval(Duration.ofMillis(250))
+                .ignoreExceptions()
                 .until(() -> (fresh[0] = cluster.leaderAmong(others(old))) != null && !fresh[0].equals(old));
-        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).ignoreExceptions()
+        await().atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(100))
+                .ignoreExceptions()
                 .until(() -> standby.equals(cluster.floatingServer("kamailio")));
         // the old active is back, and an operator moves the IP back to it through the new leader
         cluster.sandbox().restart(active);
-        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
-                .until(() -> Cluster.memberUp(Cluster.pair(cluster.status(fresh[0]), "kamailio").path("standby")));
-        Cluster.Run r = cluster.ctl("failover", "kamailio", "--to", active, "--timeout", "PT20S", "--config",
+        await().atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(200))
+                .ignoreExceptions()
+                .until(() -> Cluster.memberUp(
+                        Cluster.pair(cluster.status(fresh[0]), "kamailio").path("standby")));
+        Cluster.Run r = cluster.ctl(
+                "failover",
+                "kamailio",
+                "--to",
+                active,
+                "--timeout",
+                "PT20S",
+                "--config",
                 cluster.demo.config(fresh[0]).toString());
         assertEquals(0, r.code(), r.out() + r.err());
-        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).ignoreExceptions()
+        await().atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(100))
+                .ignoreExceptions()
                 .until(() -> active.equals(cluster.floatingServer("kamailio")));
         Instant operatorMoved = Instant.now();
 
@@ -246,16 +305,23 @@ class PartitionFaultsTest {
         if (watch.compareTo(Duration.ofSeconds(10)) < 0) {
             watch = Duration.ofSeconds(10); // the held try was dropped before the operator's move: watch 10 s more
         }
-        await().during(watch).atMost(watch.plusSeconds(5)).pollInterval(Duration.ofMillis(200))
-                .ignoreExceptions().until(() -> active.equals(cluster.floatingServer("kamailio")));
-        List<SandboxEvent> byOld = moves(start).stream().filter(e -> e.user().equals(old)).toList();
+        await().during(watch)
+                .atMost(watch.plusSeconds(5))
+                .pollInterval(Duration.ofMillis(200))
+                .ignoreExceptions()
+                .until(() -> active.equals(cluster.floatingServer("kamailio")));
+        List<SandboxEvent> byOld =
+                moves(start).stream().filter(e -> e.user().equals(old)).toList();
         assertEquals(List.of(), byOld, "a move by the deposed leader landed");
         awaitTrafficAfter(Probe.Kind.SIP, operatorMoved);
     }
 
     /** The old leader's floating-IP updates the sandbox held (the injected API timeout fired on them). */
     private static List<SandboxEvent> heldUpdates(String node, Instant since) {
-        return cluster.sandbox().events().events(e -> e.kind().equals("fault.api") && node.equals(e.user())
-                && e.time().isAfter(since));
+        return cluster.sandbox()
+                .events()
+                .events(e -> e.kind().equals("fault.api")
+                        && node.equals(e.user())
+                        && e.time().isAfter(since));
     }
 }

@@ -16,14 +16,15 @@ import java.util.concurrent.ThreadLocalRandom;
  * scaler's own prober, so a prober bug cannot hide a data-plane outage.
  */
 final class Probe {
-    enum Kind { SIP, STUN }
+    enum Kind {
+        SIP,
+        STUN
+    }
 
     /** What one request got: ok, and the responder's {@code Server:} header for SIP (which member answered). */
-    record Answer(boolean ok, String server) {
-    }
+    record Answer(boolean ok, String server) {}
 
-    private Probe() {
-    }
+    private Probe() {}
 
     static Answer once(Kind kind, String address, int port, int timeoutMs) {
         try (DatagramSocket s = new DatagramSocket(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0))) {
@@ -34,8 +35,12 @@ final class Probe {
             if (kind == Kind.SIP) {
                 req = options(address, port, s.getLocalPort(), txid).getBytes(StandardCharsets.US_ASCII);
             } else {
-                req = ByteBuffer.allocate(20).putShort((short) 0x0001).putShort((short) 0).putInt(0x2112A442)
-                        .put(txid).array();
+                req = ByteBuffer.allocate(20)
+                        .putShort((short) 0x0001)
+                        .putShort((short) 0)
+                        .putInt(0x2112A442)
+                        .put(txid)
+                        .array();
             }
             s.send(new DatagramPacket(req, req.length, InetAddress.getByName(address), port));
             long deadline = System.nanoTime() + timeoutMs * 1_000_000L;

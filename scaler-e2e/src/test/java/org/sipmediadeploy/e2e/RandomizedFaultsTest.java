@@ -9,9 +9,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-
 import org.junit.jupiter.api.Test;
-
 import org.sipmediadeploy.sandbox.ApiFault;
 
 /**
@@ -25,21 +23,31 @@ class RandomizedFaultsTest {
     /** Kept after the run (target/e2e/...): the node logs and the sandbox event log are the evidence. */
     Path work;
 
-    enum Fault { KILL_ACTIVE_KAMAILIO, FREEZE_ACTIVE_KAMAILIO, KILL_ACTIVE_COTURN, KILL_LEADER, FREEZE_LEADER,
-        KILL_FOLLOWER, API_ERRORS_DURING_FAILOVER, LEADER_AND_KAMAILIO, LEADER_ISOLATED, LEADER_CUT_FROM_KAMAILIO,
-        PROBE_PATH_LOSS }
+    enum Fault {
+        KILL_ACTIVE_KAMAILIO,
+        FREEZE_ACTIVE_KAMAILIO,
+        KILL_ACTIVE_COTURN,
+        KILL_LEADER,
+        FREEZE_LEADER,
+        KILL_FOLLOWER,
+        API_ERRORS_DURING_FAILOVER,
+        LEADER_AND_KAMAILIO,
+        LEADER_ISOLATED,
+        LEADER_CUT_FROM_KAMAILIO,
+        PROBE_PATH_LOSS
+    }
 
     @Test
     void randomFaultsKeepTheServiceReachableAndEveryInvariantHolds() throws Exception {
         long seed = Long.getLong("e2e.random.seed", System.currentTimeMillis());
         Duration span = Duration.parse(System.getProperty("e2e.random.duration", "PT2M"));
-        System.out.println("RandomizedFaultsTest seed " + seed + " duration " + span
-                + " (replay: -De2e.random.seed=" + seed + " -De2e.random.duration=" + span + ")");
+        System.out.println("RandomizedFaultsTest seed " + seed + " duration " + span + " (replay: -De2e.random.seed="
+                + seed + " -De2e.random.duration=" + span + ")");
         Random rnd = new Random(seed);
         List<String> done = new ArrayList<>();
         work = Cluster.freshWorkDir("randomized");
-        try (Cluster c = Cluster.start(work.resolve("demo"), Integer.getInteger("e2e.random.block", 43),
-                "max-per-hour = 60")) {
+        try (Cluster c =
+                Cluster.start(work.resolve("demo"), Integer.getInteger("e2e.random.block", 43), "max-per-hour = 60")) {
             InvariantChecker checker = new InvariantChecker(c, 1, 6);
             c.awaitHealthy(Duration.ofSeconds(150));
             long end = System.nanoTime() + span.toNanos();
@@ -48,32 +56,42 @@ class RandomizedFaultsTest {
                 Fault f = Fault.values()[rnd.nextInt(Fault.values().length)];
                 done.add(f.name());
                 System.out.println("seed " + seed + " step " + step + ": " + f);
-                try (TrafficRecorder t = new TrafficRecorder(c.floating("kamailio"), c.floating("coturn"),
-                        Duration.ofMinutes(3))) {
+                try (TrafficRecorder t =
+                        new TrafficRecorder(c.floating("kamailio"), c.floating("coturn"), Duration.ofMinutes(3))) {
                     Instant at = inject(c, f, rnd);
-                    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
+                    await().atMost(Duration.ofSeconds(60))
+                            .pollInterval(Duration.ofMillis(100))
                             .until(() -> t.firstOkAfter(Probe.Kind.SIP, at) != null
                                     && t.firstOkAfter(Probe.Kind.STUN, at) != null);
                 }
                 c.restoreWorld();
                 // retried: the last entries may still be on their way to the node asked
-                await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofSeconds(1)).ignoreExceptions()
-                        .untilAsserted(() -> assertEquals(List.of(), checker.check(false),
-                                "seed " + seed + " after " + done));
+                await().atMost(Duration.ofSeconds(20))
+                        .pollInterval(Duration.ofSeconds(1))
+                        .ignoreExceptions()
+                        .untilAsserted(
+                                () -> assertEquals(List.of(), checker.check(false), "seed " + seed + " after " + done));
             }
-            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofSeconds(1)).ignoreExceptions()
+            await().atMost(Duration.ofSeconds(30))
+                    .pollInterval(Duration.ofSeconds(1))
+                    .ignoreExceptions()
                     .untilAsserted(() -> assertEquals(List.of(), checker.check(true), "seed " + seed + " " + done));
         }
     }
 
     /** Lets a fault last (pacing, not a wait for a condition). */
     private static void hold(int seconds) {
-        await().during(Duration.ofSeconds(seconds)).atMost(Duration.ofSeconds(seconds + 2)).until(() -> true);
+        await().during(Duration.ofSeconds(seconds))
+                .atMost(Duration.ofSeconds(seconds + 2))
+                .until(() -> true);
     }
 
     private static void assertNoMoveSince(Cluster c, Instant from, Fault f) {
-        List<org.sipmediadeploy.sandbox.SandboxEvent> moves = c.sandbox().events().events(e ->
-                InvariantChecker.scalerCall(e) && e.kind().equals("floatingip.update") && e.time().isAfter(from));
+        List<org.sipmediadeploy.sandbox.SandboxEvent> moves = c.sandbox()
+                .events()
+                .events(e -> InvariantChecker.scalerCall(e)
+                        && e.kind().equals("floatingip.update")
+                        && e.time().isAfter(from));
         assertEquals(List.of(), moves, f + " on one node's path moved a floating IP");
     }
 
@@ -95,12 +113,20 @@ class RandomizedFaultsTest {
         } else if (f == Fault.KILL_FOLLOWER) {
             c.killNode(c.follower(leader));
         } else if (f == Fault.API_ERRORS_DURING_FAILOVER) {
-            c.sandbox().apiFaults().add(new ApiFault("*", ApiFault.Kind.SERVER_ERROR, 0.5 + rnd.nextDouble() / 2,
-                    Integer.MAX_VALUE, Duration.ZERO, 503));
+            c.sandbox()
+                    .apiFaults()
+                    .add(new ApiFault(
+                            "*",
+                            ApiFault.Kind.SERVER_ERROR,
+                            0.5 + rnd.nextDouble() / 2,
+                            Integer.MAX_VALUE,
+                            Duration.ZERO,
+                            503));
             String active = c.member("kamailio", "active");
             c.sandbox().kill(active);
             // let the failover run into the errors for a while, then heal the API
-            await().during(Duration.ofSeconds(3 + rnd.nextInt(5))).atMost(Duration.ofSeconds(10))
+            await().during(Duration.ofSeconds(3 + rnd.nextInt(5)))
+                    .atMost(Duration.ofSeconds(10))
                     .until(() -> true);
             c.sandbox().apiFaults().clear();
         } else if (f == Fault.LEADER_AND_KAMAILIO) {
@@ -110,7 +136,9 @@ class RandomizedFaultsTest {
             c.isolateFromPeers(leader);
             List<String> majority = new ArrayList<>(Cluster.NODES);
             majority.remove(leader);
-            await().atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofMillis(250)).ignoreExceptions()
+            await().atMost(Duration.ofSeconds(40))
+                    .pollInterval(Duration.ofMillis(250))
+                    .ignoreExceptions()
                     .until(() -> {
                         String l = c.leaderAmong(majority);
                         return l != null && !l.equals(leader);

@@ -4,6 +4,7 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,9 +16,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-
-import com.fasterxml.jackson.databind.JsonNode;
-
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -75,7 +73,9 @@ class RollingRestartTest {
 
     /** The restarted node answers with the new version, is a member, follows a leader and has caught up. */
     private static void awaitRejoined(String node) {
-        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(300)).ignoreExceptions()
+        await().atMost(Duration.ofSeconds(90))
+                .pollInterval(Duration.ofMillis(300))
+                .ignoreExceptions()
                 .untilAsserted(() -> {
                     JsonNode n = cluster.status(node).path("node");
                     assertEquals(NEW_VERSION, n.path("version").asText(), n.toString());
@@ -83,7 +83,9 @@ class RollingRestartTest {
                     String leader = n.path("leader_id").asText(null);
                     assertTrue(leader != null && cluster.reachable().contains(leader), n.toString());
                     JsonNode l = cluster.status(leader).path("node");
-                    assertTrue(n.path("applied_index").asLong() >= l.path("applied_index").asLong() - 2,
+                    assertTrue(
+                            n.path("applied_index").asLong()
+                                    >= l.path("applied_index").asLong() - 2,
                             node + " " + n + " behind leader " + l);
                 });
     }
@@ -111,10 +113,10 @@ class RollingRestartTest {
         Instant killedAt = null;
         Duration toMove = null;
         Duration toTraffic = null;
-        try (TrafficRecorder traffic = new TrafficRecorder(cluster.floating("kamailio"), cluster.floating("coturn"),
-                Duration.ofMinutes(5));
-             LeaderSampler sampler = new LeaderSampler(admin, cluster.demo.tokenFile(), cluster::reachable,
-                     Duration.ofMinutes(5))) {
+        try (TrafficRecorder traffic = new TrafficRecorder(
+                        cluster.floating("kamailio"), cluster.floating("coturn"), Duration.ofMinutes(5));
+                LeaderSampler sampler =
+                        new LeaderSampler(admin, cluster.demo.tokenFile(), cluster::reachable, Duration.ofMinutes(5))) {
             await().atMost(Duration.ofSeconds(10)).until(() -> traffic.lastOk(Probe.Kind.SIP) != null);
             for (int i = 0; i < order.size(); i++) {
                 String node = order.get(i);
@@ -128,22 +130,34 @@ class RollingRestartTest {
                 cluster.startNode(node, List.of("-Dscaler.version=" + NEW_VERSION));
                 if (i == 1) {
                     Instant t = killedAt;
-                    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).ignoreExceptions()
+                    await().atMost(Duration.ofSeconds(60))
+                            .pollInterval(Duration.ofMillis(100))
+                            .ignoreExceptions()
                             .until(() -> kamStandby.equals(cluster.floatingServer("kamailio")));
                     toMove = Duration.between(t, Instant.now());
-                    await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+                    await().atMost(Duration.ofSeconds(30))
+                            .pollInterval(Duration.ofMillis(100))
                             .until(() -> traffic.firstOkAfter(Probe.Kind.SIP, t.plusMillis(500)) != null);
-                    toTraffic = Duration.between(t, traffic.firstOkAfter(Probe.Kind.SIP, t.plusMillis(500)).sent());
+                    toTraffic = Duration.between(
+                            t,
+                            traffic.firstOkAfter(Probe.Kind.SIP, t.plusMillis(500))
+                                    .sent());
                 }
                 awaitRejoined(node);
             }
             Duration gap = sampler.longestGap();
-            System.out.printf("rolling restart: %d leader samples, leaders seen %s, longest leaderless gap %d ms; "
+            System.out.printf(
+                    "rolling restart: %d leader samples, leaders seen %s, longest leaderless gap %d ms; "
                             + "Kamailio killed mid-roll: floating IP moved after %d ms (observed by polling), first "
-                            + "OPTIONS answered through it %d ms after the kill%n", sampler.samples().size(),
-                    sampler.leaders(), gap.toMillis(), toMove.toMillis(), toTraffic.toMillis());
-            assertTrue(gap.compareTo(MAX_LEADERLESS) < 0, "a leader was missing for " + gap.toMillis() + " ms; leaders "
-                    + sampler.leaders());
+                            + "OPTIONS answered through it %d ms after the kill%n",
+                    sampler.samples().size(),
+                    sampler.leaders(),
+                    gap.toMillis(),
+                    toMove.toMillis(),
+                    toTraffic.toMillis());
+            assertTrue(
+                    gap.compareTo(MAX_LEADERLESS) < 0,
+                    "a leader was missing for " + gap.toMillis() + " ms; leaders " + sampler.leaders());
             assertTrue(sampler.leaders().size() >= 2, "leadership moved off the stopped leader: " + sampler.leaders());
         }
 
@@ -161,17 +175,23 @@ class RollingRestartTest {
         List<JsonNode> failovers = new ArrayList<>();
         for (JsonNode d : history) {
             assertTrue(after.add(d.path("decision_id").asText()), "decision listed twice: " + d);
-            if (d.path("kind").asText().equals("Failover") && d.path("scope").asText().equals("kamailio")
+            if (d.path("kind").asText().equals("Failover")
+                    && d.path("scope").asText().equals("kamailio")
                     && !before.contains(d.path("decision_id").asText())) {
                 failovers.add(d);
             }
         }
         assertTrue(after.containsAll(before), "decisions from before the roll are all still there");
         assertEquals(1, failovers.size(), failovers.toString());
-        assertEquals("DONE", failovers.get(0).path("outcome").asText(), failovers.get(0).toString());
+        assertEquals(
+                "DONE",
+                failovers.get(0).path("outcome").asText(),
+                failovers.get(0).toString());
 
         cluster.restoreWorld();
-        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofSeconds(1)).ignoreExceptions()
+        await().atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofSeconds(1))
+                .ignoreExceptions()
                 .untilAsserted(() -> assertEquals(List.of(), checker.check(true)));
     }
 }

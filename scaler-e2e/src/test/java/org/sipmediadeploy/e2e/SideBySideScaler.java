@@ -2,6 +2,8 @@ package org.sipmediadeploy.e2e;
 
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -16,12 +18,7 @@ import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.SerializationFeature;
-
 import org.awaitility.core.ConditionTimeoutException;
-
 import org.sipmediadeploy.sandbox.SandboxEvent;
 import org.sipmediadeploy.sandbox.TrafficMode;
 
@@ -72,8 +69,8 @@ public final class SideBySideScaler {
     private final AtomicReference<Cluster> current = new AtomicReference<>();
     private int clusters;
 
-    private SideBySideScaler(int runs, List<String> faults, Path out, int firstBlock, int blocks, Path client,
-            long seed) {
+    private SideBySideScaler(
+            int runs, List<String> faults, Path out, int firstBlock, int blocks, Path client, long seed) {
         this.runs = runs;
         this.faults = faults;
         this.out = out;
@@ -140,7 +137,8 @@ public final class SideBySideScaler {
 
     private void run() throws IOException {
         Files.createDirectories(out);
-        Files.writeString(out.resolve("pids"), pidLine(ProcessHandle.current().pid(), "runner"), StandardCharsets.UTF_8);
+        Files.writeString(
+                out.resolve("pids"), pidLine(ProcessHandle.current().pid(), "runner"), StandardCharsets.UTF_8);
         int failovers = 0;
         try {
             for (String fault : faults) {
@@ -158,7 +156,12 @@ public final class SideBySideScaler {
                         r.put("fault", fault);
                         r.put("run", i);
                         r.put("recovery_s", null);
-                        r.put("error", String.valueOf(e.getMessage()).lines().findFirst().orElse(""));
+                        r.put(
+                                "error",
+                                String.valueOf(e.getMessage())
+                                        .lines()
+                                        .findFirst()
+                                        .orElse(""));
                         freshCluster();
                         failovers = 0;
                     }
@@ -168,7 +171,9 @@ public final class SideBySideScaler {
                     r.put("cluster", clusters);
                     results.add(r);
                     System.out.println(Cluster.JSON.writeValueAsString(r));
-                    Cluster.JSON.copy().enable(SerializationFeature.INDENT_OUTPUT)
+                    Cluster.JSON
+                            .copy()
+                            .enable(SerializationFeature.INDENT_OUTPUT)
                             .writeValue(out.resolve("runs.json").toFile(), results);
                 }
             }
@@ -224,16 +229,32 @@ public final class SideBySideScaler {
         Path log = out.resolve(String.format(Locale.ROOT, "client-%s-%02d.jsonl", fault, index));
         Files.deleteIfExists(log);
         String bind = "127." + floating.split("\\.")[1] + ".30.1";
-        Process p = new ProcessBuilder("/usr/bin/python3", client.toString(), "probe", "--target", floating + ":5060",
-                "--interval", Double.toString(CLIENT_INTERVAL), "--timeout", Double.toString(CLIENT_TIMEOUT),
-                "--duration", "120", "--out", log.toString(), "--bind", bind)
-                .redirectErrorStream(true).redirectOutput(out.resolve("client-stderr.log").toFile()).start();
+        Process p = new ProcessBuilder(
+                        "/usr/bin/python3",
+                        client.toString(),
+                        "probe",
+                        "--target",
+                        floating + ":5060",
+                        "--interval",
+                        Double.toString(CLIENT_INTERVAL),
+                        "--timeout",
+                        Double.toString(CLIENT_TIMEOUT),
+                        "--duration",
+                        "120",
+                        "--out",
+                        log.toString(),
+                        "--bind",
+                        bind)
+                .redirectErrorStream(true)
+                .redirectOutput(out.resolve("client-stderr.log").toFile())
+                .start();
         String failedServer;
         double tFault;
         try {
             writePids(p);
             String[] node = new String[1];
-            await().atMost(BASELINE_BOUND).pollInterval(Duration.ofMillis(20))
+            await().atMost(BASELINE_BOUND)
+                    .pollInterval(Duration.ofMillis(20))
                     .until(() -> (node[0] = consecutiveOkNode(read(log), BASELINE_OKS)) != null);
             String failedNode = node[0];
             failedServer = c.floatingServer("kamailio");
@@ -251,20 +272,29 @@ public final class SideBySideScaler {
             r.put("log", out.relativize(log).toString());
             JsonNode[] first = new JsonNode[1];
             try {
-                await().atMost(RECOVERY_BOUND).pollInterval(Duration.ofMillis(20))
+                await().atMost(RECOVERY_BOUND)
+                        .pollInterval(Duration.ofMillis(20))
                         .until(() -> (first[0] = firstOkAfter(read(log), tFault, failedNode)) != null);
             } catch (ConditionTimeoutException e) {
                 r.put("error", "no 200 OK from another member within " + RECOVERY_BOUND.toSeconds() + " s");
             }
             park(OBSERVE_AFTER.toNanos() / 1e9);
-            r.put("recovery_s_runner", first[0] == null ? null : first[0].path("t").asDouble() - tFault);
+            r.put(
+                    "recovery_s_runner",
+                    first[0] == null ? null : first[0].path("t").asDouble() - tFault);
             r.put("new_node", first[0] == null ? null : first[0].path("node").asText());
             // diagnostic split of the figure: detection + decision up to the scaler's floating-IP update (wall clock,
             // the sandbox's event time), the rest is the next client request through the moved IP
-            List<SandboxEvent> moves = c.sandbox().events().events(e -> e.kind().equals("floatingip.update")
-                    && InvariantChecker.scalerCall(e) && !e.time().isBefore(wallFault));
-            r.put("ip_moved_s", moves.isEmpty() ? null
-                    : Duration.between(wallFault, moves.get(0).time()).toNanos() / 1e9);
+            List<SandboxEvent> moves = c.sandbox()
+                    .events()
+                    .events(e -> e.kind().equals("floatingip.update")
+                            && InvariantChecker.scalerCall(e)
+                            && !e.time().isBefore(wallFault));
+            r.put(
+                    "ip_moved_s",
+                    moves.isEmpty()
+                            ? null
+                            : Duration.between(wallFault, moves.get(0).time()).toNanos() / 1e9);
         } finally {
             p.destroy(); // SIGTERM: the client writes its "end" line and exits
             try {
@@ -280,7 +310,9 @@ public final class SideBySideScaler {
         boolean replaced = true;
         try {
             // the scaler replaces the failed member (delete, create, wait ACTIVE) once it is the failing standby
-            await().atMost(REPLACED_BOUND).pollInterval(Duration.ofMillis(250)).ignoreExceptions()
+            await().atMost(REPLACED_BOUND)
+                    .pollInterval(Duration.ofMillis(250))
+                    .ignoreExceptions()
                     .until(() -> !memberOf(c, failedServer));
         } catch (ConditionTimeoutException e) {
             replaced = false; // restored by hand so that the next run starts from a healthy pair; recorded
@@ -366,8 +398,10 @@ public final class SideBySideScaler {
     /** The client's analyze_events rule: first 200 to a request sent at/after the fault, not from the failed node. */
     static JsonNode firstOkAfter(List<JsonNode> events, double faultT, String failedNode) {
         for (JsonNode e : events) {
-            if (e.path("ev").asText().equals("reply") && e.path("code").asInt() == 200
-                    && e.path("sent").asDouble() >= faultT && !failedNode.equals(e.path("node").asText())) {
+            if (e.path("ev").asText().equals("reply")
+                    && e.path("code").asInt() == 200
+                    && e.path("sent").asDouble() >= faultT
+                    && !failedNode.equals(e.path("node").asText())) {
                 return e;
             }
         }

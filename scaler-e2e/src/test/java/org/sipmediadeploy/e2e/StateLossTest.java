@@ -4,6 +4,7 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,13 +15,9 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.function.UnaryOperator;
-
-import com.fasterxml.jackson.databind.JsonNode;
-
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-
 import org.sipmediadeploy.sandbox.SandboxEvent;
 
 /**
@@ -39,8 +36,8 @@ class StateLossTest {
     @BeforeAll
     static void startCluster() throws Exception {
         work = Cluster.freshWorkDir("state-loss");
-        cluster = Cluster.start(work.resolve("demo"), Integer.getInteger("e2e.stateloss.block", 93),
-                "max-per-hour = 60");
+        cluster =
+                Cluster.start(work.resolve("demo"), Integer.getInteger("e2e.stateloss.block", 93), "max-per-hour = 60");
         checker = new InvariantChecker(cluster, 1, 6);
         cluster.awaitHealthy(Duration.ofSeconds(300)); // generous: six engineers share two cores
     }
@@ -58,26 +55,37 @@ class StateLossTest {
         assertTrue(before.size() >= 5, "pairs and gateway hosts exist: " + before);
         String floating = cluster.floating("kamailio");
         String mistyped = floating.substring(0, floating.lastIndexOf('.') + 1) + "251";
-        Instant wiped = restartAll(true, conf -> conf.replace("floating-ip = \"" + floating + "\"",
-                "floating-ip = \"" + mistyped + "\""));
+        Instant wiped = restartAll(
+                true, conf -> conf.replace("floating-ip = \"" + floating + "\"", "floating-ip = \"" + mistyped + "\""));
 
         // The new leader sees the mistake and says so; for several inventory periods nothing is deleted.
-        await().atMost(Duration.ofSeconds(150)).pollInterval(Duration.ofSeconds(1)).ignoreExceptions()
+        await().atMost(Duration.ofSeconds(150))
+                .pollInterval(Duration.ofSeconds(1))
+                .ignoreExceptions()
                 .until(() -> alarm("kamailio").contains(mistyped + " not found"));
-        await().during(Duration.ofSeconds(20)).atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofSeconds(1))
+        await().during(Duration.ofSeconds(20))
+                .atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofSeconds(1))
                 .until(() -> deletesSince(wiped).isEmpty());
 
-        List<String> gatewaysBefore = before.stream().filter(id -> "gateways".equals(group(id))).toList();
+        List<String> gatewaysBefore =
+                before.stream().filter(id -> "gateways".equals(group(id))).toList();
 
         // The operator corrects the floating IP: the pair bootstraps, the gateway hosts are adopted.
-        restartAll(false, conf -> conf.replace("floating-ip = \"" + mistyped + "\"",
-                "floating-ip = \"" + floating + "\""));
+        restartAll(
+                false,
+                conf -> conf.replace("floating-ip = \"" + mistyped + "\"", "floating-ip = \"" + floating + "\""));
         assertEquals(List.of(), deletesSince(wiped), "no server deleted while the pair could not bootstrap");
         cluster.awaitHealthy(Duration.ofSeconds(300)); // generous: six engineers share two cores
-        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(1)).ignoreExceptions()
-                .untilAsserted(() -> assertTrue(poolServers().containsAll(gatewaysBefore),
+        await().atMost(Duration.ofSeconds(90))
+                .pollInterval(Duration.ofSeconds(1))
+                .ignoreExceptions()
+                .untilAsserted(() -> assertTrue(
+                        poolServers().containsAll(gatewaysBefore),
                         "gateway hosts from before " + gatewaysBefore + " adopted: " + poolServers()));
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1)).ignoreExceptions()
+        await().atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofSeconds(1))
+                .ignoreExceptions()
                 .untilAsserted(() -> assertEquals(List.of(), checker.check(true)));
 
         // Later deletes can only be the pool's own scale-in (the checker matched each to a committed decision);
@@ -119,8 +127,10 @@ class StateLossTest {
     }
 
     private static List<String> deletesSince(Instant t) {
-        return cluster.sandbox().events().ofKind("server.delete").stream().filter(e -> !e.time().isBefore(t))
-                .map(e -> e.target() + " by " + e.user() + " at " + e.time()).toList();
+        return cluster.sandbox().events().ofKind("server.delete").stream()
+                .filter(e -> !e.time().isBefore(t))
+                .map(e -> e.target() + " by " + e.user() + " at " + e.time())
+                .toList();
     }
 
     private static String alarm(String scope) {
@@ -148,8 +158,8 @@ class StateLossTest {
                 for (String suffix : List.of(".log", ".out")) {
                     Path f = dir.resolve(n + suffix);
                     if (Files.exists(f)) {
-                        Files.move(f, dir.resolve(n + ".before-state-loss" + suffix),
-                                StandardCopyOption.REPLACE_EXISTING);
+                        Files.move(
+                                f, dir.resolve(n + ".before-state-loss" + suffix), StandardCopyOption.REPLACE_EXISTING);
                     }
                 }
             }

@@ -8,7 +8,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,8 +21,7 @@ final class TrafficRecorder implements AutoCloseable {
     static final long PERIOD_MS = 50;
     static final int TIMEOUT_MS = 200;
 
-    record Sample(Instant sent, Probe.Kind kind, boolean ok, String server, long rttMicros) {
-    }
+    record Sample(Instant sent, Probe.Kind kind, boolean ok, String server, long rttMicros) {}
 
     private final List<Sample> samples = new ArrayList<>();
     private final ExecutorService pool = Executors.newFixedThreadPool(2, r -> {

@@ -3,7 +3,6 @@ package org.sipmediadeploy.openstack;
 import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
-
 import org.openstack4j.model.identity.v3.Token;
 import org.sipmediadeploy.core.port.Cloud;
 import org.sipmediadeploy.core.port.CloudException;
@@ -56,7 +55,10 @@ final class Edge {
                 return result;
             } catch (RuntimeException e) {
                 CloudException ce = Errors.classify(operation, e);
-                if (ce.kind() == Kind.AUTH && used != null && !reauthenticated && !"authenticate".equals(ce.operation())) {
+                if (ce.kind() == Kind.AUTH
+                        && used != null
+                        && !reauthenticated
+                        && !"authenticate".equals(ce.operation())) {
                     // The token was refused (expired early, revoked, Keystone restarted with new keys): once.
                     LOG.info("{}: token refused, authenticating again", operation);
                     keystone.invalidate(used);
@@ -65,8 +67,8 @@ final class Edge {
                     continue;
                 }
                 if (ce.kind() == Kind.TRANSIENT && attempt < maxAttempts) {
-                    LOG.warn("{}: attempt {}/{} failed, retrying: {}", operation, attempt, maxAttempts,
-                            ce.getMessage());
+                    LOG.warn(
+                            "{}: attempt {}/{} failed, retrying: {}", operation, attempt, maxAttempts, ce.getMessage());
                     if (!pause(attempt)) {
                         report(operation, start, ce.kind());
                         throw ce;

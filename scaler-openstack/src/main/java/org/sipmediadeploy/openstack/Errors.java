@@ -3,7 +3,6 @@ package org.sipmediadeploy.openstack;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.util.Locale;
-
 import org.openstack4j.api.exceptions.ConnectionException;
 import org.openstack4j.api.exceptions.ResponseException;
 import org.sipmediadeploy.core.port.CloudException;
@@ -14,8 +13,7 @@ import org.sipmediadeploy.core.port.CloudException.Kind;
  * and fault texts are interpreted.
  */
 final class Errors {
-    private Errors() {
-    }
+    private Errors() {}
 
     /**
      * The kind of an HTTP failure. Quota is recognised from the text as well as the code because every service
@@ -24,8 +22,11 @@ final class Errors {
      */
     static Kind kindOf(int status, String message) {
         String m = message == null ? "" : message.toLowerCase(Locale.ROOT);
-        boolean quota = m.contains("quota") || m.contains("over limit") || m.contains("overlimit")
-                || m.contains("limitexceeded") || m.contains("limit exceeded");
+        boolean quota = m.contains("quota")
+                || m.contains("over limit")
+                || m.contains("overlimit")
+                || m.contains("limitexceeded")
+                || m.contains("limit exceeded");
         if (status == 0) {
             return Kind.TRANSIENT;
         }
@@ -71,12 +72,15 @@ final class Errors {
         }
         if (t instanceof ConnectionException c) {
             Throwable io = findIo(c);
-            return new CloudException(Kind.TRANSIENT, operation, "connection failed: "
-                    + describe(io == null ? c : io), c);
+            return new CloudException(
+                    Kind.TRANSIENT, operation, "connection failed: " + describe(io == null ? c : io), c);
         }
         if (t instanceof ResponseException r) {
-            return new CloudException(kindOf(r.getStatus(), r.getMessage()), operation,
-                    "HTTP " + r.getStatus() + ": " + (r.getMessage() == null ? "no detail" : r.getMessage()), r);
+            return new CloudException(
+                    kindOf(r.getStatus(), r.getMessage()),
+                    operation,
+                    "HTTP " + r.getStatus() + ": " + (r.getMessage() == null ? "no detail" : r.getMessage()),
+                    r);
         }
         Throwable io = findIo(t);
         if (io != null) {

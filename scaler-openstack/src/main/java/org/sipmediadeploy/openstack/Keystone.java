@@ -1,19 +1,16 @@
 package org.sipmediadeploy.openstack;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.URL;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Map;
-
-import com.fasterxml.jackson.databind.ObjectMapper;
-
 import okhttp3.MediaType;
 import okhttp3.Request;
 import okhttp3.RequestBody;
 import okhttp3.Response;
 import okhttp3.ResponseBody;
-
 import org.openstack4j.api.OSClient.OSClientV3;
 import org.openstack4j.api.exceptions.ConnectionException;
 import org.openstack4j.api.exceptions.ResponseException;
@@ -114,7 +111,8 @@ final class Keystone {
             }
             for (Endpoint e : s.getEndpoints()) {
                 boolean iface = e.getIface() == facing;
-                boolean region = settings.region() == null || settings.region().equals(e.getRegion())
+                boolean region = settings.region() == null
+                        || settings.region().equals(e.getRegion())
                         || settings.region().equals(e.getRegionId());
                 URL url = e.getUrl();
                 if (iface && region && url != null) {
@@ -122,9 +120,13 @@ final class Keystone {
                 }
             }
         }
-        throw new CloudException(Kind.NOT_FOUND, "catalog", "no " + settings.endpointInterface() + " '"
-                + serviceType + "' endpoint" + (settings.region() == null ? "" : " in region '"
-                + settings.region() + "'") + " in the catalog");
+        throw new CloudException(
+                Kind.NOT_FOUND,
+                "catalog",
+                "no " + settings.endpointInterface() + " '"
+                        + serviceType + "' endpoint"
+                        + (settings.region() == null ? "" : " in region '" + settings.region() + "'")
+                        + " in the catalog");
     }
 
     private boolean expiresSoon(Token t) {
@@ -146,7 +148,10 @@ final class Keystone {
         } else {
             throw new AssertionError(auth);
         }
-        LOG.info("authenticated to {} as {}, token expires {}", settings.authUrl(), settings.principal(),
+        LOG.info(
+                "authenticated to {} as {}, token expires {}",
+                settings.authUrl(),
+                settings.principal(),
                 t.getExpires() == null ? "never" : t.getExpires().toInstant());
         return t;
     }
@@ -173,13 +178,21 @@ final class Keystone {
 
     /** openstack4j cannot do application credentials: POST /v3/auth/tokens here, then use the token with it. */
     private Token applicationCredential(OpenStackSettings.ApplicationCredential a) {
-        Map<String, Object> body = Map.of("auth", Map.of("identity", Map.of(
-                "methods", new String[] {"application_credential"},
-                "application_credential", Map.of("id", a.id(), "secret", a.secret().reveal()))));
+        Map<String, Object> body = Map.of(
+                "auth",
+                Map.of(
+                        "identity",
+                        Map.of(
+                                "methods",
+                                new String[] {"application_credential"},
+                                "application_credential",
+                                Map.of("id", a.id(), "secret", a.secret().reveal()))));
         Request req;
         try {
-            req = new Request.Builder().url(settings.authUrl().toString().replaceAll("/+$", "") + "/auth/tokens")
-                    .post(RequestBody.create(JSON_TYPE, JSON.writeValueAsBytes(body))).build();
+            req = new Request.Builder()
+                    .url(settings.authUrl().toString().replaceAll("/+$", "") + "/auth/tokens")
+                    .post(RequestBody.create(JSON_TYPE, JSON.writeValueAsBytes(body)))
+                    .build();
         } catch (IOException e) {
             throw new IllegalStateException("cannot encode the auth request", e);
         }
@@ -191,11 +204,12 @@ final class Keystone {
             }
             String id = r.header("X-Subject-Token");
             if (id == null) {
-                throw new CloudException(Kind.TRANSIENT, "authenticate", "Keystone answered "
-                        + r.code() + " without X-Subject-Token");
+                throw new CloudException(
+                        Kind.TRANSIENT, "authenticate", "Keystone answered " + r.code() + " without X-Subject-Token");
             }
             KeystoneToken t = ObjectMapperSingleton.getContext(KeystoneToken.class)
-                    .readerFor(KeystoneToken.class).readValue(text);
+                    .readerFor(KeystoneToken.class)
+                    .readValue(text);
             t.setId(id);
             t.setEndpoint(settings.authUrl().toString());
             return t;

@@ -3,7 +3,6 @@ package org.sipmediadeploy.openstack;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-
 import org.openstack4j.model.compute.Address;
 import org.openstack4j.model.network.IP;
 import org.openstack4j.model.network.NetFloatingIP;
@@ -14,8 +13,7 @@ import org.sipmediadeploy.core.model.ServerStatus;
 
 /** openstack4j models to the core's records. */
 final class Mapping {
-    private Mapping() {
-    }
+    private Mapping() {}
 
     static Server server(org.openstack4j.model.compute.Server s) {
         List<String> addresses = new ArrayList<>();
@@ -28,7 +26,12 @@ final class Mapping {
                 }
             }
         }
-        return new Server(s.getId(), s.getName() == null ? "" : s.getName(), status(s), s.getMetadata(), addresses,
+        return new Server(
+                s.getId(),
+                s.getName() == null ? "" : s.getName(),
+                status(s),
+                s.getMetadata(),
+                addresses,
                 s.getCreated() == null ? null : s.getCreated().toInstant());
     }
 
@@ -71,13 +74,20 @@ final class Mapping {
                 }
             }
         }
-        return new Port(p.getId(), p.getDeviceId() == null || p.getDeviceId().isEmpty() ? null : p.getDeviceId(),
-                p.getNetworkId(), fixed);
+        return new Port(
+                p.getId(),
+                p.getDeviceId() == null || p.getDeviceId().isEmpty() ? null : p.getDeviceId(),
+                p.getNetworkId(),
+                fixed);
     }
 
     static FloatingIp floatingIp(NetFloatingIP f) {
         String port = f.getPortId() == null || f.getPortId().isEmpty() ? null : f.getPortId();
-        return new FloatingIp(f.getId(), f.getFloatingIpAddress(), port, port == null ? null : f.getFixedIpAddress(),
+        return new FloatingIp(
+                f.getId(),
+                f.getFloatingIpAddress(),
+                port,
+                port == null ? null : f.getFixedIpAddress(),
                 f.getRevisionNumber() == null ? -1 : f.getRevisionNumber());
     }
 }

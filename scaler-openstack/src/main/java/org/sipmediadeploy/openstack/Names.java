@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
-
 import org.openstack4j.api.OSClient.OSClientV3;
 import org.openstack4j.model.compute.Flavor;
 import org.openstack4j.model.image.v2.Image;
@@ -23,8 +22,7 @@ import org.sipmediadeploy.core.port.CloudException.Kind;
 final class Names {
     private static final Duration TTL = Duration.ofSeconds(60);
 
-    private record Cached(String id, Instant until) {
-    }
+    private record Cached(String id, Instant until) {}
 
     private final Keystone keystone;
     private final Clock clock;
@@ -38,7 +36,9 @@ final class Names {
     String image(OSClientV3 c, String nameOrId) {
         return cached("image", nameOrId, () -> {
             List<String> ids = c.imagesV2().list(Map.of("name", nameOrId)).stream()
-                    .filter(i -> nameOrId.equals(i.getName())).map(Image::getId).collect(Collectors.toList());
+                    .filter(i -> nameOrId.equals(i.getName()))
+                    .map(Image::getId)
+                    .collect(Collectors.toList());
             if (ids.isEmpty()) {
                 Image byId = c.imagesV2().get(nameOrId);
                 return byId == null ? one("image", nameOrId, ids) : byId.getId();
@@ -55,15 +55,22 @@ final class Names {
                     return f.getId();
                 }
             }
-            return one("flavor", nameOrId, all.stream().filter(f -> nameOrId.equals(f.getName()))
-                    .map(Flavor::getId).collect(Collectors.toList()));
+            return one(
+                    "flavor",
+                    nameOrId,
+                    all.stream()
+                            .filter(f -> nameOrId.equals(f.getName()))
+                            .map(Flavor::getId)
+                            .collect(Collectors.toList()));
         });
     }
 
     String network(OSClientV3 c, String nameOrId) {
         return cached("network", nameOrId, () -> {
             List<String> ids = c.networking().network().list(Map.of("name", nameOrId)).stream()
-                    .filter(n -> nameOrId.equals(n.getName())).map(Network::getId).collect(Collectors.toList());
+                    .filter(n -> nameOrId.equals(n.getName()))
+                    .map(Network::getId)
+                    .collect(Collectors.toList());
             if (ids.isEmpty()) {
                 Network byId = c.networking().network().get(nameOrId);
                 return byId == null ? one("network", nameOrId, ids) : byId.getId();
@@ -76,14 +83,16 @@ final class Names {
         return cached("security-group", nameOrId, () -> {
             // Security groups belong to a project and a port can only use its own project's: an admin sees every
             // project's "default", so the name is looked up in the token's project only.
-            String project = c.getToken() == null || c.getToken().getProject() == null ? null
+            String project = c.getToken() == null || c.getToken().getProject() == null
+                    ? null
                     : c.getToken().getProject().getId();
-            Map<String, String> query = project == null ? Map.of("name", nameOrId)
-                    : Map.of("name", nameOrId, "project_id", project);
+            Map<String, String> query =
+                    project == null ? Map.of("name", nameOrId) : Map.of("name", nameOrId, "project_id", project);
             List<String> ids = c.networking().securitygroup().list(query).stream()
                     .filter(g -> nameOrId.equals(g.getName()))
                     .filter(g -> project == null || g.getTenantId() == null || project.equals(g.getTenantId()))
-                    .map(g -> g.getId()).collect(Collectors.toList());
+                    .map(g -> g.getId())
+                    .collect(Collectors.toList());
             if (ids.isEmpty()) {
                 var byId = c.networking().securitygroup().get(nameOrId);
                 return byId == null ? one("security group", nameOrId, ids) : byId.getId();
@@ -113,8 +122,11 @@ final class Names {
             throw new CloudException(Kind.NOT_FOUND, "resolve", kind + " '" + nameOrId + "' not found");
         }
         if (ids.size() > 1) {
-            throw new CloudException(Kind.BAD_REQUEST, "resolve", kind + " name '" + nameOrId + "' is ambiguous ("
-                    + ids.size() + " " + kind + "s carry it): give its id");
+            throw new CloudException(
+                    Kind.BAD_REQUEST,
+                    "resolve",
+                    kind + " name '" + nameOrId + "' is ambiguous (" + ids.size() + " " + kind
+                            + "s carry it): give its id");
         }
         return ids.get(0);
     }

@@ -1,14 +1,11 @@
 package org.sipmediadeploy.openstack;
 
-import java.io.IOException;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-
+import java.io.IOException;
 import okhttp3.Request;
 import okhttp3.Response;
 import okhttp3.ResponseBody;
-
 import org.sipmediadeploy.core.port.CloudException;
 import org.sipmediadeploy.core.port.CloudException.Kind;
 
@@ -33,7 +30,11 @@ final class Neutron {
         }
         String base = keystone.endpoint("network");
         String url = (base.matches(".*/v2\\.0$") ? base : base + "/v2.0") + "/extensions";
-        Request req = new Request.Builder().url(url).header("X-Auth-Token", keystone.token().getId()).get().build();
+        Request req = new Request.Builder()
+                .url(url)
+                .header("X-Auth-Token", keystone.token().getId())
+                .get()
+                .build();
         try (Response r = keystone.http().newCall(req).execute()) {
             ResponseBody body = r.body();
             String text = body == null ? "" : body.string();

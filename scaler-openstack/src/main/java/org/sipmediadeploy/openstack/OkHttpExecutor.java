@@ -6,16 +6,13 @@ import java.lang.reflect.Field;
 import java.util.Map;
 import java.util.WeakHashMap;
 import java.util.concurrent.TimeUnit;
-
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.X509TrustManager;
-
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.RequestBody;
 import okhttp3.Response;
-
 import org.openstack4j.api.exceptions.ConnectionException;
 import org.openstack4j.connectors.okhttp.HttpResponseImpl;
 import org.openstack4j.core.transport.ClientConstants;
@@ -44,7 +41,8 @@ import org.openstack4j.core.transport.internal.HttpExecutor;
  */
 final class OkHttpExecutor implements HttpExecutorService {
     static final String NAME = "sipmediadeploy OkHttp executor";
-    private static final OkHttpClient BASE = new OkHttpClient.Builder().retryOnConnectionFailure(false).build();
+    private static final OkHttpClient BASE =
+            new OkHttpClient.Builder().retryOnConnectionFailure(false).build();
     private static final Map<SSLContext, X509TrustManager> TRUST = new WeakHashMap<>();
     private static volatile boolean installed;
 
@@ -98,13 +96,15 @@ final class OkHttpExecutor implements HttpExecutorService {
             return RequestBody.create(MediaType.parse(request.getContentType()), in.readAllBytes());
         }
         if (entity != null) {
-            String json = ObjectMapperSingleton.getContext(entity.getClass()).writer().writeValueAsString(entity);
+            String json =
+                    ObjectMapperSingleton.getContext(entity.getClass()).writer().writeValueAsString(entity);
             return RequestBody.create(MediaType.parse(request.getContentType()), json);
         }
         if (request.hasJson()) {
             return RequestBody.create(MediaType.parse(ClientConstants.CONTENT_TYPE_JSON), request.getJson());
         }
-        if (request.getMethod() == HttpMethod.POST || request.getMethod() == HttpMethod.PUT
+        if (request.getMethod() == HttpMethod.POST
+                || request.getMethod() == HttpMethod.PUT
                 || request.getMethod() == HttpMethod.PATCH) {
             return RequestBody.create(null, new byte[0]);
         }

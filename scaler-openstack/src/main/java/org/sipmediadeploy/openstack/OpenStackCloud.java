@@ -12,7 +12,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.regex.Pattern;
-
 import org.openstack4j.api.Builders;
 import org.openstack4j.api.OSClient.OSClientV3;
 import org.openstack4j.model.common.ActionResponse;
@@ -43,6 +42,7 @@ public final class OpenStackCloud implements Cloud {
     private static final Logger LOG = LoggerFactory.getLogger(OpenStackCloud.class);
     /** Nova refuses user data above 65535 bytes once base64-encoded. */
     static final int MAX_USER_DATA_BASE64 = 65535;
+
     private static final Pattern REGEX_SPECIAL = Pattern.compile("[\\\\.^$|?*+()\\[\\]{}]");
 
     private final OpenStackSettings settings;
@@ -68,8 +68,8 @@ public final class OpenStackCloud implements Cloud {
         Objects.requireNonNull(settings, "settings");
         Transport transport = Transport.of(settings);
         Keystone keystone = new Keystone(settings, transport, clock);
-        Edge edge = new Edge(keystone, events == null ? ScalerEvents.NONE : events, settings.maxAttempts(),
-                settings.retryBackoff());
+        Edge edge = new Edge(
+                keystone, events == null ? ScalerEvents.NONE : events, settings.maxAttempts(), settings.retryBackoff());
         return new OpenStackCloud(settings, keystone, edge, clock);
     }
 
@@ -89,15 +89,21 @@ public final class OpenStackCloud implements Cloud {
     @Override
     public List<Server> listServers(String tag, String namePrefix) {
         // A null tag lists every server (a pair's bootstrap looks up members Terraform made by name alone).
-        return edge.run("listServers", () -> tagged(keystone.client(), tag,
-                namePrefix == null || namePrefix.isEmpty() ? null : "^" + regexLiteral(namePrefix)));
+        return edge.run(
+                "listServers",
+                () -> tagged(
+                        keystone.client(),
+                        tag,
+                        namePrefix == null || namePrefix.isEmpty() ? null : "^" + regexLiteral(namePrefix)));
     }
 
     @Override
     public Optional<Server> server(String serverId) {
         Objects.requireNonNull(serverId, "serverId");
-        return edge.run("server", () -> Optional.ofNullable(keystone.client().compute().servers().get(serverId))
-                .map(Mapping::server));
+        return edge.run(
+                "server",
+                () -> Optional.ofNullable(keystone.client().compute().servers().get(serverId))
+                        .map(Mapping::server));
     }
 
     @Override
@@ -110,22 +116,29 @@ public final class OpenStackCloud implements Cloud {
     @Override
     public Server createServer(ServerSpec spec) {
         Objects.requireNonNull(spec, "spec");
-        String userData = spec.userData() == null ? null
+        String userData = spec.userData() == null
+                ? null
                 : Base64.getEncoder().encodeToString(spec.userData().getBytes(StandardCharsets.UTF_8));
         if (userData != null && userData.length() > MAX_USER_DATA_BASE64) {
-            throw new CloudException(Kind.BAD_REQUEST, "createServer", "user data of server '" + spec.name()
-                    + "' is " + userData.length() + " bytes once base64-encoded; Nova accepts at most "
-                    + MAX_USER_DATA_BASE64);
+            throw new CloudException(
+                    Kind.BAD_REQUEST,
+                    "createServer",
+                    "user data of server '" + spec.name()
+                            + "' is " + userData.length() + " bytes once base64-encoded; Nova accepts at most "
+                            + MAX_USER_DATA_BASE64);
         }
         return edge.run("createServer", () -> {
             OSClientV3 c = keystone.client();
             // Look first: a create retried after a crash, a timeout or a lost answer finds its server. The
             // name narrows the listing (Nova cannot filter on metadata); the decision id decides.
-            Optional<Server> existing = byDecision(
-                    tagged(c, spec.tag(), "^" + regexLiteral(spec.name()) + "$"), spec.decisionId());
+            Optional<Server> existing =
+                    byDecision(tagged(c, spec.tag(), "^" + regexLiteral(spec.name()) + "$"), spec.decisionId());
             if (existing.isPresent()) {
-                LOG.info("server for decision {} exists already: {} ({})", spec.decisionId(),
-                        existing.get().id(), existing.get().status());
+                LOG.info(
+                        "server for decision {} exists already: {} ({})",
+                        spec.decisionId(),
+                        existing.get().id(),
+                        existing.get().status());
                 return existing.get();
             }
             ServerCreateBuilder b = Builders.server()
@@ -154,12 +167,13 @@ public final class OpenStackCloud implements Cloud {
             ServerCreate create = b.build();
             org.openstack4j.model.compute.Server booted = c.compute().servers().boot(create);
             if (booted == null || booted.getId() == null) {
-                throw new CloudException(Kind.TRANSIENT, "createServer", "Nova accepted server '" + spec.name()
-                        + "' without returning its id");
+                throw new CloudException(
+                        Kind.TRANSIENT,
+                        "createServer",
+                        "Nova accepted server '" + spec.name() + "' without returning its id");
             }
             LOG.info("created server {} '{}' for decision {}", booted.getId(), spec.name(), spec.decisionId());
-            return new Server(booted.getId(), spec.name(), ServerStatus.BUILD,
-                    spec.metadata(), List.of(), null);
+            return new Server(booted.getId(), spec.name(), ServerStatus.BUILD, spec.metadata(), List.of(), null);
         });
     }
 
@@ -182,8 +196,8 @@ public final class OpenStackCloud implements Cloud {
             OSClientV3 c = keystone.client();
             String networkId = network == null ? null : names.network(c, network);
             List<Port> ports = new ArrayList<>();
-            for (org.openstack4j.model.network.Port p : c.networking().port()
-                    .list(PortListOptions.create().deviceId(serverId))) {
+            for (org.openstack4j.model.network.Port p :
+                    c.networking().port().list(PortListOptions.create().deviceId(serverId))) {
                 // Filter here too: a cloud that ignored the filter must not hand out another server's port.
                 if (serverId.equals(p.getDeviceId()) && (networkId == null || networkId.equals(p.getNetworkId()))) {
                     ports.add(Mapping.port(p));
@@ -202,10 +216,15 @@ public final class OpenStackCloud implements Cloud {
             OSClientV3 c = keystone.client();
             String networkId = names.network(c, network);
             // Look first: a retried call finds the port it made (the name is unique to one new node).
-            Optional<Port> existing = c.networking().port().list(PortListOptions.create().networkId(networkId)
-                    .name(name)).stream()
-                    .filter(p -> name.equals(p.getName()) && networkId.equals(p.getNetworkId()))
-                    .map(Mapping::port).min(Comparator.comparing(Port::id));
+            Optional<Port> existing =
+                    c
+                            .networking()
+                            .port()
+                            .list(PortListOptions.create().networkId(networkId).name(name))
+                            .stream()
+                            .filter(p -> name.equals(p.getName()) && networkId.equals(p.getNetworkId()))
+                            .map(Mapping::port)
+                            .min(Comparator.comparing(Port::id));
             if (existing.isPresent()) {
                 return existing.get();
             }
@@ -215,8 +234,8 @@ public final class OpenStackCloud implements Cloud {
             }
             org.openstack4j.model.network.Port created = c.networking().port().create(b.build());
             if (created == null || created.getId() == null) {
-                throw new CloudException(Kind.TRANSIENT, "ensurePort", "Neutron accepted port '" + name
-                        + "' without returning its id");
+                throw new CloudException(
+                        Kind.TRANSIENT, "ensurePort", "Neutron accepted port '" + name + "' without returning its id");
             }
             LOG.info("created port {} '{}' on network {}", created.getId(), name, networkId);
             return Mapping.port(created);
@@ -238,10 +257,12 @@ public final class OpenStackCloud implements Cloud {
     @Override
     public Optional<FloatingIp> floatingIpByAddress(String address) {
         Objects.requireNonNull(address, "address");
-        return edge.run("floatingIpByAddress", () -> keystone.client().networking().floatingip()
-                .list(Map.of("floating_ip_address", address)).stream()
-                .filter(f -> address.equals(f.getFloatingIpAddress()))
-                .findFirst().map(Mapping::floatingIp));
+        return edge.run(
+                "floatingIpByAddress",
+                () -> keystone.client().networking().floatingip().list(Map.of("floating_ip_address", address)).stream()
+                        .filter(f -> address.equals(f.getFloatingIpAddress()))
+                        .findFirst()
+                        .map(Mapping::floatingIp));
     }
 
     @Override
@@ -253,15 +274,22 @@ public final class OpenStackCloud implements Cloud {
             if (portId.equals(current.getPortId())) {
                 return Mapping.floatingIp(current);
             }
-            NetFloatingIP updated = keystone.client(ifMatch(current)).networking().floatingip()
-                    .associateToPort(floatingIpId, portId);
+            NetFloatingIP updated =
+                    keystone.client(ifMatch(current)).networking().floatingip().associateToPort(floatingIpId, portId);
             FloatingIp result = Mapping.floatingIp(updated);
             if (!result.isAssociatedTo(portId)) {
-                throw new CloudException(Kind.CONFLICT, "associate", "floating IP " + floatingIpId
-                        + " points at port " + result.portId() + " after the update to " + portId);
+                throw new CloudException(
+                        Kind.CONFLICT,
+                        "associate",
+                        "floating IP " + floatingIpId + " points at port " + result.portId() + " after the update to "
+                                + portId);
             }
-            LOG.info("floating IP {} ({}) moved from port {} to {}", result.address(), floatingIpId,
-                    current.getPortId(), portId);
+            LOG.info(
+                    "floating IP {} ({}) moved from port {} to {}",
+                    result.address(),
+                    floatingIpId,
+                    current.getPortId(),
+                    portId);
             return result;
         });
     }
@@ -281,7 +309,8 @@ public final class OpenStackCloud implements Cloud {
                 throw stale(floatingIpId, seen, expected);
             }
             // The committed revision, not the one just read: If-Match then also covers the gap since the decision.
-            Map<String, String> h = expected.revision() < 0 || !neutron.revisionIfMatch() ? null
+            Map<String, String> h = expected.revision() < 0 || !neutron.revisionIfMatch()
+                    ? null
                     : Map.of("If-Match", "revision_number=" + expected.revision());
             NetFloatingIP updated;
             try {
@@ -289,25 +318,40 @@ public final class OpenStackCloud implements Cloud {
             } catch (RuntimeException e) {
                 CloudException ce = Errors.classify("associate", e);
                 if (ce.kind() == Kind.CONFLICT && h != null) {
-                    throw new CloudException(Kind.STALE, "associate", "floating IP " + floatingIpId
-                            + " changed since the decision (expected " + expected + "): " + ce.getMessage(), ce);
+                    throw new CloudException(
+                            Kind.STALE,
+                            "associate",
+                            "floating IP " + floatingIpId + " changed since the decision (expected " + expected + "): "
+                                    + ce.getMessage(),
+                            ce);
                 }
                 throw ce;
             }
             FloatingIp result = Mapping.floatingIp(updated);
             if (!result.isAssociatedTo(toPortId)) {
-                throw new CloudException(Kind.CONFLICT, "associate", "floating IP " + floatingIpId
-                        + " points at port " + result.portId() + " after the update to " + toPortId);
+                throw new CloudException(
+                        Kind.CONFLICT,
+                        "associate",
+                        "floating IP " + floatingIpId + " points at port " + result.portId() + " after the update to "
+                                + toPortId);
             }
-            LOG.info("floating IP {} ({}) moved from port {} to {} (expected {})", result.address(), floatingIpId,
-                    current.getPortId(), toPortId, expected);
+            LOG.info(
+                    "floating IP {} ({}) moved from port {} to {} (expected {})",
+                    result.address(),
+                    floatingIpId,
+                    current.getPortId(),
+                    toPortId,
+                    expected);
             return result;
         });
     }
 
     private static CloudException stale(String floatingIpId, FloatingIp seen, FloatingIpSource expected) {
-        return new CloudException(Kind.STALE, "associate", "floating IP " + floatingIpId + " is on "
-                + FloatingIpSource.of(seen) + ", the decision expected " + expected + ": not moved");
+        return new CloudException(
+                Kind.STALE,
+                "associate",
+                "floating IP " + floatingIpId + " is on " + FloatingIpSource.of(seen) + ", the decision expected "
+                        + expected + ": not moved");
     }
 
     @Override
@@ -318,15 +362,16 @@ public final class OpenStackCloud implements Cloud {
             if (current.getPortId() == null) {
                 return Mapping.floatingIp(current);
             }
-            NetFloatingIP updated = keystone.client(ifMatch(current)).networking().floatingip()
-                    .disassociateFromPort(floatingIpId);
+            NetFloatingIP updated =
+                    keystone.client(ifMatch(current)).networking().floatingip().disassociateFromPort(floatingIpId);
             FloatingIp result = Mapping.floatingIp(updated);
             if (result.portId() != null) {
-                throw new CloudException(Kind.CONFLICT, "disassociate", "floating IP " + floatingIpId
-                        + " still points at port " + result.portId());
+                throw new CloudException(
+                        Kind.CONFLICT,
+                        "disassociate",
+                        "floating IP " + floatingIpId + " still points at port " + result.portId());
             }
-            LOG.info("floating IP {} ({}) detached from port {}", result.address(), floatingIpId,
-                    current.getPortId());
+            LOG.info("floating IP {} ({}) detached from port {}", result.address(), floatingIpId, current.getPortId());
             return result;
         });
     }
@@ -339,8 +384,8 @@ public final class OpenStackCloud implements Cloud {
         return edge.run("associate", () -> {
             Map<String, String> h = new HashMap<>();
             h.put("If-Match", "revision_number=" + revision);
-            return Mapping.floatingIp(keystone.client(h).networking().floatingip()
-                    .associateToPort(floatingIpId, portId));
+            return Mapping.floatingIp(
+                    keystone.client(h).networking().floatingip().associateToPort(floatingIpId, portId));
         });
     }
 
@@ -354,8 +399,11 @@ public final class OpenStackCloud implements Cloud {
     FloatingIp allocateFloatingIp(String floatingNetwork) {
         return edge.run("allocateFloatingIp", () -> {
             OSClientV3 c = keystone.client();
-            NetFloatingIP f = c.networking().floatingip().create(Builders.netFloatingIP()
-                    .floatingNetworkId(names.network(c, floatingNetwork)).build());
+            NetFloatingIP f = c.networking()
+                    .floatingip()
+                    .create(Builders.netFloatingIP()
+                            .floatingNetworkId(names.network(c, floatingNetwork))
+                            .build());
             return Mapping.floatingIp(f);
         });
     }
@@ -392,7 +440,8 @@ public final class OpenStackCloud implements Cloud {
         Map<String, String> filter = nameRegex == null ? Map.of() : Map.of("name", nameRegex);
         List<Server> out = new ArrayList<>();
         for (org.openstack4j.model.compute.Server s : c.compute().servers().list(filter)) {
-            if (tag == null || (s.getMetadata() != null && tag.equals(s.getMetadata().get(ServerMetadata.TAG)))) {
+            if (tag == null
+                    || (s.getMetadata() != null && tag.equals(s.getMetadata().get(ServerMetadata.TAG)))) {
                 out.add(Mapping.server(s));
             }
         }

@@ -5,7 +5,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Objects;
-
 import org.sipmediadeploy.core.model.Secret;
 
 /**
@@ -23,13 +22,20 @@ import org.sipmediadeploy.core.model.Secret;
  * @param retryBackoff      base of the jittered exponential backoff between those tries
  * @param tokenRefreshMargin a token is renewed when it expires within this margin
  */
-public record OpenStackSettings(URI authUrl, Auth auth, String region, String endpointInterface, Path caFile,
-                                Duration connectTimeout, Duration readTimeout, int maxAttempts,
-                                Duration retryBackoff, Duration tokenRefreshMargin) {
+public record OpenStackSettings(
+        URI authUrl,
+        Auth auth,
+        String region,
+        String endpointInterface,
+        Path caFile,
+        Duration connectTimeout,
+        Duration readTimeout,
+        int maxAttempts,
+        Duration retryBackoff,
+        Duration tokenRefreshMargin) {
 
     /** How to authenticate. */
-    public sealed interface Auth permits Password, ApplicationCredential {
-    }
+    public sealed interface Auth permits Password, ApplicationCredential {}
 
     /** Keystone v3 password, scoped to a project. */
     public record Password(String user, Secret password, String userDomain, String project, String projectDomain)
@@ -44,8 +50,8 @@ public record OpenStackSettings(URI authUrl, Auth auth, String region, String en
 
         @Override
         public String toString() {
-            return "Password[user=" + user + ", userDomain=" + userDomain + ", project=" + project
-                    + ", projectDomain=" + projectDomain + "]";
+            return "Password[user=" + user + ", userDomain=" + userDomain + ", project=" + project + ", projectDomain="
+                    + projectDomain + "]";
         }
     }
 
@@ -69,10 +75,11 @@ public record OpenStackSettings(URI authUrl, Auth auth, String region, String en
         }
         Objects.requireNonNull(auth, "auth");
         endpointInterface = endpointInterface == null ? "public" : endpointInterface.toLowerCase(Locale.ROOT);
-        if (!endpointInterface.equals("public") && !endpointInterface.equals("internal")
+        if (!endpointInterface.equals("public")
+                && !endpointInterface.equals("internal")
                 && !endpointInterface.equals("admin")) {
-            throw new IllegalArgumentException("endpointInterface must be public, internal or admin: "
-                    + endpointInterface);
+            throw new IllegalArgumentException(
+                    "endpointInterface must be public, internal or admin: " + endpointInterface);
         }
         requirePositive(connectTimeout, "connectTimeout");
         requirePositive(readTimeout, "readTimeout");
@@ -91,33 +98,87 @@ public record OpenStackSettings(URI authUrl, Auth auth, String region, String en
 
     /** Defaults for everything but the URL and the credentials: public interface, 5 s / 30 s, 3 tries. */
     public static OpenStackSettings of(URI authUrl, Auth auth, String region) {
-        return new OpenStackSettings(authUrl, auth, region, "public", null, Duration.ofSeconds(5),
-                Duration.ofSeconds(30), 3, Duration.ofMillis(200), Duration.ofMinutes(5));
+        return new OpenStackSettings(
+                authUrl,
+                auth,
+                region,
+                "public",
+                null,
+                Duration.ofSeconds(5),
+                Duration.ofSeconds(30),
+                3,
+                Duration.ofMillis(200),
+                Duration.ofMinutes(5));
     }
 
     public OpenStackSettings withAuth(Auth newAuth) {
-        return new OpenStackSettings(authUrl, newAuth, region, endpointInterface, caFile, connectTimeout,
-                readTimeout, maxAttempts, retryBackoff, tokenRefreshMargin);
+        return new OpenStackSettings(
+                authUrl,
+                newAuth,
+                region,
+                endpointInterface,
+                caFile,
+                connectTimeout,
+                readTimeout,
+                maxAttempts,
+                retryBackoff,
+                tokenRefreshMargin);
     }
 
     public OpenStackSettings withCaFile(Path newCaFile) {
-        return new OpenStackSettings(authUrl, auth, region, endpointInterface, newCaFile, connectTimeout,
-                readTimeout, maxAttempts, retryBackoff, tokenRefreshMargin);
+        return new OpenStackSettings(
+                authUrl,
+                auth,
+                region,
+                endpointInterface,
+                newCaFile,
+                connectTimeout,
+                readTimeout,
+                maxAttempts,
+                retryBackoff,
+                tokenRefreshMargin);
     }
 
     public OpenStackSettings withTimeouts(Duration connect, Duration read) {
-        return new OpenStackSettings(authUrl, auth, region, endpointInterface, caFile, connect, read,
-                maxAttempts, retryBackoff, tokenRefreshMargin);
+        return new OpenStackSettings(
+                authUrl,
+                auth,
+                region,
+                endpointInterface,
+                caFile,
+                connect,
+                read,
+                maxAttempts,
+                retryBackoff,
+                tokenRefreshMargin);
     }
 
     public OpenStackSettings withRetries(int attempts, Duration backoff) {
-        return new OpenStackSettings(authUrl, auth, region, endpointInterface, caFile, connectTimeout,
-                readTimeout, attempts, backoff, tokenRefreshMargin);
+        return new OpenStackSettings(
+                authUrl,
+                auth,
+                region,
+                endpointInterface,
+                caFile,
+                connectTimeout,
+                readTimeout,
+                attempts,
+                backoff,
+                tokenRefreshMargin);
     }
 
     public OpenStackSettings withTokenRefreshMargin(Duration margin) {
-        return new OpenStackSettings(authUrl, auth, region, endpointInterface, caFile, connectTimeout,
-                readTimeout, maxAttempts, retryBackoff, margin);
+        return new OpenStackSettings(
+                authUrl,
+                auth,
+                region,
+                endpointInterface,
+                caFile,
+                connectTimeout,
+                readTimeout,
+                maxAttempts,
+                retryBackoff,
+                margin);
     }
 
     /** Who is authenticating, for messages: never the secret. */

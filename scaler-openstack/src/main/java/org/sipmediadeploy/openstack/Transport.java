@@ -10,14 +10,11 @@ import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
 import java.util.Collection;
 import java.util.concurrent.TimeUnit;
-
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509TrustManager;
-
 import okhttp3.OkHttpClient;
-
 import org.openstack4j.core.transport.Config;
 
 /**
@@ -38,7 +35,8 @@ final class Transport {
         OkHttpExecutor.install();
         int connectMs = (int) settings.connectTimeout().toMillis();
         int readMs = (int) settings.readTimeout().toMillis();
-        OkHttpClient.Builder b = OkHttpExecutor.baseClient().newBuilder()
+        OkHttpClient.Builder b = OkHttpExecutor.baseClient()
+                .newBuilder()
                 .connectTimeout(connectMs, TimeUnit.MILLISECONDS)
                 .readTimeout(readMs, TimeUnit.MILLISECONDS)
                 .writeTimeout(readMs, TimeUnit.MILLISECONDS)
@@ -62,14 +60,13 @@ final class Transport {
         return config;
     }
 
-    record Trust(SSLContext context, X509TrustManager manager) {
-    }
+    record Trust(SSLContext context, X509TrustManager manager) {}
 
     /** Trusts exactly the CA certificates in a PEM file (one or more concatenated). */
     static Trust loadTrust(Path caFile) {
         try (InputStream in = Files.newInputStream(caFile)) {
-            Collection<? extends Certificate> certs = CertificateFactory.getInstance("X.509")
-                    .generateCertificates(in);
+            Collection<? extends Certificate> certs =
+                    CertificateFactory.getInstance("X.509").generateCertificates(in);
             if (certs.isEmpty()) {
                 throw new IllegalArgumentException("caFile holds no certificate: " + caFile);
             }

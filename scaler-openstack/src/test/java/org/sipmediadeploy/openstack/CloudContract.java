@@ -9,6 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -24,13 +26,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-
 import okhttp3.Request;
 import okhttp3.Response;
-
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -66,9 +63,8 @@ public abstract class CloudContract {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** The cloud under test and the names of what it offers. */
-    public record Target(OpenStackSettings settings, String image, String flavor, String network,
-                         String floatingNetwork) {
-    }
+    public record Target(
+            OpenStackSettings settings, String image, String flavor, String network, String floatingNetwork) {}
 
     /** The cloud to test. Called once per case. */
     protected abstract Target target();
@@ -95,10 +91,13 @@ public abstract class CloudContract {
      * asks Nova with microversion 2.3 (an admin-only attribute).
      */
     protected Optional<String> userDataOf(OpenStackCloud cloud, String serverId) throws Exception {
-        Request req = new Request.Builder().url(cloud.keystone().endpoint("compute") + "/servers/" + serverId)
+        Request req = new Request.Builder()
+                .url(cloud.keystone().endpoint("compute") + "/servers/" + serverId)
                 .header("X-Auth-Token", cloud.keystone().token().getId())
                 .header("OpenStack-API-Version", "compute 2.3")
-                .header("X-OpenStack-Nova-API-Version", "2.3").get().build();
+                .header("X-OpenStack-Nova-API-Version", "2.3")
+                .get()
+                .build();
         try (Response r = cloud.keystone().http().newCall(req).execute()) {
             assertEquals(200, r.code(), "GET server " + serverId);
             JsonNode ud = JSON.readTree(r.body().string()).path("server").path("OS-EXT-SRV-ATTR:user_data");
@@ -164,7 +163,9 @@ public abstract class CloudContract {
             }
         }
         try {
-            await("servers of " + tag + " deleted").atMost(activeTimeout()).pollInterval(Duration.ofMillis(500))
+            await("servers of " + tag + " deleted")
+                    .atMost(activeTimeout())
+                    .pollInterval(Duration.ofMillis(500))
                     .until(() -> servers.stream().allMatch(id -> gone(cloud.server(id))));
         } catch (RuntimeException e) {
             failures.add(e);
@@ -177,7 +178,8 @@ public abstract class CloudContract {
             }
         }
         if (!failures.isEmpty()) {
-            AssertionError e = new AssertionError("clean-up of " + tag + " failed: " + failures.get(0), failures.get(0));
+            AssertionError e =
+                    new AssertionError("clean-up of " + tag + " failed: " + failures.get(0), failures.get(0));
             failures.stream().skip(1).forEach(e::addSuppressed);
             throw e;
         }
@@ -189,8 +191,16 @@ public abstract class CloudContract {
         Map<String, String> meta = new HashMap<>(extraMeta);
         meta.put(ServerMetadata.TAG, tag);
         meta.put(ServerMetadata.DECISION, decision);
-        return new ServerSpec("ct-" + run + "-" + suffix, target.image(), target.flavor(), target.network(),
-                List.of(), null, null, userData, meta);
+        return new ServerSpec(
+                "ct-" + run + "-" + suffix,
+                target.image(),
+                target.flavor(),
+                target.network(),
+                List.of(),
+                null,
+                null,
+                userData,
+                meta);
     }
 
     protected Server create(ServerSpec spec) {
@@ -200,7 +210,9 @@ public abstract class CloudContract {
     }
 
     protected Server awaitActive(String id) {
-        await("server " + id + " ACTIVE").atMost(activeTimeout()).pollInterval(Duration.ofMillis(500))
+        await("server " + id + " ACTIVE")
+                .atMost(activeTimeout())
+                .pollInterval(Duration.ofMillis(500))
                 .until(() -> {
                     ServerStatus st = cloud.server(id).map(Server::status).orElse(ServerStatus.DELETED);
                     if (st == ServerStatus.ERROR || st == ServerStatus.DELETED) {
@@ -231,8 +243,8 @@ public abstract class CloudContract {
     public void createdServerWithUserDataAndMetadataBecomesActive() throws Exception {
         String userData = "#cloud-config\nruncmd:\n  - [sh, -c, 'echo \"héllo ✓\" > /tmp/x']\n";
         String d = decision();
-        ServerSpec spec = spec("ud", d, userData, Map.of(ServerMetadata.GROUP, "pool-a",
-                ServerMetadata.ROLE, "gateway"));
+        ServerSpec spec =
+                spec("ud", d, userData, Map.of(ServerMetadata.GROUP, "pool-a", ServerMetadata.ROLE, "gateway"));
 
         Server created = create(spec);
         assertEquals(spec.name(), created.name());
@@ -247,7 +259,9 @@ public abstract class CloudContract {
         assertEquals("gateway", active.meta(ServerMetadata.ROLE).orElseThrow());
         assertFalse(active.addresses().isEmpty(), "an ACTIVE server has a fixed address");
         assertNotNull(active.created());
-        assertEquals(Optional.of(userData), userDataOf(cloud, created.id()),
+        assertEquals(
+                Optional.of(userData),
+                userDataOf(cloud, created.id()),
                 "user data reaches Nova base64-encoded exactly once");
         assertTrue(events.calls.contains("createServer:ok"), events.calls.toString());
     }
@@ -259,25 +273,41 @@ public abstract class CloudContract {
         Port port = cloud.ensurePort(target.network(), name, List.of("default"));
         ports.add(port.id());
         assertNotNull(port.fixedIp(), "a new port has its fixed address at once");
-        assertEquals(port.id(), cloud.ensurePort(target.network(), name, List.of("default")).id(),
+        assertEquals(
+                port.id(),
+                cloud.ensurePort(target.network(), name, List.of("default")).id(),
                 "a retried ensurePort finds the port it made");
 
         ServerSpec base = spec("onport", decision(), null, Map.of());
-        ServerSpec onPort = new ServerSpec(base.name(), base.image(), base.flavor(), base.network(), List.of(),
-                null, null, null, base.metadata(), port.id());
+        ServerSpec onPort = new ServerSpec(
+                base.name(),
+                base.image(),
+                base.flavor(),
+                base.network(),
+                List.of(),
+                null,
+                null,
+                null,
+                base.metadata(),
+                port.id());
         Server s = awaitActive(create(onPort).id());
         Port bound = cloud.portOf(s.id(), target.network()).orElseThrow();
         assertEquals(port.id(), bound.id());
         assertEquals(port.fixedIp(), bound.fixedIp());
 
         cloud.deleteServer(s.id());
-        await("server " + s.id() + " gone").atMost(activeTimeout()).pollInterval(Duration.ofMillis(500))
+        await("server " + s.id() + " gone")
+                .atMost(activeTimeout())
+                .pollInterval(Duration.ofMillis(500))
                 .until(() -> gone(cloud.server(s.id())));
-        await("port " + port.id() + " deleted").atMost(activeTimeout()).pollInterval(Duration.ofMillis(500))
+        await("port " + port.id() + " deleted")
+                .atMost(activeTimeout())
+                .pollInterval(Duration.ofMillis(500))
                 .untilAsserted(() -> cloud.deletePort(port.id()));
         cloud.deletePort(port.id());
         ports.remove(port.id());
-        assertTrue(events.calls.contains("ensurePort:ok") && events.calls.contains("deletePort:ok"),
+        assertTrue(
+                events.calls.contains("ensurePort:ok") && events.calls.contains("deletePort:ok"),
                 events.calls.toString());
     }
 
@@ -296,7 +326,8 @@ public abstract class CloudContract {
         assertEquals(first.id(), again.id());
         assertEquals(first.id(), third.id());
         List<Server> withDecision = successor.listServers(tag, null).stream()
-                .filter(s -> d.equals(s.decisionId().orElse(null))).collect(Collectors.toList());
+                .filter(s -> d.equals(s.decisionId().orElse(null)))
+                .collect(Collectors.toList());
         assertEquals(List.of(first.id()), withDecision.stream().map(Server::id).collect(Collectors.toList()));
         assertEquals(first.id(), successor.findByDecision(tag, d).orElseThrow().id());
     }
@@ -309,15 +340,24 @@ public abstract class CloudContract {
         Server b = create(spec("b", d2, null, Map.of()));
         String otherTag = tag + "-other";
         Map<String, String> otherMeta = Map.of(ServerMetadata.TAG, otherTag, ServerMetadata.DECISION, decision());
-        Server foreign = create(new ServerSpec("ct-" + run + "-foreign", target.image(), target.flavor(),
-                target.network(), List.of(), null, null, null, otherMeta));
+        Server foreign = create(new ServerSpec(
+                "ct-" + run + "-foreign",
+                target.image(),
+                target.flavor(),
+                target.network(),
+                List.of(),
+                null,
+                null,
+                null,
+                otherMeta));
 
         assertEquals(a.id(), cloud.findByDecision(tag, d1).orElseThrow().id());
         assertEquals(b.id(), cloud.findByDecision(tag, d2).orElseThrow().id());
         assertEquals(Optional.empty(), cloud.findByDecision(tag, decision()));
         assertEquals(Optional.empty(), cloud.findByDecision(otherTag, d1), "the tag scopes the decision lookup");
 
-        assertEquals(List.of(a.id(), b.id()).stream().sorted().collect(Collectors.toList()),
+        assertEquals(
+                List.of(a.id(), b.id()).stream().sorted().collect(Collectors.toList()),
                 ids(cloud.listServers(tag, "ct-" + run)));
         assertEquals(List.of(a.id()), ids(cloud.listServers(tag, "ct-" + run + "-a")));
         assertEquals(List.of(), ids(cloud.listServers(tag, "no-such-prefix-" + run)));
@@ -334,12 +374,20 @@ public abstract class CloudContract {
     @Test
     public void withoutATagServersAreListedByNameWhateverTagTheyCarry() {
         Server ours = create(spec("u", decision(), null, Map.of()));
-        Map<String, String> otherMeta = Map.of(ServerMetadata.TAG, tag + "-other", ServerMetadata.DECISION,
-                decision());
-        Server foreign = create(new ServerSpec("ct-" + run + "-u-foreign", target.image(), target.flavor(),
-                target.network(), List.of(), null, null, null, otherMeta));
+        Map<String, String> otherMeta = Map.of(ServerMetadata.TAG, tag + "-other", ServerMetadata.DECISION, decision());
+        Server foreign = create(new ServerSpec(
+                "ct-" + run + "-u-foreign",
+                target.image(),
+                target.flavor(),
+                target.network(),
+                List.of(),
+                null,
+                null,
+                null,
+                otherMeta));
 
-        assertEquals(List.of(ours.id(), foreign.id()).stream().sorted().collect(Collectors.toList()),
+        assertEquals(
+                List.of(ours.id(), foreign.id()).stream().sorted().collect(Collectors.toList()),
                 ids(cloud.listServers(null, "ct-" + run + "-u")));
         assertEquals(List.of(foreign.id()), ids(cloud.listServers(null, "ct-" + run + "-u-")));
         assertEquals(List.of(ours.id()), ids(cloud.listServers(tag, "ct-" + run + "-u")));
@@ -362,7 +410,8 @@ public abstract class CloudContract {
 
         FloatingIp fip = allocateFloatingIp();
         assertNull(fip.portId());
-        assertEquals(fip.id(), cloud.floatingIpByAddress(fip.address()).orElseThrow().id());
+        assertEquals(
+                fip.id(), cloud.floatingIpByAddress(fip.address()).orElseThrow().id());
 
         FloatingIp onA = cloud.associate(fip.id(), pa.id());
         assertEquals(pa.id(), onA.portId());
@@ -414,10 +463,13 @@ public abstract class CloudContract {
         cloud.associate(fip.id(), pb.id());
         cloud.associate(fip.id(), pa.id());
         if (decidedOn.revision() >= 0) {
-            CloudException e = assertThrows(CloudException.class,
+            CloudException e = assertThrows(
+                    CloudException.class,
                     () -> cloud.move(fip.id(), pb.id(), FloatingIpSource.of(decidedOn), Cloud.Guard.NONE));
             assertEquals(Kind.STALE, e.kind(), e.getMessage());
-            assertEquals(pa.id(), cloud.floatingIpByAddress(fip.address()).orElseThrow().portId());
+            assertEquals(
+                    pa.id(),
+                    cloud.floatingIpByAddress(fip.address()).orElseThrow().portId());
         }
         // Conditioned on where it is now, it moves (read again if a status update bumped the revision meanwhile).
         FloatingIp moved = null;
@@ -444,10 +496,12 @@ public abstract class CloudContract {
         FloatingIp onA = cloud.associate(fip.id(), pa.id());
         if (cloud.usesRevisionIfMatch()) {
             assertTrue(onA.revision() >= 0, "a cloud offering If-Match reports revision numbers");
-            CloudException e = assertThrows(CloudException.class,
-                    () -> cloud.associateAtRevision(fip.id(), pb.id(), onA.revision() - 1));
+            CloudException e = assertThrows(
+                    CloudException.class, () -> cloud.associateAtRevision(fip.id(), pb.id(), onA.revision() - 1));
             assertEquals(Kind.CONFLICT, e.kind(), e.getMessage());
-            assertEquals(pa.id(), cloud.floatingIpByAddress(fip.address()).orElseThrow().portId(),
+            assertEquals(
+                    pa.id(),
+                    cloud.floatingIpByAddress(fip.address()).orElseThrow().portId(),
                     "a refused update leaves the floating IP where it was");
         }
         assertEquals(pb.id(), cloud.associate(fip.id(), pb.id()).portId());
@@ -457,7 +511,9 @@ public abstract class CloudContract {
     public void deletedServerIsGoneAndDeletingItAgainIsDone() {
         Server s = create(spec("del", decision(), null, Map.of()));
         cloud.deleteServer(s.id());
-        await("server deleted").atMost(activeTimeout()).pollInterval(Duration.ofMillis(500))
+        await("server deleted")
+                .atMost(activeTimeout())
+                .pollInterval(Duration.ofMillis(500))
                 .until(() -> gone(cloud.server(s.id())));
         cloud.deleteServer(s.id());
         assertEquals(Optional.empty(), cloud.server(UUID.randomUUID().toString()));
@@ -469,8 +525,8 @@ public abstract class CloudContract {
         String wrong = "wrong-" + UUID.randomUUID();
         OpenStackSettings.Auth bad;
         if (target.settings().auth() instanceof OpenStackSettings.Password p) {
-            bad = new OpenStackSettings.Password(p.user(), Secret.of(wrong), p.userDomain(), p.project(),
-                    p.projectDomain());
+            bad = new OpenStackSettings.Password(
+                    p.user(), Secret.of(wrong), p.userDomain(), p.project(), p.projectDomain());
         } else if (target.settings().auth() instanceof OpenStackSettings.ApplicationCredential a) {
             bad = new OpenStackSettings.ApplicationCredential(a.id(), Secret.of(wrong));
         } else {
@@ -494,12 +550,42 @@ public abstract class CloudContract {
     public void missingImageFlavorOrNetworkIsNotFoundNamingIt() {
         String missing = "no-such-" + run;
         ServerSpec base = spec("missing", decision(), null, Map.of());
-        CloudException img = assertThrows(CloudException.class, () -> create(new ServerSpec(base.name(), missing,
-                base.flavor(), base.network(), List.of(), null, null, null, base.metadata())));
-        CloudException flv = assertThrows(CloudException.class, () -> create(new ServerSpec(base.name(),
-                base.image(), missing, base.network(), List.of(), null, null, null, base.metadata())));
-        CloudException net = assertThrows(CloudException.class, () -> create(new ServerSpec(base.name(),
-                base.image(), base.flavor(), missing, List.of(), null, null, null, base.metadata())));
+        CloudException img = assertThrows(
+                CloudException.class,
+                () -> create(new ServerSpec(
+                        base.name(),
+                        missing,
+                        base.flavor(),
+                        base.network(),
+                        List.of(),
+                        null,
+                        null,
+                        null,
+                        base.metadata())));
+        CloudException flv = assertThrows(
+                CloudException.class,
+                () -> create(new ServerSpec(
+                        base.name(),
+                        base.image(),
+                        missing,
+                        base.network(),
+                        List.of(),
+                        null,
+                        null,
+                        null,
+                        base.metadata())));
+        CloudException net = assertThrows(
+                CloudException.class,
+                () -> create(new ServerSpec(
+                        base.name(),
+                        base.image(),
+                        base.flavor(),
+                        missing,
+                        List.of(),
+                        null,
+                        null,
+                        null,
+                        base.metadata())));
 
         assertEquals(Kind.NOT_FOUND, img.kind());
         assertTrue(img.getMessage().contains("image '" + missing + "' not found"), img.getMessage());
@@ -516,8 +602,15 @@ public abstract class CloudContract {
         OpenStackCloud limitedCloud = null;
         try {
             limitedCloud = OpenStackCloud.create(limited.settings(), events);
-            ServerSpec s = new ServerSpec("ct-" + run + "-quota", limited.image(), limited.flavor(),
-                    limited.network(), List.of(), null, null, null,
+            ServerSpec s = new ServerSpec(
+                    "ct-" + run + "-quota",
+                    limited.image(),
+                    limited.flavor(),
+                    limited.network(),
+                    List.of(),
+                    null,
+                    null,
+                    null,
                     Map.of(ServerMetadata.TAG, tag, ServerMetadata.DECISION, decision()));
             OpenStackCloud c = limitedCloud;
             CloudException e = assertThrows(CloudException.class, () -> c.createServer(s));

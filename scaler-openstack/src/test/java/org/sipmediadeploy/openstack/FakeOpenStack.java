@@ -1,5 +1,11 @@
 package org.sipmediadeploy.openstack;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -19,14 +25,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
-import com.sun.net.httpserver.HttpsConfigurator;
-import com.sun.net.httpserver.HttpsServer;
-
 import javax.net.ssl.SSLContext;
 
 /**
@@ -45,8 +43,8 @@ final class FakeOpenStack implements AutoCloseable {
         }
     }
 
-    record Recorded(String method, String region, String key, String query, Map<String, List<String>> headers,
-                    String body) {
+    record Recorded(
+            String method, String region, String key, String query, Map<String, List<String>> headers, String body) {
         String header(String name) {
             for (Map.Entry<String, List<String>> e : headers.entrySet()) {
                 if (e.getKey().equalsIgnoreCase(name)) {
@@ -75,6 +73,7 @@ final class FakeOpenStack implements AutoCloseable {
     final List<String> revoked = new CopyOnWriteArrayList<>();
     /** How long issued tokens live. */
     volatile Supplier<Instant> tokenExpiry = () -> Instant.now().plusSeconds(3600);
+
     private final CountDownLatch released = new CountDownLatch(1);
 
     private FakeOpenStack(HttpServer server, String scheme) {
@@ -138,8 +137,8 @@ final class FakeOpenStack implements AutoCloseable {
             }
             String path = ex.getRequestURI().getPath();
             if (path.equals("/v3/auth/tokens") && ex.getRequestMethod().equals("POST")) {
-                requests.add(new Recorded("POST", null, "POST identity/auth/tokens", null,
-                        Map.copyOf(ex.getRequestHeaders()), body));
+                requests.add(new Recorded(
+                        "POST", null, "POST identity/auth/tokens", null, Map.copyOf(ex.getRequestHeaders()), body));
                 authenticate(ex, body);
                 return;
             }
@@ -148,20 +147,28 @@ final class FakeOpenStack implements AutoCloseable {
             String region = parts.length > 1 ? parts[1] : "";
             String rest = parts.length > 2 ? parts[2] : "";
             String key = ex.getRequestMethod() + " " + rest;
-            Recorded rec = new Recorded(ex.getRequestMethod(), region, key, ex.getRequestURI().getRawQuery(),
-                    Map.copyOf(ex.getRequestHeaders()), body);
+            Recorded rec = new Recorded(
+                    ex.getRequestMethod(),
+                    region,
+                    key,
+                    ex.getRequestURI().getRawQuery(),
+                    Map.copyOf(ex.getRequestHeaders()),
+                    body);
             requests.add(rec);
             String token = rec.header("X-Auth-Token");
             if (token == null || revoked.contains(token)) {
-                send(ex, 401, "{\"error\": {\"code\": 401, \"message\": \"The request you have made requires"
-                        + " authentication.\"}}");
+                send(
+                        ex,
+                        401,
+                        "{\"error\": {\"code\": 401, \"message\": \"The request you have made requires"
+                                + " authentication.\"}}");
                 return;
             }
             Reply reply;
             Deque<Reply> q = script.get(key);
             if (q == null) {
-                reply = Reply.json(404, "{\"itemNotFound\": {\"code\": 404, \"message\": \"not scripted: " + key
-                        + "\"}}");
+                reply = Reply.json(
+                        404, "{\"itemNotFound\": {\"code\": 404, \"message\": \"not scripted: " + key + "\"}}");
             } else {
                 synchronized (q) {
                     reply = q.size() > 1 ? q.poll() : q.peek();
@@ -181,11 +188,16 @@ final class FakeOpenStack implements AutoCloseable {
     private void authenticate(HttpExchange ex, String body) throws IOException {
         authentications.incrementAndGet();
         JsonNode identity = JSON.readTree(body).path("auth").path("identity");
-        boolean ok = PASSWORD.equals(identity.path("password").path("user").path("password").asText())
-                || APP_SECRET.equals(identity.path("application_credential").path("secret").asText());
+        boolean ok = PASSWORD.equals(
+                        identity.path("password").path("user").path("password").asText())
+                || APP_SECRET.equals(
+                        identity.path("application_credential").path("secret").asText());
         if (!ok) {
-            send(ex, 401, "{\"error\": {\"code\": 401, \"message\": \"The request you have made requires"
-                    + " authentication.\", \"title\": \"Unauthorized\"}}");
+            send(
+                    ex,
+                    401,
+                    "{\"error\": {\"code\": 401, \"message\": \"The request you have made requires"
+                            + " authentication.\", \"title\": \"Unauthorized\"}}");
             return;
         }
         String token = "tok-" + tokenCounter.incrementAndGet();
@@ -195,17 +207,31 @@ final class FakeOpenStack implements AutoCloseable {
             if (catalog.length() > 0) {
                 catalog.append(',');
             }
-            catalog.append("{\"type\":\"").append(s[0]).append("\",\"name\":\"").append(s[0])
-                    .append("\",\"id\":\"").append(s[0]).append("\",\"endpoints\":[");
+            catalog.append("{\"type\":\"")
+                    .append(s[0])
+                    .append("\",\"name\":\"")
+                    .append(s[0])
+                    .append("\",\"id\":\"")
+                    .append(s[0])
+                    .append("\",\"endpoints\":[");
             String[] regions = {"RegionOne", "RegionTwo"};
             for (int i = 0; i < regions.length; i++) {
                 for (String iface : new String[] {"public", "internal"}) {
                     String url = base() + "/" + regions[i] + (iface.equals("internal") ? "-internal" : "") + "/" + s[1];
                     catalog.append(i == 0 && iface.equals("public") ? "" : ",")
-                            .append("{\"id\":\"").append(s[0]).append(i).append(iface)
-                            .append("\",\"interface\":\"").append(iface).append("\",\"region\":\"")
-                            .append(regions[i]).append("\",\"region_id\":\"").append(regions[i])
-                            .append("\",\"url\":\"").append(url).append("\"}");
+                            .append("{\"id\":\"")
+                            .append(s[0])
+                            .append(i)
+                            .append(iface)
+                            .append("\",\"interface\":\"")
+                            .append(iface)
+                            .append("\",\"region\":\"")
+                            .append(regions[i])
+                            .append("\",\"region_id\":\"")
+                            .append(regions[i])
+                            .append("\",\"url\":\"")
+                            .append(url)
+                            .append("\"}");
                 }
             }
             catalog.append("]}");

@@ -1,5 +1,7 @@
 package org.sipmediadeploy.openstack;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,10 +14,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.Supplier;
-
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-
 import org.sipmediadeploy.core.model.FloatingIp;
 import org.sipmediadeploy.core.model.Port;
 import org.sipmediadeploy.core.model.Server;
@@ -69,9 +67,16 @@ public final class OpenStackBenchmark {
             }
             // Servers: create, the retried create that finds it, boot to ACTIVE.
             for (int i = 0; i < creates; i++) {
-                ServerSpec spec = new ServerSpec(tag + "-" + i, "fake-image", "m1.tiny", "tenant-net", List.of(),
-                        null, null, "#cloud-config\n", Map.of(ServerMetadata.TAG, tag, ServerMetadata.DECISION,
-                        "d-" + UUID.randomUUID()));
+                ServerSpec spec = new ServerSpec(
+                        tag + "-" + i,
+                        "fake-image",
+                        "m1.tiny",
+                        "tenant-net",
+                        List.of(),
+                        null,
+                        null,
+                        "#cloud-config\n",
+                        Map.of(ServerMetadata.TAG, tag, ServerMetadata.DECISION, "d-" + UUID.randomUUID()));
                 long t0 = System.nanoTime();
                 Server s = time("createServer (lookup + POST)", () -> cloud.createServer(spec));
                 servers.add(s.id());
@@ -95,8 +100,9 @@ public final class OpenStackBenchmark {
                 time("listServers (tag, name prefix)", () -> cloud.listServers(tag, tag));
                 time("findByDecision (full listing)", () -> cloud.findByDecision(tag, "d-none"));
                 time("server (by id)", () -> cloud.server(a));
-                time("baseline: raw GET /servers/{id} (OkHttp, same token)", () -> rawGet(cloud,
-                        cloud.keystone().endpoint("compute") + "/servers/" + a));
+                time(
+                        "baseline: raw GET /servers/{id} (OkHttp, same token)",
+                        () -> rawGet(cloud, cloud.keystone().endpoint("compute") + "/servers/" + a));
                 time("portOf (server, network)", () -> cloud.portOf(a, "tenant-net"));
                 time("floatingIpByAddress", () -> cloud.floatingIpByAddress(address));
                 String fipId = fip.id();
@@ -130,8 +136,11 @@ public final class OpenStackBenchmark {
 
     /** The same request without openstack4j: what the API itself costs, to see the adapter's share. */
     private static Integer rawGet(OpenStackCloud cloud, String url) {
-        okhttp3.Request req = new okhttp3.Request.Builder().url(url)
-                .header("X-Auth-Token", cloud.keystone().token().getId()).get().build();
+        okhttp3.Request req = new okhttp3.Request.Builder()
+                .url(url)
+                .header("X-Auth-Token", cloud.keystone().token().getId())
+                .get()
+                .build();
         try (okhttp3.Response r = cloud.keystone().http().newCall(req).execute()) {
             if (r.code() != 200) {
                 throw new IllegalStateException("GET " + url + " -> " + r.code());
@@ -157,7 +166,10 @@ public final class OpenStackBenchmark {
                 + " + OkHttp, one JVM, calls made one at a time). Command: `bench/openstack/run.sh`.\n\n"
                 + "| operation | runs | p50 ms | p95 ms | p99 ms | max ms |\n|---|---|---|---|---|---|\n");
         for (Map.Entry<String, List<Double>> e : samples.entrySet()) {
-            double[] v = e.getValue().stream().mapToDouble(Double::doubleValue).sorted().toArray();
+            double[] v = e.getValue().stream()
+                    .mapToDouble(Double::doubleValue)
+                    .sorted()
+                    .toArray();
             Map<String, Object> row = new LinkedHashMap<>();
             row.put("name", "openstack " + e.getKey());
             row.put("unit", "ms");
@@ -170,8 +182,15 @@ public final class OpenStackBenchmark {
             row.put("commit", commit);
             row.put("date", started.toString());
             rows.add(row);
-            md.append(String.format(Locale.ROOT, "| %s | %d | %.1f | %.1f | %.1f | %.1f |%n", e.getKey(), v.length,
-                    Percentiles.nearestRank(v, 50), Percentiles.nearestRank(v, 95), Percentiles.nearestRank(v, 99), v[v.length - 1]));
+            md.append(String.format(
+                    Locale.ROOT,
+                    "| %s | %d | %.1f | %.1f | %.1f | %.1f |%n",
+                    e.getKey(),
+                    v.length,
+                    Percentiles.nearestRank(v, 50),
+                    Percentiles.nearestRank(v, 95),
+                    Percentiles.nearestRank(v, 99),
+                    v[v.length - 1]));
         }
         md.append("\nLoad average (/proc/loadavg) at start: " + loadBefore + "; at end: " + loadAverage() + " on "
                 + Runtime.getRuntime().availableProcessors() + " CPUs, shared with other builds: the cloud's own"
@@ -180,12 +199,12 @@ public final class OpenStackBenchmark {
                 + " `Connection: close`, so each call pays a TCP connect; \"create to ACTIVE\" is the fake driver's"
                 + " boot time plus the 200 ms polling step, not a hypervisor's.\n");
         Files.createDirectories(out);
-        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out.resolve("openstack.json").toFile(),
-                rows);
+        new ObjectMapper()
+                .enable(SerializationFeature.INDENT_OUTPUT)
+                .writeValue(out.resolve("openstack.json").toFile(), rows);
         Files.writeString(out.resolve("openstack.md"), md.toString());
         System.out.println(md);
     }
-
 
     private static double round(double v) {
         return Math.round(v * 1000) / 1000.0;

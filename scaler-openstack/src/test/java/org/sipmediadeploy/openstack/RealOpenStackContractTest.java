@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -13,10 +15,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -40,19 +38,27 @@ class RealOpenStackContractTest extends CloudContract {
     private Admin.QuotaProject quotaProject;
 
     static OpenStackSettings adminSettings() {
-        return OpenStackSettings.of(URI.create(AUTH_URL), new OpenStackSettings.Password("admin", Secret.of(PASSWORD),
-                "Default", "admin", "Default"), "RegionOne");
+        return OpenStackSettings.of(
+                URI.create(AUTH_URL),
+                new OpenStackSettings.Password("admin", Secret.of(PASSWORD), "Default", "admin", "Default"),
+                "RegionOne");
     }
 
     @BeforeAll
     static void openStackAnswers() {
         try {
-            HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(AUTH_URL))
-                    .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> r = HttpClient.newHttpClient()
+                    .send(
+                            HttpRequest.newBuilder(URI.create(AUTH_URL))
+                                    .timeout(Duration.ofSeconds(5))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
             assertEquals(200, r.statusCode(), "Keystone at " + AUTH_URL);
         } catch (IOException e) {
-            fail("OpenStack is not reachable at " + AUTH_URL + " (" + e + "): start it with"
-                    + " shared/tools/openstack/os-up.sh and wait for \"OpenStack ready\"", e);
+            fail(
+                    "OpenStack is not reachable at " + AUTH_URL + " (" + e + "): start it with"
+                            + " shared/tools/openstack/os-up.sh and wait for \"OpenStack ready\"",
+                    e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             fail(e);
@@ -68,9 +74,12 @@ class RealOpenStackContractTest extends CloudContract {
     @Override
     protected Target exhaustQuota() throws Exception {
         admin = Admin.login();
-        quotaProject = admin.createQuotaProject("ct-quota-" + UUID.randomUUID().toString().substring(0, 8));
-        OpenStackSettings s = OpenStackSettings.of(URI.create(AUTH_URL), new OpenStackSettings.Password(
-                quotaProject.user(), quotaProject.password(), "Default", quotaProject.name(), "Default"),
+        quotaProject = admin.createQuotaProject(
+                "ct-quota-" + UUID.randomUUID().toString().substring(0, 8));
+        OpenStackSettings s = OpenStackSettings.of(
+                URI.create(AUTH_URL),
+                new OpenStackSettings.Password(
+                        quotaProject.user(), quotaProject.password(), "Default", quotaProject.name(), "Default"),
                 "RegionOne");
         return new Target(s, "fake-image", "m1.tiny", quotaProject.network(), "ext-net");
     }
@@ -91,8 +100,9 @@ class RealOpenStackContractTest extends CloudContract {
         String name = "ct-appcred-" + UUID.randomUUID().toString().substring(0, 8);
         Admin.AppCred cred = a.createApplicationCredential(name);
         try {
-            OpenStackCloud appCloud = OpenStackCloud.create(target().settings().withAuth(
-                    new OpenStackSettings.ApplicationCredential(cred.id(), cred.secret())), ScalerEvents.NONE);
+            OpenStackCloud appCloud = OpenStackCloud.create(
+                    target().settings().withAuth(new OpenStackSettings.ApplicationCredential(cred.id(), cred.secret())),
+                    ScalerEvents.NONE);
             Server s = appCloud.createServer(spec("appcred", "d-" + UUID.randomUUID(), null, Map.of()));
             assertEquals(s.id(), appCloud.listServers(tag, null).get(0).id());
             appCloud.deleteServer(s.id());
@@ -111,11 +121,22 @@ class RealOpenStackContractTest extends CloudContract {
     void catalogEndpointsAreThoseOfTheChosenRegionAndInterface() {
         assertEquals("http://127.0.0.1:8774/v2.1", cloud.keystone().endpoint("compute"));
         assertEquals("http://127.0.0.1:9696", cloud.keystone().endpoint("network"));
-        OpenStackCloud elsewhere = OpenStackCloud.create(new OpenStackSettings(URI.create(AUTH_URL),
-                adminSettings().auth(), "NoSuchRegion", "public", null, Duration.ofSeconds(5), Duration.ofSeconds(30),
-                1, Duration.ZERO, Duration.ofMinutes(5)), ScalerEvents.NONE);
+        OpenStackCloud elsewhere = OpenStackCloud.create(
+                new OpenStackSettings(
+                        URI.create(AUTH_URL),
+                        adminSettings().auth(),
+                        "NoSuchRegion",
+                        "public",
+                        null,
+                        Duration.ofSeconds(5),
+                        Duration.ofSeconds(30),
+                        1,
+                        Duration.ZERO,
+                        Duration.ofMinutes(5)),
+                ScalerEvents.NONE);
         org.sipmediadeploy.core.port.CloudException e = org.junit.jupiter.api.Assertions.assertThrows(
-                org.sipmediadeploy.core.port.CloudException.class, () -> elsewhere.keystone().endpoint("compute"));
+                org.sipmediadeploy.core.port.CloudException.class,
+                () -> elsewhere.keystone().endpoint("compute"));
         assertTrue(e.getMessage().contains("NoSuchRegion"), e.getMessage());
     }
 
@@ -123,18 +144,23 @@ class RealOpenStackContractTest extends CloudContract {
 
     /** Keystone/Nova/Neutron admin calls the suite needs to set up a quota-limited project. */
     static final class Admin {
-        private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        private final HttpClient http =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         private final String token;
         private final String userId;
         private final String nova;
         private final String neutron;
 
-        record QuotaProject(String id, String name, String user, String userId, Secret password, String network,
-                            String networkId) {
-        }
+        record QuotaProject(
+                String id,
+                String name,
+                String user,
+                String userId,
+                Secret password,
+                String network,
+                String networkId) {}
 
-        record AppCred(String id, Secret secret) {
-        }
+        record AppCred(String id, Secret secret) {}
 
         private Admin(String token, String userId, String nova, String neutron) {
             this.token = token;
@@ -144,13 +170,31 @@ class RealOpenStackContractTest extends CloudContract {
         }
 
         static Admin login() throws Exception {
-            String body = JSON.writeValueAsString(Map.of("auth", Map.of(
-                    "identity", Map.of("methods", List.of("password"), "password", Map.of("user", Map.of(
-                            "name", "admin", "domain", Map.of("name", "Default"), "password", PASSWORD))),
-                    "scope", Map.of("project", Map.of("name", "admin", "domain", Map.of("name", "Default"))))));
-            HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                    URI.create(AUTH_URL + "/auth/tokens")).header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+            String body = JSON.writeValueAsString(Map.of(
+                    "auth",
+                    Map.of(
+                            "identity",
+                                    Map.of(
+                                            "methods",
+                                            List.of("password"),
+                                            "password",
+                                            Map.of(
+                                                    "user",
+                                                    Map.of(
+                                                            "name",
+                                                            "admin",
+                                                            "domain",
+                                                            Map.of("name", "Default"),
+                                                            "password",
+                                                            PASSWORD))),
+                            "scope", Map.of("project", Map.of("name", "admin", "domain", Map.of("name", "Default"))))));
+            HttpResponse<String> r = HttpClient.newHttpClient()
+                    .send(
+                            HttpRequest.newBuilder(URI.create(AUTH_URL + "/auth/tokens"))
+                                    .header("Content-Type", "application/json")
+                                    .POST(HttpRequest.BodyPublishers.ofString(body))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
             assertEquals(201, r.statusCode(), "admin login");
             JsonNode t = JSON.readTree(r.body()).path("token");
             String nova = null;
@@ -166,15 +210,23 @@ class RealOpenStackContractTest extends CloudContract {
                     }
                 }
             }
-            return new Admin(r.headers().firstValue("X-Subject-Token").orElseThrow(),
-                    t.path("user").path("id").asText(), nova, neutron);
+            return new Admin(
+                    r.headers().firstValue("X-Subject-Token").orElseThrow(),
+                    t.path("user").path("id").asText(),
+                    nova,
+                    neutron);
         }
 
         JsonNode call(String method, String url, Object body, int... expected) throws Exception {
-            HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30))
-                    .header("X-Auth-Token", token).header("Content-Type", "application/json");
-            b.method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                    : HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)));
+            HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url))
+                    .timeout(Duration.ofSeconds(30))
+                    .header("X-Auth-Token", token)
+                    .header("Content-Type", "application/json");
+            b.method(
+                    method,
+                    body == null
+                            ? HttpRequest.BodyPublishers.noBody()
+                            : HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)));
             HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
             for (int e : expected) {
                 if (r.statusCode() == e) {
@@ -185,20 +237,55 @@ class RealOpenStackContractTest extends CloudContract {
         }
 
         QuotaProject createQuotaProject(String name) throws Exception {
-            String pid = call("POST", AUTH_URL + "/projects", Map.of("project", Map.of("name", name,
-                    "domain_id", "default")), 201).path("project").path("id").asText();
-            Secret pw = Secret.of(UUID.randomUUID().toString());
-            String uid = call("POST", AUTH_URL + "/users", Map.of("user", Map.of("name", name, "domain_id",
-                    "default", "password", pw.reveal(), "default_project_id", pid)), 201).path("user").path("id")
+            String pid = call(
+                            "POST",
+                            AUTH_URL + "/projects",
+                            Map.of("project", Map.of("name", name, "domain_id", "default")),
+                            201)
+                    .path("project")
+                    .path("id")
                     .asText();
-            String member = call("GET", AUTH_URL + "/roles?name=member", null, 200).path("roles").get(0)
-                    .path("id").asText();
+            Secret pw = Secret.of(UUID.randomUUID().toString());
+            String uid = call(
+                            "POST",
+                            AUTH_URL + "/users",
+                            Map.of(
+                                    "user",
+                                    Map.of(
+                                            "name",
+                                            name,
+                                            "domain_id",
+                                            "default",
+                                            "password",
+                                            pw.reveal(),
+                                            "default_project_id",
+                                            pid)),
+                            201)
+                    .path("user")
+                    .path("id")
+                    .asText();
+            String member = call("GET", AUTH_URL + "/roles?name=member", null, 200)
+                    .path("roles")
+                    .get(0)
+                    .path("id")
+                    .asText();
             call("PUT", AUTH_URL + "/projects/" + pid + "/users/" + uid + "/roles/" + member, null, 204);
             String net = name + "-net";
-            String nid = call("POST", neutron + "/networks", Map.of("network", Map.of("name", net,
-                    "project_id", pid)), 201).path("network").path("id").asText();
-            call("POST", neutron + "/subnets", Map.of("subnet", Map.of("network_id", nid, "ip_version", 4,
-                    "cidr", "10.99.0.0/24", "project_id", pid)), 201);
+            String nid = call(
+                            "POST",
+                            neutron + "/networks",
+                            Map.of("network", Map.of("name", net, "project_id", pid)),
+                            201)
+                    .path("network")
+                    .path("id")
+                    .asText();
+            call(
+                    "POST",
+                    neutron + "/subnets",
+                    Map.of(
+                            "subnet",
+                            Map.of("network_id", nid, "ip_version", 4, "cidr", "10.99.0.0/24", "project_id", pid)),
+                    201);
             call("PUT", nova + "/os-quota-sets/" + pid, Map.of("quota_set", Map.of("instances", 0)), 200);
             return new QuotaProject(pid, name, name, uid, pw, net, nid);
         }
@@ -211,8 +298,12 @@ class RealOpenStackContractTest extends CloudContract {
         }
 
         AppCred createApplicationCredential(String name) throws Exception {
-            JsonNode c = call("POST", AUTH_URL + "/users/" + userId + "/application_credentials",
-                    Map.of("application_credential", Map.of("name", name)), 201).path("application_credential");
+            JsonNode c = call(
+                            "POST",
+                            AUTH_URL + "/users/" + userId + "/application_credentials",
+                            Map.of("application_credential", Map.of("name", name)),
+                            201)
+                    .path("application_credential");
             return new AppCred(c.path("id").asText(), Secret.of(c.path("secret").asText()));
         }
 

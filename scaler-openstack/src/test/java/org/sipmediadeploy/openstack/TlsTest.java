@@ -11,10 +11,8 @@ import java.security.KeyStore;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
-
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -32,6 +30,7 @@ import org.sipmediadeploy.core.port.ScalerEvents;
 class TlsTest {
     @TempDir
     Path dir;
+
     FakeOpenStack fake;
     Path caFile;
 
@@ -39,12 +38,43 @@ class TlsTest {
     void startTlsCloud() throws Exception {
         Path ks = dir.resolve("server.p12");
         caFile = dir.resolve("ca.pem");
-        String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
-        run(keytool, "-genkeypair", "-alias", "fake", "-keyalg", "RSA", "-keysize", "2048", "-dname",
-                "CN=127.0.0.1", "-ext", "SAN=ip:127.0.0.1", "-validity", "2", "-keystore", ks.toString(),
-                "-storetype", "PKCS12", "-storepass", "changeit", "-keypass", "changeit");
-        run(keytool, "-exportcert", "-rfc", "-alias", "fake", "-keystore", ks.toString(), "-storepass", "changeit",
-                "-file", caFile.toString());
+        String keytool =
+                Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
+        run(
+                keytool,
+                "-genkeypair",
+                "-alias",
+                "fake",
+                "-keyalg",
+                "RSA",
+                "-keysize",
+                "2048",
+                "-dname",
+                "CN=127.0.0.1",
+                "-ext",
+                "SAN=ip:127.0.0.1",
+                "-validity",
+                "2",
+                "-keystore",
+                ks.toString(),
+                "-storetype",
+                "PKCS12",
+                "-storepass",
+                "changeit",
+                "-keypass",
+                "changeit");
+        run(
+                keytool,
+                "-exportcert",
+                "-rfc",
+                "-alias",
+                "fake",
+                "-keystore",
+                ks.toString(),
+                "-storepass",
+                "changeit",
+                "-file",
+                caFile.toString());
         KeyStore store = KeyStore.getInstance("PKCS12");
         try (InputStream in = Files.newInputStream(ks)) {
             store.load(in, "changeit".toCharArray());
@@ -54,8 +84,10 @@ class TlsTest {
         SSLContext ctx = SSLContext.getInstance("TLS");
         ctx.init(kmf.getKeyManagers(), null, null);
         fake = FakeOpenStack.startTls(ctx);
-        fake.on(OpenStackCloudTest.SERVERS, 200, OpenStackCloudTest.servers(
-                OpenStackCloudTest.server("s1", "gw", "ACTIVE", "t1", "d1")));
+        fake.on(
+                OpenStackCloudTest.SERVERS,
+                200,
+                OpenStackCloudTest.servers(OpenStackCloudTest.server("s1", "gw", "ACTIVE", "t1", "d1")));
     }
 
     @AfterEach
@@ -66,8 +98,11 @@ class TlsTest {
     }
 
     OpenStackSettings settings() {
-        return OpenStackSettings.of(fake.authUrl(), new OpenStackSettings.Password("alice",
-                Secret.of(FakeOpenStack.PASSWORD), "Default", "demo", "Default"), "RegionOne")
+        return OpenStackSettings.of(
+                        fake.authUrl(),
+                        new OpenStackSettings.Password(
+                                "alice", Secret.of(FakeOpenStack.PASSWORD), "Default", "demo", "Default"),
+                        "RegionOne")
                 .withRetries(1, Duration.ZERO);
     }
 
@@ -91,7 +126,8 @@ class TlsTest {
     @Test
     void caFileWithoutCertificateIsRefusedAtCreation() throws Exception {
         Path empty = Files.writeString(dir.resolve("empty.pem"), "");
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
                 () -> OpenStackCloud.create(settings().withCaFile(empty), ScalerEvents.NONE));
         assertTrue(e.getMessage().contains("empty.pem"), e.getMessage());
     }
@@ -102,7 +138,8 @@ class TlsTest {
         // OkHttp upgrade makes this pass, the custom executor can go.
         SSLContext ctx = Transport.loadTrust(caFile).context();
         @SuppressWarnings("deprecation")
-        UnsupportedOperationException e = assertThrows(UnsupportedOperationException.class,
+        UnsupportedOperationException e = assertThrows(
+                UnsupportedOperationException.class,
                 () -> new okhttp3.OkHttpClient.Builder().sslSocketFactory(ctx.getSocketFactory()));
         assertTrue(e.getMessage().contains("not supported on JDK 9+"), e.getMessage());
     }

@@ -3,7 +3,6 @@ package org.sipmediadeploy.probes;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
-
 import org.sipmediadeploy.core.model.ProbeResult;
 import org.sipmediadeploy.core.model.ProbeTarget;
 import org.sipmediadeploy.core.port.Prober;
@@ -37,13 +36,15 @@ final class DispatchingProber implements Prober {
     @Override
     public CompletableFuture<ProbeResult> probe(ProbeTarget target, Duration timeout) {
         if (closed.get()) {
-            return CompletableFuture.completedFuture(ProbeResult.unknown(Duration.ZERO, "prober closed",
-                    runtime.now()));
+            return CompletableFuture.completedFuture(
+                    ProbeResult.unknown(Duration.ZERO, "prober closed", runtime.now()));
         }
-        if (target == null || timeout == null || timeout.compareTo(MIN_TIMEOUT) < 0
+        if (target == null
+                || timeout == null
+                || timeout.compareTo(MIN_TIMEOUT) < 0
                 || timeout.compareTo(MAX_TIMEOUT) > 0) {
-            return CompletableFuture.completedFuture(ProbeResult.unknown(Duration.ZERO,
-                    "invalid probe request: target " + target + ", timeout " + timeout, runtime.now()));
+            return CompletableFuture.completedFuture(ProbeResult.unknown(
+                    Duration.ZERO, "invalid probe request: target " + target + ", timeout " + timeout, runtime.now()));
         }
         try {
             return dispatch(target, timeout).exceptionally(e -> {
@@ -52,8 +53,8 @@ final class DispatchingProber implements Prober {
             });
         } catch (RuntimeException | LinkageError e) {
             LOG.warn("probe of {} failed unexpectedly", target.key(), e);
-            return CompletableFuture.completedFuture(ProbeResult.unknown(Duration.ZERO,
-                    "probe failed: " + Reasons.of(e, timeout), runtime.now()));
+            return CompletableFuture.completedFuture(
+                    ProbeResult.unknown(Duration.ZERO, "probe failed: " + Reasons.of(e, timeout), runtime.now()));
         }
     }
 

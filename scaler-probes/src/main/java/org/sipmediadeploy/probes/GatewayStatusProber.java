@@ -1,19 +1,17 @@
 package org.sipmediadeploy.probes;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-
 import org.sipmediadeploy.core.model.GatewayCapacity;
 import org.sipmediadeploy.core.model.ProbeResult;
 import org.sipmediadeploy.core.model.ProbeTarget;
-
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
  * The SIPMediaGW status contract: GET {@code path}, a JSON object with an idle-gateway count and a "can be
@@ -45,7 +43,10 @@ final class GatewayStatusProber {
     private void warmUp() {
         try {
             json.readTree("{\"idle\": 1, \"terminate\": false, \"nested\": {\"x\": [1.5, \"s\", null]}}");
-            HttpRequest.newBuilder(URI.create("http://127.0.0.1:1/")).timeout(Duration.ofSeconds(1)).GET().build();
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:1/"))
+                    .timeout(Duration.ofSeconds(1))
+                    .GET()
+                    .build();
             HttpResponse.BodyHandlers.ofByteArray();
         } catch (java.io.IOException e) {
             throw new IllegalStateException("Jackson cannot parse a constant", e);
@@ -64,13 +65,16 @@ final class GatewayStatusProber {
                     .GET()
                     .build();
         } catch (IllegalArgumentException e) {
-            result.complete(ProbeResult.unknown(Duration.ZERO, "invalid status URL: " + e.getMessage(),
-                    runtime.now()));
+            result.complete(ProbeResult.unknown(Duration.ZERO, "invalid status URL: " + e.getMessage(), runtime.now()));
             return result;
         }
-        runtime.deadline(result, timeout, () -> result.complete(
-                ProbeResult.unknown(ProbeRuntime.since(start), Reasons.timeout(timeout), runtime.now())));
-        CompletableFuture<HttpResponse<byte[]>> call = client.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray());
+        runtime.deadline(
+                result,
+                timeout,
+                () -> result.complete(
+                        ProbeResult.unknown(ProbeRuntime.since(start), Reasons.timeout(timeout), runtime.now())));
+        CompletableFuture<HttpResponse<byte[]>> call =
+                client.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray());
         result.whenComplete((r, e) -> call.cancel(true));
         call.whenComplete((response, failure) -> {
             Duration latency = ProbeRuntime.since(start);
@@ -108,19 +112,23 @@ final class GatewayStatusProber {
             return ProbeResult.unknown(latency, "missing key '" + target.idleKey() + "'", runtime.now());
         }
         if (!idle.isIntegralNumber() || !idle.canConvertToInt() || idle.intValue() < 0) {
-            return ProbeResult.unknown(latency, "key '" + target.idleKey() + "' must be an integer >= 0, was "
-                    + abbreviate(idle.toString()), runtime.now());
+            return ProbeResult.unknown(
+                    latency,
+                    "key '" + target.idleKey() + "' must be an integer >= 0, was " + abbreviate(idle.toString()),
+                    runtime.now());
         }
         JsonNode terminate = lookup(root, target.terminateKey());
         if (terminate == null) {
             return ProbeResult.unknown(latency, "missing key '" + target.terminateKey() + "'", runtime.now());
         }
         if (!terminate.isBoolean()) {
-            return ProbeResult.unknown(latency, "key '" + target.terminateKey() + "' must be a boolean, was "
-                    + abbreviate(terminate.toString()), runtime.now());
+            return ProbeResult.unknown(
+                    latency,
+                    "key '" + target.terminateKey() + "' must be a boolean, was " + abbreviate(terminate.toString()),
+                    runtime.now());
         }
-        return ProbeResult.gateway(latency, new GatewayCapacity(idle.intValue(), terminate.booleanValue()),
-                runtime.now());
+        return ProbeResult.gateway(
+                latency, new GatewayCapacity(idle.intValue(), terminate.booleanValue()), runtime.now());
     }
 
     private static JsonNode lookup(JsonNode root, String key) {

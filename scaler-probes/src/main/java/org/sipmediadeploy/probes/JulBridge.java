@@ -7,8 +7,7 @@ import org.slf4j.bridge.SLF4JBridgeHandler;
  * {@code LevelChangePropagator} so that JUL does not format records SLF4J would drop.
  */
 final class JulBridge {
-    private JulBridge() {
-    }
+    private JulBridge() {}
 
     static synchronized void install() {
         if (!SLF4JBridgeHandler.isInstalled()) {

@@ -13,7 +13,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
-
 import org.sipmediadeploy.core.model.ProbeResult;
 import org.sipmediadeploy.core.model.ProbeTarget;
 import org.sipmediadeploy.core.port.Prober;
@@ -44,8 +43,7 @@ public final class ProbeScheduler implements AutoCloseable {
     private final Map<String, Entry> entries = new ConcurrentHashMap<>();
 
     /** Counters of one target's schedule. */
-    public record Stats(long started, long completed, long skipped) {
-    }
+    public record Stats(long started, long completed, long skipped) {}
 
     private final class Entry {
         final ProbeTarget target;
@@ -75,8 +73,8 @@ public final class ProbeScheduler implements AutoCloseable {
             try {
                 f = Objects.requireNonNull(prober.probe(target, timeout), "prober returned no future");
             } catch (RuntimeException e) {
-                f = CompletableFuture.completedFuture(ProbeResult.unknown(Duration.ZERO,
-                        "probe failed: " + Reasons.of(e, timeout), clock.instant()));
+                f = CompletableFuture.completedFuture(
+                        ProbeResult.unknown(Duration.ZERO, "probe failed: " + Reasons.of(e, timeout), clock.instant()));
             }
             f.completeOnTimeout(null, timeout.plus(GRACE).toNanos(), TimeUnit.NANOSECONDS)
                     .whenComplete((r, e) -> finish(r, e));
@@ -85,11 +83,12 @@ public final class ProbeScheduler implements AutoCloseable {
         private void finish(ProbeResult r, Throwable e) {
             ProbeResult result = r;
             if (e != null) {
-                result = ProbeResult.unknown(Duration.ZERO, "probe failed: " + Reasons.of(e, timeout),
-                        clock.instant());
+                result = ProbeResult.unknown(Duration.ZERO, "probe failed: " + Reasons.of(e, timeout), clock.instant());
             } else if (r == null) {
-                result = ProbeResult.unknown(timeout.plus(GRACE), "probe did not complete within "
-                        + timeout.plus(GRACE).toMillis() + " ms", clock.instant());
+                result = ProbeResult.unknown(
+                        timeout.plus(GRACE),
+                        "probe did not complete within " + timeout.plus(GRACE).toMillis() + " ms",
+                        clock.instant());
             }
             completed.incrementAndGet();
             try {

@@ -36,8 +36,8 @@ public record ProbeSettings(
         Objects.requireNonNull(clock, "clock");
         if (sipBindAddress.isBlank() || "0.0.0.0".equals(sipBindAddress) || "::".equals(sipBindAddress)) {
             // The Via sent-by is where a UDP reply goes: a wildcard there is unreachable.
-            throw new IllegalArgumentException("sipBindAddress must be a concrete, reachable address, was '"
-                    + sipBindAddress + "'");
+            throw new IllegalArgumentException(
+                    "sipBindAddress must be a concrete, reachable address, was '" + sipBindAddress + "'");
         }
         if (sipPort < 0 || sipPort > 65535) {
             throw new IllegalArgumentException("sipPort must be in 0..65535, was " + sipPort);
@@ -49,8 +49,14 @@ public record ProbeSettings(
 
     /** Loopback SIP on a free port, no TLS, OS-routed STUN source, RFC 5389-like retransmission from 100 ms. */
     public static ProbeSettings defaults() {
-        return new ProbeSettings("127.0.0.1", 0, Optional.empty(), Optional.empty(), StunRetransmit.DEFAULT,
-                Duration.ofSeconds(2), Clock.systemUTC());
+        return new ProbeSettings(
+                "127.0.0.1",
+                0,
+                Optional.empty(),
+                Optional.empty(),
+                StunRetransmit.DEFAULT,
+                Duration.ofSeconds(2),
+                Clock.systemUTC());
     }
 
     public ProbeSettings withSipBindAddress(String address) {
@@ -58,28 +64,32 @@ public record ProbeSettings(
     }
 
     public ProbeSettings withSipPort(int port) {
-        return new ProbeSettings(sipBindAddress, port, tls, stunBindAddress, stunRetransmit, httpConnectTimeout,
-                clock);
+        return new ProbeSettings(sipBindAddress, port, tls, stunBindAddress, stunRetransmit, httpConnectTimeout, clock);
     }
 
     public ProbeSettings withTls(TlsSettings settings) {
-        return new ProbeSettings(sipBindAddress, sipPort, Optional.of(settings), stunBindAddress, stunRetransmit,
-                httpConnectTimeout, clock);
-    }
-
-    public ProbeSettings withStunBindAddress(String address) {
-        return new ProbeSettings(sipBindAddress, sipPort, tls, Optional.of(address), stunRetransmit,
-                httpConnectTimeout, clock);
-    }
-
-    public ProbeSettings withStunRetransmit(StunRetransmit retransmit) {
-        return new ProbeSettings(sipBindAddress, sipPort, tls, stunBindAddress, retransmit, httpConnectTimeout,
+        return new ProbeSettings(
+                sipBindAddress,
+                sipPort,
+                Optional.of(settings),
+                stunBindAddress,
+                stunRetransmit,
+                httpConnectTimeout,
                 clock);
     }
 
+    public ProbeSettings withStunBindAddress(String address) {
+        return new ProbeSettings(
+                sipBindAddress, sipPort, tls, Optional.of(address), stunRetransmit, httpConnectTimeout, clock);
+    }
+
+    public ProbeSettings withStunRetransmit(StunRetransmit retransmit) {
+        return new ProbeSettings(sipBindAddress, sipPort, tls, stunBindAddress, retransmit, httpConnectTimeout, clock);
+    }
+
     public ProbeSettings withClock(Clock newClock) {
-        return new ProbeSettings(sipBindAddress, sipPort, tls, stunBindAddress, stunRetransmit, httpConnectTimeout,
-                newClock);
+        return new ProbeSettings(
+                sipBindAddress, sipPort, tls, stunBindAddress, stunRetransmit, httpConnectTimeout, newClock);
     }
 
     /**
@@ -88,8 +98,8 @@ public record ProbeSettings(
      * far longer than a health probe may take, and the probe's own deadline cancels the transaction anyway.
      */
     public record StunRetransmit(Duration initial, Duration max, int maxRetransmissions) {
-        public static final StunRetransmit DEFAULT = new StunRetransmit(Duration.ofMillis(100),
-                Duration.ofMillis(400), 6);
+        public static final StunRetransmit DEFAULT =
+                new StunRetransmit(Duration.ofMillis(100), Duration.ofMillis(400), 6);
 
         public StunRetransmit {
             Objects.requireNonNull(initial, "initial");

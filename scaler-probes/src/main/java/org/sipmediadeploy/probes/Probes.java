@@ -2,15 +2,13 @@ package org.sipmediadeploy.probes;
 
 import java.time.Clock;
 import java.util.function.BiConsumer;
-
 import org.sipmediadeploy.core.model.ProbeResult;
 import org.sipmediadeploy.core.model.ProbeTarget;
 import org.sipmediadeploy.core.port.Prober;
 
 /** The module's one entry point. */
 public final class Probes {
-    private Probes() {
-    }
+    private Probes() {}
 
     /**
      * A prober for every {@link ProbeTarget} kind, with one long-lived SIP stack bound as the settings say.
@@ -24,8 +22,7 @@ public final class Probes {
     }
 
     /** Runs probes at each target's interval and hands every result to {@code consumer}. */
-    public static ProbeScheduler scheduler(Prober prober, Clock clock,
-            BiConsumer<ProbeTarget, ProbeResult> consumer) {
+    public static ProbeScheduler scheduler(Prober prober, Clock clock, BiConsumer<ProbeTarget, ProbeResult> consumer) {
         return new ProbeScheduler(prober, clock, consumer);
     }
 }

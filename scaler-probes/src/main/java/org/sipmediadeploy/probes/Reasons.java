@@ -13,13 +13,11 @@ import java.util.Locale;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
-
 import javax.net.ssl.SSLException;
 
 /** Turns what went wrong into a reason an operator can act on. */
 final class Reasons {
-    private Reasons() {
-    }
+    private Reasons() {}
 
     static String timeout(Duration timeout) {
         return "timeout after " + timeout.toMillis() + " ms";
@@ -49,8 +47,7 @@ final class Reasons {
         if (c instanceof HttpConnectTimeoutException) {
             return "connect " + timeout(timeout);
         }
-        if (c instanceof HttpTimeoutException || c instanceof TimeoutException
-                || c instanceof SocketTimeoutException) {
+        if (c instanceof HttpTimeoutException || c instanceof TimeoutException || c instanceof SocketTimeoutException) {
             return timeout(timeout);
         }
         if (c instanceof ConnectException || msg.contains("connection refused")) {

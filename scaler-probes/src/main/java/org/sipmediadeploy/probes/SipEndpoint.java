@@ -1,5 +1,8 @@
 package org.sipmediadeploy.probes;
 
+import gov.nist.javax.sip.EventScanner;
+import gov.nist.javax.sip.EventWrapper;
+import gov.nist.javax.sip.SipStackImpl;
 import java.io.IOException;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
@@ -13,7 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicInteger;
-
 import javax.sip.ListeningPoint;
 import javax.sip.SipFactory;
 import javax.sip.SipListener;
@@ -22,14 +24,9 @@ import javax.sip.SipStack;
 import javax.sip.address.AddressFactory;
 import javax.sip.header.HeaderFactory;
 import javax.sip.message.MessageFactory;
-
 import org.sipmediadeploy.core.model.Transport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import gov.nist.javax.sip.EventScanner;
-import gov.nist.javax.sip.EventWrapper;
-import gov.nist.javax.sip.SipStackImpl;
 
 /**
  * This node's JAIN-SIP stack: one per prober, long-lived, with UDP and TCP listening points on one port of the
@@ -49,8 +46,13 @@ final class SipEndpoint implements AutoCloseable {
     private final SipStack stack;
     private final Map<Transport, ListeningPoint> listeningPoints;
 
-    private SipEndpoint(String bindAddress, SipFactory factory, SipStack stack, SipProvider provider,
-            Map<Transport, ListeningPoint> listeningPoints) throws Exception {
+    private SipEndpoint(
+            String bindAddress,
+            SipFactory factory,
+            SipStack stack,
+            SipProvider provider,
+            Map<Transport, ListeningPoint> listeningPoints)
+            throws Exception {
         this.bindAddress = bindAddress;
         this.stack = stack;
         this.provider = provider;
@@ -73,8 +75,9 @@ final class SipEndpoint implements AutoCloseable {
             SipFactory factory = SipFactory.getInstance();
             factory.setPathName("gov.nist");
             Properties p = new Properties();
-            p.setProperty("javax.sip.STACK_NAME", "sipmediadeploy-probes-" + ProcessHandle.current().pid() + "-"
-                    + STACK_SEQ.incrementAndGet());
+            p.setProperty(
+                    "javax.sip.STACK_NAME",
+                    "sipmediadeploy-probes-" + ProcessHandle.current().pid() + "-" + STACK_SEQ.incrementAndGet());
             p.setProperty("gov.nist.javax.sip.STACK_LOGGER", Slf4jStackLogger.class.getName());
             p.setProperty("gov.nist.javax.sip.SERVER_LOGGER", Slf4jServerLogger.class.getName());
             p.setProperty("javax.sip.AUTOMATIC_DIALOG_SUPPORT", "off");
@@ -116,8 +119,8 @@ final class SipEndpoint implements AutoCloseable {
             if (stack != null) {
                 stop(stack);
             }
-            throw new IllegalStateException("cannot start the SIP probe stack on " + bindAddress + ": "
-                    + Reasons.of(e, Duration.ZERO), e);
+            throw new IllegalStateException(
+                    "cannot start the SIP probe stack on " + bindAddress + ": " + Reasons.of(e, Duration.ZERO), e);
         }
     }
 
@@ -187,8 +190,12 @@ final class SipEndpoint implements AutoCloseable {
 
     String describe() {
         StringBuilder sb = new StringBuilder();
-        listeningPoints.forEach((t, lp) -> sb.append(t).append(' ').append(lp.getIPAddress()).append(':')
-                .append(lp.getPort()).append(' '));
+        listeningPoints.forEach((t, lp) -> sb.append(t)
+                .append(' ')
+                .append(lp.getIPAddress())
+                .append(':')
+                .append(lp.getPort())
+                .append(' '));
         return sb.toString().trim();
     }
 

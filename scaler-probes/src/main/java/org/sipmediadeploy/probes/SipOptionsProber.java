@@ -10,7 +10,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
-
 import javax.sip.ClientTransaction;
 import javax.sip.DialogTerminatedEvent;
 import javax.sip.IOExceptionEvent;
@@ -26,13 +25,11 @@ import javax.sip.address.SipURI;
 import javax.sip.header.ViaHeader;
 import javax.sip.message.Request;
 import javax.sip.message.Response;
-
 import org.sipmediadeploy.core.model.ProbeResult;
 import org.sipmediadeploy.core.model.ProbeTarget;
 import org.sipmediadeploy.core.model.Transport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
 
 /**
  * SIP OPTIONS over this node's long-lived {@link SipEndpoint}. Traps handled here:
@@ -53,8 +50,7 @@ final class SipOptionsProber implements SipListener, AutoCloseable {
     private final Map<ClientTransaction, Pending> pending = new ConcurrentHashMap<>();
 
     /** One probe in flight. */
-    private record Pending(ProbeTarget.SipOptions target, long startNanos, CompletableFuture<ProbeResult> result) {
-    }
+    private record Pending(ProbeTarget.SipOptions target, long startNanos, CompletableFuture<ProbeResult> result) {}
 
     SipOptionsProber(ProbeSettings settings, ProbeRuntime runtime) {
         this.runtime = runtime;
@@ -86,14 +82,15 @@ final class SipOptionsProber implements SipListener, AutoCloseable {
         CompletableFuture<ProbeResult> result = new CompletableFuture<>();
         ListeningPoint lp = sip.listeningPoint(target.transport());
         if (lp == null) {
-            result.complete(ProbeResult.unknown(Duration.ZERO, "SIP over " + target.transport()
-                    + " is not configured on this node (no trust store)", runtime.now()));
+            result.complete(ProbeResult.unknown(
+                    Duration.ZERO,
+                    "SIP over " + target.transport() + " is not configured on this node (no trust store)",
+                    runtime.now()));
             return result;
         }
         ClientTransaction[] holder = new ClientTransaction[1];
         runtime.deadline(result, timeout, () -> {
-            if (result.complete(ProbeResult.down(ProbeRuntime.since(start), Reasons.timeout(timeout),
-                    runtime.now()))) {
+            if (result.complete(ProbeResult.down(ProbeRuntime.since(start), Reasons.timeout(timeout), runtime.now()))) {
                 ClientTransaction ct;
                 synchronized (holder) {
                     ct = holder[0];
@@ -105,8 +102,13 @@ final class SipOptionsProber implements SipListener, AutoCloseable {
         return result;
     }
 
-    private void send(ProbeTarget.SipOptions target, Duration timeout, ListeningPoint lp, long start,
-            CompletableFuture<ProbeResult> result, ClientTransaction[] holder) {
+    private void send(
+            ProbeTarget.SipOptions target,
+            Duration timeout,
+            ListeningPoint lp,
+            long start,
+            CompletableFuture<ProbeResult> result,
+            ClientTransaction[] holder) {
         if (result.isDone()) {
             return;
         }
@@ -165,10 +167,13 @@ final class SipOptionsProber implements SipListener, AutoCloseable {
         SipURI contactUri = sip.addresses.createSipURI("probe", bindAddress);
         contactUri.setPort(lp.getPort());
         contactUri.setTransportParam(transport);
-        Request request = sip.messages.createRequest(requestUri, Request.OPTIONS,
+        Request request = sip.messages.createRequest(
+                requestUri,
+                Request.OPTIONS,
                 sip.provider.getNewCallId(),
                 sip.headers.createCSeqHeader(1L, Request.OPTIONS),
-                sip.headers.createFromHeader(from, Long.toHexString(ThreadLocalRandom.current().nextLong())),
+                sip.headers.createFromHeader(
+                        from, Long.toHexString(ThreadLocalRandom.current().nextLong())),
                 sip.headers.createToHeader(to, null),
                 new ArrayList<>(List.of(via)),
                 sip.headers.createMaxForwardsHeader(70));
@@ -205,9 +210,11 @@ final class SipOptionsProber implements SipListener, AutoCloseable {
         int code = response.getStatusCode();
         String reason = code + " " + response.getReasonPhrase();
         Duration latency = ProbeRuntime.since(p.startNanos());
-        p.result().complete(p.target().healthyCodes().contains(code)
-                ? ProbeResult.up(latency, reason, runtime.now())
-                : ProbeResult.down(latency, reason, runtime.now()));
+        p.result()
+                .complete(
+                        p.target().healthyCodes().contains(code)
+                                ? ProbeResult.up(latency, reason, runtime.now())
+                                : ProbeResult.down(latency, reason, runtime.now()));
     }
 
     @Override
@@ -215,8 +222,9 @@ final class SipOptionsProber implements SipListener, AutoCloseable {
         ClientTransaction ct = event.getClientTransaction();
         Pending p = ct == null ? null : pending.remove(ct);
         if (p != null) {
-            p.result().complete(ProbeResult.down(ProbeRuntime.since(p.startNanos()), "SIP transaction timeout",
-                    runtime.now()));
+            p.result()
+                    .complete(ProbeResult.down(
+                            ProbeRuntime.since(p.startNanos()), "SIP transaction timeout", runtime.now()));
         }
     }
 
@@ -225,11 +233,15 @@ final class SipOptionsProber implements SipListener, AutoCloseable {
         // Carries no transaction: fail every probe in flight to that host, port and transport.
         String transport = event.getTransport() == null ? "" : event.getTransport();
         pending.forEach((ct, p) -> {
-            if (p.target().host().equals(event.getHost()) && p.target().port() == event.getPort()
+            if (p.target().host().equals(event.getHost())
+                    && p.target().port() == event.getPort()
                     && p.target().transport().name().equalsIgnoreCase(transport)) {
                 if (pending.remove(ct, p)) {
-                    p.result().complete(ProbeResult.down(ProbeRuntime.since(p.startNanos()),
-                            "I/O error on " + transport.toLowerCase(Locale.ROOT) + " connection", runtime.now()));
+                    p.result()
+                            .complete(ProbeResult.down(
+                                    ProbeRuntime.since(p.startNanos()),
+                                    "I/O error on " + transport.toLowerCase(Locale.ROOT) + " connection",
+                                    runtime.now()));
                 }
             }
         });
@@ -260,8 +272,8 @@ final class SipOptionsProber implements SipListener, AutoCloseable {
     public void close() {
         sip.provider.removeSipListener(this);
         sip.close();
-        pending.forEach((ct, p) -> p.result().complete(ProbeResult.unknown(ProbeRuntime.since(p.startNanos()),
-                "prober closed", runtime.now())));
+        pending.forEach((ct, p) -> p.result()
+                .complete(ProbeResult.unknown(ProbeRuntime.since(p.startNanos()), "prober closed", runtime.now())));
         pending.clear();
     }
 }

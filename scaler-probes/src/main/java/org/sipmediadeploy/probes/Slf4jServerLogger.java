@@ -1,14 +1,11 @@
 package org.sipmediadeploy.probes;
 
-import java.util.Properties;
-
-import javax.sip.SipStack;
-
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import gov.nist.core.ServerLogger;
 import gov.nist.javax.sip.message.SIPMessage;
+import java.util.Properties;
+import javax.sip.SipStack;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * JAIN-SIP's message logger, writing a one-line summary of each SIP message at TRACE through SLF4J. Public with
@@ -43,7 +40,12 @@ public final class Slf4jServerLogger implements ServerLogger {
 
     private static void trace(SIPMessage message, String from, String to, String status, boolean sender) {
         if (LOG.isTraceEnabled()) {
-            LOG.trace("{} {} -> {} {} [{}]", sender ? "sent" : "received", from, to, message.getFirstLine().trim(),
+            LOG.trace(
+                    "{} {} -> {} {} [{}]",
+                    sender ? "sent" : "received",
+                    from,
+                    to,
+                    message.getFirstLine().trim(),
                     status == null ? "" : status);
         }
     }

@@ -1,12 +1,10 @@
 package org.sipmediadeploy.probes;
 
-import java.util.Properties;
-
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import gov.nist.core.CommonLogger;
 import gov.nist.core.StackLogger;
+import java.util.Properties;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * JAIN-SIP's stack logger, writing through SLF4J. Without it JAIN-SIP loads log4j 1.x (end of life, not on our

@@ -10,7 +10,6 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-
 import org.ice4j.ResponseCollector;
 import org.ice4j.StunResponseEvent;
 import org.ice4j.StunTimeoutEvent;
@@ -94,8 +93,9 @@ final class StunProber {
 
     CompletableFuture<ProbeResult> allocate(ProbeTarget.TurnAllocate target, Duration timeout) {
         long start = System.nanoTime();
-        return CompletableFuture.supplyAsync(() -> allocate(target, timeout, start, start + timeout.toNanos(), true),
-                runtime.io).thenCompose(f -> f);
+        return CompletableFuture.supplyAsync(
+                        () -> allocate(target, timeout, start, start + timeout.toNanos(), true), runtime.io)
+                .thenCompose(f -> f);
     }
 
     private CompletableFuture<ProbeResult> binding(ProbeTarget.StunBinding target, Duration timeout, long start) {
@@ -104,8 +104,10 @@ final class StunProber {
         try {
             s = Session.open(target.host(), target.port(), bindAddress);
         } catch (Exception e) {
-            return CompletableFuture.completedFuture(ProbeResult.unknown(ProbeRuntime.since(start),
-                    "cannot open a local UDP socket: " + Reasons.of(e, timeout), runtime.now()));
+            return CompletableFuture.completedFuture(ProbeResult.unknown(
+                    ProbeRuntime.since(start),
+                    "cannot open a local UDP socket: " + Reasons.of(e, timeout),
+                    runtime.now()));
         }
         CompletableFuture<ProbeResult> result = send(s, MessageFactory.createBindingRequest(), deadline)
                 .thenApply(r -> {
@@ -116,7 +118,9 @@ final class StunProber {
                     TransportAddress mapped = mappedAddress(r);
                     return mapped == null
                             ? ProbeResult.down(latency, "STUN success without a mapped address", runtime.now())
-                            : ProbeResult.up(latency, "mapped " + mapped.getHostAddress() + ":" + mapped.getPort(),
+                            : ProbeResult.up(
+                                    latency,
+                                    "mapped " + mapped.getHostAddress() + ":" + mapped.getPort(),
                                     runtime.now());
                 })
                 .exceptionally(e -> failed(e, start, timeout));
@@ -124,14 +128,16 @@ final class StunProber {
         return result;
     }
 
-    private CompletableFuture<ProbeResult> allocate(ProbeTarget.TurnAllocate target, Duration timeout, long start,
-            long deadline, boolean mayRetryMismatch) {
+    private CompletableFuture<ProbeResult> allocate(
+            ProbeTarget.TurnAllocate target, Duration timeout, long start, long deadline, boolean mayRetryMismatch) {
         Session s;
         try {
             s = Session.open(target.host(), target.port(), bindAddress);
         } catch (Exception e) {
-            return CompletableFuture.completedFuture(ProbeResult.unknown(ProbeRuntime.since(start),
-                    "cannot open a local UDP socket: " + Reasons.of(e, timeout), runtime.now()));
+            return CompletableFuture.completedFuture(ProbeResult.unknown(
+                    ProbeRuntime.since(start),
+                    "cannot open a local UDP socket: " + Reasons.of(e, timeout),
+                    runtime.now()));
         }
         CompletableFuture<Attempt> attempt = send(s, allocateRequest(), deadline)
                 .thenCompose(first -> {
@@ -144,17 +150,20 @@ final class StunProber {
                         return CompletableFuture.completedFuture(Attempt.RETRY_NEW_SOCKET);
                     }
                     if (code != UNAUTHORIZED) {
-                        return done(ProbeResult.down(ProbeRuntime.since(start), "TURN " + error(first),
-                                runtime.now()));
+                        return done(ProbeResult.down(ProbeRuntime.since(start), "TURN " + error(first), runtime.now()));
                     }
                     RealmAttribute realm = (RealmAttribute) first.getAttribute(Attribute.REALM);
                     NonceAttribute nonce = (NonceAttribute) first.getAttribute(Attribute.NONCE);
                     if (realm == null || nonce == null) {
-                        return done(ProbeResult.down(ProbeRuntime.since(start),
-                                "TURN 401 without REALM/NONCE: not a long-term credential challenge", runtime.now()));
+                        return done(ProbeResult.down(
+                                ProbeRuntime.since(start),
+                                "TURN 401 without REALM/NONCE: not a long-term credential challenge",
+                                runtime.now()));
                     }
                     LongTermCredentialSession creds = new LongTermCredentialSession(
-                            new LongTermCredential(target.username(), target.password().reveal()), realm.getRealm());
+                            new LongTermCredential(
+                                    target.username(), target.password().reveal()),
+                            realm.getRealm());
                     creds.setNonce(nonce.getNonce());
                     s.stack.getCredentialsManager().registerAuthority(creds);
                     return authenticated(s, creds, target, start, deadline, timeout, true, mayRetryMismatch);
@@ -181,15 +190,23 @@ final class StunProber {
         return CompletableFuture.completedFuture(new Attempt(r));
     }
 
-    private CompletableFuture<Attempt> authenticated(Session s, LongTermCredentialSession creds,
-            ProbeTarget.TurnAllocate target, long start, long deadline, Duration timeout, boolean mayRetryNonce,
+    private CompletableFuture<Attempt> authenticated(
+            Session s,
+            LongTermCredentialSession creds,
+            ProbeTarget.TurnAllocate target,
+            long start,
+            long deadline,
+            Duration timeout,
+            boolean mayRetryNonce,
             boolean mayRetryMismatch) {
         Request request = allocateRequest();
         try {
             creds.addAttributes(request);
         } catch (Exception e) {
-            return done(ProbeResult.unknown(ProbeRuntime.since(start),
-                    "cannot sign the TURN request: " + Reasons.of(e, timeout), runtime.now()));
+            return done(ProbeResult.unknown(
+                    ProbeRuntime.since(start),
+                    "cannot sign the TURN request: " + Reasons.of(e, timeout),
+                    runtime.now()));
         }
         return send(s, request, deadline).thenCompose(r -> {
             if (!r.isErrorResponse()) {
@@ -214,11 +231,10 @@ final class StunProber {
         });
     }
 
-    private ProbeResult allocated(Response r, long start, Session s, LongTermCredentialSession creds,
-            Duration timeout) {
+    private ProbeResult allocated(
+            Response r, long start, Session s, LongTermCredentialSession creds, Duration timeout) {
         Duration latency = ProbeRuntime.since(start);
-        XorRelayedAddressAttribute relayed = (XorRelayedAddressAttribute) r.getAttribute(
-                Attribute.XOR_RELAYED_ADDRESS);
+        XorRelayedAddressAttribute relayed = (XorRelayedAddressAttribute) r.getAttribute(Attribute.XOR_RELAYED_ADDRESS);
         if (relayed == null) {
             return ProbeResult.down(latency, "TURN success without a relayed address", runtime.now());
         }
@@ -236,8 +252,8 @@ final class StunProber {
         release(s, creds, timeout, System.nanoTime() + timeout.toNanos(), true);
     }
 
-    private void release(Session s, LongTermCredentialSession creds, Duration timeout, long deadline,
-            boolean mayRetryNonce) {
+    private void release(
+            Session s, LongTermCredentialSession creds, Duration timeout, long deadline, boolean mayRetryNonce) {
         Request refresh = MessageFactory.createRefreshRequest(0);
         try {
             if (creds != null) {
@@ -251,7 +267,10 @@ final class StunProber {
         send(s, refresh, deadline).whenComplete((r, e) -> {
             if (e != null) {
                 LOG.debug("TURN release to {} got no answer: {}", s.server, Reasons.of(e, timeout));
-            } else if (r.isErrorResponse() && errorCode(r) == STALE_NONCE && mayRetryNonce && creds != null
+            } else if (r.isErrorResponse()
+                    && errorCode(r) == STALE_NONCE
+                    && mayRetryNonce
+                    && creds != null
                     && r.getAttribute(Attribute.NONCE) != null) {
                 // The nonce expired between Allocate and Refresh: sign again with the new one.
                 creds.setNonce(((NonceAttribute) r.getAttribute(Attribute.NONCE)).getNonce());
@@ -288,14 +307,23 @@ final class StunProber {
             }
         };
         try {
-            TransactionID tid = s.stack.sendRequest(request, s.server, s.local, collector,
-                    TransactionID.createNewTransactionID(), retransmit.maxRetransmissions(),
-                    (int) retransmit.initial().toMillis(), (int) retransmit.max().toMillis());
-            var timer = runtime.timer.schedule(() -> {
-                if (f.completeExceptionally(new TimeoutException())) {
-                    s.stack.cancelTransaction(tid);
-                }
-            }, remaining, TimeUnit.NANOSECONDS);
+            TransactionID tid = s.stack.sendRequest(
+                    request,
+                    s.server,
+                    s.local,
+                    collector,
+                    TransactionID.createNewTransactionID(),
+                    retransmit.maxRetransmissions(),
+                    (int) retransmit.initial().toMillis(),
+                    (int) retransmit.max().toMillis());
+            var timer = runtime.timer.schedule(
+                    () -> {
+                        if (f.completeExceptionally(new TimeoutException())) {
+                            s.stack.cancelTransaction(tid);
+                        }
+                    },
+                    remaining,
+                    TimeUnit.NANOSECONDS);
             f.whenComplete((r, e) -> timer.cancel(false));
         } catch (Exception e) {
             f.completeExceptionally(e);
@@ -356,9 +384,8 @@ final class StunProber {
 
         static Session open(String host, int port, Optional<String> bindAddress) throws Exception {
             InetAddress serverAddr = InetAddress.getByName(host);
-            InetAddress localAddr = bindAddress.isPresent()
-                    ? InetAddress.getByName(bindAddress.get())
-                    : routedSource(serverAddr, port);
+            InetAddress localAddr =
+                    bindAddress.isPresent() ? InetAddress.getByName(bindAddress.get()) : routedSource(serverAddr, port);
             DatagramSocket socket = new DatagramSocket(new InetSocketAddress(localAddr, 0));
             StunStack stack = new StunStack();
             try {
@@ -368,7 +395,9 @@ final class StunProber {
                 stack.shutDown();
                 throw e;
             }
-            return new Session(stack, socket,
+            return new Session(
+                    stack,
+                    socket,
                     new TransportAddress(socket.getLocalAddress(), socket.getLocalPort(), Transport.UDP),
                     new TransportAddress(serverAddr, port, Transport.UDP));
         }

@@ -3,7 +3,6 @@ package org.sipmediadeploy.probes;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Objects;
-
 import org.sipmediadeploy.core.model.Secret;
 
 /**

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -15,7 +17,6 @@ import java.time.ZoneOffset;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -27,15 +28,13 @@ import org.sipmediadeploy.core.model.ProbeStatus;
 import org.sipmediadeploy.core.model.ProbeTarget;
 import org.sipmediadeploy.core.port.Prober;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
-
 /** The gateway status contract against a local HTTP server that serves every kind of bad answer. */
 class GatewayStatusProbeTest {
     /** For the slow host: the asserted reason names it. */
     private static final Duration TIMEOUT = Duration.ofMillis(400);
     /** For answers expected in time: generous, so that a loaded CI machine cannot make a false timeout. */
     private static final Duration GENEROUS = Duration.ofSeconds(3);
+
     private static final Instant NOW = Instant.parse("2026-11-28T12:00:00Z");
 
     private static Prober prober;

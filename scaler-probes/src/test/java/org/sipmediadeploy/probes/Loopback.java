@@ -12,11 +12,9 @@ import java.util.concurrent.ThreadLocalRandom;
  * so each server gets a random address in 127.(100..199).x.y with a port free for both UDP and TCP.
  */
 final class Loopback {
-    private Loopback() {
-    }
+    private Loopback() {}
 
-    record Endpoint(String host, int port) {
-    }
+    record Endpoint(String host, int port) {}
 
     static Endpoint freeEndpoint(int preferredPort) {
         for (int attempt = 0; attempt < 100; attempt++) {

@@ -13,7 +13,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.sipmediadeploy.core.model.ProbeResult;
@@ -37,7 +36,8 @@ class ProbeSchedulerTest {
 
         @Override
         public CompletableFuture<ProbeResult> probe(ProbeTarget target, Duration timeout) {
-            starts.computeIfAbsent(target.key(), k -> new CopyOnWriteArrayList<>()).add(System.nanoTime());
+            starts.computeIfAbsent(target.key(), k -> new CopyOnWriteArrayList<>())
+                    .add(System.nanoTime());
             if (toThrow != null) {
                 throw toThrow;
             }
@@ -45,7 +45,8 @@ class ProbeSchedulerTest {
                 return CompletableFuture.completedFuture(ProbeResult.up(Duration.ofMillis(1), "200 OK", NOW));
             }
             CompletableFuture<ProbeResult> f = new CompletableFuture<>();
-            inFlight.computeIfAbsent(target.key(), k -> new CopyOnWriteArrayList<>()).add(f);
+            inFlight.computeIfAbsent(target.key(), k -> new CopyOnWriteArrayList<>())
+                    .add(f);
             return f;
         }
 
@@ -54,8 +55,7 @@ class ProbeSchedulerTest {
         }
 
         @Override
-        public void close() {
-        }
+        public void close() {}
     }
 
     private final ControlledProber prober = new ControlledProber();

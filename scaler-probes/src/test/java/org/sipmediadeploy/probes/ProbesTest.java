@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-
 import org.junit.jupiter.api.Test;
 import org.sipmediadeploy.core.model.ProbeResult;
 import org.sipmediadeploy.core.model.ProbeStatus;
@@ -20,15 +19,16 @@ class ProbesTest {
 
     @Test
     void wildcardSipBindAddressIsRefusedAtConfiguration() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> ProbeSettings.defaults().withSipBindAddress("0.0.0.0"));
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class, () -> ProbeSettings.defaults().withSipBindAddress("0.0.0.0"));
         assertTrue(e.getMessage().contains("reachable"), e.getMessage());
     }
 
     @Test
     void unusableBindAddressFailsAtCreationNotAtProbeTime() {
         // 192.0.2.1 (TEST-NET-1) is not an address of this machine: bind fails, nothing is sent anywhere.
-        IllegalStateException e = assertThrows(IllegalStateException.class,
+        IllegalStateException e = assertThrows(
+                IllegalStateException.class,
                 () -> Probes.create(ProbeSettings.defaults().withSipBindAddress("192.0.2.1")));
         assertTrue(e.getMessage().contains("cannot start the SIP probe stack"), e.getMessage());
     }
@@ -51,12 +51,14 @@ class ProbesTest {
 
         prober.close();
 
-        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
+        org.awaitility.Awaitility.await()
+                .atMost(Duration.ofSeconds(10))
                 .until(() -> threads("EventScannerThread") == before);
     }
 
     private static long threads(String name) {
-        return Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().equals(name) && t.isAlive())
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.getName().equals(name) && t.isAlive())
                 .count();
     }
 

@@ -54,7 +54,9 @@ final class RealProcess implements AutoCloseable {
     /** Sends a signal to the whole process group (the group id is the recorded PID, see {@link #start}). */
     void signalGroup(String signal) {
         try {
-            Process kill = new ProcessBuilder("kill", "-" + signal, "--", "-" + pid).inheritIO().start();
+            Process kill = new ProcessBuilder("kill", "-" + signal, "--", "-" + pid)
+                    .inheritIO()
+                    .start();
             if (!kill.waitFor(5, TimeUnit.SECONDS) || kill.exitValue() != 0) {
                 throw new IllegalStateException("kill -" + signal + " -" + pid + " failed for " + name);
             }
@@ -79,8 +81,10 @@ final class RealProcess implements AutoCloseable {
         signalGroup("KILL");
         waitFor(Duration.ofSeconds(5));
         // SIGKILL is asynchronous for the other members of the group: wait until none is left running.
-        org.awaitility.Awaitility.await(this + " group exit").atMost(Duration.ofSeconds(10))
-                .pollInterval(Duration.ofMillis(20)).until(() -> !groupAlive());
+        org.awaitility.Awaitility.await(this + " group exit")
+                .atMost(Duration.ofSeconds(10))
+                .pollInterval(Duration.ofMillis(20))
+                .until(() -> !groupAlive());
     }
 
     private void waitFor(Duration d) {

@@ -1,16 +1,15 @@
 package org.sipmediadeploy.probes;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -170,11 +169,14 @@ class SipOptionsProbeTest {
         Loopback.Endpoint at = Loopback.freeEndpoint(5060);
         try (RealProcess kamailio = Servers.kamailio(at, dir)) {
             Prober second = Probes.create(ProbeSettings.defaults());
-            ProbeResult fromSecond = second.probe(sip(at, Transport.UDP), GENEROUS).get(10, TimeUnit.SECONDS);
+            ProbeResult fromSecond =
+                    second.probe(sip(at, Transport.UDP), GENEROUS).get(10, TimeUnit.SECONDS);
             second.close();
 
             assertEquals(ProbeStatus.UP, fromSecond.status());
-            assertEquals(ProbeStatus.UP, probe(sip(at, Transport.UDP)).status(),
+            assertEquals(
+                    ProbeStatus.UP,
+                    probe(sip(at, Transport.UDP)).status(),
                     "closing the second prober left the first one's stack alone");
         }
     }

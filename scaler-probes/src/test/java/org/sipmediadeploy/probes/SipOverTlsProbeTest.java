@@ -8,7 +8,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sipmediadeploy.core.model.ProbeResult;
@@ -45,13 +44,50 @@ class SipOverTlsProbeTest {
         Path server = dir.resolve(name + "-server.p12");
         Path cert = dir.resolve(name + ".crt");
         Path trust = dir.resolve(name + "-trust.p12");
-        keytool("-genkeypair", "-alias", "sip", "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=" + host,
-                "-ext", "SAN=ip:" + host, "-validity", "2", "-storetype", "PKCS12", "-keystore", server.toString(),
-                "-storepass", new String(SERVER_PASS));
-        keytool("-exportcert", "-rfc", "-alias", "sip", "-keystore", server.toString(), "-storepass",
-                new String(SERVER_PASS), "-file", cert.toString());
-        keytool("-importcert", "-noprompt", "-alias", "sip", "-file", cert.toString(), "-storetype", "PKCS12",
-                "-keystore", trust.toString(), "-storepass", "trust-pass");
+        keytool(
+                "-genkeypair",
+                "-alias",
+                "sip",
+                "-keyalg",
+                "EC",
+                "-groupname",
+                "secp256r1",
+                "-dname",
+                "CN=" + host,
+                "-ext",
+                "SAN=ip:" + host,
+                "-validity",
+                "2",
+                "-storetype",
+                "PKCS12",
+                "-keystore",
+                server.toString(),
+                "-storepass",
+                new String(SERVER_PASS));
+        keytool(
+                "-exportcert",
+                "-rfc",
+                "-alias",
+                "sip",
+                "-keystore",
+                server.toString(),
+                "-storepass",
+                new String(SERVER_PASS),
+                "-file",
+                cert.toString());
+        keytool(
+                "-importcert",
+                "-noprompt",
+                "-alias",
+                "sip",
+                "-file",
+                cert.toString(),
+                "-storetype",
+                "PKCS12",
+                "-keystore",
+                trust.toString(),
+                "-storepass",
+                "trust-pass");
         return new Path[] {server, trust};
     }
 
@@ -62,8 +98,9 @@ class SipOverTlsProbeTest {
         try (TlsSipResponder responder = new TlsSipResponder(at, certs[0], SERVER_PASS);
                 Prober prober = Probes.create(ProbeSettings.defaults()
                         .withTls(new TlsSettings(certs[1], Secret.of("trust-pass"), "PKCS12")))) {
-            ProbeResult r = prober.probe(new ProbeTarget.SipOptions(at.host(), at.port(), Transport.TLS, Set.of()),
-                    TIMEOUT).get(10, TimeUnit.SECONDS);
+            ProbeResult r = prober.probe(
+                            new ProbeTarget.SipOptions(at.host(), at.port(), Transport.TLS, Set.of()), TIMEOUT)
+                    .get(10, TimeUnit.SECONDS);
 
             assertEquals(ProbeStatus.UP, r.status(), r.reason());
             assertEquals("200 OK", r.reason());
@@ -78,8 +115,9 @@ class SipOverTlsProbeTest {
         try (TlsSipResponder responder = new TlsSipResponder(at, served[0], SERVER_PASS);
                 Prober prober = Probes.create(ProbeSettings.defaults()
                         .withTls(new TlsSettings(other[1], Secret.of("trust-pass"), "PKCS12")))) {
-            ProbeResult r = prober.probe(new ProbeTarget.SipOptions(at.host(), at.port(), Transport.TLS, Set.of()),
-                    TIMEOUT).get(10, TimeUnit.SECONDS);
+            ProbeResult r = prober.probe(
+                            new ProbeTarget.SipOptions(at.host(), at.port(), Transport.TLS, Set.of()), TIMEOUT)
+                    .get(10, TimeUnit.SECONDS);
 
             assertEquals(ProbeStatus.DOWN, r.status(), r.reason());
             assertTrue(r.reason().startsWith("TLS handshake failed: "), r.reason());

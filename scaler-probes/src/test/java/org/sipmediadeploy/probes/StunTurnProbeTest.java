@@ -9,7 +9,6 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -26,6 +25,7 @@ class StunTurnProbeTest {
     private static final Duration TIMEOUT = Duration.ofMillis(400);
     /** For probes expected to answer: generous, so that a loaded CI machine cannot make a false timeout. */
     private static final Duration GENEROUS = Duration.ofSeconds(3);
+
     private static final String USER = "probe";
     private static final String PASSWORD = "s3cret-turn";
     private static final String REALM = "sipmediadeploy.test";
@@ -83,7 +83,8 @@ class StunTurnProbeTest {
             ProbeResult r = probe(new ProbeTarget.TurnAllocate(at.host(), at.port(), USER, Secret.of(PASSWORD)));
 
             assertEquals(ProbeStatus.UP, r.status(), r.reason());
-            Matcher m = Pattern.compile("relayed " + Pattern.quote(at.host()) + ":(\\d+)").matcher(r.reason());
+            Matcher m = Pattern.compile("relayed " + Pattern.quote(at.host()) + ":(\\d+)")
+                    .matcher(r.reason());
             assertTrue(m.matches(), r.reason());
             int relayPort = Integer.parseInt(m.group(1));
             assertTrue(relayPort >= base && relayPort <= base + 9, r.reason());
@@ -98,8 +99,8 @@ class StunTurnProbeTest {
             ProbeResult r = probe(new ProbeTarget.TurnAllocate(at.host(), at.port(), USER, Secret.of("wrong")));
 
             assertEquals(ProbeStatus.DOWN, r.status());
-            assertTrue(r.reason().startsWith("401 bad credentials for user 'probe' in realm '" + REALM + "'"),
-                    r.reason());
+            assertTrue(
+                    r.reason().startsWith("401 bad credentials for user 'probe' in realm '" + REALM + "'"), r.reason());
             assertTrue(!r.reason().contains("wrong"), "no password in the reason");
         }
     }
@@ -112,8 +113,10 @@ class StunTurnProbeTest {
         try (RealProcess turn = coturn(at, base, base + 1)) {
             ProbeTarget target = new ProbeTarget.TurnAllocate(at.host(), at.port(), USER, Secret.of(PASSWORD));
             for (int i = 0; i < 6; i++) {
-                await("allocation " + i).atMost(Duration.ofSeconds(10)).untilAsserted(
-                        () -> assertEquals(ProbeStatus.UP, probe(target).status()));
+                await("allocation " + i)
+                        .atMost(Duration.ofSeconds(10))
+                        .untilAsserted(
+                                () -> assertEquals(ProbeStatus.UP, probe(target).status()));
             }
         }
     }

@@ -13,7 +13,6 @@ import java.security.KeyStore;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLServerSocket;
@@ -37,8 +36,8 @@ final class TlsSipResponder implements AutoCloseable {
         kmf.init(ks, password);
         SSLContext ctx = SSLContext.getInstance("TLS");
         ctx.init(kmf.getKeyManagers(), null, null);
-        server = (SSLServerSocket) ctx.getServerSocketFactory().createServerSocket(at.port(), 50,
-                InetAddress.getByName(at.host()));
+        server = (SSLServerSocket)
+                ctx.getServerSocketFactory().createServerSocket(at.port(), 50, InetAddress.getByName(at.host()));
         acceptor = new Thread(this::acceptLoop, "tls-sip-responder");
         acceptor.setDaemon(true);
         acceptor.start();
@@ -61,8 +60,10 @@ final class TlsSipResponder implements AutoCloseable {
     }
 
     private static void serve(Socket s) {
-        try (s; BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(),
-                StandardCharsets.UTF_8)); OutputStream out = s.getOutputStream()) {
+        try (s;
+                BufferedReader in =
+                        new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8));
+                OutputStream out = s.getOutputStream()) {
             while (true) {
                 List<String> head = new ArrayList<>();
                 String line;
@@ -77,9 +78,9 @@ final class TlsSipResponder implements AutoCloseable {
                 }
                 StringBuilder reply = new StringBuilder("SIP/2.0 200 OK\r\n");
                 for (String h : head.subList(1, head.size())) {
-                    String name = h.substring(0, Math.max(0, h.indexOf(':'))).trim().toLowerCase(Locale.ROOT);
-                    if (name.equals("via") || name.equals("from") || name.equals("call-id")
-                            || name.equals("cseq")) {
+                    String name =
+                            h.substring(0, Math.max(0, h.indexOf(':'))).trim().toLowerCase(Locale.ROOT);
+                    if (name.equals("via") || name.equals("from") || name.equals("call-id") || name.equals("cseq")) {
                         reply.append(h).append("\r\n");
                     } else if (name.equals("to")) {
                         reply.append(h).append(";tag=tlsresponder\r\n");

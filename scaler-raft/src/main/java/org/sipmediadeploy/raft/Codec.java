@@ -1,10 +1,5 @@
 package org.sipmediadeploy.raft;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.util.Map;
-import java.util.Objects;
-
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -15,6 +10,10 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.Objects;
 import org.sipmediadeploy.core.command.Command;
 import org.sipmediadeploy.core.decision.Decision;
 import org.sipmediadeploy.core.model.ArrivalHistory;
@@ -52,6 +51,7 @@ public final class Codec {
             Command.RecordStep.class, "RecordStep",
             Command.SetAlarms.class, "SetAlarms",
             Command.RecordArrivals.class, "RecordArrivals");
+
     private static final Map<String, Class<? extends Command>> COMMAND_TYPES = invert(COMMAND_NAMES);
 
     private static final ObjectMapper MAPPER = JsonMapper.builder()
@@ -64,8 +64,7 @@ public final class Codec {
             .enable(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES)
             .build();
 
-    private Codec() {
-    }
+    private Codec() {}
 
     /** Decision kinds on the wire. Adding a kind is compatible; renaming or removing one is a new version. */
     @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, include = JsonTypeInfo.As.PROPERTY, property = "kind")
@@ -83,8 +82,7 @@ public final class Codec {
         @JsonSubTypes.Type(value = Decision.AdoptHost.class, name = "AdoptHost"),
         @JsonSubTypes.Type(value = Decision.ReplaceScaler.class, name = "ReplaceScaler")
     })
-    abstract static class DecisionMixin {
-    }
+    abstract static class DecisionMixin {}
 
     public static byte[] encodeCommand(Command c) {
         String type = COMMAND_NAMES.get(Objects.requireNonNull(c, "command").getClass());
@@ -178,8 +176,7 @@ public final class Codec {
     }
 
     /** What applying a log entry returned to its proposer. */
-    record CommitReply(long index, long term, String refusal) {
-    }
+    record CommitReply(long index, long term, String refusal) {}
 
     static byte[] encodeReply(CommitReply r) {
         ObjectNode body = MAPPER.createObjectNode().put("index", r.index()).put("term", r.term());
@@ -193,12 +190,13 @@ public final class Codec {
         Envelope e = open(bytes);
         expect(e, COMMIT_REPLY_TYPE);
         JsonNode refusal = e.body().get("refusal");
-        return new CommitReply(e.body().path("index").asLong(-1), e.body().path("term").asLong(-1),
+        return new CommitReply(
+                e.body().path("index").asLong(-1),
+                e.body().path("term").asLong(-1),
                 refusal == null || refusal.isNull() ? null : refusal.asText());
     }
 
-    private record Envelope(String type, JsonNode body) {
-    }
+    private record Envelope(String type, JsonNode body) {}
 
     private static byte[] envelope(String type, JsonNode body) {
         ObjectNode root = MAPPER.createObjectNode();
@@ -227,7 +225,8 @@ public final class Codec {
             throw new CodecException("envelope without an integer version: " + preview(bytes));
         }
         if (v.asInt() != VERSION) {
-            throw new CodecException("unsupported encoding version " + v.asInt() + " (this node reads " + VERSION + ")");
+            throw new CodecException(
+                    "unsupported encoding version " + v.asInt() + " (this node reads " + VERSION + ")");
         }
         JsonNode type = root.get("type");
         JsonNode body = root.get("body");
@@ -242,7 +241,8 @@ public final class Codec {
 
     private static void expect(Envelope e, String type) {
         if (!type.equals(e.type())) {
-            throw new CodecException("expected type '" + type + "', found unknown or unexpected type '" + e.type() + "'");
+            throw new CodecException(
+                    "expected type '" + type + "', found unknown or unexpected type '" + e.type() + "'");
         }
     }
 

@@ -13,7 +13,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.conf.Parameters;
 import org.apache.ratis.conf.RaftProperties;
@@ -38,23 +37,27 @@ import org.slf4j.LoggerFactory;
 final class ConfigurationDiscovery {
     private static final Logger LOG = LoggerFactory.getLogger(ConfigurationDiscovery.class);
 
-    private ConfigurationDiscovery() {
-    }
+    private ConfigurationDiscovery() {}
 
     /**
      * A configuration as a peer reported it; {@code conclusive} when that peer leads or follows a known leader (a
      * node without a leader may hold an old configuration).
      */
-    record Discovered(String from, List<RaftPeer> peers, boolean conclusive) {
-    }
+    record Discovered(String from, List<RaftPeer> peers, boolean conclusive) {}
 
     /**
      * Asks {@code peers} (but {@code selfId}) for the group's current configuration; a leader's answer wins, then a
      * follower's that knows a leader. Empty when none answers conclusively within {@code timeout}.
      */
-    static Optional<Discovered> discover(String selfId, RaftGroupId gid, Collection<RaftPeer> peers,
-                                                 RaftProperties clientProps, Parameters params, Duration timeout) {
-        List<RaftPeer> others = peers.stream().filter(p -> !p.getId().toString().equals(selfId)).toList();
+    static Optional<Discovered> discover(
+            String selfId,
+            RaftGroupId gid,
+            Collection<RaftPeer> peers,
+            RaftProperties clientProps,
+            Parameters params,
+            Duration timeout) {
+        List<RaftPeer> others =
+                peers.stream().filter(p -> !p.getId().toString().equals(selfId)).toList();
         if (others.isEmpty()) {
             return Optional.empty();
         }
@@ -66,34 +69,45 @@ final class ConfigurationDiscovery {
             if (d.isPresent() || !slow[0] || attempt == 3) {
                 return d;
             }
-            LOG.info("configuration discovery for {}: a peer did not answer within {} ms, asking again", selfId,
+            LOG.info(
+                    "configuration discovery for {}: a peer did not answer within {} ms, asking again",
+                    selfId,
                     timeout.toMillis());
         }
     }
 
-    private static Optional<Discovered> discoverOnce(String selfId, RaftGroupId gid, List<RaftPeer> others,
-                                                     RaftProperties clientProps, Parameters params, Duration timeout,
-                                                     boolean[] slow) {
+    private static Optional<Discovered> discoverOnce(
+            String selfId,
+            RaftGroupId gid,
+            List<RaftPeer> others,
+            RaftProperties clientProps,
+            Parameters params,
+            Duration timeout,
+            boolean[] slow) {
         ExecutorService pool = Executors.newFixedThreadPool(others.size(), r -> {
             Thread t = new Thread(r, "raft-discover-" + selfId);
             t.setDaemon(true);
             return t;
         });
-        try (RaftClient c = RaftNode.newClient(RaftGroup.valueOf(gid, others), clientProps, params, RetryPolicies.noRetry(),
-                null)) {
+        try (RaftClient c = RaftNode.newClient(
+                RaftGroup.valueOf(gid, others), clientProps, params, RetryPolicies.noRetry(), null)) {
             List<CompletableFuture<GroupInfoReply>> asks = new ArrayList<>();
             for (RaftPeer p : others) {
-                asks.add(CompletableFuture.supplyAsync(() -> {
-                    try {
-                        return c.getGroupManagementApi(p.getId()).info(gid);
-                    } catch (IOException e) {
-                        throw new CompletionException(e);
-                    }
-                }, pool));
+                asks.add(CompletableFuture.supplyAsync(
+                        () -> {
+                            try {
+                                return c.getGroupManagementApi(p.getId()).info(gid);
+                            } catch (IOException e) {
+                                throw new CompletionException(e);
+                            }
+                        },
+                        pool));
             }
             try {
-                CompletableFuture.allOf(asks.stream().map(f -> f.exceptionally(e -> null))
-                        .toArray(CompletableFuture[]::new)).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+                CompletableFuture.allOf(asks.stream()
+                                .map(f -> f.exceptionally(e -> null))
+                                .toArray(CompletableFuture[]::new))
+                        .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             } catch (TimeoutException | ExecutionException e) {
                 LOG.debug("configuration discovery: {}", e.toString());
             } catch (InterruptedException e) {
@@ -104,14 +118,20 @@ final class ConfigurationDiscovery {
             slow[0] = asks.stream().anyMatch(f -> !f.isDone());
             for (CompletableFuture<GroupInfoReply> f : asks) {
                 GroupInfoReply r = f.exceptionally(e -> null).getNow(null);
-                if (r == null || !r.isSuccess() || r.getConf().isEmpty() || r.getConf().get().getPeersCount() == 0) {
+                if (r == null
+                        || !r.isSuccess()
+                        || r.getConf().isEmpty()
+                        || r.getConf().get().getPeersCount() == 0) {
                     continue;
                 }
                 RoleInfoProto role = r.getRoleInfoProto();
                 if (role.getRole() == RaftPeerRole.LEADER) {
-                    return Optional.of(new Discovered(r.getServerId().toString(), peersOf(r.getConf().get()), true));
+                    return Optional.of(new Discovered(
+                            r.getServerId().toString(), peersOf(r.getConf().get()), true));
                 }
-                Discovered d = new Discovered(r.getServerId().toString(), peersOf(r.getConf().get()),
+                Discovered d = new Discovered(
+                        r.getServerId().toString(),
+                        peersOf(r.getConf().get()),
                         role.hasFollowerInfo() && role.getFollowerInfo().hasLeaderInfo());
                 if (followerSays == null && d.conclusive()) {
                     followerSays = d;
@@ -132,7 +152,10 @@ final class ConfigurationDiscovery {
     static List<RaftPeer> peersOf(RaftConfigurationProto conf) {
         List<RaftPeer> out = new ArrayList<>();
         for (RaftPeerProto p : conf.getPeersList()) {
-            out.add(RaftPeer.newBuilder().setId(RaftPeerId.valueOf(p.getId())).setAddress(p.getAddress()).build());
+            out.add(RaftPeer.newBuilder()
+                    .setId(RaftPeerId.valueOf(p.getId()))
+                    .setAddress(p.getAddress())
+                    .build());
         }
         return out;
     }

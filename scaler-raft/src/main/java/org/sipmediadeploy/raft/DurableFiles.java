@@ -25,13 +25,12 @@ final class DurableFiles {
         }
     };
 
-    private DurableFiles() {
-    }
+    private DurableFiles() {}
 
     static void replace(Path target, byte[] bytes, Syncer syncer) throws IOException {
         Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
-        Files.write(tmp, bytes, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
-                StandardOpenOption.WRITE);
+        Files.write(
+                tmp, bytes, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE);
         syncer.force(tmp);
         Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         syncer.force(target.toAbsolutePath().getParent());

@@ -4,7 +4,6 @@ import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-
 import org.apache.ratis.conf.Parameters;
 import org.apache.ratis.grpc.GrpcFactory;
 import org.apache.ratis.rpc.RpcFactory;
@@ -47,7 +46,8 @@ final class LeaderContacts {
     /** Per follower id: milliseconds since the send of the latest request it answered. */
     Map<String, Long> ackedSendAgeMillis() {
         Map<String, Long> out = new java.util.TreeMap<>();
-        followers.forEach((id, f) -> out.put(id, f.getLastRespondedAppendEntriesSendTime().elapsedTimeMs()));
+        followers.forEach(
+                (id, f) -> out.put(id, f.getLastRespondedAppendEntriesSendTime().elapsedTimeMs()));
         return out;
     }
 

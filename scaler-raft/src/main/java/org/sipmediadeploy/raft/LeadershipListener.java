@@ -6,8 +6,11 @@ package org.sipmediadeploy.raft;
  */
 public interface LeadershipListener {
     LeadershipListener NONE = new LeadershipListener() {
-        @Override public void leaderReady(long term) { }
-        @Override public void notLeader() { }
+        @Override
+        public void leaderReady(long term) {}
+
+        @Override
+        public void notLeader() {}
     };
 
     /** This node leads {@code term} and its first entry of the term is applied: earlier entries are applied too. */

@@ -15,7 +15,11 @@ import java.util.Objects;
  */
 public record MemberView(String id, String address, Role role, Long lastContactMillis, boolean self) {
     /** What a member is in the configuration. */
-    public enum Role { LEADER, FOLLOWER, UNKNOWN }
+    public enum Role {
+        LEADER,
+        FOLLOWER,
+        UNKNOWN
+    }
 
     public MemberView {
         Objects.requireNonNull(id, "id");

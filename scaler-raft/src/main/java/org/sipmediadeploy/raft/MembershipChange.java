@@ -20,7 +20,12 @@ import java.util.Objects;
  * @param after   the configuration asked for
  */
 public record MembershipChange(Outcome outcome, String detail, List<RaftMember> before, List<RaftMember> after) {
-    public enum Outcome { DONE, REFUSED, UNKNOWN_NODE, UNAVAILABLE }
+    public enum Outcome {
+        DONE,
+        REFUSED,
+        UNKNOWN_NODE,
+        UNAVAILABLE
+    }
 
     public MembershipChange {
         Objects.requireNonNull(outcome, "outcome");

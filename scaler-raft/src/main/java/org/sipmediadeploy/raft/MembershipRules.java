@@ -23,8 +23,7 @@ import java.util.Set;
  * </ol>
  */
 final class MembershipRules {
-    private MembershipRules() {
-    }
+    private MembershipRules() {}
 
     /** Empty when allowed; otherwise the refusal. {@code reachable}: ids heard from recently (the leader included). */
     static Optional<String> refusal(List<RaftMember> current, List<RaftMember> proposed, Set<String> reachable) {

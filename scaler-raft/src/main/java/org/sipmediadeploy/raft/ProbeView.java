@@ -10,7 +10,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
-
 import org.sipmediadeploy.core.model.ProbeStatus;
 
 /**
@@ -24,8 +23,7 @@ public final class ProbeView {
     static final Duration DEFAULT_VALIDITY = Duration.ofSeconds(5);
 
     /** A verdict and the monotonic time (nanoseconds) until which it holds. */
-    private record Verdict(ProbeStatus status, long validUntil) {
-    }
+    private record Verdict(ProbeStatus status, long validUntil) {}
 
     private final LongSupplier nanos;
     private final Map<String, Verdict> latest = new ConcurrentHashMap<>();
@@ -50,8 +48,9 @@ public final class ProbeView {
      * one (UP, DOWN) answers the peers waiting for it.
      */
     public void update(String targetKey, ProbeStatus status, Duration validFor) {
-        latest.put(Objects.requireNonNull(targetKey, "targetKey"), new Verdict(Objects.requireNonNull(status,
-                "status"), nanos.getAsLong() + validFor.toNanos()));
+        latest.put(
+                Objects.requireNonNull(targetKey, "targetKey"),
+                new Verdict(Objects.requireNonNull(status, "status"), nanos.getAsLong() + validFor.toNanos()));
         if (status != ProbeStatus.UNKNOWN) {
             List<CompletableFuture<ProbeStatus>> w = waiting.remove(targetKey);
             if (w != null) {

@@ -14,13 +14,13 @@ public record RaftMember(String id, String address) {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(address, "address");
         if (!ID.matcher(id).matches()) {
-            throw new IllegalArgumentException("member id must be 1-64 letters, digits, '.', '_' or '-', was '"
-                    + clip(id) + "'");
+            throw new IllegalArgumentException(
+                    "member id must be 1-64 letters, digits, '.', '_' or '-', was '" + clip(id) + "'");
         }
         int colon = address.lastIndexOf(':');
         if (colon <= 0 || colon == address.length() - 1) {
-            throw new IllegalArgumentException("member " + id + " address must be host:port, was '" + clip(address)
-                    + "'");
+            throw new IllegalArgumentException(
+                    "member " + id + " address must be host:port, was '" + clip(address) + "'");
         }
         int port;
         try {

@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-
 import org.sipmediadeploy.core.port.Membership;
 
 /**
@@ -36,7 +35,8 @@ public final class RaftMembership implements Membership {
         Map<String, Long> commits = node.peerCommitIndexes();
         List<Peer> voters = new ArrayList<>();
         for (MemberView m : node.members()) {
-            Duration contact = m.self() ? Duration.ZERO
+            Duration contact = m.self()
+                    ? Duration.ZERO
                     : m.lastContactMillis() == null ? null : Duration.ofMillis(m.lastContactMillis());
             voters.add(new Peer(m.id(), m.address(), contact, commits.getOrDefault(m.id(), -1L)));
         }

@@ -24,7 +24,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-
 import org.apache.ratis.RaftConfigKeys;
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.client.RaftClientConfigKeys;
@@ -94,15 +93,22 @@ public final class RaftNode implements Consensus, AutoCloseable {
     private volatile boolean joining;
     /** The current leader reported a configuration without this node while this node's own still had it. */
     private volatile boolean removedByLeader;
+
     private volatile SelfMembership lastLogged;
 
     /** The two clients of one peer set: proposals (bounded retries) and direct per-server calls (no retry). */
-    private record Clients(Set<String> key, RaftGroup group, RaftClient propose, RaftClient direct) {
-    }
+    private record Clients(Set<String> key, RaftGroup group, RaftClient propose, RaftClient direct) {}
 
-    private RaftNode(RaftSettings settings, RaftGroup startGroup, RaftServer server, ScalerStateMachine machine,
-                     ExecutorService events, RaftProperties clientProperties, Parameters parameters,
-                     RaftGroup clientGroup, boolean joining) {
+    private RaftNode(
+            RaftSettings settings,
+            RaftGroup startGroup,
+            RaftServer server,
+            ScalerStateMachine machine,
+            ExecutorService events,
+            RaftProperties clientProperties,
+            Parameters parameters,
+            RaftGroup clientGroup,
+            boolean joining) {
         this.settings = settings;
         this.startGroup = startGroup;
         this.self = RaftPeerId.valueOf(settings.nodeId());
@@ -124,16 +130,16 @@ public final class RaftNode implements Consensus, AutoCloseable {
         this.contacts = parameters.get(LeaderContacts.class.getName(), LeaderContacts.class);
         this.joining = joining;
         this.clients.set(buildClients(clientGroup));
-        this.reconfiguration = new Reconfiguration(settings, startGroup.getGroupId(), parameters,
-                () -> clients().direct(), this::leaderId, probeCalls);
+        this.reconfiguration = new Reconfiguration(
+                settings, startGroup.getGroupId(), parameters, () -> clients().direct(), this::leaderId, probeCalls);
         this.lastLogged = joining ? SelfMembership.JOINING : SelfMembership.MEMBER;
         watch.scheduleWithFixedDelay(this::watchMembership, WATCH_MILLIS, WATCH_MILLIS, TimeUnit.MILLISECONDS);
     }
 
     /** The group id every node derives from the cluster name: same name, same group, no coordination needed. */
     public static RaftGroupId groupId(String clusterName) {
-        return RaftGroupId.valueOf(UUID.nameUUIDFromBytes(
-                ("sipmediadeploy-scaler:" + clusterName).getBytes(StandardCharsets.UTF_8)));
+        return RaftGroupId.valueOf(
+                UUID.nameUUIDFromBytes(("sipmediadeploy-scaler:" + clusterName).getBytes(StandardCharsets.UTF_8)));
     }
 
     /**
@@ -164,20 +170,24 @@ public final class RaftNode implements Consensus, AutoCloseable {
      * bootstrapping instead would make it a candidate of a configuration the others do not have, which they answer
      * by shutting its Raft server down. Added for self-healing (wt/heal).
      */
-    public static RaftNode start(RaftSettings settings, ProbeView probes, LeadershipListener listener,
-                                 boolean joinOnly) throws IOException {
+    public static RaftNode start(RaftSettings settings, ProbeView probes, LeadershipListener listener, boolean joinOnly)
+            throws IOException {
         Objects.requireNonNull(settings, "settings");
         RaftGroupId gid = groupId(settings.clusterName());
         List<RaftPeer> configured = new ArrayList<>();
-        settings.peers().forEach((id, address) ->
-                configured.add(RaftPeer.newBuilder().setId(id).setAddress(address).build()));
+        settings.peers()
+                .forEach((id, address) -> configured.add(
+                        RaftPeer.newBuilder().setId(id).setAddress(address).build()));
 
         RaftProperties props = serverProperties(settings);
         Parameters params = new Parameters();
         LeaderContacts.installIn(params);
         if (settings.tls() != null) {
-            GrpcTlsConfig tls = new GrpcTlsConfig(settings.tls().privateKey().toFile(),
-                    settings.tls().certChain().toFile(), settings.tls().trustedCas().toFile(), true);
+            GrpcTlsConfig tls = new GrpcTlsConfig(
+                    settings.tls().privateKey().toFile(),
+                    settings.tls().certChain().toFile(),
+                    settings.tls().trustedCas().toFile(),
+                    true);
             // One TLS context for everything: peer RPC, client RPC and admin RPC share the server port.
             GrpcConfigKeys.Server.setTlsConf(params, tls);
             GrpcConfigKeys.Client.setTlsConf(params, tls);
@@ -186,12 +196,13 @@ public final class RaftNode implements Consensus, AutoCloseable {
         }
 
         Files.createDirectories(settings.storageDir());
-        boolean fresh = !Files.isDirectory(settings.storageDir().resolve(gid.getUuid().toString()));
+        boolean fresh =
+                !Files.isDirectory(settings.storageDir().resolve(gid.getUuid().toString()));
         RaftStorage.StartupOption option = fresh ? RaftStorage.StartupOption.FORMAT : RaftStorage.StartupOption.RECOVER;
         RaftProperties clientProps = clientProperties(settings);
 
-        Optional<ConfigurationDiscovery.Discovered> current = ConfigurationDiscovery.discover(settings.nodeId(), gid, configured, clientProps, params,
-                settings.requestTimeout());
+        Optional<ConfigurationDiscovery.Discovered> current = ConfigurationDiscovery.discover(
+                settings.nodeId(), gid, configured, clientProps, params, settings.requestTimeout());
         if (current.isPresent() && !current.get().conclusive() && !fresh) {
             // A node with a log only acts on a leader's word (it may refuse to start below); its log has the rest.
             current = Optional.empty();
@@ -200,7 +211,8 @@ public final class RaftNode implements Consensus, AutoCloseable {
         boolean joining = false;
         if (current.isPresent()) {
             ConfigurationDiscovery.Discovered d = current.get();
-            Optional<RaftPeer> me = d.peers().stream().filter(p -> p.getId().toString().equals(settings.nodeId()))
+            Optional<RaftPeer> me = d.peers().stream()
+                    .filter(p -> p.getId().toString().equals(settings.nodeId()))
                     .findFirst();
             if (me.isPresent()) {
                 String mine = settings.peers().get(settings.nodeId());
@@ -214,13 +226,19 @@ public final class RaftNode implements Consensus, AutoCloseable {
             } else if (fresh) {
                 joining = true;
                 startPeers = List.of();
-                LOG.warn("node {} is not in the current configuration {} of cluster {} (reported by {}): it starts "
+                LOG.warn(
+                        "node {} is not in the current configuration {} of cluster {} (reported by {}): it starts "
                                 + "empty and waits to be added by the leader (scalerctl members add {} {})",
-                        settings.nodeId(), ConfigurationDiscovery.describe(d.peers()), settings.clusterName(), d.from(), settings.nodeId(),
+                        settings.nodeId(),
+                        ConfigurationDiscovery.describe(d.peers()),
+                        settings.clusterName(),
+                        d.from(),
+                        settings.nodeId(),
                         settings.peers().get(settings.nodeId()));
             } else {
                 throw new NotAMemberException("node " + settings.nodeId() + " is not a member of cluster "
-                        + settings.clusterName() + ": its current configuration is " + ConfigurationDiscovery.describe(d.peers())
+                        + settings.clusterName() + ": its current configuration is "
+                        + ConfigurationDiscovery.describe(d.peers())
                         + " (reported by " + d.from() + "), but " + settings.storageDir() + " holds the log of an "
                         + "earlier membership. To bring it back: move that directory aside, start the node again "
                         + "(it waits to be added) and run 'scalerctl members add " + settings.nodeId() + " "
@@ -229,8 +247,12 @@ public final class RaftNode implements Consensus, AutoCloseable {
         } else if (joinOnly && fresh) {
             joining = true;
             startPeers = List.of();
-            LOG.warn("node {} found no leader among {} of cluster {}: it starts empty and waits to be added by the "
-                    + "leader (join only)", settings.nodeId(), ConfigurationDiscovery.describe(configured), settings.clusterName());
+            LOG.warn(
+                    "node {} found no leader among {} of cluster {}: it starts empty and waits to be added by the "
+                            + "leader (join only)",
+                    settings.nodeId(),
+                    ConfigurationDiscovery.describe(configured),
+                    settings.clusterName());
         }
         RaftGroup group = RaftGroup.valueOf(gid, startPeers);
 
@@ -256,10 +278,22 @@ public final class RaftNode implements Consensus, AutoCloseable {
             throw e;
         }
         // A joining node's clients know the configuration it was told about, so it can reach the leader.
-        RaftGroup clientGroup = !joining ? group : RaftGroup.valueOf(gid, current.isPresent() ? current.get().peers()
-                : configured.stream().filter(p -> !p.getId().toString().equals(settings.nodeId())).toList());
-        LOG.info("raft node {} started ({}{}) in group {} with peers {}", settings.nodeId(), option,
-                joining ? ", joining" : "", gid, ConfigurationDiscovery.describe(startPeers));
+        RaftGroup clientGroup = !joining
+                ? group
+                : RaftGroup.valueOf(
+                        gid,
+                        current.isPresent()
+                                ? current.get().peers()
+                                : configured.stream()
+                                        .filter(p -> !p.getId().toString().equals(settings.nodeId()))
+                                        .toList());
+        LOG.info(
+                "raft node {} started ({}{}) in group {} with peers {}",
+                settings.nodeId(),
+                option,
+                joining ? ", joining" : "",
+                gid,
+                ConfigurationDiscovery.describe(startPeers));
         return new RaftNode(settings, group, server, machine, events, clientProps, params, clientGroup, joining);
     }
 
@@ -274,8 +308,8 @@ public final class RaftNode implements Consensus, AutoCloseable {
         // A leader that stepped down for lost heartbeats (a CPU-starved moment) would sit out elections for Ratis'
         // default 10 s, which showed as 11 s takeovers; pre-vote already keeps a returning node from disrupting.
         RaftServerConfigKeys.LeaderElection.setPreVote(p, true);
-        RaftServerConfigKeys.LeaderElection.setLeaderStepDownWaitTime(p,
-                millis(s.electionTimeoutMax().multipliedBy(2)));
+        RaftServerConfigKeys.LeaderElection.setLeaderStepDownWaitTime(
+                p, millis(s.electionTimeoutMax().multipliedBy(2)));
         // The state is read locally (state()); no linearizable reads are served, and the lease is off by choice.
         RaftServerConfigKeys.Read.setOption(p, RaftServerConfigKeys.Read.Option.DEFAULT);
         RaftServerConfigKeys.Read.setLeaderLeaseEnabled(p, false);
@@ -301,14 +335,16 @@ public final class RaftNode implements Consensus, AutoCloseable {
 
     /** Ratis' client default retries forever; ours gives up after a bounded number of attempts. */
     private static RetryPolicy proposalRetries(RaftSettings s) {
-        return RetryPolicies.retryUpToMaximumCountWithFixedSleep(s.clientRetries(),
-                millis(s.electionTimeoutMin()));
+        return RetryPolicies.retryUpToMaximumCountWithFixedSleep(s.clientRetries(), millis(s.electionTimeoutMin()));
     }
 
-    static RaftClient newClient(RaftGroup group, RaftProperties props, Parameters params, RetryPolicy retry,
-                                        RaftPeerId leader) {
-        RaftClient.Builder b = RaftClient.newBuilder().setRaftGroup(group).setProperties(props)
-                .setParameters(params).setRetryPolicy(retry);
+    static RaftClient newClient(
+            RaftGroup group, RaftProperties props, Parameters params, RetryPolicy retry, RaftPeerId leader) {
+        RaftClient.Builder b = RaftClient.newBuilder()
+                .setRaftGroup(group)
+                .setProperties(props)
+                .setParameters(params)
+                .setRetryPolicy(retry);
         if (leader != null) {
             b.setLeaderId(leader);
         }
@@ -332,7 +368,10 @@ public final class RaftNode implements Consensus, AutoCloseable {
         Message m = Message.valueOf(ByteString.copyFrom(Codec.encodeCommand(command)));
         long bound = settings.requestTimeout().toMillis() * (settings.clientRetries() + 1L)
                 + settings.electionTimeoutMin().toMillis() * settings.clientRetries();
-        return clients().propose().async().send(m)
+        return clients()
+                .propose()
+                .async()
+                .send(m)
                 .orTimeout(bound, TimeUnit.MILLISECONDS)
                 .handle((reply, error) -> {
                     if (error != null) {
@@ -349,7 +388,8 @@ public final class RaftNode implements Consensus, AutoCloseable {
                         }
                         throw new CompletionException(reply.getException());
                     }
-                    Codec.CommitReply r = Codec.decodeReply(reply.getMessage().getContent().toByteArray());
+                    Codec.CommitReply r =
+                            Codec.decodeReply(reply.getMessage().getContent().toByteArray());
                     return new CommitResult(r.index(), r.term(), r.refusal());
                 });
     }
@@ -385,7 +425,8 @@ public final class RaftNode implements Consensus, AutoCloseable {
         }
         long term = info.getCurrentTerm();
         return hasMajorityContact(info) && info.isLeaderReady() && info.getCurrentTerm() == term
-                ? OptionalLong.of(term) : OptionalLong.empty();
+                ? OptionalLong.of(term)
+                : OptionalLong.empty();
     }
 
     @Override
@@ -441,8 +482,8 @@ public final class RaftNode implements Consensus, AutoCloseable {
 
     List<RaftPeerId> others() {
         List<RaftPeerId> out = new ArrayList<>();
-        Collection<RaftPeer> peers = conf().map(RaftConfiguration::getCurrentPeers)
-                .orElse(startGroup.getPeers());
+        Collection<RaftPeer> peers =
+                conf().map(RaftConfiguration::getCurrentPeers).orElse(startGroup.getPeers());
         for (RaftPeer p : peers) {
             if (!p.getId().equals(self)) {
                 out.add(p.getId());
@@ -469,7 +510,8 @@ public final class RaftNode implements Consensus, AutoCloseable {
         for (RaftPeer p : conf.get().getCurrentPeers()) {
             String id = p.getId().toString();
             boolean me = p.getId().equals(self);
-            MemberView.Role role = leader == null ? MemberView.Role.UNKNOWN
+            MemberView.Role role = leader == null
+                    ? MemberView.Role.UNKNOWN
                     : id.equals(leader) ? MemberView.Role.LEADER : MemberView.Role.FOLLOWER;
             out.add(new MemberView(id, p.getAddress(), role, me ? Long.valueOf(0) : contact.get(id), me));
         }
@@ -537,7 +579,8 @@ public final class RaftNode implements Consensus, AutoCloseable {
     public Map<String, Long> peerCommitIndexes() {
         Map<String, Long> out = new java.util.TreeMap<>();
         try {
-            for (CommitInfoProto ci : server.getDivision(startGroup.getGroupId()).getCommitInfos()) {
+            for (CommitInfoProto ci :
+                    server.getDivision(startGroup.getGroupId()).getCommitInfos()) {
                 out.put(RaftPeerId.valueOf(ci.getServer().getId()).toString(), ci.getCommitIndex());
             }
         } catch (IOException | RuntimeException e) {
@@ -563,9 +606,15 @@ public final class RaftNode implements Consensus, AutoCloseable {
         RaftPeer p = RaftPeer.newBuilder().setId(m.id()).setAddress(m.address()).build();
         RaftProperties props = new RaftProperties();
         RaftClientConfigKeys.Rpc.setRequestTimeout(props, millis(timeout));
-        try (RaftClient c = newClient(RaftGroup.valueOf(startGroup.getGroupId(), List.of(p)), props, parameters,
-                RetryPolicies.noRetry(), p.getId())) {
-            return c.getGroupManagementApi(p.getId()).info(startGroup.getGroupId()).isSuccess();
+        try (RaftClient c = newClient(
+                RaftGroup.valueOf(startGroup.getGroupId(), List.of(p)),
+                props,
+                parameters,
+                RetryPolicies.noRetry(),
+                p.getId())) {
+            return c.getGroupManagementApi(p.getId())
+                    .info(startGroup.getGroupId())
+                    .isSuccess();
         } catch (IOException | RuntimeException e) {
             LOG.debug("{} does not answer: {}", m, e.toString());
             return false;
@@ -608,18 +657,29 @@ public final class RaftNode implements Consensus, AutoCloseable {
                 removedByLeader = false;
             } else if (in) {
                 List<RaftPeer> ask = new ArrayList<>(conf.get().getCurrentPeers());
-                Optional<ConfigurationDiscovery.Discovered> d = ConfigurationDiscovery.discover(self.toString(), startGroup.getGroupId(), ask, clientProperties,
-                        parameters, settings.requestTimeout());
+                Optional<ConfigurationDiscovery.Discovered> d = ConfigurationDiscovery.discover(
+                        self.toString(),
+                        startGroup.getGroupId(),
+                        ask,
+                        clientProperties,
+                        parameters,
+                        settings.requestTimeout());
                 d.filter(ConfigurationDiscovery.Discovered::conclusive)
-                        .ifPresent(x -> removedByLeader = x.peers().stream().noneMatch(p -> p.getId().equals(self)));
+                        .ifPresent(x -> removedByLeader =
+                                x.peers().stream().noneMatch(p -> p.getId().equals(self)));
             }
             SelfMembership now = membership();
             if (now != lastLogged) {
                 lastLogged = now;
                 if (now == SelfMembership.MEMBER) {
-                    LOG.info("node {} is a member of the configuration {}", self, ConfigurationDiscovery.describe(conf.get().getCurrentPeers()));
+                    LOG.info(
+                            "node {} is a member of the configuration {}",
+                            self,
+                            ConfigurationDiscovery.describe(conf.get().getCurrentPeers()));
                 } else {
-                    LOG.warn("node {} is {} the Raft configuration {}", self,
+                    LOG.warn(
+                            "node {} is {} the Raft configuration {}",
+                            self,
                             now == SelfMembership.JOINING ? "waiting to join" : "not in",
                             ConfigurationDiscovery.describe(conf.get().getCurrentPeers()));
                 }
@@ -658,7 +718,10 @@ public final class RaftNode implements Consensus, AutoCloseable {
     private Clients buildClients(RaftGroup group) {
         Set<String> key = new TreeSet<>();
         group.getPeers().forEach(p -> key.add(p.getId() + "@" + p.getAddress()));
-        return new Clients(key, group, newClient(group, clientProperties, parameters, proposalRetries(settings), null),
+        return new Clients(
+                key,
+                group,
+                newClient(group, clientProperties, parameters, proposalRetries(settings), null),
                 newClient(group, clientProperties, parameters, RetryPolicies.noRetry(), null));
     }
 
@@ -689,8 +752,8 @@ public final class RaftNode implements Consensus, AutoCloseable {
 
     /** Takes a snapshot on this node now (besides the automatic ones); returns its log index. */
     public long snapshotNow(Duration timeout) throws IOException {
-        try (RaftClient c = newClient(withSelf(currentGroup()), clientProperties, parameters, RetryPolicies.noRetry(),
-                self)) {
+        try (RaftClient c =
+                newClient(withSelf(currentGroup()), clientProperties, parameters, RetryPolicies.noRetry(), self)) {
             RaftClientReply reply = c.getSnapshotManagementApi(self).create(timeout.toMillis());
             if (!reply.isSuccess()) {
                 throw new IOException("snapshot failed on " + self, reply.getException());
@@ -704,7 +767,10 @@ public final class RaftNode implements Consensus, AutoCloseable {
             return g;
         }
         List<RaftPeer> peers = new ArrayList<>(g.getPeers());
-        peers.add(RaftPeer.newBuilder().setId(self).setAddress(settings.peers().get(settings.nodeId())).build());
+        peers.add(RaftPeer.newBuilder()
+                .setId(self)
+                .setAddress(settings.peers().get(settings.nodeId()))
+                .build());
         return RaftGroup.valueOf(g.getGroupId(), peers);
     }
 
@@ -737,10 +803,13 @@ public final class RaftNode implements Consensus, AutoCloseable {
             LOG.info("leadership transfer from {}: no follower known", self);
             return false;
         }
-        try (RaftClient c = newClient(withSelf(currentGroup()), clientProperties, parameters, RetryPolicies.noRetry(),
-                self)) {
+        try (RaftClient c =
+                newClient(withSelf(currentGroup()), clientProperties, parameters, RetryPolicies.noRetry(), self)) {
             RaftClientReply reply = c.admin().transferLeadership(target.get(), timeout.toMillis());
-            LOG.info("leadership transfer from {} to {}: {}", self, target.get(),
+            LOG.info(
+                    "leadership transfer from {} to {}: {}",
+                    self,
+                    target.get(),
                     reply.isSuccess() ? "done" : reply.getException());
             return reply.isSuccess();
         } catch (IOException e) {
@@ -755,7 +824,8 @@ public final class RaftNode implements Consensus, AutoCloseable {
             return server.getDivision(startGroup.getGroupId()).getCommitInfos().stream()
                     .filter(ci -> !RaftPeerId.valueOf(ci.getServer().getId()).equals(self))
                     // only a voter of the current configuration can take over
-                    .filter(ci -> voters.contains(RaftPeerId.valueOf(ci.getServer().getId()).toString()))
+                    .filter(ci -> voters.contains(
+                            RaftPeerId.valueOf(ci.getServer().getId()).toString()))
                     .max(Comparator.comparingLong(CommitInfoProto::getCommitIndex))
                     .map(ci -> RaftPeerId.valueOf(ci.getServer().getId()));
         } catch (IOException e) {

@@ -12,7 +12,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
-
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftClientReply;
@@ -60,7 +59,8 @@ final class RaftPeerProbes implements PeerProbes {
                             if (!reply.isSuccess()) {
                                 LOG.debug("peer {} did not answer about {}: {}", peer, targetKey, reply.getException());
                             } else {
-                                ProbeStatus s = Codec.decodeProbeAnswer(reply.getMessage().getContent().toByteArray());
+                                ProbeStatus s = Codec.decodeProbeAnswer(
+                                        reply.getMessage().getContent().toByteArray());
                                 // The peer answered but has no verdict of its own yet: it cannot tell.
                                 answers.put(peer.toString(), s == null ? ProbeStatus.UNKNOWN : s);
                             }

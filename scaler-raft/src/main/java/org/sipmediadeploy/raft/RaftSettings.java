@@ -21,11 +21,21 @@ import java.util.TreeMap;
  * @param logSegmentBytes   maximum size of one log segment file (only closed segments can be purged)
  * @param tls               mutual TLS between nodes and from clients, or null for plaintext (tests on loopback)
  */
-public record RaftSettings(String clusterName, String nodeId, Map<String, String> peers, Path storageDir,
-                           Duration electionTimeoutMin, Duration electionTimeoutMax, Duration requestTimeout,
-                           int clientRetries, long snapshotThreshold, long logSegmentBytes, TlsSettings tls) {
+public record RaftSettings(
+        String clusterName,
+        String nodeId,
+        Map<String, String> peers,
+        Path storageDir,
+        Duration electionTimeoutMin,
+        Duration electionTimeoutMax,
+        Duration requestTimeout,
+        int clientRetries,
+        long snapshotThreshold,
+        long logSegmentBytes,
+        TlsSettings tls) {
     /** Measured on loopback (bench/raft): p99 takeover well under 1 s, and 300 ms survives ordinary GC pauses. */
     public static final Duration DEFAULT_ELECTION_MIN = Duration.ofMillis(250);
+
     public static final Duration DEFAULT_ELECTION_MAX = Duration.ofMillis(450);
     public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(3);
     public static final int DEFAULT_CLIENT_RETRIES = 10;
@@ -82,29 +92,78 @@ public record RaftSettings(String clusterName, String nodeId, Map<String, String
 
     /** The defaults, for a cluster of {@code peers}. */
     public static RaftSettings of(String clusterName, String nodeId, Map<String, String> peers, Path storageDir) {
-        return new RaftSettings(clusterName, nodeId, peers, storageDir, DEFAULT_ELECTION_MIN, DEFAULT_ELECTION_MAX,
-                DEFAULT_REQUEST_TIMEOUT, DEFAULT_CLIENT_RETRIES, DEFAULT_SNAPSHOT_THRESHOLD,
-                DEFAULT_LOG_SEGMENT_BYTES, null);
+        return new RaftSettings(
+                clusterName,
+                nodeId,
+                peers,
+                storageDir,
+                DEFAULT_ELECTION_MIN,
+                DEFAULT_ELECTION_MAX,
+                DEFAULT_REQUEST_TIMEOUT,
+                DEFAULT_CLIENT_RETRIES,
+                DEFAULT_SNAPSHOT_THRESHOLD,
+                DEFAULT_LOG_SEGMENT_BYTES,
+                null);
     }
 
     public RaftSettings withElectionTimeout(Duration min, Duration max) {
-        return new RaftSettings(clusterName, nodeId, peers, storageDir, min, max, requestTimeout, clientRetries,
-                snapshotThreshold, logSegmentBytes, tls);
+        return new RaftSettings(
+                clusterName,
+                nodeId,
+                peers,
+                storageDir,
+                min,
+                max,
+                requestTimeout,
+                clientRetries,
+                snapshotThreshold,
+                logSegmentBytes,
+                tls);
     }
 
     public RaftSettings withSnapshots(long threshold, long segmentBytes) {
-        return new RaftSettings(clusterName, nodeId, peers, storageDir, electionTimeoutMin, electionTimeoutMax,
-                requestTimeout, clientRetries, threshold, segmentBytes, tls);
+        return new RaftSettings(
+                clusterName,
+                nodeId,
+                peers,
+                storageDir,
+                electionTimeoutMin,
+                electionTimeoutMax,
+                requestTimeout,
+                clientRetries,
+                threshold,
+                segmentBytes,
+                tls);
     }
 
     public RaftSettings withTls(TlsSettings t) {
-        return new RaftSettings(clusterName, nodeId, peers, storageDir, electionTimeoutMin, electionTimeoutMax,
-                requestTimeout, clientRetries, snapshotThreshold, logSegmentBytes, t);
+        return new RaftSettings(
+                clusterName,
+                nodeId,
+                peers,
+                storageDir,
+                electionTimeoutMin,
+                electionTimeoutMax,
+                requestTimeout,
+                clientRetries,
+                snapshotThreshold,
+                logSegmentBytes,
+                t);
     }
 
     public RaftSettings withRequestTimeout(Duration timeout, int retries) {
-        return new RaftSettings(clusterName, nodeId, peers, storageDir, electionTimeoutMin, electionTimeoutMax,
-                timeout, retries, snapshotThreshold, logSegmentBytes, tls);
+        return new RaftSettings(
+                clusterName,
+                nodeId,
+                peers,
+                storageDir,
+                electionTimeoutMin,
+                electionTimeoutMax,
+                timeout,
+                retries,
+                snapshotThreshold,
+                logSegmentBytes,
+                tls);
     }
 
     private static void checkAddress(String id, String address) {

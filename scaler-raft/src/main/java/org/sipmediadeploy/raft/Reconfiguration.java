@@ -13,7 +13,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
-
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.client.RaftClientConfigKeys;
 import org.apache.ratis.conf.Parameters;
@@ -47,8 +46,13 @@ final class Reconfiguration {
     private final Executor executor;
 
     /** {@code direct}: a no-retry client of the current configuration; {@code leaderId}: the leader this node knows. */
-    Reconfiguration(RaftSettings settings, RaftGroupId groupId, Parameters parameters, Supplier<RaftClient> direct,
-                    Supplier<Optional<String>> leaderId, Executor executor) {
+    Reconfiguration(
+            RaftSettings settings,
+            RaftGroupId groupId,
+            Parameters parameters,
+            Supplier<RaftClient> direct,
+            Supplier<Optional<String>> leaderId,
+            Executor executor) {
         this.settings = settings;
         this.groupId = groupId;
         this.parameters = parameters;
@@ -67,8 +71,11 @@ final class Reconfiguration {
             }
             List<RaftMember> current = lv.get().current();
             if (current.contains(m)) {
-                return new MembershipChange(MembershipChange.Outcome.DONE, m.id() + " is already a member at "
-                        + m.address(), current, current);
+                return new MembershipChange(
+                        MembershipChange.Outcome.DONE,
+                        m.id() + " is already a member at " + m.address(),
+                        current,
+                        current);
             }
             List<RaftMember> next = new ArrayList<>(current);
             next.add(m);
@@ -85,10 +92,14 @@ final class Reconfiguration {
                 return MembershipChange.unavailable(noLeader(), List.of(), List.of());
             }
             List<RaftMember> current = lv.get().current();
-            List<RaftMember> next = current.stream().filter(x -> !x.id().equals(id)).toList();
+            List<RaftMember> next =
+                    current.stream().filter(x -> !x.id().equals(id)).toList();
             if (next.size() == current.size()) {
-                return new MembershipChange(MembershipChange.Outcome.UNKNOWN_NODE, "unknown node '" + id
-                        + "': the configuration is " + current, current, current);
+                return new MembershipChange(
+                        MembershipChange.Outcome.UNKNOWN_NODE,
+                        "unknown node '" + id + "': the configuration is " + current,
+                        current,
+                        current);
             }
             return change(lv.get(), next);
         });
@@ -110,16 +121,21 @@ final class Reconfiguration {
             List<RaftMember> current = lv.get().current();
             boolean oldIn = current.stream().anyMatch(x -> x.id().equals(oldId));
             if (!oldIn && current.contains(replacement)) {
-                return new MembershipChange(MembershipChange.Outcome.DONE, oldId + " was already replaced by "
-                        + replacement, current, current);
+                return new MembershipChange(
+                        MembershipChange.Outcome.DONE,
+                        oldId + " was already replaced by " + replacement,
+                        current,
+                        current);
             }
             if (!oldIn) {
-                return new MembershipChange(MembershipChange.Outcome.UNKNOWN_NODE, "unknown node '" + oldId
-                        + "': the configuration is " + current, current, current);
+                return new MembershipChange(
+                        MembershipChange.Outcome.UNKNOWN_NODE,
+                        "unknown node '" + oldId + "': the configuration is " + current,
+                        current,
+                        current);
             }
             if (oldId.equals(replacement.id())) {
-                return MembershipChange.refused("the replacement must have a new id, not " + oldId, current,
-                        current);
+                return MembershipChange.refused("the replacement must have a new id, not " + oldId, current, current);
             }
             List<RaftMember> next = new ArrayList<>();
             for (RaftMember x : current) {
@@ -150,8 +166,7 @@ final class Reconfiguration {
     }
 
     /** The leader's configuration and the members it heard from within {@link #reachableMillis()}. */
-    private record LeaderView(String leaderId, List<RaftMember> current, boolean changing, Set<String> reachable) {
-    }
+    private record LeaderView(String leaderId, List<RaftMember> current, boolean changing, Set<String> reachable) {}
 
     /** A member is "reachable" when the leader heard from it within three maximum election timeouts. */
     private long reachableMillis() {
@@ -163,14 +178,16 @@ final class Reconfiguration {
     }
 
     private CompletableFuture<MembershipChange> async(java.util.function.Supplier<MembershipChange> work) {
-        return CompletableFuture.supplyAsync(() -> {
-            try {
-                return work.get();
-            } catch (RuntimeException e) {
-                LOG.warn("membership change failed", e);
-                return MembershipChange.unavailable("failed: " + e, List.of(), List.of());
-            }
-        }, executor);
+        return CompletableFuture.supplyAsync(
+                () -> {
+                    try {
+                        return work.get();
+                    } catch (RuntimeException e) {
+                        LOG.warn("membership change failed", e);
+                        return MembershipChange.unavailable("failed: " + e, List.of(), List.of());
+                    }
+                },
+                executor);
     }
 
     /** Asks the leader (this node or another) for its configuration and follower contacts. */
@@ -202,8 +219,8 @@ final class Reconfiguration {
                 reachable.add(f.getId().getId().toStringUtf8());
             }
         }
-        return Optional.of(new LeaderView(lid.toString(), current, r.getConf().get().getOldPeersCount() > 0,
-                reachable));
+        return Optional.of(
+                new LeaderView(lid.toString(), current, r.getConf().get().getOldPeersCount() > 0, reachable));
     }
 
     private MembershipChange change(LeaderView lv, List<RaftMember> proposed) {
@@ -219,8 +236,8 @@ final class Reconfiguration {
             return MembershipChange.refused(refusal.get(), current, next);
         }
         if (Set.copyOf(current).equals(Set.copyOf(next))) {
-            return new MembershipChange(MembershipChange.Outcome.DONE, "no change: the configuration is " + current,
-                    current, next);
+            return new MembershipChange(
+                    MembershipChange.Outcome.DONE, "no change: the configuration is " + current, current, next);
         }
         List<RaftPeer> all = new ArrayList<>(toPeers(current));
         for (RaftPeer p : toPeers(next)) {
@@ -232,26 +249,35 @@ final class Reconfiguration {
         // Long enough for a new member to catch up (Ratis stages it first); the change is compare-and-set anyway.
         RaftClientConfigKeys.Rpc.setRequestTimeout(props, millis(timeout()));
         LOG.info("membership change through leader {}: {} -> {}", lv.leaderId(), current, next);
-        try (RaftClient c = RaftNode.newClient(RaftGroup.valueOf(groupId, all), props, parameters,
+        try (RaftClient c = RaftNode.newClient(
+                RaftGroup.valueOf(groupId, all),
+                props,
+                parameters,
                 RetryPolicies.noRetry(),
                 RaftPeerId.valueOf(lv.leaderId()))) {
-            RaftClientReply reply = c.admin().setConfiguration(SetConfigurationRequest.Arguments.newBuilder()
-                    .setServersInNewConf(toPeers(next))
-                    .setServersInCurrentConf(toPeers(current))
-                    .setMode(SetConfigurationRequest.Mode.COMPARE_AND_SET)
-                    .build());
+            RaftClientReply reply = c.admin()
+                    .setConfiguration(SetConfigurationRequest.Arguments.newBuilder()
+                            .setServersInNewConf(toPeers(next))
+                            .setServersInCurrentConf(toPeers(current))
+                            .setMode(SetConfigurationRequest.Mode.COMPARE_AND_SET)
+                            .build());
             if (reply.isSuccess()) {
                 LOG.info("membership changed: {} -> {} (log index {})", current, next, reply.getLogIndex());
-                return new MembershipChange(MembershipChange.Outcome.DONE, "the configuration is now " + next,
-                        current, next);
+                return new MembershipChange(
+                        MembershipChange.Outcome.DONE, "the configuration is now " + next, current, next);
             }
-            String why = reply.getException() == null ? "not successful" : reply.getException().getMessage();
+            String why = reply.getException() == null
+                    ? "not successful"
+                    : reply.getException().getMessage();
             LOG.warn("membership change {} -> {} failed: {}", current, next, why);
             return MembershipChange.unavailable("the change did not complete: " + why, current, next);
         } catch (IOException | RuntimeException e) {
             LOG.warn("membership change {} -> {} failed: {}", current, next, e.toString());
-            return MembershipChange.unavailable("the change did not complete: " + e.getClass().getSimpleName()
-                    + (e.getMessage() == null ? "" : " " + e.getMessage()), current, next);
+            return MembershipChange.unavailable(
+                    "the change did not complete: " + e.getClass().getSimpleName()
+                            + (e.getMessage() == null ? "" : " " + e.getMessage()),
+                    current,
+                    next);
         }
     }
 

@@ -11,7 +11,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
-
 import org.apache.ratis.io.MD5Hash;
 import org.apache.ratis.proto.RaftProtos.LogEntryProto;
 import org.apache.ratis.proto.RaftProtos.RoleInfoProto;
@@ -60,8 +59,7 @@ final class ScalerStateMachine extends BaseStateMachine {
     private static final String REFUSED_OPEN = "REFUSED[";
 
     /** The applied state and the last log position it includes. */
-    record View(ClusterState state, TermIndex applied) {
-    }
+    record View(ClusterState state, TermIndex applied) {}
 
     private final SimpleStateMachineStorage storage = new SimpleStateMachineStorage();
     private final AtomicReference<View> view = new AtomicReference<>(new View(ClusterState.empty(), null));
@@ -70,6 +68,7 @@ final class ScalerStateMachine extends BaseStateMachine {
      * confirm-timeout (300 ms by default), about the 250 ms probe timeout that settles a failing probe.
      */
     static final java.time.Duration PEER_SETTLE = java.time.Duration.ofMillis(200);
+
     private final ProbeView probes;
     private final LeadershipListener listener;
     private final Executor events;
@@ -134,7 +133,9 @@ final class ScalerStateMachine extends BaseStateMachine {
         String refusal;
         try {
             Command c = Codec.decodeCommand(request.getMessage().getContent().toByteArray());
-            refusal = termRefusal(c, currentTerm()).or(() -> Transitions.validate(state(), c)).orElse(null);
+            refusal = termRefusal(c, currentTerm())
+                    .or(() -> Transitions.validate(state(), c))
+                    .orElse(null);
         } catch (CodecException e) {
             refusal = e.getMessage();
         }
@@ -206,8 +207,8 @@ final class ScalerStateMachine extends BaseStateMachine {
         try {
             String target = Codec.decodeProbeQuery(request.getContent().toByteArray());
             // a verdict still UNKNOWN (failing below the threshold) is given once it settles, within PEER_SETTLE
-            return probes.settled(target, PEER_SETTLE).thenApply(s -> Message.valueOf(
-                    ByteString.copyFrom(Codec.encodeProbeAnswer(s))));
+            return probes.settled(target, PEER_SETTLE)
+                    .thenApply(s -> Message.valueOf(ByteString.copyFrom(Codec.encodeProbeAnswer(s))));
         } catch (CodecException e) {
             return CompletableFuture.failedFuture(e);
         }
@@ -283,10 +284,14 @@ final class ScalerStateMachine extends BaseStateMachine {
     static Optional<String> termRefusal(Command c, long term) {
         // Everything the control loop commits; operator mode changes carry the term the node saw and are
         // validated on their own.
-        boolean leaderWork = c instanceof Command.Propose || c instanceof Command.RecordOutcome
-                || c instanceof Command.SetAlarms || c instanceof Command.RecordStep
-                || c instanceof Command.SyncScalers || c instanceof Command.InitPair
-                || c instanceof Command.InitPool || c instanceof Command.RecordArrivals;
+        boolean leaderWork = c instanceof Command.Propose
+                || c instanceof Command.RecordOutcome
+                || c instanceof Command.SetAlarms
+                || c instanceof Command.RecordStep
+                || c instanceof Command.SyncScalers
+                || c instanceof Command.InitPair
+                || c instanceof Command.InitPool
+                || c instanceof Command.RecordArrivals;
         if (leaderWork && c.term() != term) {
             return Optional.of("stale term " + c.term() + ": the current term is " + term);
         }

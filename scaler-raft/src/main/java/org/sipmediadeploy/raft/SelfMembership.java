@@ -13,4 +13,8 @@ package org.sipmediadeploy.raft;
  * JOINING --added by the leader--> MEMBER --removed--> REMOVED --added again--> MEMBER
  * </pre>
  */
-public enum SelfMembership { MEMBER, JOINING, REMOVED }
+public enum SelfMembership {
+    MEMBER,
+    JOINING,
+    REMOVED
+}

@@ -9,7 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.Set;
-
 import org.junit.jupiter.api.Test;
 import org.sipmediadeploy.core.command.Command;
 import org.sipmediadeploy.core.decision.Decision;
@@ -73,18 +72,23 @@ class CodecTest {
                 + "\"mode\":\"AUTO\",\"hosts\":{},\"createFailures\":0,\"backoffUntil\":null}},\"open\":{},"
                 + "\"history\":[],\"highestTerm\":7}}";
         ClusterState s = Codec.decodeState(bytes(json));
-        assertEquals(org.sipmediadeploy.core.model.ArrivalHistory.EMPTY, s.pool("gw").orElseThrow().arrivals());
+        assertEquals(
+                org.sipmediadeploy.core.model.ArrivalHistory.EMPTY,
+                s.pool("gw").orElseThrow().arrivals());
     }
 
     @Test
     void anArrivalHistoryOfAnUnknownFormatIsRefusedNotMisread() {
-        ClusterState s = Transitions.apply(Transitions.apply(ClusterState.empty(),
-                new Command.InitPool("gw", 1, Instant.EPOCH), 1).state(),
-                new Command.RecordArrivals("gw", 29_000_000, 12, 1, Instant.EPOCH), 2).state();
+        ClusterState s = Transitions.apply(
+                        Transitions.apply(ClusterState.empty(), new Command.InitPool("gw", 1, Instant.EPOCH), 1)
+                                .state(),
+                        new Command.RecordArrivals("gw", 29_000_000, 12, 1, Instant.EPOCH),
+                        2)
+                .state();
         String json = new String(Codec.encodeState(s), java.nio.charset.StandardCharsets.UTF_8);
         assertTrue(json.contains("\"format\":1"), json.substring(0, 300));
-        CodecException e = assertThrows(CodecException.class,
-                () -> Codec.decodeState(bytes(json.replace("\"format\":1", "\"format\":2"))));
+        CodecException e = assertThrows(
+                CodecException.class, () -> Codec.decodeState(bytes(json.replace("\"format\":1", "\"format\":2"))));
         assertTrue(e.getMessage().contains("arrival history format 2"), e.getMessage());
     }
 
@@ -97,7 +101,8 @@ class CodecTest {
 
     @Test
     void unknownVersionIsRefusedNamingIt() {
-        String json = "{\"v\":2,\"type\":\"InitPool\",\"body\":{\"pool\":\"gw\",\"term\":1,\"at\":\"2026-01-01T00:00:00Z\"}}";
+        String json =
+                "{\"v\":2,\"type\":\"InitPool\",\"body\":{\"pool\":\"gw\",\"term\":1,\"at\":\"2026-01-01T00:00:00Z\"}}";
         CodecException e = assertThrows(CodecException.class, () -> Codec.decodeCommand(bytes(json)));
         assertTrue(e.getMessage().contains("version 2"), e.getMessage());
     }
@@ -158,8 +163,8 @@ class CodecTest {
             assertEquals(s, Codec.decodeProbeAnswer(Codec.encodeProbeAnswer(s)));
         }
         assertNull(Codec.decodeProbeAnswer(Codec.encodeProbeAnswer(null)));
-        assertEquals("sip-udp://127.0.1.1:5060",
-                Codec.decodeProbeQuery(Codec.encodeProbeQuery("sip-udp://127.0.1.1:5060")));
+        assertEquals(
+                "sip-udp://127.0.1.1:5060", Codec.decodeProbeQuery(Codec.encodeProbeQuery("sip-udp://127.0.1.1:5060")));
         Codec.CommitReply r = new Codec.CommitReply(7, 2, "stale term 1 < 2");
         assertEquals(r, Codec.decodeReply(Codec.encodeReply(r)));
     }

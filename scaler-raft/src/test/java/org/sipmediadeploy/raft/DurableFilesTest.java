@@ -10,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,7 +26,8 @@ class DurableFilesTest {
         Path target = dir.resolve("snapshot.1_5");
         List<String> forced = new ArrayList<>();
         DurableFiles.replace(target, "state".getBytes(StandardCharsets.UTF_8), p -> {
-            forced.add((p.equals(dir) ? "dir" : p.getFileName().toString()) + (Files.exists(target) ? " after" : " before"));
+            forced.add((p.equals(dir) ? "dir" : p.getFileName().toString())
+                    + (Files.exists(target) ? " after" : " before"));
             DurableFiles.FSYNC.force(p);
         });
         assertEquals(List.of("snapshot.1_5.tmp before", "dir after"), forced);

@@ -6,18 +6,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
-
 import org.sipmediadeploy.core.command.Command;
 import org.sipmediadeploy.core.decision.Decision;
 import org.sipmediadeploy.core.decision.DecisionRecord;
 import org.sipmediadeploy.core.decision.Outcome;
+import org.sipmediadeploy.core.model.ArrivalHistory;
 import org.sipmediadeploy.core.model.Host;
 import org.sipmediadeploy.core.model.HostState;
 import org.sipmediadeploy.core.model.Member;
 import org.sipmediadeploy.core.model.PairMode;
 import org.sipmediadeploy.core.model.PairState;
 import org.sipmediadeploy.core.model.PoolMode;
-import org.sipmediadeploy.core.model.ArrivalHistory;
 import org.sipmediadeploy.core.model.PoolState;
 import org.sipmediadeploy.core.model.ReplaceStep;
 import org.sipmediadeploy.core.model.ScalerMember;
@@ -56,25 +55,40 @@ final class Gen {
     /** Where a move expects the floating IP: none (decided before sources were committed), no port, or a port. */
     org.sipmediadeploy.core.model.FloatingIpSource source() {
         int k = r.nextInt(3);
-        return k == 0 ? null : new org.sipmediadeploy.core.model.FloatingIpSource(k == 1 ? null : str(),
-                r.nextInt(4) == 0 ? -1 : r.nextInt(1_000_000));
+        return k == 0
+                ? null
+                : new org.sipmediadeploy.core.model.FloatingIpSource(
+                        k == 1 ? null : str(), r.nextInt(4) == 0 ? -1 : r.nextInt(1_000_000));
     }
 
     Decision decision(int kind) {
         switch (kind) {
-            case 0: return new Decision.Failover(id(), str(), "a" + str(), "b" + str(), str(), source());
-            case 1: return new Decision.Reassociate(id(), str(), str(), str(), source());
-            case 2: return new Decision.ReplaceMember(id(), str(), str(), str(), str());
-            case 3: return new Decision.HoldPair(id(), str(), str());
-            case 4: return new Decision.CreateHost(id(), str(), str(), str());
-            case 5: return new Decision.HostReady(id(), str(), str(), str());
-            case 6: return new Decision.DrainHost(id(), str(), str(), str());
-            case 7: return new Decision.UndrainHost(id(), str(), str(), str());
-            case 8: return new Decision.DeleteHost(id(), str(), str(), str());
-            case 9: return new Decision.DeleteOrphan(id(), str(), str(), str());
-            case 10: return new Decision.ReplaceScaler(id(), "dead" + str(), "new" + str(), str());
-            case 11: return new Decision.AdoptHost(id(), str(), str(), str(), str(), str());
-            default: throw new AssertionError(kind);
+            case 0:
+                return new Decision.Failover(id(), str(), "a" + str(), "b" + str(), str(), source());
+            case 1:
+                return new Decision.Reassociate(id(), str(), str(), str(), source());
+            case 2:
+                return new Decision.ReplaceMember(id(), str(), str(), str(), str());
+            case 3:
+                return new Decision.HoldPair(id(), str(), str());
+            case 4:
+                return new Decision.CreateHost(id(), str(), str(), str());
+            case 5:
+                return new Decision.HostReady(id(), str(), str(), str());
+            case 6:
+                return new Decision.DrainHost(id(), str(), str(), str());
+            case 7:
+                return new Decision.UndrainHost(id(), str(), str(), str());
+            case 8:
+                return new Decision.DeleteHost(id(), str(), str(), str());
+            case 9:
+                return new Decision.DeleteOrphan(id(), str(), str(), str());
+            case 10:
+                return new Decision.ReplaceScaler(id(), "dead" + str(), "new" + str(), str());
+            case 11:
+                return new Decision.AdoptHost(id(), str(), str(), str(), str(), str());
+            default:
+                throw new AssertionError(kind);
         }
     }
 
@@ -91,55 +105,98 @@ final class Gen {
     }
 
     PairState pair() {
-        List<Member> members = List.of(new Member("a" + str(), str(), str(), str()),
-                new Member("b" + str(), str(), str(), str()));
+        List<Member> members =
+                List.of(new Member("a" + str(), str(), str(), str()), new Member("b" + str(), str(), str(), str()));
         List<Instant> failovers = new ArrayList<>();
         for (int i = r.nextInt(4); i > 0; i--) {
             failovers.add(instant());
         }
-        return new PairState(str(), members, members.get(r.nextInt(2)).serverId(), str(), str(),
-                PairMode.values()[r.nextInt(3)], failovers, r.nextBoolean() ? null : str());
+        return new PairState(
+                str(),
+                members,
+                members.get(r.nextInt(2)).serverId(),
+                str(),
+                str(),
+                PairMode.values()[r.nextInt(3)],
+                failovers,
+                r.nextBoolean() ? null : str());
     }
 
     PoolState pool() {
         Map<String, Host> hosts = new TreeMap<>();
         for (int i = r.nextInt(4); i > 0; i--) {
             String name = "h" + str();
-            hosts.put(name, new Host(name, r.nextBoolean() ? null : str(), r.nextBoolean() ? null : str(),
-                    HostState.values()[r.nextInt(HostState.values().length)], instant(), instant(), id()));
+            hosts.put(
+                    name,
+                    new Host(
+                            name,
+                            r.nextBoolean() ? null : str(),
+                            r.nextBoolean() ? null : str(),
+                            HostState.values()[r.nextInt(HostState.values().length)],
+                            instant(),
+                            instant(),
+                            id()));
         }
         ArrivalHistory arrivals = ArrivalHistory.EMPTY;
         long minute = 29_000_000 + r.nextInt(1_000_000);
         for (int i = r.nextInt(3) * r.nextInt(2000); i > 0; i--) {
             arrivals = arrivals.record(minute + r.nextInt(20_000), r.nextInt(100));
         }
-        return new PoolState(str(), PoolMode.values()[r.nextInt(3)], hosts, r.nextInt(5),
-                r.nextBoolean() ? null : instant(), arrivals);
+        return new PoolState(
+                str(),
+                PoolMode.values()[r.nextInt(3)],
+                hosts,
+                r.nextInt(5),
+                r.nextBoolean() ? null : instant(),
+                arrivals);
     }
 
     Command command(int kind) {
         switch (kind) {
-            case 0: return new Command.InitPair(pair(), term(), instant());
-            case 1: return new Command.InitPool(str(), term(), instant());
-            case 2: return new Command.Propose(decision(), term(), instant());
-            case 3: return new Command.RecordOutcome(id(),
-                    Outcome.values()[1 + r.nextInt(Outcome.values().length - 1)],
-                    r.nextBoolean() ? null : str(), facts(), term(), instant());
-            case 4: return new Command.SetPairMode(str(), PairMode.values()[r.nextInt(3)], str(), term(), instant());
-            case 5: return new Command.SetPoolMode(str(), PoolMode.values()[r.nextInt(3)], str(), term(), instant());
-            case 6: return new Command.SyncScalers(List.of(scalerMember(), scalerMember()), term(), instant());
-            case 7: return new Command.RecordStep(id(), ReplaceStep.values()[r.nextInt(ReplaceStep.values().length)],
-                    r.nextBoolean() ? null : str(), facts(), term(), instant());
-            case 8: return new Command.SetAlarms(facts(), term(), instant());
-            case 9: return new Command.RecordArrivals(str(), 1 + r.nextInt(50_000_000), r.nextInt(200), term(),
-                    instant());
-            default: throw new AssertionError(kind);
+            case 0:
+                return new Command.InitPair(pair(), term(), instant());
+            case 1:
+                return new Command.InitPool(str(), term(), instant());
+            case 2:
+                return new Command.Propose(decision(), term(), instant());
+            case 3:
+                return new Command.RecordOutcome(
+                        id(),
+                        Outcome.values()[1 + r.nextInt(Outcome.values().length - 1)],
+                        r.nextBoolean() ? null : str(),
+                        facts(),
+                        term(),
+                        instant());
+            case 4:
+                return new Command.SetPairMode(str(), PairMode.values()[r.nextInt(3)], str(), term(), instant());
+            case 5:
+                return new Command.SetPoolMode(str(), PoolMode.values()[r.nextInt(3)], str(), term(), instant());
+            case 6:
+                return new Command.SyncScalers(List.of(scalerMember(), scalerMember()), term(), instant());
+            case 7:
+                return new Command.RecordStep(
+                        id(),
+                        ReplaceStep.values()[r.nextInt(ReplaceStep.values().length)],
+                        r.nextBoolean() ? null : str(),
+                        facts(),
+                        term(),
+                        instant());
+            case 8:
+                return new Command.SetAlarms(facts(), term(), instant());
+            case 9:
+                return new Command.RecordArrivals(str(), 1 + r.nextInt(50_000_000), r.nextInt(200), term(), instant());
+            default:
+                throw new AssertionError(kind);
         }
     }
 
     ScalerMember scalerMember() {
-        return new ScalerMember("s" + str(), str() + ":" + (1 + r.nextInt(65535)), r.nextBoolean() ? null : str(),
-                r.nextBoolean() ? null : str(), r.nextBoolean() ? null : id());
+        return new ScalerMember(
+                "s" + str(),
+                str() + ":" + (1 + r.nextInt(65535)),
+                r.nextBoolean() ? null : str(),
+                r.nextBoolean() ? null : str(),
+                r.nextBoolean() ? null : id());
     }
 
     ScalerMembers scalers() {
@@ -152,12 +209,19 @@ final class Gen {
         if (r.nextBoolean()) {
             List<StepRecord> done = new ArrayList<>();
             for (int i = r.nextInt(3); i > 0; i--) {
-                done.add(new StepRecord(ReplaceStep.values()[r.nextInt(ReplaceStep.values().length)], str(),
-                        instant()));
+                done.add(
+                        new StepRecord(ReplaceStep.values()[r.nextInt(ReplaceStep.values().length)], str(), instant()));
             }
-            rep = new ScalerReplacement(id(), scalerMember(), "n" + str(),
-                    ReplaceStep.values()[r.nextInt(ReplaceStep.values().length)], r.nextBoolean() ? null : str(),
-                    r.nextBoolean() ? null : str(), r.nextBoolean() ? null : str(), instant(), done);
+            rep = new ScalerReplacement(
+                    id(),
+                    scalerMember(),
+                    "n" + str(),
+                    ReplaceStep.values()[r.nextInt(ReplaceStep.values().length)],
+                    r.nextBoolean() ? null : str(),
+                    r.nextBoolean() ? null : str(),
+                    r.nextBoolean() ? null : str(),
+                    instant(),
+                    done);
         }
         return new ScalerMembers(members, rep, r.nextInt(10));
     }
@@ -168,8 +232,15 @@ final class Gen {
 
     DecisionRecord record(boolean open) {
         Outcome o = open ? Outcome.PENDING : Outcome.values()[1 + r.nextInt(Outcome.values().length - 1)];
-        return new DecisionRecord(decision(), term(), r.nextInt(1 << 20), instant(), o,
-                r.nextBoolean() ? null : str(), open ? null : instant(), facts());
+        return new DecisionRecord(
+                decision(),
+                term(),
+                r.nextInt(1 << 20),
+                instant(),
+                o,
+                r.nextBoolean() ? null : str(),
+                open ? null : instant(),
+                facts());
     }
 
     ClusterState state() {

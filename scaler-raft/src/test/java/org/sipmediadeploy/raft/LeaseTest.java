@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Map;
 import java.util.Set;
-
 import org.junit.jupiter.api.Test;
 
 /**
@@ -36,8 +35,7 @@ class LeaseTest {
 
     @Test
     void fiveVotersNeedTwoFreshFollowers() {
-        assertFalse(LeaderContacts.majorityContact(Map.of("b", 10L, "c", 900L, "d", 900L, "e", 900L), 300, "a",
-                FIVE));
+        assertFalse(LeaderContacts.majorityContact(Map.of("b", 10L, "c", 900L, "d", 900L, "e", 900L), 300, "a", FIVE));
         assertTrue(LeaderContacts.majorityContact(Map.of("b", 10L, "c", 20L, "d", 900L, "e", 900L), 300, "a", FIVE));
     }
 
@@ -50,8 +48,8 @@ class LeaseTest {
     @Test
     void aLeaderThatIsNotAVoterDoesNotCountItself() {
         // The leader of a joint configuration that removes it: only b of {b, c, d} is fresh.
-        assertFalse(LeaderContacts.majorityContact(Map.of("b", 10L, "c", 900L, "d", 900L), 300, "a",
-                Set.of("b", "c", "d")));
+        assertFalse(LeaderContacts.majorityContact(
+                Map.of("b", 10L, "c", 900L, "d", 900L), 300, "a", Set.of("b", "c", "d")));
     }
 
     @Test

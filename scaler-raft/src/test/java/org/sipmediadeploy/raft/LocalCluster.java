@@ -13,7 +13,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.UnaryOperator;
-
 import org.awaitility.Awaitility;
 
 /** Three (or n) real Ratis servers in this JVM on 127.0.0.1, free ports, temporary storage. */
@@ -107,8 +106,11 @@ final class LocalCluster implements AutoCloseable {
     }
 
     RaftNode awaitLeader(Duration atMost) {
-        return Awaitility.await().atMost(atMost).pollInterval(Duration.ofMillis(10))
-                .until(this::readyLeader, Optional::isPresent).orElseThrow();
+        return Awaitility.await()
+                .atMost(atMost)
+                .pollInterval(Duration.ofMillis(10))
+                .until(this::readyLeader, Optional::isPresent)
+                .orElseThrow();
     }
 
     List<RaftNode> followers(RaftNode leader) {

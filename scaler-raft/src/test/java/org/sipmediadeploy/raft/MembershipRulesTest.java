@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-
 import org.junit.jupiter.api.Test;
 
 class MembershipRulesTest {
@@ -52,7 +51,8 @@ class MembershipRulesTest {
         String r = MembershipRules.refusal(List.of(N1, N2, N3), List.of(N1, N2, N3, N4), Set.of("n1", "n2"))
                 .orElse(null);
         assertEquals(null, r, "2 reachable + the staged n4 = 3 of 4");
-        String r2 = MembershipRules.refusal(List.of(N1, N2), List.of(N1, N2, N4), Set.of("n1")).orElse(null);
+        String r2 = MembershipRules.refusal(List.of(N1, N2), List.of(N1, N2, N4), Set.of("n1"))
+                .orElse(null);
         assertTrue(r2.contains("no reachable majority now"), r2);
     }
 
@@ -66,7 +66,8 @@ class MembershipRulesTest {
     @Test
     void duplicateIdsOrAddressesAndMovedAddressesAreRefused() {
         assertTrue(refusal(List.of(N1, N2, N3, N1), ALL).contains("named twice"));
-        assertTrue(refusal(List.of(N1, N2, N3, new RaftMember("n4", N3.address())), ALL).contains("used by two"));
+        assertTrue(refusal(List.of(N1, N2, N3, new RaftMember("n4", N3.address())), ALL)
+                .contains("used by two"));
         assertTrue(refusal(List.of(N1, N2, new RaftMember("n3", "127.65.1.9:9870")), ALL)
                 .contains("remove it, then add it"));
         assertTrue(refusal(List.of(), ALL).contains("no member"));
@@ -74,11 +75,14 @@ class MembershipRulesTest {
 
     @Test
     void malformedMembersAreRejectedWithTheirProblem() {
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> new RaftMember("n 1", "h:1")).getMessage()
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> new RaftMember("n 1", "h:1"))
+                .getMessage()
                 .contains("member id"));
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> new RaftMember("n1", "nohost")).getMessage()
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> new RaftMember("n1", "nohost"))
+                .getMessage()
                 .contains("host:port"));
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> new RaftMember("n1", "h:70000")).getMessage()
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> new RaftMember("n1", "h:70000"))
+                .getMessage()
                 .contains("1..65535"));
     }
 }

@@ -16,7 +16,6 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
-
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,6 +27,7 @@ class MembershipTest {
 
     @TempDir
     Path dir;
+
     private LocalCluster cluster;
 
     @AfterEach
@@ -41,7 +41,8 @@ class MembershipTest {
         cluster = new LocalCluster(dir, 3, s -> s, HOST).startAll();
         RaftNode leader = cluster.awaitLeader(AWAIT);
         long term = leader.leaderTerm().orElseThrow();
-        assertTrue(commit(leader, new Command.InitPair(Fixtures.kamailio(), term, T0)).accepted());
+        assertTrue(commit(leader, new Command.InitPair(Fixtures.kamailio(), term, T0))
+                .accepted());
         assertTrue(commit(leader, failover("d1", "srv-a", "srv-b", term)).accepted());
         return leader;
     }
@@ -89,7 +90,9 @@ class MembershipTest {
         assertTrue(commit(leader, new Command.InitPool("gw", term, T0)).accepted());
         await().atMost(AWAIT).until(() -> n4.state().pool("gw").isPresent());
         // Adding it again is already done.
-        assertEquals(MembershipChange.Outcome.DONE, done(leader.addMember(member(n4))).outcome());
+        assertEquals(
+                MembershipChange.Outcome.DONE,
+                done(leader.addMember(member(n4))).outcome());
     }
 
     @Test
@@ -134,8 +137,12 @@ class MembershipTest {
         await().atMost(AWAIT).until(() -> n4.state().equals(leader.state()));
         assertEquals(SelfMembership.MEMBER, n4.membership());
         // Replacing again is already done; the dead node is no longer known.
-        assertEquals(MembershipChange.Outcome.DONE, done(leader.replaceMember(dead, member(n4))).outcome());
-        assertEquals(MembershipChange.Outcome.UNKNOWN_NODE, done(leader.removeMember(dead)).outcome());
+        assertEquals(
+                MembershipChange.Outcome.DONE,
+                done(leader.replaceMember(dead, member(n4))).outcome());
+        assertEquals(
+                MembershipChange.Outcome.UNKNOWN_NODE,
+                done(leader.removeMember(dead)).outcome());
     }
 
     @Test
@@ -144,11 +151,13 @@ class MembershipTest {
         MembershipChange unknown = done(leader.removeMember("n9"));
         assertEquals(MembershipChange.Outcome.UNKNOWN_NODE, unknown.outcome());
         assertTrue(unknown.detail().contains("unknown node 'n9'"), unknown.detail());
-        assertEquals(MembershipChange.Outcome.UNKNOWN_NODE,
-                done(leader.replaceMember("n9", new RaftMember("n8", HOST + ":1"))).outcome());
+        assertEquals(
+                MembershipChange.Outcome.UNKNOWN_NODE,
+                done(leader.replaceMember("n9", new RaftMember("n8", HOST + ":1")))
+                        .outcome());
 
-        MembershipChange two = done(leader.changeMembers(List.of(member(leader),
-                new RaftMember("n8", HOST + ":1"), new RaftMember("n9", HOST + ":2"))));
+        MembershipChange two = done(leader.changeMembers(
+                List.of(member(leader), new RaftMember("n8", HOST + ":1"), new RaftMember("n9", HOST + ":2"))));
         assertEquals(MembershipChange.Outcome.REFUSED, two.outcome());
         assertTrue(two.detail().contains("one member at a time"), two.detail());
 
@@ -158,8 +167,10 @@ class MembershipTest {
         cluster.kill(dead);
         String live = followers.get(1).id();
         // Only once the leader has not heard from it for longer than the reachability bound (3 x 600 ms).
-        await().atMost(AWAIT).until(() -> leader.members().stream().anyMatch(m -> m.id().equals(dead)
-                && m.lastContactMillis() != null && m.lastContactMillis() > 2_500));
+        await().atMost(AWAIT)
+                .until(() -> leader.members().stream()
+                        .anyMatch(m ->
+                                m.id().equals(dead) && m.lastContactMillis() != null && m.lastContactMillis() > 2_500));
         MembershipChange r = done(leader.removeMember(live));
         assertEquals(MembershipChange.Outcome.REFUSED, r.outcome(), r.detail());
         assertTrue(r.detail().contains("no majority") && r.detail().contains(dead), r.detail());
@@ -171,11 +182,14 @@ class MembershipTest {
         RaftNode leader = threeNodesWithHistory();
         String gone = cluster.followers(leader).get(0).id();
         cluster.kill(gone);
-        assertEquals(MembershipChange.Outcome.DONE, done(leader.removeMember(gone)).outcome());
+        assertEquals(
+                MembershipChange.Outcome.DONE, done(leader.removeMember(gone)).outcome());
 
-        NotAMemberException e = assertThrows(NotAMemberException.class,
+        NotAMemberException e = assertThrows(
+                NotAMemberException.class,
                 () -> RaftNode.start(cluster.settings.get(gone), new ProbeView(), new RecordingListener()));
-        assertTrue(e.getMessage().contains("is not a member") && e.getMessage().contains("members add " + gone),
+        assertTrue(
+                e.getMessage().contains("is not a member") && e.getMessage().contains("members add " + gone),
                 e.getMessage());
     }
 
@@ -185,12 +199,16 @@ class MembershipTest {
         String dead = cluster.followers(leader).get(0).id();
         cluster.kill(dead);
         RaftNode n4 = startJoining("n4");
-        assertEquals(MembershipChange.Outcome.DONE, done(leader.replaceMember(dead, member(n4))).outcome());
+        assertEquals(
+                MembershipChange.Outcome.DONE,
+                done(leader.replaceMember(dead, member(n4))).outcome());
         await().atMost(AWAIT).until(() -> n4.membership() == SelfMembership.MEMBER);
 
         // The other survivor restarts with its old config file (still naming the dead node, not n4).
-        String other = cluster.nodes.keySet().stream().filter(id -> !id.equals(leader.id()) && !id.equals("n4"))
-                .findFirst().orElseThrow();
+        String other = cluster.nodes.keySet().stream()
+                .filter(id -> !id.equals(leader.id()) && !id.equals("n4"))
+                .findFirst()
+                .orElseThrow();
         cluster.kill(other);
         RaftNode back = cluster.start(other);
         Map<String, String> stale = new TreeMap<>(back.settings().peers());
@@ -199,7 +217,8 @@ class MembershipTest {
         await().atMost(AWAIT).until(() -> ids(back).equals(want));
         assertEquals(SelfMembership.MEMBER, back.membership());
         long term = cluster.awaitLeader(AWAIT).leaderTerm().orElseThrow();
-        assertTrue(commit(cluster.awaitLeader(AWAIT), new Command.InitPool("gw", term, T0)).accepted());
+        assertTrue(commit(cluster.awaitLeader(AWAIT), new Command.InitPool("gw", term, T0))
+                .accepted());
         await().atMost(AWAIT).until(() -> back.state().pool("gw").isPresent());
     }
 }

@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -21,8 +20,10 @@ import org.junit.jupiter.api.io.TempDir;
 class MultiProcessTest {
     private static final Duration AWAIT = Duration.ofSeconds(60);
     private static final Duration ASK = Duration.ofSeconds(70);
+
     @TempDir
     Path dir;
+
     private final List<NodeProcess> procs = new ArrayList<>();
 
     @BeforeEach
@@ -65,28 +66,36 @@ class MultiProcessTest {
 
     @Test
     void killingTheLeaderWithSigkillElectsANewLeader() {
-        NodeProcess old = await().atMost(AWAIT).until(() -> leaderAbove(0), Optional::isPresent).orElseThrow();
+        NodeProcess old = await().atMost(AWAIT)
+                .until(() -> leaderAbove(0), Optional::isPresent)
+                .orElseThrow();
         long oldTerm = lastReady(old);
         assertTrue(old.ask("initPair " + oldTerm, ASK).startsWith("ACCEPTED"));
         old.signal("KILL");
-        NodeProcess next = await().atMost(AWAIT).until(() -> leaderAbove(oldTerm), Optional::isPresent)
+        NodeProcess next = await().atMost(AWAIT)
+                .until(() -> leaderAbove(oldTerm), Optional::isPresent)
                 .orElseThrow();
         long newTerm = lastReady(next);
         assertTrue(next != old);
         assertTrue(next.ask("status", ASK).startsWith(newTerm + " " + newTerm + " "));
         assertEquals("srv-a", next.ask("active", ASK));
-        assertTrue(next.ask("failover d" + newTerm + "-1 srv-a srv-b " + newTerm, ASK).startsWith("ACCEPTED"));
+        assertTrue(next.ask("failover d" + newTerm + "-1 srv-a srv-b " + newTerm, ASK)
+                .startsWith("ACCEPTED"));
     }
 
     @Test
     void aFrozenLeaderIsReplacedAndOnceResumedIsFenced() {
-        NodeProcess old = await().atMost(AWAIT).until(() -> leaderAbove(0), Optional::isPresent).orElseThrow();
+        NodeProcess old = await().atMost(AWAIT)
+                .until(() -> leaderAbove(0), Optional::isPresent)
+                .orElseThrow();
         long oldTerm = lastReady(old);
         assertTrue(old.ask("initPair " + oldTerm, ASK).startsWith("ACCEPTED"));
         old.signal("STOP");
         NodeProcess next;
         try {
-            next = await().atMost(AWAIT).until(() -> leaderAbove(oldTerm), Optional::isPresent).orElseThrow();
+            next = await().atMost(AWAIT)
+                    .until(() -> leaderAbove(oldTerm), Optional::isPresent)
+                    .orElseThrow();
         } finally {
             old.signal("CONT");
         }
@@ -98,23 +107,28 @@ class MultiProcessTest {
         assertTrue(stale.startsWith("REFUSED") && stale.contains("stale term"), stale);
         assertEquals("srv-a", next.ask("active", ASK));
         // The new leader still decides normally.
-        assertTrue(next.ask("failover d" + newTerm + "-1 srv-a srv-b " + newTerm, ASK).startsWith("ACCEPTED"));
+        assertTrue(next.ask("failover d" + newTerm + "-1 srv-a srv-b " + newTerm, ASK)
+                .startsWith("ACCEPTED"));
         await().atMost(AWAIT).until(() -> old.ask("active", ASK).equals("srv-b"));
         assertEquals("false", old.ask("isLeaderIn " + oldTerm, ASK));
     }
 
     @Test
     void aLeaderStoppedWithSigtermHandsOverLeadershipAndStopsItsLeaderWork() throws Exception {
-        NodeProcess old = await().atMost(AWAIT).until(() -> leaderAbove(0), Optional::isPresent).orElseThrow();
+        NodeProcess old = await().atMost(AWAIT)
+                .until(() -> leaderAbove(0), Optional::isPresent)
+                .orElseThrow();
         long oldTerm = lastReady(old);
         assertTrue(old.ask("initPair " + oldTerm, ASK).startsWith("ACCEPTED"));
         old.signal("TERM");
-        NodeProcess next = await().atMost(AWAIT).until(() -> leaderAbove(oldTerm), Optional::isPresent)
+        NodeProcess next = await().atMost(AWAIT)
+                .until(() -> leaderAbove(oldTerm), Optional::isPresent)
                 .orElseThrow();
         assertTrue(next != old);
         assertTrue(old.process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS), "the stopped node exits");
         assertTrue(old.lines.stream().anyMatch(l -> l.endsWith(" NOTLEADER")), "leader work was told to stop");
         long newTerm = lastReady(next);
-        assertTrue(next.ask("failover d" + newTerm + "-1 srv-a srv-b " + newTerm, ASK).startsWith("ACCEPTED"));
+        assertTrue(next.ask("failover d" + newTerm + "-1 srv-a srv-b " + newTerm, ASK)
+                .startsWith("ACCEPTED"));
     }
 }

@@ -14,7 +14,6 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.client.RaftClientConfigKeys;
 import org.apache.ratis.conf.Parameters;
@@ -36,6 +35,7 @@ import org.sipmediadeploy.core.command.Command;
 class MutualTlsTest {
     @TempDir
     Path dir;
+
     private LocalCluster cluster;
 
     @AfterEach
@@ -72,11 +72,14 @@ class MutualTlsTest {
         assertFalse(leader.id().equals("n3"));
         long term = leader.leaderTerm().orElseThrow();
         assertTrue(commit(leader, new Command.InitPool("gw", term, T0)).accepted());
-        RaftNode other = cluster.followers(leader).stream().filter(n -> !n.id().equals("n3")).findFirst()
+        RaftNode other = cluster.followers(leader).stream()
+                .filter(n -> !n.id().equals("n3"))
+                .findFirst()
                 .orElseThrow();
         await().atMost(AWAIT).until(() -> other.state().pool("gw").isPresent());
         RaftNode n3 = cluster.nodes.get("n3");
-        await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(6))
+        await().during(Duration.ofSeconds(3))
+                .atMost(Duration.ofSeconds(6))
                 .until(() -> n3.state().pools().isEmpty() && n3.leaderTerm().isEmpty());
     }
 
@@ -108,16 +111,24 @@ class MutualTlsTest {
     private RaftClient rawClient(RaftSettings.TlsSettings tls) {
         Map<String, String> peers = new HashMap<>(cluster.peers);
         java.util.List<RaftPeer> list = new java.util.ArrayList<>();
-        peers.forEach((id, a) -> list.add(RaftPeer.newBuilder().setId(id).setAddress(a).build()));
+        peers.forEach((id, a) ->
+                list.add(RaftPeer.newBuilder().setId(id).setAddress(a).build()));
         RaftProperties props = new RaftProperties();
         RaftClientConfigKeys.Rpc.setRequestTimeout(props, TimeDuration.valueOf(2, TimeUnit.SECONDS));
         Parameters params = new Parameters();
-        GrpcConfigKeys.Client.setTlsConf(params, new GrpcTlsConfig(tls.privateKey().toFile(),
-                tls.certChain().toFile(), tls.trustedCas().toFile(), true));
-        return RaftClient.newBuilder().setRaftGroup(RaftGroup.valueOf(RaftNode.groupId("test-cluster"), list))
-                .setProperties(props).setParameters(params)
-                .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(3,
-                        TimeDuration.valueOf(200, TimeUnit.MILLISECONDS)))
+        GrpcConfigKeys.Client.setTlsConf(
+                params,
+                new GrpcTlsConfig(
+                        tls.privateKey().toFile(),
+                        tls.certChain().toFile(),
+                        tls.trustedCas().toFile(),
+                        true));
+        return RaftClient.newBuilder()
+                .setRaftGroup(RaftGroup.valueOf(RaftNode.groupId("test-cluster"), list))
+                .setProperties(props)
+                .setParameters(params)
+                .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(
+                        3, TimeDuration.valueOf(200, TimeUnit.MILLISECONDS)))
                 .build();
     }
 }

@@ -17,7 +17,6 @@ import java.util.OptionalLong;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-
 import org.awaitility.Awaitility;
 
 /** A {@link RaftNodeMain} JVM started from the test classpath, controlled through stdin/stdout, killed by PID. */
@@ -34,34 +33,41 @@ final class NodeProcess implements AutoCloseable {
         this.process = process;
         this.pid = process.pid();
         this.stdin = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
-        Thread reader = new Thread(() -> {
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(),
-                    StandardCharsets.UTF_8))) {
-                String logDir = System.getProperty("raft.child.logDir");
-                java.io.PrintWriter log = logDir == null ? null : new java.io.PrintWriter(Files.newBufferedWriter(
-                        Path.of(logDir, id + "-" + pid + ".log"), StandardCharsets.UTF_8), true);
-                for (String l = r.readLine(); l != null; l = r.readLine()) {
-                    if (log != null) {
-                        log.println(l);
+        Thread reader = new Thread(
+                () -> {
+                    try (BufferedReader r = new BufferedReader(
+                            new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                        String logDir = System.getProperty("raft.child.logDir");
+                        java.io.PrintWriter log = logDir == null
+                                ? null
+                                : new java.io.PrintWriter(
+                                        Files.newBufferedWriter(
+                                                Path.of(logDir, id + "-" + pid + ".log"), StandardCharsets.UTF_8),
+                                        true);
+                        for (String l = r.readLine(); l != null; l = r.readLine()) {
+                            if (log != null) {
+                                log.println(l);
+                            }
+                            if (l.startsWith("@@ ")) {
+                                lines.add(System.nanoTime() + " " + l.substring(3));
+                            }
+                        }
+                    } catch (IOException e) {
+                        // The process died: nothing more to read.
                     }
-                    if (l.startsWith("@@ ")) {
-                        lines.add(System.nanoTime() + " " + l.substring(3));
-                    }
-                }
-            } catch (IOException e) {
-                // The process died: nothing more to read.
-            }
-        }, "stdout-" + id);
+                },
+                "stdout-" + id);
         reader.setDaemon(true);
         reader.start();
     }
 
     static NodeProcess start(String id, Map<String, String> peers, Path storage) throws IOException {
         String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        String peerArg = peers.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
+        String peerArg = peers.entrySet().stream()
+                .map(e -> e.getKey() + "=" + e.getValue())
                 .collect(Collectors.joining(","));
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m", "-XX:+UseSerialGC"));
+        List<String> cmd = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m", "-XX:+UseSerialGC"));
         String extra = System.getProperty("raft.child.jvmArgs", "").trim();
         if (!extra.isEmpty()) {
             cmd.addAll(List.of(extra.split("\\s+")));
@@ -104,10 +110,17 @@ final class NodeProcess implements AutoCloseable {
         }
         requests++;
         String verb = command.split(" ")[0];
-        return Awaitility.await().atMost(timeout).pollInterval(Duration.ofMillis(5))
-                .until(() -> replies().stream().skip(before).filter(r -> r.startsWith(verb + " ")).findFirst(),
+        return Awaitility.await()
+                .atMost(timeout)
+                .pollInterval(Duration.ofMillis(5))
+                .until(
+                        () -> replies().stream()
+                                .skip(before)
+                                .filter(r -> r.startsWith(verb + " "))
+                                .findFirst(),
                         java.util.Optional::isPresent)
-                .orElseThrow().substring(verb.length() + 1);
+                .orElseThrow()
+                .substring(verb.length() + 1);
     }
 
     private List<String> replies() {
@@ -127,7 +140,9 @@ final class NodeProcess implements AutoCloseable {
 
     void signal(String sig) {
         try {
-            Process k = new ProcessBuilder("kill", "-" + sig, Long.toString(pid)).inheritIO().start();
+            Process k = new ProcessBuilder("kill", "-" + sig, Long.toString(pid))
+                    .inheritIO()
+                    .start();
             if (!k.waitFor(10, TimeUnit.SECONDS) || k.exitValue() != 0) {
                 throw new IllegalStateException("kill -" + sig + " " + pid + " failed");
             }

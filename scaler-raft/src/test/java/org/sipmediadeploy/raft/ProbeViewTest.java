@@ -7,9 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-
 import org.junit.jupiter.api.Test;
-
 import org.sipmediadeploy.core.model.ProbeStatus;
 
 /** A peer's answer to "do you see X?": at once when settled, after its next verdict while failing below threshold. */

@@ -7,13 +7,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
-
 import org.awaitility.Awaitility;
 import org.sipmediadeploy.core.command.Command;
 import org.sipmediadeploy.core.decision.Decision;
@@ -35,8 +33,7 @@ public final class RaftBench {
     /** Pool names for warm-up commits: unique, so a retried settling never collides with an earlier one. */
     private static int pools;
 
-    private RaftBench() {
-    }
+    private RaftBench() {}
 
     public static void main(String[] args) throws Exception {
         int kills = 30;
@@ -54,8 +51,8 @@ public final class RaftBench {
                 String[] mm = args[++i].split("-");
                 electionMin = Long.parseLong(mm[0]);
                 electionMax = Long.parseLong(mm[1]);
-                System.setProperty("raft.child.jvmArgs", "-Draft.electionMinMs=" + mm[0] + " -Draft.electionMaxMs="
-                        + mm[1]);
+                System.setProperty(
+                        "raft.child.jvmArgs", "-Draft.electionMinMs=" + mm[0] + " -Draft.electionMaxMs=" + mm[1]);
             } else if (args[i].equals("--out")) {
                 out = Path.of(args[++i]);
             } else {
@@ -74,7 +71,8 @@ public final class RaftBench {
         Files.writeString(out.resolve("raft.json"), "[\n  " + String.join(",\n  ", json) + "\n]\n");
         String md = "# scaler-raft benchmark\n\n"
                 + "Loopback, 3 nodes, election timeout " + electionMin + "-" + electionMax
-                + " ms. Load average (1/5/15 min, at the end): " + loadAverage() + ". Commit " + rev + ", " + date + ". Command: see bench/raft/README.md.\n\n"
+                + " ms. Load average (1/5/15 min, at the end): " + loadAverage() + ". Commit " + rev + ", " + date
+                + ". Command: see bench/raft/README.md.\n\n"
                 + "| figure | unit | runs | p50 | p95 | p99 | max | target |\n|---|---|---|---|---|---|---|---|\n"
                 + row("takeover: SIGKILL of the leader to the new leader's leaderReady", takeover, "<= 1000 (p99)")
                 + row("commit latency of a decision (propose to applied result, leader)", commit, "-")
@@ -102,9 +100,11 @@ public final class RaftBench {
                 NodeProcess old = null;
                 long oldTerm = -1;
                 for (int attempt = 0; old == null; attempt++) {
-                    NodeProcess candidate = Awaitility.await().atMost(Duration.ofSeconds(60))
+                    NodeProcess candidate = Awaitility.await()
+                            .atMost(Duration.ofSeconds(60))
                             .pollInterval(Duration.ofMillis(20))
-                            .until(() -> leaderAbove(procs, 0), Optional::isPresent).orElseThrow();
+                            .until(() -> leaderAbove(procs, 0), Optional::isPresent)
+                            .orElseThrow();
                     long candidateTerm = last(candidate.readyTerms());
                     if (steady(procs, candidate, candidateTerm, k)) {
                         old = candidate;
@@ -121,13 +121,16 @@ public final class RaftBench {
                 final long killedTerm = oldTerm;
                 long t0 = System.nanoTime();
                 old.signal("KILL");
-                NodeProcess next = Awaitility.await().atMost(Duration.ofSeconds(60))
+                NodeProcess next = Awaitility.await()
+                        .atMost(Duration.ofSeconds(60))
                         .pollInterval(Duration.ofMillis(5))
-                        .until(() -> leaderAbove(procs, killedTerm), Optional::isPresent).orElseThrow();
+                        .until(() -> leaderAbove(procs, killedTerm), Optional::isPresent)
+                        .orElseThrow();
                 term = last(next.readyTerms());
                 ms[k] = (next.readyNanos(term).getAsLong() - t0) / 1e6;
-                System.out.printf("kill %d: %s (term %d) -> %s (term %d) in %.1f ms%n", k + 1, old.id, oldTerm,
-                        next.id, term, ms[k]);
+                System.out.printf(
+                        "kill %d: %s (term %d) -> %s (term %d) in %.1f ms%n",
+                        k + 1, old.id, oldTerm, next.id, term, ms[k]);
                 old.process.waitFor(10, TimeUnit.SECONDS);
                 procs.put(old.id, NodeProcess.start(old.id, peers, dir.resolve(old.id)));
             }
@@ -172,11 +175,15 @@ public final class RaftBench {
                     return false;
                 }
             }
-            long applied = Long.parseLong(leader.ask("status", Duration.ofSeconds(30)).split(" ")[2]);
+            long applied =
+                    Long.parseLong(leader.ask("status", Duration.ofSeconds(30)).split(" ")[2]);
             for (NodeProcess p : procs.values()) {
-                Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20))
+                Awaitility.await()
+                        .atMost(Duration.ofSeconds(60))
+                        .pollInterval(Duration.ofMillis(20))
                         .until(() -> {
-                            String[] st = p.ask("status", Duration.ofSeconds(30)).split(" ");
+                            String[] st =
+                                    p.ask("status", Duration.ofSeconds(30)).split(" ");
                             return Long.parseLong(st[1]) == term && Long.parseLong(st[2]) >= applied;
                         });
             }
@@ -205,8 +212,10 @@ public final class RaftBench {
             double[] ms = new double[commits];
             for (int i = -warmup; i < commits; i++) {
                 String id = "d" + term + "-" + (i + warmup + 1);
-                Command c = new Command.Propose(new Decision.CreateHost(id, "gw", "gw-" + (i + warmup),
-                        "bench: spare below target"), term, Fixtures.T0);
+                Command c = new Command.Propose(
+                        new Decision.CreateHost(id, "gw", "gw-" + (i + warmup), "bench: spare below target"),
+                        term,
+                        Fixtures.T0);
                 long t0 = System.nanoTime();
                 CommitResult r = join(leader, c);
                 long t1 = System.nanoTime();
@@ -241,18 +250,34 @@ public final class RaftBench {
         return l.get(l.size() - 1);
     }
 
-
     private static String figure(String name, String unit, double[] v, double target, String rev, String date) {
-        return String.format(java.util.Locale.ROOT,
+        return String.format(
+                java.util.Locale.ROOT,
                 "{\"name\":\"%s\",\"unit\":\"%s\",\"runs\":%d,\"p50\":%.1f,\"p95\":%.1f,\"p99\":%.1f,\"max\":%.1f,"
                         + "\"target\":%s,\"commit\":\"%s\",\"date\":\"%s\"}",
-                name, unit, v.length, Percentiles.nearestRank(v, 50), Percentiles.nearestRank(v, 95), Percentiles.nearestRank(v, 99), Percentiles.nearestRank(v, 100),
-                target < 0 ? "null" : String.format(java.util.Locale.ROOT, "%.0f", target), rev, date);
+                name,
+                unit,
+                v.length,
+                Percentiles.nearestRank(v, 50),
+                Percentiles.nearestRank(v, 95),
+                Percentiles.nearestRank(v, 99),
+                Percentiles.nearestRank(v, 100),
+                target < 0 ? "null" : String.format(java.util.Locale.ROOT, "%.0f", target),
+                rev,
+                date);
     }
 
     private static String row(String name, double[] v, String target) {
-        return String.format(java.util.Locale.ROOT, "| %s | ms | %d | %.1f | %.1f | %.1f | %.1f | %s |%n",
-                name, v.length, Percentiles.nearestRank(v, 50), Percentiles.nearestRank(v, 95), Percentiles.nearestRank(v, 99), Percentiles.nearestRank(v, 100), target);
+        return String.format(
+                java.util.Locale.ROOT,
+                "| %s | ms | %d | %.1f | %.1f | %.1f | %.1f | %s |%n",
+                name,
+                v.length,
+                Percentiles.nearestRank(v, 50),
+                Percentiles.nearestRank(v, 95),
+                Percentiles.nearestRank(v, 99),
+                Percentiles.nearestRank(v, 100),
+                target);
     }
 
     private static String git(String... args) throws IOException, InterruptedException {

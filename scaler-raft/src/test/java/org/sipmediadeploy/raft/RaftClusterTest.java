@@ -17,7 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,6 +29,7 @@ import org.sipmediadeploy.core.port.Consensus.CommitResult;
 class RaftClusterTest {
     @TempDir
     Path dir;
+
     private LocalCluster cluster;
 
     @AfterEach
@@ -111,8 +111,11 @@ class RaftClusterTest {
         await().atMost(AWAIT).until(() -> cluster.listeners.get(next.id()).readyIn(newTerm));
         assertEquals(learnt, next.state().pool("gw").orElseThrow().arrivals());
         // The new leader goes on adding to the same history.
-        assertTrue(commit(next, new Command.RecordArrivals("gw", minute + 40, 5, newTerm, T0)).accepted());
-        assertEquals(60 + 60 + 38 * 3 + 5, next.state().pool("gw").orElseThrow().arrivals().sum(minute, 41));
+        assertTrue(commit(next, new Command.RecordArrivals("gw", minute + 40, 5, newTerm, T0))
+                .accepted());
+        assertEquals(
+                60 + 60 + 38 * 3 + 5,
+                next.state().pool("gw").orElseThrow().arrivals().sum(minute, 41));
     }
 
     @Test
@@ -122,10 +125,13 @@ class RaftClusterTest {
         long term = leader.leaderTerm().orElseThrow();
         assertTrue(commit(leader, new Command.InitPool("gw", term, T0)).accepted());
         String fid = cluster.followers(leader).get(0).id();
-        await().atMost(AWAIT).until(() -> cluster.nodes.get(fid).state().pool("gw").isPresent());
+        await().atMost(AWAIT)
+                .until(() -> cluster.nodes.get(fid).state().pool("gw").isPresent());
         cluster.kill(fid);
-        assertTrue(commit(leader, new Command.SetPoolMode("gw", PoolMode.PAUSED, "op", term, T0)).accepted());
-        assertTrue(commit(leader, new Command.InitPair(Fixtures.kamailio(), term, T0)).accepted());
+        assertTrue(commit(leader, new Command.SetPoolMode("gw", PoolMode.PAUSED, "op", term, T0))
+                .accepted());
+        assertTrue(commit(leader, new Command.InitPair(Fixtures.kamailio(), term, T0))
+                .accepted());
         RaftNode back = cluster.start(fid);
         await().atMost(AWAIT).until(() -> back.state().equals(leader.state()));
         assertEquals(PoolMode.PAUSED, back.state().pool("gw").orElseThrow().mode());
@@ -162,7 +168,8 @@ class RaftClusterTest {
         threeNodes();
         RaftNode leader = cluster.awaitLeader(AWAIT);
         long term = leader.leaderTerm().orElseThrow();
-        assertTrue(commit(leader, new Command.InitPair(Fixtures.kamailio(), term, T0)).accepted());
+        assertTrue(commit(leader, new Command.InitPair(Fixtures.kamailio(), term, T0))
+                .accepted());
         long index = leader.snapshotNow(Duration.ofSeconds(20));
         assertTrue(index >= leader.lastAppliedIndex() - 1 && index > 0, "snapshot index " + index);
         cluster.close();
@@ -177,11 +184,15 @@ class RaftClusterTest {
         threeNodes();
         RaftNode old = cluster.awaitLeader(AWAIT);
         long oldTerm = old.leaderTerm().orElseThrow();
-        assertTrue(commit(old, new Command.InitPair(Fixtures.kamailio(), oldTerm, T0)).accepted());
+        assertTrue(commit(old, new Command.InitPair(Fixtures.kamailio(), oldTerm, T0))
+                .accepted());
         cluster.kill(old.id());
         RaftNode next = cluster.awaitLeader(AWAIT);
         long newTerm = next.leaderTerm().orElseThrow();
-        assertTrue(commit(next, new Command.SetPairMode("kamailio", org.sipmediadeploy.core.model.PairMode.PAUSED, "op", newTerm, T0))
+        assertTrue(commit(
+                        next,
+                        new Command.SetPairMode(
+                                "kamailio", org.sipmediadeploy.core.model.PairMode.PAUSED, "op", newTerm, T0))
                 .accepted());
         assertEquals(newTerm, next.state().highestTerm());
         CommitResult stale = commit(next, failover("d" + oldTerm + "-9", "srv-a", "srv-b", oldTerm));
@@ -195,7 +206,8 @@ class RaftClusterTest {
         threeNodes();
         RaftNode old = cluster.awaitLeader(AWAIT);
         long oldTerm = old.leaderTerm().orElseThrow();
-        assertTrue(commit(old, new Command.InitPair(Fixtures.kamailio(), oldTerm, T0)).accepted());
+        assertTrue(commit(old, new Command.InitPair(Fixtures.kamailio(), oldTerm, T0))
+                .accepted());
         cluster.kill(old.id());
         RaftNode next = cluster.awaitLeader(AWAIT);
         assertEquals(oldTerm, next.state().highestTerm());
@@ -209,12 +221,17 @@ class RaftClusterTest {
         RaftNode leader = cluster.awaitLeader(AWAIT);
         long term = leader.leaderTerm().orElseThrow();
         assertTrue(commit(leader, new Command.InitPool("gw", term, T0)).accepted());
-        assertEquals("pool gw exists", commit(leader, new Command.InitPool("gw", term, T0)).refusal());
-        assertTrue(commit(leader, new Command.InitPair(Fixtures.kamailio(), term, T0)).accepted());
+        assertEquals(
+                "pool gw exists",
+                commit(leader, new Command.InitPool("gw", term, T0)).refusal());
+        assertTrue(commit(leader, new Command.InitPair(Fixtures.kamailio(), term, T0))
+                .accepted());
         CommitResult wrongActive = commit(leader, failover("d" + term + "-1", "srv-b", "srv-a", term));
         assertTrue(wrongActive.refusal().contains("the active member is srv-a"), wrongActive.refusal());
-        CommitResult unknown = commit(leader, new Command.RecordOutcome("d9-9",
-                org.sipmediadeploy.core.decision.Outcome.DONE, "", Map.of(), term, T0));
+        CommitResult unknown = commit(
+                leader,
+                new Command.RecordOutcome(
+                        "d9-9", org.sipmediadeploy.core.decision.Outcome.DONE, "", Map.of(), term, T0));
         assertEquals("no open decision d9-9", unknown.refusal());
     }
 
@@ -223,18 +240,18 @@ class RaftClusterTest {
         threeNodes();
         RaftNode leader = cluster.awaitLeader(AWAIT);
         long term = leader.leaderTerm().orElseThrow();
-        assertTrue(commit(leader, new Command.InitPair(Fixtures.kamailio(), term, T0)).accepted());
+        assertTrue(commit(leader, new Command.InitPair(Fixtures.kamailio(), term, T0))
+                .accepted());
         // Concurrent: both validate against the same state before the log; only one can be applied.
         CompletableFuture<CommitResult> a = leader.propose(failover("d" + term + "-1", "srv-a", "srv-b", term));
-        CompletableFuture<CommitResult> b = cluster.followers(leader).get(0)
-                .propose(failover("d" + term + "-2", "srv-a", "srv-b", term));
+        CompletableFuture<CommitResult> b =
+                cluster.followers(leader).get(0).propose(failover("d" + term + "-2", "srv-a", "srv-b", term));
         List<CommitResult> both = List.of(a.join(), b.join());
         assertEquals(1, both.stream().filter(CommitResult::accepted).count(), both.toString());
         assertEquals("srv-b", leader.state().pair("kamailio").orElseThrow().activeServerId());
         // Sequential: the same decision id again.
         CommitResult again = commit(leader, failover("d" + term + "-1", "srv-a", "srv-b", term));
-        assertTrue(again.refusal().contains("duplicate") || again.refusal().contains("active member"),
-                again.refusal());
+        assertTrue(again.refusal().contains("duplicate") || again.refusal().contains("active member"), again.refusal());
         for (RaftNode n : cluster.nodes.values()) {
             await().atMost(AWAIT).until(() -> n.state().equals(leader.state()));
         }
@@ -249,15 +266,25 @@ class RaftClusterTest {
         String key = "sip-udp://127.0.1.1:5060";
         cluster.views.get(followers.get(0).id()).update(key, ProbeStatus.DOWN);
         cluster.views.get(followers.get(1).id()).update(key, ProbeStatus.UP);
-        Map<String, ProbeStatus> seen = leader.peerProbes().ask(key, Duration.ofSeconds(5)).join();
-        assertEquals(Map.of(followers.get(0).id(), ProbeStatus.DOWN, followers.get(1).id(), ProbeStatus.UP), seen);
-        Map<String, ProbeStatus> unknownTarget = leader.peerProbes().ask("stun://127.0.1.2:3478",
-                Duration.ofSeconds(5)).join();
-        assertEquals(Map.of(followers.get(0).id(), ProbeStatus.UNKNOWN, followers.get(1).id(), ProbeStatus.UNKNOWN),
+        Map<String, ProbeStatus> seen =
+                leader.peerProbes().ask(key, Duration.ofSeconds(5)).join();
+        assertEquals(
+                Map.of(followers.get(0).id(), ProbeStatus.DOWN, followers.get(1).id(), ProbeStatus.UP), seen);
+        Map<String, ProbeStatus> unknownTarget = leader.peerProbes()
+                .ask("stun://127.0.1.2:3478", Duration.ofSeconds(5))
+                .join();
+        assertEquals(
+                Map.of(
+                        followers.get(0).id(),
+                        ProbeStatus.UNKNOWN,
+                        followers.get(1).id(),
+                        ProbeStatus.UNKNOWN),
                 unknownTarget);
         cluster.kill(followers.get(1).id());
-        Map<String, ProbeStatus> partial = leader.peerProbes().ask(key, Duration.ofMillis(1500))
-                .orTimeout(10, TimeUnit.SECONDS).join();
+        Map<String, ProbeStatus> partial = leader.peerProbes()
+                .ask(key, Duration.ofMillis(1500))
+                .orTimeout(10, TimeUnit.SECONDS)
+                .join();
         assertEquals(Map.of(followers.get(0).id(), ProbeStatus.DOWN), partial);
     }
 
@@ -265,7 +292,8 @@ class RaftClusterTest {
     void leadershipIsTransferredToAFollowerOnRequest() {
         threeNodes();
         RaftNode first = cluster.awaitLeader(AWAIT);
-        assertTrue(commit(first, new Command.InitPool("gw", first.leaderTerm().orElseThrow(), T0)).accepted());
+        assertTrue(commit(first, new Command.InitPool("gw", first.leaderTerm().orElseThrow(), T0))
+                .accepted());
         // On a loaded machine leadership may move by itself meanwhile: ask whoever leads at that moment.
         RaftNode[] from = new RaftNode[1];
         long[] fromTerm = new long[1];
@@ -276,7 +304,8 @@ class RaftClusterTest {
         });
         RaftNode leader = from[0];
         long term = fromTerm[0];
-        await().atMost(AWAIT).until(() -> cluster.readyLeader().filter(n -> n != leader).isPresent());
+        await().atMost(AWAIT)
+                .until(() -> cluster.readyLeader().filter(n -> n != leader).isPresent());
         assertFalse(leader.isLeaderIn(term));
         await().atMost(AWAIT).until(() -> cluster.listeners.get(leader.id()).sawNotLeader());
         RaftNode nowLeader = cluster.awaitLeader(AWAIT);

@@ -8,7 +8,6 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
-
 import org.sipmediadeploy.core.command.Command;
 import org.sipmediadeploy.core.port.Consensus.CommitResult;
 
@@ -18,8 +17,7 @@ import org.sipmediadeploy.core.port.Consensus.CommitResult;
  * (READY term, NOTLEADER, REPLY ...) and reads one command per line on stdin.
  */
 public final class RaftNodeMain {
-    private RaftNodeMain() {
-    }
+    private RaftNodeMain() {}
 
     public static void main(String[] args) throws Exception {
         Map<String, String> peers = new TreeMap<>();
@@ -29,8 +27,10 @@ public final class RaftNodeMain {
         }
         RaftSettings settings = RaftSettings.of("test-cluster", args[0], peers, Path.of(args[2]));
         // The benchmark may try other election timeouts; the tests use the defaults.
-        long min = Long.getLong("raft.electionMinMs", settings.electionTimeoutMin().toMillis());
-        long max = Long.getLong("raft.electionMaxMs", settings.electionTimeoutMax().toMillis());
+        long min =
+                Long.getLong("raft.electionMinMs", settings.electionTimeoutMin().toMillis());
+        long max =
+                Long.getLong("raft.electionMaxMs", settings.electionTimeoutMax().toMillis());
         settings = settings.withElectionTimeout(Duration.ofMillis(min), Duration.ofMillis(max));
         RaftNode node = RaftNode.start(settings, new ProbeView(), new LeadershipListener() {
             @Override
@@ -67,8 +67,8 @@ public final class RaftNodeMain {
             case "isLeaderIn":
                 return String.valueOf(node.isLeaderIn(Long.parseLong(w[1])));
             case "initPair":
-                return result(node.propose(new Command.InitPair(Fixtures.kamailio(), Long.parseLong(w[1]),
-                        Fixtures.T0)).get(60, TimeUnit.SECONDS));
+                return result(node.propose(new Command.InitPair(Fixtures.kamailio(), Long.parseLong(w[1]), Fixtures.T0))
+                        .get(60, TimeUnit.SECONDS));
             case "initPool":
                 return result(node.propose(new Command.InitPool(w[1], Long.parseLong(w[2]), Fixtures.T0))
                         .get(60, TimeUnit.SECONDS));
@@ -76,7 +76,10 @@ public final class RaftNodeMain {
                 return result(node.propose(Fixtures.failover(w[1], w[2], w[3], Long.parseLong(w[4])))
                         .get(60, TimeUnit.SECONDS));
             case "active":
-                return node.state().pair("kamailio").map(p -> p.activeServerId()).orElse("none");
+                return node.state()
+                        .pair("kamailio")
+                        .map(p -> p.activeServerId())
+                        .orElse("none");
             default:
                 return "ERROR unknown command " + w[0];
         }

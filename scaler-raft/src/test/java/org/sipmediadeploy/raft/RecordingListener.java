@@ -5,8 +5,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /** Records leadership callbacks with their monotonic time, for assertions and the benchmark. */
 final class RecordingListener implements LeadershipListener {
-    record Event(String kind, long term, long nanos) {
-    }
+    record Event(String kind, long term, long nanos) {}
 
     final List<Event> events = new CopyOnWriteArrayList<>();
 
@@ -34,7 +33,10 @@ final class RecordingListener implements LeadershipListener {
 
     /** Time of the first "ready" at or after {@code sinceNanos}, or -1. */
     long readyAfter(long sinceNanos) {
-        return events.stream().filter(e -> e.kind().equals("ready") && e.nanos() >= sinceNanos)
-                .mapToLong(Event::nanos).min().orElse(-1);
+        return events.stream()
+                .filter(e -> e.kind().equals("ready") && e.nanos() >= sinceNanos)
+                .mapToLong(Event::nanos)
+                .min()
+                .orElse(-1);
     }
 }

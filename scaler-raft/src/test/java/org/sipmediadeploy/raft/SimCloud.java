@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
-
 import org.sipmediadeploy.core.model.FloatingIp;
 import org.sipmediadeploy.core.model.FloatingIpSource;
 import org.sipmediadeploy.core.model.Port;
@@ -23,8 +22,7 @@ import org.sipmediadeploy.core.port.CloudException;
  * moment of the action. {@code failNext} makes the next call fail transiently (scripted cloud errors).
  */
 final class SimCloud {
-    record Mutation(String node, String op, String target, String decisionId) {
-    }
+    record Mutation(String node, String op, String target, String decisionId) {}
 
     final Map<String, Server> servers = new LinkedHashMap<>();
     final Map<String, Port> ports = new LinkedHashMap<>();
@@ -61,7 +59,8 @@ final class SimCloud {
 
             @Override
             public Optional<Server> findByDecision(String tag, String decisionId) {
-                return servers.values().stream().filter(s -> decisionId.equals(s.decisionId().orElse(null)))
+                return servers.values().stream()
+                        .filter(s -> decisionId.equals(s.decisionId().orElse(null)))
                         .findFirst();
             }
 
@@ -69,8 +68,8 @@ final class SimCloud {
             public Server createServer(ServerSpec spec) {
                 check.accept(new Mutation(node, "create", spec.name(), spec.decisionId()));
                 String id = "srv-new-" + (++nextId);
-                Server s = new Server(id, spec.name(), ServerStatus.ACTIVE, spec.metadata(), List.of("10.0.9." + nextId),
-                        null);
+                Server s = new Server(
+                        id, spec.name(), ServerStatus.ACTIVE, spec.metadata(), List.of("10.0.9." + nextId), null);
                 servers.put(id, s);
                 return s;
             }
@@ -84,13 +83,17 @@ final class SimCloud {
 
             @Override
             public Optional<Port> portOf(String serverId, String network) {
-                return ports.values().stream().filter(p -> serverId.equals(p.deviceId())).findFirst();
+                return ports.values().stream()
+                        .filter(p -> serverId.equals(p.deviceId()))
+                        .findFirst();
             }
 
             @Override
             public Optional<FloatingIp> floatingIpByAddress(String address) {
                 maybeFail("fip");
-                return fips.values().stream().filter(f -> f.address().equals(address)).findFirst();
+                return fips.values().stream()
+                        .filter(f -> f.address().equals(address))
+                        .findFirst();
             }
 
             @Override
@@ -98,8 +101,8 @@ final class SimCloud {
                 maybeFail("associate");
                 check.accept(new Mutation(node, "associate", floatingIpId + "->" + portId, null));
                 FloatingIp f = fips.get(floatingIpId);
-                FloatingIp next = new FloatingIp(f.id(), f.address(), portId, ports.get(portId).fixedIp(),
-                        f.revision() + 1);
+                FloatingIp next = new FloatingIp(
+                        f.id(), f.address(), portId, ports.get(portId).fixedIp(), f.revision() + 1);
                 fips.put(f.id(), next);
                 return next;
             }
@@ -113,8 +116,10 @@ final class SimCloud {
                     return f;
                 }
                 if (!expected.matches(f)) {
-                    throw new CloudException(CloudException.Kind.STALE, "associate", "floating IP on "
-                            + FloatingIpSource.of(f) + ", expected " + expected);
+                    throw new CloudException(
+                            CloudException.Kind.STALE,
+                            "associate",
+                            "floating IP on " + FloatingIpSource.of(f) + ", expected " + expected);
                 }
                 return associate(floatingIpId, toPortId);
             }

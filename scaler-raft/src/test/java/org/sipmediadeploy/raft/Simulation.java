@@ -12,7 +12,6 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeoutException;
-
 import org.sipmediadeploy.core.command.Command;
 import org.sipmediadeploy.core.config.FailoverSettings;
 import org.sipmediadeploy.core.config.PairConfig;
@@ -84,8 +83,7 @@ final class Simulation {
     private boolean chaos = true;
     private int orphans;
 
-    private record Pending(Command command, long term) {
-    }
+    private record Pending(Command command, long term) {}
 
     /** One simulated scaler process. */
     private final class Node {
@@ -95,6 +93,7 @@ final class Simulation {
         int downFor;
         /** The term this node last led; with the fence disabled it keeps acting in it until it learns. */
         long believedTerm = -1;
+
         ControlLoop loop;
 
         Node(String id) {
@@ -104,8 +103,13 @@ final class Simulation {
 
         ControlLoop newLoop() {
             LoopSpec spec = new LoopSpec(id, IDS.size(), TAG, Map.of(PAIR, pairConfig), Map.of(), List.of());
-            return new ControlLoop(spec, new SimConsensus(this), cloud.as(id, m -> checkMutation(m)),
-                    new SimPeers(this), ScalerEvents.NONE).withInventoryPeriod(Duration.ZERO);
+            return new ControlLoop(
+                            spec,
+                            new SimConsensus(this),
+                            cloud.as(id, m -> checkMutation(m)),
+                            new SimPeers(this),
+                            ScalerEvents.NONE)
+                    .withInventoryPeriod(Duration.ZERO);
         }
 
         boolean running() {
@@ -117,11 +121,22 @@ final class Simulation {
         this.seed = seed;
         this.rnd = new Random(seed);
         this.fenceEnabled = fenceEnabled;
-        this.pairConfig = new PairConfig(PAIR, "203.0.113.10", List.of("kam-a", "kam-b"),
-                new ProbeSpec(ProbeSpec.Kind.SIP_OPTIONS, 5060, Transport.UDP, Set.of(200), null, null,
-                        Duration.ofSeconds(1), Duration.ofMillis(400)),
-                new FailoverSettings(2, Duration.ofSeconds(5), 100, Duration.ofMillis(300), false,
-                        Duration.ofMinutes(5)), null);
+        this.pairConfig = new PairConfig(
+                PAIR,
+                "203.0.113.10",
+                List.of("kam-a", "kam-b"),
+                new ProbeSpec(
+                        ProbeSpec.Kind.SIP_OPTIONS,
+                        5060,
+                        Transport.UDP,
+                        Set.of(200),
+                        null,
+                        null,
+                        Duration.ofSeconds(1),
+                        Duration.ofMillis(400)),
+                new FailoverSettings(
+                        2, Duration.ofSeconds(5), 100, Duration.ofMillis(300), false, Duration.ofMinutes(5)),
+                null);
         cloud.addServer("srv-a", "kam-a", Map.of(), "port-a", "10.0.0.1");
         cloud.addServer("srv-b", "kam-b", Map.of(), "port-b", "10.0.0.2");
         cloud.fips.put("fip-1", new FloatingIp("fip-1", "203.0.113.10", "port-a", "10.0.0.1", 1));
@@ -200,9 +215,20 @@ final class Simulation {
         }
         if (rnd.nextDouble() < 0.03) {
             orphans++;
-            cloud.addServer("orphan-" + orphans, "gw-orphan-" + orphans, Map.of(ServerMetadata.TAG, TAG,
-                    ServerMetadata.DECISION, "d0-" + orphans + "-gone", ServerMetadata.GROUP, "gw",
-                    ServerMetadata.ROLE, "gateway"), "port-o" + orphans, "10.0.8." + orphans);
+            cloud.addServer(
+                    "orphan-" + orphans,
+                    "gw-orphan-" + orphans,
+                    Map.of(
+                            ServerMetadata.TAG,
+                            TAG,
+                            ServerMetadata.DECISION,
+                            "d0-" + orphans + "-gone",
+                            ServerMetadata.GROUP,
+                            "gw",
+                            ServerMetadata.ROLE,
+                            "gateway"),
+                    "port-o" + orphans,
+                    "10.0.8." + orphans);
         }
         cloud.failNext = rnd.nextDouble() < 0.05;
     }
@@ -223,7 +249,8 @@ final class Simulation {
         for (String address : healthy.keySet()) {
             ProbeTarget t = pairConfig.probe().target(address);
             boolean up = healthy.get(address) && !(chaos && rnd.nextDouble() < 0.05); // a lone false "down"
-            ProbeResult r = up ? ProbeResult.up(Duration.ofMillis(3), "200 OK", now)
+            ProbeResult r = up
+                    ? ProbeResult.up(Duration.ofMillis(3), "200 OK", now)
                     : ProbeResult.down(Duration.ofMillis(400), "timeout after 400 ms", now);
             n.loop.probed(t, r);
         }
@@ -353,17 +380,21 @@ final class Simulation {
         if (matching.size() != 1) {
             violations.add("ACT_MATCHES_ONE_DECISION " + where + " matches " + matching);
         } else {
-            cloud.mutations.add(new SimCloud.Mutation(m.node(), m.op(), m.target(), matching.get(0).id()));
+            cloud.mutations.add(new SimCloud.Mutation(
+                    m.node(), m.op(), m.target(), matching.get(0).id()));
         }
     }
 
     private boolean matches(Decision d, SimCloud.Mutation m) {
         if (m.op().equals("associate")) {
             PairState p = state.pair(PAIR).orElseThrow();
-            String to = d instanceof Decision.Failover f ? f.toServerId()
+            String to = d instanceof Decision.Failover f
+                    ? f.toServerId()
                     : d instanceof Decision.Reassociate r ? r.serverId() : null;
-            return to != null && m.target().equals(p.floatingIpId() + "->"
-                    + p.member(to).map(Member::portId).orElse("?"));
+            return to != null
+                    && m.target()
+                            .equals(p.floatingIpId() + "->"
+                                    + p.member(to).map(Member::portId).orElse("?"));
         } else if (m.op().equals("delete")) {
             return d instanceof Decision.DeleteOrphan o && o.serverId().equals(m.target());
         }
@@ -373,7 +404,9 @@ final class Simulation {
     private void checkState() {
         int ready = 0;
         for (Node n : nodes.values()) {
-            if (n.running() && n.loop != null && new SimConsensus(n).leaderTerm().isPresent()) {
+            if (n.running()
+                    && n.loop != null
+                    && new SimConsensus(n).leaderTerm().isPresent()) {
                 ready++;
                 if (fenceEnabled && new SimConsensus(n).leaderTerm().getAsLong() != term) {
                     violations.add("ONE_LEADER_PER_TERM seed " + seed + ": " + n.id + " leads an old term");
@@ -384,7 +417,8 @@ final class Simulation {
             violations.add("ONE_LEADER_PER_TERM seed " + seed + " step " + step + ": " + ready + " ready leaders");
         }
         for (DecisionRecord r : state.history()) {
-            if (r.outcome() == Outcome.DONE && r.decision().actsOnCloud()
+            if (r.outcome() == Outcome.DONE
+                    && r.decision().actsOnCloud()
                     && cloud.mutations.stream().noneMatch(m -> r.id().equals(m.decisionId()))) {
                 violations.add("DONE_WAS_DONE seed " + seed + ": " + r.id() + " is DONE without a cloud action");
             }
@@ -393,7 +427,8 @@ final class Simulation {
 
     private void checkConverged() {
         if (!state.open().isEmpty()) {
-            violations.add("CONVERGES seed " + seed + ": still open " + state.open().keySet());
+            violations.add(
+                    "CONVERGES seed " + seed + ": still open " + state.open().keySet());
         }
         PairState p = state.pair(PAIR).orElse(null);
         if (p == null) {
@@ -402,10 +437,12 @@ final class Simulation {
         }
         String fipPort = cloud.fips.get("fip-1").portId();
         if (!p.active().portId().equals(fipPort)) {
-            violations.add("CONVERGES seed " + seed + ": floating IP on " + fipPort + " but active is "
-                    + p.activeServerId());
+            violations.add(
+                    "CONVERGES seed " + seed + ": floating IP on " + fipPort + " but active is " + p.activeServerId());
         }
-        long unknownLeft = cloud.servers.keySet().stream().filter(id -> id.startsWith("orphan-")).count();
+        long unknownLeft = cloud.servers.keySet().stream()
+                .filter(id -> id.startsWith("orphan-"))
+                .count();
         if (unknownLeft != orphans) {
             violations.add("CONVERGES seed " + seed + ": " + (orphans - unknownLeft) + " of " + orphans
                     + " servers no recorded decision made were deleted; left " + cloud.servers.keySet());
@@ -413,8 +450,9 @@ final class Simulation {
     }
 
     int failovers() {
-        return (int) state.history().stream().filter(r -> r.decision() instanceof Decision.Failover
-                && r.outcome() == Outcome.DONE).count();
+        return (int) state.history().stream()
+                .filter(r -> r.decision() instanceof Decision.Failover && r.outcome() == Outcome.DONE)
+                .count();
     }
 
     long terms() {

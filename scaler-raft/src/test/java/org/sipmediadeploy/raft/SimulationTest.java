@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
-
 import org.junit.jupiter.api.Test;
 
 class SimulationTest {
@@ -23,8 +22,9 @@ class SimulationTest {
             terms += s.terms();
             actions += s.mutations();
         }
-        assertTrue(violations.isEmpty(), violations.size() + " violations, first: "
-                + violations.subList(0, Math.min(5, violations.size())));
+        assertTrue(
+                violations.isEmpty(),
+                violations.size() + " violations, first: " + violations.subList(0, Math.min(5, violations.size())));
         // The faults really happened: the simulation is not vacuous.
         assertTrue(failovers > SEEDS / 2, "failovers " + failovers);
         assertTrue(terms > 2L * SEEDS, "terms " + terms);

@@ -7,9 +7,7 @@ import static org.sipmediadeploy.raft.Fixtures.T0;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-
 import org.junit.jupiter.api.Test;
-
 import org.sipmediadeploy.core.command.Command;
 import org.sipmediadeploy.core.model.ReplaceStep;
 import org.sipmediadeploy.core.model.ScalerMember;
@@ -39,7 +37,10 @@ class TermFenceTest {
     @Test
     void leaderWorkInItsOwnTermPasses() {
         for (Command c : LEADER_WORK) {
-            assertEquals(Optional.empty(), ScalerStateMachine.termRefusal(c, 2), c.getClass().getSimpleName());
+            assertEquals(
+                    Optional.empty(),
+                    ScalerStateMachine.termRefusal(c, 2),
+                    c.getClass().getSimpleName());
         }
     }
 }

@@ -21,8 +21,24 @@ final class TestCerts {
     /** A new CA named {@code name} under {@code dir}. */
     static TestCerts newCa(Path dir, String name) throws IOException, InterruptedException {
         Files.createDirectories(dir);
-        run(dir, "openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
-                "-keyout", name + ".key", "-out", name + ".pem", "-days", "2", "-subj", "/CN=" + name);
+        run(
+                dir,
+                "openssl",
+                "req",
+                "-x509",
+                "-newkey",
+                "ec",
+                "-pkeyopt",
+                "ec_paramgen_curve:prime256v1",
+                "-nodes",
+                "-keyout",
+                name + ".key",
+                "-out",
+                name + ".pem",
+                "-days",
+                "2",
+                "-subj",
+                "/CN=" + name);
         return new TestCerts(dir, name);
     }
 
@@ -33,13 +49,43 @@ final class TestCerts {
     /** A PKCS#8 key and a certificate for {@code node} signed by this CA, trusting {@code trusted}. */
     RaftSettings.TlsSettings issue(String node, Path trusted) throws IOException, InterruptedException {
         String base = ca + "-" + node;
-        run(dir, "openssl", "req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
-                "-keyout", base + ".key", "-out", base + ".csr", "-subj", "/CN=" + node);
-        Files.writeString(dir.resolve(base + ".ext"),
+        run(
+                dir,
+                "openssl",
+                "req",
+                "-newkey",
+                "ec",
+                "-pkeyopt",
+                "ec_paramgen_curve:prime256v1",
+                "-nodes",
+                "-keyout",
+                base + ".key",
+                "-out",
+                base + ".csr",
+                "-subj",
+                "/CN=" + node);
+        Files.writeString(
+                dir.resolve(base + ".ext"),
                 "subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth,clientAuth\n",
                 StandardCharsets.US_ASCII);
-        run(dir, "openssl", "x509", "-req", "-in", base + ".csr", "-CA", ca + ".pem", "-CAkey", ca + ".key",
-                "-CAcreateserial", "-out", base + ".pem", "-days", "2", "-extfile", base + ".ext");
+        run(
+                dir,
+                "openssl",
+                "x509",
+                "-req",
+                "-in",
+                base + ".csr",
+                "-CA",
+                ca + ".pem",
+                "-CAkey",
+                ca + ".key",
+                "-CAcreateserial",
+                "-out",
+                base + ".pem",
+                "-days",
+                "2",
+                "-extfile",
+                base + ".ext");
         return new RaftSettings.TlsSettings(dir.resolve(base + ".key"), dir.resolve(base + ".pem"), trusted);
     }
 
@@ -48,8 +94,10 @@ final class TestCerts {
     }
 
     private static void run(Path dir, String... cmd) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(new ArrayList<>(List.of(cmd))).directory(dir.toFile())
-                .redirectErrorStream(true).start();
+        Process p = new ProcessBuilder(new ArrayList<>(List.of(cmd)))
+                .directory(dir.toFile())
+                .redirectErrorStream(true)
+                .start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!p.waitFor(60, TimeUnit.SECONDS)) {
             p.destroyForcibly();

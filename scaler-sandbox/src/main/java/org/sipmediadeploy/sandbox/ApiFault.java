@@ -11,8 +11,7 @@ import java.util.Objects;
  * {@code user} limits the rule to calls of one Keystone user (null: everyone), so one scaler node of several,
  * each with its own user, can be cut off from the cloud while the others are not.
  */
-public record ApiFault(String operation, Kind kind, double rate, int count, Duration delay, int status,
-                       String user) {
+public record ApiFault(String operation, Kind kind, double rate, int count, Duration delay, int status, String user) {
 
     public enum Kind {
         /** Answer normally, after {@code delay}. */

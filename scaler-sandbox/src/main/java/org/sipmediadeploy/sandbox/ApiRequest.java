@@ -1,17 +1,16 @@
 package org.sipmediadeploy.sandbox;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-
-import com.fasterxml.jackson.databind.JsonNode;
 
 /**
  * One HTTP request as the API handlers see it. {@code path} has no query string and no trailing slash
  * (except the root "/"); {@code headers} keys are lower case.
  */
-record ApiRequest(String method, String path, Map<String, List<String>> query, Map<String, String> headers,
-                  byte[] body) {
+record ApiRequest(
+        String method, String path, Map<String, List<String>> query, Map<String, String> headers, byte[] body) {
     ApiRequest {
         query = Map.copyOf(query);
         headers = Map.copyOf(headers);

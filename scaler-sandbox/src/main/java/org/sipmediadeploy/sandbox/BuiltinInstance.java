@@ -1,12 +1,5 @@
 package org.sipmediadeploy.sandbox;
 
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.OptionalLong;
-
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
@@ -31,6 +24,12 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalLong;
 
 /**
  * Built-in responders for servers whose image is not Kamailio or Coturn (or when those are not installed):
@@ -67,7 +66,8 @@ final class BuiltinInstance implements Instance {
 
     @Override
     public List<SandboxConfig.PortSpec> ports() {
-        return List.of(new SandboxConfig.PortSpec(SandboxConfig.Protocol.UDP, SIP_PORT),
+        return List.of(
+                new SandboxConfig.PortSpec(SandboxConfig.Protocol.UDP, SIP_PORT),
                 new SandboxConfig.PortSpec(SandboxConfig.Protocol.TCP, SIP_PORT),
                 new SandboxConfig.PortSpec(SandboxConfig.Protocol.UDP, STUN_PORT),
                 new SandboxConfig.PortSpec(SandboxConfig.Protocol.TCP, STATUS_PORT));
@@ -79,7 +79,9 @@ final class BuiltinInstance implements Instance {
             return;
         }
         String server = "sandbox-builtin " + name;
-        channels.add(new Bootstrap().group(group).channel(NioDatagramChannel.class)
+        channels.add(new Bootstrap()
+                .group(group)
+                .channel(NioDatagramChannel.class)
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .handler(new SimpleChannelInboundHandler<DatagramPacket>() {
                     @Override
@@ -87,23 +89,36 @@ final class BuiltinInstance implements Instance {
                         if (frozen) {
                             return;
                         }
-                        String reply = SipMessages.replyTo(p.content().toString(StandardCharsets.UTF_8), server,
-                                p.sender().getAddress().getHostAddress(), p.sender().getPort());
+                        String reply = SipMessages.replyTo(
+                                p.content().toString(StandardCharsets.UTF_8),
+                                server,
+                                p.sender().getAddress().getHostAddress(),
+                                p.sender().getPort());
                         if (reply != null) {
                             ctx.writeAndFlush(new DatagramPacket(
                                     Unpooled.copiedBuffer(reply, StandardCharsets.UTF_8), p.sender()));
                         }
                     }
-                }).bind(new InetSocketAddress(host, SIP_PORT)).syncUninterruptibly().channel());
-        channels.add(new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
+                })
+                .bind(new InetSocketAddress(host, SIP_PORT))
+                .syncUninterruptibly()
+                .channel());
+        channels.add(new ServerBootstrap()
+                .group(group)
+                .channel(NioServerSocketChannel.class)
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         ch.pipeline().addLast(new SipTcp(server));
                     }
-                }).bind(new InetSocketAddress(host, SIP_PORT)).syncUninterruptibly().channel());
-        channels.add(new Bootstrap().group(group).channel(NioDatagramChannel.class)
+                })
+                .bind(new InetSocketAddress(host, SIP_PORT))
+                .syncUninterruptibly()
+                .channel());
+        channels.add(new Bootstrap()
+                .group(group)
+                .channel(NioDatagramChannel.class)
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .handler(new SimpleChannelInboundHandler<DatagramPacket>() {
                     @Override
@@ -116,16 +131,24 @@ final class BuiltinInstance implements Instance {
                             ctx.writeAndFlush(new DatagramPacket(Unpooled.wrappedBuffer(reply), p.sender()));
                         }
                     }
-                }).bind(new InetSocketAddress(host, STUN_PORT)).syncUninterruptibly().channel());
-        channels.add(new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
+                })
+                .bind(new InetSocketAddress(host, STUN_PORT))
+                .syncUninterruptibly()
+                .channel());
+        channels.add(new ServerBootstrap()
+                .group(group)
+                .channel(NioServerSocketChannel.class)
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(65536),
-                                new StatusHandler());
+                        ch.pipeline()
+                                .addLast(new HttpServerCodec(), new HttpObjectAggregator(65536), new StatusHandler());
                     }
-                }).bind(new InetSocketAddress(host, STATUS_PORT)).syncUninterruptibly().channel());
+                })
+                .bind(new InetSocketAddress(host, STATUS_PORT))
+                .syncUninterruptibly()
+                .channel());
         alive = true;
         frozen = false;
     }
@@ -157,8 +180,8 @@ final class BuiltinInstance implements Instance {
     }
 
     private synchronized byte[] statusJson() {
-        return Json.bytes(Json.obj("idle", gateways - busy, "busy", busy, "total", gateways,
-                "can_be_terminated", canBeTerminated));
+        return Json.bytes(Json.obj(
+                "idle", gateways - busy, "busy", busy, "total", gateways, "can_be_terminated", canBeTerminated));
     }
 
     @Override
@@ -224,8 +247,8 @@ final class BuiltinInstance implements Instance {
                 String request = buffer.substring(0, len);
                 buffer.delete(0, len);
                 InetSocketAddress remote = (InetSocketAddress) ctx.channel().remoteAddress();
-                String reply = SipMessages.replyTo(request, server, remote.getAddress().getHostAddress(),
-                        remote.getPort());
+                String reply =
+                        SipMessages.replyTo(request, server, remote.getAddress().getHostAddress(), remote.getPort());
                 if (reply != null) {
                     ctx.writeAndFlush(Unpooled.copiedBuffer(reply, StandardCharsets.UTF_8));
                 }
@@ -242,11 +265,13 @@ final class BuiltinInstance implements Instance {
             FullHttpResponse resp;
             String path = req.uri().split("\\?")[0];
             if (path.equals("/status")) {
-                resp = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK,
-                        Unpooled.wrappedBuffer(statusJson()));
+                resp = new DefaultFullHttpResponse(
+                        HttpVersion.HTTP_1_1, HttpResponseStatus.OK, Unpooled.wrappedBuffer(statusJson()));
                 resp.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json");
             } else {
-                resp = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.NOT_FOUND,
+                resp = new DefaultFullHttpResponse(
+                        HttpVersion.HTTP_1_1,
+                        HttpResponseStatus.NOT_FOUND,
                         Unpooled.copiedBuffer("not found\n", StandardCharsets.UTF_8));
                 resp.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain");
             }

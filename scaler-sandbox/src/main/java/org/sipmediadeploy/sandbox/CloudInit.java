@@ -1,5 +1,8 @@
 package org.sipmediadeploy.sandbox;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -13,10 +16,6 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-
 /**
  * The part of cloud-init a sandbox VM needs: a {@code #cloud-config} document's {@code write_files} (path, content,
  * optional {@code encoding: b64}, {@code permissions} as an octal string), written under the server's own root
@@ -28,11 +27,9 @@ final class CloudInit {
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
     /** A file written, with its path inside the VM and on the machine. */
-    record Written(String vmPath, Path file, String permissions) {
-    }
+    record Written(String vmPath, Path file, String permissions) {}
 
-    private CloudInit() {
-    }
+    private CloudInit() {}
 
     /** Decodes Nova's base64 user data (null or blank: none). */
     static String decode(String base64) {
@@ -109,13 +106,15 @@ final class CloudInit {
     static Set<PosixFilePermission> permissions(String octal) {
         String digits = octal.startsWith("0") && octal.length() == 4 ? octal.substring(1) : octal;
         if (!digits.matches("[0-7]{3}")) {
-            throw new IllegalArgumentException("write_files permissions must be octal like '0600', was '" + octal + "'");
+            throw new IllegalArgumentException(
+                    "write_files permissions must be octal like '0600', was '" + octal + "'");
         }
         Set<PosixFilePermission> out = EnumSet.noneOf(PosixFilePermission.class);
         PosixFilePermission[][] bits = {
             {PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE, PosixFilePermission.OWNER_EXECUTE},
             {PosixFilePermission.GROUP_READ, PosixFilePermission.GROUP_WRITE, PosixFilePermission.GROUP_EXECUTE},
-            {PosixFilePermission.OTHERS_READ, PosixFilePermission.OTHERS_WRITE, PosixFilePermission.OTHERS_EXECUTE}};
+            {PosixFilePermission.OTHERS_READ, PosixFilePermission.OTHERS_WRITE, PosixFilePermission.OTHERS_EXECUTE}
+        };
         for (int i = 0; i < 3; i++) {
             int d = digits.charAt(i) - '0';
             for (int b = 0; b < 3; b++) {

@@ -1,12 +1,11 @@
 package org.sipmediadeploy.sandbox;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-
-import com.fasterxml.jackson.databind.JsonNode;
 
 /**
  * The control API under {@code /control} (no token: it is for the test harness on loopback):
@@ -67,14 +66,29 @@ final class Control {
                     } catch (IllegalArgumentException e) {
                         return bad("unknown fault kind " + b.path("kind").asText());
                     }
-                    ApiFault f = new ApiFault(b.path("operation").asText("*"), kind,
-                            b.path("rate").asDouble(1.0), b.path("count").asInt(-1),
-                            Duration.ofMillis(b.path("delay_ms").asLong(0)), b.path("status").asInt(0),
+                    ApiFault f = new ApiFault(
+                            b.path("operation").asText("*"),
+                            kind,
+                            b.path("rate").asDouble(1.0),
+                            b.path("count").asInt(-1),
+                            Duration.ofMillis(b.path("delay_ms").asLong(0)),
+                            b.path("status").asInt(0),
                             b.hasNonNull("user") ? b.get("user").asText() : null);
                     sandbox.apiFaults().add(f);
-                    sandbox.events().record("fault.api.arm", Caller.CONTROL, f.operation(), 0, "ok",
-                            Map.of("kind", f.kind().name(), "rate", Double.toString(f.rate()),
-                                    "count", Integer.toString(f.count())));
+                    sandbox.events()
+                            .record(
+                                    "fault.api.arm",
+                                    Caller.CONTROL,
+                                    f.operation(),
+                                    0,
+                                    "ok",
+                                    Map.of(
+                                            "kind",
+                                            f.kind().name(),
+                                            "rate",
+                                            Double.toString(f.rate()),
+                                            "count",
+                                            Integer.toString(f.count())));
                     return ApiResponse.json(201, Json.obj("fault", render(f)));
                 }
             }
@@ -142,7 +156,11 @@ final class Control {
             if (!b.get("loss").isNumber()) {
                 throw new IllegalArgumentException("loss must be a number within 0..1");
             }
-            sandbox.pathLoss(id, source, b.get("loss").asDouble(), b.path("seed").asLong(sandbox.config().seed()));
+            sandbox.pathLoss(
+                    id,
+                    source,
+                    b.get("loss").asDouble(),
+                    b.path("seed").asLong(sandbox.config().seed()));
         } else {
             TrafficMode mode;
             try {
@@ -156,8 +174,21 @@ final class Control {
     }
 
     private static Map<String, Object> render(ApiFault f) {
-        return Json.obj("operation", f.operation(), "kind", f.kind().name(), "rate", f.rate(), "count", f.count(),
-                "delay_ms", f.delay().toMillis(), "status", f.status(), "user", f.user());
+        return Json.obj(
+                "operation",
+                f.operation(),
+                "kind",
+                f.kind().name(),
+                "rate",
+                f.rate(),
+                "count",
+                f.count(),
+                "delay_ms",
+                f.delay().toMillis(),
+                "status",
+                f.status(),
+                "user",
+                f.user());
     }
 
     private static ApiResponse bad(String message) {

@@ -8,18 +8,25 @@ package org.sipmediadeploy.sandbox;
  * Glance an HTML page.
  */
 final class Errors {
-    private Errors() {
-    }
+    private Errors() {}
 
     static ApiResponse unauthorized(String keystoneUri) {
-        return ApiResponse.json(401, Json.obj("error", Json.obj("code", 401, "title", "Unauthorized",
-                "message", "The request you have made requires authentication.")))
+        return ApiResponse.json(
+                        401,
+                        Json.obj(
+                                "error",
+                                Json.obj(
+                                        "code",
+                                        401,
+                                        "title",
+                                        "Unauthorized",
+                                        "message",
+                                        "The request you have made requires authentication.")))
                 .with("WWW-Authenticate", "Keystone uri=\"" + keystoneUri + "\"");
     }
 
     static ApiResponse keystone(int code, String title, String message) {
-        return ApiResponse.json(code, Json.obj("error", Json.obj("code", code, "message", message,
-                "title", title)));
+        return ApiResponse.json(code, Json.obj("error", Json.obj("code", code, "message", message, "title", title)));
     }
 
     static ApiResponse nova(int code, String message) {
@@ -47,13 +54,16 @@ final class Errors {
     }
 
     static ApiResponse neutron(int code, String type, String message) {
-        return ApiResponse.json(code, Json.obj("NeutronError", Json.obj("type", type, "message", message,
-                "detail", "")));
+        return ApiResponse.json(
+                code, Json.obj("NeutronError", Json.obj("type", type, "message", message, "detail", "")));
     }
 
     static ApiResponse glance(int code, String title, String message) {
-        return ApiResponse.html(code, "<html>\n <head>\n  <title>" + code + " " + title + "</title>\n </head>\n"
-                + " <body>\n  <h1>" + code + " " + title + "</h1>\n  " + message + "<br /><br />\n\n\n\n </body>\n"
-                + "</html>");
+        return ApiResponse.html(
+                code,
+                "<html>\n <head>\n  <title>" + code + " " + title + "</title>\n </head>\n"
+                        + " <body>\n  <h1>" + code + " " + title + "</h1>\n  " + message
+                        + "<br /><br />\n\n\n\n </body>\n"
+                        + "</html>");
     }
 }

@@ -12,7 +12,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,8 +35,8 @@ public final class EventLog implements AutoCloseable {
                 if (file.getParent() != null) {
                     Files.createDirectories(file.getParent());
                 }
-                w = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
-                        StandardOpenOption.APPEND);
+                w = Files.newBufferedWriter(
+                        file, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
             } catch (IOException e) {
                 throw new IllegalStateException("cannot open event log " + file, e);
             }
@@ -45,12 +44,20 @@ public final class EventLog implements AutoCloseable {
         this.writer = w;
     }
 
-    SandboxEvent record(String kind, Caller caller, String target, int status, String result,
-                        Map<String, String> details) {
+    SandboxEvent record(
+            String kind, Caller caller, String target, int status, String result, Map<String, String> details) {
         SandboxEvent e;
         synchronized (this) {
-            e = new SandboxEvent(++seq, clock.instant(), kind, caller == null ? null : caller.userName(),
-                    caller == null ? null : caller.auditId(), target, status, result, details);
+            e = new SandboxEvent(
+                    ++seq,
+                    clock.instant(),
+                    kind,
+                    caller == null ? null : caller.userName(),
+                    caller == null ? null : caller.auditId(),
+                    target,
+                    status,
+                    result,
+                    details);
             events.add(e);
             if (writer != null) {
                 try {

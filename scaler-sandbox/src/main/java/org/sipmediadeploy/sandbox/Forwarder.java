@@ -1,16 +1,5 @@
 package org.sipmediadeploy.sandbox;
 
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import java.util.Random;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
-
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
@@ -29,6 +18,16 @@ import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.ReferenceCountUtil;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -60,11 +59,16 @@ final class Forwarder implements AutoCloseable {
     private volatile TrafficMode mode = TrafficMode.NORMAL;
     /** Faults on one path only (a source address to this forwarder), by source. */
     private final Map<InetAddress, SourceFault> sourceFaults = new ConcurrentHashMap<>();
+
     private ScheduledFuture<?> sweeper;
     private boolean closed;
 
-    Forwarder(String name, EventLoopGroup group, InetAddress bind, List<SandboxConfig.PortSpec> ports,
-              InetAddress target) {
+    Forwarder(
+            String name,
+            EventLoopGroup group,
+            InetAddress bind,
+            List<SandboxConfig.PortSpec> ports,
+            InetAddress target) {
         this.name = name;
         this.group = group;
         this.bind = bind;
@@ -131,7 +135,8 @@ final class Forwarder implements AutoCloseable {
         if (newMode != TrafficMode.NORMAL) {
             // established TCP connections from that source are cut too: reset (REJECT) or black-holed (DROP)
             for (Channel c : tcpConnections) {
-                if (c.remoteAddress() instanceof InetSocketAddress r && r.getAddress().equals(source)) {
+                if (c.remoteAddress() instanceof InetSocketAddress r
+                        && r.getAddress().equals(source)) {
                     if (newMode == TrafficMode.REJECT && c.isActive()) {
                         c.config().setOption(ChannelOption.SO_LINGER, 0);
                         c.close();
@@ -176,19 +181,23 @@ final class Forwarder implements AutoCloseable {
         return TrafficMode.NORMAL;
     }
 
-    private record SourceFault(TrafficMode mode, double loss, Random random) {
-    }
+    private record SourceFault(TrafficMode mode, double loss, Random random) {}
 
     private void bindAll() {
         for (SandboxConfig.PortSpec p : ports) {
             InetSocketAddress local = new InetSocketAddress(bind, p.port());
             ChannelFuture f;
             if (p.protocol() == SandboxConfig.Protocol.UDP) {
-                f = new Bootstrap().group(group).channel(NioDatagramChannel.class)
+                f = new Bootstrap()
+                        .group(group)
+                        .channel(NioDatagramChannel.class)
                         .option(ChannelOption.SO_REUSEADDR, true)
-                        .handler(new UdpFront(p.port())).bind(local);
+                        .handler(new UdpFront(p.port()))
+                        .bind(local);
             } else {
-                f = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
+                f = new ServerBootstrap()
+                        .group(group)
+                        .channel(NioServerSocketChannel.class)
                         .option(ChannelOption.SO_REUSEADDR, true)
                         .childOption(ChannelOption.AUTO_READ, false)
                         .childHandler(new ChannelInitializer<SocketChannel>() {
@@ -196,7 +205,8 @@ final class Forwarder implements AutoCloseable {
                             protected void initChannel(SocketChannel ch) {
                                 ch.pipeline().addLast(new TcpFront(p.port()));
                             }
-                        }).bind(local);
+                        })
+                        .bind(local);
             }
             f.syncUninterruptibly();
             listeners.add(f.channel());
@@ -285,7 +295,8 @@ final class Forwarder implements AutoCloseable {
                     return;
                 }
                 Channel front = ctx.channel();
-                ChannelFuture bound = new Bootstrap().group(ctx.channel().eventLoop())
+                ChannelFuture bound = new Bootstrap()
+                        .group(ctx.channel().eventLoop())
                         .channel(NioDatagramChannel.class)
                         .handler(new UdpBack(front, client, key))
                         .bind(new InetSocketAddress(bind, 0));
@@ -363,7 +374,9 @@ final class Forwarder implements AutoCloseable {
                 front.config().setAutoRead(true); // accept and swallow: the client sees a hang
                 return;
             }
-            ChannelFuture cf = new Bootstrap().group(front.eventLoop()).channel(NioSocketChannel.class)
+            ChannelFuture cf = new Bootstrap()
+                    .group(front.eventLoop())
+                    .channel(NioSocketChannel.class)
                     .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 3000)
                     .handler(new TcpBack(front))
                     .localAddress(new InetSocketAddress(bind, 0))
@@ -381,7 +394,9 @@ final class Forwarder implements AutoCloseable {
 
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
-            if (back == null || mode != TrafficMode.NORMAL || !back.isActive()
+            if (back == null
+                    || mode != TrafficMode.NORMAL
+                    || !back.isActive()
                     || sourceMode(ctx.channel().remoteAddress()) != TrafficMode.NORMAL) {
                 ReferenceCountUtil.release(msg);
                 return;

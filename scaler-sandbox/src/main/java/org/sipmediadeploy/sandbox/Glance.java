@@ -3,7 +3,6 @@ package org.sipmediadeploy.sandbox;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-
 import org.sipmediadeploy.sandbox.Resources.Image;
 
 /** Glance v2 under {@code /image}: the version list and image list (filter {@code name}, {@code status}) / get. */
@@ -19,13 +18,23 @@ final class Glance {
     }
 
     String operation(ApiRequest req) {
-        return req.path().startsWith(BASE + "/images/") ? "image.get" : req.path().startsWith(BASE + "/images")
-                ? "image.list" : "image.version";
+        return req.path().startsWith(BASE + "/images/")
+                ? "image.get"
+                : req.path().startsWith(BASE + "/images") ? "image.list" : "image.version";
     }
 
     ApiResponse versions() {
-        return ApiResponse.json(300, Json.obj("versions", Json.list(Json.obj("id", "v2.15", "status", "CURRENT",
-                "links", Json.list(Json.obj("rel", "self", "href", baseUrl + BASE + "/")))))); 
+        return ApiResponse.json(
+                300,
+                Json.obj(
+                        "versions",
+                        Json.list(Json.obj(
+                                "id",
+                                "v2.15",
+                                "status",
+                                "CURRENT",
+                                "links",
+                                Json.list(Json.obj("rel", "self", "href", baseUrl + BASE + "/"))))));
     }
 
     ApiResponse handle(ApiRequest req) {
@@ -60,17 +69,58 @@ final class Glance {
 
     private static String queryString(Map<String, List<String>> q) {
         StringBuilder sb = new StringBuilder();
-        q.forEach((k, vs) -> vs.forEach(v -> sb.append(sb.length() == 0 ? "" : "&").append(k).append('=').append(v)));
+        q.forEach((k, vs) -> vs.forEach(v ->
+                sb.append(sb.length() == 0 ? "" : "&").append(k).append('=').append(v)));
         return sb.toString();
     }
 
     private Map<String, Object> image(Image i) {
-        return Json.obj("name", i.name(), "disk_format", "raw", "container_format", "bare", "visibility", "public",
-                "size", 1024, "virtual_size", 1024, "status", "active", "checksum", "0f343b0931126a20f133d67c2b018a3b",
-                "protected", false, "min_ram", 0, "min_disk", 0, "owner", cloud.projectId, "os_hidden", false,
-                "os_hash_algo", "sha512", "os_hash_value", "", "id", i.id(),
-                "created_at", Json.seconds(i.created()), "updated_at", Json.seconds(i.created()), "tags", Json.list(),
-                "self", "/v2/images/" + i.id(), "file", "/v2/images/" + i.id() + "/file",
-                "schema", "/v2/schemas/image", "stores", "fs");
+        return Json.obj(
+                "name",
+                i.name(),
+                "disk_format",
+                "raw",
+                "container_format",
+                "bare",
+                "visibility",
+                "public",
+                "size",
+                1024,
+                "virtual_size",
+                1024,
+                "status",
+                "active",
+                "checksum",
+                "0f343b0931126a20f133d67c2b018a3b",
+                "protected",
+                false,
+                "min_ram",
+                0,
+                "min_disk",
+                0,
+                "owner",
+                cloud.projectId,
+                "os_hidden",
+                false,
+                "os_hash_algo",
+                "sha512",
+                "os_hash_value",
+                "",
+                "id",
+                i.id(),
+                "created_at",
+                Json.seconds(i.created()),
+                "updated_at",
+                Json.seconds(i.created()),
+                "tags",
+                Json.list(),
+                "self",
+                "/v2/images/" + i.id(),
+                "file",
+                "/v2/images/" + i.id() + "/file",
+                "schema",
+                "/v2/schemas/image",
+                "stores",
+                "fs");
     }
 }

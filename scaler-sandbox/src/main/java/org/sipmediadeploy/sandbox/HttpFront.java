@@ -1,19 +1,5 @@
 package org.sipmediadeploy.sandbox;
 
-import java.net.InetSocketAddress;
-import java.time.ZoneOffset;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Locale;
-import java.util.Map;
-import java.util.Optional;
-import java.util.UUID;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
@@ -36,6 +22,19 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import java.net.InetSocketAddress;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -64,8 +63,16 @@ final class HttpFront implements AutoCloseable {
     private final ScheduledExecutorService timers;
     private Channel server;
 
-    HttpFront(Keystone keystone, Nova nova, Neutron neutron, Glance glance, Control control, ApiFaults faults,
-              EventLog events, ExecutorService workers, ScheduledExecutorService timers) {
+    HttpFront(
+            Keystone keystone,
+            Nova nova,
+            Neutron neutron,
+            Glance glance,
+            Control control,
+            ApiFaults faults,
+            EventLog events,
+            ExecutorService workers,
+            ScheduledExecutorService timers) {
         this.keystone = keystone;
         this.nova = nova;
         this.neutron = neutron;
@@ -79,15 +86,19 @@ final class HttpFront implements AutoCloseable {
 
     /** Binds and returns the bound port. */
     int start(EventLoopGroup group, String host, int port) {
-        server = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
+        server = new ServerBootstrap()
+                .group(group)
+                .channel(NioServerSocketChannel.class)
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(1 << 20),
-                                new Handler());
+                        ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(1 << 20), new Handler());
                     }
-                }).bind(new InetSocketAddress(host, port)).syncUninterruptibly().channel();
+                })
+                .bind(new InetSocketAddress(host, port))
+                .syncUninterruptibly()
+                .channel();
         return ((InetSocketAddress) server.localAddress()).getPort();
     }
 
@@ -108,8 +119,8 @@ final class HttpFront implements AutoCloseable {
             }
             Map<String, String> headers = new LinkedHashMap<>();
             msg.headers().forEach(e -> headers.put(e.getKey().toLowerCase(Locale.ROOT), e.getValue()));
-            ApiRequest req = new ApiRequest(msg.method().name(), path, qs.parameters(), headers,
-                    ByteBufUtil.getBytes(msg.content()));
+            ApiRequest req = new ApiRequest(
+                    msg.method().name(), path, qs.parameters(), headers, ByteBufUtil.getBytes(msg.content()));
             boolean keepAlive = HttpUtil.isKeepAlive(msg);
             try {
                 workers.execute(() -> process(ctx, req, keepAlive));
@@ -124,7 +135,13 @@ final class HttpFront implements AutoCloseable {
         }
     }
 
-    private enum Service { KEYSTONE, NOVA, NEUTRON, GLANCE, CONTROL }
+    private enum Service {
+        KEYSTONE,
+        NOVA,
+        NEUTRON,
+        GLANCE,
+        CONTROL
+    }
 
     private static Service serviceOf(String path) {
         if (path.startsWith(CONTROL)) {
@@ -167,9 +184,23 @@ final class HttpFront implements AutoCloseable {
             long delay = 0;
             ApiFault terminal = null;
             for (ApiFault f : fired) {
-                events.record("fault.api", caller, op, 0, f.kind().name(), Map.of("operation", op,
-                        "method", req.method(), "path", req.path(), "delay_ms", Long.toString(f.delay().toMillis()),
-                        "status", Integer.toString(f.status())));
+                events.record(
+                        "fault.api",
+                        caller,
+                        op,
+                        0,
+                        f.kind().name(),
+                        Map.of(
+                                "operation",
+                                op,
+                                "method",
+                                req.method(),
+                                "path",
+                                req.path(),
+                                "delay_ms",
+                                Long.toString(f.delay().toMillis()),
+                                "status",
+                                Integer.toString(f.status())));
                 if (f.kind() == ApiFault.Kind.LATENCY) {
                     delay += f.delay().toMillis();
                 } else {
@@ -181,9 +212,12 @@ final class HttpFront implements AutoCloseable {
             Runnable answer = () -> answer(ctx, req, keepAlive, service, op, who, t);
             if (terminal != null && terminal.kind() == ApiFault.Kind.TIMEOUT) {
                 // Held, then dropped unanswered: the client sees its read timeout (or a closed connection).
-                timers.schedule(() -> {
-                    ctx.close();
-                }, delay + terminal.delay().toMillis(), TimeUnit.MILLISECONDS);
+                timers.schedule(
+                        () -> {
+                            ctx.close();
+                        },
+                        delay + terminal.delay().toMillis(),
+                        TimeUnit.MILLISECONDS);
                 return;
             }
             if (delay > 0) {
@@ -193,13 +227,31 @@ final class HttpFront implements AutoCloseable {
             }
         } catch (RuntimeException e) {
             LOG.warn("request {} {} failed: {}", req.method(), req.path(), e.toString(), e);
-            send(ctx, ApiResponse.json(500, Json.obj("error", Json.obj("code", 500,
-                    "message", "sandbox error", "title", "Internal Server Error"))), keepAlive);
+            send(
+                    ctx,
+                    ApiResponse.json(
+                            500,
+                            Json.obj(
+                                    "error",
+                                    Json.obj(
+                                            "code",
+                                            500,
+                                            "message",
+                                            "sandbox error",
+                                            "title",
+                                            "Internal Server Error"))),
+                    keepAlive);
         }
     }
 
-    private void answer(ChannelHandlerContext ctx, ApiRequest req, boolean keepAlive, Service service, String op,
-                        Caller caller, ApiFault terminal) {
+    private void answer(
+            ChannelHandlerContext ctx,
+            ApiRequest req,
+            boolean keepAlive,
+            Service service,
+            String op,
+            Caller caller,
+            ApiFault terminal) {
         try {
             ApiResponse resp;
             if (terminal != null && terminal.kind() != ApiFault.Kind.NO_VALID_HOST) {
@@ -210,22 +262,46 @@ final class HttpFront implements AutoCloseable {
             }
             boolean mutating = !req.method().equals("GET") && !req.method().equals("HEAD");
             if (mutating && resp.status() >= 400 && !op.startsWith("token.")) {
-                events.record(op, caller, req.path(), resp.status(), "error " + resp.status(),
-                        Map.of("method", req.method(), "path", req.path(),
-                                "injected", Boolean.toString(terminal != null)));
+                events.record(
+                        op,
+                        caller,
+                        req.path(),
+                        resp.status(),
+                        "error " + resp.status(),
+                        Map.of(
+                                "method",
+                                req.method(),
+                                "path",
+                                req.path(),
+                                "injected",
+                                Boolean.toString(terminal != null)));
             }
             send(ctx, resp, keepAlive);
         } catch (RuntimeException e) {
             LOG.warn("request {} {} failed: {}", req.method(), req.path(), e.toString(), e);
-            send(ctx, ApiResponse.json(500, Json.obj("error", Json.obj("code", 500,
-                    "message", "sandbox error", "title", "Internal Server Error"))), keepAlive);
+            send(
+                    ctx,
+                    ApiResponse.json(
+                            500,
+                            Json.obj(
+                                    "error",
+                                    Json.obj(
+                                            "code",
+                                            500,
+                                            "message",
+                                            "sandbox error",
+                                            "title",
+                                            "Internal Server Error"))),
+                    keepAlive);
         }
     }
 
     /** The user a token request names (password method), so user-scoped faults can refuse its login too. */
     private static String tokenRequestUser(ApiRequest req) {
         com.fasterxml.jackson.databind.JsonNode b = req.json();
-        return b == null ? null : Json.text(b.path("auth").path("identity").path("password").path("user"), "name");
+        return b == null
+                ? null
+                : Json.text(b.path("auth").path("identity").path("password").path("user"), "name");
     }
 
     private ApiResponse versionDoc(Service service, String path) {
@@ -273,19 +349,32 @@ final class HttpFront implements AutoCloseable {
         if (service == Service.NOVA) {
             ApiResponse r;
             if (k == ApiFault.Kind.SERVER_ERROR) {
-                r = Errors.nova(f.status(), "Unexpected API Error. Please report this at "
-                        + "http://bugs.launchpad.net/nova/ and attach the Nova API log if possible.\n"
-                        + "<class 'sandbox.InjectedFault'>");
+                r = Errors.nova(
+                        f.status(),
+                        "Unexpected API Error. Please report this at "
+                                + "http://bugs.launchpad.net/nova/ and attach the Nova API log if possible.\n"
+                                + "<class 'sandbox.InjectedFault'>");
             } else if (k == ApiFault.Kind.CONFLICT) {
-                r = Errors.nova(409, "Cannot '" + op.substring(op.indexOf('.') + 1)
-                        + "' instance while it is in task_state scheduling");
+                r = Errors.nova(
+                        409,
+                        "Cannot '" + op.substring(op.indexOf('.') + 1)
+                                + "' instance while it is in task_state scheduling");
             } else if (f.status() == 413) {
-                r = ApiResponse.json(413, Json.obj("overLimit", Json.obj("code", 413,
-                        "message", "Maximum number of instances exceeded", "retryAfter", "0")))
+                r = ApiResponse.json(
+                                413,
+                                Json.obj(
+                                        "overLimit",
+                                        Json.obj(
+                                                "code",
+                                                413,
+                                                "message",
+                                                "Maximum number of instances exceeded",
+                                                "retryAfter",
+                                                "0")))
                         .with("Retry-After", "0");
             } else {
-                r = Errors.nova(403, "Quota exceeded for instances: Requested 1, but already used 10 of 10 "
-                        + "instances");
+                r = Errors.nova(
+                        403, "Quota exceeded for instances: Requested 1, but already used 10 of 10 " + "instances");
             }
             int mv = Nova.microversion(req);
             return Nova.withVersion(r, "2." + (mv < 0 ? 1 : mv));
@@ -294,32 +383,41 @@ final class HttpFront implements AutoCloseable {
             if (k == ApiFault.Kind.SERVER_ERROR) {
                 return f.status() == 503
                         ? Errors.neutron(503, "HTTPServiceUnavailable", "The server is currently unavailable.")
-                        : Errors.neutron(f.status(), "HTTPInternalServerError",
-                        "Request Failed: internal server error while processing your request.");
+                        : Errors.neutron(
+                                f.status(),
+                                "HTTPInternalServerError",
+                                "Request Failed: internal server error while processing your request.");
             }
             if (k == ApiFault.Kind.CONFLICT) {
                 return op.startsWith("floatingip")
-                        ? Errors.neutron(409, "FloatingIPPortAlreadyAssociated", "Cannot associate floating IP: "
-                        + "that fixed IP already has a floating IP on the external network.")
+                        ? Errors.neutron(
+                                409,
+                                "FloatingIPPortAlreadyAssociated",
+                                "Cannot associate floating IP: "
+                                        + "that fixed IP already has a floating IP on the external network.")
                         : Errors.neutron(409, "InUse", "The resource is in use.");
             }
             String resource = op.substring(0, op.indexOf('.'));
             return Errors.neutron(409, "OverQuota", "Quota exceeded for resources: ['" + resource + "'].");
         }
         if (service == Service.GLANCE) {
-            return Errors.glance(k == ApiFault.Kind.SERVER_ERROR ? f.status() : 409,
-                    k == ApiFault.Kind.SERVER_ERROR ? "Internal Server Error" : "Conflict", "Injected fault.");
+            return Errors.glance(
+                    k == ApiFault.Kind.SERVER_ERROR ? f.status() : 409,
+                    k == ApiFault.Kind.SERVER_ERROR ? "Internal Server Error" : "Conflict",
+                    "Injected fault.");
         }
         if (k == ApiFault.Kind.SERVER_ERROR) {
-            return Errors.keystone(f.status(), "Internal Server Error",
+            return Errors.keystone(
+                    f.status(),
+                    "Internal Server Error",
                     "An unexpected error prevented the server from fulfilling your request.");
         }
         return Errors.keystone(409, "Conflict", "Conflict occurred attempting to store token.");
     }
 
     private static void send(ChannelHandlerContext ctx, ApiResponse r, boolean keepAlive) {
-        FullHttpResponse resp = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
-                HttpResponseStatus.valueOf(r.status()), Unpooled.wrappedBuffer(r.body()));
+        FullHttpResponse resp = new DefaultFullHttpResponse(
+                HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(r.status()), Unpooled.wrappedBuffer(r.body()));
         r.headers().forEach((k, v) -> resp.headers().set(k, v));
         String id = "req-" + UUID.randomUUID();
         resp.headers().set("X-Openstack-Request-Id", id);

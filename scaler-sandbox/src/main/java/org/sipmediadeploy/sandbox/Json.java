@@ -1,5 +1,8 @@
 package org.sipmediadeploy.sandbox;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Instant;
@@ -10,10 +13,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 
 /** JSON helpers: ordered maps keep the key order of the real API, which makes diffs against recordings readable. */
 final class Json {
@@ -26,8 +25,7 @@ final class Json {
     private static final DateTimeFormatter NOVA_LAUNCHED =
             DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSS").withZone(ZoneOffset.UTC);
 
-    private Json() {
-    }
+    private Json() {}
 
     /** An ordered map from alternating keys and values. */
     static Map<String, Object> obj(Object... kv) {

@@ -1,5 +1,6 @@
 package org.sipmediadeploy.sandbox;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
@@ -10,8 +11,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-
-import com.fasterxml.jackson.databind.JsonNode;
 
 /**
  * Keystone v3: the version documents, {@code POST /v3/auth/tokens} with the {@code password} and
@@ -29,10 +28,17 @@ final class Keystone {
     private final Map<String, Token> tokens = new ConcurrentHashMap<>();
 
     /** An issued token. {@code projectName} null = unscoped. {@code appCredential} null unless that method. */
-    record Token(String id, String userId, String userName, String projectId, String projectName,
-                 List<String> methods, Instant issued, Instant expires, String auditId,
-                 SandboxConfig.AppCredential appCredential) {
-    }
+    record Token(
+            String id,
+            String userId,
+            String userName,
+            String projectId,
+            String projectName,
+            List<String> methods,
+            Instant issued,
+            Instant expires,
+            String auditId,
+            SandboxConfig.AppCredential appCredential) {}
 
     Keystone(SandboxConfig config, Clock clock, String baseUrl) {
         this.config = config;
@@ -114,18 +120,25 @@ final class Keystone {
     }
 
     private Map<String, Object> versionBody() {
-        return Json.obj("id", "v3.14", "status", "stable", "updated", "2020-04-07T00:00:00Z",
-                "links", Json.list(Json.obj("rel", "self", "href", baseUrl + "/v3/")),
-                "media-types", Json.list(Json.obj("base", "application/json",
-                        "type", "application/vnd.openstack.identity-v3+json")));
+        return Json.obj(
+                "id",
+                "v3.14",
+                "status",
+                "stable",
+                "updated",
+                "2020-04-07T00:00:00Z",
+                "links",
+                Json.list(Json.obj("rel", "self", "href", baseUrl + "/v3/")),
+                "media-types",
+                Json.list(Json.obj("base", "application/json", "type", "application/vnd.openstack.identity-v3+json")));
     }
 
     private ApiResponse authenticate(ApiRequest req) {
         JsonNode body = req.json();
         JsonNode identity = body == null ? null : body.path("auth").get("identity");
         if (identity == null || !identity.path("methods").isArray()) {
-            return Errors.keystone(400, "Bad Request", "Invalid input for field 'identity': 'methods' is a "
-                    + "required property");
+            return Errors.keystone(
+                    400, "Bad Request", "Invalid input for field 'identity': 'methods' is a " + "required property");
         }
         List<String> methods = new ArrayList<>();
         identity.path("methods").forEach(m -> methods.add(m.asText()));
@@ -156,8 +169,8 @@ final class Keystone {
         if (methods.contains("application_credential")) {
             JsonNode ac = identity.path("application_credential");
             String secret = Json.text(ac, "secret");
-            SandboxConfig.AppCredential cred = findAppCredential(Json.text(ac, "id"), Json.text(ac, "name"),
-                    ac.path("user"));
+            SandboxConfig.AppCredential cred =
+                    findAppCredential(Json.text(ac, "id"), Json.text(ac, "name"), ac.path("user"));
             if (cred == null || secret == null || !cred.secret().reveal().equals(secret)) {
                 return Errors.unauthorized(identityUrl());
             }
@@ -184,8 +197,8 @@ final class Keystone {
 
     private SandboxConfig.User findUser(String id, String name, JsonNode domain) {
         for (SandboxConfig.User u : config.users()) {
-            if ((id != null && id.equals(userId(u.name()))) || (name != null && name.equals(u.name())
-                    && domainOk(domain))) {
+            if ((id != null && id.equals(userId(u.name())))
+                    || (name != null && name.equals(u.name()) && domainOk(domain))) {
                 return u;
             }
         }
@@ -208,45 +221,79 @@ final class Keystone {
         return null;
     }
 
-    private Token newToken(SandboxConfig.User user, String project, List<String> methods,
-                           SandboxConfig.AppCredential cred) {
+    private Token newToken(
+            SandboxConfig.User user, String project, List<String> methods, SandboxConfig.AppCredential cred) {
         byte[] raw = new byte[132];
         random.nextBytes(raw);
         byte[] audit = new byte[16];
         random.nextBytes(audit);
         Instant now = clock.instant();
         String id = "gAAAAAB" + Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
-        Token t = new Token(id, userId(user.name()), user.name(), project == null ? null : projectId(project),
-                project, List.copyOf(methods), now, now.plus(config.tokenTtl()),
-                Base64.getUrlEncoder().withoutPadding().encodeToString(audit), cred);
+        Token t = new Token(
+                id,
+                userId(user.name()),
+                user.name(),
+                project == null ? null : projectId(project),
+                project,
+                List.copyOf(methods),
+                now,
+                now.plus(config.tokenTtl()),
+                Base64.getUrlEncoder().withoutPadding().encodeToString(audit),
+                cred);
         tokens.put(id, t);
         tokens.values().removeIf(x -> !now.isBefore(x.expires()));
         return t;
     }
 
     private ApiResponse tokenResponse(Token t) {
-        return ApiResponse.json(201, tokenBody(t, true)).with("X-Subject-Token", t.id())
+        return ApiResponse.json(201, tokenBody(t, true))
+                .with("X-Subject-Token", t.id())
                 .with("Vary", "X-Auth-Token");
     }
 
     private Map<String, Object> tokenBody(Token t, boolean withCatalog) {
         Map<String, Object> token = Json.obj(
                 "methods", t.methods(),
-                "user", Json.obj("domain", Json.obj("id", DOMAIN_ID, "name", DOMAIN_NAME), "id", t.userId(),
-                        "name", t.userName(), "password_expires_at", null),
+                "user",
+                        Json.obj(
+                                "domain",
+                                Json.obj("id", DOMAIN_ID, "name", DOMAIN_NAME),
+                                "id",
+                                t.userId(),
+                                "name",
+                                t.userName(),
+                                "password_expires_at",
+                                null),
                 "audit_ids", Json.list(t.auditId()),
                 "expires_at", Json.keystone(t.expires()),
                 "issued_at", Json.keystone(t.issued()));
         if (t.projectId() != null) {
-            token.put("project", Json.obj("domain", Json.obj("id", DOMAIN_ID, "name", DOMAIN_NAME),
-                    "id", t.projectId(), "name", t.projectName()));
+            token.put(
+                    "project",
+                    Json.obj(
+                            "domain",
+                            Json.obj("id", DOMAIN_ID, "name", DOMAIN_NAME),
+                            "id",
+                            t.projectId(),
+                            "name",
+                            t.projectName()));
             token.put("is_domain", false);
-            token.put("roles", Json.list(Json.obj("id", "9fe2ff9ee4384b1894a90878d3e92bab", "name", "member"),
-                    Json.obj("id", "1c1aa5c1b6b34e2f9d0ab1f6a0c0c0de", "name", "admin"),
-                    Json.obj("id", "3b9d0a3c1d6e4f0f9e6c2b1a0d9c8b7a", "name", "reader")));
+            token.put(
+                    "roles",
+                    Json.list(
+                            Json.obj("id", "9fe2ff9ee4384b1894a90878d3e92bab", "name", "member"),
+                            Json.obj("id", "1c1aa5c1b6b34e2f9d0ab1f6a0c0c0de", "name", "admin"),
+                            Json.obj("id", "3b9d0a3c1d6e4f0f9e6c2b1a0d9c8b7a", "name", "reader")));
             if (t.appCredential() != null) {
-                token.put("application_credential", Json.obj("id", t.appCredential().id(),
-                        "name", t.appCredential().name(), "restricted", true));
+                token.put(
+                        "application_credential",
+                        Json.obj(
+                                "id",
+                                t.appCredential().id(),
+                                "name",
+                                t.appCredential().name(),
+                                "restricted",
+                                true));
             }
             if (withCatalog) {
                 token.put("catalog", catalog());
@@ -266,11 +313,28 @@ final class Keystone {
     private Map<String, Object> service(String name, String type, String url) {
         List<Object> eps = new ArrayList<>();
         for (String iface : List.of("public", "internal", "admin")) {
-            eps.add(Json.obj("id", UUID.nameUUIDFromBytes((name + iface).getBytes()).toString().replace("-", ""),
-                    "interface", iface, "region_id", config.region(), "url", url, "region", config.region()));
+            eps.add(Json.obj(
+                    "id",
+                    UUID.nameUUIDFromBytes((name + iface).getBytes()).toString().replace("-", ""),
+                    "interface",
+                    iface,
+                    "region_id",
+                    config.region(),
+                    "url",
+                    url,
+                    "region",
+                    config.region()));
         }
-        return Json.obj("endpoints", eps,
-                "id", UUID.nameUUIDFromBytes(("service:" + name).getBytes()).toString().replace("-", ""),
-                "type", type, "name", name);
+        return Json.obj(
+                "endpoints",
+                eps,
+                "id",
+                UUID.nameUUIDFromBytes(("service:" + name).getBytes())
+                        .toString()
+                        .replace("-", ""),
+                "type",
+                type,
+                "name",
+                name);
     }
 }

@@ -1,5 +1,6 @@
 package org.sipmediadeploy.sandbox;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -8,9 +9,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
-
-import com.fasterxml.jackson.databind.JsonNode;
-
 import org.sipmediadeploy.sandbox.Resources.FipRec;
 import org.sipmediadeploy.sandbox.Resources.Network;
 import org.sipmediadeploy.sandbox.Resources.PortRec;
@@ -24,8 +22,8 @@ import org.sipmediadeploy.sandbox.Resources.SecurityGroup;
  */
 final class Neutron {
     private static final String BASE = HttpFront.NETWORK + "/v2.0";
-    private static final Set<String> NOT_FILTERS = Set.of("fields", "limit", "marker", "sort_key", "sort_dir",
-            "page_reverse", "fixed_ips");
+    private static final Set<String> NOT_FILTERS =
+            Set.of("fields", "limit", "marker", "sort_key", "sort_dir", "page_reverse", "fixed_ips");
 
     private final SandboxCloud cloud;
     private final String baseUrl;
@@ -58,8 +56,17 @@ final class Neutron {
     }
 
     ApiResponse versions() {
-        return ApiResponse.json(200, Json.obj("versions", Json.list(Json.obj("id", "v2.0", "status", "CURRENT",
-                "links", Json.list(Json.obj("rel", "self", "href", baseUrl + BASE + "/"))))));
+        return ApiResponse.json(
+                200,
+                Json.obj(
+                        "versions",
+                        Json.list(Json.obj(
+                                "id",
+                                "v2.0",
+                                "status",
+                                "CURRENT",
+                                "links",
+                                Json.list(Json.obj("rel", "self", "href", baseUrl + BASE + "/"))))));
     }
 
     ApiResponse handle(ApiRequest req, Caller caller) {
@@ -85,7 +92,8 @@ final class Neutron {
         String m = req.method();
         switch (s[0]) {
             case "extensions":
-                return s.length == 1 ? new ApiResponse(200, Map.of("Content-Type", "application/json"), extensions)
+                return s.length == 1
+                        ? new ApiResponse(200, Map.of("Content-Type", "application/json"), extensions)
                         : notFound();
             case "networks":
                 return readOnly(req, s, "network", "NetworkNotFound", "Network", this::networks, this::network);
@@ -102,17 +110,43 @@ final class Neutron {
                     cloud.events.record("security_group.create", caller, sg.id(), 201, "ok", Map.of("name", name));
                     return ApiResponse.json(201, Json.obj("security_group", securityGroup(sg)));
                 }
-                return readOnly(req, s, "security_group", "SecurityGroupNotFound", "Security group",
-                        this::securityGroups, this::securityGroup);
+                return readOnly(
+                        req,
+                        s,
+                        "security_group",
+                        "SecurityGroupNotFound",
+                        "Security group",
+                        this::securityGroups,
+                        this::securityGroup);
             case "ports":
                 return ports(req, caller, s);
             case "floatingips":
                 return floatingIps(req, caller, s);
             case "quotas":
                 if (s.length == 2 && m.equals("GET")) {
-                    return ApiResponse.json(200, Json.obj("quota", Json.obj("network", -1, "subnet", -1,
-                            "subnetpool", -1, "port", -1, "router", -1, "floatingip", cloud.config.maxFloatingIps(),
-                            "rbac_policy", 10, "security_group", -1, "security_group_rule", -1)));
+                    return ApiResponse.json(
+                            200,
+                            Json.obj(
+                                    "quota",
+                                    Json.obj(
+                                            "network",
+                                            -1,
+                                            "subnet",
+                                            -1,
+                                            "subnetpool",
+                                            -1,
+                                            "port",
+                                            -1,
+                                            "router",
+                                            -1,
+                                            "floatingip",
+                                            cloud.config.maxFloatingIps(),
+                                            "rbac_policy",
+                                            10,
+                                            "security_group",
+                                            -1,
+                                            "security_group_rule",
+                                            -1)));
                 }
                 return notFound();
             default:
@@ -120,8 +154,14 @@ final class Neutron {
         }
     }
 
-    private <T> ApiResponse readOnly(ApiRequest req, String[] s, String singular, String notFoundType, String noun,
-                                     Function<Void, List<T>> all, Function<T, Map<String, Object>> render) {
+    private <T> ApiResponse readOnly(
+            ApiRequest req,
+            String[] s,
+            String singular,
+            String notFoundType,
+            String noun,
+            Function<Void, List<T>> all,
+            Function<T, Map<String, Object>> render) {
         if (!req.method().equals("GET") || s.length > 2) {
             return notFound();
         }
@@ -181,32 +221,121 @@ final class Neutron {
     }
 
     private Map<String, Object> network(Network n) {
-        return Json.obj("id", n.id(), "name", n.name(), "tenant_id", cloud.projectId, "admin_state_up", true,
-                "mtu", 1450, "status", "ACTIVE", "subnets", Json.list(n.subnetId()), "shared", false,
-                "availability_zone_hints", Json.list(), "availability_zones", Json.list(),
-                "ipv4_address_scope", null, "ipv6_address_scope", null, "router:external", n.external(),
-                "description", "", "port_security_enabled", true, "tags", Json.list(),
-                "created_at", Json.seconds(n.created()), "updated_at", Json.seconds(n.created()),
-                "revision_number", 2, "project_id", cloud.projectId,
-                "provider:network_type", n.external() ? "flat" : "vxlan",
-                "provider:physical_network", n.external() ? "public" : null,
-                "provider:segmentation_id", n.external() ? null : n.segmentationId());
+        return Json.obj(
+                "id",
+                n.id(),
+                "name",
+                n.name(),
+                "tenant_id",
+                cloud.projectId,
+                "admin_state_up",
+                true,
+                "mtu",
+                1450,
+                "status",
+                "ACTIVE",
+                "subnets",
+                Json.list(n.subnetId()),
+                "shared",
+                false,
+                "availability_zone_hints",
+                Json.list(),
+                "availability_zones",
+                Json.list(),
+                "ipv4_address_scope",
+                null,
+                "ipv6_address_scope",
+                null,
+                "router:external",
+                n.external(),
+                "description",
+                "",
+                "port_security_enabled",
+                true,
+                "tags",
+                Json.list(),
+                "created_at",
+                Json.seconds(n.created()),
+                "updated_at",
+                Json.seconds(n.created()),
+                "revision_number",
+                2,
+                "project_id",
+                cloud.projectId,
+                "provider:network_type",
+                n.external() ? "flat" : "vxlan",
+                "provider:physical_network",
+                n.external() ? "public" : null,
+                "provider:segmentation_id",
+                n.external() ? null : n.segmentationId());
     }
 
     private Map<String, Object> subnet(Network n) {
-        return Json.obj("id", n.subnetId(), "name", n.subnetName(), "tenant_id", cloud.projectId,
-                "network_id", n.id(), "ip_version", 4, "subnetpool_id", null, "enable_dhcp", !n.external(),
-                "ipv6_ra_mode", null, "ipv6_address_mode", null, "gateway_ip", n.prefix() + "1", "cidr", n.cidr(),
-                "allocation_pools", Json.list(Json.obj("start", n.prefix() + "2", "end", n.prefix() + "254")),
-                "host_routes", Json.list(), "dns_nameservers", Json.list(), "description", "",
-                "service_types", Json.list(), "tags", Json.list(), "created_at", Json.seconds(n.created()),
-                "updated_at", Json.seconds(n.created()), "revision_number", 0, "project_id", cloud.projectId);
+        return Json.obj(
+                "id",
+                n.subnetId(),
+                "name",
+                n.subnetName(),
+                "tenant_id",
+                cloud.projectId,
+                "network_id",
+                n.id(),
+                "ip_version",
+                4,
+                "subnetpool_id",
+                null,
+                "enable_dhcp",
+                !n.external(),
+                "ipv6_ra_mode",
+                null,
+                "ipv6_address_mode",
+                null,
+                "gateway_ip",
+                n.prefix() + "1",
+                "cidr",
+                n.cidr(),
+                "allocation_pools",
+                Json.list(Json.obj("start", n.prefix() + "2", "end", n.prefix() + "254")),
+                "host_routes",
+                Json.list(),
+                "dns_nameservers",
+                Json.list(),
+                "description",
+                "",
+                "service_types",
+                Json.list(),
+                "tags",
+                Json.list(),
+                "created_at",
+                Json.seconds(n.created()),
+                "updated_at",
+                Json.seconds(n.created()),
+                "revision_number",
+                0,
+                "project_id",
+                cloud.projectId);
     }
 
     private Map<String, Object> securityGroup(SecurityGroup g) {
-        return Json.obj("id", g.id(), "name", g.name(), "tenant_id", cloud.projectId,
-                "description", g.description() == null ? "" : g.description(), "security_group_rules", Json.list(),
-                "stateful", true, "tags", Json.list(), "revision_number", 1, "project_id", cloud.projectId);
+        return Json.obj(
+                "id",
+                g.id(),
+                "name",
+                g.name(),
+                "tenant_id",
+                cloud.projectId,
+                "description",
+                g.description() == null ? "" : g.description(),
+                "security_group_rules",
+                Json.list(),
+                "stateful",
+                true,
+                "tags",
+                Json.list(),
+                "revision_number",
+                1,
+                "project_id",
+                cloud.projectId);
     }
 
     // ---------------------------------------------------------------- ports
@@ -217,8 +346,10 @@ final class Neutron {
             JsonNode p = req.json() == null ? null : req.json().get("port");
             String net = p == null ? null : Json.text(p, "network_id");
             if (net == null) {
-                return Errors.neutron(400, "HTTPBadRequest", "Failed to parse request. Required attribute "
-                        + "'network_id' not specified");
+                return Errors.neutron(
+                        400,
+                        "HTTPBadRequest",
+                        "Failed to parse request. Required attribute " + "'network_id' not specified");
             }
             String fixed = null;
             JsonNode ips = p.get("fixed_ips");
@@ -264,19 +395,59 @@ final class Neutron {
     }
 
     private Map<String, Object> port(PortRec p) {
-        return Json.obj("id", p.id, "name", p.name, "network_id", p.networkId, "tenant_id", p.projectId,
-                "mac_address", p.mac, "admin_state_up", true, "status", p.status, "device_id", p.deviceId,
-                "device_owner", p.deviceOwner,
-                "fixed_ips", Json.list(Json.obj("subnet_id", p.subnetId, "ip_address", p.fixedIp)),
-                "allowed_address_pairs", Json.list(), "extra_dhcp_opts", Json.list(),
-                "security_groups", new ArrayList<>(p.securityGroupIds), "description", "",
-                "binding:vnic_type", "normal", "binding:profile", Json.obj(), "binding:host_id", p.bindingHost,
-                "binding:vif_type", p.bindingHost.isEmpty() ? "unbound" : "ovs",
-                "binding:vif_details", p.bindingHost.isEmpty() ? Json.obj()
+        return Json.obj(
+                "id",
+                p.id,
+                "name",
+                p.name,
+                "network_id",
+                p.networkId,
+                "tenant_id",
+                p.projectId,
+                "mac_address",
+                p.mac,
+                "admin_state_up",
+                true,
+                "status",
+                p.status,
+                "device_id",
+                p.deviceId,
+                "device_owner",
+                p.deviceOwner,
+                "fixed_ips",
+                Json.list(Json.obj("subnet_id", p.subnetId, "ip_address", p.fixedIp)),
+                "allowed_address_pairs",
+                Json.list(),
+                "extra_dhcp_opts",
+                Json.list(),
+                "security_groups",
+                new ArrayList<>(p.securityGroupIds),
+                "description",
+                "",
+                "binding:vnic_type",
+                "normal",
+                "binding:profile",
+                Json.obj(),
+                "binding:host_id",
+                p.bindingHost,
+                "binding:vif_type",
+                p.bindingHost.isEmpty() ? "unbound" : "ovs",
+                "binding:vif_details",
+                p.bindingHost.isEmpty()
+                        ? Json.obj()
                         : Json.obj("port_filter", false, "bound_drivers", Json.obj("0", "sandbox")),
-                "port_security_enabled", true, "tags", Json.list(),
-                "created_at", Json.seconds(p.created), "updated_at", Json.seconds(p.updated),
-                "revision_number", p.revision, "project_id", p.projectId);
+                "port_security_enabled",
+                true,
+                "tags",
+                Json.list(),
+                "created_at",
+                Json.seconds(p.created),
+                "updated_at",
+                Json.seconds(p.updated),
+                "revision_number",
+                p.revision,
+                "project_id",
+                p.projectId);
     }
 
     // ---------------------------------------------------------------- floating IPs
@@ -287,11 +458,17 @@ final class Neutron {
             JsonNode f = req.json() == null ? null : req.json().get("floatingip");
             String net = f == null ? null : Json.text(f, "floating_network_id");
             if (net == null) {
-                return Errors.neutron(400, "HTTPBadRequest", "Failed to parse request. Required attribute "
-                        + "'floating_network_id' not specified");
+                return Errors.neutron(
+                        400,
+                        "HTTPBadRequest",
+                        "Failed to parse request. Required attribute " + "'floating_network_id' not specified");
             }
-            FipRec rec = cloud.createFloatingIp(caller, net, Json.text(f, "floating_ip_address"),
-                    Json.text(f, "port_id"), Json.text(f, "description"));
+            FipRec rec = cloud.createFloatingIp(
+                    caller,
+                    net,
+                    Json.text(f, "floating_ip_address"),
+                    Json.text(f, "port_id"),
+                    Json.text(f, "description"));
             synchronized (cloud) {
                 return ApiResponse.json(201, Json.obj("floatingip", fip(rec)));
             }
@@ -314,8 +491,8 @@ final class Neutron {
                     return Errors.neutron(400, "HTTPBadRequest", "Invalid revision_number in If-Match header.");
                 }
             }
-            FipRec rec = cloud.updateFloatingIp(caller, s[1], f.has("port_id"), Json.text(f, "port_id"),
-                    Json.text(f, "description"), ifMatch);
+            FipRec rec = cloud.updateFloatingIp(
+                    caller, s[1], f.has("port_id"), Json.text(f, "port_id"), Json.text(f, "description"), ifMatch);
             synchronized (cloud) {
                 return ApiResponse.json(200, Json.obj("floatingip", fip(rec)));
             }
@@ -346,15 +523,53 @@ final class Neutron {
         if (f.portId != null) {
             PortRec p = cloud.ports.get(f.portId);
             if (p != null) {
-                details = Json.obj("name", p.name, "network_id", p.networkId, "mac_address", p.mac,
-                        "admin_state_up", true, "status", p.status, "device_id", p.deviceId,
-                        "device_owner", p.deviceOwner);
+                details = Json.obj(
+                        "name",
+                        p.name,
+                        "network_id",
+                        p.networkId,
+                        "mac_address",
+                        p.mac,
+                        "admin_state_up",
+                        true,
+                        "status",
+                        p.status,
+                        "device_id",
+                        p.deviceId,
+                        "device_owner",
+                        p.deviceOwner);
             }
         }
-        return Json.obj("id", f.id, "tenant_id", f.projectId, "floating_ip_address", f.address,
-                "floating_network_id", f.floatingNetworkId, "router_id", f.routerId, "port_id", f.portId,
-                "fixed_ip_address", f.fixedIp, "status", cloud.floatingStatus(f), "description", f.description,
-                "port_details", details, "tags", Json.list(), "created_at", Json.seconds(f.created),
-                "updated_at", Json.seconds(f.updated), "revision_number", f.revision, "project_id", f.projectId);
+        return Json.obj(
+                "id",
+                f.id,
+                "tenant_id",
+                f.projectId,
+                "floating_ip_address",
+                f.address,
+                "floating_network_id",
+                f.floatingNetworkId,
+                "router_id",
+                f.routerId,
+                "port_id",
+                f.portId,
+                "fixed_ip_address",
+                f.fixedIp,
+                "status",
+                cloud.floatingStatus(f),
+                "description",
+                f.description,
+                "port_details",
+                details,
+                "tags",
+                Json.list(),
+                "created_at",
+                Json.seconds(f.created),
+                "updated_at",
+                Json.seconds(f.updated),
+                "revision_number",
+                f.revision,
+                "project_id",
+                f.projectId);
     }
 }

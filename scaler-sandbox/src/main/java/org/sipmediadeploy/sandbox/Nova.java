@@ -1,5 +1,6 @@
 package org.sipmediadeploy.sandbox;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -10,9 +11,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
-
-import com.fasterxml.jackson.databind.JsonNode;
-
 import org.sipmediadeploy.sandbox.Resources.Flavor;
 import org.sipmediadeploy.sandbox.Resources.Image;
 import org.sipmediadeploy.sandbox.Resources.Network;
@@ -115,8 +113,12 @@ final class Nova {
         int mv = microversion(req);
         if (mv < 0) {
             String asked = requested(req);
-            return withVersion(Errors.nova(406, "Version " + asked + " is not supported by the API. Minimum is 2.1 "
-                    + "and maximum is 2." + MAX_MINOR + "."), asked);
+            return withVersion(
+                    Errors.nova(
+                            406,
+                            "Version " + asked + " is not supported by the API. Minimum is 2.1 " + "and maximum is 2."
+                                    + MAX_MINOR + "."),
+                    asked);
         }
         String version = "2." + mv;
         try {
@@ -133,25 +135,74 @@ final class Nova {
     }
 
     ApiResponse versions() {
-        return ApiResponse.json(200, Json.obj("versions", Json.list(
-                Json.obj("id", "v2.0", "status", "SUPPORTED", "version", "", "min_version", "",
-                        "updated", "2011-01-21T11:33:21Z",
-                        "links", Json.list(Json.obj("rel", "self", "href", bookmark() + "/v2/"))),
-                Json.obj("id", "v2.1", "status", "CURRENT", "version", "2." + MAX_MINOR, "min_version", "2.1",
-                        "updated", "2013-07-23T11:33:21Z",
-                        "links", Json.list(Json.obj("rel", "self", "href", v21() + "/"))))));
+        return ApiResponse.json(
+                200,
+                Json.obj(
+                        "versions",
+                        Json.list(
+                                Json.obj(
+                                        "id",
+                                        "v2.0",
+                                        "status",
+                                        "SUPPORTED",
+                                        "version",
+                                        "",
+                                        "min_version",
+                                        "",
+                                        "updated",
+                                        "2011-01-21T11:33:21Z",
+                                        "links",
+                                        Json.list(Json.obj("rel", "self", "href", bookmark() + "/v2/"))),
+                                Json.obj(
+                                        "id",
+                                        "v2.1",
+                                        "status",
+                                        "CURRENT",
+                                        "version",
+                                        "2." + MAX_MINOR,
+                                        "min_version",
+                                        "2.1",
+                                        "updated",
+                                        "2013-07-23T11:33:21Z",
+                                        "links",
+                                        Json.list(Json.obj("rel", "self", "href", v21() + "/"))))));
     }
 
     private ApiResponse route(ApiRequest req, Caller caller, int mv, boolean noValidHost) {
         String[] s = req.segments(BASE);
         String m = req.method();
         if (s.length == 0 && m.equals("GET")) {
-            return ApiResponse.json(200, Json.obj("version", Json.obj("id", "v2.1", "status", "CURRENT",
-                    "version", "2." + MAX_MINOR, "min_version", "2.1", "updated", "2013-07-23T11:33:21Z",
-                    "links", Json.list(Json.obj("rel", "self", "href", v21() + "/"),
-                            Json.obj("rel", "describedby", "type", "text/html", "href", "http://docs.openstack.org/")),
-                    "media-types", Json.list(Json.obj("base", "application/json",
-                            "type", "application/vnd.openstack.compute+json;version=2.1")))));
+            return ApiResponse.json(
+                    200,
+                    Json.obj(
+                            "version",
+                            Json.obj(
+                                    "id",
+                                    "v2.1",
+                                    "status",
+                                    "CURRENT",
+                                    "version",
+                                    "2." + MAX_MINOR,
+                                    "min_version",
+                                    "2.1",
+                                    "updated",
+                                    "2013-07-23T11:33:21Z",
+                                    "links",
+                                    Json.list(
+                                            Json.obj("rel", "self", "href", v21() + "/"),
+                                            Json.obj(
+                                                    "rel",
+                                                    "describedby",
+                                                    "type",
+                                                    "text/html",
+                                                    "href",
+                                                    "http://docs.openstack.org/")),
+                                    "media-types",
+                                    Json.list(Json.obj(
+                                            "base",
+                                            "application/json",
+                                            "type",
+                                            "application/vnd.openstack.compute+json;version=2.1")))));
         }
         if (s.length == 0) {
             return notFound();
@@ -214,9 +265,17 @@ final class Nova {
                 for (String pid : server.portIds) {
                     PortRec p = cloud.ports.get(pid);
                     if (p != null) {
-                        att.add(Json.obj("net_id", p.networkId, "port_id", p.id, "mac_addr", p.mac,
-                                "port_state", p.status, "fixed_ips", Json.list(Json.obj("subnet_id", p.subnetId,
-                                        "ip_address", p.fixedIp))));
+                        att.add(Json.obj(
+                                "net_id",
+                                p.networkId,
+                                "port_id",
+                                p.id,
+                                "mac_addr",
+                                p.mac,
+                                "port_state",
+                                p.status,
+                                "fixed_ips",
+                                Json.list(Json.obj("subnet_id", p.subnetId, "ip_address", p.fixedIp))));
                     }
                 }
                 return ApiResponse.json(200, Json.obj("interfaceAttachments", att));
@@ -229,8 +288,8 @@ final class Nova {
         JsonNode body = req.json();
         JsonNode server = body == null ? null : body.get("server");
         if (server == null || !server.isObject()) {
-            return Errors.nova(400, "Invalid input for field/attribute server. Value: None. 'server' is a required "
-                    + "property");
+            return Errors.nova(
+                    400, "Invalid input for field/attribute server. Value: None. 'server' is a required " + "property");
         }
         String name = Json.text(server, "name");
         if (name == null || name.isBlank() || name.length() > 255) {
@@ -256,19 +315,23 @@ final class Nova {
             }
         } else {
             for (JsonNode n : networks) {
-                nets.add(new SandboxCloud.NetworkRequest(Json.text(n, "uuid"), Json.text(n, "port"),
-                        Json.text(n, "fixed_ip")));
+                nets.add(new SandboxCloud.NetworkRequest(
+                        Json.text(n, "uuid"), Json.text(n, "port"), Json.text(n, "fixed_ip")));
             }
         }
         Map<String, String> metadata = new LinkedHashMap<>();
         JsonNode md = server.get("metadata");
         if (md != null && md.isObject()) {
             if (md.size() > 128) {
-                return Errors.nova(403, "Quota exceeded for metadata_items: Requested " + md.size()
-                        + ", but already used 0 of 128 metadata_items");
+                return Errors.nova(
+                        403,
+                        "Quota exceeded for metadata_items: Requested " + md.size()
+                                + ", but already used 0 of 128 metadata_items");
             }
             for (Map.Entry<String, JsonNode> e : md.properties()) {
-                if (e.getKey().isEmpty() || e.getKey().length() > 255 || e.getValue().asText().length() > 255) {
+                if (e.getKey().isEmpty()
+                        || e.getKey().length() > 255
+                        || e.getValue().asText().length() > 255) {
                     return Errors.nova(400, "Invalid input for field/attribute metadata.");
                 }
                 metadata.put(e.getKey(), e.getValue().asText());
@@ -294,8 +357,8 @@ final class Nova {
         if (sg != null && sg.isArray()) {
             sg.forEach(g -> groups.add(Json.text(g, "name")));
         }
-        ServerRec rec = cloud.createServer(caller, name, imageRef, flavorRef, nets, metadata, userData, keyName,
-                groups, noValidHost);
+        ServerRec rec = cloud.createServer(
+                caller, name, imageRef, flavorRef, nets, metadata, userData, keyName, groups, noValidHost);
         Map<String, String> details = new LinkedHashMap<>();
         details.put("name", name);
         metadata.forEach((k, v) -> details.put("metadata." + k, v));
@@ -305,8 +368,21 @@ final class Nova {
         cloud.events.record("server.create", caller, rec.id, 202, "ok", details);
         List<Object> sgs = new ArrayList<>();
         rec.securityGroups.forEach(g -> sgs.add(Json.obj("name", g)));
-        return ApiResponse.json(202, Json.obj("server", Json.obj("id", rec.id, "links", links("servers", rec.id),
-                "OS-DCF:diskConfig", "MANUAL", "security_groups", sgs, "adminPass", rec.adminPass)))
+        return ApiResponse.json(
+                        202,
+                        Json.obj(
+                                "server",
+                                Json.obj(
+                                        "id",
+                                        rec.id,
+                                        "links",
+                                        links("servers", rec.id),
+                                        "OS-DCF:diskConfig",
+                                        "MANUAL",
+                                        "security_groups",
+                                        sgs,
+                                        "adminPass",
+                                        rec.adminPass)))
                 .with("Location", v21() + "/servers/" + rec.id);
     }
 
@@ -366,7 +442,8 @@ final class Nova {
     }
 
     private List<Object> links(String kind, String id) {
-        return Json.list(Json.obj("rel", "self", "href", v21() + "/" + kind + "/" + id),
+        return Json.list(
+                Json.obj("rel", "self", "href", v21() + "/" + kind + "/" + id),
                 Json.obj("rel", "bookmark", "href", bookmark() + "/" + kind + "/" + id));
     }
 
@@ -382,33 +459,85 @@ final class Nova {
                 Network net = cloud.networkOfPort(p);
                 @SuppressWarnings("unchecked")
                 List<Object> l = (List<Object>) addresses.computeIfAbsent(net.name(), k -> new ArrayList<>());
-                l.add(Json.obj("version", 4, "addr", p.fixedIp, "OS-EXT-IPS:type", "fixed",
-                        "OS-EXT-IPS-MAC:mac_addr", p.mac));
+                l.add(Json.obj(
+                        "version", 4, "addr", p.fixedIp, "OS-EXT-IPS:type", "fixed", "OS-EXT-IPS-MAC:mac_addr", p.mac));
             }
         }
         Map<String, Object> flavor;
         Flavor f = cloud.flavors.get(s.flavorId);
         if (mv >= 47 && f != null) {
-            flavor = Json.obj("vcpus", f.vcpus(), "ram", f.ram(), "disk", f.disk(), "ephemeral", 0, "swap", 0,
-                    "original_name", f.name(), "extra_specs", Json.obj());
+            flavor = Json.obj(
+                    "vcpus",
+                    f.vcpus(),
+                    "ram",
+                    f.ram(),
+                    "disk",
+                    f.disk(),
+                    "ephemeral",
+                    0,
+                    "swap",
+                    0,
+                    "original_name",
+                    f.name(),
+                    "extra_specs",
+                    Json.obj());
         } else {
-            flavor = Json.obj("id", s.flavorId, "links", Json.list(Json.obj("rel", "bookmark",
-                    "href", bookmark() + "/flavors/" + s.flavorId)));
+            flavor = Json.obj(
+                    "id",
+                    s.flavorId,
+                    "links",
+                    Json.list(Json.obj("rel", "bookmark", "href", bookmark() + "/flavors/" + s.flavorId)));
         }
         boolean active = s.launchedAt != null;
         Map<String, Object> m = Json.obj(
-                "id", s.id, "name", s.name, "status", s.status, "tenant_id", s.projectId, "user_id", s.userId,
-                "metadata", new LinkedHashMap<>(s.metadata),
-                "hostId", active ? Integer.toHexString(s.id.hashCode()) + "sandbox" : "",
-                "image", Json.obj("id", s.imageId, "links", Json.list(Json.obj("rel", "bookmark",
-                        "href", bookmark() + "/images/" + s.imageId))),
-                "flavor", flavor,
-                "created", Json.seconds(s.created), "updated", Json.seconds(s.updated),
-                "addresses", addresses, "accessIPv4", "", "accessIPv6", "",
-                "links", links("servers", s.id),
-                "OS-DCF:diskConfig", "MANUAL", "progress", 0,
-                "OS-EXT-AZ:availability_zone", s.availabilityZone, "config_drive", "", "key_name", s.keyName,
-                "OS-SRV-USG:launched_at", Json.novaLaunched(s.launchedAt), "OS-SRV-USG:terminated_at", null);
+                "id",
+                s.id,
+                "name",
+                s.name,
+                "status",
+                s.status,
+                "tenant_id",
+                s.projectId,
+                "user_id",
+                s.userId,
+                "metadata",
+                new LinkedHashMap<>(s.metadata),
+                "hostId",
+                active ? Integer.toHexString(s.id.hashCode()) + "sandbox" : "",
+                "image",
+                Json.obj(
+                        "id",
+                        s.imageId,
+                        "links",
+                        Json.list(Json.obj("rel", "bookmark", "href", bookmark() + "/images/" + s.imageId))),
+                "flavor",
+                flavor,
+                "created",
+                Json.seconds(s.created),
+                "updated",
+                Json.seconds(s.updated),
+                "addresses",
+                addresses,
+                "accessIPv4",
+                "",
+                "accessIPv6",
+                "",
+                "links",
+                links("servers", s.id),
+                "OS-DCF:diskConfig",
+                "MANUAL",
+                "progress",
+                0,
+                "OS-EXT-AZ:availability_zone",
+                s.availabilityZone,
+                "config_drive",
+                "",
+                "key_name",
+                s.keyName,
+                "OS-SRV-USG:launched_at",
+                Json.novaLaunched(s.launchedAt),
+                "OS-SRV-USG:terminated_at",
+                null);
         if (active) {
             List<Object> sgs = new ArrayList<>();
             s.securityGroups.forEach(g -> sgs.add(Json.obj("name", g)));
@@ -446,7 +575,10 @@ final class Nova {
                 boolean detail = s.length == 2;
                 List<Object> out = new ArrayList<>();
                 for (Flavor f : cloud.flavors.values()) {
-                    out.add(detail ? flavor(f) : Json.obj("id", f.id(), "name", f.name(), "links", links("flavors", f.id())));
+                    out.add(
+                            detail
+                                    ? flavor(f)
+                                    : Json.obj("id", f.id(), "name", f.name(), "links", links("flavors", f.id())));
                 }
                 return ApiResponse.json(200, Json.obj("flavors", out));
             }
@@ -459,9 +591,29 @@ final class Nova {
     }
 
     private Map<String, Object> flavor(Flavor f) {
-        return Json.obj("id", f.id(), "name", f.name(), "ram", f.ram(), "disk", f.disk(), "swap", "",
-                "OS-FLV-EXT-DATA:ephemeral", 0, "OS-FLV-DISABLED:disabled", false, "vcpus", f.vcpus(),
-                "os-flavor-access:is_public", true, "rxtx_factor", 1.0, "links", links("flavors", f.id()));
+        return Json.obj(
+                "id",
+                f.id(),
+                "name",
+                f.name(),
+                "ram",
+                f.ram(),
+                "disk",
+                f.disk(),
+                "swap",
+                "",
+                "OS-FLV-EXT-DATA:ephemeral",
+                0,
+                "OS-FLV-DISABLED:disabled",
+                false,
+                "vcpus",
+                f.vcpus(),
+                "os-flavor-access:is_public",
+                true,
+                "rxtx_factor",
+                1.0,
+                "links",
+                links("flavors", f.id()));
     }
 
     private ApiResponse images(String[] s) {
@@ -484,36 +636,102 @@ final class Nova {
 
     private List<Object> imageLinks(Image i) {
         List<Object> l = links("images", i.id());
-        l.add(Json.obj("rel", "alternate", "type", "application/vnd.openstack.image",
-                "href", baseUrl + HttpFront.IMAGE + "/images/" + i.id()));
+        l.add(Json.obj(
+                "rel",
+                "alternate",
+                "type",
+                "application/vnd.openstack.image",
+                "href",
+                baseUrl + HttpFront.IMAGE + "/images/" + i.id()));
         return l;
     }
 
     private Map<String, Object> novaImage(Image i) {
-        return Json.obj("id", i.id(), "name", i.name(), "minRam", 0, "minDisk", 0, "metadata", Json.obj(),
-                "created", Json.seconds(i.created()), "updated", Json.seconds(i.created()), "status", "ACTIVE",
-                "progress", 100, "OS-EXT-IMG-SIZE:size", 1024, "links", imageLinks(i));
+        return Json.obj(
+                "id",
+                i.id(),
+                "name",
+                i.name(),
+                "minRam",
+                0,
+                "minDisk",
+                0,
+                "metadata",
+                Json.obj(),
+                "created",
+                Json.seconds(i.created()),
+                "updated",
+                Json.seconds(i.created()),
+                "status",
+                "ACTIVE",
+                "progress",
+                100,
+                "OS-EXT-IMG-SIZE:size",
+                1024,
+                "links",
+                imageLinks(i));
     }
 
     private ApiResponse limits() {
         int used;
         synchronized (cloud) {
-            used = (int) cloud.servers.values().stream().filter(x -> !x.deleting).count();
+            used = (int)
+                    cloud.servers.values().stream().filter(x -> !x.deleting).count();
         }
-        return ApiResponse.json(200, Json.obj("limits", Json.obj("rate", Json.list(), "absolute", Json.obj(
-                "maxTotalInstances", cloud.config.maxServers(), "maxTotalCores", -1, "maxTotalRAMSize", -1,
-                "maxServerMeta", 128, "maxImageMeta", 128, "maxPersonality", 5, "maxPersonalitySize", 10240,
-                "maxTotalKeypairs", 100, "maxServerGroups", 10, "maxServerGroupMembers", 10,
-                "totalRAMUsed", used * 64, "totalCoresUsed", used, "totalInstancesUsed", used,
-                "totalServerGroupsUsed", 0))));
+        return ApiResponse.json(
+                200,
+                Json.obj(
+                        "limits",
+                        Json.obj(
+                                "rate",
+                                Json.list(),
+                                "absolute",
+                                Json.obj(
+                                        "maxTotalInstances",
+                                        cloud.config.maxServers(),
+                                        "maxTotalCores",
+                                        -1,
+                                        "maxTotalRAMSize",
+                                        -1,
+                                        "maxServerMeta",
+                                        128,
+                                        "maxImageMeta",
+                                        128,
+                                        "maxPersonality",
+                                        5,
+                                        "maxPersonalitySize",
+                                        10240,
+                                        "maxTotalKeypairs",
+                                        100,
+                                        "maxServerGroups",
+                                        10,
+                                        "maxServerGroupMembers",
+                                        10,
+                                        "totalRAMUsed",
+                                        used * 64,
+                                        "totalCoresUsed",
+                                        used,
+                                        "totalInstancesUsed",
+                                        used,
+                                        "totalServerGroupsUsed",
+                                        0))));
     }
 
     private ApiResponse keypairs(ApiRequest req, String[] s) {
         if (s.length == 1 && req.method().equals("GET")) {
             List<Object> out = new ArrayList<>();
             for (String k : keypairs) {
-                out.add(Json.obj("keypair", Json.obj("name", k, "public_key", "ssh-ed25519 AAAA sandbox",
-                        "fingerprint", "00:00", "type", "ssh")));
+                out.add(Json.obj(
+                        "keypair",
+                        Json.obj(
+                                "name",
+                                k,
+                                "public_key",
+                                "ssh-ed25519 AAAA sandbox",
+                                "fingerprint",
+                                "00:00",
+                                "type",
+                                "ssh")));
             }
             return ApiResponse.json(200, Json.obj("keypairs", out));
         }
@@ -526,9 +744,21 @@ final class Nova {
             if (!keypairs.add(name)) {
                 return Errors.nova(409, "Key pair '" + name + "' already exists.");
             }
-            return ApiResponse.json(200, Json.obj("keypair", Json.obj("name", name, "public_key",
-                    Json.text(body.path("keypair"), "public_key"), "fingerprint", "00:00", "type", "ssh",
-                    "user_id", null)));
+            return ApiResponse.json(
+                    200,
+                    Json.obj(
+                            "keypair",
+                            Json.obj(
+                                    "name",
+                                    name,
+                                    "public_key",
+                                    Json.text(body.path("keypair"), "public_key"),
+                                    "fingerprint",
+                                    "00:00",
+                                    "type",
+                                    "ssh",
+                                    "user_id",
+                                    null)));
         }
         if (s.length == 2 && req.method().equals("DELETE")) {
             if (!keypairs.remove(s[1])) {

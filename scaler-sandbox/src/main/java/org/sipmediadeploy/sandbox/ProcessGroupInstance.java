@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -124,7 +123,9 @@ abstract sealed class ProcessGroupInstance implements Instance permits ProcessIn
         long pid = process.pid();
         try {
             Process k = new ProcessBuilder("kill", "-" + signal, "--", "-" + pid)
-                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .start();
             if (!k.waitFor(2, TimeUnit.SECONDS)) {
                 k.destroyForcibly();
             }

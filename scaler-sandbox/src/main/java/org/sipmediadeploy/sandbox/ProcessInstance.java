@@ -8,7 +8,6 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 
-
 /**
  * A real Kamailio or turnserver. Each is started under {@code setsid} so that it leads its own process group:
  * Kamailio forks worker processes that survive its main PID, so every signal (stop, kill, freeze, resume) goes
@@ -22,6 +21,7 @@ final class ProcessInstance extends ProcessGroupInstance {
     private final List<String> command;
     private final Path dir;
     private final List<SandboxConfig.PortSpec> ports;
+
     private ProcessInstance(String kind, List<String> command, Path dir, List<SandboxConfig.PortSpec> ports) {
         super(3000, 2000);
         this.kind = kind;
@@ -48,16 +48,42 @@ final class ProcessInstance extends ProcessGroupInstance {
             Files.createDirectories(dir.resolve("run"));
             String dmq = "\"sip:" + host + ":5090\"";
             // -l without an advertised address first: Kamailio 5.6 carries one over to the following -l options.
-            List<String> cmd = List.of("setsid", KAMAILIO.toString(), "-DD", "-E", "-f", cfg.toString(),
-                    "-m", "32", "-M", "4", "-Y", dir.resolve("run").toString(),
-                    "-A", "WITH_CMDLINE_LISTEN",
-                    "-A", "SERVER_HEADER=\"Server: kamailio " + serverName.replaceAll("[^A-Za-z0-9._-]", "_") + "\"",
-                    "-A", "DMQ_SERVER_ADDRESS=" + dmq, "-A", "DMQ_NOTIFICATION_ADDRESS=" + dmq,
-                    "-l", "udp:" + host + ":5090", "-l", "tcp:" + host + ":5071",
-                    "-l", "udp:" + host + ":5060", "-l", "tcp:" + host + ":5060");
-            return new ProcessInstance("kamailio", cmd, dir, List.of(
-                    new SandboxConfig.PortSpec(SandboxConfig.Protocol.UDP, 5060),
-                    new SandboxConfig.PortSpec(SandboxConfig.Protocol.TCP, 5060)));
+            List<String> cmd = List.of(
+                    "setsid",
+                    KAMAILIO.toString(),
+                    "-DD",
+                    "-E",
+                    "-f",
+                    cfg.toString(),
+                    "-m",
+                    "32",
+                    "-M",
+                    "4",
+                    "-Y",
+                    dir.resolve("run").toString(),
+                    "-A",
+                    "WITH_CMDLINE_LISTEN",
+                    "-A",
+                    "SERVER_HEADER=\"Server: kamailio " + serverName.replaceAll("[^A-Za-z0-9._-]", "_") + "\"",
+                    "-A",
+                    "DMQ_SERVER_ADDRESS=" + dmq,
+                    "-A",
+                    "DMQ_NOTIFICATION_ADDRESS=" + dmq,
+                    "-l",
+                    "udp:" + host + ":5090",
+                    "-l",
+                    "tcp:" + host + ":5071",
+                    "-l",
+                    "udp:" + host + ":5060",
+                    "-l",
+                    "tcp:" + host + ":5060");
+            return new ProcessInstance(
+                    "kamailio",
+                    cmd,
+                    dir,
+                    List.of(
+                            new SandboxConfig.PortSpec(SandboxConfig.Protocol.UDP, 5060),
+                            new SandboxConfig.PortSpec(SandboxConfig.Protocol.TCP, 5060)));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -81,16 +107,24 @@ final class ProcessInstance extends ProcessGroupInstance {
                     default -> lines.add(line);
                 }
             }
-            lines.addAll(List.of("listening-ip=" + host, "relay-ip=" + host, "userdb=" + dir.resolve("turndb"),
-                    "log-file=stdout", "pidfile=" + dir.resolve("turnserver.pid")));
+            lines.addAll(List.of(
+                    "listening-ip=" + host,
+                    "relay-ip=" + host,
+                    "userdb=" + dir.resolve("turndb"),
+                    "log-file=stdout",
+                    "pidfile=" + dir.resolve("turnserver.pid")));
             Path own = dir.resolve("turnserver.conf");
             Files.deleteIfExists(own);
             Files.createFile(own, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             Files.write(own, lines);
             List<String> cmd = List.of("setsid", TURNSERVER.toString(), "-c", own.toString());
-            return new ProcessInstance("coturn", cmd, dir, List.of(
-                    new SandboxConfig.PortSpec(SandboxConfig.Protocol.UDP, 3478),
-                    new SandboxConfig.PortSpec(SandboxConfig.Protocol.TCP, 3478)));
+            return new ProcessInstance(
+                    "coturn",
+                    cmd,
+                    dir,
+                    List.of(
+                            new SandboxConfig.PortSpec(SandboxConfig.Protocol.UDP, 3478),
+                            new SandboxConfig.PortSpec(SandboxConfig.Protocol.TCP, 3478)));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -109,7 +143,9 @@ final class ProcessInstance extends ProcessGroupInstance {
     @Override
     ProcessBuilder processBuilder() {
         Path log = dir.resolve(kind + ".log");
-        return new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
+        return new ProcessBuilder(command)
+                .directory(dir.toFile())
+                .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
     }
 }

@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,8 +20,7 @@ final class ProcessRegistry {
     private static final Logger LOG = LoggerFactory.getLogger(ProcessRegistry.class);
     static final Path DIR = Path.of(System.getProperty("java.io.tmpdir"), "scaler-sandbox-processes");
 
-    private ProcessRegistry() {
-    }
+    private ProcessRegistry() {}
 
     static void register(long pid) {
         OptionalLong start = startTime(pid);
@@ -31,8 +29,8 @@ final class ProcessRegistry {
         }
         try {
             Files.createDirectories(DIR);
-            Files.writeString(DIR.resolve(Long.toString(pid)), ProcessHandle.current().pid() + " "
-                    + start.getAsLong() + "\n");
+            Files.writeString(
+                    DIR.resolve(Long.toString(pid)), ProcessHandle.current().pid() + " " + start.getAsLong() + "\n");
         } catch (IOException e) {
             LOG.warn("cannot record process {}: {}", pid, e.toString());
         }
@@ -65,7 +63,9 @@ final class ProcessRegistry {
                     if (startTime(pid).equals(OptionalLong.of(start))) {
                         LOG.warn("killing process group {} left behind by dead JVM {}", pid, owner);
                         Process k = new ProcessBuilder(List.of("kill", "-KILL", "--", "-" + pid))
-                                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+                                .redirectErrorStream(true)
+                                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                                .start();
                         k.waitFor(2, TimeUnit.SECONDS);
                         killed++;
                     }

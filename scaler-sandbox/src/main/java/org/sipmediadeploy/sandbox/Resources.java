@@ -8,21 +8,24 @@ import java.util.Map;
 
 /** The sandbox's records of cloud resources. Mutable, and only touched under {@link SandboxCloud}'s lock. */
 final class Resources {
-    private Resources() {
-    }
+    private Resources() {}
 
-    record Network(String id, String name, boolean external, String subnetId, String subnetName, String cidr,
-                   String prefix, int segmentationId, Instant created) {
-    }
+    record Network(
+            String id,
+            String name,
+            boolean external,
+            String subnetId,
+            String subnetName,
+            String cidr,
+            String prefix,
+            int segmentationId,
+            Instant created) {}
 
-    record Image(String id, String name, Instant created) {
-    }
+    record Image(String id, String name, Instant created) {}
 
-    record Flavor(String id, String name, int ram, int vcpus, int disk) {
-    }
+    record Flavor(String id, String name, int ram, int vcpus, int disk) {}
 
-    record SecurityGroup(String id, String name, String description) {
-    }
+    record SecurityGroup(String id, String name, String description) {}
 
     static final class ServerRec {
         String id;

@@ -63,22 +63,32 @@ final class RoleConfig {
 
     /** kamailio.cfg of the kamailio role. The sandbox's gateways never register: the secret only satisfies the role. */
     static RoleConfig kamailio(Path repo) {
-        return new RoleConfig(repo, "kamailio", KAMAILIO_RENDERER, "kamailio_listen_address: 127.0.0.1\n"
-                + "kamailio_domain: sandbox.invalid\n"
-                + "kamailio_gateway_password: \"sandbox-no-gateway-registers\"\n"
-                + "kamailio_children: 2\n"
-                + "kamailio_tcp_children: 2\n"
-                + "kamailio_log_level: 1\n", "kamailio.cfg");
+        return new RoleConfig(
+                repo,
+                "kamailio",
+                KAMAILIO_RENDERER,
+                "kamailio_listen_address: 127.0.0.1\n"
+                        + "kamailio_domain: sandbox.invalid\n"
+                        + "kamailio_gateway_password: \"sandbox-no-gateway-registers\"\n"
+                        + "kamailio_children: 2\n"
+                        + "kamailio_tcp_children: 2\n"
+                        + "kamailio_log_level: 1\n",
+                "kamailio.cfg");
     }
 
     /** turnserver.conf of the coturn role with the sandbox's TURN user, on loopback. */
     static RoleConfig coturn(Path repo, String user, String password, String realm) {
-        return new RoleConfig(repo, "coturn", COTURN_RENDERER, "coturn_listen_address: 127.0.0.1\n"
-                + "coturn_realm: \"" + realm + "\"\n"
-                + "coturn_users: [{name: \"" + user + "\", password: \"" + password + "\"}]\n"
-                + "coturn_min_port: 49152\n"
-                + "coturn_max_port: 49999\n"
-                + "coturn_allow_loopback_peers: true\n", "turnserver.conf");
+        return new RoleConfig(
+                repo,
+                "coturn",
+                COTURN_RENDERER,
+                "coturn_listen_address: 127.0.0.1\n"
+                        + "coturn_realm: \"" + realm + "\"\n"
+                        + "coturn_users: [{name: \"" + user + "\", password: \"" + password + "\"}]\n"
+                        + "coturn_min_port: 49152\n"
+                        + "coturn_max_port: 49999\n"
+                        + "coturn_allow_loopback_peers: true\n",
+                "turnserver.conf");
     }
 
     /** Starts rendering in the background (once). */
@@ -97,8 +107,10 @@ final class RoleConfig {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while rendering " + output, e);
         } catch (Exception e) {
-            throw new IllegalStateException(output + " could not be rendered from the " + role + " role: "
-                    + (e.getCause() == null ? e : e.getCause()).getMessage(), e);
+            throw new IllegalStateException(
+                    output + " could not be rendered from the " + role + " role: "
+                            + (e.getCause() == null ? e : e.getCause()).getMessage(),
+                    e);
         }
     }
 
@@ -112,9 +124,11 @@ final class RoleConfig {
             Files.createDirectories(cache);
             Files.setPosixFilePermissions(cache, PosixFilePermissions.fromString("rwx------"));
             // Another JVM of this machine may be rendering the same file: one renders, the other waits for it.
-            try (FileChannel lock = FileChannel.open(cache.resolve(done.getFileName() + ".lock"),
-                    StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-                 FileLock held = lock.lock()) {
+            try (FileChannel lock = FileChannel.open(
+                            cache.resolve(done.getFileName() + ".lock"),
+                            StandardOpenOption.CREATE,
+                            StandardOpenOption.WRITE);
+                    FileLock held = lock.lock()) {
                 if (!Files.exists(done.resolve(output))) {
                     renderInto(done);
                 }
@@ -153,11 +167,21 @@ final class RoleConfig {
             Files.writeString(varsFile, vars + "ansible_python_interpreter: /usr/bin/python3\n");
             Files.setPosixFilePermissions(varsFile, PosixFilePermissions.fromString("rw-------"));
             Path log = out.resolve("render.log");
-            ProcessBuilder pb = new ProcessBuilder("ansible-playbook", "-i", "localhost,",
-                    repo.resolve(renderer).toString(), "-e", "smd_out=" + out, "-e", "@" + varsFile)
+            ProcessBuilder pb = new ProcessBuilder(
+                            "ansible-playbook",
+                            "-i",
+                            "localhost,",
+                            repo.resolve(renderer).toString(),
+                            "-e",
+                            "smd_out=" + out,
+                            "-e",
+                            "@" + varsFile)
                     .redirectErrorStream(true)
                     .redirectOutput(log.toFile());
-            pb.environment().put("ANSIBLE_ROLES_PATH", repo.resolve("deploy/ansible/roles").toString());
+            pb.environment()
+                    .put(
+                            "ANSIBLE_ROLES_PATH",
+                            repo.resolve("deploy/ansible/roles").toString());
             pb.environment().put("ANSIBLE_NOCOLOR", "1");
             Process p = pb.start();
             if (!p.waitFor(150, TimeUnit.SECONDS)) {

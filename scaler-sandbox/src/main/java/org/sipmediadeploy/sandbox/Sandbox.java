@@ -1,5 +1,8 @@
 package org.sipmediadeploy.sandbox;
 
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -18,17 +21,12 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
-
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import org.sipmediadeploy.core.model.ServerMetadata;
 import org.sipmediadeploy.sandbox.Resources.FipRec;
 import org.sipmediadeploy.sandbox.Resources.PortRec;
 import org.sipmediadeploy.sandbox.Resources.ServerRec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A local OpenStack in one JVM: Keystone v3, Nova, Neutron and Glance on one HTTP port, servers that are real
@@ -110,10 +108,19 @@ public final class Sandbox implements AutoCloseable {
         }
         String baseUrl = "http://" + host + ":" + port;
         keystone = new Keystone(config, Clock.systemUTC(), baseUrl);
-        String projectId = Keystone.projectId(config.users().isEmpty() ? "admin" : config.users().get(0).project());
+        String projectId = Keystone.projectId(
+                config.users().isEmpty() ? "admin" : config.users().get(0).project());
         cloud = new SandboxCloud(config, Clock.systemUTC(), events, projectId, dataGroup, lifecycle, workDir);
-        front = new HttpFront(keystone, new Nova(cloud, baseUrl), new Neutron(cloud, baseUrl),
-                new Glance(cloud, baseUrl), new Control(this), apiFaults, events, workers, timers);
+        front = new HttpFront(
+                keystone,
+                new Nova(cloud, baseUrl),
+                new Neutron(cloud, baseUrl),
+                new Glance(cloud, baseUrl),
+                new Control(this),
+                apiFaults,
+                events,
+                workers,
+                timers);
         front.start(httpGroup, host, port);
         LOG.info("sandbox up: keystone {}", keystoneUrl());
         events.record("sandbox.start", Caller.SANDBOX, keystoneUrl(), 0, "ok", Map.of());
@@ -164,22 +171,22 @@ public final class Sandbox implements AutoCloseable {
     public void kill(String serverId) {
         Instance i = cloud.instance(serverId);
         i.kill();
-        events.record("fault.instance", Caller.CONTROL, serverId, 0, "ok", Map.of("action", "kill",
-                "instance", i.kind()));
+        events.record(
+                "fault.instance", Caller.CONTROL, serverId, 0, "ok", Map.of("action", "kill", "instance", i.kind()));
     }
 
     public void freeze(String serverId) {
         Instance i = cloud.instance(serverId);
         i.freeze();
-        events.record("fault.instance", Caller.CONTROL, serverId, 0, "ok", Map.of("action", "freeze",
-                "instance", i.kind()));
+        events.record(
+                "fault.instance", Caller.CONTROL, serverId, 0, "ok", Map.of("action", "freeze", "instance", i.kind()));
     }
 
     public void resume(String serverId) {
         Instance i = cloud.instance(serverId);
         i.resume();
-        events.record("fault.instance", Caller.CONTROL, serverId, 0, "ok", Map.of("action", "resume",
-                "instance", i.kind()));
+        events.record(
+                "fault.instance", Caller.CONTROL, serverId, 0, "ok", Map.of("action", "resume", "instance", i.kind()));
     }
 
     /** Starts a killed instance again (a service restart inside the VM). */
@@ -189,8 +196,8 @@ public final class Sandbox implements AutoCloseable {
             i.close();
         }
         i.start();
-        events.record("fault.instance", Caller.CONTROL, serverId, 0, "ok", Map.of("action", "restart",
-                "instance", i.kind()));
+        events.record(
+                "fault.instance", Caller.CONTROL, serverId, 0, "ok", Map.of("action", "restart", "instance", i.kind()));
     }
 
     /** Powers the server off: its instance stops and Nova reports SHUTOFF. */
@@ -202,8 +209,13 @@ public final class Sandbox implements AutoCloseable {
     /** Drops, rejects or restores all traffic to the server's fixed address (direct and through floating IPs). */
     public void traffic(String serverId, TrafficMode mode) {
         cloud.nic(serverId).mode(mode);
-        events.record("fault.instance", Caller.CONTROL, serverId, 0, "ok", Map.of("action",
-                "traffic-" + mode.name().toLowerCase(java.util.Locale.ROOT)));
+        events.record(
+                "fault.instance",
+                Caller.CONTROL,
+                serverId,
+                0,
+                "ok",
+                Map.of("action", "traffic-" + mode.name().toLowerCase(java.util.Locale.ROOT)));
     }
 
     public TrafficMode traffic(String serverId) {
@@ -219,8 +231,13 @@ public final class Sandbox implements AutoCloseable {
         Forwarder nic = cloud.nic(serverId);
         java.net.InetAddress from = loopbackSource(source);
         nic.sourceFault(from, mode, 0, config.seed());
-        events.record("fault.path", Caller.CONTROL, serverId, 0, "ok", Map.of("source", source,
-                "action", "traffic-" + mode.name().toLowerCase(java.util.Locale.ROOT)));
+        events.record(
+                "fault.path",
+                Caller.CONTROL,
+                serverId,
+                0,
+                "ok",
+                Map.of("source", source, "action", "traffic-" + mode.name().toLowerCase(java.util.Locale.ROOT)));
     }
 
     /**
@@ -230,8 +247,13 @@ public final class Sandbox implements AutoCloseable {
      */
     public void pathLoss(String serverId, String source, double rate, long seed) {
         cloud.nic(serverId).sourceFault(loopbackSource(source), TrafficMode.NORMAL, rate, seed);
-        events.record("fault.path", Caller.CONTROL, serverId, 0, "ok", Map.of("source", source,
-                "action", "loss", "rate", Double.toString(rate), "seed", Long.toString(seed)));
+        events.record(
+                "fault.path",
+                Caller.CONTROL,
+                serverId,
+                0,
+                "ok",
+                Map.of("source", source, "action", "loss", "rate", Double.toString(rate), "seed", Long.toString(seed)));
     }
 
     /** The faults on paths to the server, {@code source -> "MODE loss=R"}. */
@@ -254,14 +276,14 @@ public final class Sandbox implements AutoCloseable {
     private static java.net.InetAddress loopbackSource(String source) {
         // checked as a literal first: getByName would resolve a host name
         if (source == null || !source.matches("127(\\.\\d{1,3}){3}")) {
-            throw new IllegalArgumentException("source must be an IPv4 loopback address (127.x.y.z), was '"
-                    + source + "'");
+            throw new IllegalArgumentException(
+                    "source must be an IPv4 loopback address (127.x.y.z), was '" + source + "'");
         }
         try {
             return java.net.InetAddress.getByName(source);
         } catch (java.net.UnknownHostException e) {
-            throw new IllegalArgumentException("source must be an IPv4 loopback address (127.x.y.z), was '"
-                    + source + "'");
+            throw new IllegalArgumentException(
+                    "source must be an IPv4 loopback address (127.x.y.z), was '" + source + "'");
         }
     }
 
@@ -324,14 +346,24 @@ public final class Sandbox implements AutoCloseable {
     /** Starts a simulated call on a gateway host: one idle gateway fewer; false when none is idle. */
     public boolean startCall(String serverId) {
         boolean ok = gateway(serverId).startCall();
-        events.record("gateway.call.start", Caller.CONTROL, serverId, 0, ok ? "ok" : "no idle gateway",
+        events.record(
+                "gateway.call.start",
+                Caller.CONTROL,
+                serverId,
+                0,
+                ok ? "ok" : "no idle gateway",
                 Map.of("idle", Integer.toString(gateway(serverId).idle())));
         return ok;
     }
 
     public boolean endCall(String serverId) {
         boolean ok = gateway(serverId).endCall();
-        events.record("gateway.call.end", Caller.CONTROL, serverId, 0, ok ? "ok" : "no busy gateway",
+        events.record(
+                "gateway.call.end",
+                Caller.CONTROL,
+                serverId,
+                0,
+                ok ? "ok" : "no busy gateway",
                 Map.of("idle", Integer.toString(gateway(serverId).idle())));
         return ok;
     }
@@ -347,9 +379,16 @@ public final class Sandbox implements AutoCloseable {
     // ---------------------------------------------------------------- demo set-up
 
     /** A pre-created service pair: two servers, their ports, and a floating IP on the first one. */
-    public record Pair(String name, String serverA, String serverB, String portA, String portB, String fixedA,
-                       String fixedB, String floatingIpId, String floatingAddress) {
-    }
+    public record Pair(
+            String name,
+            String serverA,
+            String serverB,
+            String portA,
+            String portB,
+            String fixedA,
+            String fixedB,
+            String floatingIpId,
+            String floatingAddress) {}
 
     /**
      * Creates a pair as Terraform would for the demo: servers {@code NAME-a} and {@code NAME-b} from
@@ -377,8 +416,8 @@ public final class Sandbox implements AutoCloseable {
             md.put(ServerMetadata.DECISION, "precreated-" + member);
             md.put(ServerMetadata.GROUP, name);
             md.put(ServerMetadata.ROLE, name);
-            ServerRec s = cloud.createServer(Caller.SANDBOX, member, imageId, flavorId, List.of(), md, null, null,
-                    List.of(), false);
+            ServerRec s = cloud.createServer(
+                    Caller.SANDBOX, member, imageId, flavorId, List.of(), md, null, null, List.of(), false);
             events.record("server.create", Caller.SANDBOX, s.id, 202, "ok", Map.of("name", member));
             synchronized (cloud) {
                 ids[i] = s.id;
@@ -407,8 +446,17 @@ public final class Sandbox implements AutoCloseable {
         synchronized (cloud) {
             List<Object> servers = new ArrayList<>();
             for (ServerRec s : cloud.servers.values()) {
-                Map<String, Object> m = Json.obj("id", s.id, "name", s.name, "status", s.status,
-                        "deleting", s.deleting, "metadata", new LinkedHashMap<>(s.metadata));
+                Map<String, Object> m = Json.obj(
+                        "id",
+                        s.id,
+                        "name",
+                        s.name,
+                        "status",
+                        s.status,
+                        "deleting",
+                        s.deleting,
+                        "metadata",
+                        new LinkedHashMap<>(s.metadata));
                 if (!s.portIds.isEmpty() && cloud.ports.containsKey(s.portIds.get(0))) {
                     PortRec p = cloud.ports.get(s.portIds.get(0));
                     m.put("port_id", p.id);
@@ -427,8 +475,17 @@ public final class Sandbox implements AutoCloseable {
             }
             List<Object> fips = new ArrayList<>();
             for (FipRec f : cloud.floatingIps.values()) {
-                fips.add(Json.obj("id", f.id, "address", f.address, "port_id", f.portId, "fixed_ip", f.fixedIp,
-                        "revision_number", f.revision));
+                fips.add(Json.obj(
+                        "id",
+                        f.id,
+                        "address",
+                        f.address,
+                        "port_id",
+                        f.portId,
+                        "fixed_ip",
+                        f.fixedIp,
+                        "revision_number",
+                        f.revision));
             }
             return Json.obj("keystone", keystoneUrl(), "servers", servers, "floatingips", fips);
         }

@@ -1,5 +1,6 @@
 package org.sipmediadeploy.sandbox;
 
+import io.netty.channel.EventLoopGroup;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Files;
@@ -18,11 +19,6 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-
-import io.netty.channel.EventLoopGroup;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import org.sipmediadeploy.sandbox.Resources.FipRec;
 import org.sipmediadeploy.sandbox.Resources.Flavor;
 import org.sipmediadeploy.sandbox.Resources.Image;
@@ -30,6 +26,8 @@ import org.sipmediadeploy.sandbox.Resources.Network;
 import org.sipmediadeploy.sandbox.Resources.PortRec;
 import org.sipmediadeploy.sandbox.Resources.SecurityGroup;
 import org.sipmediadeploy.sandbox.Resources.ServerRec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The cloud's state and what it does to the machine: servers with their instances and NIC forwarders, ports,
@@ -65,14 +63,20 @@ final class SandboxCloud implements AutoCloseable {
     private boolean closed;
     /** The role-rendered kamailio.cfg / turnserver.conf, or empty where the built-in fallback runs. */
     private final Optional<RoleConfig> kamailioRole;
+
     private final Optional<RoleConfig> coturnRole;
 
     /** What runs for one server: its instance and the NIC forwarder in front of it. */
-    private record Node(Instance instance, Forwarder nic) {
-    }
+    private record Node(Instance instance, Forwarder nic) {}
 
-    SandboxCloud(SandboxConfig config, Clock clock, EventLog events, String projectId, EventLoopGroup dataGroup,
-                 ScheduledExecutorService lifecycle, Path workDir) {
+    SandboxCloud(
+            SandboxConfig config,
+            Clock clock,
+            EventLog events,
+            String projectId,
+            EventLoopGroup dataGroup,
+            ScheduledExecutorService lifecycle,
+            Path workDir) {
         this.config = config;
         this.clock = clock;
         this.events = events;
@@ -80,23 +84,28 @@ final class SandboxCloud implements AutoCloseable {
         this.dataGroup = dataGroup;
         this.lifecycle = lifecycle;
         this.workDir = workDir;
-        Optional<Path> repo = config.processes() == SandboxConfig.Processes.AUTO ? RoleConfig.locateRepo()
-                : Optional.empty();
-        this.kamailioRole = roleConfig(config, repo, "Kamailio", ProcessInstance.KAMAILIO,
-                RoleConfig::kamailio);
-        this.coturnRole = roleConfig(config, repo, "Coturn", ProcessInstance.TURNSERVER,
-                r -> RoleConfig.coturn(r, config.turnUser(), config.turnPassword().reveal(), config.turnRealm()));
+        Optional<Path> repo =
+                config.processes() == SandboxConfig.Processes.AUTO ? RoleConfig.locateRepo() : Optional.empty();
+        this.kamailioRole = roleConfig(config, repo, "Kamailio", ProcessInstance.KAMAILIO, RoleConfig::kamailio);
+        this.coturnRole = roleConfig(
+                config,
+                repo,
+                "Coturn",
+                ProcessInstance.TURNSERVER,
+                r -> RoleConfig.coturn(
+                        r, config.turnUser(), config.turnPassword().reveal(), config.turnRealm()));
         Instant now = clock.instant();
         addNetwork("tenant-net", false, cidr(config.fixedPrefix()), config.fixedPrefix(), 204, now);
         addNetwork("ext-net", true, cidr(config.floatingPrefix()), config.floatingPrefix(), 0, now);
         for (String name : config.images()) {
-            Image i = new Image(UUID.nameUUIDFromBytes(("image:" + name).getBytes()).toString(), name, now);
+            Image i = new Image(
+                    UUID.nameUUIDFromBytes(("image:" + name).getBytes()).toString(), name, now);
             images.put(i.id(), i);
         }
         int n = 0;
         for (String name : config.flavors()) {
-            Flavor f = new Flavor(UUID.nameUUIDFromBytes(("flavor:" + name).getBytes()).toString(), name,
-                    64 << n, 1 << n, 1 << n);
+            Flavor f = new Flavor(
+                    UUID.nameUUIDFromBytes(("flavor:" + name).getBytes()).toString(), name, 64 << n, 1 << n, 1 << n);
             flavors.put(f.id(), f);
             n++;
         }
@@ -105,19 +114,30 @@ final class SandboxCloud implements AutoCloseable {
         }
     }
 
-    private static Optional<RoleConfig> roleConfig(SandboxConfig config, Optional<Path> repo, String what,
-                                                   Path binary, java.util.function.Function<Path, RoleConfig> of) {
+    private static Optional<RoleConfig> roleConfig(
+            SandboxConfig config,
+            Optional<Path> repo,
+            String what,
+            Path binary,
+            java.util.function.Function<Path, RoleConfig> of) {
         if (config.processes() != SandboxConfig.Processes.AUTO) {
             return Optional.empty();
         }
         if (!Files.isExecutable(binary)) {
-            LOG.warn("{} is not installed: {} servers run the built-in responder (a fallback, not the deploy kit's "
-                    + "configuration)", binary, what);
+            LOG.warn(
+                    "{} is not installed: {} servers run the built-in responder (a fallback, not the deploy kit's "
+                            + "configuration)",
+                    binary,
+                    what);
             return Optional.empty();
         }
         if (repo.isEmpty()) {
-            LOG.warn("the deploy kit's roles ({}) were not found from {} (set -Dsandbox.repo): {} servers run the "
-                    + "built-in responder (a fallback)", RoleConfig.KAMAILIO_RENDERER, Path.of("").toAbsolutePath(), what);
+            LOG.warn(
+                    "the deploy kit's roles ({}) were not found from {} (set -Dsandbox.repo): {} servers run the "
+                            + "built-in responder (a fallback)",
+                    RoleConfig.KAMAILIO_RENDERER,
+                    Path.of("").toAbsolutePath(),
+                    what);
             return Optional.empty();
         }
         return Optional.of(of.apply(repo.get()));
@@ -128,8 +148,16 @@ final class SandboxCloud implements AutoCloseable {
     }
 
     private void addNetwork(String name, boolean external, String cidr, String prefix, int seg, Instant now) {
-        Network net = new Network(UUID.randomUUID().toString(), name, external, UUID.randomUUID().toString(),
-                name.replace("-net", "-subnet"), cidr, prefix, seg, now);
+        Network net = new Network(
+                UUID.randomUUID().toString(),
+                name,
+                external,
+                UUID.randomUUID().toString(),
+                name.replace("-net", "-subnet"),
+                cidr,
+                prefix,
+                seg,
+                now);
         networks.put(net.id(), net);
     }
 
@@ -146,7 +174,10 @@ final class SandboxCloud implements AutoCloseable {
         if (n != null) {
             return n;
         }
-        return networks.values().stream().filter(x -> x.name().equals(idOrName)).findFirst().orElse(null);
+        return networks.values().stream()
+                .filter(x -> x.name().equals(idOrName))
+                .findFirst()
+                .orElse(null);
     }
 
     Network tenantNetwork() {
@@ -158,11 +189,17 @@ final class SandboxCloud implements AutoCloseable {
     }
 
     Image imageByName(String name) {
-        return images.values().stream().filter(i -> i.name().equals(name)).findFirst().orElse(null);
+        return images.values().stream()
+                .filter(i -> i.name().equals(name))
+                .findFirst()
+                .orElse(null);
     }
 
     Flavor flavorByName(String name) {
-        return flavors.values().stream().filter(f -> f.name().equals(name)).findFirst().orElse(null);
+        return flavors.values().stream()
+                .filter(f -> f.name().equals(name))
+                .findFirst()
+                .orElse(null);
     }
 
     List<PortRec> portsOf(String serverId) {
@@ -170,7 +207,10 @@ final class SandboxCloud implements AutoCloseable {
     }
 
     FipRec fipOfPort(String portId) {
-        return floatingIps.values().stream().filter(f -> portId.equals(f.portId)).findFirst().orElse(null);
+        return floatingIps.values().stream()
+                .filter(f -> portId.equals(f.portId))
+                .findFirst()
+                .orElse(null);
     }
 
     Network networkOfPort(PortRec p) {
@@ -180,12 +220,19 @@ final class SandboxCloud implements AutoCloseable {
     // ---------------------------------------------------------------- servers
 
     /** A network request of a server create: a network id, or an existing port, optionally a fixed IP. */
-    record NetworkRequest(String networkId, String portId, String fixedIp) {
-    }
+    record NetworkRequest(String networkId, String portId, String fixedIp) {}
 
-    synchronized ServerRec createServer(Caller caller, String name, String imageId, String flavorId,
-                                        List<NetworkRequest> nets, Map<String, String> metadata, String userData,
-                                        String keyName, List<String> groups, boolean noValidHost) {
+    synchronized ServerRec createServer(
+            Caller caller,
+            String name,
+            String imageId,
+            String flavorId,
+            List<NetworkRequest> nets,
+            Map<String, String> metadata,
+            String userData,
+            String keyName,
+            List<String> groups,
+            boolean noValidHost) {
         requireOpen();
         Image image = images.get(imageId);
         if (image == null) {
@@ -196,12 +243,12 @@ final class SandboxCloud implements AutoCloseable {
         }
         for (String g : groups) {
             if (securityGroups.values().stream().noneMatch(s -> s.name().equals(g) || s.id().equals(g))) {
-                throw new ApiException(Errors.nova(400, "Security group " + g + " not found for project "
-                        + projectId + "."));
+                throw new ApiException(
+                        Errors.nova(400, "Security group " + g + " not found for project " + projectId + "."));
             }
         }
-        List<NetworkRequest> requested = nets.isEmpty()
-                ? List.of(new NetworkRequest(tenantNetwork().id(), null, null)) : nets;
+        List<NetworkRequest> requested =
+                nets.isEmpty() ? List.of(new NetworkRequest(tenantNetwork().id(), null, null)) : nets;
         for (NetworkRequest r : requested) {
             if (r.portId() != null) {
                 PortRec p = ports.get(r.portId());
@@ -211,14 +258,17 @@ final class SandboxCloud implements AutoCloseable {
                 if (!p.deviceId.isEmpty()) {
                     throw new ApiException(Errors.nova(409, "Port " + r.portId() + " is still in use."));
                 }
-            } else if (!networks.containsKey(r.networkId()) || networks.get(r.networkId()).external()) {
+            } else if (!networks.containsKey(r.networkId())
+                    || networks.get(r.networkId()).external()) {
                 throw new ApiException(Errors.nova(400, "Network " + r.networkId() + " could not be found."));
             }
         }
         long active = servers.values().stream().filter(s -> !s.deleting).count();
         if (active >= config.maxServers()) {
-            throw new ApiException(Errors.nova(403, "Quota exceeded for instances: Requested 1, but already used "
-                    + active + " of " + config.maxServers() + " instances"));
+            throw new ApiException(Errors.nova(
+                    403,
+                    "Quota exceeded for instances: Requested 1, but already used " + active + " of "
+                            + config.maxServers() + " instances"));
         }
         Instant now = clock.instant();
         ServerRec s = new ServerRec();
@@ -234,12 +284,14 @@ final class SandboxCloud implements AutoCloseable {
         s.securityGroups.addAll(groups.isEmpty() ? List.of("default") : groups);
         s.created = now;
         s.updated = now;
-        s.reservationId = "r-" + Long.toString(Math.abs(UUID.randomUUID().getMostSignificantBits()), 36)
-                .substring(0, 8);
+        s.reservationId = "r-"
+                + Long.toString(Math.abs(UUID.randomUUID().getMostSignificantBits()), 36)
+                        .substring(0, 8);
         s.adminPass = UUID.randomUUID().toString().replace("-", "").substring(0, 12);
         servers.put(s.id, s);
         for (NetworkRequest r : requested) {
-            PortRec p = r.portId() != null ? ports.get(r.portId()) : newPort(networks.get(r.networkId()), "", r.fixedIp());
+            PortRec p =
+                    r.portId() != null ? ports.get(r.portId()) : newPort(networks.get(r.networkId()), "", r.fixedIp());
             p.deviceId = s.id;
             p.deviceOwner = "compute:nova";
             p.updated = now;
@@ -271,10 +323,15 @@ final class SandboxCloud implements AutoCloseable {
                 s.vmState = "error";
                 s.taskState = null;
                 s.updated = now;
-                s.fault = Json.obj("code", 500, "created", Json.seconds(now),
-                        "message", "No valid host was found. There are not enough hosts available.");
-                events.record("server.error", Caller.SANDBOX, serverId, 0, "No valid host was found",
-                        Map.of("name", s.name));
+                s.fault = Json.obj(
+                        "code",
+                        500,
+                        "created",
+                        Json.seconds(now),
+                        "message",
+                        "No valid host was found. There are not enough hosts available.");
+                events.record(
+                        "server.error", Caller.SANDBOX, serverId, 0, "No valid host was found", Map.of("name", s.name));
                 return;
             }
             port = s.portIds.isEmpty() ? null : ports.get(s.portIds.get(0));
@@ -301,8 +358,13 @@ final class SandboxCloud implements AutoCloseable {
                 s.status = "ERROR";
                 s.vmState = "error";
                 s.taskState = null;
-                s.fault = Json.obj("code", 500, "created", Json.seconds(now), "message", "Build of instance "
-                        + serverId + " aborted: " + error);
+                s.fault = Json.obj(
+                        "code",
+                        500,
+                        "created",
+                        Json.seconds(now),
+                        "message",
+                        "Build of instance " + serverId + " aborted: " + error);
                 events.record("server.error", Caller.SANDBOX, serverId, 0, error, Map.of("name", s.name));
                 return;
             }
@@ -325,9 +387,19 @@ final class SandboxCloud implements AutoCloseable {
                 p.revision++;
                 p.updated = now;
             }
-            events.record("server.active", Caller.SANDBOX, serverId, 0, "ok",
-                    Map.of("name", s.name, "fixed_ip", port == null ? "" : port.fixedIp,
-                            "instance", node == null ? "none" : node.instance().kind()));
+            events.record(
+                    "server.active",
+                    Caller.SANDBOX,
+                    serverId,
+                    0,
+                    "ok",
+                    Map.of(
+                            "name",
+                            s.name,
+                            "fixed_ip",
+                            port == null ? "" : port.fixedIp,
+                            "instance",
+                            node == null ? "none" : node.instance().kind()));
         }
     }
 
@@ -341,7 +413,8 @@ final class SandboxCloud implements AutoCloseable {
         if (image.contains("scaler") && config.scalerVm() != null) {
             instance = ScalerVmInstance.create(dir, config.scalerVm(), s.userData, port.fixedIp);
         } else if (real && image.contains("kamailio") && kamailioRole.isPresent()) {
-            instance = ProcessInstance.kamailio(dir, port.hostIp, s.name, kamailioRole.get().config());
+            instance = ProcessInstance.kamailio(
+                    dir, port.hostIp, s.name, kamailioRole.get().config());
         } else if (real && image.contains("coturn") && coturnRole.isPresent()) {
             instance = ProcessInstance.coturn(dir, port.hostIp, coturnRole.get().config());
         } else {
@@ -402,8 +475,8 @@ final class SandboxCloud implements AutoCloseable {
         requireOpen();
         Network net = networks.get(networkId);
         if (net == null) {
-            throw new ApiException(Errors.neutron(404, "NetworkNotFound", "Network " + networkId
-                    + " could not be found."));
+            throw new ApiException(
+                    Errors.neutron(404, "NetworkNotFound", "Network " + networkId + " could not be found."));
         }
         PortRec p = newPort(net, name == null ? "" : name, fixedIp);
         events.record("port.create", caller, p.id, 201, "ok", Map.of("fixed_ip", p.fixedIp));
@@ -414,13 +487,17 @@ final class SandboxCloud implements AutoCloseable {
         int ordinal;
         if (fixedIp != null) {
             if (!fixedIp.startsWith(net.prefix())) {
-                throw new ApiException(Errors.neutron(400, "InvalidIpForNetwork", "IP address " + fixedIp
-                        + " is not a valid IP for the specified subnet."));
+                throw new ApiException(Errors.neutron(
+                        400,
+                        "InvalidIpForNetwork",
+                        "IP address " + fixedIp + " is not a valid IP for the specified subnet."));
             }
             ordinal = Integer.parseInt(fixedIp.substring(net.prefix().length()));
             if (usedFixed.contains(ordinal)) {
-                throw new ApiException(Errors.neutron(409, "IpAddressAlreadyAllocated", "IP address " + fixedIp
-                        + " already allocated in subnet " + net.subnetId()));
+                throw new ApiException(Errors.neutron(
+                        409,
+                        "IpAddressAlreadyAllocated",
+                        "IP address " + fixedIp + " already allocated in subnet " + net.subnetId()));
             }
         } else {
             ordinal = allocate(usedFixed, true);
@@ -433,13 +510,19 @@ final class SandboxCloud implements AutoCloseable {
         p.networkId = net.id();
         p.subnetId = net.subnetId();
         p.projectId = projectId;
-        p.mac = String.format(Locale.ROOT, "fa:16:3e:%02x:%02x:%02x", (ordinal >> 16) & 0xff,
-                (usedFixed.size() * 7) & 0xff, ordinal & 0xff);
+        p.mac = String.format(
+                Locale.ROOT,
+                "fa:16:3e:%02x:%02x:%02x",
+                (ordinal >> 16) & 0xff,
+                (usedFixed.size() * 7) & 0xff,
+                ordinal & 0xff);
         p.fixedIp = net.prefix() + ordinal;
         p.hostIp = config.hostPrefix() + ordinal;
         p.created = now;
         p.updated = now;
-        securityGroups.values().stream().filter(g -> g.name().equals("default")).findFirst()
+        securityGroups.values().stream()
+                .filter(g -> g.name().equals("default"))
+                .findFirst()
                 .ifPresent(g -> p.securityGroupIds.add(g.id()));
         ports.put(p.id, p);
         return p;
@@ -458,8 +541,8 @@ final class SandboxCloud implements AutoCloseable {
                 return candidate;
             }
         }
-        throw new ApiException(Errors.neutron(409, "IpAddressGenerationFailure",
-                "No more IP addresses available on network."));
+        throw new ApiException(
+                Errors.neutron(409, "IpAddressGenerationFailure", "No more IP addresses available on network."));
     }
 
     synchronized void deletePort(Caller caller, String id) {
@@ -469,8 +552,10 @@ final class SandboxCloud implements AutoCloseable {
             throw new ApiException(Errors.neutron(404, "PortNotFound", "Port " + id + " could not be found."));
         }
         if (p.deviceOwner.startsWith("compute:") && servers.containsKey(p.deviceId)) {
-            throw new ApiException(Errors.neutron(409, "PortInUse", "Port " + id
-                    + " cannot be deleted directly via the port API: has device owner compute:nova."));
+            throw new ApiException(Errors.neutron(
+                    409,
+                    "PortInUse",
+                    "Port " + id + " cannot be deleted directly via the port API: has device owner compute:nova."));
         }
         removePort(caller, p);
     }
@@ -480,29 +565,37 @@ final class SandboxCloud implements AutoCloseable {
         if (f != null) {
             String old = f.portId;
             setAssociation(f, null);
-            events.record("floatingip.update", caller, f.id, 0, "ok", Map.of("address", f.address,
-                    "old_port_id", old, "port_id", "", "reason", "port deleted"));
+            events.record(
+                    "floatingip.update",
+                    caller,
+                    f.id,
+                    0,
+                    "ok",
+                    Map.of("address", f.address, "old_port_id", old, "port_id", "", "reason", "port deleted"));
         }
         ports.remove(p.id);
         if (p.fixedIp.startsWith(config.fixedPrefix())) {
-            usedFixed.remove(Integer.parseInt(p.fixedIp.substring(config.fixedPrefix().length())));
+            usedFixed.remove(
+                    Integer.parseInt(p.fixedIp.substring(config.fixedPrefix().length())));
         }
         events.record("port.delete", caller, p.id, 0, "ok", Map.of("fixed_ip", p.fixedIp));
     }
 
     // ---------------------------------------------------------------- floating IPs
 
-    synchronized FipRec createFloatingIp(Caller caller, String networkId, String address, String portId,
-                                         String description) {
+    synchronized FipRec createFloatingIp(
+            Caller caller, String networkId, String address, String portId, String description) {
         requireOpen();
         Network net = networks.get(networkId);
         if (net == null) {
-            throw new ApiException(Errors.neutron(404, "NetworkNotFound", "Network " + networkId
-                    + " could not be found."));
+            throw new ApiException(
+                    Errors.neutron(404, "NetworkNotFound", "Network " + networkId + " could not be found."));
         }
         if (!net.external()) {
-            throw new ApiException(Errors.neutron(400, "BadRequest", "Bad floatingip request: Network " + networkId
-                    + " is not a valid external network."));
+            throw new ApiException(Errors.neutron(
+                    400,
+                    "BadRequest",
+                    "Bad floatingip request: Network " + networkId + " is not a valid external network."));
         }
         if (floatingIps.size() >= config.maxFloatingIps()) {
             throw new ApiException(Errors.neutron(409, "OverQuota", "Quota exceeded for resources: ['floatingip']."));
@@ -510,13 +603,17 @@ final class SandboxCloud implements AutoCloseable {
         int ordinal;
         if (address != null) {
             if (!address.startsWith(net.prefix())) {
-                throw new ApiException(Errors.neutron(400, "InvalidIpForNetwork", "IP address " + address
-                        + " is not a valid IP for the specified subnet."));
+                throw new ApiException(Errors.neutron(
+                        400,
+                        "InvalidIpForNetwork",
+                        "IP address " + address + " is not a valid IP for the specified subnet."));
             }
             ordinal = Integer.parseInt(address.substring(net.prefix().length()));
             if (usedFloating.contains(ordinal)) {
-                throw new ApiException(Errors.neutron(409, "IpAddressAlreadyAllocated", "IP address " + address
-                        + " already allocated in subnet " + net.subnetId()));
+                throw new ApiException(Errors.neutron(
+                        409,
+                        "IpAddressAlreadyAllocated",
+                        "IP address " + address + " already allocated in subnet " + net.subnetId()));
             }
         } else {
             ordinal = allocate(usedFloating, false);
@@ -525,8 +622,7 @@ final class SandboxCloud implements AutoCloseable {
         if (portId != null) {
             port = ports.get(portId);
             if (port == null) {
-                throw new ApiException(Errors.neutron(404, "PortNotFound", "Port " + portId
-                        + " could not be found."));
+                throw new ApiException(Errors.neutron(404, "PortNotFound", "Port " + portId + " could not be found."));
             }
         }
         Instant now = clock.instant();
@@ -541,8 +637,7 @@ final class SandboxCloud implements AutoCloseable {
         if (port != null) {
             checkPortFree(f, port);
         }
-        Forwarder fwd = new Forwarder("fip " + f.address, dataGroup, address(f.address), config.forwardedPorts(),
-                null);
+        Forwarder fwd = new Forwarder("fip " + f.address, dataGroup, address(f.address), config.forwardedPorts(), null);
         fwd.start();
         usedFloating.add(ordinal);
         floatingIps.put(f.id, f);
@@ -551,18 +646,26 @@ final class SandboxCloud implements AutoCloseable {
             setAssociation(f, port);
             f.revision = 0;
         }
-        events.record("floatingip.create", caller, f.id, 201, "ok", Map.of("address", f.address,
-                "port_id", f.portId == null ? "" : f.portId));
+        events.record(
+                "floatingip.create",
+                caller,
+                f.id,
+                201,
+                "ok",
+                Map.of("address", f.address, "port_id", f.portId == null ? "" : f.portId));
         return f;
     }
 
     private void checkPortFree(FipRec f, PortRec port) {
         FipRec other = fipOfPort(port.id);
         if (other != null && !other.id.equals(f.id)) {
-            throw new ApiException(Errors.neutron(409, "FloatingIPPortAlreadyAssociated", "Cannot associate "
-                    + "floating IP " + f.address + " (" + f.id + ") with port " + port.id + " using fixed IP "
-                    + port.fixedIp + ", as that fixed IP already has a floating IP on external network "
-                    + f.floatingNetworkId + "."));
+            throw new ApiException(Errors.neutron(
+                    409,
+                    "FloatingIPPortAlreadyAssociated",
+                    "Cannot associate "
+                            + "floating IP " + f.address + " (" + f.id + ") with port " + port.id + " using fixed IP "
+                            + port.fixedIp + ", as that fixed IP already has a floating IP on external network "
+                            + f.floatingNetworkId + "."));
         }
     }
 
@@ -570,17 +673,19 @@ final class SandboxCloud implements AutoCloseable {
      * PUT of a floating IP's {@code port_id} ({@code portGiven} false: the body did not name it, only the
      * description may change). {@code ifMatch} is the revision a client requires, or -1.
      */
-    synchronized FipRec updateFloatingIp(Caller caller, String id, boolean portGiven, String portId,
-                                         String description, long ifMatch) {
+    synchronized FipRec updateFloatingIp(
+            Caller caller, String id, boolean portGiven, String portId, String description, long ifMatch) {
         requireOpen();
         FipRec f = floatingIps.get(id);
         if (f == null) {
-            throw new ApiException(Errors.neutron(404, "FloatingIPNotFound", "Floating IP " + id
-                    + " could not be found"));
+            throw new ApiException(
+                    Errors.neutron(404, "FloatingIPNotFound", "Floating IP " + id + " could not be found"));
         }
         if (ifMatch >= 0 && ifMatch != f.revision) {
-            throw new ApiException(Errors.neutron(412, "RevisionNumberConstraintFailed", "Constrained to "
-                    + ifMatch + ", but current revision is " + f.revision));
+            throw new ApiException(Errors.neutron(
+                    412,
+                    "RevisionNumberConstraintFailed",
+                    "Constrained to " + ifMatch + ", but current revision is " + f.revision));
         }
         String old = f.portId;
         if (portGiven) {
@@ -588,8 +693,8 @@ final class SandboxCloud implements AutoCloseable {
             if (portId != null) {
                 port = ports.get(portId);
                 if (port == null) {
-                    throw new ApiException(Errors.neutron(404, "PortNotFound", "Port " + portId
-                            + " could not be found."));
+                    throw new ApiException(
+                            Errors.neutron(404, "PortNotFound", "Port " + portId + " could not be found."));
                 }
                 checkPortFree(f, port);
             }
@@ -628,14 +733,15 @@ final class SandboxCloud implements AutoCloseable {
         requireOpen();
         FipRec f = floatingIps.remove(id);
         if (f == null) {
-            throw new ApiException(Errors.neutron(404, "FloatingIPNotFound", "Floating IP " + id
-                    + " could not be found"));
+            throw new ApiException(
+                    Errors.neutron(404, "FloatingIPNotFound", "Floating IP " + id + " could not be found"));
         }
         Forwarder fwd = fipForwarders.remove(id);
         if (fwd != null) {
             fwd.close();
         }
-        usedFloating.remove(Integer.parseInt(f.address.substring(config.floatingPrefix().length())));
+        usedFloating.remove(
+                Integer.parseInt(f.address.substring(config.floatingPrefix().length())));
         events.record("floatingip.delete", caller, id, 204, "ok", Map.of("address", f.address));
     }
 
@@ -675,8 +781,11 @@ final class SandboxCloud implements AutoCloseable {
     }
 
     synchronized String floatingTarget(String address) {
-        return floatingIps.values().stream().filter(f -> f.address.equals(address)).findFirst()
-                .map(f -> f.fixedIp).orElse(null);
+        return floatingIps.values().stream()
+                .filter(f -> f.address.equals(address))
+                .findFirst()
+                .map(f -> f.fixedIp)
+                .orElse(null);
     }
 
     synchronized void shutoff(String serverId) {

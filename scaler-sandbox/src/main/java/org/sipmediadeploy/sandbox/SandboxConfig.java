@@ -4,7 +4,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
-
 import org.sipmediadeploy.core.model.Secret;
 
 /**
@@ -30,13 +29,33 @@ import org.sipmediadeploy.core.model.Secret;
  * @param scalerVm         how a server made from an image whose name contains "scaler" runs a real scaler daemon
  *                         from its cloud-init user data; null = such servers run built-in responders
  */
-public record SandboxConfig(String bindHost, int apiPort, String region, List<User> users,
-                            List<AppCredential> applicationCredentials, Duration tokenTtl, Duration bootDelay,
-                            Duration deleteDelay, String fixedPrefix, String hostPrefix, String floatingPrefix,
-                            List<String> images, List<String> flavors, List<String> securityGroups,
-                            List<PortSpec> forwardedPorts, int maxServers, int maxFloatingIps, int gatewaysPerHost,
-                            String turnUser, Secret turnPassword, String turnRealm, Processes processes,
-                            Path workDir, Path eventLogFile, long seed, ScalerVm scalerVm) {
+public record SandboxConfig(
+        String bindHost,
+        int apiPort,
+        String region,
+        List<User> users,
+        List<AppCredential> applicationCredentials,
+        Duration tokenTtl,
+        Duration bootDelay,
+        Duration deleteDelay,
+        String fixedPrefix,
+        String hostPrefix,
+        String floatingPrefix,
+        List<String> images,
+        List<String> flavors,
+        List<String> securityGroups,
+        List<PortSpec> forwardedPorts,
+        int maxServers,
+        int maxFloatingIps,
+        int gatewaysPerHost,
+        String turnUser,
+        Secret turnPassword,
+        String turnRealm,
+        Processes processes,
+        Path workDir,
+        Path eventLogFile,
+        long seed,
+        ScalerVm scalerVm) {
 
     /**
      * A scaler VM: {@code command} starts the daemon (e.g. {@code java -cp ... org.sipmediadeploy.daemon.ScalerMain
@@ -88,9 +107,15 @@ public record SandboxConfig(String bindHost, int apiPort, String region, List<Us
         }
     }
 
-    public enum Protocol { UDP, TCP }
+    public enum Protocol {
+        UDP,
+        TCP
+    }
 
-    public enum Processes { AUTO, BUILTIN }
+    public enum Processes {
+        AUTO,
+        BUILTIN
+    }
 
     public SandboxConfig {
         Objects.requireNonNull(bindHost, "bindHost");
@@ -120,21 +145,47 @@ public record SandboxConfig(String bindHost, int apiPort, String region, List<Us
     }
 
     /** Kamailio on 5060, TURN on 3478, gateway status on 8080: the ports the demo's services use. */
-    public static final List<PortSpec> DEFAULT_PORTS = List.of(new PortSpec(Protocol.UDP, 5060),
-            new PortSpec(Protocol.TCP, 5060), new PortSpec(Protocol.UDP, 3478), new PortSpec(Protocol.TCP, 3478),
+    public static final List<PortSpec> DEFAULT_PORTS = List.of(
+            new PortSpec(Protocol.UDP, 5060),
+            new PortSpec(Protocol.TCP, 5060),
+            new PortSpec(Protocol.UDP, 3478),
+            new PortSpec(Protocol.TCP, 3478),
             new PortSpec(Protocol.TCP, 8080));
 
     public static SandboxConfig defaults() {
-        return new SandboxConfig("127.0.0.1", 0, "RegionOne",
+        return new SandboxConfig(
+                "127.0.0.1",
+                0,
+                "RegionOne",
                 List.of(new User("admin", Secret.of("s3cret"), "admin")),
-                List.of(new AppCredential("c0ffee00sandbox0appcred0000000001", "scaler", Secret.of("appcred-s3cret"),
-                        "admin")),
-                Duration.ofHours(24), Duration.ofMillis(500), Duration.ofMillis(300),
-                "127.0.10.", "127.0.11.", "127.0.20.",
-                List.of("fake-image", "sipmediadeploy-kamailio", "sipmediadeploy-coturn", "sipmediadeploy-gateway",
+                List.of(new AppCredential(
+                        "c0ffee00sandbox0appcred0000000001", "scaler", Secret.of("appcred-s3cret"), "admin")),
+                Duration.ofHours(24),
+                Duration.ofMillis(500),
+                Duration.ofMillis(300),
+                "127.0.10.",
+                "127.0.11.",
+                "127.0.20.",
+                List.of(
+                        "fake-image",
+                        "sipmediadeploy-kamailio",
+                        "sipmediadeploy-coturn",
+                        "sipmediadeploy-gateway",
                         "sipmediadeploy-scaler"),
-                List.of("m1.tiny", "m1.small", "m1.medium"), List.of("default"), DEFAULT_PORTS,
-                50, 50, 4, "turnuser", Secret.of("turnpass"), "sandbox.local", Processes.AUTO, null, null, 42L, null);
+                List.of("m1.tiny", "m1.small", "m1.medium"),
+                List.of("default"),
+                DEFAULT_PORTS,
+                50,
+                50,
+                4,
+                "turnuser",
+                Secret.of("turnpass"),
+                "sandbox.local",
+                Processes.AUTO,
+                null,
+                null,
+                42L,
+                null);
     }
 
     public Builder toBuilder() {
@@ -199,17 +250,60 @@ public record SandboxConfig(String bindHost, int apiPort, String region, List<Us
             scalerVm = c.scalerVm;
         }
 
-        public Builder bindHost(String v) { bindHost = v; return this; }
-        public Builder apiPort(int v) { apiPort = v; return this; }
-        public Builder region(String v) { region = v; return this; }
-        public Builder users(List<User> v) { users = v; return this; }
-        public Builder applicationCredentials(List<AppCredential> v) { applicationCredentials = v; return this; }
-        public Builder tokenTtl(Duration v) { tokenTtl = v; return this; }
-        public Builder bootDelay(Duration v) { bootDelay = v; return this; }
-        public Builder deleteDelay(Duration v) { deleteDelay = v; return this; }
-        public Builder fixedPrefix(String v) { fixedPrefix = v; return this; }
-        public Builder hostPrefix(String v) { hostPrefix = v; return this; }
-        public Builder floatingPrefix(String v) { floatingPrefix = v; return this; }
+        public Builder bindHost(String v) {
+            bindHost = v;
+            return this;
+        }
+
+        public Builder apiPort(int v) {
+            apiPort = v;
+            return this;
+        }
+
+        public Builder region(String v) {
+            region = v;
+            return this;
+        }
+
+        public Builder users(List<User> v) {
+            users = v;
+            return this;
+        }
+
+        public Builder applicationCredentials(List<AppCredential> v) {
+            applicationCredentials = v;
+            return this;
+        }
+
+        public Builder tokenTtl(Duration v) {
+            tokenTtl = v;
+            return this;
+        }
+
+        public Builder bootDelay(Duration v) {
+            bootDelay = v;
+            return this;
+        }
+
+        public Builder deleteDelay(Duration v) {
+            deleteDelay = v;
+            return this;
+        }
+
+        public Builder fixedPrefix(String v) {
+            fixedPrefix = v;
+            return this;
+        }
+
+        public Builder hostPrefix(String v) {
+            hostPrefix = v;
+            return this;
+        }
+
+        public Builder floatingPrefix(String v) {
+            floatingPrefix = v;
+            return this;
+        }
         /** The three address prefixes at once, from a second octet: 127.S.10., 127.S.11., 127.S.20. */
         public Builder addressBlock(int second) {
             fixedPrefix = "127." + second + ".10.";
@@ -217,27 +311,110 @@ public record SandboxConfig(String bindHost, int apiPort, String region, List<Us
             floatingPrefix = "127." + second + ".20.";
             return this;
         }
-        public Builder images(List<String> v) { images = v; return this; }
-        public Builder flavors(List<String> v) { flavors = v; return this; }
-        public Builder securityGroups(List<String> v) { securityGroups = v; return this; }
-        public Builder forwardedPorts(List<PortSpec> v) { forwardedPorts = v; return this; }
-        public Builder maxServers(int v) { maxServers = v; return this; }
-        public Builder maxFloatingIps(int v) { maxFloatingIps = v; return this; }
-        public Builder gatewaysPerHost(int v) { gatewaysPerHost = v; return this; }
-        public Builder turnUser(String v) { turnUser = v; return this; }
-        public Builder turnPassword(Secret v) { turnPassword = v; return this; }
-        public Builder turnRealm(String v) { turnRealm = v; return this; }
-        public Builder processes(Processes v) { processes = v; return this; }
-        public Builder workDir(Path v) { workDir = v; return this; }
-        public Builder eventLogFile(Path v) { eventLogFile = v; return this; }
-        public Builder seed(long v) { seed = v; return this; }
-        public Builder scalerVm(ScalerVm v) { scalerVm = v; return this; }
+
+        public Builder images(List<String> v) {
+            images = v;
+            return this;
+        }
+
+        public Builder flavors(List<String> v) {
+            flavors = v;
+            return this;
+        }
+
+        public Builder securityGroups(List<String> v) {
+            securityGroups = v;
+            return this;
+        }
+
+        public Builder forwardedPorts(List<PortSpec> v) {
+            forwardedPorts = v;
+            return this;
+        }
+
+        public Builder maxServers(int v) {
+            maxServers = v;
+            return this;
+        }
+
+        public Builder maxFloatingIps(int v) {
+            maxFloatingIps = v;
+            return this;
+        }
+
+        public Builder gatewaysPerHost(int v) {
+            gatewaysPerHost = v;
+            return this;
+        }
+
+        public Builder turnUser(String v) {
+            turnUser = v;
+            return this;
+        }
+
+        public Builder turnPassword(Secret v) {
+            turnPassword = v;
+            return this;
+        }
+
+        public Builder turnRealm(String v) {
+            turnRealm = v;
+            return this;
+        }
+
+        public Builder processes(Processes v) {
+            processes = v;
+            return this;
+        }
+
+        public Builder workDir(Path v) {
+            workDir = v;
+            return this;
+        }
+
+        public Builder eventLogFile(Path v) {
+            eventLogFile = v;
+            return this;
+        }
+
+        public Builder seed(long v) {
+            seed = v;
+            return this;
+        }
+
+        public Builder scalerVm(ScalerVm v) {
+            scalerVm = v;
+            return this;
+        }
 
         public SandboxConfig build() {
-            return new SandboxConfig(bindHost, apiPort, region, users, applicationCredentials, tokenTtl, bootDelay,
-                    deleteDelay, fixedPrefix, hostPrefix, floatingPrefix, images, flavors, securityGroups,
-                    forwardedPorts, maxServers, maxFloatingIps, gatewaysPerHost, turnUser, turnPassword, turnRealm,
-                    processes, workDir, eventLogFile, seed, scalerVm);
+            return new SandboxConfig(
+                    bindHost,
+                    apiPort,
+                    region,
+                    users,
+                    applicationCredentials,
+                    tokenTtl,
+                    bootDelay,
+                    deleteDelay,
+                    fixedPrefix,
+                    hostPrefix,
+                    floatingPrefix,
+                    images,
+                    flavors,
+                    securityGroups,
+                    forwardedPorts,
+                    maxServers,
+                    maxFloatingIps,
+                    gatewaysPerHost,
+                    turnUser,
+                    turnPassword,
+                    turnRealm,
+                    processes,
+                    workDir,
+                    eventLogFile,
+                    seed,
+                    scalerVm);
         }
     }
 }

@@ -11,8 +11,16 @@ import java.util.Objects;
  * {@code audit} is the token's audit id, as Keystone exposes it); {@code status} is the HTTP status answered
  * (0 for events that are not API calls); {@code result} is {@code ok} or a short reason.
  */
-public record SandboxEvent(long seq, Instant time, String kind, String user, String audit, String target,
-                           int status, String result, Map<String, String> details) {
+public record SandboxEvent(
+        long seq,
+        Instant time,
+        String kind,
+        String user,
+        String audit,
+        String target,
+        int status,
+        String result,
+        Map<String, String> details) {
     public SandboxEvent {
         Objects.requireNonNull(time, "time");
         Objects.requireNonNull(kind, "kind");

@@ -17,25 +17,45 @@ import java.util.concurrent.CountDownLatch;
  * </pre>
  */
 public final class SandboxMain {
-    private SandboxMain() {
-    }
+    private SandboxMain() {}
 
     public static void main(String[] args) throws InterruptedException {
-        SandboxConfig.Builder b = SandboxConfig.defaults().toBuilder().apiPort(5500)
-                .bootDelay(Duration.ofSeconds(1));
+        SandboxConfig.Builder b =
+                SandboxConfig.defaults().toBuilder().apiPort(5500).bootDelay(Duration.ofSeconds(1));
         String tag = "sandbox";
         List<String[]> pairs = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             String v = i + 1 < args.length ? args[i + 1] : null;
             switch (a) {
-                case "--port" -> { b.apiPort(Integer.parseInt(need(a, v))); i++; }
-                case "--bind" -> { b.bindHost(need(a, v)); i++; }
-                case "--boot-delay-ms" -> { b.bootDelay(Duration.ofMillis(Long.parseLong(need(a, v)))); i++; }
-                case "--event-log" -> { b.eventLogFile(Path.of(need(a, v))); i++; }
-                case "--work-dir" -> { b.workDir(Path.of(need(a, v))); i++; }
-                case "--tag" -> { tag = need(a, v); i++; }
-                case "--address-block" -> { b.addressBlock(Integer.parseInt(need(a, v))); i++; }
+                case "--port" -> {
+                    b.apiPort(Integer.parseInt(need(a, v)));
+                    i++;
+                }
+                case "--bind" -> {
+                    b.bindHost(need(a, v));
+                    i++;
+                }
+                case "--boot-delay-ms" -> {
+                    b.bootDelay(Duration.ofMillis(Long.parseLong(need(a, v))));
+                    i++;
+                }
+                case "--event-log" -> {
+                    b.eventLogFile(Path.of(need(a, v)));
+                    i++;
+                }
+                case "--work-dir" -> {
+                    b.workDir(Path.of(need(a, v)));
+                    i++;
+                }
+                case "--tag" -> {
+                    tag = need(a, v);
+                    i++;
+                }
+                case "--address-block" -> {
+                    b.addressBlock(Integer.parseInt(need(a, v)));
+                    i++;
+                }
                 case "--builtin-only" -> b.processes(SandboxConfig.Processes.BUILTIN);
                 case "--pair" -> {
                     String[] kv = need(a, v).split("=", 2);

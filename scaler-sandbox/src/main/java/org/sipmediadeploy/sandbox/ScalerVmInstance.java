@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-
 /**
  * A scaler VM: its cloud-init user data's files are written under the server's root directory and a real scaler
  * daemon is started with the written {@code scaler.conf}, as the VM's systemd would. The process runs under
@@ -20,6 +19,7 @@ final class ScalerVmInstance extends ProcessGroupInstance {
     private final Path root;
     private final List<String> command;
     private final String fixedAddress;
+
     private ScalerVmInstance(Path root, List<String> command, String fixedAddress) {
         super(10_000, 5000); // a leader hands over on SIGTERM before it stops
         this.root = root;
@@ -63,8 +63,11 @@ final class ScalerVmInstance extends ProcessGroupInstance {
 
     @Override
     ProcessBuilder processBuilder() {
-        ProcessBuilder pb = new ProcessBuilder(command).directory(root.toFile()).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(root.resolve("scaler.out").toFile()));
+        ProcessBuilder pb = new ProcessBuilder(command)
+                .directory(root.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(
+                        root.resolve("scaler.out").toFile()));
         pb.environment().put("SCALER_ADMIN_BIND", fixedAddress);
         return pb;
     }

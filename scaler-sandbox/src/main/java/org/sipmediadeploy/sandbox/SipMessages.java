@@ -6,8 +6,7 @@ import java.util.Locale;
 
 /** Just enough SIP to answer a request statelessly, the way Kamailio's {@code sl_send_reply} does. */
 final class SipMessages {
-    private SipMessages() {
-    }
+    private SipMessages() {}
 
     /**
      * The reply to one request: 200 for OPTIONS, nothing for ACK or responses, 501 otherwise. {@code received}

@@ -11,8 +11,7 @@ final class Stun {
     static final int XOR_MAPPED_ADDRESS = 0x0020;
     static final int SOFTWARE = 0x8022;
 
-    private Stun() {
-    }
+    private Stun() {}
 
     /** The Binding success response to {@code request} from {@code sender}, or null when it is not one. */
     static byte[] bindingResponse(byte[] request, InetSocketAddress sender, String software) {

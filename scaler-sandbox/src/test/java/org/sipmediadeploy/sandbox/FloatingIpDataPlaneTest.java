@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -42,16 +41,21 @@ class FloatingIpDataPlaneTest {
     static void start() {
         assertTrue(ProcessInstance.kamailioInstalled(), "kamailio must be installed (apt-get install kamailio)");
         assertTrue(ProcessInstance.turnserverInstalled(), "turnserver must be installed (apt-get install coturn)");
-        sandbox = Sandbox.start(SandboxConfig.defaults().toBuilder().addressBlock(32)
-                .bootDelay(Duration.ofMillis(200)).build());
+        sandbox = Sandbox.start(SandboxConfig.defaults().toBuilder()
+                .addressBlock(32)
+                .bootDelay(Duration.ofMillis(200))
+                .build());
         cloud = OpenStackCloud.create(settings(sandbox), ScalerEvents.NONE);
         raw = new RawApi(sandbox);
     }
 
     static OpenStackSettings settings(Sandbox s) {
         SandboxConfig.User u = s.config().users().get(0);
-        return OpenStackSettings.of(URI.create(s.keystoneUrl()), new OpenStackSettings.Password(u.name(),
-                Secret.of(u.password().reveal()), "Default", u.project(), "Default"), s.config().region());
+        return OpenStackSettings.of(
+                URI.create(s.keystoneUrl()),
+                new OpenStackSettings.Password(
+                        u.name(), Secret.of(u.password().reveal()), "Default", u.project(), "Default"),
+                s.config().region());
     }
 
     @AfterAll
@@ -66,11 +70,20 @@ class FloatingIpDataPlaneTest {
     }
 
     private Server boot(String name, String image) {
-        Server s = cloud.createServer(new ServerSpec(name + "-" + run, image, "m1.tiny", "tenant-net", List.of(),
-                null, null, null, Map.of(ServerMetadata.TAG, "dataplane", ServerMetadata.DECISION, "d-" + name + run)));
+        Server s = cloud.createServer(new ServerSpec(
+                name + "-" + run,
+                image,
+                "m1.tiny",
+                "tenant-net",
+                List.of(),
+                null,
+                null,
+                null,
+                Map.of(ServerMetadata.TAG, "dataplane", ServerMetadata.DECISION, "d-" + name + run)));
         created.add(s.id());
-        await().atMost(Duration.ofSeconds(20)).until(() -> cloud.server(s.id()).map(Server::status)
-                .orElse(ServerStatus.DELETED) == ServerStatus.ACTIVE);
+        await().atMost(Duration.ofSeconds(20))
+                .until(() ->
+                        cloud.server(s.id()).map(Server::status).orElse(ServerStatus.DELETED) == ServerStatus.ACTIVE);
         return cloud.server(s.id()).orElseThrow();
     }
 
@@ -82,9 +95,10 @@ class FloatingIpDataPlaneTest {
 
     private static String sipServerVia(String address, boolean tcp) {
         try {
-            Optional<String> reply = tcp ? TinyClients.sipTcp(address, 5060, 500)
-                    : TinyClients.sipUdp(address, 5060, 500);
-            return reply.filter(r -> r.startsWith("SIP/2.0 200")).map(r -> TinyClients.header(r, "Server"))
+            Optional<String> reply =
+                    tcp ? TinyClients.sipTcp(address, 5060, 500) : TinyClients.sipUdp(address, 5060, 500);
+            return reply.filter(r -> r.startsWith("SIP/2.0 200"))
+                    .map(r -> TinyClients.header(r, "Server"))
                     .orElse(null);
         } catch (java.io.IOException e) {
             return null;
@@ -103,20 +117,28 @@ class FloatingIpDataPlaneTest {
         assertTrue(fip.address().startsWith(sandbox.config().floatingPrefix()), fip.address());
 
         cloud.associate(fip.id(), pa.id());
-        await("UDP replies from " + a.name()).atMost(Duration.ofSeconds(10))
+        await("UDP replies from " + a.name())
+                .atMost(Duration.ofSeconds(10))
                 .until(() -> ("kamailio " + a.name()).equals(sipServerVia(fip.address(), false)));
-        await("TCP replies from " + a.name()).atMost(Duration.ofSeconds(10))
+        await("TCP replies from " + a.name())
+                .atMost(Duration.ofSeconds(10))
                 .until(() -> ("kamailio " + a.name()).equals(sipServerVia(fip.address(), true)));
 
         FloatingIp moved = cloud.associate(fip.id(), pb.id());
         assertEquals(pb.id(), moved.portId());
-        await("UDP replies from " + b.name()).atMost(Duration.ofSeconds(10))
+        await("UDP replies from " + b.name())
+                .atMost(Duration.ofSeconds(10))
                 .until(() -> ("kamailio " + b.name()).equals(sipServerVia(fip.address(), false)));
-        await("TCP replies from " + b.name()).atMost(Duration.ofSeconds(10))
+        await("TCP replies from " + b.name())
+                .atMost(Duration.ofSeconds(10))
                 .until(() -> ("kamailio " + b.name()).equals(sipServerVia(fip.address(), true)));
         assertEquals(pb.fixedIp(), sandbox.floatingTarget(fip.address()));
-        assertTrue(sandbox.events().ofKind("floatingip.update").stream().anyMatch(e -> e.target().equals(fip.id())
-                && pb.id().equals(e.details().get("port_id")) && "admin".equals(e.user()) && e.audit() != null),
+        assertTrue(
+                sandbox.events().ofKind("floatingip.update").stream()
+                        .anyMatch(e -> e.target().equals(fip.id())
+                                && pb.id().equals(e.details().get("port_id"))
+                                && "admin".equals(e.user())
+                                && e.audit() != null),
                 "the move is in the event log with its caller");
     }
 
@@ -131,17 +153,21 @@ class FloatingIpDataPlaneTest {
 
         cloud.associate(fip.id(), pa.id());
         // Coturn names the address that answered in RESPONSE-ORIGIN: the server's own host address.
-        await("STUN answered by " + a.name()).atMost(Duration.ofSeconds(10))
+        await("STUN answered by " + a.name())
+                .atMost(Duration.ofSeconds(10))
                 .until(() -> sandbox.hostAddress(a.id()).equals(stunOrigin(fip.address())));
 
         cloud.associate(fip.id(), pb.id());
-        await("STUN answered by " + b.name()).atMost(Duration.ofSeconds(10))
+        await("STUN answered by " + b.name())
+                .atMost(Duration.ofSeconds(10))
                 .until(() -> sandbox.hostAddress(b.id()).equals(stunOrigin(fip.address())));
     }
 
     private static String stunOrigin(String address) {
         try {
-            return TinyClients.stun(address, 3478, 500).map(TinyClients.StunReply::responseOrigin).orElse(null);
+            return TinyClients.stun(address, 3478, 500)
+                    .map(TinyClients.StunReply::responseOrigin)
+                    .orElse(null);
         } catch (java.io.IOException e) {
             return null;
         }
@@ -156,7 +182,8 @@ class FloatingIpDataPlaneTest {
         cloud.deleteServer(a.id());
         created.remove(a.id());
 
-        await("Kamailio and all its workers gone").atMost(Duration.ofSeconds(15))
+        await("Kamailio and all its workers gone")
+                .atMost(Duration.ofSeconds(15))
                 .until(() -> Procs.inGroup(pid).isEmpty());
         await().atMost(Duration.ofSeconds(10)).until(() -> cloud.server(a.id()).isEmpty());
     }

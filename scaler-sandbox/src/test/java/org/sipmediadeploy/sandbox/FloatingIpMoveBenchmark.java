@@ -20,11 +20,10 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
-
 import org.sipmediadeploy.core.model.Port;
 import org.sipmediadeploy.core.port.ScalerEvents;
-import org.sipmediadeploy.openstack.OpenStackCloud;
 import org.sipmediadeploy.core.testing.Percentiles;
+import org.sipmediadeploy.openstack.OpenStackCloud;
 
 /**
  * Benchmark (not a test): how long after the associate call the first reply comes back through the floating IP
@@ -48,11 +47,9 @@ public final class FloatingIpMoveBenchmark {
         }
     }
 
-    private FloatingIpMoveBenchmark() {
-    }
+    private FloatingIpMoveBenchmark() {}
 
-    record Figure(String name, String unit, List<Double> samples, String target) {
-    }
+    record Figure(String name, String unit, List<Double> samples, String target) {}
 
     public static void main(String[] args) throws Exception {
         Path out = Path.of(args.length > 0 ? args[0] : "bench/results");
@@ -64,29 +61,56 @@ public final class FloatingIpMoveBenchmark {
         List<Double> starts = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
             long t0 = System.nanoTime();
-            Sandbox s = Sandbox.start(SandboxConfig.defaults().toBuilder().addressBlock(60 + i).build());
+            Sandbox s = Sandbox.start(
+                    SandboxConfig.defaults().toBuilder().addressBlock(60 + i).build());
             starts.add(ms(System.nanoTime() - t0));
             s.close();
         }
         figures.add(new Figure("sandbox start (Sandbox.start until the API answers)", "ms", starts, "< 5000 ms"));
 
-        try (Sandbox sandbox = Sandbox.start(SandboxConfig.defaults().toBuilder().addressBlock(70)
-                .bootDelay(Duration.ofMillis(100)).build())) {
+        try (Sandbox sandbox = Sandbox.start(SandboxConfig.defaults().toBuilder()
+                .addressBlock(70)
+                .bootDelay(Duration.ofMillis(100))
+                .build())) {
             OpenStackCloud cloud = OpenStackCloud.create(FloatingIpDataPlaneTest.settings(sandbox), ScalerEvents.NONE);
             List<Double> apiCalls = new ArrayList<>();
             List<Double> afterReturn = new ArrayList<>();
-            figures.add(measure(sandbox, cloud, "sipmediadeploy-kamailio", "kamailio", moves, 5060,
-                    FloatingIpMoveBenchmark::sipRequest, FloatingIpMoveBenchmark::sipServer, apiCalls, afterReturn,
+            figures.add(measure(
+                    sandbox,
+                    cloud,
+                    "sipmediadeploy-kamailio",
+                    "kamailio",
+                    moves,
+                    5060,
+                    FloatingIpMoveBenchmark::sipRequest,
+                    FloatingIpMoveBenchmark::sipServer,
+                    apiCalls,
+                    afterReturn,
                     "SIP OPTIONS/UDP through the floating IP, real Kamailio: associate call start -> first 200 OK "
                             + "from the new server"));
-            figures.add(measure(sandbox, cloud, "sipmediadeploy-coturn", "coturn", moves, 3478,
-                    b -> TinyClients.bindingRequest(), FloatingIpMoveBenchmark::stunOrigin, apiCalls, afterReturn,
+            figures.add(measure(
+                    sandbox,
+                    cloud,
+                    "sipmediadeploy-coturn",
+                    "coturn",
+                    moves,
+                    3478,
+                    b -> TinyClients.bindingRequest(),
+                    FloatingIpMoveBenchmark::stunOrigin,
+                    apiCalls,
+                    afterReturn,
                     "STUN Binding/UDP through the floating IP, real Coturn: associate call start -> first "
                             + "response from the new server"));
-            figures.add(new Figure("data plane only: associate call returned -> first reply from the new server "
-                    + "(0 when the reply came first; SIP and STUN together)", "ms", afterReturn,
+            figures.add(new Figure(
+                    "data plane only: associate call returned -> first reply from the new server "
+                            + "(0 when the reply came first; SIP and STUN together)",
+                    "ms",
+                    afterReturn,
                     "<= 2 send intervals (2 ms)"));
-            figures.add(new Figure("associate call (real adapter: GET + PUT with If-Match) duration", "ms", apiCalls,
+            figures.add(new Figure(
+                    "associate call (real adapter: GET + PUT with If-Match) duration",
+                    "ms",
+                    apiCalls,
                     "informational"));
         }
         write(out, commit, moves, figures);
@@ -122,17 +146,25 @@ public final class FloatingIpMoveBenchmark {
         return null;
     }
 
-    private static Figure measure(Sandbox sandbox, OpenStackCloud cloud, String image, String name, int moves,
-                                  int port, Function<InetSocketAddress, byte[]> request,
-                                  Function<byte[], String> identify, List<Double> apiCalls,
-                                  List<Double> afterReturn, String title)
+    private static Figure measure(
+            Sandbox sandbox,
+            OpenStackCloud cloud,
+            String image,
+            String name,
+            int moves,
+            int port,
+            Function<InetSocketAddress, byte[]> request,
+            Function<byte[], String> identify,
+            List<Double> apiCalls,
+            List<Double> afterReturn,
+            String title)
             throws Exception {
         Sandbox.Pair pair = sandbox.createPair(name, image, "bench");
         String[] ids = {pair.serverA(), pair.serverB()};
         String[] ports = {pair.portA(), pair.portB()};
         // What the reply names: the server name (SIP) or the server's host address (STUN).
-        String[] names = image.contains("kamailio") ? new String[] {name + "-a", name + "-b"}
-                : new String[] {null, null};
+        String[] names =
+                image.contains("kamailio") ? new String[] {name + "-a", name + "-b"} : new String[] {null, null};
         long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
         while (!(sandbox.hasInstance(ids[0]) && sandbox.hasInstance(ids[1]))) {
             if (System.nanoTime() > deadline) {
@@ -157,44 +189,48 @@ public final class FloatingIpMoveBenchmark {
         try {
             socket.setSoTimeout(200);
             InetSocketAddress local = (InetSocketAddress) socket.getLocalSocketAddress();
-            Thread receiver = new Thread(() -> {
-                byte[] buf = new byte[4096];
-                while (!socket.isClosed()) {
-                    DatagramPacket p = new DatagramPacket(buf, buf.length);
-                    try {
-                        socket.receive(p);
-                    } catch (SocketTimeoutException e) {
-                        continue;
-                    } catch (IOException e) {
-                        return;
-                    }
-                    long now = System.nanoTime();
-                    byte[] copy = java.util.Arrays.copyOf(buf, p.getLength());
-                    String who = identify.apply(copy);
-                    lastFrom.set(who);
-                    lastAt.set(now);
-                    if (who != null && now > moveStart.get()) {
-                        firstSeenAfter.putIfAbsent(who, now);
-                    }
-                }
-            }, "bench-receiver");
+            Thread receiver = new Thread(
+                    () -> {
+                        byte[] buf = new byte[4096];
+                        while (!socket.isClosed()) {
+                            DatagramPacket p = new DatagramPacket(buf, buf.length);
+                            try {
+                                socket.receive(p);
+                            } catch (SocketTimeoutException e) {
+                                continue;
+                            } catch (IOException e) {
+                                return;
+                            }
+                            long now = System.nanoTime();
+                            byte[] copy = java.util.Arrays.copyOf(buf, p.getLength());
+                            String who = identify.apply(copy);
+                            lastFrom.set(who);
+                            lastAt.set(now);
+                            if (who != null && now > moveStart.get()) {
+                                firstSeenAfter.putIfAbsent(who, now);
+                            }
+                        }
+                    },
+                    "bench-receiver");
             receiver.start();
-            Thread sender = new Thread(() -> {
-                long next = System.nanoTime();
-                while (!socket.isClosed()) {
-                    try {
-                        byte[] req = request.apply(local);
-                        socket.send(new DatagramPacket(req, req.length, fip, port));
-                    } catch (IOException e) {
-                        return;
-                    }
-                    next += SEND_INTERVAL_US * 1000L;
-                    long wait = next - System.nanoTime();
-                    if (wait > 0) {
-                        java.util.concurrent.locks.LockSupport.parkNanos(wait);
-                    }
-                }
-            }, "bench-sender");
+            Thread sender = new Thread(
+                    () -> {
+                        long next = System.nanoTime();
+                        while (!socket.isClosed()) {
+                            try {
+                                byte[] req = request.apply(local);
+                                socket.send(new DatagramPacket(req, req.length, fip, port));
+                            } catch (IOException e) {
+                                return;
+                            }
+                            next += SEND_INTERVAL_US * 1000L;
+                            long wait = next - System.nanoTime();
+                            if (wait > 0) {
+                                java.util.concurrent.locks.LockSupport.parkNanos(wait);
+                            }
+                        }
+                    },
+                    "bench-sender");
             sender.start();
             // Warm-up: replies from A before the first measured move.
             waitFor(() -> pair.serverA() != null && lastFrom.get() != null, 10_000);
@@ -237,7 +273,6 @@ public final class FloatingIpMoveBenchmark {
         }
     }
 
-
     private static double round(double v) {
         return Math.round(v * 1000) / 1000.0;
     }
@@ -248,12 +283,21 @@ public final class FloatingIpMoveBenchmark {
         List<Map<String, Object>> json = new ArrayList<>();
         StringBuilder md = new StringBuilder();
         md.append("# Sandbox benchmark: floating-IP move to first reply\n\n");
-        md.append("Commit `").append(commit).append("`, ").append(date).append(". ").append(moves)
+        md.append("Commit `")
+                .append(commit)
+                .append("`, ")
+                .append(date)
+                .append(". ")
+                .append(moves)
                 .append(" moves per protocol between two servers, client sending every ")
-                .append(SEND_INTERVAL_US / 1000.0).append(" ms through the floating IP; the move is the real "
+                .append(SEND_INTERVAL_US / 1000.0)
+                .append(" ms through the floating IP; the move is the real "
                         + "adapter's `associate` (GET + PUT with If-Match). Command: `bench/sandbox/run.sh`. Machine: ")
-                .append(Runtime.getRuntime().availableProcessors()).append(" CPUs, 1-min load average ")
-                .append(loadBefore).append(" before and ").append(loadAverage())
+                .append(Runtime.getRuntime().availableProcessors())
+                .append(" CPUs, 1-min load average ")
+                .append(loadBefore)
+                .append(" before and ")
+                .append(loadAverage())
                 .append(" after the run (other work shares the machine; tails are scheduling delays).\n\n");
         md.append("| figure | runs | p50 | p95 | p99 | max | unit | target |\n|---|---|---|---|---|---|---|---|\n");
         for (Figure f : figures) {
@@ -271,12 +315,26 @@ public final class FloatingIpMoveBenchmark {
             m.put("commit", commit);
             m.put("date", date);
             json.add(m);
-            md.append("| ").append(f.name()).append(" | ").append(s.size()).append(" | ").append(m.get("p50"))
-                    .append(" | ").append(m.get("p95")).append(" | ").append(m.get("p99")).append(" | ")
-                    .append(m.get("max")).append(" | ").append(f.unit()).append(" | ").append(f.target())
+            md.append("| ")
+                    .append(f.name())
+                    .append(" | ")
+                    .append(s.size())
+                    .append(" | ")
+                    .append(m.get("p50"))
+                    .append(" | ")
+                    .append(m.get("p95"))
+                    .append(" | ")
+                    .append(m.get("p99"))
+                    .append(" | ")
+                    .append(m.get("max"))
+                    .append(" | ")
+                    .append(f.unit())
+                    .append(" | ")
+                    .append(f.target())
                     .append(" |\n");
         }
-        Files.writeString(out.resolve("sandbox.json"),
+        Files.writeString(
+                out.resolve("sandbox.json"),
                 RawApi.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(json) + "\n");
         Files.writeString(out.resolve("sandbox.md"), md.toString());
         System.out.print(md);

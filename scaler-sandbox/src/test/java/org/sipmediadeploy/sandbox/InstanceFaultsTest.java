@@ -21,7 +21,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -33,8 +32,10 @@ class InstanceFaultsTest {
 
     @BeforeAll
     static void start() {
-        sandbox = Sandbox.start(SandboxConfig.defaults().toBuilder().addressBlock(33)
-                .bootDelay(Duration.ofMillis(100)).build());
+        sandbox = Sandbox.start(SandboxConfig.defaults().toBuilder()
+                .addressBlock(33)
+                .bootDelay(Duration.ofMillis(100))
+                .build());
         raw = new RawApi(sandbox);
     }
 
@@ -51,7 +52,9 @@ class InstanceFaultsTest {
 
     private static boolean sipAnswers(String address) {
         try {
-            return TinyClients.sipUdp(address, 5060, 400).filter(r -> r.startsWith("SIP/2.0 200")).isPresent();
+            return TinyClients.sipUdp(address, 5060, 400)
+                    .filter(r -> r.startsWith("SIP/2.0 200"))
+                    .isPresent();
         } catch (IOException e) {
             return false;
         }
@@ -71,7 +74,8 @@ class InstanceFaultsTest {
         assertFalse(sandbox.instanceAlive(id));
         assertEquals("ACTIVE", sandbox.serverStatus(id), "a crashed service leaves the VM running");
         assertTrue(sandbox.events().ofKind("fault.instance").stream()
-                .anyMatch(e -> e.target().equals(id) && "kill".equals(e.details().get("action"))));
+                .anyMatch(
+                        e -> e.target().equals(id) && "kill".equals(e.details().get("action"))));
 
         sandbox.restart(id);
         await().atMost(Duration.ofSeconds(10)).until(() -> sipAnswers(fixed));
@@ -88,8 +92,9 @@ class InstanceFaultsTest {
 
         List<Long> group = Procs.inGroup(pid);
         assertTrue(group.size() > 1, "Kamailio runs workers: " + group);
-        await().atMost(Duration.ofSeconds(5)).until(() -> Procs.inGroup(pid).stream()
-                .allMatch(p -> Procs.state(p).equals("T")));
+        await().atMost(Duration.ofSeconds(5))
+                .until(() ->
+                        Procs.inGroup(pid).stream().allMatch(p -> Procs.state(p).equals("T")));
         assertFalse(sipAnswers(fixed));
 
         sandbox.resume(id);
@@ -109,13 +114,15 @@ class InstanceFaultsTest {
         assertEquals(Optional.empty(), TinyClients.stun(fixed, 3478, 400));
         HttpClient http = HttpClient.newHttpClient();
         HttpRequest status = HttpRequest.newBuilder(URI.create("http://" + fixed + ":8080/status"))
-                .timeout(Duration.ofMillis(500)).build();
+                .timeout(Duration.ofMillis(500))
+                .build();
         assertThrows(HttpTimeoutException.class, () -> http.send(status, HttpResponse.BodyHandlers.ofString()));
 
         sandbox.resume(id);
         assertTrue(sipAnswers(fixed));
         assertTrue(TinyClients.stun(fixed, 3478, 1000).isPresent());
-        assertEquals(200, http.send(status, HttpResponse.BodyHandlers.ofString()).statusCode());
+        assertEquals(
+                200, http.send(status, HttpResponse.BodyHandlers.ofString()).statusCode());
     }
 
     @Test
@@ -217,12 +224,16 @@ class InstanceFaultsTest {
         assertFalse(sandbox.startCall(id), "no idle gateway left");
 
         sandbox.canBeTerminated(id, true);
-        assertTrue(RawApi.JSON.readTree(http.send(HttpRequest.newBuilder(direct).build(),
-                HttpResponse.BodyHandlers.ofString()).body()).path("can_be_terminated").asBoolean());
+        assertTrue(RawApi.JSON
+                .readTree(http.send(HttpRequest.newBuilder(direct).build(), HttpResponse.BodyHandlers.ofString())
+                        .body())
+                .path("can_be_terminated")
+                .asBoolean());
     }
 
     private static int idle(HttpClient http, URI uri) throws Exception {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(2)).build(),
+        HttpResponse<String> r = http.send(
+                HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(2)).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(200, r.statusCode());
         return RawApi.JSON.readTree(r.body()).path("idle").asInt();
@@ -234,18 +245,28 @@ class InstanceFaultsTest {
         String fixed = sandbox.fixedAddress(id);
         await().atMost(Duration.ofSeconds(10)).until(() -> sipAnswers(fixed));
 
-        assertEquals(200, raw.call("POST", "/control/servers/" + id + "/drop", null).status());
+        assertEquals(
+                200, raw.call("POST", "/control/servers/" + id + "/drop", null).status());
         assertEquals(TrafficMode.DROP, sandbox.traffic(id));
         assertFalse(sipAnswers(fixed));
-        assertEquals(200, raw.call("POST", "/control/servers/" + id + "/restore", null).status());
+        assertEquals(
+                200,
+                raw.call("POST", "/control/servers/" + id + "/restore", null).status());
         assertTrue(sipAnswers(fixed));
-        assertEquals(200, raw.call("POST", "/control/servers/" + id + "/freeze", null).status());
+        assertEquals(
+                200,
+                raw.call("POST", "/control/servers/" + id + "/freeze", null).status());
         assertTrue(sandbox.instanceFrozen(id));
-        assertEquals(200, raw.call("POST", "/control/servers/" + id + "/resume", null).status());
+        assertEquals(
+                200,
+                raw.call("POST", "/control/servers/" + id + "/resume", null).status());
         assertFalse(sandbox.instanceFrozen(id));
-        assertEquals(200, raw.call("POST", "/control/servers/" + id + "/kill", null).status());
+        assertEquals(
+                200, raw.call("POST", "/control/servers/" + id + "/kill", null).status());
         assertFalse(sandbox.instanceAlive(id));
-        assertEquals(404, raw.call("POST", "/control/servers/no-such-server/kill", null).status());
+        assertEquals(
+                404,
+                raw.call("POST", "/control/servers/no-such-server/kill", null).status());
         RawApi.Reply state = raw.call("GET", "/control/state", null);
         assertEquals(200, state.status());
         assertTrue(state.body().contains(id));

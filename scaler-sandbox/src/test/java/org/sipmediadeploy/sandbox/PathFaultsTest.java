@@ -12,7 +12,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -29,8 +28,11 @@ class PathFaultsTest {
 
     @BeforeAll
     static void start() {
-        sandbox = Sandbox.start(SandboxConfig.defaults().toBuilder().addressBlock(81)
-                .processes(SandboxConfig.Processes.BUILTIN).bootDelay(Duration.ofMillis(100)).build());
+        sandbox = Sandbox.start(SandboxConfig.defaults().toBuilder()
+                .addressBlock(81)
+                .processes(SandboxConfig.Processes.BUILTIN)
+                .bootDelay(Duration.ofMillis(100))
+                .build());
         raw = new RawApi(sandbox);
     }
 
@@ -48,7 +50,8 @@ class PathFaultsTest {
 
     private static boolean answers(String from, String address) {
         try {
-            return TinyClients.sipUdpFrom(from, address, 5060, 300).filter(r -> r.startsWith("SIP/2.0 200"))
+            return TinyClients.sipUdpFrom(from, address, 5060, 300)
+                    .filter(r -> r.startsWith("SIP/2.0 200"))
                     .isPresent();
         } catch (IOException e) {
             return false;
@@ -131,22 +134,35 @@ class PathFaultsTest {
         String id = boot("path-api").serverA();
         String fixed = sandbox.fixedAddress(id);
 
-        RawApi.Reply r = raw.call("POST", "/control/servers/" + id + "/paths", Map.of("source", NODE_A, "mode", "drop"));
+        RawApi.Reply r =
+                raw.call("POST", "/control/servers/" + id + "/paths", Map.of("source", NODE_A, "mode", "drop"));
         assertEquals(200, r.status(), r.body());
         assertFalse(answers(NODE_A, fixed));
         r = raw.call("POST", "/control/servers/" + id + "/paths", Map.of("source", NODE_B, "loss", 0.2, "seed", 3));
         assertEquals(200, r.status(), r.body());
         assertEquals("NORMAL loss=0.2", r.json().path("paths").path(NODE_B).asText(), r.body());
 
-        assertEquals(400, raw.call("POST", "/control/servers/" + id + "/paths",
-                Map.of("source", "10.0.0.1", "mode", "drop")).status(), "only loopback sources");
-        assertEquals(400, raw.call("POST", "/control/servers/" + id + "/paths",
-                Map.of("source", NODE_A, "mode", "sideways")).status());
-        assertEquals(400, raw.call("POST", "/control/servers/" + id + "/paths",
-                Map.of("source", NODE_A, "loss", 1.5)).status());
-        assertEquals(400, raw.call("POST", "/control/servers/" + id + "/paths", Map.of("mode", "drop")).status());
-        assertEquals(404, raw.call("POST", "/control/servers/no-such-server/paths",
-                Map.of("source", NODE_A, "mode", "drop")).status());
+        assertEquals(
+                400,
+                raw.call("POST", "/control/servers/" + id + "/paths", Map.of("source", "10.0.0.1", "mode", "drop"))
+                        .status(),
+                "only loopback sources");
+        assertEquals(
+                400,
+                raw.call("POST", "/control/servers/" + id + "/paths", Map.of("source", NODE_A, "mode", "sideways"))
+                        .status());
+        assertEquals(
+                400,
+                raw.call("POST", "/control/servers/" + id + "/paths", Map.of("source", NODE_A, "loss", 1.5))
+                        .status());
+        assertEquals(
+                400,
+                raw.call("POST", "/control/servers/" + id + "/paths", Map.of("mode", "drop"))
+                        .status());
+        assertEquals(
+                404,
+                raw.call("POST", "/control/servers/no-such-server/paths", Map.of("source", NODE_A, "mode", "drop"))
+                        .status());
 
         assertEquals(204, raw.call("DELETE", "/control/paths", null).status());
         assertEquals(Map.of(), sandbox.pathFaults(id));

@@ -9,8 +9,7 @@ import java.util.stream.Stream;
 
 /** Reads /proc: which processes belong to a process group (Kamailio's workers share their leader's group). */
 final class Procs {
-    private Procs() {
-    }
+    private Procs() {}
 
     static List<Long> inGroup(long pgid) {
         List<Long> out = new ArrayList<>();

@@ -1,5 +1,6 @@
 package org.sipmediadeploy.sandbox;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -9,8 +10,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
-
-import com.fasterxml.jackson.databind.JsonNode;
 
 /**
  * A response recorded from the reference OpenStack (Debian Zed, shared/tools/openstack) with curl-like
@@ -31,7 +30,9 @@ record Recorded(int status, Map<String, String> headers, JsonNode body) {
             int i = 1;
             for (; i < lines.length && !lines[i].isEmpty(); i++) {
                 int c = lines[i].indexOf(':');
-                headers.put(lines[i].substring(0, c).trim(), lines[i].substring(c + 1).trim());
+                headers.put(
+                        lines[i].substring(0, c).trim(),
+                        lines[i].substring(c + 1).trim());
             }
             StringBuilder body = new StringBuilder();
             for (i++; i < lines.length; i++) {
@@ -64,7 +65,7 @@ record Recorded(int status, Map<String, String> headers, JsonNode body) {
             return;
         }
         if (e.isObject()) {
-            for (Iterator<String> it = e.fieldNames(); it.hasNext();) {
+            for (Iterator<String> it = e.fieldNames(); it.hasNext(); ) {
                 String f = it.next();
                 if (!a.has(f)) {
                     out.add(path + "." + f + ": missing");
@@ -72,7 +73,7 @@ record Recorded(int status, Map<String, String> headers, JsonNode body) {
                     diff(path + "." + f, e.get(f), a.get(f), out);
                 }
             }
-            for (Iterator<String> it = a.fieldNames(); it.hasNext();) {
+            for (Iterator<String> it = a.fieldNames(); it.hasNext(); ) {
                 String f = it.next();
                 if (!e.has(f)) {
                     out.add(path + "." + f + ": not in the real API");
@@ -84,6 +85,8 @@ record Recorded(int status, Map<String, String> headers, JsonNode body) {
     }
 
     private static String kind(JsonNode n) {
-        return n.isObject() ? "object" : n.isArray() ? "array" : n.getNodeType().name().toLowerCase(Locale.ROOT);
+        return n.isObject()
+                ? "object"
+                : n.isArray() ? "array" : n.getNodeType().name().toLowerCase(Locale.ROOT);
     }
 }

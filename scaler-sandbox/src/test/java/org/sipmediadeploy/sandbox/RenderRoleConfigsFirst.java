@@ -18,7 +18,11 @@ public final class RenderRoleConfigsFirst implements LauncherSessionListener {
                 RoleConfig.kamailio(repo).config();
             }
             if (ProcessInstance.turnserverInstalled()) {
-                RoleConfig.coturn(repo, defaults.turnUser(), defaults.turnPassword().reveal(), defaults.turnRealm())
+                RoleConfig.coturn(
+                                repo,
+                                defaults.turnUser(),
+                                defaults.turnPassword().reveal(),
+                                defaults.turnRealm())
                         .config();
             }
         });

@@ -2,7 +2,6 @@ package org.sipmediadeploy.sandbox;
 
 import java.net.URI;
 import java.time.Duration;
-
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.sipmediadeploy.core.model.Secret;
@@ -18,8 +17,11 @@ class SandboxContractTest extends CloudContract {
 
     @BeforeAll
     static void startSandbox() {
-        sandbox = Sandbox.start(SandboxConfig.defaults().toBuilder().addressBlock(31)
-                .processes(SandboxConfig.Processes.BUILTIN).bootDelay(Duration.ofMillis(300)).build());
+        sandbox = Sandbox.start(SandboxConfig.defaults().toBuilder()
+                .addressBlock(31)
+                .processes(SandboxConfig.Processes.BUILTIN)
+                .bootDelay(Duration.ofMillis(300))
+                .build());
     }
 
     @AfterAll
@@ -29,8 +31,11 @@ class SandboxContractTest extends CloudContract {
 
     private static OpenStackSettings settings() {
         SandboxConfig.User u = sandbox.config().users().get(0);
-        return OpenStackSettings.of(URI.create(sandbox.keystoneUrl()), new OpenStackSettings.Password(u.name(),
-                Secret.of(u.password().reveal()), "Default", u.project(), "Default"), sandbox.config().region());
+        return OpenStackSettings.of(
+                URI.create(sandbox.keystoneUrl()),
+                new OpenStackSettings.Password(
+                        u.name(), Secret.of(u.password().reveal()), "Default", u.project(), "Default"),
+                sandbox.config().region());
     }
 
     @Override

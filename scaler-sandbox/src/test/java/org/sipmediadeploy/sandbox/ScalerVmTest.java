@@ -14,7 +14,6 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -28,9 +27,12 @@ import org.junit.jupiter.api.io.TempDir;
 class ScalerVmTest {
     private static final String NOVA = "/compute/v2.1";
     private static final String NEUTRON = "/network/v2.0";
-    private static final String[] MV = {"OpenStack-API-Version", "compute 2.37", "X-OpenStack-Nova-API-Version", "2.37"};
+    private static final String[] MV = {"OpenStack-API-Version", "compute 2.37", "X-OpenStack-Nova-API-Version", "2.37"
+    };
+
     @TempDir
     static Path work;
+
     private static Sandbox sandbox;
     private static RawApi raw;
     private static String imageId;
@@ -40,17 +42,37 @@ class ScalerVmTest {
     @BeforeAll
     static void start() {
         // "$@" ends with --config PATH: record it and the address, then stay up like a daemon.
-        List<String> daemon = List.of("sh", "-c", "echo \"args: $*\" > started; echo \"bind: $SCALER_ADMIN_BIND\" >> started;"
-                + " exec sleep 300", "scaler");
-        sandbox = Sandbox.start(SandboxConfig.defaults().toBuilder().addressBlock(71)
-                .processes(SandboxConfig.Processes.BUILTIN).bootDelay(Duration.ofMillis(100)).workDir(work)
-                .scalerVm(new SandboxConfig.ScalerVm(daemon, SandboxConfig.ScalerVm.DEFAULT_CONFIG_PATH)).build());
+        List<String> daemon = List.of(
+                "sh",
+                "-c",
+                "echo \"args: $*\" > started; echo \"bind: $SCALER_ADMIN_BIND\" >> started;" + " exec sleep 300",
+                "scaler");
+        sandbox = Sandbox.start(SandboxConfig.defaults().toBuilder()
+                .addressBlock(71)
+                .processes(SandboxConfig.Processes.BUILTIN)
+                .bootDelay(Duration.ofMillis(100))
+                .workDir(work)
+                .scalerVm(new SandboxConfig.ScalerVm(daemon, SandboxConfig.ScalerVm.DEFAULT_CONFIG_PATH))
+                .build());
         raw = new RawApi(sandbox);
-        imageId = raw.call("GET", "/image/v2/images?name=sipmediadeploy-scaler", null).json().path("images").get(0)
-                .path("id").asText();
-        flavorId = raw.call("GET", NOVA + "/flavors", null).json().path("flavors").get(0).path("id").asText();
-        netId = raw.call("GET", NEUTRON + "/networks?name=tenant-net", null).json().path("networks").get(0)
-                .path("id").asText();
+        imageId = raw.call("GET", "/image/v2/images?name=sipmediadeploy-scaler", null)
+                .json()
+                .path("images")
+                .get(0)
+                .path("id")
+                .asText();
+        flavorId = raw.call("GET", NOVA + "/flavors", null)
+                .json()
+                .path("flavors")
+                .get(0)
+                .path("id")
+                .asText();
+        netId = raw.call("GET", NEUTRON + "/networks?name=tenant-net", null)
+                .json()
+                .path("networks")
+                .get(0)
+                .path("id")
+                .asText();
     }
 
     @AfterAll
@@ -76,9 +98,23 @@ class ScalerVmTest {
             """;
 
     private static String create(String name, String userData) {
-        RawApi.Reply r = raw.call("POST", NOVA + "/servers", Map.of("server", Map.of("name", name, "imageRef", imageId,
-                "flavorRef", flavorId, "networks", List.of(Map.of("uuid", netId)),
-                "user_data", Base64.getEncoder().encodeToString(userData.getBytes(StandardCharsets.UTF_8)))), MV);
+        RawApi.Reply r = raw.call(
+                "POST",
+                NOVA + "/servers",
+                Map.of(
+                        "server",
+                        Map.of(
+                                "name",
+                                name,
+                                "imageRef",
+                                imageId,
+                                "flavorRef",
+                                flavorId,
+                                "networks",
+                                List.of(Map.of("uuid", netId)),
+                                "user_data",
+                                Base64.getEncoder().encodeToString(userData.getBytes(StandardCharsets.UTF_8)))),
+                MV);
         assertEquals(202, r.status(), r.body());
         return r.json().path("server").path("id").asText();
     }
@@ -100,8 +136,9 @@ class ScalerVmTest {
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(conf)));
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(token)));
         assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(root)));
-        await().atMost(Duration.ofSeconds(10)).until(() -> Files.isRegularFile(root.resolve("started"))
-                && Files.readString(root.resolve("started")).contains("bind:"));
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> Files.isRegularFile(root.resolve("started"))
+                        && Files.readString(root.resolve("started")).contains("bind:"));
         String started = Files.readString(root.resolve("started"));
         assertTrue(started.contains("--config " + conf), started);
         assertTrue(started.contains("bind: " + sandbox.fixedAddress(id)), started);

@@ -20,12 +20,12 @@ import java.util.UUID;
 final class TinyClients {
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private TinyClients() {
-    }
+    private TinyClients() {}
 
     /** An OPTIONS request as a phone would send it from {@code local} (with rport, as behind NAT). */
     static String options(String host, int port, InetSocketAddress local, String transport) {
-        String branch = "z9hG4bK" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
+        String branch =
+                "z9hG4bK" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
         return "OPTIONS sip:probe@" + host + ":" + port + " SIP/2.0\r\n"
                 + "Via: SIP/2.0/" + transport + " " + local.getAddress().getHostAddress() + ":" + local.getPort()
                 + ";branch=" + branch + ";rport\r\n"
@@ -118,8 +118,7 @@ final class TinyClients {
     }
 
     /** A parsed Binding success response. {@code responseOrigin} is Coturn's RESPONSE-ORIGIN address, if sent. */
-    record StunReply(byte[] transactionId, String software, String responseOrigin) {
-    }
+    record StunReply(byte[] transactionId, String software, String responseOrigin) {}
 
     /** One Binding transaction over UDP; empty on timeout. */
     static Optional<StunReply> stun(String host, int port, int timeoutMs) throws IOException {

@@ -4,7 +4,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-
 import org.sipmediadeploy.core.decision.Decision;
 import org.sipmediadeploy.core.decision.Outcome;
 import org.sipmediadeploy.core.model.PairMode;
@@ -47,8 +46,9 @@ public sealed interface Command {
     }
 
     /** Commit what happened when a decision was carried out; {@code facts} holds what the cloud returned. */
-    record RecordOutcome(String decisionId, Outcome outcome, String detail, Map<String, String> facts, long term,
-                         Instant at) implements Command {
+    record RecordOutcome(
+            String decisionId, Outcome outcome, String detail, Map<String, String> facts, long term, Instant at)
+            implements Command {
         public RecordOutcome {
             Objects.requireNonNull(decisionId, "decisionId");
             Objects.requireNonNull(outcome, "outcome");
@@ -97,8 +97,9 @@ public sealed interface Command {
      * port id, address). Refused unless that replacement is under way and at this very step, so a step is
      * recorded once whatever the leader changes.
      */
-    record RecordStep(String decisionId, ReplaceStep step, String detail, Map<String, String> facts, long term,
-                      Instant at) implements Command {
+    record RecordStep(
+            String decisionId, ReplaceStep step, String detail, Map<String, String> facts, long term, Instant at)
+            implements Command {
         public RecordStep {
             Objects.requireNonNull(decisionId, "decisionId");
             Objects.requireNonNull(step, "step");

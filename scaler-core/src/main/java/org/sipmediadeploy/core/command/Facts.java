@@ -6,6 +6,5 @@ public final class Facts {
     public static final String PORT_ID = "port_id";
     public static final String ADDRESS = "address";
 
-    private Facts() {
-    }
+    private Facts() {}
 }

@@ -8,8 +8,13 @@ import java.util.Objects;
  * {@code minInterval} after a failover doubles that threshold (anti-flap); {@code maxPerHour} failovers in an hour
  * put the pair in MANUAL; a standby down for {@code replaceAfter} is replaced when {@code replaceFailed}.
  */
-public record FailoverSettings(int failureThreshold, Duration minInterval, int maxPerHour, Duration confirmTimeout,
-                               boolean replaceFailed, Duration replaceAfter) {
+public record FailoverSettings(
+        int failureThreshold,
+        Duration minInterval,
+        int maxPerHour,
+        Duration confirmTimeout,
+        boolean replaceFailed,
+        Duration replaceAfter) {
     public FailoverSettings {
         Objects.requireNonNull(minInterval, "minInterval");
         Objects.requireNonNull(confirmTimeout, "confirmTimeout");
@@ -23,7 +28,6 @@ public record FailoverSettings(int failureThreshold, Duration minInterval, int m
     }
 
     public static FailoverSettings defaults() {
-        return new FailoverSettings(3, Duration.ofSeconds(30), 4, Duration.ofMillis(300), true,
-                Duration.ofSeconds(30));
+        return new FailoverSettings(3, Duration.ofSeconds(30), 4, Duration.ofMillis(300), true, Duration.ofSeconds(30));
     }
 }

@@ -2,7 +2,6 @@ package org.sipmediadeploy.core.config;
 
 import java.time.Duration;
 import java.util.Objects;
-
 import org.sipmediadeploy.core.model.PoolMode;
 
 /**
@@ -13,17 +12,54 @@ import org.sipmediadeploy.core.model.PoolMode;
  * errors back off from {@code backoffBase}, doubling up to {@code backoffMax}. {@code mode} is the configured
  * mode: DRY_RUN or PAUSED holds whatever the replicated mode says (an operator's "auto" cannot undo the file).
  */
-public record PoolConfig(String name, ServerTemplate server, int capacityPerHost, int minHosts, int maxHosts,
-                         SpareSchedule spare, StatusEndpoint status, Duration evaluationPeriod, Duration bootTimeout,
-                         Duration scaleInAfter, Duration protectNew, Duration unknownGrace, Duration backoffBase,
-                         Duration backoffMax, PoolMode mode) {
+public record PoolConfig(
+        String name,
+        ServerTemplate server,
+        int capacityPerHost,
+        int minHosts,
+        int maxHosts,
+        SpareSchedule spare,
+        StatusEndpoint status,
+        Duration evaluationPeriod,
+        Duration bootTimeout,
+        Duration scaleInAfter,
+        Duration protectNew,
+        Duration unknownGrace,
+        Duration backoffBase,
+        Duration backoffMax,
+        PoolMode mode) {
     /** A pool configured in mode AUTO. */
-    public PoolConfig(String name, ServerTemplate server, int capacityPerHost, int minHosts, int maxHosts,
-                      SpareSchedule spare, StatusEndpoint status, Duration evaluationPeriod, Duration bootTimeout,
-                      Duration scaleInAfter, Duration protectNew, Duration unknownGrace, Duration backoffBase,
-                      Duration backoffMax) {
-        this(name, server, capacityPerHost, minHosts, maxHosts, spare, status, evaluationPeriod, bootTimeout,
-                scaleInAfter, protectNew, unknownGrace, backoffBase, backoffMax, PoolMode.AUTO);
+    public PoolConfig(
+            String name,
+            ServerTemplate server,
+            int capacityPerHost,
+            int minHosts,
+            int maxHosts,
+            SpareSchedule spare,
+            StatusEndpoint status,
+            Duration evaluationPeriod,
+            Duration bootTimeout,
+            Duration scaleInAfter,
+            Duration protectNew,
+            Duration unknownGrace,
+            Duration backoffBase,
+            Duration backoffMax) {
+        this(
+                name,
+                server,
+                capacityPerHost,
+                minHosts,
+                maxHosts,
+                spare,
+                status,
+                evaluationPeriod,
+                bootTimeout,
+                scaleInAfter,
+                protectNew,
+                unknownGrace,
+                backoffBase,
+                backoffMax,
+                PoolMode.AUTO);
     }
 
     public PoolConfig {

@@ -3,7 +3,6 @@ package org.sipmediadeploy.core.config;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Set;
-
 import org.sipmediadeploy.core.model.ProbeTarget;
 import org.sipmediadeploy.core.model.Secret;
 import org.sipmediadeploy.core.model.Transport;
@@ -12,9 +11,20 @@ import org.sipmediadeploy.core.model.Transport;
  * How to probe the members of a pair. {@code kind} is sip-options, stun or turn-allocate. {@code password} is
  * already read from its file by the loader (TURN only, else null).
  */
-public record ProbeSpec(Kind kind, int port, Transport transport, Set<Integer> healthyCodes, String username,
-                        Secret password, Duration interval, Duration timeout) {
-    public enum Kind { SIP_OPTIONS, STUN, TURN_ALLOCATE }
+public record ProbeSpec(
+        Kind kind,
+        int port,
+        Transport transport,
+        Set<Integer> healthyCodes,
+        String username,
+        Secret password,
+        Duration interval,
+        Duration timeout) {
+    public enum Kind {
+        SIP_OPTIONS,
+        STUN,
+        TURN_ALLOCATE
+    }
 
     public ProbeSpec {
         Objects.requireNonNull(kind, "kind");

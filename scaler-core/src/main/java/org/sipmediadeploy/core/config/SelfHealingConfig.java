@@ -10,11 +10,11 @@ import java.util.Objects;
  * has not switched the configuration within {@code giveUpAfter} of its start is undone and closed FAILED; the next
  * one is not decided before {@code replaceAfter} has passed again.
  */
-public record SelfHealingConfig(boolean enabled, Duration replaceAfter, Duration healthyWithin, Duration giveUpAfter,
-                                ServerTemplate server) {
+public record SelfHealingConfig(
+        boolean enabled, Duration replaceAfter, Duration healthyWithin, Duration giveUpAfter, ServerTemplate server) {
     public static final Duration DEFAULT_REPLACE_AFTER = Duration.ofMinutes(5);
-    public static final SelfHealingConfig DISABLED = new SelfHealingConfig(false, DEFAULT_REPLACE_AFTER,
-            Duration.ofSeconds(5), Duration.ofMinutes(10), null);
+    public static final SelfHealingConfig DISABLED =
+            new SelfHealingConfig(false, DEFAULT_REPLACE_AFTER, Duration.ofSeconds(5), Duration.ofMinutes(10), null);
 
     public SelfHealingConfig {
         Objects.requireNonNull(replaceAfter, "replaceAfter");
@@ -24,8 +24,8 @@ public record SelfHealingConfig(boolean enabled, Duration replaceAfter, Duration
             throw new IllegalArgumentException("self-healing needs a server template");
         }
         if (healthyWithin.isNegative() || healthyWithin.isZero() || replaceAfter.compareTo(healthyWithin) <= 0) {
-            throw new IllegalArgumentException("replace-after (" + replaceAfter + ") must be above the healthy window ("
-                    + healthyWithin + ")");
+            throw new IllegalArgumentException(
+                    "replace-after (" + replaceAfter + ") must be above the healthy window (" + healthyWithin + ")");
         }
     }
 }

@@ -1,7 +1,6 @@
 package org.sipmediadeploy.core.decision;
 
 import java.util.Objects;
-
 import org.sipmediadeploy.core.model.FloatingIpSource;
 
 /**
@@ -23,8 +22,9 @@ public sealed interface Decision {
     boolean actsOnCloud();
 
     /** Move the pair's floating IP from the failed active to the healthy standby. */
-    record Failover(String id, String pair, String fromServerId, String toServerId, String reason,
-                    FloatingIpSource expected) implements Decision {
+    record Failover(
+            String id, String pair, String fromServerId, String toServerId, String reason, FloatingIpSource expected)
+            implements Decision {
         /** A move with no committed source (decided before sources were committed): moved unconditionally. */
         public Failover(String id, String pair, String fromServerId, String toServerId, String reason) {
             this(id, pair, fromServerId, toServerId, reason, null);
@@ -39,8 +39,15 @@ public sealed interface Decision {
             }
         }
 
-        @Override public String scope() { return pair; }
-        @Override public boolean actsOnCloud() { return true; }
+        @Override
+        public String scope() {
+            return pair;
+        }
+
+        @Override
+        public boolean actsOnCloud() {
+            return true;
+        }
     }
 
     /** Put the floating IP back on the active member's port (found elsewhere or nowhere). */
@@ -55,8 +62,15 @@ public sealed interface Decision {
             Objects.requireNonNull(serverId, "serverId");
         }
 
-        @Override public String scope() { return pair; }
-        @Override public boolean actsOnCloud() { return true; }
+        @Override
+        public String scope() {
+            return pair;
+        }
+
+        @Override
+        public boolean actsOnCloud() {
+            return true;
+        }
     }
 
     /** Delete a failed standby and create {@code newName} in its place; the new server becomes the standby. */
@@ -68,8 +82,15 @@ public sealed interface Decision {
             Objects.requireNonNull(newName, "newName");
         }
 
-        @Override public String scope() { return pair; }
-        @Override public boolean actsOnCloud() { return true; }
+        @Override
+        public String scope() {
+            return pair;
+        }
+
+        @Override
+        public boolean actsOnCloud() {
+            return true;
+        }
     }
 
     /** The pair stops failing over by itself (anti-flap limit reached); an alarm goes with it. */
@@ -78,8 +99,15 @@ public sealed interface Decision {
             Decisions.require(id, pair, reason);
         }
 
-        @Override public String scope() { return pair; }
-        @Override public boolean actsOnCloud() { return false; }
+        @Override
+        public String scope() {
+            return pair;
+        }
+
+        @Override
+        public boolean actsOnCloud() {
+            return false;
+        }
     }
 
     /** Create Gateway Host {@code hostName}. */
@@ -89,8 +117,15 @@ public sealed interface Decision {
             Objects.requireNonNull(hostName, "hostName");
         }
 
-        @Override public String scope() { return pool; }
-        @Override public boolean actsOnCloud() { return true; }
+        @Override
+        public String scope() {
+            return pool;
+        }
+
+        @Override
+        public boolean actsOnCloud() {
+            return true;
+        }
     }
 
     /** A created host answers its status: it now counts by what it reports. */
@@ -100,8 +135,15 @@ public sealed interface Decision {
             Objects.requireNonNull(hostName, "hostName");
         }
 
-        @Override public String scope() { return pool; }
-        @Override public boolean actsOnCloud() { return false; }
+        @Override
+        public String scope() {
+            return pool;
+        }
+
+        @Override
+        public boolean actsOnCloud() {
+            return false;
+        }
     }
 
     /** Take no new calls on the host; it is deleted once idle. */
@@ -111,8 +153,15 @@ public sealed interface Decision {
             Objects.requireNonNull(hostName, "hostName");
         }
 
-        @Override public String scope() { return pool; }
-        @Override public boolean actsOnCloud() { return false; }
+        @Override
+        public String scope() {
+            return pool;
+        }
+
+        @Override
+        public boolean actsOnCloud() {
+            return false;
+        }
     }
 
     /** Demand came back: a draining host is put back in service instead of creating a new one. */
@@ -122,8 +171,15 @@ public sealed interface Decision {
             Objects.requireNonNull(hostName, "hostName");
         }
 
-        @Override public String scope() { return pool; }
-        @Override public boolean actsOnCloud() { return false; }
+        @Override
+        public String scope() {
+            return pool;
+        }
+
+        @Override
+        public boolean actsOnCloud() {
+            return false;
+        }
     }
 
     /** Delete the host's server (idle and drained, failed, lost, or reported terminable). */
@@ -133,8 +189,15 @@ public sealed interface Decision {
             Objects.requireNonNull(hostName, "hostName");
         }
 
-        @Override public String scope() { return pool; }
-        @Override public boolean actsOnCloud() { return true; }
+        @Override
+        public String scope() {
+            return pool;
+        }
+
+        @Override
+        public boolean actsOnCloud() {
+            return true;
+        }
     }
 
     /**
@@ -155,8 +218,15 @@ public sealed interface Decision {
             }
         }
 
-        @Override public String scope() { return SCOPE; }
-        @Override public boolean actsOnCloud() { return true; }
+        @Override
+        public String scope() {
+            return SCOPE;
+        }
+
+        @Override
+        public boolean actsOnCloud() {
+            return true;
+        }
     }
 
     /**
@@ -172,8 +242,15 @@ public sealed interface Decision {
             Objects.requireNonNull(address, "address");
         }
 
-        @Override public String scope() { return pool; }
-        @Override public boolean actsOnCloud() { return false; }
+        @Override
+        public String scope() {
+            return pool;
+        }
+
+        @Override
+        public boolean actsOnCloud() {
+            return false;
+        }
     }
 
     /**
@@ -186,6 +263,9 @@ public sealed interface Decision {
             Objects.requireNonNull(serverId, "serverId");
         }
 
-        @Override public boolean actsOnCloud() { return true; }
+        @Override
+        public boolean actsOnCloud() {
+            return true;
+        }
     }
 }

@@ -8,8 +8,15 @@ import java.util.Objects;
  * A decision as the replicated log holds it: the term and log index that committed it, when, and its outcome
  * (with the facts the cloud returned, e.g. the id of a created server).
  */
-public record DecisionRecord(Decision decision, long term, long index, Instant proposedAt, Outcome outcome,
-                             String outcomeDetail, Instant outcomeAt, Map<String, String> facts) {
+public record DecisionRecord(
+        Decision decision,
+        long term,
+        long index,
+        Instant proposedAt,
+        Outcome outcome,
+        String outcomeDetail,
+        Instant outcomeAt,
+        Map<String, String> facts) {
     public DecisionRecord {
         Objects.requireNonNull(decision, "decision");
         Objects.requireNonNull(proposedAt, "proposedAt");

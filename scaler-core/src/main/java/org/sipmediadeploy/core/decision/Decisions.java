@@ -3,8 +3,7 @@ package org.sipmediadeploy.core.decision;
 import java.util.Objects;
 
 final class Decisions {
-    private Decisions() {
-    }
+    private Decisions() {}
 
     static void require(String id, String scope, String reason) {
         Objects.requireNonNull(id, "id");

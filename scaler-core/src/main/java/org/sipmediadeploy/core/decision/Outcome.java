@@ -12,7 +12,11 @@ package org.sipmediadeploy.core.decision;
  * Decisions that do not act on the cloud are DONE as soon as they are committed.
  */
 public enum Outcome {
-    PENDING, DONE, FAILED, SKIPPED, ABANDONED;
+    PENDING,
+    DONE,
+    FAILED,
+    SKIPPED,
+    ABANDONED;
 
     public boolean isFinal() {
         return this != PENDING;

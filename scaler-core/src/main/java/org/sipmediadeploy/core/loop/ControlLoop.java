@@ -8,16 +8,15 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
-
 import org.sipmediadeploy.core.command.Command;
 import org.sipmediadeploy.core.config.PairConfig;
 import org.sipmediadeploy.core.config.PoolConfig;
@@ -86,6 +85,7 @@ public final class ControlLoop {
     private final OrphanCollector orphans;
     /** Status targets of unknown gateway servers to probe until they can be adopted (set by the sweep). */
     private final Set<ProbeTarget> adoptable = ConcurrentHashMap.newKeySet();
+
     private final Map<String, TargetHealth> health = new ConcurrentHashMap<>();
     private final Map<String, ScalingMemory> scaling = new HashMap<>();
     private final Map<String, Instant> lastScaling = new HashMap<>();
@@ -102,6 +102,7 @@ public final class ControlLoop {
     private final AtomicLong seq = new AtomicLong();
     /** Set when a new term starts; the rest lane then forgets what it kept of the previous term. */
     private volatile boolean restStale;
+
     private Duration inventoryPeriod = Duration.ofSeconds(5);
     private SelfHealingConfig selfHealing = SelfHealingConfig.DISABLED;
     private Membership membership;
@@ -112,8 +113,8 @@ public final class ControlLoop {
         this.cloud = cloud;
         this.peers = peers;
         this.events = events;
-        this.executor = new DecisionExecutor(spec, cloud, consensus::isLeaderIn,
-                t -> health.getOrDefault(t.key(), TargetHealth.NEVER_PROBED));
+        this.executor = new DecisionExecutor(
+                spec, cloud, consensus::isLeaderIn, t -> health.getOrDefault(t.key(), TargetHealth.NEVER_PROBED));
         this.orphans = new OrphanCollector(spec);
     }
 
@@ -159,12 +160,14 @@ public final class ControlLoop {
         if (h == null) {
             return ProbeStatus.UNKNOWN;
         }
-        int threshold = org.sipmediadeploy.core.config.FailoverSettings.defaults().failureThreshold();
+        int threshold =
+                org.sipmediadeploy.core.config.FailoverSettings.defaults().failureThreshold();
         var state = consensus.state();
         for (PairConfig cfg : spec.pairs().values()) {
             Optional<PairState> p = state.pair(cfg.name());
-            if (p.isPresent() && p.get().members().stream()
-                    .anyMatch(m -> cfg.probe().target(m.address()).key().equals(targetKey))) {
+            if (p.isPresent()
+                    && p.get().members().stream()
+                            .anyMatch(m -> cfg.probe().target(m.address()).key().equals(targetKey))) {
                 threshold = cfg.failover().failureThreshold();
             }
         }
@@ -177,7 +180,9 @@ public final class ControlLoop {
      */
     public Optional<FloatingIpSource> floatingIpSourceNow(String pairName) {
         PairConfig cfg = spec.pairs().get(pairName);
-        return cfg == null ? Optional.empty() : cloud.floatingIpByAddress(cfg.floatingIp()).map(FloatingIpSource::of);
+        return cfg == null
+                ? Optional.empty()
+                : cloud.floatingIpByAddress(cfg.floatingIp()).map(FloatingIpSource::of);
     }
 
     public Map<String, TargetHealth> health() {
@@ -200,19 +205,25 @@ public final class ControlLoop {
         Map<ProbeTarget, Duration> out = new LinkedHashMap<>();
         var state = consensus.state();
         for (PairConfig cfg : spec.pairs().values()) {
-            state.pair(cfg.name()).ifPresent(p -> p.members().forEach(m ->
-                    out.put(cfg.probe().target(m.address()), cfg.probe().interval())));
+            state.pair(cfg.name())
+                    .ifPresent(p -> p.members()
+                            .forEach(m -> out.put(
+                                    cfg.probe().target(m.address()), cfg.probe().interval())));
         }
         for (PoolConfig cfg : spec.pools().values()) {
-            state.pool(cfg.name()).ifPresent(p -> p.hostList().forEach(h -> {
-                if (h.address() != null && !h.address().isEmpty()) {
-                    out.put(statusTarget(cfg, h), cfg.status().interval());
-                }
-            }));
+            state.pool(cfg.name())
+                    .ifPresent(p -> p.hostList().forEach(h -> {
+                        if (h.address() != null && !h.address().isEmpty()) {
+                            out.put(statusTarget(cfg, h), cfg.status().interval());
+                        }
+                    }));
         }
         for (ProbeTarget t : adoptable) {
-            spec.pools().values().stream().filter(c -> t instanceof ProbeTarget.GatewayStatus g
-                    && g.port() == c.status().port() && g.path().equals(c.status().path())).findFirst()
+            spec.pools().values().stream()
+                    .filter(c -> t instanceof ProbeTarget.GatewayStatus g
+                            && g.port() == c.status().port()
+                            && g.path().equals(c.status().path()))
+                    .findFirst()
                     .ifPresent(c -> out.putIfAbsent(t, c.status().interval()));
         }
         executor.warmingTargets().forEach(out::putIfAbsent);
@@ -321,8 +332,12 @@ public final class ControlLoop {
     static long highestSeq(ClusterState state, long term, String node) {
         List<DecisionRecord> all = new ArrayList<>(state.history());
         all.addAll(state.open().values());
-        return all.stream().map(r -> DecisionId.parse(r.id())).flatMap(Optional::stream)
-                .filter(id -> id.term() == term && id.node().equals(node)).mapToLong(DecisionId::seq).max()
+        return all.stream()
+                .map(r -> DecisionId.parse(r.id()))
+                .flatMap(Optional::stream)
+                .filter(id -> id.term() == term && id.node().equals(node))
+                .mapToLong(DecisionId::seq)
+                .max()
                 .orElse(0);
     }
 
@@ -339,7 +354,8 @@ public final class ControlLoop {
             return;
         }
         boolean scopesChanged = !live.keySet().equals(replicated.keySet());
-        if (!scopesChanged && alarmsSyncedAt != null
+        if (!scopesChanged
+                && alarmsSyncedAt != null
                 && Duration.between(alarmsSyncedAt, now).compareTo(ALARM_REFRESH) < 0) {
             return;
         }
@@ -356,7 +372,8 @@ public final class ControlLoop {
             List<Member> members = new ArrayList<>();
             for (String name : cfg.members()) {
                 Optional<Server> s = cloud.listServers(spec.tag(), name).stream()
-                        .filter(x -> x.name().equals(name)).findFirst();
+                        .filter(x -> x.name().equals(name))
+                        .findFirst();
                 if (s.isEmpty()) {
                     s = findUntagged(name);
                 }
@@ -364,14 +381,20 @@ public final class ControlLoop {
                     raise(new Alarm(cfg.name(), "member server " + name + " not found in the cloud"));
                     return;
                 }
-                String network = cfg.replacement() == null ? null : cfg.replacement().network();
+                String network =
+                        cfg.replacement() == null ? null : cfg.replacement().network();
                 Optional<Port> port = cloud.portOf(s.get().id(), network);
                 if (port.isEmpty()) {
                     raise(new Alarm(cfg.name(), "member server " + name + " has no port"));
                     return;
                 }
-                members.add(new Member(s.get().id(), name, port.get().id(),
-                        port.get().fixedIp() != null ? port.get().fixedIp() : s.get().primaryAddress().orElse("")));
+                members.add(new Member(
+                        s.get().id(),
+                        name,
+                        port.get().id(),
+                        port.get().fixedIp() != null
+                                ? port.get().fixedIp()
+                                : s.get().primaryAddress().orElse("")));
             }
             Optional<FloatingIp> fip = cloud.floatingIpByAddress(cfg.floatingIp());
             if (fip.isEmpty()) {
@@ -379,11 +402,24 @@ public final class ControlLoop {
                 return;
             }
             // The active member at bootstrap is the one the floating IP is on, else the first configured.
-            String active = members.stream().filter(m -> fip.get().isAssociatedTo(m.portId())).map(Member::serverId)
-                    .findFirst().orElse(members.get(0).serverId());
+            String active = members.stream()
+                    .filter(m -> fip.get().isAssociatedTo(m.portId()))
+                    .map(Member::serverId)
+                    .findFirst()
+                    .orElse(members.get(0).serverId());
             clear(cfg.name());
-            commit(new Command.InitPair(new PairState(cfg.name(), members, active, fip.get().id(),
-                    fip.get().address(), PairMode.AUTO, List.of(), null), term, now));
+            commit(new Command.InitPair(
+                    new PairState(
+                            cfg.name(),
+                            members,
+                            active,
+                            fip.get().id(),
+                            fip.get().address(),
+                            PairMode.AUTO,
+                            List.of(),
+                            null),
+                    term,
+                    now));
         }
         for (PoolConfig cfg : spec.pools().values()) {
             if (state.pool(cfg.name()).isEmpty()) {
@@ -394,7 +430,9 @@ public final class ControlLoop {
 
     private Optional<Server> findUntagged(String name) {
         // Pair members are made by Terraform and need not carry our tag: look them up by name.
-        return cloud.listServers(null, name).stream().filter(x -> x.name().equals(name)).findFirst();
+        return cloud.listServers(null, name).stream()
+                .filter(x -> x.name().equals(name))
+                .findFirst();
     }
 
     /** Advances the open decisions of one lane: the pair lane's ({@code pairLane}) or all others. */
@@ -422,14 +460,14 @@ public final class ControlLoop {
             }
             return;
         }
-        Consensus.CommitResult c = commit(new Command.RecordOutcome(id, r.outcome(), r.detail(), r.facts(), term,
-                now));
+        Consensus.CommitResult c = commit(new Command.RecordOutcome(id, r.outcome(), r.detail(), r.facts(), term, now));
         if (c.accepted()) {
             consensus.state().decision(id).ifPresent(rec -> {
                 events.outcomeRecorded(rec);
                 if (rec.decision() instanceof Decision.ReplaceMember m && rec.outcome() == Outcome.FAILED) {
-                    raise(new Alarm(m.pair(), "replacement " + m.id() + " of " + m.failedServerId() + " FAILED: "
-                            + r.detail()));
+                    raise(new Alarm(
+                            m.pair(),
+                            "replacement " + m.id() + " of " + m.failedServerId() + " FAILED: " + r.detail()));
                 }
             });
         }
@@ -487,15 +525,19 @@ public final class ControlLoop {
 
     /** A member's server and port, found by name (Terraform and this loop name a scaler VM after its node id). */
     private ScalerMember lookUpMember(String id, String address) {
-        String network = selfHealing.server() == null ? null : selfHealing.server().network();
-        Optional<Server> server = cloud.listServers(spec.tag(), id).stream().filter(s -> s.name().equals(id))
+        String network =
+                selfHealing.server() == null ? null : selfHealing.server().network();
+        Optional<Server> server = cloud.listServers(spec.tag(), id).stream()
+                .filter(s -> s.name().equals(id))
                 .findFirst();
         if (server.isEmpty()) {
             return new ScalerMember(id, address, null, null, null);
         }
         // Made by a ReplaceScaler of this cluster (a decision id naming a node), or by the deployment (Terraform).
-        String createdBy = server.get().decisionId()
-                .filter(x -> DecisionId.parse(x).filter(DecisionId::hasNode).isPresent()).orElse(null);
+        String createdBy = server.get()
+                .decisionId()
+                .filter(x -> DecisionId.parse(x).filter(DecisionId::hasNode).isPresent())
+                .orElse(null);
         String port = cloud.portOf(server.get().id(), network).map(Port::id).orElse(null);
         return new ScalerMember(id, address, server.get().id(), port, createdBy);
     }
@@ -525,10 +567,13 @@ public final class ControlLoop {
         PairState pair = maybe.get();
         Map<String, TargetHealth> h = new HashMap<>();
         for (Member m : pair.members()) {
-            h.put(m.serverId(), health.getOrDefault(cfg.probe().target(m.address()).key(), TargetHealth.NEVER_PROBED));
+            h.put(
+                    m.serverId(),
+                    health.getOrDefault(cfg.probe().target(m.address()).key(), TargetHealth.NEVER_PROBED));
         }
-        boolean workOpen = consensus.state().open().values().stream().anyMatch(r -> r.decision().scope()
-                .equals(cfg.name()) && !(r.decision() instanceof Decision.DeleteOrphan));
+        boolean workOpen = consensus.state().open().values().stream()
+                .anyMatch(r ->
+                        r.decision().scope().equals(cfg.name()) && !(r.decision() instanceof Decision.DeleteOrphan));
         FloatingIp fip = floatingIps.get(cfg.name());
         List<Instant> replaced = new ArrayList<>();
         consensus.state().history().forEach(r -> addReplacement(r, cfg.name(), replaced));
@@ -538,7 +583,8 @@ public final class ControlLoop {
         if (v.needsConfirmation()) {
             String serverId = v.confirmServerId();
             Member m = pair.member(serverId).orElseThrow();
-            Confirmation c = confirm(cfg.probe().target(m.address()).key(), cfg.failover().confirmTimeout());
+            Confirmation c = confirm(
+                    cfg.probe().target(m.address()).key(), cfg.failover().confirmTimeout());
             obs = obs.withConfirmation(serverId, c);
             v = FailoverPolicy.decide(pair, obs, cfg.failover(), now, ids);
         }
@@ -583,8 +629,8 @@ public final class ControlLoop {
     private Confirmation confirm(String targetKey, Duration timeout) {
         int down = localView(targetKey) == ProbeStatus.UP ? 0 : 1;
         try {
-            Map<String, ProbeStatus> answers = peers.ask(targetKey, timeout)
-                    .get(timeout.toMillis() + 200, TimeUnit.MILLISECONDS);
+            Map<String, ProbeStatus> answers =
+                    peers.ask(targetKey, timeout).get(timeout.toMillis() + 200, TimeUnit.MILLISECONDS);
             for (ProbeStatus s : answers.values()) {
                 if (s == ProbeStatus.DOWN) {
                     down++;
@@ -623,24 +669,36 @@ public final class ControlLoop {
             }
         }
         for (Host host : pool.hostList()) {
-            TargetHealth th = host.address() == null ? null : health.get(statusTarget(cfg, host).key());
-            ServerStatus status = host.serverId() == null ? ServerStatus.UNKNOWN
-                    : Optional.ofNullable(inventory.get(host.serverId())).map(Server::status)
-                    .orElse(ServerStatus.DELETED);
-            Instant silentSince = th == null ? (host.state() == org.sipmediadeploy.core.model.HostState.CREATING
-                    ? null : host.stateSince()) : th.failingSince();
+            TargetHealth th = host.address() == null
+                    ? null
+                    : health.get(statusTarget(cfg, host).key());
+            ServerStatus status = host.serverId() == null
+                    ? ServerStatus.UNKNOWN
+                    : Optional.ofNullable(inventory.get(host.serverId()))
+                            .map(Server::status)
+                            .orElse(ServerStatus.DELETED);
+            Instant silentSince = th == null
+                    ? (host.state() == org.sipmediadeploy.core.model.HostState.CREATING ? null : host.stateSince())
+                    : th.failingSince();
             hosts.put(host.name(), new HostObservation(th == null ? null : th.last(), silentSince, status));
         }
-        ScalingVerdict v = ScalingPolicy.decide(pool, new PoolObservation(hosts, open), cfg,
-                scaling.getOrDefault(cfg.name(), ScalingMemory.NONE), now, ids);
+        ScalingVerdict v = ScalingPolicy.decide(
+                pool,
+                new PoolObservation(hosts, open),
+                cfg,
+                scaling.getOrDefault(cfg.name(), ScalingMemory.NONE),
+                now,
+                ids);
         scaling.put(cfg.name(), v.memory());
         if (v.closedMinute() != null) {
             // The learnt demand is replicated: a new leader forecasts from the same history.
-            commit(new Command.RecordArrivals(cfg.name(), v.closedMinute().minute(), v.closedMinute().count(), term,
-                    now));
+            commit(new Command.RecordArrivals(
+                    cfg.name(), v.closedMinute().minute(), v.closedMinute().count(), term, now));
         }
-        notes.put(cfg.name(), "target " + v.targetSpare() + " idle (" + v.driver() + "), " + v.idle() + " idle on "
-                + v.liveHosts() + " hosts");
+        notes.put(
+                cfg.name(),
+                "target " + v.targetSpare() + " idle (" + v.driver() + "), " + v.idle() + " idle on " + v.liveHosts()
+                        + " hosts");
         if (v.alarms().isEmpty()) {
             clear(cfg.name());
         }
@@ -657,8 +715,11 @@ public final class ControlLoop {
             return;
         }
         inventoryFresh = false;
-        OrphanCollector.Sweep sweep = orphans.sweep(consensus.state(), List.copyOf(inventory.values()),
-                t -> health.getOrDefault(t.key(), TargetHealth.NEVER_PROBED), ids);
+        OrphanCollector.Sweep sweep = orphans.sweep(
+                consensus.state(),
+                List.copyOf(inventory.values()),
+                t -> health.getOrDefault(t.key(), TargetHealth.NEVER_PROBED),
+                ids);
         adoptable.clear();
         adoptable.addAll(sweep.adoptable());
         sweep.alarm().ifPresentOrElse(this::raise, () -> clear(OrphanCollector.SCOPE));
@@ -714,8 +775,12 @@ public final class ControlLoop {
     }
 
     private static ProbeTarget statusTarget(PoolConfig cfg, Host h) {
-        return new ProbeTarget.GatewayStatus(h.address(), cfg.status().port(), cfg.status().path(),
-                cfg.status().idleKey(), cfg.status().terminateKey());
+        return new ProbeTarget.GatewayStatus(
+                h.address(),
+                cfg.status().port(),
+                cfg.status().path(),
+                cfg.status().idleKey(),
+                cfg.status().terminateKey());
     }
 
     /** A command could not be committed (no quorum, lost leadership): the pass stops, the next one retries. */

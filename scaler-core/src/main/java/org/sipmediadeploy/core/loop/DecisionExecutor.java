@@ -7,7 +7,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
-
 import org.sipmediadeploy.core.command.Facts;
 import org.sipmediadeploy.core.config.PairConfig;
 import org.sipmediadeploy.core.config.PoolConfig;
@@ -20,9 +19,9 @@ import org.sipmediadeploy.core.model.Host;
 import org.sipmediadeploy.core.model.Member;
 import org.sipmediadeploy.core.model.PairState;
 import org.sipmediadeploy.core.model.PoolMode;
+import org.sipmediadeploy.core.model.Port;
 import org.sipmediadeploy.core.model.ProbeTarget;
 import org.sipmediadeploy.core.model.ReplaceStep;
-import org.sipmediadeploy.core.model.Port;
 import org.sipmediadeploy.core.model.Server;
 import org.sipmediadeploy.core.model.ServerMetadata;
 import org.sipmediadeploy.core.model.ServerSpec;
@@ -86,7 +85,8 @@ final class DecisionExecutor {
     Map<ProbeTarget, Duration> warmingTargets() {
         Map<ProbeTarget, Duration> out = new HashMap<>();
         warming.forEach((id, target) -> spec.pairs().values().stream()
-                .filter(c -> c.probe().target(target.host()).equals(target)).findFirst()
+                .filter(c -> c.probe().target(target.host()).equals(target))
+                .findFirst()
                 .ifPresent(c -> out.put(target, c.probe().interval())));
         return out;
     }
@@ -98,7 +98,8 @@ final class DecisionExecutor {
 
     Optional<Result> advance(DecisionRecord rec, ClusterState state, long term, Instant now) {
         Decision d = rec.decision();
-        boolean poolDry = state.pool(d.scope()).map(p -> p.mode() == PoolMode.DRY_RUN).orElse(false);
+        boolean poolDry =
+                state.pool(d.scope()).map(p -> p.mode() == PoolMode.DRY_RUN).orElse(false);
         if (spec.isDryRun(d.scope()) || poolDry) {
             return Optional.of(new Result(Outcome.SKIPPED, "dry run: the cloud was not touched", Map.of()));
         }
@@ -120,7 +121,9 @@ final class DecisionExecutor {
                 PoolConfig cfg = spec.pools().get(c.pool());
                 int failures = state.pool(c.pool()).map(p -> p.createFailures()).orElse(0) + 1;
                 if (cfg != null) {
-                    facts.put(Transitions.BACKOFF_UNTIL, ScalingPolicy.backoffUntil(failures, now, cfg).toString());
+                    facts.put(
+                            Transitions.BACKOFF_UNTIL,
+                            ScalingPolicy.backoffUntil(failures, now, cfg).toString());
                 }
             }
             return Optional.of(new Result(Outcome.FAILED, e.kind() + ": " + e.getMessage(), facts));
@@ -140,16 +143,19 @@ final class DecisionExecutor {
             return deleteHost(x, state, term);
         } else if (d instanceof Decision.ReplaceScaler r) {
             if (replacer == null) {
-                return Optional.of(new Result(Outcome.FAILED, "self-healing is not enabled on leader "
-                        + spec.nodeId(), Map.of()));
+                return Optional.of(
+                        new Result(Outcome.FAILED, "self-healing is not enabled on leader " + spec.nodeId(), Map.of()));
             }
             return replacer.step(r, state, term, now);
         } else if (d instanceof Decision.DeleteOrphan o) {
             fenced(term);
             cloud.deleteServer(o.serverId());
             return done("orphan " + o.serverId() + " deleted", Map.of());
-        } else if (d instanceof Decision.HoldPair || d instanceof Decision.HostReady
-                || d instanceof Decision.DrainHost || d instanceof Decision.UndrainHost || d instanceof Decision.AdoptHost) {
+        } else if (d instanceof Decision.HoldPair
+                || d instanceof Decision.HostReady
+                || d instanceof Decision.DrainHost
+                || d instanceof Decision.UndrainHost
+                || d instanceof Decision.AdoptHost) {
             return done("committed", Map.of());
         }
         throw new AssertionError(d);
@@ -160,15 +166,19 @@ final class DecisionExecutor {
      * the fence is checked before every try of the adapter's retries, not only before the first.
      */
     private Optional<Result> associate(PairState pair, String serverId, FloatingIpSource expected, long term) {
-        Member to = pair.member(serverId).orElseThrow(() -> new CloudException(CloudException.Kind.NOT_FOUND,
-                "associate", serverId + " is no longer a member of " + pair.name()));
+        Member to = pair.member(serverId)
+                .orElseThrow(() -> new CloudException(
+                        CloudException.Kind.NOT_FOUND,
+                        "associate",
+                        serverId + " is no longer a member of " + pair.name()));
         fenced(term);
         if (expected == null) {
             cloud.associate(pair.floatingIpId(), to.portId()); // decided before moves carried their source
         } else {
             cloud.move(pair.floatingIpId(), to.portId(), expected, () -> fenced(term));
         }
-        return done("floating IP " + pair.floatingIpAddress() + " on " + to.name() + " (port " + to.portId() + ")",
+        return done(
+                "floating IP " + pair.floatingIpAddress() + " on " + to.name() + " (port " + to.portId() + ")",
                 Map.of(Facts.PORT_ID, to.portId()));
     }
 
@@ -180,11 +190,12 @@ final class DecisionExecutor {
     private Optional<Result> replace(Decision.ReplaceMember m, ClusterState state, long term, Instant now) {
         PairConfig cfg = spec.pairs().get(m.pair());
         if (cfg == null || cfg.replacement() == null) {
-            return Optional.of(new Result(Outcome.FAILED, "no replacement template configured for " + m.pair(),
-                    Map.of()));
+            return Optional.of(
+                    new Result(Outcome.FAILED, "no replacement template configured for " + m.pair(), Map.of()));
         }
         Optional<Server> created = cloud.findByDecision(spec.tag(), m.id());
-        Instant committed = state.decision(m.id()).map(DecisionRecord::proposedAt).orElse(now);
+        Instant committed =
+                state.decision(m.id()).map(DecisionRecord::proposedAt).orElse(now);
         if (Duration.between(committed, now).compareTo(REPLACE_DEADLINE) > 0) {
             String where = created.map(s -> s.name() + " was " + s.status()).orElse("no server was made");
             if (created.isPresent()) {
@@ -192,8 +203,11 @@ final class DecisionExecutor {
                 cloud.deleteServer(created.get().id());
             }
             warming.remove(m.id());
-            return Optional.of(new Result(Outcome.FAILED, "replacement did not answer its probe within "
-                    + REPLACE_DEADLINE.toMinutes() + " min (" + where + "); its server is removed", Map.of()));
+            return Optional.of(new Result(
+                    Outcome.FAILED,
+                    "replacement did not answer its probe within " + REPLACE_DEADLINE.toMinutes() + " min (" + where
+                            + "); its server is removed",
+                    Map.of()));
         }
         if (cloud.server(m.failedServerId()).isPresent()) {
             fenced(term);
@@ -218,15 +232,18 @@ final class DecisionExecutor {
         if (port.isEmpty()) {
             return Optional.empty();
         }
-        String address = port.get().fixedIp() != null ? port.get().fixedIp() : s.primaryAddress().orElse("");
+        String address = port.get().fixedIp() != null
+                ? port.get().fixedIp()
+                : s.primaryAddress().orElse("");
         ProbeTarget probe = cfg.probe().target(address);
         if (!health.apply(probe).isUp()) {
             warming.put(m.id(), probe);
             return Optional.empty();
         }
         warming.remove(m.id());
-        return done("replacement " + s.name() + " active and answering " + probe.key(), Map.of(Facts.SERVER_ID,
-                s.id(), Facts.PORT_ID, port.get().id(), Facts.ADDRESS, address));
+        return done(
+                "replacement " + s.name() + " active and answering " + probe.key(),
+                Map.of(Facts.SERVER_ID, s.id(), Facts.PORT_ID, port.get().id(), Facts.ADDRESS, address));
     }
 
     private Optional<Result> createHost(Decision.CreateHost c, long term) {
@@ -240,23 +257,26 @@ final class DecisionExecutor {
         // Done once the server has an address to probe; until then the host counts as booting capacity.
         Server s = existing.get();
         if (s.status() == ServerStatus.ERROR) {
-            return Optional.of(new Result(Outcome.FAILED, "server " + s.name() + " went to ERROR",
-                    Map.of(Facts.SERVER_ID, s.id())));
+            return Optional.of(new Result(
+                    Outcome.FAILED, "server " + s.name() + " went to ERROR", Map.of(Facts.SERVER_ID, s.id())));
         }
         Optional<String> address = s.primaryAddress()
                 .or(() -> cloud.portOf(s.id(), cfg.server().network()).map(Port::fixedIp));
         if (address.isEmpty()) {
             return Optional.empty();
         }
-        return done("server " + s.id() + " created at " + address.get(), Map.of(Facts.SERVER_ID, s.id(),
-                Facts.ADDRESS, address.get()));
+        return done(
+                "server " + s.id() + " created at " + address.get(),
+                Map.of(Facts.SERVER_ID, s.id(), Facts.ADDRESS, address.get()));
     }
 
     private Optional<Result> deleteHost(Decision.DeleteHost x, ClusterState state, long term) {
         Optional<Host> host = state.pool(x.pool()).flatMap(p -> p.host(x.hostName()));
         String serverId = host.map(Host::serverId).orElse(null);
         if (serverId == null && host.isPresent()) {
-            serverId = cloud.findByDecision(spec.tag(), host.get().decisionId()).map(Server::id).orElse(null);
+            serverId = cloud.findByDecision(spec.tag(), host.get().decisionId())
+                    .map(Server::id)
+                    .orElse(null);
         }
         if (serverId != null) {
             fenced(term);
@@ -266,10 +286,24 @@ final class DecisionExecutor {
     }
 
     private ServerSpec spec(String name, ServerTemplate t, String decisionId, String group, String role) {
-        return new ServerSpec(name, t.image(), t.flavor(), t.network(), t.securityGroups(), t.keyPair(),
-                t.availabilityZone(), t.userData().replace("{{name}}", name), Map.of(
-                ServerMetadata.TAG, spec.tag(), ServerMetadata.DECISION, decisionId,
-                ServerMetadata.GROUP, group, ServerMetadata.ROLE, role));
+        return new ServerSpec(
+                name,
+                t.image(),
+                t.flavor(),
+                t.network(),
+                t.securityGroups(),
+                t.keyPair(),
+                t.availabilityZone(),
+                t.userData().replace("{{name}}", name),
+                Map.of(
+                        ServerMetadata.TAG,
+                        spec.tag(),
+                        ServerMetadata.DECISION,
+                        decisionId,
+                        ServerMetadata.GROUP,
+                        group,
+                        ServerMetadata.ROLE,
+                        role));
     }
 
     private void fenced(long term) {

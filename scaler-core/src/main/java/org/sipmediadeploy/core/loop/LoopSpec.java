@@ -3,7 +3,6 @@ package org.sipmediadeploy.core.loop;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-
 import org.sipmediadeploy.core.config.PairConfig;
 import org.sipmediadeploy.core.config.PoolConfig;
 import org.sipmediadeploy.core.model.PoolMode;
@@ -13,8 +12,13 @@ import org.sipmediadeploy.core.model.PoolMode;
  * node's id, the size of the cluster (for majorities), and which pairs / pools run dry (decisions committed and
  * recorded SKIPPED, the cloud untouched).
  */
-public record LoopSpec(String nodeId, int clusterSize, String tag, Map<String, PairConfig> pairs,
-                       Map<String, PoolConfig> pools, List<String> dryRun) {
+public record LoopSpec(
+        String nodeId,
+        int clusterSize,
+        String tag,
+        Map<String, PairConfig> pairs,
+        Map<String, PoolConfig> pools,
+        List<String> dryRun) {
     public LoopSpec {
         Objects.requireNonNull(nodeId, "nodeId");
         Objects.requireNonNull(tag, "tag");

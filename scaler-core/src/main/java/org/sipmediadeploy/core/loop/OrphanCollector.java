@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
-
 import org.sipmediadeploy.core.config.PoolConfig;
 import org.sipmediadeploy.core.decision.Decision;
 import org.sipmediadeploy.core.decision.DecisionRecord;
@@ -55,9 +54,13 @@ final class OrphanCollector {
         this.spec = spec;
     }
 
-    Sweep sweep(ClusterState state, Collection<Server> inventory, Function<ProbeTarget, TargetHealth> health,
-                DecisionIds ids) {
-        boolean complete = spec.pairs().keySet().stream().allMatch(p -> state.pair(p).isPresent())
+    Sweep sweep(
+            ClusterState state,
+            Collection<Server> inventory,
+            Function<ProbeTarget, TargetHealth> health,
+            DecisionIds ids) {
+        boolean complete = spec.pairs().keySet().stream()
+                        .allMatch(p -> state.pair(p).isPresent())
                 && spec.pools().keySet().stream().allMatch(p -> state.pool(p).isPresent());
         if (!complete) {
             return Sweep.NOTHING;
@@ -66,7 +69,8 @@ final class OrphanCollector {
         List<ProbeTarget> adoptable = new ArrayList<>();
         for (Server s : inventory) {
             if (!spec.tag().equals(s.meta(ServerMetadata.TAG).orElse(null))
-                    || "scaler".equals(s.meta(ServerMetadata.ROLE).orElse(null)) || known(state, s)) {
+                    || "scaler".equals(s.meta(ServerMetadata.ROLE).orElse(null))
+                    || known(state, s)) {
                 continue;
             }
             String decision = s.decisionId().orElse(null);
@@ -74,19 +78,31 @@ final class OrphanCollector {
                 continue; // its decision is still being carried out and will record it
             }
             if (decision != null && madeByUs(state, decision)) {
-                return new Sweep(Optional.of(new Decision.DeleteOrphan(ids.next(),
-                        s.meta(ServerMetadata.GROUP).orElse("cloud"), s.id(), "server " + s.name()
-                        + " was made by decision " + decision + " but the state does not hold it")),
-                        Optional.empty(), List.of());
+                return new Sweep(
+                        Optional.of(new Decision.DeleteOrphan(
+                                ids.next(),
+                                s.meta(ServerMetadata.GROUP).orElse("cloud"),
+                                s.id(),
+                                "server " + s.name() + " was made by decision " + decision
+                                        + " but the state does not hold it")),
+                        Optional.empty(),
+                        List.of());
             }
             Optional<Adoption> adoption = adoption(state, s);
             if (adoption.isPresent()) {
                 Adoption a = adoption.get();
                 if (health.apply(a.target()).isUp()) {
-                    return new Sweep(Optional.of(new Decision.AdoptHost(ids.next(), a.pool().name(), s.name(), s.id(),
-                            a.target().host(), "server " + s.name() + " carries tag " + spec.tag()
-                            + ", no recorded decision made it, and its status answers: adopted")),
-                            Optional.empty(), List.of());
+                    return new Sweep(
+                            Optional.of(new Decision.AdoptHost(
+                                    ids.next(),
+                                    a.pool().name(),
+                                    s.name(),
+                                    s.id(),
+                                    a.target().host(),
+                                    "server " + s.name() + " carries tag " + spec.tag()
+                                            + ", no recorded decision made it, and its status answers: adopted")),
+                            Optional.empty(),
+                            List.of());
                 }
                 adoptable.add(a.target());
                 kept.put(s.name(), "adopted once its status answers");
@@ -99,13 +115,18 @@ final class OrphanCollector {
         }
         List<String> parts = new ArrayList<>();
         kept.forEach((name, why) -> parts.add(name + " (" + why + ")"));
-        return new Sweep(Optional.empty(), Optional.of(new Alarm(SCOPE, kept.size() + " server(s) carry tag "
-                + spec.tag() + " but the state does not know them and no recorded decision made them; not deleted: "
-                + String.join(", ", parts))), List.copyOf(adoptable));
+        return new Sweep(
+                Optional.empty(),
+                Optional.of(new Alarm(
+                        SCOPE,
+                        kept.size() + " server(s) carry tag "
+                                + spec.tag()
+                                + " but the state does not know them and no recorded decision made them; not deleted: "
+                                + String.join(", ", parts))),
+                List.copyOf(adoptable));
     }
 
-    private record Adoption(PoolConfig pool, ProbeTarget.GatewayStatus target) {
-    }
+    private record Adoption(PoolConfig pool, ProbeTarget.GatewayStatus target) {}
 
     /** A gateway server of a configured pool, with an address and a name free in the pool. */
     private Optional<Adoption> adoption(ClusterState state, Server s) {
@@ -113,12 +134,19 @@ final class OrphanCollector {
             return Optional.empty();
         }
         PoolConfig cfg = spec.pools().get(s.meta(ServerMetadata.GROUP).orElse(""));
-        if (cfg == null || s.primaryAddress().isEmpty()
+        if (cfg == null
+                || s.primaryAddress().isEmpty()
                 || state.pool(cfg.name()).flatMap(p -> p.host(s.name())).isPresent()) {
             return Optional.empty();
         }
-        return Optional.of(new Adoption(cfg, new ProbeTarget.GatewayStatus(s.primaryAddress().get(),
-                cfg.status().port(), cfg.status().path(), cfg.status().idleKey(), cfg.status().terminateKey())));
+        return Optional.of(new Adoption(
+                cfg,
+                new ProbeTarget.GatewayStatus(
+                        s.primaryAddress().get(),
+                        cfg.status().port(),
+                        cfg.status().path(),
+                        cfg.status().idleKey(),
+                        cfg.status().terminateKey())));
     }
 
     /**
@@ -127,10 +155,13 @@ final class OrphanCollector {
      */
     private static boolean known(ClusterState state, Server s) {
         String decision = s.decisionId().orElse(null);
-        boolean member = state.pairs().values().stream().anyMatch(p -> p.member(s.id()).isPresent());
-        return member || state.pools().values().stream().flatMap(p -> p.hostList().stream())
-                .anyMatch(h -> s.id().equals(h.serverId())
-                        || (h.serverId() == null && h.decisionId().equals(decision)));
+        boolean member =
+                state.pairs().values().stream().anyMatch(p -> p.member(s.id()).isPresent());
+        return member
+                || state.pools().values().stream()
+                        .flatMap(p -> p.hostList().stream())
+                        .anyMatch(h -> s.id().equals(h.serverId())
+                                || (h.serverId() == null && h.decisionId().equals(decision)));
     }
 
     /** Whether the state records {@code decision} as one of ours that creates servers. */
@@ -140,7 +171,9 @@ final class OrphanCollector {
             Decision d = rec.get().decision();
             return d instanceof Decision.CreateHost || d instanceof Decision.ReplaceMember;
         }
-        return state.pools().values().stream().flatMap(p -> p.hostList().stream()).map(Host::decisionId)
+        return state.pools().values().stream()
+                .flatMap(p -> p.hostList().stream())
+                .map(Host::decisionId)
                 .anyMatch(decision::equals);
     }
 }

@@ -9,7 +9,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
-
 import org.sipmediadeploy.core.command.Facts;
 import org.sipmediadeploy.core.config.SelfHealingConfig;
 import org.sipmediadeploy.core.config.ServerTemplate;
@@ -51,11 +50,17 @@ final class ScalerReplacer {
     private final Map<String, Long> catchUpTarget = new HashMap<>();
     /** Configuration changes this leader started and that have not completed. */
     private final Map<String, CompletableFuture<Void>> pending = new HashMap<>();
+
     private final Map<String, Instant> lastAsked = new HashMap<>();
     private String lastFailure;
 
-    ScalerReplacer(LoopSpec spec, Cloud cloud, DecisionExecutor.Fence fence, SelfHealingConfig cfg,
-                   Membership membership, NodeProvisioning provisioning) {
+    ScalerReplacer(
+            LoopSpec spec,
+            Cloud cloud,
+            DecisionExecutor.Fence fence,
+            SelfHealingConfig cfg,
+            Membership membership,
+            NodeProvisioning provisioning) {
         this.spec = spec;
         this.cloud = cloud;
         this.fence = fence;
@@ -67,11 +72,12 @@ final class ScalerReplacer {
     Optional<DecisionExecutor.Result> step(Decision.ReplaceScaler d, ClusterState state, long term, Instant now) {
         ScalerReplacement rep = state.scalers().replacement();
         if (rep == null || !rep.decisionId().equals(d.id())) {
-            return Optional.of(new DecisionExecutor.Result(Outcome.ABANDONED, "no replacement " + d.id()
-                    + " in the state", Map.of()));
+            return Optional.of(new DecisionExecutor.Result(
+                    Outcome.ABANDONED, "no replacement " + d.id() + " in the state", Map.of()));
         }
         try {
-            if (rep.step().beforeSwitch() && Duration.between(rep.startedAt(), now).compareTo(cfg.giveUpAfter()) > 0) {
+            if (rep.step().beforeSwitch()
+                    && Duration.between(rep.startedAt(), now).compareTo(cfg.giveUpAfter()) > 0) {
                 return undo(rep, term, "gave up after " + cfg.giveUpAfter().toSeconds() + " s at " + rep.step());
             }
             ReplaceStep step = rep.step();
@@ -108,8 +114,8 @@ final class ScalerReplacer {
             fenced(term);
             Port port = cloud.ensurePort(t.network(), rep.newId(), t.securityGroups());
             if (port.fixedIp() == null || port.fixedIp().isEmpty()) {
-                throw new CloudException(CloudException.Kind.TRANSIENT, "ensurePort", "port " + port.id()
-                        + " has no fixed address yet");
+                throw new CloudException(
+                        CloudException.Kind.TRANSIENT, "ensurePort", "port " + port.id() + " has no fixed address yet");
             }
             String address = port.fixedIp() + ":" + raftPort(rep.dead());
             Map<String, String> peers = new TreeMap<>();
@@ -118,10 +124,25 @@ final class ScalerReplacer {
             peers.put(rep.newId(), address);
             String userData = provisioning.userData(rep.newId(), peers).reveal();
             fenced(term);
-            cloud.createServer(new ServerSpec(rep.newId(), t.image(), t.flavor(), t.network(), t.securityGroups(),
-                    t.keyPair(), t.availabilityZone(), userData, Map.of(ServerMetadata.TAG, spec.tag(),
-                    ServerMetadata.DECISION, rep.decisionId(), ServerMetadata.GROUP, "scaler",
-                    ServerMetadata.ROLE, "scaler"), port.id()));
+            cloud.createServer(new ServerSpec(
+                    rep.newId(),
+                    t.image(),
+                    t.flavor(),
+                    t.network(),
+                    t.securityGroups(),
+                    t.keyPair(),
+                    t.availabilityZone(),
+                    userData,
+                    Map.of(
+                            ServerMetadata.TAG,
+                            spec.tag(),
+                            ServerMetadata.DECISION,
+                            rep.decisionId(),
+                            ServerMetadata.GROUP,
+                            "scaler",
+                            ServerMetadata.ROLE,
+                            "scaler"),
+                    port.id()));
             return Optional.empty();
         }
         Server s = existing.get();
@@ -136,7 +157,9 @@ final class ScalerReplacer {
             return Optional.empty();
         }
         String address = port.get().fixedIp() + ":" + raftPort(rep.dead());
-        return Optional.of(step(ReplaceStep.CREATE_VM, "VM " + s.name() + " (" + s.id() + ") active at " + address,
+        return Optional.of(step(
+                ReplaceStep.CREATE_VM,
+                "VM " + s.name() + " (" + s.id() + ") active at " + address,
                 Map.of(Facts.SERVER_ID, s.id(), Facts.PORT_ID, port.get().id(), Facts.ADDRESS, address)));
     }
 
@@ -152,8 +175,10 @@ final class ScalerReplacer {
             return Optional.empty();
         }
         lastAsked.remove(rep.decisionId());
-        return Optional.of(step(ReplaceStep.AWAIT_CATCH_UP, "Raft server of " + rep.newId() + " answers at "
-                + rep.newAddress() + " and waits to be added", Map.of()));
+        return Optional.of(step(
+                ReplaceStep.AWAIT_CATCH_UP,
+                "Raft server of " + rep.newId() + " answers at " + rep.newAddress() + " and waits to be added",
+                Map.of()));
     }
 
     private Optional<DecisionExecutor.Result> switchConfiguration(ScalerReplacement rep, long term) {
@@ -167,16 +192,20 @@ final class ScalerReplacer {
             }
             catchUpTarget.remove(rep.decisionId());
             pending.remove(rep.decisionId());
-            return Optional.of(step(ReplaceStep.SWITCH_CONFIGURATION, "configuration " + ids(view) + ": "
-                    + rep.newId() + " in, " + rep.dead().id() + " out; " + rep.newId()
-                    + " caught up with the log (commit index " + at + " >= " + target + ")", Map.of()));
+            return Optional.of(step(
+                    ReplaceStep.SWITCH_CONFIGURATION,
+                    "configuration " + ids(view) + ": "
+                            + rep.newId() + " in, " + rep.dead().id() + " out; " + rep.newId()
+                            + " caught up with the log (commit index " + at + " >= " + target + ")",
+                    Map.of()));
         }
         CompletableFuture<Void> f = pending.get(rep.decisionId());
         if (f != null && !f.isDone()) {
             return Optional.empty();
         }
         if (f != null) {
-            lastFailure = f.handle((ok, e) -> e == null ? null : String.valueOf(e.getMessage())).getNow(null);
+            lastFailure = f.handle((ok, e) -> e == null ? null : String.valueOf(e.getMessage()))
+                    .getNow(null);
         }
         if (view.changing()) {
             return Optional.empty();
@@ -192,7 +221,9 @@ final class ScalerReplacer {
     }
 
     private static boolean switched(Membership.View view, ScalerReplacement rep) {
-        return !view.changing() && view.peer(rep.newId()).isPresent() && view.peer(rep.dead().id()).isEmpty();
+        return !view.changing()
+                && view.peer(rep.newId()).isPresent()
+                && view.peer(rep.dead().id()).isEmpty();
     }
 
     private static List<String> ids(Membership.View view) {
@@ -203,10 +234,16 @@ final class ScalerReplacer {
         ScalerMember dead = rep.dead();
         String serverId = dead.serverId();
         if (serverId == null) {
-            serverId = cloud.listServers(spec.tag(), dead.id()).stream().filter(s -> s.name().equals(dead.id()))
-                    .map(Server::id).findFirst().orElse(null);
+            serverId = cloud.listServers(spec.tag(), dead.id()).stream()
+                    .filter(s -> s.name().equals(dead.id()))
+                    .map(Server::id)
+                    .findFirst()
+                    .orElse(null);
         }
-        if (serverId != null && cloud.server(serverId).filter(s -> s.status() != ServerStatus.DELETED).isPresent()) {
+        if (serverId != null
+                && cloud.server(serverId)
+                        .filter(s -> s.status() != ServerStatus.DELETED)
+                        .isPresent()) {
             fenced(term);
             cloud.deleteServer(serverId);
             return Optional.empty(); // the port is free once the server is gone: next pass
@@ -220,9 +257,14 @@ final class ScalerReplacer {
         facts.put("dead_node", dead.id());
         facts.put(Facts.SERVER_ID, rep.newServerId() == null ? "" : rep.newServerId());
         facts.put(Facts.ADDRESS, rep.newAddress() == null ? "" : rep.newAddress());
-        return Optional.of(new DecisionExecutor.Result(Outcome.DONE, "replaced " + dead.id() + " by " + rep.newId()
-                + " at " + rep.newAddress() + "; " + (serverId == null ? "no VM of " + dead.id() + " found"
-                : "VM " + serverId + " of " + dead.id() + " deleted"), facts));
+        return Optional.of(new DecisionExecutor.Result(
+                Outcome.DONE,
+                "replaced " + dead.id() + " by " + rep.newId()
+                        + " at " + rep.newAddress() + "; "
+                        + (serverId == null
+                                ? "no VM of " + dead.id() + " found"
+                                : "VM " + serverId + " of " + dead.id() + " deleted"),
+                facts));
     }
 
     /** Before the switch: delete the new VM and its port, and close the decision FAILED. */
@@ -255,7 +297,8 @@ final class ScalerReplacer {
         if (rep.newPortId() == null) {
             fenced(term); // finding the port by name goes through ensurePort, which may create one
         }
-        Optional<Port> port = rep.newPortId() != null ? Optional.of(new Port(rep.newPortId(), null, null, null))
+        Optional<Port> port = rep.newPortId() != null
+                ? Optional.of(new Port(rep.newPortId(), null, null, null))
                 : findPort(rep.newId());
         if (port.isPresent()) {
             fenced(term);
@@ -266,8 +309,10 @@ final class ScalerReplacer {
         lastAsked.remove(rep.decisionId());
         Map<String, String> facts = stepFacts(rep);
         facts.put("dead_node", rep.dead().id());
-        return Optional.of(new DecisionExecutor.Result(Outcome.FAILED, why + "; new VM and port removed, "
-                + rep.dead().id() + " stays in the configuration", facts));
+        return Optional.of(new DecisionExecutor.Result(
+                Outcome.FAILED,
+                why + "; new VM and port removed, " + rep.dead().id() + " stays in the configuration",
+                facts));
     }
 
     private Optional<Port> findPort(String name) {
@@ -284,7 +329,8 @@ final class ScalerReplacer {
         Map<String, String> facts = new LinkedHashMap<>();
         int n = 1;
         for (var st : rep.done()) {
-            facts.put("step" + n++ + "_" + st.step().name().toLowerCase(java.util.Locale.ROOT),
+            facts.put(
+                    "step" + n++ + "_" + st.step().name().toLowerCase(java.util.Locale.ROOT),
                     st.at() + " " + st.detail());
         }
         return facts;
@@ -293,8 +339,10 @@ final class ScalerReplacer {
     private static int raftPort(ScalerMember dead) {
         int p = dead.raftPort();
         if (p <= 0) {
-            throw new CloudException(CloudException.Kind.BAD_REQUEST, "replaceScaler", "the address of "
-                    + dead.id() + " (" + dead.address() + ") names no port");
+            throw new CloudException(
+                    CloudException.Kind.BAD_REQUEST,
+                    "replaceScaler",
+                    "the address of " + dead.id() + " (" + dead.address() + ") names no port");
         }
         return p;
     }

@@ -18,12 +18,12 @@ public record ArrivalHistory(int format, long firstMinute, long lastMinute, int[
 
     public ArrivalHistory {
         if (format != FORMAT) {
-            throw new IllegalArgumentException("arrival history format " + format + " (this node reads " + FORMAT
-                    + ")");
+            throw new IllegalArgumentException(
+                    "arrival history format " + format + " (this node reads " + FORMAT + ")");
         }
         if (counts == null || counts.length != SLOTS) {
-            throw new IllegalArgumentException("arrival history needs " + SLOTS + " minutes, got "
-                    + (counts == null ? 0 : counts.length));
+            throw new IllegalArgumentException(
+                    "arrival history needs " + SLOTS + " minutes, got " + (counts == null ? 0 : counts.length));
         }
         counts = counts.clone();
         for (int c : counts) {
@@ -91,7 +91,9 @@ public record ArrivalHistory(int format, long firstMinute, long lastMinute, int[
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof ArrivalHistory h && h.format == format && h.firstMinute == firstMinute
+        return o instanceof ArrivalHistory h
+                && h.format == format
+                && h.firstMinute == firstMinute
                 && h.lastMinute == lastMinute
                 && Arrays.equals(h.counts, counts);
     }
@@ -103,6 +105,7 @@ public record ArrivalHistory(int format, long firstMinute, long lastMinute, int[
 
     @Override
     public String toString() {
-        return "ArrivalHistory[lastMinute=" + lastMinute + ", total=" + Arrays.stream(counts).sum() + "]";
+        return "ArrivalHistory[lastMinute=" + lastMinute + ", total="
+                + Arrays.stream(counts).sum() + "]";
     }
 }

@@ -7,8 +7,14 @@ import java.util.Objects;
  * A Gateway Host in the replicated pool. {@code name} is unique and chosen before the server exists, so a
  * retried create finds its server; {@code serverId} and {@code address} are null until the create is recorded.
  */
-public record Host(String name, String serverId, String address, HostState state, Instant createdAt,
-                   Instant stateSince, String decisionId) {
+public record Host(
+        String name,
+        String serverId,
+        String address,
+        HostState state,
+        Instant createdAt,
+        Instant stateSince,
+        String decisionId) {
     public Host {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(state, "state");

@@ -19,7 +19,11 @@ import java.util.Set;
  * </pre>
  */
 public enum HostState {
-    CREATING, READY, DRAINING, DELETING, FAILED;
+    CREATING,
+    READY,
+    DRAINING,
+    DELETING,
+    FAILED;
 
     public Set<HostState> successors() {
         return switch (this) {

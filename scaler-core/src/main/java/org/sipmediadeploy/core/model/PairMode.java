@@ -15,7 +15,9 @@ import java.util.Set;
  * Only AUTO fails over by itself; PAUSED and MANUAL still probe, report and accept an operator's failover.
  */
 public enum PairMode {
-    AUTO, PAUSED, MANUAL;
+    AUTO,
+    PAUSED,
+    MANUAL;
 
     public Set<PairMode> successors() {
         return switch (this) {

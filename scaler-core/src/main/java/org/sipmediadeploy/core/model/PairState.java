@@ -10,8 +10,15 @@ import java.util.Optional;
  * {@code failovers} holds recent failover times (for anti-flap), newest last. {@code replacing} names a member
  * whose replacement is under way (null when none).
  */
-public record PairState(String name, List<Member> members, String activeServerId, String floatingIpId,
-                        String floatingIpAddress, PairMode mode, List<Instant> failovers, String replacing) {
+public record PairState(
+        String name,
+        List<Member> members,
+        String activeServerId,
+        String floatingIpId,
+        String floatingIpAddress,
+        PairMode mode,
+        List<Instant> failovers,
+        String replacing) {
     public PairState {
         Objects.requireNonNull(name, "name");
         members = List.copyOf(members);
@@ -33,7 +40,10 @@ public record PairState(String name, List<Member> members, String activeServerId
     }
 
     public Member standby() {
-        return members.stream().filter(m -> !m.serverId().equals(activeServerId)).findFirst().orElseThrow();
+        return members.stream()
+                .filter(m -> !m.serverId().equals(activeServerId))
+                .findFirst()
+                .orElseThrow();
     }
 
     public Optional<Member> member(String serverId) {
@@ -45,7 +55,8 @@ public record PairState(String name, List<Member> members, String activeServerId
     }
 
     public PairState withMode(PairMode next) {
-        return new PairState(name, members, activeServerId, floatingIpId, floatingIpAddress, next, failovers, replacing);
+        return new PairState(
+                name, members, activeServerId, floatingIpId, floatingIpAddress, next, failovers, replacing);
     }
 
     public PairState withFailovers(List<Instant> times) {

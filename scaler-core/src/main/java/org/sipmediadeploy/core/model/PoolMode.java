@@ -15,7 +15,9 @@ import java.util.Set;
  * PAUSED makes no decisions; DRY_RUN commits decisions marked as would-be and does not touch the cloud.
  */
 public enum PoolMode {
-    AUTO, PAUSED, DRY_RUN;
+    AUTO,
+    PAUSED,
+    DRY_RUN;
 
     public Set<PoolMode> successors() {
         return switch (this) {

@@ -12,8 +12,13 @@ import java.util.TreeMap;
  * cloud back-off after quota or no-valid-host errors ({@code backoffUntil} null when none), and the calls seen
  * arriving per minute ({@code arrivals}), from which the scaling policy forecasts the next boot window.
  */
-public record PoolState(String name, PoolMode mode, Map<String, Host> hosts, int createFailures,
-                        Instant backoffUntil, ArrivalHistory arrivals) {
+public record PoolState(
+        String name,
+        PoolMode mode,
+        Map<String, Host> hosts,
+        int createFailures,
+        Instant backoffUntil,
+        ArrivalHistory arrivals) {
     public PoolState {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(mode, "mode");

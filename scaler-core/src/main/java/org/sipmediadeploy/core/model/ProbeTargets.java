@@ -1,8 +1,7 @@
 package org.sipmediadeploy.core.model;
 
 final class ProbeTargets {
-    private ProbeTargets() {
-    }
+    private ProbeTargets() {}
 
     static void checkPort(int port) {
         if (port < 1 || port > 65535) {

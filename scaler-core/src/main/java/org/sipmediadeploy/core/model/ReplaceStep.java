@@ -16,7 +16,10 @@ package org.sipmediadeploy.core.model;
  * </pre>
  */
 public enum ReplaceStep {
-    CREATE_VM, AWAIT_CATCH_UP, SWITCH_CONFIGURATION, DELETE_OLD_VM;
+    CREATE_VM,
+    AWAIT_CATCH_UP,
+    SWITCH_CONFIGURATION,
+    DELETE_OLD_VM;
 
     /** The step after this one; null after the last. */
     public ReplaceStep next() {

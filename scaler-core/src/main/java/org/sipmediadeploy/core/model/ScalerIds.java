@@ -11,8 +11,7 @@ import java.util.regex.Pattern;
 public final class ScalerIds {
     private static final Pattern NUMBERED = Pattern.compile("^(.*?)-?(\\d+)$");
 
-    private ScalerIds() {
-    }
+    private ScalerIds() {}
 
     /** The numeric suffix of {@code id}, 0 when it has none. */
     public static int ordinal(String id) {

@@ -10,9 +10,16 @@ import java.util.Objects;
  * dead member, the new node's id, the step to do next, what the finished steps created (the new node's server,
  * port and Raft address, null until CREATE_VM is recorded) and the finished steps themselves.
  */
-public record ScalerReplacement(String decisionId, ScalerMember dead, String newId, ReplaceStep step,
-                                String newServerId, String newPortId, String newAddress, Instant startedAt,
-                                List<StepRecord> done) {
+public record ScalerReplacement(
+        String decisionId,
+        ScalerMember dead,
+        String newId,
+        ReplaceStep step,
+        String newServerId,
+        String newPortId,
+        String newAddress,
+        Instant startedAt,
+        List<StepRecord> done) {
     public ScalerReplacement {
         Objects.requireNonNull(decisionId, "decisionId");
         Objects.requireNonNull(dead, "dead");
@@ -38,8 +45,17 @@ public record ScalerReplacement(String decisionId, ScalerMember dead, String new
     public ScalerReplacement advanced(StepRecord finished, String serverId, String portId, String address) {
         List<StepRecord> next = new ArrayList<>(done);
         next.add(finished);
-        return new ScalerReplacement(decisionId, dead, newId, finished.step().next() == null ? finished.step()
-                : finished.step().next(), serverId != null ? serverId : newServerId,
-                portId != null ? portId : newPortId, address != null ? address : newAddress, startedAt, next);
+        return new ScalerReplacement(
+                decisionId,
+                dead,
+                newId,
+                finished.step().next() == null
+                        ? finished.step()
+                        : finished.step().next(),
+                serverId != null ? serverId : newServerId,
+                portId != null ? portId : newPortId,
+                address != null ? address : newAddress,
+                startedAt,
+                next);
     }
 }

@@ -10,8 +10,13 @@ import java.util.Optional;
  * A cloud server as observed. {@code created} may be null when the cloud does not say.
  * {@code addresses} are the fixed addresses of its ports, first one primary.
  */
-public record Server(String id, String name, ServerStatus status, Map<String, String> metadata,
-                     List<String> addresses, Instant created) {
+public record Server(
+        String id,
+        String name,
+        ServerStatus status,
+        Map<String, String> metadata,
+        List<String> addresses,
+        Instant created) {
     public Server {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(name, "name");

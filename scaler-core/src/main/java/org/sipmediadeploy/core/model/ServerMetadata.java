@@ -11,6 +11,5 @@ public final class ServerMetadata {
     /** What the server is: gateway, kamailio, coturn, scaler. */
     public static final String ROLE = "sipmediadeploy-role";
 
-    private ServerMetadata() {
-    }
+    private ServerMetadata() {}
 }

@@ -12,9 +12,17 @@ import java.util.Objects;
  * fixed address, known before the server exists: a scaler node's Raft address is in its own user data).
  * {@code toString} leaves the user data out: it may hold secrets.
  */
-public record ServerSpec(String name, String image, String flavor, String network, List<String> securityGroups,
-                         String keyPair, String availabilityZone, String userData, Map<String, String> metadata,
-                         String portId) {
+public record ServerSpec(
+        String name,
+        String image,
+        String flavor,
+        String network,
+        List<String> securityGroups,
+        String keyPair,
+        String availabilityZone,
+        String userData,
+        Map<String, String> metadata,
+        String portId) {
     public ServerSpec {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(image, "image");
@@ -23,14 +31,22 @@ public record ServerSpec(String name, String image, String flavor, String networ
         securityGroups = List.copyOf(securityGroups == null ? List.of() : securityGroups);
         metadata = Map.copyOf(metadata == null ? Map.of() : metadata);
         if (!metadata.containsKey(ServerMetadata.TAG) || !metadata.containsKey(ServerMetadata.DECISION)) {
-            throw new IllegalArgumentException("server metadata must carry " + ServerMetadata.TAG + " and "
-                    + ServerMetadata.DECISION);
+            throw new IllegalArgumentException(
+                    "server metadata must carry " + ServerMetadata.TAG + " and " + ServerMetadata.DECISION);
         }
     }
 
     /** A server on a new port of {@code network}. */
-    public ServerSpec(String name, String image, String flavor, String network, List<String> securityGroups,
-                      String keyPair, String availabilityZone, String userData, Map<String, String> metadata) {
+    public ServerSpec(
+            String name,
+            String image,
+            String flavor,
+            String network,
+            List<String> securityGroups,
+            String keyPair,
+            String availabilityZone,
+            String userData,
+            Map<String, String> metadata) {
         this(name, image, flavor, network, securityGroups, keyPair, availabilityZone, userData, metadata, null);
     }
 

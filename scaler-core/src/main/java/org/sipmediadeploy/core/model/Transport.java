@@ -2,5 +2,7 @@ package org.sipmediadeploy.core.model;
 
 /** SIP transports the OPTIONS probe speaks. */
 public enum Transport {
-    UDP, TCP, TLS
+    UDP,
+    TCP,
+    TLS
 }

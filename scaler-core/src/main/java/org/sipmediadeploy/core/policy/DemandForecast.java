@@ -7,7 +7,6 @@ import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-
 import org.sipmediadeploy.core.model.ArrivalHistory;
 
 /**
@@ -34,6 +33,7 @@ public final class DemandForecast {
     static final int SMOOTHING = 10;
     /** Bounds of the level and trend ratios: a surprise is covered by headroom, not amplified. */
     static final double MIN_RATIO = 0.25;
+
     static final double MAX_RATIO = 3;
     /**
      * The forecast is raised by this factor: an idle host held through a burst costs minutes of one gateway, a
@@ -41,8 +41,7 @@ public final class DemandForecast {
      */
     static final double MARGIN = 1.3;
 
-    private DemandForecast() {
-    }
+    private DemandForecast() {}
 
     /** The forecast: {@code calls} expected in the window, and what it was learnt from (for decision reasons). */
     public record Forecast(int calls, String basis) {
@@ -67,8 +66,7 @@ public final class DemandForecast {
             long from = nowMinute - d * 1440L;
             int then = history.sum(from, length);
             int thenLevel = history.sum(newest - d * 1440L - LEVEL_MINUTES + 1, LEVEL_MINUTES);
-            if (then < 0 || thenLevel < 0 || today < 0
-                    || isWeekend(now.minus(Duration.ofDays(d)), zone) != weekend) {
+            if (then < 0 || thenLevel < 0 || today < 0 || isWeekend(now.minus(Duration.ofDays(d)), zone) != weekend) {
                 continue;
             }
             days.add(then * clamp((today + SMOOTHING) / (double) (thenLevel + SMOOTHING)));
@@ -76,8 +74,8 @@ public final class DemandForecast {
         List<Double> phases = new ArrayList<>();
         int lastHour = history.sum(newest - 59, 60);
         int hourBefore = history.sum(newest - 119, 60);
-        double trend = lastHour < 0 || hourBefore < 0 ? 1
-                : clamp((lastHour + SMOOTHING) / (double) (hourBefore + SMOOTHING));
+        double trend =
+                lastHour < 0 || hourBefore < 0 ? 1 : clamp((lastHour + SMOOTHING) / (double) (hourBefore + SMOOTHING));
         for (int k = 1; k <= 4; k++) {
             int then = history.sum(nowMinute - 30L * k, length);
             if (then >= 0) {
@@ -86,7 +84,8 @@ public final class DemandForecast {
         }
         int fromDays = (int) Math.ceil(MARGIN * quantile(days));
         // The phases are not alike (a :30 burst is smaller than a :00 one): the largest is the one to cover.
-        int fromPhases = (int) Math.ceil(MARGIN * phases.stream().mapToDouble(Double::doubleValue).max().orElse(0));
+        int fromPhases = (int) Math.ceil(
+                MARGIN * phases.stream().mapToDouble(Double::doubleValue).max().orElse(0));
         if (days.isEmpty() && phases.isEmpty()) {
             return Forecast.NONE;
         }

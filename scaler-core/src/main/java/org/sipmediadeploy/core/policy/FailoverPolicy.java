@@ -3,7 +3,6 @@ package org.sipmediadeploy.core.policy;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-
 import org.sipmediadeploy.core.config.FailoverSettings;
 import org.sipmediadeploy.core.decision.Decision;
 import org.sipmediadeploy.core.model.Member;
@@ -29,11 +28,10 @@ import org.sipmediadeploy.core.model.PairState;
 public final class FailoverPolicy {
     private static final Duration HOUR = Duration.ofHours(1);
 
-    private FailoverPolicy() {
-    }
+    private FailoverPolicy() {}
 
-    public static PairVerdict decide(PairState pair, PairObservation obs, FailoverSettings s, Instant now,
-                                     DecisionIds ids) {
+    public static PairVerdict decide(
+            PairState pair, PairObservation obs, FailoverSettings s, Instant now, DecisionIds ids) {
         if (obs.workOpen()) {
             return PairVerdict.nothing("a decision on " + pair.name() + " is still being carried out");
         }
@@ -41,7 +39,9 @@ public final class FailoverPolicy {
         Member standby = pair.standby();
         TargetHealth a = obs.healthOf(active.serverId());
         TargetHealth b = obs.healthOf(standby.serverId());
-        Instant last = pair.failovers().isEmpty() ? null : pair.failovers().get(pair.failovers().size() - 1);
+        Instant last = pair.failovers().isEmpty()
+                ? null
+                : pair.failovers().get(pair.failovers().size() - 1);
         boolean recent = last != null && Duration.between(last, now).compareTo(s.minInterval()) < 0;
         int threshold = recent ? 2 * s.failureThreshold() : s.failureThreshold();
 
@@ -56,11 +56,19 @@ public final class FailoverPolicy {
             return PairVerdict.nothing(active.name() + " not yet confirmed up");
         }
         // The active is healthy: repair the floating IP's association, then the standby.
-        if (pair.mode() == PairMode.AUTO && obs.floatingIpSeen() && !active.portId().equals(obs.floatingIpPortId())) {
+        if (pair.mode() == PairMode.AUTO
+                && obs.floatingIpSeen()
+                && !active.portId().equals(obs.floatingIpPortId())) {
             String where = obs.floatingIpPortId() == null ? "no port" : "port " + obs.floatingIpPortId();
-            return PairVerdict.decide(new Decision.Reassociate(ids.next(), pair.name(), active.serverId(),
-                    "floating IP " + pair.floatingIpAddress() + " found on " + where + ", active is "
-                            + active.name(), obs.floatingIpSource()), List.of());
+            return PairVerdict.decide(
+                    new Decision.Reassociate(
+                            ids.next(),
+                            pair.name(),
+                            active.serverId(),
+                            "floating IP " + pair.floatingIpAddress() + " found on " + where + ", active is "
+                                    + active.name(),
+                            obs.floatingIpSource()),
+                    List.of());
         }
         if (b.failedAtLeast(s.failureThreshold())) {
             Alarm alarm = new Alarm(pair.name(), "standby " + standby.name() + " failing: " + b.lastReason());
@@ -70,41 +78,65 @@ public final class FailoverPolicy {
                 return PairVerdict.alarm(alarm, "standby down, not replacing yet");
             }
             long replacedInLastHour = obs.replacements().stream()
-                    .filter(t -> Duration.between(t, now).compareTo(HOUR) < 0).count();
+                    .filter(t -> Duration.between(t, now).compareTo(HOUR) < 0)
+                    .count();
             if (replacedInLastHour >= s.maxPerHour()) {
-                return PairVerdict.alarm(new Alarm(pair.name(), alarm.message() + "; " + replacedInLastHour
-                        + " replacements in the last hour reached max-per-hour " + s.maxPerHour()
-                        + ": not replacing again"), "standby down, replacement limit reached");
+                return PairVerdict.alarm(
+                        new Alarm(
+                                pair.name(),
+                                alarm.message() + "; " + replacedInLastHour
+                                        + " replacements in the last hour reached max-per-hour " + s.maxPerHour()
+                                        + ": not replacing again"),
+                        "standby down, replacement limit reached");
             }
             // Replacing destroys a VM: like a failover, it needs a majority to see the standby down.
             Confirmation c = obs.confirmation(standby.serverId()).orElse(null);
             if (c == null) {
-                return PairVerdict.askPeers(standby.serverId(), List.of(alarm), "standby failing: asking the other nodes");
+                return PairVerdict.askPeers(
+                        standby.serverId(), List.of(alarm), "standby failing: asking the other nodes");
             }
             if (!c.isMajority()) {
                 return PairVerdict.alarm(alarm, "standby failing but only " + c + " see it down: not replacing");
             }
             String id = ids.next();
-            return PairVerdict.decide(new Decision.ReplaceMember(id, pair.name(), standby.serverId(),
-                    pair.name() + "-" + id, "standby " + standby.name() + " failing for "
-                    + Duration.between(b.failingSince(), now).toSeconds() + " s (" + b.lastReason()
-                    + "), confirmed down by " + c + ": replace it"), List.of(alarm));
+            return PairVerdict.decide(
+                    new Decision.ReplaceMember(
+                            id,
+                            pair.name(),
+                            standby.serverId(),
+                            pair.name() + "-" + id,
+                            "standby " + standby.name() + " failing for "
+                                    + Duration.between(b.failingSince(), now).toSeconds() + " s (" + b.lastReason()
+                                    + "), confirmed down by " + c + ": replace it"),
+                    List.of(alarm));
         }
         return PairVerdict.nothing("healthy");
     }
 
-    private static PairVerdict activeDown(PairState pair, PairObservation obs, FailoverSettings s, Instant now,
-                                          DecisionIds ids, Member active, Member standby, TargetHealth a,
-                                          TargetHealth b, int threshold) {
+    private static PairVerdict activeDown(
+            PairState pair,
+            PairObservation obs,
+            FailoverSettings s,
+            Instant now,
+            DecisionIds ids,
+            Member active,
+            Member standby,
+            TargetHealth a,
+            TargetHealth b,
+            int threshold) {
         String failing = active.name() + " failed " + a.consecutiveFailures() + " probes (" + a.lastReason() + ")";
         if (!b.isUp()) {
-            return PairVerdict.alarm(new Alarm(pair.name(), "both members down: " + failing + "; standby "
-                    + standby.name() + ": " + b.lastReason() + "; floating IP kept on " + active.name()),
+            return PairVerdict.alarm(
+                    new Alarm(
+                            pair.name(),
+                            "both members down: " + failing + "; standby " + standby.name() + ": " + b.lastReason()
+                                    + "; floating IP kept on " + active.name()),
                     "both down: hold");
         }
         if (pair.mode() != PairMode.AUTO) {
-            return PairVerdict.alarm(new Alarm(pair.name(), failing + "; pair is " + pair.mode()
-                    + ", no automatic failover"), "not in auto mode");
+            return PairVerdict.alarm(
+                    new Alarm(pair.name(), failing + "; pair is " + pair.mode() + ", no automatic failover"),
+                    "not in auto mode");
         }
         if (obs.confirmation(active.serverId()).isEmpty()) {
             return PairVerdict.askPeers(active.serverId(), List.of(), failing + ": asking the other nodes");
@@ -114,17 +146,26 @@ public final class FailoverPolicy {
             return PairVerdict.nothing(failing + " but only " + c + " see it down: no failover");
         }
         long inLastHour = pair.failovers().stream()
-                .filter(t -> Duration.between(t, now).compareTo(HOUR) < 0).count();
+                .filter(t -> Duration.between(t, now).compareTo(HOUR) < 0)
+                .count();
         if (inLastHour >= s.maxPerHour()) {
             String why = failing + "; " + inLastHour + " failovers in the last hour reached max-per-hour "
                     + s.maxPerHour() + ": pair set to MANUAL";
-            return PairVerdict.decide(new Decision.HoldPair(ids.next(), pair.name(), why),
-                    List.of(new Alarm(pair.name(), why)));
+            return PairVerdict.decide(
+                    new Decision.HoldPair(ids.next(), pair.name(), why), List.of(new Alarm(pair.name(), why)));
         }
-        return PairVerdict.decide(new Decision.Failover(ids.next(), pair.name(), active.serverId(),
-                standby.serverId(), failing + ", confirmed down by " + c + "; standby " + standby.name()
-                        + " up (" + b.lastReason() + ")" + (threshold > s.failureThreshold()
-                        ? "; within min-interval, needed " + threshold + " failures" : ""),
-                obs.floatingIpSource()), List.of());
+        return PairVerdict.decide(
+                new Decision.Failover(
+                        ids.next(),
+                        pair.name(),
+                        active.serverId(),
+                        standby.serverId(),
+                        failing + ", confirmed down by " + c + "; standby " + standby.name()
+                                + " up (" + b.lastReason() + ")"
+                                + (threshold > s.failureThreshold()
+                                        ? "; within min-interval, needed " + threshold + " failures"
+                                        : ""),
+                        obs.floatingIpSource()),
+                List.of());
     }
 }

@@ -1,7 +1,6 @@
 package org.sipmediadeploy.core.policy;
 
 import java.util.List;
-
 import org.sipmediadeploy.core.decision.Decision;
 
 /**

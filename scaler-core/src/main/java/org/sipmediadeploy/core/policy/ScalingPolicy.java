@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
-
 import org.sipmediadeploy.core.config.PoolConfig;
 import org.sipmediadeploy.core.decision.Decision;
 import org.sipmediadeploy.core.model.GatewayCapacity;
@@ -39,23 +38,30 @@ import org.sipmediadeploy.core.model.ServerStatus;
 public final class ScalingPolicy {
     /** Idle gateways held per busy gateway, whatever the forecast: covers a surprise while hosts boot. */
     static final double HEADROOM = 0.05;
+
     public static final String FLOOR = "floor";
     public static final String SCHEDULE = "schedule";
     public static final String HEADROOM_TERM = "headroom";
     public static final String FORECAST = "forecast";
 
-    private ScalingPolicy() {
-    }
+    private ScalingPolicy() {}
 
-    public static ScalingVerdict decide(PoolState pool, PoolObservation obs, PoolConfig cfg, ScalingMemory memory,
-                                        Instant now, DecisionIds ids) {
+    public static ScalingVerdict decide(
+            PoolState pool, PoolObservation obs, PoolConfig cfg, ScalingMemory memory, Instant now, DecisionIds ids) {
         int scheduled = cfg.spare().spareAt(now);
         List<Decision> out = new ArrayList<>();
         List<Alarm> alarms = new ArrayList<>();
         DemandEstimate demand = memory.demand();
         if (pool.mode() == PoolMode.PAUSED) {
-            return new ScalingVerdict(out, alarms, new ScalingMemory(null, demand, memory.minute(),
-                    memory.minuteArrivals()), scheduled, 0, 0, SCHEDULE, null);
+            return new ScalingVerdict(
+                    out,
+                    alarms,
+                    new ScalingMemory(null, demand, memory.minute(), memory.minuteArrivals()),
+                    scheduled,
+                    0,
+                    0,
+                    SCHEDULE,
+                    null);
         }
         int idle = 0;
         int live = 0;
@@ -80,15 +86,23 @@ public final class ScalingPolicy {
                         idle += cfg.capacityPerHost();
                     } else if (cap != null) {
                         demand = demand.observeBoot(Duration.between(h.createdAt(), now));
-                        out.add(new Decision.HostReady(ids.next(), pool.name(), h.name(),
+                        out.add(new Decision.HostReady(
+                                ids.next(),
+                                pool.name(),
+                                h.name(),
                                 h.name() + " answers its status with " + cap.idleGateways() + " idle"));
                         idle += cap.idleGateways();
                     } else if (timedOut || o.serverStatus() == ServerStatus.ERROR) {
                         if (destructive == null) {
                             live--;
-                            destructive = new Decision.DeleteHost(ids.next(), pool.name(), h.name(),
-                                    h.name() + (timedOut ? " not ready after boot-timeout " + cfg.bootTimeout()
-                                            : " server in ERROR"));
+                            destructive = new Decision.DeleteHost(
+                                    ids.next(),
+                                    pool.name(),
+                                    h.name(),
+                                    h.name()
+                                            + (timedOut
+                                                    ? " not ready after boot-timeout " + cfg.bootTimeout()
+                                                    : " server in ERROR"));
                         }
                     } else {
                         idle += cfg.capacityPerHost();
@@ -99,8 +113,8 @@ public final class ScalingPolicy {
                     if (cap != null && cap.canBeTerminated()) {
                         if (destructive == null) {
                             live--;
-                            destructive = new Decision.DeleteHost(ids.next(), pool.name(), h.name(),
-                                    h.name() + " reports it can be terminated");
+                            destructive = new Decision.DeleteHost(
+                                    ids.next(), pool.name(), h.name(), h.name() + " reports it can be terminated");
                         }
                     } else if (cap != null) {
                         idle += cap.idleGateways();
@@ -108,11 +122,12 @@ public final class ScalingPolicy {
                             removable.add(h);
                         }
                     } else if (silentFor(o, now).compareTo(cfg.unknownGrace()) >= 0
-                            || o.serverStatus() == ServerStatus.DELETED || o.serverStatus() == ServerStatus.ERROR) {
+                            || o.serverStatus() == ServerStatus.DELETED
+                            || o.serverStatus() == ServerStatus.ERROR) {
                         if (destructive == null) {
                             live--;
-                            destructive = new Decision.DeleteHost(ids.next(), pool.name(), h.name(),
-                                    h.name() + " lost: " + lostReason(o, now));
+                            destructive = new Decision.DeleteHost(
+                                    ids.next(), pool.name(), h.name(), h.name() + " lost: " + lostReason(o, now));
                         }
                     }
                 }
@@ -122,24 +137,35 @@ public final class ScalingPolicy {
                     if (cap != null && cap.idleGateways() >= cfg.capacityPerHost()) {
                         if (destructive == null) {
                             live--;
-                            destructive = new Decision.DeleteHost(ids.next(), pool.name(), h.name(),
-                                    h.name() + " drained: no busy gateway");
+                            destructive = new Decision.DeleteHost(
+                                    ids.next(), pool.name(), h.name(), h.name() + " drained: no busy gateway");
                         }
                     } else if (cap == null && silentFor(o, now).compareTo(cfg.unknownGrace()) >= 0) {
                         if (destructive == null) {
                             live--;
-                            destructive = new Decision.DeleteHost(ids.next(), pool.name(), h.name(),
+                            destructive = new Decision.DeleteHost(
+                                    ids.next(),
+                                    pool.name(),
+                                    h.name(),
                                     h.name() + " lost while draining: " + lostReason(o, now));
                         }
                     }
                 }
-                case FAILED -> destructive = first(destructive, new Decision.DeleteHost(ids.next(), pool.name(),
-                        h.name(), h.name() + " failed to create: cleaning up"));
+                case FAILED ->
+                    destructive = first(
+                            destructive,
+                            new Decision.DeleteHost(
+                                    ids.next(), pool.name(), h.name(), h.name() + " failed to create: cleaning up"));
                 case DELETING -> {
                     // In dry run a delete is recorded SKIPPED: retrying it every pass would only flood the history.
                     if (!open && pool.mode() != PoolMode.DRY_RUN) {
-                        destructive = first(destructive, new Decision.DeleteHost(ids.next(), pool.name(), h.name(),
-                                h.name() + " still present: retrying delete"));
+                        destructive = first(
+                                destructive,
+                                new Decision.DeleteHost(
+                                        ids.next(),
+                                        pool.name(),
+                                        h.name(),
+                                        h.name() + " still present: retrying delete"));
                     }
                 }
                 default -> throw new AssertionError(h.state());
@@ -164,35 +190,40 @@ public final class ScalingPolicy {
         Target t = target(pool, cfg, demand, busy, now);
         int target = t.spare();
         int deficit = target - idle;
-        int wantHosts = Math.max(cfg.minHosts() - live,
-                deficit > 0 ? ceilDiv(deficit, cfg.capacityPerHost()) : 0);
+        int wantHosts = Math.max(cfg.minHosts() - live, deficit > 0 ? ceilDiv(deficit, cfg.capacityPerHost()) : 0);
         ScalingMemory nextMemory = new ScalingMemory(null, demand, countingMinute, counted);
         if (wantHosts > 0) {
             // Scale out at once: first take back draining hosts that still answer.
             for (Host h : draining) {
                 GatewayCapacity cap = obs.of(h.name()).capacity();
                 if (wantHosts > 0 && cap != null && (destructive == null || !targets(destructive, h.name()))) {
-                    out.add(new Decision.UndrainHost(ids.next(), pool.name(), h.name(),
-                            "demand back: " + idle + " idle < target " + target));
+                    out.add(new Decision.UndrainHost(
+                            ids.next(), pool.name(), h.name(), "demand back: " + idle + " idle < target " + target));
                     idle += cap.idleGateways();
-                    wantHosts = Math.max(cfg.minHosts() - live, ceilDiv(Math.max(0, target - idle),
-                            cfg.capacityPerHost()));
+                    wantHosts =
+                            Math.max(cfg.minHosts() - live, ceilDiv(Math.max(0, target - idle), cfg.capacityPerHost()));
                 }
             }
             int room = cfg.maxHosts() - live;
             int create = Math.min(wantHosts, room);
             if (create < wantHosts) {
-                alarms.add(new Alarm(pool.name(), "at max-hosts " + cfg.maxHosts() + ": " + idle
-                        + " idle gateways, target " + target));
+                alarms.add(new Alarm(
+                        pool.name(),
+                        "at max-hosts " + cfg.maxHosts() + ": " + idle + " idle gateways, target " + target));
             }
             if (create > 0 && pool.backoffUntil() != null && now.isBefore(pool.backoffUntil())) {
-                alarms.add(new Alarm(pool.name(), "cloud refused creates (quota / no valid host) "
-                        + pool.createFailures() + " times: backing off until " + pool.backoffUntil()));
+                alarms.add(new Alarm(
+                        pool.name(),
+                        "cloud refused creates (quota / no valid host) " + pool.createFailures()
+                                + " times: backing off until " + pool.backoffUntil()));
                 create = 0;
             }
             for (int i = 0; i < create; i++) {
                 String id = ids.next();
-                out.add(new Decision.CreateHost(id, pool.name(), pool.name() + "-" + id,
+                out.add(new Decision.CreateHost(
+                        id,
+                        pool.name(),
+                        pool.name() + "-" + id,
                         "idle " + idle + " < target " + target + " set by " + t.reason() + " (live hosts " + live
                                 + ", min " + cfg.minHosts() + ")"));
             }
@@ -207,7 +238,10 @@ public final class ScalingPolicy {
                         .filter(h -> !obs.hostsWithOpenWork().contains(h.name()))
                         .max(Comparator.comparing(Host::createdAt).thenComparing(Host::name));
                 if (victim.isPresent()) {
-                    destructive = new Decision.DrainHost(ids.next(), pool.name(), victim.get().name(),
+                    destructive = new Decision.DrainHost(
+                            ids.next(),
+                            pool.name(),
+                            victim.get().name(),
                             "surplus: " + idle + " idle > target " + target + " (" + t.reason() + ") for "
                                     + Duration.between(since, now).toSeconds() + " s");
                 }
@@ -221,8 +255,7 @@ public final class ScalingPolicy {
     }
 
     /** The idle gateways wanted and the term that set them. */
-    private record Target(int spare, String driver, String reason) {
-    }
+    private record Target(int spare, String driver, String reason) {}
 
     /**
      * The idle gateways to hold: the largest of the floor (the schedule's default spare), the configured schedule
@@ -235,19 +268,24 @@ public final class ScalingPolicy {
         int schedule = cold ? cfg.spare().spareAt(now) : 0;
         int headroom = (int) Math.ceil(HEADROOM * busy - 1e-9);
         Duration window = demand.bootTime().plus(cfg.evaluationPeriod());
-        DemandForecast.Forecast f = DemandForecast.of(pool.arrivals(), now, window, cfg.spare().zone());
+        DemandForecast.Forecast f =
+                DemandForecast.of(pool.arrivals(), now, window, cfg.spare().zone());
         int spare = Math.max(Math.max(floor, schedule), Math.max(headroom, f.calls()));
         if (f.calls() == spare && spare > 0) {
-            return new Target(spare, FORECAST, "forecast: " + f.calls() + " calls in the next " + window.toSeconds()
-                    + " s (" + f.basis() + ")");
+            return new Target(
+                    spare,
+                    FORECAST,
+                    "forecast: " + f.calls() + " calls in the next " + window.toSeconds() + " s (" + f.basis() + ")");
         }
         if (headroom == spare && spare > 0) {
-            return new Target(spare, HEADROOM_TERM, "headroom: " + Math.round(HEADROOM * 100) + " % of " + busy
-                    + " busy");
+            return new Target(
+                    spare, HEADROOM_TERM, "headroom: " + Math.round(HEADROOM * 100) + " % of " + busy + " busy");
         }
         if (schedule == spare && schedule > floor) {
-            return new Target(spare, SCHEDULE, "schedule: " + schedule + " spare now (cold start: under a day of "
-                    + "arrivals learnt)");
+            return new Target(
+                    spare,
+                    SCHEDULE,
+                    "schedule: " + schedule + " spare now (cold start: under a day of " + "arrivals learnt)");
         }
         return new Target(spare, FLOOR, "floor: spare " + floor);
     }

@@ -5,7 +5,6 @@ import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
-
 import org.sipmediadeploy.core.config.SelfHealingConfig;
 import org.sipmediadeploy.core.decision.Decision;
 import org.sipmediadeploy.core.decision.DecisionRecord;
@@ -29,22 +28,20 @@ import org.sipmediadeploy.core.state.ClusterState;
  * The member silent longest goes first; ties by id, so the same input gives the same decision.
  */
 public final class SelfHealingPolicy {
-    private SelfHealingPolicy() {
-    }
+    private SelfHealingPolicy() {}
 
     /** The decision (if any) and a note saying why, for status and logs. */
-    public record Verdict(Optional<Decision> decision, String note) {
-    }
+    public record Verdict(Optional<Decision> decision, String note) {}
 
-    public static Verdict decide(ClusterState state, Membership.View view, SelfHealingConfig cfg, Instant now,
-                                 DecisionIds ids) {
+    public static Verdict decide(
+            ClusterState state, Membership.View view, SelfHealingConfig cfg, Instant now, DecisionIds ids) {
         if (!cfg.enabled()) {
             return none("self-healing disabled");
         }
         ScalerMembers sc = state.scalers();
         if (sc.replacement() != null) {
-            return none("replacing " + sc.replacement().dead().id() + " by " + sc.replacement().newId() + ": at "
-                    + sc.replacement().step());
+            return none("replacing " + sc.replacement().dead().id() + " by "
+                    + sc.replacement().newId() + ": at " + sc.replacement().step());
         }
         if (state.open().values().stream().anyMatch(r -> r.decision() instanceof Decision.ReplaceScaler)) {
             return none("a scaler replacement is open");
@@ -60,8 +57,10 @@ public final class SelfHealingPolicy {
         if (voters.isEmpty() || view.peer(view.selfId()).isEmpty()) {
             return none("this node is not a voting member");
         }
-        long healthy = voters.stream().filter(p -> p.id().equals(view.selfId())
-                || (p.lastContact() != null && p.lastContact().compareTo(cfg.healthyWithin()) <= 0)).count();
+        long healthy = voters.stream()
+                .filter(p -> p.id().equals(view.selfId())
+                        || (p.lastContact() != null && p.lastContact().compareTo(cfg.healthyWithin()) <= 0))
+                .count();
         Optional<Membership.Peer> dead = voters.stream()
                 .filter(p -> !p.id().equals(view.selfId()))
                 .filter(p -> p.lastContact() != null && p.lastContact().compareTo(cfg.replaceAfter()) >= 0)
@@ -77,13 +76,19 @@ public final class SelfHealingPolicy {
         if (sc.member(deadId).isEmpty()) {
             return none(deadId + " unreachable but not yet in the scaler record");
         }
-        int highest = Math.max(sc.highestOrdinal(), ScalerIds.highestOrdinal(
-                voters.stream().map(Membership.Peer::id).toList()));
+        int highest = Math.max(
+                sc.highestOrdinal(),
+                ScalerIds.highestOrdinal(
+                        voters.stream().map(Membership.Peer::id).toList()));
         String newId = ScalerIds.next(deadId, highest);
-        Decision d = new Decision.ReplaceScaler(ids.next(), deadId, newId, "scaler member " + deadId
-                + " unreachable for " + dead.get().lastContact().toSeconds() + " s (replace-after "
-                + cfg.replaceAfter().toSeconds() + " s) while " + healthy + " of " + voters.size()
-                + " members are healthy: replacing it by " + newId);
+        Decision d = new Decision.ReplaceScaler(
+                ids.next(),
+                deadId,
+                newId,
+                "scaler member " + deadId
+                        + " unreachable for " + dead.get().lastContact().toSeconds() + " s (replace-after "
+                        + cfg.replaceAfter().toSeconds() + " s) while " + healthy + " of " + voters.size()
+                        + " members are healthy: replacing it by " + newId);
         return new Verdict(Optional.of(d), "replacing " + deadId + " by " + newId);
     }
 

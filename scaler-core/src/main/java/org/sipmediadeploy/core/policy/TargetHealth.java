@@ -1,7 +1,6 @@
 package org.sipmediadeploy.core.policy;
 
 import java.time.Instant;
-
 import org.sipmediadeploy.core.model.ProbeResult;
 import org.sipmediadeploy.core.model.ProbeStatus;
 

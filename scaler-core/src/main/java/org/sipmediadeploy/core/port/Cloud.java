@@ -2,7 +2,6 @@ package org.sipmediadeploy.core.port;
 
 import java.util.List;
 import java.util.Optional;
-
 import org.sipmediadeploy.core.model.FloatingIp;
 import org.sipmediadeploy.core.model.FloatingIpSource;
 import org.sipmediadeploy.core.model.Port;
@@ -56,7 +55,7 @@ public interface Cloud {
     /** Runs before every try of a cloud call; throws (any RuntimeException, passed through) to stop it untried. */
     @FunctionalInterface
     interface Guard {
-        Guard NONE = () -> { };
+        Guard NONE = () -> {};
 
         void check();
     }
@@ -70,11 +69,13 @@ public interface Cloud {
      * given its Raft address in its user data before its server exists.
      */
     default Port ensurePort(String network, String name, List<String> securityGroups) {
-        throw new CloudException(CloudException.Kind.BAD_REQUEST, "ensurePort", "this cloud adapter cannot create ports");
+        throw new CloudException(
+                CloudException.Kind.BAD_REQUEST, "ensurePort", "this cloud adapter cannot create ports");
     }
 
     /** Deletes a port; one that is already gone counts as deleted. */
     default void deletePort(String portId) {
-        throw new CloudException(CloudException.Kind.BAD_REQUEST, "deletePort", "this cloud adapter cannot delete ports");
+        throw new CloudException(
+                CloudException.Kind.BAD_REQUEST, "deletePort", "this cloud adapter cannot delete ports");
     }
 }

@@ -2,7 +2,6 @@ package org.sipmediadeploy.core.port;
 
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
-
 import org.sipmediadeploy.core.command.Command;
 import org.sipmediadeploy.core.state.ClusterState;
 

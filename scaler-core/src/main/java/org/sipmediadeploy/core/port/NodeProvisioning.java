@@ -1,7 +1,6 @@
 package org.sipmediadeploy.core.port;
 
 import java.util.Map;
-
 import org.sipmediadeploy.core.model.Secret;
 
 /**

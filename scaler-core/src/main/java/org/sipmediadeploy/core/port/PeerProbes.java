@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
-
 import org.sipmediadeploy.core.model.ProbeStatus;
 
 /**

@@ -2,7 +2,6 @@ package org.sipmediadeploy.core.port;
 
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-
 import org.sipmediadeploy.core.model.ProbeResult;
 import org.sipmediadeploy.core.model.ProbeTarget;
 

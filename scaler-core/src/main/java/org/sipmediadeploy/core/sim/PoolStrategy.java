@@ -3,7 +3,6 @@ package org.sipmediadeploy.core.sim;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-
 import org.sipmediadeploy.core.command.Command;
 import org.sipmediadeploy.core.decision.Decision;
 import org.sipmediadeploy.core.model.PoolState;

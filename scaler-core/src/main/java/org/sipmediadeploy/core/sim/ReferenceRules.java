@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
-
 import org.sipmediadeploy.core.config.PoolConfig;
 import org.sipmediadeploy.core.decision.Decision;
 import org.sipmediadeploy.core.model.GatewayCapacity;
@@ -25,16 +24,15 @@ import org.sipmediadeploy.core.policy.PoolObservation;
 public final class ReferenceRules {
     static final Duration POLL = Duration.ofSeconds(60);
 
-    private ReferenceRules() {
-    }
+    private ReferenceRules() {}
 
     /** One line of the v1.5 threshold table: from {@code from} (local time) on, these two settings hold. */
     public record Threshold(LocalTime from, int unlockedMin, double loadMax) {
         public Threshold {
             Objects.requireNonNull(from, "from");
             if (unlockedMin < 0 || !(loadMax > 0 && loadMax <= 1)) {
-                throw new IllegalArgumentException("need unlockedMin >= 0 and 0 < loadMax <= 1, got " + unlockedMin
-                        + ", " + loadMax);
+                throw new IllegalArgumentException(
+                        "need unlockedMin >= 0 and 0 < loadMax <= 1, got " + unlockedMin + ", " + loadMax);
             }
         }
     }
@@ -51,12 +49,18 @@ public final class ReferenceRules {
 
         /** The sample table shipped with SIPMediaGW v1.5 (French office hours). */
         public static ThresholdTable sample(ZoneId zone) {
-            return new ThresholdTable(List.of(
-                    new Threshold(LocalTime.of(0, 0), 2, 0.9), new Threshold(LocalTime.of(7, 0), 4, 0.75),
-                    new Threshold(LocalTime.of(9, 0), 8, 0.75), new Threshold(LocalTime.of(10, 30), 8, 0.75),
-                    new Threshold(LocalTime.of(12, 30), 4, 0.8), new Threshold(LocalTime.of(13, 0), 8, 0.75),
-                    new Threshold(LocalTime.of(14, 30), 4, 0.75), new Threshold(LocalTime.of(17, 0), 2, 0.8),
-                    new Threshold(LocalTime.of(20, 0), 2, 0.9)), zone);
+            return new ThresholdTable(
+                    List.of(
+                            new Threshold(LocalTime.of(0, 0), 2, 0.9),
+                            new Threshold(LocalTime.of(7, 0), 4, 0.75),
+                            new Threshold(LocalTime.of(9, 0), 8, 0.75),
+                            new Threshold(LocalTime.of(10, 30), 8, 0.75),
+                            new Threshold(LocalTime.of(12, 30), 4, 0.8),
+                            new Threshold(LocalTime.of(13, 0), 8, 0.75),
+                            new Threshold(LocalTime.of(14, 30), 4, 0.75),
+                            new Threshold(LocalTime.of(17, 0), 2, 0.8),
+                            new Threshold(LocalTime.of(20, 0), 2, 0.9)),
+                    zone);
         }
 
         public Threshold at(Instant now) {
@@ -83,7 +87,11 @@ public final class ReferenceRules {
                 Gateways g = count(pool, obs, cfg, out, ids);
                 int missing = min - g.idle - g.creating;
                 int room = cfg.maxHosts() - g.hosts;
-                create(pool, Math.min(room, ceilDiv(missing, cfg.capacityPerHost())), ids, out,
+                create(
+                        pool,
+                        Math.min(room, ceilDiv(missing, cfg.capacityPerHost())),
+                        ids,
+                        out,
                         "idle " + g.idle + " + creating " + g.creating + " < min " + min);
                 return out;
             }
@@ -108,14 +116,22 @@ public final class ReferenceRules {
                 int current = g.idle + g.busy + g.creating;
                 if (g.idle < th.unlockedMin()) {
                     int grown = Math.min(current + th.unlockedMin() - g.idle, maxGw);
-                    create(pool, ceilDiv(grown - current, cfg.capacityPerHost()), ids, out,
+                    create(
+                            pool,
+                            ceilDiv(grown - current, cfg.capacityPerHost()),
+                            ids,
+                            out,
                             "ready " + g.idle + " < unlockedMin " + th.unlockedMin());
                     current = Math.min(g.busy + th.unlockedMin(), maxGw);
                 }
-                int target = Math.min(maxGw, Math.max(g.busy + th.unlockedMin(),
-                        (int) Math.ceil(g.busy / th.loadMax() - 1e-9)));
+                int target = Math.min(maxGw, Math.max(g.busy + th.unlockedMin(), (int)
+                        Math.ceil(g.busy / th.loadMax() - 1e-9)));
                 if (target > current) {
-                    create(pool, ceilDiv(target - current, cfg.capacityPerHost()), ids, out,
+                    create(
+                            pool,
+                            ceilDiv(target - current, cfg.capacityPerHost()),
+                            ids,
+                            out,
                             "inCall " + g.busy + " / loadMax " + th.loadMax() + " > current " + current);
                 } else if (current - target >= cfg.capacityPerHost()) {
                     int remove = (current - target) / cfg.capacityPerHost();
@@ -125,9 +141,14 @@ public final class ReferenceRules {
                                 GatewayCapacity c = obs.of(h.name()).capacity();
                                 return c != null && c.idleGateways() >= cfg.capacityPerHost();
                             })
-                            .sorted(Comparator.comparing(Host::createdAt).reversed().thenComparing(Host::name))
+                            .sorted(Comparator.comparing(Host::createdAt)
+                                    .reversed()
+                                    .thenComparing(Host::name))
                             .limit(remove)
-                            .forEach(h -> out.add(new Decision.DeleteHost(ids.next(), pool.name(), h.name(),
+                            .forEach(h -> out.add(new Decision.DeleteHost(
+                                    ids.next(),
+                                    pool.name(),
+                                    h.name(),
                                     "current " + g.total() + " > target " + target)));
                 }
                 return out;
@@ -143,8 +164,8 @@ public final class ReferenceRules {
     }
 
     /** Counts the pool's gateways, marking hosts that answer for the first time ready (both rules do). */
-    private static Gateways count(PoolState pool, PoolObservation obs, PoolConfig cfg, List<Decision> out,
-                                  DecisionIds ids) {
+    private static Gateways count(
+            PoolState pool, PoolObservation obs, PoolConfig cfg, List<Decision> out, DecisionIds ids) {
         int idle = 0;
         int busy = 0;
         int creating = 0;

@@ -3,7 +3,6 @@ package org.sipmediadeploy.core.sim;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-
 import org.sipmediadeploy.core.command.Command;
 import org.sipmediadeploy.core.config.PoolConfig;
 import org.sipmediadeploy.core.decision.Decision;
@@ -16,8 +15,7 @@ import org.sipmediadeploy.core.policy.ScalingVerdict;
 
 /** This project's scaling policy as a simulator strategy (the reference rules are in {@link ReferenceRules}). */
 public final class Strategies {
-    private Strategies() {
-    }
+    private Strategies() {}
 
     /** This project's {@link ScalingPolicy}, run every evaluation period. */
     public static PoolStrategy scalingPolicy(PoolConfig cfg) {
@@ -45,7 +43,8 @@ public final class Strategies {
 
             @Override
             public List<Command> toCommit(long term, Instant now) {
-                return closed == null ? List.of()
+                return closed == null
+                        ? List.of()
                         : List.of(new Command.RecordArrivals(cfg.name(), closed.minute(), closed.count(), term, now));
             }
         };

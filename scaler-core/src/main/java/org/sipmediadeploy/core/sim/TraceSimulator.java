@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.Set;
-
 import org.sipmediadeploy.core.command.Command;
 import org.sipmediadeploy.core.command.Facts;
 import org.sipmediadeploy.core.config.PoolConfig;
@@ -51,7 +50,11 @@ public final class TraceSimulator {
             return new SimReport(strategy.name(), 0, 0, 0, 0, 0, 0, 0, List.of());
         }
         Instant start = trace.get(0).start();
-        Instant end = trace.stream().map(Call::end).max(Instant::compareTo).orElseThrow().plus(cfg.scaleInAfter());
+        Instant end = trace.stream()
+                .map(Call::end)
+                .max(Instant::compareTo)
+                .orElseThrow()
+                .plus(cfg.scaleInAfter());
         ClusterState state = apply(ClusterState.empty(), new Command.InitPool(POOL, 1, start));
         Map<String, Integer> busy = new HashMap<>();
         Map<String, Instant> bootedAt = new HashMap<>();
@@ -73,8 +76,10 @@ public final class TraceSimulator {
             // Calls and releases inside this period, in time order.
             while (true) {
                 Instant nextRelease = releases.isEmpty() ? null : releases.peek().at;
-                Instant nextStart = nextCall < trace.size() ? trace.get(nextCall).start() : null;
-                if (nextRelease != null && !nextRelease.isAfter(tickEnd)
+                Instant nextStart =
+                        nextCall < trace.size() ? trace.get(nextCall).start() : null;
+                if (nextRelease != null
+                        && !nextRelease.isAfter(tickEnd)
                         && (nextStart == null || !nextStart.isBefore(nextRelease))) {
                     Release r = releases.poll();
                     Integer left = busy.computeIfPresent(r.host, (k, v) -> v - 1);
@@ -108,8 +113,12 @@ public final class TraceSimulator {
                 Instant booted = bootedAt.get(h.name());
                 if (booted != null && !booted.isAfter(now)) {
                     int idle = cfg.capacityPerHost() - busy.getOrDefault(h.name(), 0);
-                    obs.put(h.name(), new HostObservation(ProbeResult.gateway(Duration.ofMillis(5),
-                            new GatewayCapacity(idle, false), now), null, ServerStatus.ACTIVE));
+                    obs.put(
+                            h.name(),
+                            new HostObservation(
+                                    ProbeResult.gateway(Duration.ofMillis(5), new GatewayCapacity(idle, false), now),
+                                    null,
+                                    ServerStatus.ACTIVE));
                 } else {
                     obs.put(h.name(), new HostObservation(null, null, ServerStatus.BUILD));
                 }
@@ -127,8 +136,15 @@ public final class TraceSimulator {
                 if (d instanceof Decision.CreateHost c) {
                     creates++;
                     bootedAt.put(c.hostName(), now.plus(bootDelay));
-                    state = apply(state, new Command.RecordOutcome(d.id(), Outcome.DONE, "", Map.of(
-                            Facts.SERVER_ID, "srv-" + c.hostName(), Facts.ADDRESS, "sim"), 1, now));
+                    state = apply(
+                            state,
+                            new Command.RecordOutcome(
+                                    d.id(),
+                                    Outcome.DONE,
+                                    "",
+                                    Map.of(Facts.SERVER_ID, "srv-" + c.hostName(), Facts.ADDRESS, "sim"),
+                                    1,
+                                    now));
                 } else if (d instanceof Decision.DeleteHost x) {
                     deletes++;
                     if (busy.getOrDefault(x.hostName(), 0) > 0) {
@@ -145,11 +161,23 @@ public final class TraceSimulator {
             peak = Math.max(peak, hosts);
             gatewaySeconds += (double) hosts * cfg.capacityPerHost() * period.toMillis() / 1000.0;
             int busyNow = busy.values().stream().mapToInt(Integer::intValue).sum();
-            timeline.add(new SimReport.Sample(Duration.between(start, now).toSeconds(), hosts, busyNow,
-                    hosts * cfg.capacityPerHost() - busyNow, rejected));
+            timeline.add(new SimReport.Sample(
+                    Duration.between(start, now).toSeconds(),
+                    hosts,
+                    busyNow,
+                    hosts * cfg.capacityPerHost() - busyNow,
+                    rejected));
         }
-        return new SimReport(strategy.name(), trace.size(), rejected, gatewaySeconds / 3600.0, peak, creates, deletes,
-                busyDeleted, timeline);
+        return new SimReport(
+                strategy.name(),
+                trace.size(),
+                rejected,
+                gatewaySeconds / 3600.0,
+                peak,
+                creates,
+                deletes,
+                busyDeleted,
+                timeline);
     }
 
     /**
@@ -179,19 +207,21 @@ public final class TraceSimulator {
             peak = Math.max(peak, ends.size());
             timeline.add(new SimReport.Sample(Duration.between(start, t).toSeconds(), ends.size(), ends.size(), 0, 0));
         }
-        return new SimReport(PHYSICAL_LIMIT, trace.size(), 0, callSeconds / 3600.0, peak, trace.size(), trace.size(),
-                0, timeline);
+        return new SimReport(
+                PHYSICAL_LIMIT, trace.size(), 0, callSeconds / 3600.0, peak, trace.size(), trace.size(), 0, timeline);
     }
 
     /** The fullest READY host that has booted and has a free gateway, or null. */
-    private String place(PoolState pool, Map<String, Integer> busy, Map<String, Instant> bootedAt, Set<String> used,
-                         Instant at) {
+    private String place(
+            PoolState pool, Map<String, Integer> busy, Map<String, Instant> bootedAt, Set<String> used, Instant at) {
         String best = null;
         int bestBusy = -1;
         for (Host h : pool.hostList()) {
             Instant booted = bootedAt.get(h.name());
             boolean usable = (h.state() == HostState.READY || h.state() == HostState.CREATING)
-                    && booted != null && !booted.isAfter(at) && !used.contains(h.name());
+                    && booted != null
+                    && !booted.isAfter(at)
+                    && !used.contains(h.name());
             int b = busy.getOrDefault(h.name(), 0);
             if (usable && b < cfg.capacityPerHost() && b > bestBusy) {
                 best = h.name();
@@ -204,7 +234,8 @@ public final class TraceSimulator {
     /** The simulated pool has its own name: a strategy's replicated facts are recorded against it. */
     private static Command retarget(Command c) {
         return c instanceof Command.RecordArrivals r
-                ? new Command.RecordArrivals(POOL, r.minute(), r.count(), r.term(), r.at()) : c;
+                ? new Command.RecordArrivals(POOL, r.minute(), r.count(), r.term(), r.at())
+                : c;
     }
 
     private static ClusterState deleteAtOnce(ClusterState s, String host, String id, Instant at) {
@@ -221,6 +252,5 @@ public final class TraceSimulator {
         return a.state();
     }
 
-    private record Release(Instant at, String host) {
-    }
+    private record Release(Instant at, String host) {}
 }

@@ -7,7 +7,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
-
 import org.sipmediadeploy.core.decision.DecisionRecord;
 import org.sipmediadeploy.core.model.PairState;
 import org.sipmediadeploy.core.model.PoolState;
@@ -21,9 +20,14 @@ import org.sipmediadeploy.core.model.ScalerMembers;
  * {@code alarms} are the leader's standing alarms (scope to message), replicated so that every node's status shows
  * them.
  */
-public record ClusterState(Map<String, PairState> pairs, Map<String, PoolState> pools,
-                           Map<String, DecisionRecord> open, List<DecisionRecord> history, long highestTerm,
-                           ScalerMembers scalers, Map<String, String> alarms) {
+public record ClusterState(
+        Map<String, PairState> pairs,
+        Map<String, PoolState> pools,
+        Map<String, DecisionRecord> open,
+        List<DecisionRecord> history,
+        long highestTerm,
+        ScalerMembers scalers,
+        Map<String, String> alarms) {
     public static final int HISTORY_LIMIT = 500;
 
     public ClusterState {
@@ -36,14 +40,23 @@ public record ClusterState(Map<String, PairState> pairs, Map<String, PoolState> 
     }
 
     /** A state without replicated alarms (what states written before alarms were replicated hold). */
-    public ClusterState(Map<String, PairState> pairs, Map<String, PoolState> pools, Map<String, DecisionRecord> open,
-                        List<DecisionRecord> history, long highestTerm, ScalerMembers scalers) {
+    public ClusterState(
+            Map<String, PairState> pairs,
+            Map<String, PoolState> pools,
+            Map<String, DecisionRecord> open,
+            List<DecisionRecord> history,
+            long highestTerm,
+            ScalerMembers scalers) {
         this(pairs, pools, open, history, highestTerm, scalers, Map.of());
     }
 
     /** A state without a record of the scaler members (what states written before self-healing hold). */
-    public ClusterState(Map<String, PairState> pairs, Map<String, PoolState> pools, Map<String, DecisionRecord> open,
-                        List<DecisionRecord> history, long highestTerm) {
+    public ClusterState(
+            Map<String, PairState> pairs,
+            Map<String, PoolState> pools,
+            Map<String, DecisionRecord> open,
+            List<DecisionRecord> history,
+            long highestTerm) {
         this(pairs, pools, open, history, highestTerm, ScalerMembers.EMPTY, Map.of());
     }
 
@@ -99,8 +112,14 @@ public record ClusterState(Map<String, PairState> pairs, Map<String, PoolState> 
         nextHistory.addAll(history);
         nextHistory.add(r);
         int drop = nextHistory.size() - HISTORY_LIMIT;
-        return new ClusterState(pairs, pools, nextOpen,
-                drop > 0 ? nextHistory.subList(drop, nextHistory.size()) : nextHistory, highestTerm, scalers, alarms);
+        return new ClusterState(
+                pairs,
+                pools,
+                nextOpen,
+                drop > 0 ? nextHistory.subList(drop, nextHistory.size()) : nextHistory,
+                highestTerm,
+                scalers,
+                alarms);
     }
 
     ClusterState withTerm(long term) {

@@ -6,7 +6,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
-
 import org.sipmediadeploy.core.command.Command;
 import org.sipmediadeploy.core.command.Facts;
 import org.sipmediadeploy.core.decision.Decision;
@@ -24,8 +23,7 @@ import org.sipmediadeploy.core.model.StepRecord;
  * recorded once, in order; a new node id is never one given out before.
  */
 final class SelfHealingTransitions {
-    private SelfHealingTransitions() {
-    }
+    private SelfHealingTransitions() {}
 
     static Optional<String> validateSync(ClusterState s, Command.SyncScalers c) {
         if (s.scalers().replacement() != null) {
@@ -56,7 +54,8 @@ final class SelfHealingTransitions {
             return Optional.of("the replacement of " + sc.replacement().dead().id() + " ("
                     + sc.replacement().decisionId() + ") is already under way");
         }
-        boolean open = s.open().values().stream().map(DecisionRecord::decision)
+        boolean open = s.open().values().stream()
+                .map(DecisionRecord::decision)
                 .anyMatch(d -> d instanceof Decision.ReplaceScaler);
         if (open) {
             return Optional.of("a scaler replacement is already open");
@@ -91,8 +90,8 @@ final class SelfHealingTransitions {
         if (c.step().next() == null) {
             return Optional.of("the last step " + c.step() + " is recorded as the decision's outcome");
         }
-        if (c.step() == ReplaceStep.CREATE_VM && (!c.facts().containsKey(Facts.SERVER_ID)
-                || !c.facts().containsKey(Facts.ADDRESS))) {
+        if (c.step() == ReplaceStep.CREATE_VM
+                && (!c.facts().containsKey(Facts.SERVER_ID) || !c.facts().containsKey(Facts.ADDRESS))) {
             return Optional.of("step CREATE_VM must name the new server and its address");
         }
         return Optional.empty();
@@ -100,8 +99,12 @@ final class SelfHealingTransitions {
 
     static ClusterState applyStep(ClusterState s, Command.RecordStep c) {
         ScalerMembers sc = s.scalers();
-        ScalerReplacement rep = sc.replacement().advanced(new StepRecord(c.step(), c.detail(), c.at()),
-                c.facts().get(Facts.SERVER_ID), c.facts().get(Facts.PORT_ID), c.facts().get(Facts.ADDRESS));
+        ScalerReplacement rep = sc.replacement()
+                .advanced(
+                        new StepRecord(c.step(), c.detail(), c.at()),
+                        c.facts().get(Facts.SERVER_ID),
+                        c.facts().get(Facts.PORT_ID),
+                        c.facts().get(Facts.ADDRESS));
         ScalerMembers next = sc.withReplacement(rep);
         if (c.step() == ReplaceStep.SWITCH_CONFIGURATION) {
             // The Raft configuration now holds the new node and not the dead one: so does the record.

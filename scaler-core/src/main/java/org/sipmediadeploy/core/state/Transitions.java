@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-
 import org.sipmediadeploy.core.command.Command;
 import org.sipmediadeploy.core.command.Facts;
 import org.sipmediadeploy.core.decision.Decision;
@@ -31,8 +30,7 @@ public final class Transitions {
     /** Fact key: the error class of a failed cloud action. */
     public static final String ERROR_CLASS = "error_class";
 
-    private Transitions() {
-    }
+    private Transitions() {}
 
     /** Why {@code c} would be refused in {@code s}, or empty when it is acceptable. */
     public static Optional<String> validate(ClusterState s, Command c) {
@@ -51,14 +49,16 @@ public final class Transitions {
                 return Optional.of("malformed " + BACKOFF_UNTIL + " '" + until + "'");
             }
             // A replacement recorded DONE must name the new server, else the pair would keep the failed member.
-            if (r.outcome() == Outcome.DONE && s.open().get(r.decisionId()).decision() instanceof Decision.ReplaceMember
+            if (r.outcome() == Outcome.DONE
+                    && s.open().get(r.decisionId()).decision() instanceof Decision.ReplaceMember
                     && r.facts().getOrDefault(Facts.SERVER_ID, "").isBlank()) {
-                return Optional.of("replacement " + r.decisionId() + " recorded DONE without the new "
-                        + Facts.SERVER_ID);
+                return Optional.of(
+                        "replacement " + r.decisionId() + " recorded DONE without the new " + Facts.SERVER_ID);
             }
             return Optional.empty();
         } else if (c instanceof Command.InitPair i) {
-            return s.pairs().containsKey(i.pair().name()) ? Optional.of("pair " + i.pair().name() + " exists")
+            return s.pairs().containsKey(i.pair().name())
+                    ? Optional.of("pair " + i.pair().name() + " exists")
                     : Optional.empty();
         } else if (c instanceof Command.InitPool i) {
             return s.pools().containsKey(i.pool()) ? Optional.of("pool " + i.pool() + " exists") : Optional.empty();
@@ -67,14 +67,16 @@ public final class Transitions {
             if (pair.isEmpty()) {
                 return Optional.of("unknown pair " + m.pair());
             }
-            return pair.get().mode().canMoveTo(m.mode()) ? Optional.empty()
+            return pair.get().mode().canMoveTo(m.mode())
+                    ? Optional.empty()
                     : Optional.of("pair " + m.pair() + " is already " + m.mode());
         } else if (c instanceof Command.SetPoolMode m) {
             Optional<PoolState> pool = s.pool(m.pool());
             if (pool.isEmpty()) {
                 return Optional.of("unknown pool " + m.pool());
             }
-            return pool.get().mode().canMoveTo(m.mode()) ? Optional.empty()
+            return pool.get().mode().canMoveTo(m.mode())
+                    ? Optional.empty()
                     : Optional.of("pool " + m.pool() + " is already " + m.mode());
         } else if (c instanceof Command.SyncScalers x) {
             return SelfHealingTransitions.validateSync(s, x);
@@ -140,9 +142,12 @@ public final class Transitions {
                 return openFloatingIpWork(s, f.pair());
             });
         } else if (d instanceof Decision.Reassociate r) {
-            return withPair(s, r.pair(), pair -> pair.activeServerId().equals(r.serverId())
-                    ? openFloatingIpWork(s, r.pair())
-                    : Optional.of("reassociation to " + r.serverId() + " which is not the active member"));
+            return withPair(
+                    s,
+                    r.pair(),
+                    pair -> pair.activeServerId().equals(r.serverId())
+                            ? openFloatingIpWork(s, r.pair())
+                            : Optional.of("reassociation to " + r.serverId() + " which is not the active member"));
         } else if (d instanceof Decision.ReplaceMember r) {
             return withPair(s, r.pair(), pair -> {
                 if (pair.member(r.failedServerId()).isEmpty()) {
@@ -159,11 +164,19 @@ public final class Transitions {
                 return openFloatingIpWork(s, r.pair());
             });
         } else if (d instanceof Decision.HoldPair h) {
-            return withPair(s, h.pair(), pair -> pair.mode() == PairMode.AUTO ? Optional.empty()
-                    : Optional.of("pair " + h.pair() + " is already " + pair.mode()));
+            return withPair(
+                    s,
+                    h.pair(),
+                    pair -> pair.mode() == PairMode.AUTO
+                            ? Optional.empty()
+                            : Optional.of("pair " + h.pair() + " is already " + pair.mode()));
         } else if (d instanceof Decision.CreateHost h) {
-            return withPool(s, h.pool(), pool -> pool.host(h.hostName()).isPresent()
-                    ? Optional.of("host " + h.hostName() + " exists") : Optional.empty());
+            return withPool(
+                    s,
+                    h.pool(),
+                    pool -> pool.host(h.hostName()).isPresent()
+                            ? Optional.of("host " + h.hostName() + " exists")
+                            : Optional.empty());
         } else if (d instanceof Decision.HostReady h) {
             return hostMove(s, h.pool(), h.hostName(), HostState.READY);
         } else if (d instanceof Decision.DrainHost h) {
@@ -181,7 +194,8 @@ public final class Transitions {
                 }
                 HostState st = host.get().state();
                 // A retry of a failed delete is allowed: the host stays DELETING until its server is gone.
-                return st == HostState.DELETING || st.canMoveTo(HostState.DELETING) ? Optional.empty()
+                return st == HostState.DELETING || st.canMoveTo(HostState.DELETING)
+                        ? Optional.empty()
                         : Optional.of("host " + h.hostName() + " is " + st + " and cannot be deleted");
             });
         } else if (d instanceof Decision.ReplaceScaler r) {
@@ -191,12 +205,14 @@ public final class Transitions {
                 if (pool.host(a.hostName()).isPresent()) {
                     return Optional.of("host " + a.hostName() + " exists in pool " + a.pool());
                 }
-                return knownServer(s, a.serverId()) ? Optional.of("server " + a.serverId() + " is known to the state")
+                return knownServer(s, a.serverId())
+                        ? Optional.of("server " + a.serverId() + " is known to the state")
                         : Optional.empty();
             });
         } else if (d instanceof Decision.DeleteOrphan o) {
-            boolean busy = s.open().values().stream().anyMatch(r -> r.decision() instanceof Decision.DeleteOrphan x
-                    && x.serverId().equals(o.serverId()));
+            boolean busy = s.open().values().stream()
+                    .anyMatch(r -> r.decision() instanceof Decision.DeleteOrphan x
+                            && x.serverId().equals(o.serverId()));
             if (busy) {
                 return Optional.of("orphan " + o.serverId() + " is already being deleted");
             }
@@ -212,7 +228,7 @@ public final class Transitions {
     private static boolean knownServer(ClusterState s, String serverId) {
         return s.pairs().values().stream().anyMatch(p -> p.member(serverId).isPresent())
                 || s.pools().values().stream()
-                .anyMatch(p -> p.hostList().stream().anyMatch(h -> serverId.equals(h.serverId())));
+                        .anyMatch(p -> p.hostList().stream().anyMatch(h -> serverId.equals(h.serverId())));
     }
 
     private static ClusterState applyPropose(ClusterState s, Command.Propose p, long index) {
@@ -237,8 +253,9 @@ public final class Transitions {
         } else if (d instanceof Decision.HostReady h) {
             t = moveHost(s, h.pool(), h.hostName(), HostState.READY, at);
         } else if (d instanceof Decision.AdoptHost a) {
-            t = s.withPool(s.pools().get(a.pool()).withHost(new Host(a.hostName(), a.serverId(), a.address(),
-                    HostState.READY, at, at, d.id())));
+            t = s.withPool(s.pools()
+                    .get(a.pool())
+                    .withHost(new Host(a.hostName(), a.serverId(), a.address(), HostState.READY, at, at, d.id())));
         } else if (d instanceof Decision.DrainHost h) {
             t = moveHost(s, h.pool(), h.hostName(), HostState.DRAINING, at);
         } else if (d instanceof Decision.UndrainHost h) {
@@ -275,11 +292,14 @@ public final class Transitions {
             if (done && r.facts().containsKey(Facts.SERVER_ID)) {
                 List<Member> members = new ArrayList<>();
                 for (Member old : pair.members()) {
-                    members.add(old.serverId().equals(m.failedServerId())
-                            ? new Member(r.facts().get(Facts.SERVER_ID), m.newName(),
-                                    r.facts().getOrDefault(Facts.PORT_ID, ""),
-                                    r.facts().getOrDefault(Facts.ADDRESS, ""))
-                            : old);
+                    members.add(
+                            old.serverId().equals(m.failedServerId())
+                                    ? new Member(
+                                            r.facts().get(Facts.SERVER_ID),
+                                            m.newName(),
+                                            r.facts().getOrDefault(Facts.PORT_ID, ""),
+                                            r.facts().getOrDefault(Facts.ADDRESS, ""))
+                                    : old);
                 }
                 pair = pair.withMembers(members);
             }
@@ -288,12 +308,14 @@ public final class Transitions {
             PoolState pool = s.pools().get(h.pool());
             Host host = pool.hosts().get(h.hostName());
             if (host != null && done) {
-                pool = pool.withHost(host.withServer(r.facts().get(Facts.SERVER_ID), r.facts().get(Facts.ADDRESS)))
+                pool = pool.withHost(host.withServer(
+                                r.facts().get(Facts.SERVER_ID), r.facts().get(Facts.ADDRESS)))
                         .withBackoff(0, null);
             } else if (host != null && r.outcome() == Outcome.SKIPPED) {
                 pool = pool.withoutHost(h.hostName());
             } else if (host != null && host.state().canMoveTo(HostState.FAILED)) {
-                pool = pool.withHost(host.withServer(r.facts().get(Facts.SERVER_ID), r.facts().get(Facts.ADDRESS))
+                pool = pool.withHost(host.withServer(
+                                r.facts().get(Facts.SERVER_ID), r.facts().get(Facts.ADDRESS))
                         .moveTo(HostState.FAILED, r.at()));
                 String until = r.facts().get(BACKOFF_UNTIL);
                 if (until != null) {
@@ -320,17 +342,22 @@ public final class Transitions {
     }
 
     private static Optional<String> openFloatingIpWork(ClusterState s, String pair) {
-        boolean busy = s.open().values().stream().map(DecisionRecord::decision).anyMatch(d ->
-                (d instanceof Decision.Failover f && f.pair().equals(pair))
+        boolean busy = s.open().values().stream()
+                .map(DecisionRecord::decision)
+                .anyMatch(d -> (d instanceof Decision.Failover f && f.pair().equals(pair))
                         || (d instanceof Decision.Reassociate r && r.pair().equals(pair)));
         return busy ? Optional.of("a floating-IP move of " + pair + " is already under way") : Optional.empty();
     }
 
     private static boolean openHostWork(ClusterState s, String pool, String hostName) {
-        return s.open().values().stream().map(DecisionRecord::decision).anyMatch(d ->
-                (d instanceof Decision.CreateHost c && c.pool().equals(pool) && c.hostName().equals(hostName))
-                        || (d instanceof Decision.DeleteHost x && x.pool().equals(pool)
-                        && x.hostName().equals(hostName)));
+        return s.open().values().stream()
+                .map(DecisionRecord::decision)
+                .anyMatch(d -> (d instanceof Decision.CreateHost c
+                                && c.pool().equals(pool)
+                                && c.hostName().equals(hostName))
+                        || (d instanceof Decision.DeleteHost x
+                                && x.pool().equals(pool)
+                                && x.hostName().equals(hostName)));
     }
 
     private static Optional<String> hostMove(ClusterState s, String poolName, String hostName, HostState next) {
@@ -339,24 +366,25 @@ public final class Transitions {
             if (host.isEmpty()) {
                 return Optional.of("unknown host " + hostName + " in pool " + poolName);
             }
-            return host.get().state().canMoveTo(next) ? Optional.empty()
-                    : Optional.of("host " + hostName + " cannot go from " + host.get().state() + " to " + next);
+            return host.get().state().canMoveTo(next)
+                    ? Optional.empty()
+                    : Optional.of(
+                            "host " + hostName + " cannot go from " + host.get().state() + " to " + next);
         });
     }
 
-    private static ClusterState moveHost(ClusterState s, String poolName, String hostName, HostState next,
-                                         Instant at) {
+    private static ClusterState moveHost(ClusterState s, String poolName, String hostName, HostState next, Instant at) {
         PoolState pool = s.pools().get(poolName);
         return s.withPool(pool.withHost(pool.hosts().get(hostName).moveTo(next, at)));
     }
 
-    private static Optional<String> withPair(ClusterState s, String name,
-                                             java.util.function.Function<PairState, Optional<String>> check) {
+    private static Optional<String> withPair(
+            ClusterState s, String name, java.util.function.Function<PairState, Optional<String>> check) {
         return s.pair(name).map(check).orElseGet(() -> Optional.of("unknown pair " + name));
     }
 
-    private static Optional<String> withPool(ClusterState s, String name,
-                                             java.util.function.Function<PoolState, Optional<String>> check) {
+    private static Optional<String> withPool(
+            ClusterState s, String name, java.util.function.Function<PoolState, Optional<String>> check) {
         return s.pool(name).map(check).orElseGet(() -> Optional.of("unknown pool " + name));
     }
 }

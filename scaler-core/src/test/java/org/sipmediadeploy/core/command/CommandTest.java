@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.time.Instant;
 import java.util.Map;
-
 import org.junit.jupiter.api.Test;
 import org.sipmediadeploy.core.decision.Outcome;
 
@@ -14,7 +13,8 @@ class CommandTest {
 
     @Test
     void anOutcomeCannotBePending() {
-        assertThrows(IllegalArgumentException.class,
+        assertThrows(
+                IllegalArgumentException.class,
                 () -> new Command.RecordOutcome("d1-1", Outcome.PENDING, "", Map.of(), 1, AT));
     }
 

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Optional;
-
 import org.junit.jupiter.api.Test;
 
 class DecisionIdTest {
@@ -21,8 +20,9 @@ class DecisionIdTest {
 
     @Test
     void parseReadsBackWhatFormatWrote() {
-        for (DecisionId id : new DecisionId[] {new DecisionId(7, 12, "scaler-1"), new DecisionId(3, 1, ""),
-                new DecisionId(0, 0, "n1")}) {
+        for (DecisionId id : new DecisionId[] {
+            new DecisionId(7, 12, "scaler-1"), new DecisionId(3, 1, ""), new DecisionId(0, 0, "n1")
+        }) {
             assertEquals(Optional.of(id), DecisionId.parse(id.format()));
         }
     }
@@ -38,8 +38,9 @@ class DecisionIdTest {
 
     @Test
     void textThatIsNotADecisionIdParsesToEmpty() {
-        for (String s : new String[] {"", "op3-n1-17-1", "d-1-n", "dx-1", "d1", "d1-", "d1-2-", "D1-2-n",
-                "d99999999999999999999-1-n"}) {
+        for (String s : new String[] {
+            "", "op3-n1-17-1", "d-1-n", "dx-1", "d1", "d1-", "d1-2-", "D1-2-n", "d99999999999999999999-1-n"
+        }) {
             assertEquals(Optional.empty(), DecisionId.parse(s), s);
         }
         assertEquals(Optional.empty(), DecisionId.parse(null));

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.time.Instant;
 import java.util.Map;
-
 import org.junit.jupiter.api.Test;
 
 class DecisionTest {
@@ -30,8 +29,15 @@ class DecisionTest {
 
     @Test
     void recordKeepsFactsImmutableAndDetailNeverNull() {
-        DecisionRecord r = new DecisionRecord(new Decision.HoldPair("d1-1", "sip", "r"), 1, 2,
-                Instant.parse("2026-01-05T10:00:00Z"), Outcome.PENDING, null, null, null);
+        DecisionRecord r = new DecisionRecord(
+                new Decision.HoldPair("d1-1", "sip", "r"),
+                1,
+                2,
+                Instant.parse("2026-01-05T10:00:00Z"),
+                Outcome.PENDING,
+                null,
+                null,
+                null);
         assertEquals("", r.outcomeDetail());
         assertEquals(Map.of(), r.facts());
         assertEquals("d1-1", r.id());

@@ -7,10 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Instant;
 import java.util.EnumSet;
 import java.util.Map;
-
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import org.junit.jupiter.api.Test;
 import org.sipmediadeploy.core.command.Command;
 import org.sipmediadeploy.core.state.Applied;
 import org.sipmediadeploy.core.state.ClusterState;
@@ -32,10 +31,14 @@ class OutcomeTest {
     @ParameterizedTest
     @EnumSource(value = Outcome.class, names = "PENDING", mode = EnumSource.Mode.EXCLUDE)
     void pendingDecisionReachesEachFinalOutcomeOnceAndNeverLeavesIt(Outcome end) {
-        ClusterState s = Transitions.apply(ClusterState.empty(), new Command.Propose(
-                new Decision.DeleteOrphan("d1-1", "gw", "srv-z", "tagged, unknown"), 1, AT), 1).state();
+        ClusterState s = Transitions.apply(
+                        ClusterState.empty(),
+                        new Command.Propose(new Decision.DeleteOrphan("d1-1", "gw", "srv-z", "tagged, unknown"), 1, AT),
+                        1)
+                .state();
         assertEquals(Outcome.PENDING, s.open().get("d1-1").outcome());
-        s = Transitions.apply(s, new Command.RecordOutcome("d1-1", end, "", Map.of(), 1, AT), 2).state();
+        s = Transitions.apply(s, new Command.RecordOutcome("d1-1", end, "", Map.of(), 1, AT), 2)
+                .state();
         assertEquals(end, s.decision("d1-1").orElseThrow().outcome());
         for (Outcome again : Outcome.values()) {
             if (again == Outcome.PENDING) {

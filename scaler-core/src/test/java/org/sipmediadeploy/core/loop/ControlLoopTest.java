@@ -9,10 +9,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-
 import org.sipmediadeploy.core.command.Command;
 import org.sipmediadeploy.core.config.FailoverSettings;
 import org.sipmediadeploy.core.config.PairConfig;
@@ -56,17 +54,32 @@ class ControlLoopTest {
         a = cloud.addTerraformMember("tag", "kamailio", "kamailio-a");
         b = cloud.addTerraformMember("tag", "kamailio", "kamailio-b");
         cloud.addFip("203.0.113.10", "port-" + a.id());
-        kamailio = new PairConfig("kamailio", "203.0.113.10", List.of("kamailio-a", "kamailio-b"),
-                new ProbeSpec(ProbeSpec.Kind.SIP_OPTIONS, 5060, Transport.UDP, null, null, null,
-                        Duration.ofMillis(500), Duration.ofMillis(400)),
-                FailoverSettings.defaults(), TEMPLATE);
+        kamailio = new PairConfig(
+                "kamailio",
+                "203.0.113.10",
+                List.of("kamailio-a", "kamailio-b"),
+                new ProbeSpec(
+                        ProbeSpec.Kind.SIP_OPTIONS,
+                        5060,
+                        Transport.UDP,
+                        null,
+                        null,
+                        null,
+                        Duration.ofMillis(500),
+                        Duration.ofMillis(400)),
+                FailoverSettings.defaults(),
+                TEMPLATE);
         peerAnswers = Map.of();
     }
 
     ControlLoop loop(Map<String, PoolConfig> pools) {
         PeerProbes peers = (key, timeout) -> CompletableFuture.completedFuture(peerAnswers);
-        return new ControlLoop(new LoopSpec("n1", 3, "tag", Map.of("kamailio", kamailio), pools, List.of()), log,
-                cloud, peers, ScalerEvents.NONE);
+        return new ControlLoop(
+                new LoopSpec("n1", 3, "tag", Map.of("kamailio", kamailio), pools, List.of()),
+                log,
+                cloud,
+                peers,
+                ScalerEvents.NONE);
     }
 
     static ProbeTarget sip(Server s) {
@@ -74,14 +87,19 @@ class ControlLoopTest {
     }
 
     static void probe(ControlLoop l, Server s, boolean up, Instant at) {
-        l.probed(sip(s), up ? ProbeResult.up(Duration.ofMillis(3), "200 OK", at)
-                : ProbeResult.down(Duration.ofMillis(400), "timeout after 400 ms", at));
+        l.probed(
+                sip(s),
+                up
+                        ? ProbeResult.up(Duration.ofMillis(3), "200 OK", at)
+                        : ProbeResult.down(Duration.ofMillis(400), "timeout after 400 ms", at));
     }
 
     static void probeAt(ControlLoop l, String address, boolean up, Instant at) {
-        l.probed(new ProbeTarget.SipOptions(address, 5060, Transport.UDP, null), up
-                ? ProbeResult.up(Duration.ofMillis(3), "200 OK", at)
-                : ProbeResult.down(Duration.ofMillis(400), "timeout after 400 ms", at));
+        l.probed(
+                new ProbeTarget.SipOptions(address, 5060, Transport.UDP, null),
+                up
+                        ? ProbeResult.up(Duration.ofMillis(3), "200 OK", at)
+                        : ProbeResult.down(Duration.ofMillis(400), "timeout after 400 ms", at));
     }
 
     /**
@@ -93,8 +111,8 @@ class ControlLoopTest {
             l.tick(at); // bootstrap
         }
         PairState p = pair();
-        peerAnswers = Map.of("n2", othersUp ? ProbeStatus.UP : ProbeStatus.DOWN, "n3",
-                othersUp ? ProbeStatus.UP : ProbeStatus.DOWN);
+        peerAnswers = Map.of(
+                "n2", othersUp ? ProbeStatus.UP : ProbeStatus.DOWN, "n3", othersUp ? ProbeStatus.UP : ProbeStatus.DOWN);
         for (var m : p.members()) {
             probeAt(l, m.address(), m.serverId().equals(p.activeServerId()) || othersUp, at);
         }
@@ -104,7 +122,9 @@ class ControlLoopTest {
     List<DecisionRecord> replacements() {
         List<DecisionRecord> all = new java.util.ArrayList<>(log.state().history());
         all.addAll(log.state().open().values());
-        return all.stream().filter(r -> r.decision() instanceof Decision.ReplaceMember).toList();
+        return all.stream()
+                .filter(r -> r.decision() instanceof Decision.ReplaceMember)
+                .toList();
     }
 
     PairState pair() {
@@ -134,9 +154,13 @@ class ControlLoopTest {
         assertEquals(b.id(), pair().activeServerId());
         assertEquals("port-" + b.id(), cloud.fips.get("fip-203.0.113.10").portId());
         DecisionRecord rec = log.state().history().stream()
-                .filter(r -> r.decision() instanceof Decision.Failover).findFirst().orElseThrow();
+                .filter(r -> r.decision() instanceof Decision.Failover)
+                .findFirst()
+                .orElseThrow();
         assertEquals(Outcome.DONE, rec.outcome());
-        assertTrue(rec.decision().reason().contains("confirmed down by 2/3 nodes"), rec.decision().reason());
+        assertTrue(
+                rec.decision().reason().contains("confirmed down by 2/3 nodes"),
+                rec.decision().reason());
     }
 
     @Test
@@ -153,29 +177,32 @@ class ControlLoopTest {
                 return java.util.OptionalInt.of(5);
             }
         };
-        ControlLoop l = new ControlLoop(new LoopSpec("n1", 3, "tag", Map.of("kamailio", kamailio), Map.of(),
-                List.of()), log, cloud, five, ScalerEvents.NONE);
+        ControlLoop l = new ControlLoop(
+                new LoopSpec("n1", 3, "tag", Map.of("kamailio", kamailio), Map.of(), List.of()),
+                log,
+                cloud,
+                five,
+                ScalerEvents.NONE);
         probe(l, a, true, T0);
         probe(l, b, true, T0);
         l.tick(T0);
-        peerAnswers = Map.of("n2", ProbeStatus.DOWN, "n3", ProbeStatus.UP, "n4", ProbeStatus.UP, "n5",
-                ProbeStatus.UP);
+        peerAnswers = Map.of("n2", ProbeStatus.DOWN, "n3", ProbeStatus.UP, "n4", ProbeStatus.UP, "n5", ProbeStatus.UP);
         for (int i = 1; i <= 6; i++) {
             probe(l, a, false, T0.plusMillis(500L * i));
             probe(l, b, true, T0.plusMillis(500L * i));
             l.tick(T0.plusMillis(500L * i + 10));
         }
         assertEquals(a.id(), pair().activeServerId(), "2/5 nodes see it down: no failover");
-        peerAnswers = Map.of("n2", ProbeStatus.DOWN, "n3", ProbeStatus.DOWN, "n4", ProbeStatus.UP, "n5",
-                ProbeStatus.UP);
+        peerAnswers =
+                Map.of("n2", ProbeStatus.DOWN, "n3", ProbeStatus.DOWN, "n4", ProbeStatus.UP, "n5", ProbeStatus.UP);
         for (int i = 7; i <= 9; i++) {
             probe(l, a, false, T0.plusMillis(500L * i));
             probe(l, b, true, T0.plusMillis(500L * i));
             l.tick(T0.plusMillis(500L * i + 10));
         }
         assertEquals(b.id(), pair().activeServerId(), "3/5 is a majority");
-        assertTrue(log.state().history().stream().anyMatch(r -> r.decision().reason()
-                .contains("confirmed down by 3/5 nodes")));
+        assertTrue(log.state().history().stream()
+                .anyMatch(r -> r.decision().reason().contains("confirmed down by 3/5 nodes")));
     }
 
     @Test
@@ -187,8 +214,12 @@ class ControlLoopTest {
                 refused.add(decisionId + ": " + reason);
             }
         };
-        ControlLoop l = new ControlLoop(new LoopSpec("n1", 3, "tag", Map.of("kamailio", kamailio), Map.of(),
-                List.of()), log, cloud, (key, timeout) -> CompletableFuture.completedFuture(peerAnswers), events);
+        ControlLoop l = new ControlLoop(
+                new LoopSpec("n1", 3, "tag", Map.of("kamailio", kamailio), Map.of(), List.of()),
+                log,
+                cloud,
+                (key, timeout) -> CompletableFuture.completedFuture(peerAnswers),
+                events);
         probe(l, a, true, T0);
         probe(l, b, true, T0);
         l.tick(T0);
@@ -209,8 +240,11 @@ class ControlLoopTest {
             l.tick(T0.plusMillis(500L * i + 10));
         }
         assertEquals(a.id(), pair().activeServerId(), "the second failover was committed under a fresh id");
-        long failovers = log.state().history().stream().filter(r -> r.decision() instanceof Decision.Failover)
-                .map(DecisionRecord::id).distinct().count();
+        long failovers = log.state().history().stream()
+                .filter(r -> r.decision() instanceof Decision.Failover)
+                .map(DecisionRecord::id)
+                .distinct()
+                .count();
         assertEquals(2, failovers);
         assertEquals(List.of(), refused, "no decision refused for a reused id");
     }
@@ -253,8 +287,8 @@ class ControlLoopTest {
         ControlLoop old = loop(Map.of());
         old.tick(T0);
         // The old leader commits a failover but loses the term before it acts.
-        log.propose(new org.sipmediadeploy.core.command.Command.Propose(new Decision.Failover("d1-1-n1", "kamailio",
-                a.id(), b.id(), "test"), 1, T0));
+        log.propose(new org.sipmediadeploy.core.command.Command.Propose(
+                new Decision.Failover("d1-1-n1", "kamailio", a.id(), b.id(), "test"), 1, T0));
         log.leaderTerm = 2;
         old.tick(T0.plusSeconds(1)); // its own view changed: it now runs as term 2's leader in this fake
         // Only one associate happened, in term 2, and the open decision is closed.
@@ -268,7 +302,10 @@ class ControlLoopTest {
         ControlLoop l = loop(Map.of());
         failActive(l);
         Decision.Failover f = (Decision.Failover) log.state().history().stream()
-                .filter(r -> r.decision() instanceof Decision.Failover).findFirst().orElseThrow().decision();
+                .filter(r -> r.decision() instanceof Decision.Failover)
+                .findFirst()
+                .orElseThrow()
+                .decision();
         assertEquals(new FloatingIpSource("port-" + a.id(), 1), f.expected());
     }
 
@@ -280,8 +317,11 @@ class ControlLoopTest {
     void aMoveWhoseFloatingIpChangedSinceTheDecisionIsClosedStaleAndMovesNothing() {
         ControlLoop l = loop(Map.of());
         l.tick(T0);
-        log.propose(new Command.Propose(new Decision.Failover("d1-1-n1", "kamailio", a.id(), b.id(), "test",
-                new FloatingIpSource("port-" + a.id(), 1)), 1, T0));
+        log.propose(new Command.Propose(
+                new Decision.Failover(
+                        "d1-1-n1", "kamailio", a.id(), b.id(), "test", new FloatingIpSource("port-" + a.id(), 1)),
+                1,
+                T0));
         // Since the decision another leader moved the floating IP to b and an operator moved it back to a.
         cloud.associate("fip-203.0.113.10", "port-" + b.id());
         cloud.associate("fip-203.0.113.10", "port-" + a.id());
@@ -297,8 +337,11 @@ class ControlLoopTest {
     void aLeaderDeposedBetweenTwoTriesOfAMoveDoesNotTryAgain() {
         ControlLoop l = loop(Map.of());
         l.tick(T0);
-        log.propose(new Command.Propose(new Decision.Failover("d1-1-n1", "kamailio", a.id(), b.id(), "test",
-                new FloatingIpSource("port-" + a.id(), 1)), 1, T0));
+        log.propose(new Command.Propose(
+                new Decision.Failover(
+                        "d1-1-n1", "kamailio", a.id(), b.id(), "test", new FloatingIpSource("port-" + a.id(), 1)),
+                1,
+                T0));
         int[] tries = {0};
         cloud.beforeMoveTry = () -> {
             if (++tries[0] == 1) {
@@ -371,8 +414,10 @@ class ControlLoopTest {
         probe(l, a, true, T0);
         probe(l, b, true, T0);
         l.tick(T0);
-        cloud.fips.put("fip-203.0.113.10", new org.sipmediadeploy.core.model.FloatingIp("fip-203.0.113.10",
-                "203.0.113.10", "port-" + b.id(), null, 5));
+        cloud.fips.put(
+                "fip-203.0.113.10",
+                new org.sipmediadeploy.core.model.FloatingIp(
+                        "fip-203.0.113.10", "203.0.113.10", "port-" + b.id(), null, 5));
         probe(l, a, true, T0.plusSeconds(6));
         l.tick(T0.plusSeconds(6));
         assertEquals("port-" + a.id(), cloud.fips.get("fip-203.0.113.10").portId());
@@ -380,11 +425,22 @@ class ControlLoopTest {
     }
 
     static PoolConfig pool(int min, int max, int spare) {
-        return new PoolConfig("gw", TEMPLATE, 1, min, max, SpareSchedule.constant(spare),
-                new StatusEndpoint(8080, "/status", "idle", "can_be_terminated", Duration.ofSeconds(2),
-                        Duration.ofSeconds(1)),
-                Duration.ofSeconds(5), Duration.ofMinutes(10), Duration.ofMinutes(10), Duration.ofMinutes(10),
-                Duration.ofSeconds(60), Duration.ofSeconds(30), Duration.ofMinutes(30));
+        return new PoolConfig(
+                "gw",
+                TEMPLATE,
+                1,
+                min,
+                max,
+                SpareSchedule.constant(spare),
+                new StatusEndpoint(
+                        8080, "/status", "idle", "can_be_terminated", Duration.ofSeconds(2), Duration.ofSeconds(1)),
+                Duration.ofSeconds(5),
+                Duration.ofMinutes(10),
+                Duration.ofMinutes(10),
+                Duration.ofMinutes(10),
+                Duration.ofSeconds(60),
+                Duration.ofSeconds(30),
+                Duration.ofMinutes(30));
     }
 
     @Test
@@ -393,17 +449,20 @@ class ControlLoopTest {
         l.tick(T0);
         l.tick(T0.plusSeconds(5));
         l.tick(T0.plusSeconds(10));
-        long creates = cloud.actions.stream().filter(s -> s.startsWith("create gw-")).count();
+        long creates =
+                cloud.actions.stream().filter(s -> s.startsWith("create gw-")).count();
         assertEquals(2, creates, cloud.actions.toString());
         var hosts = log.state().pool("gw").orElseThrow().hostList();
         assertEquals(2, hosts.size());
-        hosts.forEach(h -> l.probed(new ProbeTarget.GatewayStatus(h.address(), 8080, "/status", "idle",
-                "can_be_terminated"), ProbeResult.gateway(Duration.ofMillis(2), new GatewayCapacity(1, false),
-                T0.plusSeconds(14))));
+        hosts.forEach(h -> l.probed(
+                new ProbeTarget.GatewayStatus(h.address(), 8080, "/status", "idle", "can_be_terminated"),
+                ProbeResult.gateway(Duration.ofMillis(2), new GatewayCapacity(1, false), T0.plusSeconds(14))));
         l.tick(T0.plusSeconds(15));
-        assertTrue(log.state().pool("gw").orElseThrow().hostList().stream()
-                .allMatch(h -> h.state() == HostState.READY));
-        assertEquals(2, cloud.actions.stream().filter(s -> s.startsWith("create gw-")).count());
+        assertTrue(
+                log.state().pool("gw").orElseThrow().hostList().stream().allMatch(h -> h.state() == HostState.READY));
+        assertEquals(
+                2,
+                cloud.actions.stream().filter(s -> s.startsWith("create gw-")).count());
     }
 
     @Test
@@ -427,10 +486,10 @@ class ControlLoopTest {
         ControlLoop l = loop(Map.of());
         l.tick(T0);
         // A replacement that failed (its server was late): the server shows up once the decision is closed.
-        log.propose(new org.sipmediadeploy.core.command.Command.Propose(new Decision.ReplaceMember("d1-7-n1",
-                "kamailio", b.id(), "kamailio-d1-7-n1", "test"), 1, T0));
-        log.propose(new org.sipmediadeploy.core.command.Command.RecordOutcome("d1-7-n1", Outcome.FAILED, "timed out",
-                Map.of(), 1, T0));
+        log.propose(new org.sipmediadeploy.core.command.Command.Propose(
+                new Decision.ReplaceMember("d1-7-n1", "kamailio", b.id(), "kamailio-d1-7-n1", "test"), 1, T0));
+        log.propose(new org.sipmediadeploy.core.command.Command.RecordOutcome(
+                "d1-7-n1", Outcome.FAILED, "timed out", Map.of(), 1, T0));
         Server late = cloud.addScalerMade("tag", "kamailio", "kamailio", "kamailio-d1-7-n1", "d1-7-n1");
         l.tick(T0.plusSeconds(6));
         assertFalse(cloud.servers.containsKey(late.id()), cloud.actions.toString());
@@ -444,15 +503,22 @@ class ControlLoopTest {
      */
     @Test
     void aPairThatCannotBootstrapLeavesItsTerraformMembersAlone() {
-        kamailio = new PairConfig("kamailio", "203.0.113.99", kamailio.members(), kamailio.probe(),
-                kamailio.failover(), kamailio.replacement());
+        kamailio = new PairConfig(
+                "kamailio",
+                "203.0.113.99",
+                kamailio.members(),
+                kamailio.probe(),
+                kamailio.failover(),
+                kamailio.replacement());
         ControlLoop l = loop(Map.of());
         for (int i = 0; i <= 4; i++) {
             l.tick(T0.plusSeconds(6L * i));
         }
         assertTrue(cloud.servers.containsKey(a.id()) && cloud.servers.containsKey(b.id()), cloud.actions.toString());
         assertEquals(List.of(), cloud.actions);
-        assertTrue(l.alarms().get("kamailio").message().contains("203.0.113.99 not found"), l.alarms().toString());
+        assertTrue(
+                l.alarms().get("kamailio").message().contains("203.0.113.99 not found"),
+                l.alarms().toString());
     }
 
     /** A tagged server that no decision of the history made (here one of Terraform's) was deleted as an orphan. */
@@ -464,7 +530,9 @@ class ControlLoopTest {
         l.tick(T0.plusSeconds(6));
         assertTrue(cloud.servers.containsKey(extra.id()), cloud.actions.toString());
         assertEquals(List.of(), cloud.actions);
-        assertTrue(l.alarms().get("orphans").message().contains("kamailio-c"), l.alarms().toString());
+        assertTrue(
+                l.alarms().get("orphans").message().contains("kamailio-c"),
+                l.alarms().toString());
     }
 
     /**
@@ -477,10 +545,12 @@ class ControlLoopTest {
         ControlLoop l = loop(Map.of("gw", pool(0, 10, 0)));
         l.tick(T0);
         assertTrue(cloud.servers.containsKey(host.id()));
-        ProbeTarget status = new ProbeTarget.GatewayStatus(host.primaryAddress().orElseThrow(), 8080, "/status",
-                "idle", "can_be_terminated");
+        ProbeTarget status = new ProbeTarget.GatewayStatus(
+                host.primaryAddress().orElseThrow(), 8080, "/status", "idle", "can_be_terminated");
         assertTrue(l.targets().containsKey(status), "the unknown host is probed: " + l.targets());
-        assertTrue(l.alarms().get("orphans").message().contains("gw-d3-1-n2"), l.alarms().toString());
+        assertTrue(
+                l.alarms().get("orphans").message().contains("gw-d3-1-n2"),
+                l.alarms().toString());
         l.probed(status, ProbeResult.gateway(Duration.ofMillis(2), new GatewayCapacity(1, false), T0.plusSeconds(5)));
         l.tick(T0.plusSeconds(6));
         var adopted = log.state().pool("gw").orElseThrow().host("gw-d3-1-n2").orElseThrow();
@@ -506,7 +576,8 @@ class ControlLoopTest {
             l.tick(T0.plusSeconds(6L * i));
         }
         List<Server> forDecision = cloud.servers.values().stream()
-                .filter(s -> host.decisionId().equals(s.decisionId().orElse(null))).toList();
+                .filter(s -> host.decisionId().equals(s.decisionId().orElse(null)))
+                .toList();
         assertEquals(1, forDecision.size(), forDecision.toString());
         assertEquals(host.serverId(), forDecision.get(0).id());
         assertFalse(cloud.servers.containsKey(twin.id()));
@@ -536,7 +607,9 @@ class ControlLoopTest {
         assertTrue(l.alarms().get("kamailio").message().contains("both members down"));
         assertTrue(cloud.actions.isEmpty());
         // The alarm is replicated so a follower's status shows it too, and cleared there when it clears here.
-        assertTrue(log.state().alarms().get("kamailio").contains("both members down"), log.state().alarms().toString());
+        assertTrue(
+                log.state().alarms().get("kamailio").contains("both members down"),
+                log.state().alarms().toString());
         for (int i = 5; i <= 8; i++) {
             probe(l, a, true, T0.plusMillis(500L * i));
             probe(l, b, true, T0.plusMillis(500L * i));
@@ -556,7 +629,8 @@ class ControlLoopTest {
             probe(l, b, false, T0.plusMillis(100L * i));
             l.tick(T0.plusMillis(100L * i + 10));
         }
-        long sets = log.log.stream().filter(c -> c instanceof org.sipmediadeploy.core.command.Command.SetAlarms)
+        long sets = log.log.stream()
+                .filter(c -> c instanceof org.sipmediadeploy.core.command.Command.SetAlarms)
                 .count();
         assertTrue(sets >= 1 && sets <= 2, "4 s of passes every 100 ms: " + sets + " alarm commits");
     }
@@ -579,7 +653,9 @@ class ControlLoopTest {
             l.tick(t.plusMillis(10));
         }
         assertTrue(log.state().open().containsKey(rec.id()), "ACTIVE but not answering: still warming up");
-        assertTrue(l.targets().keySet().stream().anyMatch(x -> x.key().contains(created.primaryAddress().get())),
+        assertTrue(
+                l.targets().keySet().stream()
+                        .anyMatch(x -> x.key().contains(created.primaryAddress().get())),
                 "the new member is probed while it warms up: " + l.targets());
         probeAt(l, created.primaryAddress().orElseThrow(), true, t);
         l.tick(t.plusMillis(10));
@@ -600,8 +676,12 @@ class ControlLoopTest {
                 raised.add(scope + ": " + message);
             }
         };
-        ControlLoop l = new ControlLoop(new LoopSpec("n1", 3, "tag", Map.of("kamailio", kamailio), Map.of(),
-                List.of()), log, cloud, (key, timeout) -> CompletableFuture.completedFuture(peerAnswers), events);
+        ControlLoop l = new ControlLoop(
+                new LoopSpec("n1", 3, "tag", Map.of("kamailio", kamailio), Map.of(), List.of()),
+                log,
+                cloud,
+                (key, timeout) -> CompletableFuture.completedFuture(peerAnswers),
+                events);
         cloud.createdStatus = org.sipmediadeploy.core.model.ServerStatus.BUILD;
         Instant t = T0;
         for (int i = 0; i < 8 && replacements().isEmpty(); i++, t = t.plusSeconds(5)) {
@@ -617,8 +697,10 @@ class ControlLoopTest {
         DecisionRecord closed = log.state().decision(rec.id()).orElseThrow();
         assertEquals(Outcome.FAILED, closed.outcome(), closed.toString());
         assertFalse(cloud.servers.containsKey(stuck.id()), "the stuck server is removed");
-        assertTrue(raised.stream().anyMatch(x -> x.startsWith("kamailio: ") && x.contains(rec.id())
-                && x.contains("FAILED")), raised.toString());
+        assertTrue(
+                raised.stream()
+                        .anyMatch(x -> x.startsWith("kamailio: ") && x.contains(rec.id()) && x.contains("FAILED")),
+                raised.toString());
     }
 
     /**
@@ -635,7 +717,9 @@ class ControlLoopTest {
         int limit = kamailio.failover().maxPerHour();
         assertTrue(replacements().size() <= limit, replacements().size() + " replacements in an hour");
         assertTrue(replacements().size() >= 2, "it did try: " + replacements().size());
-        assertTrue(l.alarms().get("kamailio").message().contains("max-per-hour"), l.alarms().toString());
+        assertTrue(
+                l.alarms().get("kamailio").message().contains("max-per-hour"),
+                l.alarms().toString());
     }
 
     /**
@@ -650,7 +734,8 @@ class ControlLoopTest {
         probe(l, a, true, T0.plusSeconds(1));
         assertTrue(l.health().containsKey(new ProbeTarget.SipOptions("10.9.9.9", 5060, Transport.UDP, null).key()));
         l.tick(T0.plusSeconds(2));
-        assertFalse(l.health().containsKey(new ProbeTarget.SipOptions("10.9.9.9", 5060, Transport.UDP, null).key()),
+        assertFalse(
+                l.health().containsKey(new ProbeTarget.SipOptions("10.9.9.9", 5060, Transport.UDP, null).key()),
                 l.health().keySet().toString());
         assertTrue(l.health().containsKey(sip(a).key()), "a member's health is kept");
     }
@@ -659,24 +744,52 @@ class ControlLoopTest {
     @Test
     void aPoolConfiguredDryRunCommitsItsDecisionsWithoutTouchingTheCloud() {
         PoolConfig p = pool(1, 10, 2);
-        PoolConfig dry = new PoolConfig(p.name(), p.server(), p.capacityPerHost(), p.minHosts(), p.maxHosts(),
-                p.spare(), p.status(), p.evaluationPeriod(), p.bootTimeout(), p.scaleInAfter(), p.protectNew(),
-                p.unknownGrace(), p.backoffBase(), p.backoffMax(), org.sipmediadeploy.core.model.PoolMode.DRY_RUN);
+        PoolConfig dry = new PoolConfig(
+                p.name(),
+                p.server(),
+                p.capacityPerHost(),
+                p.minHosts(),
+                p.maxHosts(),
+                p.spare(),
+                p.status(),
+                p.evaluationPeriod(),
+                p.bootTimeout(),
+                p.scaleInAfter(),
+                p.protectNew(),
+                p.unknownGrace(),
+                p.backoffBase(),
+                p.backoffMax(),
+                org.sipmediadeploy.core.model.PoolMode.DRY_RUN);
         ControlLoop l = loop(Map.of("gw", dry));
         l.tick(T0);
         l.tick(T0.plusSeconds(5));
         assertTrue(cloud.actions.stream().noneMatch(x -> x.startsWith("create")), cloud.actions.toString());
-        assertTrue(log.state().history().stream().anyMatch(r -> r.decision() instanceof Decision.CreateHost
-                && r.outcome() == Outcome.SKIPPED), log.state().history().toString());
+        assertTrue(
+                log.state().history().stream()
+                        .anyMatch(r -> r.decision() instanceof Decision.CreateHost && r.outcome() == Outcome.SKIPPED),
+                log.state().history().toString());
     }
 
     /** A pool configured paused makes no decisions at all. */
     @Test
     void aPoolConfiguredPausedMakesNoDecisions() {
         PoolConfig p = pool(1, 10, 2);
-        PoolConfig paused = new PoolConfig(p.name(), p.server(), p.capacityPerHost(), p.minHosts(), p.maxHosts(),
-                p.spare(), p.status(), p.evaluationPeriod(), p.bootTimeout(), p.scaleInAfter(), p.protectNew(),
-                p.unknownGrace(), p.backoffBase(), p.backoffMax(), org.sipmediadeploy.core.model.PoolMode.PAUSED);
+        PoolConfig paused = new PoolConfig(
+                p.name(),
+                p.server(),
+                p.capacityPerHost(),
+                p.minHosts(),
+                p.maxHosts(),
+                p.spare(),
+                p.status(),
+                p.evaluationPeriod(),
+                p.bootTimeout(),
+                p.scaleInAfter(),
+                p.protectNew(),
+                p.unknownGrace(),
+                p.backoffBase(),
+                p.backoffMax(),
+                org.sipmediadeploy.core.model.PoolMode.PAUSED);
         ControlLoop l = loop(Map.of("gw", paused));
         l.tick(T0);
         l.tick(T0.plusSeconds(5));

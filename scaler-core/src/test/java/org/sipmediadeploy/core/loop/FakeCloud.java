@@ -5,7 +5,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-
 import org.sipmediadeploy.core.model.FloatingIp;
 import org.sipmediadeploy.core.model.FloatingIpSource;
 import org.sipmediadeploy.core.model.Port;
@@ -24,9 +23,11 @@ final class FakeCloud implements Cloud {
     final List<String> actions = new ArrayList<>();
     /** Ports made by ensurePort, by name; a server created on one is found by portOf through {@code boundTo}. */
     final Map<String, Port> named = new LinkedHashMap<>();
+
     final Map<String, String> boundTo = new LinkedHashMap<>();
     /** The status servers made by {@link #createServer} stay in (BUILD: a server that never boots). */
     ServerStatus createdStatus = ServerStatus.ACTIVE;
+
     private int next = 1;
 
     Server addServer(String name, Map<String, String> meta) {
@@ -47,14 +48,32 @@ final class FakeCloud implements Cloud {
      * the pair, and a decision id {@code terraform-<name>} that no scaler decision ever has.
      */
     Server addTerraformMember(String tag, String kind, String name) {
-        return addServer(name, Map.of(ServerMetadata.TAG, tag, ServerMetadata.GROUP, kind, ServerMetadata.ROLE, kind,
-                ServerMetadata.DECISION, "terraform-" + name));
+        return addServer(
+                name,
+                Map.of(
+                        ServerMetadata.TAG,
+                        tag,
+                        ServerMetadata.GROUP,
+                        kind,
+                        ServerMetadata.ROLE,
+                        kind,
+                        ServerMetadata.DECISION,
+                        "terraform-" + name));
     }
 
     /** A server the scaler made for decision {@code decisionId} of pool or pair {@code group}. */
     Server addScalerMade(String tag, String group, String role, String name, String decisionId) {
-        return addServer(name, Map.of(ServerMetadata.TAG, tag, ServerMetadata.GROUP, group, ServerMetadata.ROLE, role,
-                ServerMetadata.DECISION, decisionId));
+        return addServer(
+                name,
+                Map.of(
+                        ServerMetadata.TAG,
+                        tag,
+                        ServerMetadata.GROUP,
+                        group,
+                        ServerMetadata.ROLE,
+                        role,
+                        ServerMetadata.DECISION,
+                        decisionId));
     }
 
     FloatingIp addFip(String address, String portId) {
@@ -90,7 +109,8 @@ final class FakeCloud implements Cloud {
 
     @Override
     public Optional<Server> findByDecision(String tag, String decisionId) {
-        return listServers(tag, null).stream().filter(s -> decisionId.equals(s.decisionId().orElse(null)))
+        return listServers(tag, null).stream()
+                .filter(s -> decisionId.equals(s.decisionId().orElse(null)))
                 .findFirst();
     }
 
@@ -156,7 +176,7 @@ final class FakeCloud implements Cloud {
     }
 
     /** Runs before each try of {@link #move}; may throw (a timed-out try) or move the floating IP itself. */
-    Runnable beforeMoveTry = () -> { };
+    Runnable beforeMoveTry = () -> {};
     /** Tries per move (as the adapter retries TRANSIENT failures). */
     int moveTries = 3;
 
@@ -179,8 +199,10 @@ final class FakeCloud implements Cloud {
                 return f;
             }
             if (!expected.matches(f)) {
-                throw new CloudException(CloudException.Kind.STALE, "associate", "floating IP is on "
-                        + FloatingIpSource.of(f) + ", expected " + expected);
+                throw new CloudException(
+                        CloudException.Kind.STALE,
+                        "associate",
+                        "floating IP is on " + FloatingIpSource.of(f) + ", expected " + expected);
             }
             return associate(floatingIpId, toPortId);
         }

@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
-
 import org.sipmediadeploy.core.command.Command;
 import org.sipmediadeploy.core.port.Consensus;
 import org.sipmediadeploy.core.state.Applied;

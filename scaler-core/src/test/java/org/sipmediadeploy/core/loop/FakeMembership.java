@@ -8,7 +8,6 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
-
 import org.sipmediadeploy.core.port.Membership;
 
 /**
@@ -40,8 +39,8 @@ final class FakeMembership implements Membership {
     @Override
     public View view() {
         List<Peer> peers = new ArrayList<>();
-        voters.forEach((id, a) -> peers.add(new Peer(id, a, id.equals(self) ? Duration.ZERO : contact.get(id),
-                commit.getOrDefault(id, -1L))));
+        voters.forEach((id, a) -> peers.add(
+                new Peer(id, a, id.equals(self) ? Duration.ZERO : contact.get(id), commit.getOrDefault(id, -1L))));
         return new View(self, peers, commitIndex, changing);
     }
 

@@ -10,7 +10,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-
 import org.junit.jupiter.api.Test;
 import org.sipmediadeploy.core.command.Command;
 import org.sipmediadeploy.core.config.SelfHealingConfig;
@@ -30,24 +29,35 @@ import org.sipmediadeploy.core.port.ScalerEvents;
  */
 class ScalerReplacementTest {
     private static final Instant T0 = Instant.parse("2026-11-28T12:00:00Z");
-    private static final SelfHealingConfig CFG = new SelfHealingConfig(true, Duration.ofSeconds(30),
-            Duration.ofSeconds(3), Duration.ofMinutes(5), new ServerTemplate("scaler-image", "m1.small", "net",
-            List.of("scaler"), null, null, ""));
+    private static final SelfHealingConfig CFG = new SelfHealingConfig(
+            true,
+            Duration.ofSeconds(30),
+            Duration.ofSeconds(3),
+            Duration.ofMinutes(5),
+            new ServerTemplate("scaler-image", "m1.small", "net", List.of("scaler"), null, null, ""));
 
     /** The world a sequence of leaders shares: the log, the cloud, the Raft configuration. */
     private static final class World {
         final FakeConsensus log = new FakeConsensus();
         final FakeCloud cloud = new FakeCloud();
-        final FakeMembership raft = new FakeMembership("scaler-1", Map.of("scaler-1", "10.0.9.1:9870",
-                "scaler-2", "10.0.9.2:9870", "scaler-3", "10.0.9.3:9870"));
+        final FakeMembership raft = new FakeMembership(
+                "scaler-1",
+                Map.of("scaler-1", "10.0.9.1:9870", "scaler-2", "10.0.9.2:9870", "scaler-3", "10.0.9.3:9870"));
         final Map<String, String> rendered = new java.util.TreeMap<>();
         ControlLoop loop;
         Instant now = T0;
 
         World() {
             for (String n : List.of("scaler-1", "scaler-2", "scaler-3")) {
-                cloud.addServer(n, Map.of(ServerMetadata.TAG, "tag", ServerMetadata.ROLE, "scaler",
-                        ServerMetadata.DECISION, "terraform-" + n));
+                cloud.addServer(
+                        n,
+                        Map.of(
+                                ServerMetadata.TAG,
+                                "tag",
+                                ServerMetadata.ROLE,
+                                "scaler",
+                                ServerMetadata.DECISION,
+                                "terraform-" + n));
             }
             newLeader();
         }
@@ -55,8 +65,12 @@ class ScalerReplacementTest {
         /** A new leader: a fresh loop (nothing in memory) in the next term. */
         void newLeader() {
             log.leaderTerm++;
-            loop = new ControlLoop(new LoopSpec(raft.self, 3, "tag", Map.of(), Map.of(), List.of()), log, cloud,
-                    (k, t) -> java.util.concurrent.CompletableFuture.completedFuture(Map.of()), ScalerEvents.NONE)
+            loop = new ControlLoop(
+                            new LoopSpec(raft.self, 3, "tag", Map.of(), Map.of(), List.of()),
+                            log,
+                            cloud,
+                            (k, t) -> java.util.concurrent.CompletableFuture.completedFuture(Map.of()),
+                            ScalerEvents.NONE)
                     .withSelfHealing(CFG, raft, (id, peers) -> {
                         rendered.put(id, peers.toString());
                         return Secret.of("#cloud-config\n# " + id + "\n");
@@ -69,12 +83,15 @@ class ScalerReplacementTest {
         }
 
         long proposals() {
-            return log.log.stream().filter(c -> c instanceof Command.Propose p
-                    && p.decision() instanceof Decision.ReplaceScaler).count();
+            return log.log.stream()
+                    .filter(c -> c instanceof Command.Propose p && p.decision() instanceof Decision.ReplaceScaler)
+                    .count();
         }
 
         List<DecisionRecord> replacements() {
-            return log.state.history().stream().filter(r -> r.decision() instanceof Decision.ReplaceScaler).toList();
+            return log.state.history().stream()
+                    .filter(r -> r.decision() instanceof Decision.ReplaceScaler)
+                    .toList();
         }
     }
 
@@ -96,17 +113,24 @@ class ScalerReplacementTest {
         assertEquals("scaler-4", w.log.state.scalers().replacement().newId());
         assertTrue(w.cloud.actions.contains("port scaler-4"), w.cloud.actions.toString());
         assertTrue(w.cloud.actions.stream().anyMatch(a -> a.startsWith("create scaler-4")), w.cloud.actions.toString());
-        assertEquals("{scaler-1=10.0.9.1:9870, scaler-3=10.0.9.3:9870, scaler-4=10.1.0.2:9870}",
-                w.rendered.get("scaler-4"), "the new node's peers: the survivors and itself");
+        assertEquals(
+                "{scaler-1=10.0.9.1:9870, scaler-3=10.0.9.3:9870, scaler-4=10.1.0.2:9870}",
+                w.rendered.get("scaler-4"),
+                "the new node's peers: the survivors and itself");
 
         w.tick(Duration.ofSeconds(1));
-        assertEquals(ReplaceStep.AWAIT_CATCH_UP, w.log.state.scalers().replacement().step());
+        assertEquals(
+                ReplaceStep.AWAIT_CATCH_UP, w.log.state.scalers().replacement().step());
         w.tick(Duration.ofSeconds(2));
-        assertEquals(ReplaceStep.AWAIT_CATCH_UP, w.log.state.scalers().replacement().step(), "not answering yet");
+        assertEquals(
+                ReplaceStep.AWAIT_CATCH_UP, w.log.state.scalers().replacement().step(), "not answering yet");
         w.raft.answering.add("scaler-4");
         w.tick(Duration.ofSeconds(2));
-        assertEquals(ReplaceStep.SWITCH_CONFIGURATION, w.log.state.scalers().replacement().step());
-        assertTrue(w.cloud.actions.stream().noneMatch(a -> a.equals("delete " + deadServer)),
+        assertEquals(
+                ReplaceStep.SWITCH_CONFIGURATION,
+                w.log.state.scalers().replacement().step());
+        assertTrue(
+                w.cloud.actions.stream().noneMatch(a -> a.equals("delete " + deadServer)),
                 "the dead VM stays until the configuration is switched");
 
         for (int i = 0; i < 4; i++) {
@@ -118,12 +142,19 @@ class ScalerReplacementTest {
         List<DecisionRecord> done = w.replacements();
         assertEquals(1, done.size());
         assertEquals(Outcome.DONE, done.get(0).outcome(), done.get(0).outcomeDetail());
-        assertTrue(done.get(0).facts().keySet().containsAll(List.of("step1_create_vm", "step2_await_catch_up",
-                "step3_switch_configuration")), done.get(0).facts().toString());
+        assertTrue(
+                done.get(0)
+                        .facts()
+                        .keySet()
+                        .containsAll(List.of("step1_create_vm", "step2_await_catch_up", "step3_switch_configuration")),
+                done.get(0).facts().toString());
         assertTrue(w.cloud.actions.contains("delete " + deadServer), w.cloud.actions.toString());
-        assertEquals(List.of("scaler-1", "scaler-3", "scaler-4"),
+        assertEquals(
+                List.of("scaler-1", "scaler-3", "scaler-4"),
                 List.copyOf(w.log.state.scalers().members().keySet()));
-        assertEquals(3, w.log.log.stream().filter(c -> c instanceof Command.RecordStep).count(),
+        assertEquals(
+                3,
+                w.log.log.stream().filter(c -> c instanceof Command.RecordStep).count(),
                 "CREATE_VM, AWAIT_CATCH_UP, SWITCH_CONFIGURATION recorded as steps, DELETE_OLD_VM as the outcome");
     }
 
@@ -139,7 +170,9 @@ class ScalerReplacementTest {
         for (int i = 0; i < 5; i++) {
             w.tick(Duration.ofSeconds(1));
         }
-        assertEquals(ReplaceStep.SWITCH_CONFIGURATION, w.log.state.scalers().replacement().step());
+        assertEquals(
+                ReplaceStep.SWITCH_CONFIGURATION,
+                w.log.state.scalers().replacement().step());
         assertEquals(1, w.raft.replaceCalls.size(), "one configuration change asked for");
 
         // The leader dies with its change still staging; the change lands; the next leader takes over.
@@ -149,7 +182,11 @@ class ScalerReplacementTest {
             w.tick(Duration.ofSeconds(1));
         }
         assertEquals(1, w.proposals(), "no second ReplaceScaler");
-        assertEquals(1, w.cloud.actions.stream().filter(a -> a.startsWith("create scaler-")).count());
+        assertEquals(
+                1,
+                w.cloud.actions.stream()
+                        .filter(a -> a.startsWith("create scaler-"))
+                        .count());
         assertEquals(decision, w.replacements().get(0).id());
         assertEquals(Outcome.DONE, w.replacements().get(0).outcome());
         assertEquals(1, w.raft.replaceCalls.size(), "the new leader saw the switch done and did not ask again");
@@ -162,8 +199,11 @@ class ScalerReplacementTest {
             World w = new World();
             w.tick(Duration.ofSeconds(1));
             w.raft.contact.put("scaler-2", Duration.ofSeconds(31));
-            for (int i = 0; i < 60 && !(w.replacements().size() == 1 && w.log.state.scalers().replacement() == null);
-                 i++) {
+            for (int i = 0;
+                    i < 60
+                            && !(w.replacements().size() == 1
+                                    && w.log.state.scalers().replacement() == null);
+                    i++) {
                 if (r.nextInt(4) == 0) {
                     w.newLeader();
                 }
@@ -176,8 +216,12 @@ class ScalerReplacementTest {
                 }
                 w.tick(Duration.ofMillis(500 + r.nextInt(1500)));
                 assertTrue(w.proposals() <= 1, "seed " + seed + ": a second replacement was proposed");
-                assertTrue(w.log.state.open().values().stream()
-                        .filter(x -> x.decision() instanceof Decision.ReplaceScaler).count() <= 1, "seed " + seed);
+                assertTrue(
+                        w.log.state.open().values().stream()
+                                        .filter(x -> x.decision() instanceof Decision.ReplaceScaler)
+                                        .count()
+                                <= 1,
+                        "seed " + seed);
             }
             w.raft.releaseHeld();
             for (int i = 0; i < 10; i++) {
@@ -185,10 +229,14 @@ class ScalerReplacementTest {
             }
             assertEquals(1, w.replacements().size(), "seed " + seed + " finished");
             assertEquals(Outcome.DONE, w.replacements().get(0).outcome(), "seed " + seed);
-            assertEquals(1, w.cloud.actions.stream().filter(a -> a.startsWith("create scaler-")).count(),
+            assertEquals(
+                    1,
+                    w.cloud.actions.stream()
+                            .filter(a -> a.startsWith("create scaler-"))
+                            .count(),
                     "seed " + seed + ": " + w.cloud.actions);
-            assertEquals(List.of("scaler-1", "scaler-3", "scaler-4"), List.copyOf(w.raft.voters.keySet()),
-                    "seed " + seed);
+            assertEquals(
+                    List.of("scaler-1", "scaler-3", "scaler-4"), List.copyOf(w.raft.voters.keySet()), "seed " + seed);
         }
     }
 
@@ -199,7 +247,8 @@ class ScalerReplacementTest {
         w.raft.contact.put("scaler-2", Duration.ofSeconds(31));
         w.tick(Duration.ofSeconds(1));
         w.tick(Duration.ofSeconds(1));
-        assertEquals(ReplaceStep.AWAIT_CATCH_UP, w.log.state.scalers().replacement().step());
+        assertEquals(
+                ReplaceStep.AWAIT_CATCH_UP, w.log.state.scalers().replacement().step());
         // The new node never answers.
         for (int i = 0; i < 4; i++) {
             w.tick(Duration.ofMinutes(2));
@@ -232,19 +281,33 @@ class ScalerReplacementTest {
     @Test
     void aDeposedLeaderUndoingAReplacementMakesNoPort() {
         FakeCloud cloud = new FakeCloud();
-        FakeMembership raft = new FakeMembership("scaler-1", Map.of("scaler-1", "10.0.9.1:9870",
-                "scaler-2", "10.0.9.2:9870", "scaler-3", "10.0.9.3:9870"));
-        ScalerReplacer deposed = new ScalerReplacer(new LoopSpec("scaler-1", 3, "tag", Map.of(), Map.of(), List.of()),
-                cloud, term -> false, CFG, raft, (id, peers) -> Secret.of("#cloud-config\n"));
-        org.sipmediadeploy.core.model.ScalerMember dead = new org.sipmediadeploy.core.model.ScalerMember("scaler-2",
-                "10.0.9.2:9870", "srv-x", "port-x", null);
+        FakeMembership raft = new FakeMembership(
+                "scaler-1",
+                Map.of("scaler-1", "10.0.9.1:9870", "scaler-2", "10.0.9.2:9870", "scaler-3", "10.0.9.3:9870"));
+        ScalerReplacer deposed = new ScalerReplacer(
+                new LoopSpec("scaler-1", 3, "tag", Map.of(), Map.of(), List.of()),
+                cloud,
+                term -> false,
+                CFG,
+                raft,
+                (id, peers) -> Secret.of("#cloud-config\n"));
+        org.sipmediadeploy.core.model.ScalerMember dead =
+                new org.sipmediadeploy.core.model.ScalerMember("scaler-2", "10.0.9.2:9870", "srv-x", "port-x", null);
         var rep = org.sipmediadeploy.core.model.ScalerReplacement.start("d3-1-scaler-1", dead, "scaler-4", T0);
         var state = org.sipmediadeploy.core.state.ClusterState.empty();
-        state = new org.sipmediadeploy.core.state.ClusterState(state.pairs(), state.pools(), state.open(),
-                state.history(), 3, state.scalers().withReplacement(rep));
+        state = new org.sipmediadeploy.core.state.ClusterState(
+                state.pairs(),
+                state.pools(),
+                state.open(),
+                state.history(),
+                3,
+                state.scalers().withReplacement(rep));
         try {
-            var result = deposed.step(new Decision.ReplaceScaler("d3-1-scaler-1", "scaler-2", "scaler-4", "t"),
-                    state, 3, T0.plus(CFG.giveUpAfter()).plusSeconds(1));
+            var result = deposed.step(
+                    new Decision.ReplaceScaler("d3-1-scaler-1", "scaler-2", "scaler-4", "t"),
+                    state,
+                    3,
+                    T0.plus(CFG.giveUpAfter()).plusSeconds(1));
             assertTrue(result.isEmpty(), "nothing to record: " + result);
         } catch (DecisionExecutor.Fenced expected) {
             // how a step stops when the fence fails (DecisionExecutor.advance catches it)

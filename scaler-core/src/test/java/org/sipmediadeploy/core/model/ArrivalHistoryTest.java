@@ -51,8 +51,8 @@ class ArrivalHistoryTest {
 
     @Test
     void anUnknownFormatOrAWrongSizeIsRefused() {
-        IllegalArgumentException f = assertThrows(IllegalArgumentException.class,
-                () -> new ArrivalHistory(2, -1, -1, new int[ArrivalHistory.SLOTS]));
+        IllegalArgumentException f = assertThrows(
+                IllegalArgumentException.class, () -> new ArrivalHistory(2, -1, -1, new int[ArrivalHistory.SLOTS]));
         assertTrue(f.getMessage().contains("format 2"), f.getMessage());
         assertThrows(IllegalArgumentException.class, () -> new ArrivalHistory(1, -1, -1, new int[10]));
     }

@@ -13,15 +13,18 @@ import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-
 import org.junit.jupiter.api.Test;
 
 /** One test per arrow of the table in {@link HostState}'s Javadoc, and one per family of missing arrows. */
 class HostStateTest {
     private static final List<List<HostState>> TABLE = List.of(
-            List.of(CREATING, READY), List.of(CREATING, FAILED), List.of(CREATING, DELETING),
-            List.of(READY, DRAINING), List.of(READY, DELETING),
-            List.of(DRAINING, DELETING), List.of(DRAINING, READY),
+            List.of(CREATING, READY),
+            List.of(CREATING, FAILED),
+            List.of(CREATING, DELETING),
+            List.of(READY, DRAINING),
+            List.of(READY, DELETING),
+            List.of(DRAINING, DELETING),
+            List.of(DRAINING, READY),
             List.of(FAILED, DELETING));
 
     @Test

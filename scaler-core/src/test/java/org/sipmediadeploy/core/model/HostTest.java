@@ -5,10 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Instant;
-
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import org.junit.jupiter.api.Test;
 
 class HostTest {
     private static final Instant T0 = Instant.parse("2026-01-05T10:00:00Z");
@@ -36,7 +35,8 @@ class HostTest {
     void moveToRefusesEveryMissingArrow(HostState from) {
         for (HostState to : HostState.values()) {
             if (!from.canMoveTo(to)) {
-                IllegalStateException e = assertThrows(IllegalStateException.class, () -> host(from).moveTo(to, T1));
+                IllegalStateException e = assertThrows(
+                        IllegalStateException.class, () -> host(from).moveTo(to, T1));
                 assertTrue(e.getMessage().contains("gw-1 cannot go from " + from + " to " + to), e.getMessage());
             }
         }

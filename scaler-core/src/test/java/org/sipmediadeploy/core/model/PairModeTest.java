@@ -8,7 +8,6 @@ import static org.sipmediadeploy.core.model.PairMode.MANUAL;
 import static org.sipmediadeploy.core.model.PairMode.PAUSED;
 
 import java.util.EnumSet;
-
 import org.junit.jupiter.api.Test;
 
 /** One test per arrow of the table in {@link PairMode}'s Javadoc; the missing arrows are the self-loops. */

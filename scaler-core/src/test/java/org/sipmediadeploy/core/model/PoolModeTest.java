@@ -8,7 +8,6 @@ import static org.sipmediadeploy.core.model.PoolMode.DRY_RUN;
 import static org.sipmediadeploy.core.model.PoolMode.PAUSED;
 
 import java.util.EnumSet;
-
 import org.junit.jupiter.api.Test;
 
 /** One test per arrow of the table in {@link PoolMode}'s Javadoc; the missing arrows are the self-loops. */

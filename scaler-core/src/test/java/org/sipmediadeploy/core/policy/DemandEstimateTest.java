@@ -4,18 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.sipmediadeploy.core.Fixtures.POOL;
-import static org.sipmediadeploy.core.Fixtures.T0;
 import static org.sipmediadeploy.core.Fixtures.answers;
 import static org.sipmediadeploy.core.Fixtures.host;
 
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-
 import org.junit.jupiter.api.Test;
 import org.sipmediadeploy.core.Fixtures;
 import org.sipmediadeploy.core.config.PoolConfig;
@@ -61,11 +58,11 @@ class DemandEstimateTest {
         Instant minute = Instant.parse("2026-01-05T10:00:00Z");
         ScalingMemory m = ScalingMemory.NONE;
         ScalingVerdict v = null;
-        int[] busyAt = {0, 2, 2, 5, 4, 7};   // passes at :00, :05 ... :25: rises 2, 3 and 3 (a call ended between)
+        int[] busyAt = {0, 2, 2, 5, 4, 7}; // passes at :00, :05 ... :25: rises 2, 3 and 3 (a call ended between)
         for (int i = 0; i < busyAt.length; i++) {
             PoolState p = pool(tenHosts(minute.minusSeconds(3600)));
-            v = ScalingPolicy.decide(p, observe(p, busyAt[i], minute), cfg, m, minute.plusSeconds(5L * i),
-                    DecisionIds.forTerm(3, 1));
+            v = ScalingPolicy.decide(
+                    p, observe(p, busyAt[i], minute), cfg, m, minute.plusSeconds(5L * i), DecisionIds.forTerm(3, 1));
             m = v.memory();
             assertEquals(null, v.closedMinute(), "the minute is not over");
         }
@@ -82,7 +79,7 @@ class DemandEstimateTest {
         b.spare = SpareSchedule.constant(1);
         b.period = PERIOD;
         PoolConfig cfg = b.build();
-        Instant now = Instant.parse("2026-01-06T09:58:30Z");   // a Tuesday, just before a :00 burst
+        Instant now = Instant.parse("2026-01-06T09:58:30Z"); // a Tuesday, just before a :00 burst
         long minute = now.getEpochSecond() / 60;
         // Monday: a steady 2 calls a minute, and 40 calls at 10:00.
         PoolState p = pool(host("gw-1", HostState.READY, now.minusSeconds(7200)));
@@ -93,12 +90,13 @@ class DemandEstimateTest {
         p = new PoolState(p.name(), p.mode(), p.hosts(), 0, null, h);
         Map<String, HostObservation> idle = new HashMap<>();
         idle.put("gw-1", answers(1, false, now));
-        ScalingVerdict v = ScalingPolicy.decide(p, new PoolObservation(idle, Set.of()), cfg, ScalingMemory.NONE, now,
-                DecisionIds.forTerm(3, 1));
+        ScalingVerdict v = ScalingPolicy.decide(
+                p, new PoolObservation(idle, Set.of()), cfg, ScalingMemory.NONE, now, DecisionIds.forTerm(3, 1));
         assertEquals(ScalingPolicy.FORECAST, v.driver());
         // Window 30 s into the minute + 95 s: minutes :58, :59 and :00 on Monday = 2 + 2 + 40, times the margin.
         assertEquals((int) Math.ceil(DemandForecast.MARGIN * 44), v.targetSpare());
-        Decision.CreateHost c = assertInstanceOf(Decision.CreateHost.class, v.decisions().get(0));
+        Decision.CreateHost c =
+                assertInstanceOf(Decision.CreateHost.class, v.decisions().get(0));
         assertTrue(c.reason().contains("set by forecast: "), c.reason());
     }
 

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
-
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
@@ -17,6 +16,7 @@ class DemandForecastPropertiesTest {
     private static final ZoneId UTC = ZoneId.of("UTC");
     /** Monday 2026-01-05 00:00 UTC, in minutes. */
     private static final long MONDAY = Instant.parse("2026-01-05T00:00:00Z").getEpochSecond() / 60;
+
     private static final Duration WINDOW = Duration.ofSeconds(125);
 
     /**
@@ -41,9 +41,12 @@ class DemandForecastPropertiesTest {
     }
 
     @Property(tries = 40)
-    void theForecastIsNeverNegativeNorAboveTheMostSeenTimesItsBounds(@ForAll @IntRange(min = 0, max = 120) int burst,
-            @ForAll @IntRange(min = 0, max = 10) int trickle, @ForAll @IntRange(min = 1, max = 7) int daysSeen,
-            @ForAll @IntRange(min = 0, max = 1439) int minuteOfDay, @ForAll @IntRange(min = 0, max = 59) int second) {
+    void theForecastIsNeverNegativeNorAboveTheMostSeenTimesItsBounds(
+            @ForAll @IntRange(min = 0, max = 120) int burst,
+            @ForAll @IntRange(min = 0, max = 10) int trickle,
+            @ForAll @IntRange(min = 1, max = 7) int daysSeen,
+            @ForAll @IntRange(min = 0, max = 1439) int minuteOfDay,
+            @ForAll @IntRange(min = 0, max = 59) int second) {
         ArrivalHistory h = days(daysSeen * 1440L, burst, trickle);
         long now = MONDAY + daysSeen * 1440L + minuteOfDay;
         int f = DemandForecast.of(h, at(now, second), WINDOW, UTC).calls();
@@ -53,8 +56,10 @@ class DemandForecastPropertiesTest {
     }
 
     @Property(tries = 40)
-    void aSurpriseBurstIsForgottenOnceTheDaysAfterItOutnumberIt(@ForAll @IntRange(min = 50, max = 400) int surprise,
-            @ForAll @IntRange(min = 0, max = 1437) int askedMinute, @ForAll @IntRange(min = 0, max = 2) int offset) {
+    void aSurpriseBurstIsForgottenOnceTheDaysAfterItOutnumberIt(
+            @ForAll @IntRange(min = 50, max = 400) int surprise,
+            @ForAll @IntRange(min = 0, max = 1437) int askedMinute,
+            @ForAll @IntRange(min = 0, max = 2) int offset) {
         // The surprise falls in the window asked about, a week earlier: the one place it could still count.
         int surpriseMinute = askedMinute + offset;
         // Monday to Friday of one week plus the next Monday; the surprise on the first Monday.
@@ -63,7 +68,9 @@ class DemandForecastPropertiesTest {
         ArrivalHistory calmLater = days(7 * 1440L + askedMinute, 60, 3);
         ArrivalHistory later = calmLater.record(MONDAY + surpriseMinute, surprise);
         Instant now = at(MONDAY + 7 * 1440L + askedMinute, 0);
-        assertEquals(DemandForecast.of(calmLater, now, WINDOW, UTC).calls(),
-                DemandForecast.of(later, now, WINDOW, UTC).calls(), "a week later the surprise no longer counts");
+        assertEquals(
+                DemandForecast.of(calmLater, now, WINDOW, UTC).calls(),
+                DemandForecast.of(later, now, WINDOW, UTC).calls(),
+                "a week later the surprise no longer counts");
     }
 }

@@ -11,7 +11,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Builders;
@@ -19,7 +18,6 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.statistics.Statistics;
-
 import org.sipmediadeploy.core.Fixtures;
 import org.sipmediadeploy.core.command.Command;
 import org.sipmediadeploy.core.config.FailoverSettings;
@@ -36,41 +34,113 @@ class FailoverPolicyPropertiesTest {
     private static final Instant NOW = Fixtures.T0.plusSeconds(7200);
 
     /** A random world: pair state, observation, settings. */
-    record World(PairState pair, PairObservation obs, FailoverSettings settings) {
-    }
+    record World(PairState pair, PairObservation obs, FailoverSettings settings) {}
 
     @Provide
     Arbitrary<World> worlds() {
         Arbitrary<TargetHealth> health = Builders.withBuilder(() -> new int[4])
-                .use(Arbitraries.oneOf(Arbitraries.just(0), Arbitraries.integers().between(1, 9))).in((b, f) -> { b[0] = f; return b; })
-                .use(Arbitraries.of(0, 1, 2, 3, 3)).in((b, u) -> { b[1] = u; return b; })
-                .use(Arbitraries.integers().between(0, 2)).in((b, k) -> { b[2] = k; return b; })
-                .use(Arbitraries.integers().between(0, 600)).in((b, s) -> { b[3] = s; return b; })
+                .use(Arbitraries.oneOf(
+                        Arbitraries.just(0), Arbitraries.integers().between(1, 9)))
+                .in((b, f) -> {
+                    b[0] = f;
+                    return b;
+                })
+                .use(Arbitraries.of(0, 1, 2, 3, 3))
+                .in((b, u) -> {
+                    b[1] = u;
+                    return b;
+                })
+                .use(Arbitraries.integers().between(0, 2))
+                .in((b, k) -> {
+                    b[2] = k;
+                    return b;
+                })
+                .use(Arbitraries.integers().between(0, 600))
+                .in((b, s) -> {
+                    b[3] = s;
+                    return b;
+                })
                 .build(FailoverPolicyPropertiesTest::health);
         Arbitrary<Confirmation> conf = Arbitraries.integers().between(0, 3).map(n -> new Confirmation(n, 3));
-        Arbitrary<List<Instant>> failovers = Arbitraries.integers().between(0, 7200)
-                .map(s -> NOW.minusSeconds(s)).list().ofMaxSize(5)
-                .map(l -> { List<Instant> x = new ArrayList<>(l); x.sort(null); return x; });
+        Arbitrary<List<Instant>> failovers = Arbitraries.integers()
+                .between(0, 7200)
+                .map(s -> NOW.minusSeconds(s))
+                .list()
+                .ofMaxSize(5)
+                .map(l -> {
+                    List<Instant> x = new ArrayList<>(l);
+                    x.sort(null);
+                    return x;
+                });
         return Builders.withBuilder(WorldBuilder::new)
-                .use(health).in((w, h) -> { w.a = h; return w; })
-                .use(health).in((w, h) -> { w.b = h; return w; })
-                .use(conf.injectNull(0.25)).in((w, c) -> { w.ca = c; return w; })
-                .use(conf.injectNull(0.25)).in((w, c) -> { w.cb = c; return w; })
-                .use(Arbitraries.of(PairMode.AUTO, PairMode.AUTO, PairMode.AUTO, PairMode.PAUSED, PairMode.MANUAL)).in((w, m) -> { w.mode = m; return w; })
-                .use(Arbitraries.of(true, false)).in((w, x) -> { w.swap = x; return w; })
-                .use(failovers).in((w, f) -> { w.failovers = f; return w; })
-                .use(Arbitraries.of(0, 1, 2, 3, 4)).in((w, p) -> { w.fip = p; return w; })
-                .use(Arbitraries.of(true, false, false, false, false, false)).in((w, x) -> { w.replacing = x; return w; })
-                .use(Arbitraries.of(true, false, false, false, false, false)).in((w, x) -> { w.workOpen = x; return w; })
-                .use(Arbitraries.integers().between(1, 4)).in((w, t) -> { w.threshold = t; return w; })
-                .use(Arbitraries.integers().between(1, 5)).in((w, m) -> { w.maxPerHour = m; return w; })
+                .use(health)
+                .in((w, h) -> {
+                    w.a = h;
+                    return w;
+                })
+                .use(health)
+                .in((w, h) -> {
+                    w.b = h;
+                    return w;
+                })
+                .use(conf.injectNull(0.25))
+                .in((w, c) -> {
+                    w.ca = c;
+                    return w;
+                })
+                .use(conf.injectNull(0.25))
+                .in((w, c) -> {
+                    w.cb = c;
+                    return w;
+                })
+                .use(Arbitraries.of(PairMode.AUTO, PairMode.AUTO, PairMode.AUTO, PairMode.PAUSED, PairMode.MANUAL))
+                .in((w, m) -> {
+                    w.mode = m;
+                    return w;
+                })
+                .use(Arbitraries.of(true, false))
+                .in((w, x) -> {
+                    w.swap = x;
+                    return w;
+                })
+                .use(failovers)
+                .in((w, f) -> {
+                    w.failovers = f;
+                    return w;
+                })
+                .use(Arbitraries.of(0, 1, 2, 3, 4))
+                .in((w, p) -> {
+                    w.fip = p;
+                    return w;
+                })
+                .use(Arbitraries.of(true, false, false, false, false, false))
+                .in((w, x) -> {
+                    w.replacing = x;
+                    return w;
+                })
+                .use(Arbitraries.of(true, false, false, false, false, false))
+                .in((w, x) -> {
+                    w.workOpen = x;
+                    return w;
+                })
+                .use(Arbitraries.integers().between(1, 4))
+                .in((w, t) -> {
+                    w.threshold = t;
+                    return w;
+                })
+                .use(Arbitraries.integers().between(1, 5))
+                .in((w, m) -> {
+                    w.maxPerHour = m;
+                    return w;
+                })
                 .build(WorldBuilder::build);
     }
 
     private static TargetHealth health(int[] b) {
         int failures = b[0];
         if (failures == 0) {
-            return b[1] == 0 ? TargetHealth.NEVER_PROBED
+            return b[1] == 0
+                    ? TargetHealth.NEVER_PROBED
                     : new TargetHealth(0, b[1], ProbeResult.up(MS, "ok", NOW), null);
         }
         ProbeResult last = b[2] == 0 ? ProbeResult.unknown(MS, "socket", NOW) : ProbeResult.down(MS, "timeout", NOW);
@@ -94,8 +164,15 @@ class FailoverPolicyPropertiesTest {
         World build() {
             String active = swap ? B.serverId() : A.serverId();
             String standby = swap ? A.serverId() : B.serverId();
-            PairState p = new PairState(Fixtures.PAIR, List.of(A, B), active, "fip-1", "203.0.113.10", mode,
-                    failovers, replacing ? standby : null);
+            PairState p = new PairState(
+                    Fixtures.PAIR,
+                    List.of(A, B),
+                    active,
+                    "fip-1",
+                    "203.0.113.10",
+                    mode,
+                    failovers,
+                    replacing ? standby : null);
             Map<String, TargetHealth> h = new HashMap<>();
             h.put(A.serverId(), a);
             h.put(B.serverId(), b);
@@ -109,8 +186,13 @@ class FailoverPolicyPropertiesTest {
             String[] ports = {A.portId(), B.portId(), null, "port-z", p.active().portId()};
             // A replacement under way is open work in the log: the loop says so.
             PairObservation o = new PairObservation(h, fip != 3 || a.isUp(), ports[fip], c, workOpen || replacing);
-            FailoverSettings s = new FailoverSettings(threshold, java.time.Duration.ofSeconds(30), maxPerHour,
-                    java.time.Duration.ofMillis(300), true, java.time.Duration.ofSeconds(30));
+            FailoverSettings s = new FailoverSettings(
+                    threshold,
+                    java.time.Duration.ofSeconds(30),
+                    maxPerHour,
+                    java.time.Duration.ofMillis(300),
+                    true,
+                    java.time.Duration.ofSeconds(30));
             return new World(p, o, s);
         }
     }
@@ -124,8 +206,10 @@ class FailoverPolicyPropertiesTest {
         PairVerdict v = decide(w);
         assertTrue(v.decisions().size() <= 1, v.toString());
         assertTrue(!(v.needsConfirmation() && !v.decisions().isEmpty()), "either ask or decide, not both");
-        Statistics.collect(v.decisions().isEmpty() ? (v.needsConfirmation() ? "ask" : "none")
-                : v.decisions().get(0).getClass().getSimpleName());
+        Statistics.collect(
+                v.decisions().isEmpty()
+                        ? (v.needsConfirmation() ? "ask" : "none")
+                        : v.decisions().get(0).getClass().getSimpleName());
         // The generator must reach every kind of verdict, or the properties above would hold vacuously.
         Statistics.coverage(c -> {
             for (String kind : List.of("Failover", "Reassociate", "ReplaceMember", "HoldPair", "ask", "none")) {
@@ -142,7 +226,9 @@ class FailoverPolicyPropertiesTest {
                 assertEquals(w.pair().activeServerId(), f.fromServerId());
                 assertTrue(w.obs().healthOf(f.toServerId()).isUp(), "standby is up");
                 assertTrue(w.obs().confirmation(f.fromServerId()).orElseThrow().isMajority(), "majority");
-                assertTrue(w.obs().healthOf(f.fromServerId()).failedAtLeast(w.settings().failureThreshold()));
+                assertTrue(w.obs()
+                        .healthOf(f.fromServerId())
+                        .failedAtLeast(w.settings().failureThreshold()));
             }
         }
     }
@@ -158,7 +244,8 @@ class FailoverPolicyPropertiesTest {
     @Property(tries = 3000)
     void everyDecisionIsAcceptedByTheStateMachine(@ForAll("worlds") World w) {
         PairVerdict v = decide(w);
-        ClusterState s = Transitions.apply(ClusterState.empty(), new Command.InitPair(w.pair(), 2, NOW), 1).state();
+        ClusterState s = Transitions.apply(ClusterState.empty(), new Command.InitPair(w.pair(), 2, NOW), 1)
+                .state();
         for (Decision d : v.decisions()) {
             Applied a = Transitions.apply(s, new Command.Propose(d, 2, NOW), 2);
             assertTrue(a.isAccepted(), () -> d + " refused: " + a.refusal());

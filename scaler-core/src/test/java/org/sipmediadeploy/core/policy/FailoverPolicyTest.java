@@ -16,7 +16,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -64,12 +63,36 @@ class FailoverPolicyTest {
         String port = A.portId();
         boolean workOpen;
 
-        Obs active(TargetHealth h) { health.put(A.serverId(), h); return this; }
-        Obs standby(TargetHealth h) { health.put(B.serverId(), h); return this; }
-        Obs confirm(String serverId, int seeDown) { confirmations.put(serverId, new Confirmation(seeDown, 3)); return this; }
-        Obs fipOn(String p) { port = p; return this; }
-        Obs fipUnreadable() { seen = false; port = null; return this; }
-        Obs workOpen() { workOpen = true; return this; }
+        Obs active(TargetHealth h) {
+            health.put(A.serverId(), h);
+            return this;
+        }
+
+        Obs standby(TargetHealth h) {
+            health.put(B.serverId(), h);
+            return this;
+        }
+
+        Obs confirm(String serverId, int seeDown) {
+            confirmations.put(serverId, new Confirmation(seeDown, 3));
+            return this;
+        }
+
+        Obs fipOn(String p) {
+            port = p;
+            return this;
+        }
+
+        Obs fipUnreadable() {
+            seen = false;
+            port = null;
+            return this;
+        }
+
+        Obs workOpen() {
+            workOpen = true;
+            return this;
+        }
 
         PairObservation build() {
             return new PairObservation(health, seen, port, confirmations, workOpen);
@@ -100,8 +123,15 @@ class FailoverPolicyTest {
 
     /** The pair with B active after failovers at the given times (A is the standby). */
     private static PairState afterFailovers(Instant... times) {
-        return new PairState(Fixtures.PAIR, List.of(A, B), B.serverId(), "fip-1", "203.0.113.10", PairMode.AUTO,
-                List.of(times), null);
+        return new PairState(
+                Fixtures.PAIR,
+                List.of(A, B),
+                B.serverId(),
+                "fip-1",
+                "203.0.113.10",
+                PairMode.AUTO,
+                List.of(times),
+                null);
     }
 
     /** Same observation, but for the pair where B is active. */
@@ -143,7 +173,8 @@ class FailoverPolicyTest {
     void failsOverToTheHealthyStandbyWhenAMajorityConfirmsTheActiveDown() {
         PairVerdict v = decide(pair(), obs().active(failing(3)).standby(up()).confirm(A.serverId(), 2));
         assertEquals(1, v.decisions().size());
-        Decision.Failover f = assertInstanceOf(Decision.Failover.class, v.decisions().get(0));
+        Decision.Failover f =
+                assertInstanceOf(Decision.Failover.class, v.decisions().get(0));
         assertEquals(A.serverId(), f.fromServerId());
         assertEquals(B.serverId(), f.toServerId());
         assertEquals(Fixtures.PAIR, f.pair());
@@ -152,7 +183,8 @@ class FailoverPolicyTest {
         assertTrue(f.reason().contains("standby sip-b up"), f.reason());
         assertFalse(v.needsConfirmation());
         // The state machine takes it: the decision is consistent with the replicated state.
-        ClusterState s = Transitions.apply(ClusterState.empty(), new Command.InitPair(pair(), 4, NOW), 1).state();
+        ClusterState s = Transitions.apply(ClusterState.empty(), new Command.InitPair(pair(), 4, NOW), 1)
+                .state();
         Applied a = Transitions.apply(s, new Command.Propose(f, 4, NOW), 2);
         assertTrue(a.isAccepted(), () -> a.refusal());
         assertEquals(B.serverId(), a.state().pair(Fixtures.PAIR).orElseThrow().activeServerId());
@@ -166,10 +198,13 @@ class FailoverPolicyTest {
 
     @Test
     void holdsTheFloatingIpWithAnAlarmWhenBothMembersAreDown() {
-        PairVerdict v = decide(pair(), obs().active(failing(3)).standby(failing(3)).confirm(A.serverId(), 3));
+        PairVerdict v =
+                decide(pair(), obs().active(failing(3)).standby(failing(3)).confirm(A.serverId(), 3));
         assertNothing(v);
         assertEquals(1, v.alarms().size());
-        assertTrue(v.alarms().get(0).message().contains("both members down"), v.alarms().get(0).message());
+        assertTrue(
+                v.alarms().get(0).message().contains("both members down"),
+                v.alarms().get(0).message());
         assertTrue(v.alarms().get(0).message().contains("floating IP kept on sip-a"));
         assertFalse(v.needsConfirmation());
     }
@@ -179,12 +214,15 @@ class FailoverPolicyTest {
         PairVerdict v = decide(pair(), obs().active(failing(3)).confirm(A.serverId(), 3));
         assertNothing(v);
         assertEquals(1, v.alarms().size());
-        assertTrue(v.alarms().get(0).message().contains("never probed"), v.alarms().get(0).message());
+        assertTrue(
+                v.alarms().get(0).message().contains("never probed"),
+                v.alarms().get(0).message());
     }
 
     @Test
     void neverFailsOverToAStandbyWhoseLastProbeFailedEvenOnce() {
-        PairVerdict v = decide(pair(), obs().active(failing(4)).standby(failing(1)).confirm(A.serverId(), 3));
+        PairVerdict v =
+                decide(pair(), obs().active(failing(4)).standby(failing(1)).confirm(A.serverId(), 3));
         assertNothing(v);
     }
 
@@ -198,7 +236,8 @@ class FailoverPolicyTest {
             assertTrue(v.note().contains("waiting for 6 failures"), v.note());
         }
         PairVerdict v = decide(p, swapped(failing(6), up()).confirm(B.serverId(), 3));
-        Decision.Failover f = assertInstanceOf(Decision.Failover.class, v.decisions().get(0));
+        Decision.Failover f =
+                assertInstanceOf(Decision.Failover.class, v.decisions().get(0));
         assertEquals(B.serverId(), f.fromServerId());
         assertTrue(f.reason().contains("within min-interval, needed 6 failures"), f.reason());
     }
@@ -212,30 +251,35 @@ class FailoverPolicyTest {
 
     @Test
     void fifthFailoverWithinAnHourHoldsThePairInManualWithAnAlarm() {
-        PairState p = afterFailovers(NOW.minusSeconds(3000), NOW.minusSeconds(2000), NOW.minusSeconds(1000),
-                NOW.minusSeconds(500));
+        PairState p = afterFailovers(
+                NOW.minusSeconds(3000), NOW.minusSeconds(2000), NOW.minusSeconds(1000), NOW.minusSeconds(500));
         PairVerdict v = decide(p, swapped(failing(3), up()).confirm(B.serverId(), 2));
-        Decision.HoldPair h = assertInstanceOf(Decision.HoldPair.class, v.decisions().get(0));
+        Decision.HoldPair h =
+                assertInstanceOf(Decision.HoldPair.class, v.decisions().get(0));
         assertTrue(h.reason().contains("4 failovers in the last hour reached max-per-hour 4"), h.reason());
         assertEquals(1, v.alarms().size());
         assertEquals(h.reason(), v.alarms().get(0).message());
-        ClusterState s = Transitions.apply(ClusterState.empty(), new Command.InitPair(p, 4, NOW), 1).state();
+        ClusterState s = Transitions.apply(ClusterState.empty(), new Command.InitPair(p, 4, NOW), 1)
+                .state();
         s = Transitions.apply(s, new Command.Propose(h, 4, NOW), 2).state();
         assertEquals(PairMode.MANUAL, s.pair(Fixtures.PAIR).orElseThrow().mode());
     }
 
     @Test
     void failoversOlderThanAnHourDoNotCountTowardsMaxPerHour() {
-        PairState p = afterFailovers(NOW.minusSeconds(4000), NOW.minusSeconds(2000), NOW.minusSeconds(1000),
-                NOW.minusSeconds(500));
+        PairState p = afterFailovers(
+                NOW.minusSeconds(4000), NOW.minusSeconds(2000), NOW.minusSeconds(1000), NOW.minusSeconds(500));
         PairVerdict v = decide(p, swapped(failing(3), up()).confirm(B.serverId(), 2));
         assertInstanceOf(Decision.Failover.class, v.decisions().get(0));
     }
 
     @ParameterizedTest
-    @EnumSource(value = PairMode.class, names = {"PAUSED", "MANUAL"})
+    @EnumSource(
+            value = PairMode.class,
+            names = {"PAUSED", "MANUAL"})
     void noAutomaticFailoverOutsideAutoModeButAnAlarm(PairMode mode) {
-        PairVerdict v = decide(pair().withMode(mode), obs().active(failing(3)).standby(up()).confirm(A.serverId(), 3));
+        PairVerdict v = decide(
+                pair().withMode(mode), obs().active(failing(3)).standby(up()).confirm(A.serverId(), 3));
         assertNothing(v);
         assertFalse(v.needsConfirmation());
         assertEquals(1, v.alarms().size());
@@ -244,9 +288,12 @@ class FailoverPolicyTest {
 
     @Test
     void noFailBackWhenTheOldActiveComesBackUp() {
-        ClusterState s = Transitions.apply(ClusterState.empty(), new Command.InitPair(pair(), 4, NOW), 1).state();
-        PairVerdict first = decide(pair(), obs().active(failing(3)).standby(up()).confirm(A.serverId(), 2));
-        s = Transitions.apply(s, new Command.Propose(first.decisions().get(0), 4, NOW), 2).state();
+        ClusterState s = Transitions.apply(ClusterState.empty(), new Command.InitPair(pair(), 4, NOW), 1)
+                .state();
+        PairVerdict first =
+                decide(pair(), obs().active(failing(3)).standby(up()).confirm(A.serverId(), 2));
+        s = Transitions.apply(s, new Command.Propose(first.decisions().get(0), 4, NOW), 2)
+                .state();
         PairState after = s.pair(Fixtures.PAIR).orElseThrow();
         // A answers again; B (now active) is healthy and holds the floating IP.
         PairVerdict v = decide(after, swapped(up(), up()));
@@ -267,7 +314,8 @@ class FailoverPolicyTest {
     @Test
     void reassociatesTheFloatingIpFoundOnTheWrongPortWhileTheActiveIsHealthy() {
         PairVerdict v = decide(pair(), obs().active(up()).standby(up()).fipOn(B.portId()));
-        Decision.Reassociate r = assertInstanceOf(Decision.Reassociate.class, v.decisions().get(0));
+        Decision.Reassociate r =
+                assertInstanceOf(Decision.Reassociate.class, v.decisions().get(0));
         assertEquals(A.serverId(), r.serverId());
         assertTrue(r.reason().contains("found on port port-b, active is sip-a"), r.reason());
     }
@@ -275,7 +323,8 @@ class FailoverPolicyTest {
     @Test
     void reassociatesAFloatingIpThatIsOnNoPort() {
         PairVerdict v = decide(pair(), obs().active(up()).standby(up()).fipOn(null));
-        Decision.Reassociate r = assertInstanceOf(Decision.Reassociate.class, v.decisions().get(0));
+        Decision.Reassociate r =
+                assertInstanceOf(Decision.Reassociate.class, v.decisions().get(0));
         assertTrue(r.reason().contains("found on no port"), r.reason());
     }
 
@@ -288,7 +337,9 @@ class FailoverPolicyTest {
 
     @Test
     void doesNotReassociateOutsideAutoMode() {
-        assertNothing(decide(pair().withMode(PairMode.PAUSED), obs().active(up()).standby(up()).fipOn(B.portId())));
+        assertNothing(decide(
+                pair().withMode(PairMode.PAUSED),
+                obs().active(up()).standby(up()).fipOn(B.portId())));
     }
 
     @Test
@@ -307,9 +358,13 @@ class FailoverPolicyTest {
 
     @Test
     void replacesAStandbyFailingLongerThanReplaceAfterWhenAMajorityConfirms() {
-        PairVerdict v = decide(pair(), obs().active(up()).standby(standbyDownFor(Duration.ofSeconds(31)))
-                .confirm(B.serverId(), 2));
-        Decision.ReplaceMember r = assertInstanceOf(Decision.ReplaceMember.class, v.decisions().get(0));
+        PairVerdict v = decide(
+                pair(),
+                obs().active(up())
+                        .standby(standbyDownFor(Duration.ofSeconds(31)))
+                        .confirm(B.serverId(), 2));
+        Decision.ReplaceMember r =
+                assertInstanceOf(Decision.ReplaceMember.class, v.decisions().get(0));
         assertEquals(B.serverId(), r.failedServerId());
         assertEquals("sip-" + r.id(), r.newName());
         assertTrue(r.reason().contains("failing for 31 s"), r.reason());
@@ -328,8 +383,11 @@ class FailoverPolicyTest {
 
     @Test
     void doesNotReplaceAStandbyBeforeReplaceAfter() {
-        PairVerdict v = decide(pair(), obs().active(up()).standby(standbyDownFor(Duration.ofSeconds(29)))
-                .confirm(B.serverId(), 3));
+        PairVerdict v = decide(
+                pair(),
+                obs().active(up())
+                        .standby(standbyDownFor(Duration.ofSeconds(29)))
+                        .confirm(B.serverId(), 3));
         assertNothing(v);
         assertFalse(v.needsConfirmation());
         assertEquals(1, v.alarms().size(), "a failing standby is still an alarm");
@@ -337,8 +395,11 @@ class FailoverPolicyTest {
 
     @Test
     void doesNotReplaceAStandbyWithoutAMajority() {
-        PairVerdict v = decide(pair(), obs().active(up()).standby(standbyDownFor(Duration.ofMinutes(5)))
-                .confirm(B.serverId(), 1));
+        PairVerdict v = decide(
+                pair(),
+                obs().active(up())
+                        .standby(standbyDownFor(Duration.ofMinutes(5)))
+                        .confirm(B.serverId(), 1));
         assertNothing(v);
         assertEquals(1, v.alarms().size());
         assertTrue(v.note().contains("only 1/3 nodes see it down"), v.note());
@@ -346,9 +407,11 @@ class FailoverPolicyTest {
 
     @Test
     void doesNotReplaceWhenReplacementIsOffOrThePairIsNotAutoOrAlreadyReplacing() {
-        Obs o = obs().active(up()).standby(standbyDownFor(Duration.ofMinutes(5))).confirm(B.serverId(), 3);
-        FailoverSettings off = new FailoverSettings(3, S.minInterval(), S.maxPerHour(), S.confirmTimeout(), false,
-                S.replaceAfter());
+        Obs o = obs().active(up())
+                .standby(standbyDownFor(Duration.ofMinutes(5)))
+                .confirm(B.serverId(), 3);
+        FailoverSettings off =
+                new FailoverSettings(3, S.minInterval(), S.maxPerHour(), S.confirmTimeout(), false, S.replaceAfter());
         assertNothing(decide(pair(), o, off));
         assertNothing(decide(pair().withMode(PairMode.MANUAL), o));
         assertNothing(decide(pair().withReplacing(B.serverId()), o));
@@ -356,11 +419,14 @@ class FailoverPolicyTest {
 
     @Test
     void doesNothingWhileAMoveOrReplacementOfThePairIsOpen() {
-        PairVerdict v = decide(pair(), obs().active(failing(9)).standby(up()).confirm(A.serverId(), 3).workOpen());
+        PairVerdict v = decide(
+                pair(),
+                obs().active(failing(9)).standby(up()).confirm(A.serverId(), 3).workOpen());
         assertNothing(v);
         assertFalse(v.needsConfirmation());
         assertEquals(List.of(), v.alarms());
-        assertNothing(decide(pair(), obs().active(up()).standby(up()).fipOn(B.portId()).workOpen()));
+        assertNothing(decide(
+                pair(), obs().active(up()).standby(up()).fipOn(B.portId()).workOpen()));
     }
 
     @Test

@@ -7,14 +7,12 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.statistics.Statistics;
-
 import org.sipmediadeploy.core.Fixtures;
 import org.sipmediadeploy.core.command.Command;
 import org.sipmediadeploy.core.command.Facts;
@@ -35,27 +33,35 @@ import org.sipmediadeploy.core.state.Transitions;
  * invariants are checked after every step.
  */
 class FailoverSimulationPropertiesTest {
-    private static final FailoverSettings S = new FailoverSettings(3, Duration.ofSeconds(30), 4,
-            Duration.ofMillis(300), true, Duration.ofSeconds(30));
+    private static final FailoverSettings S =
+            new FailoverSettings(3, Duration.ofSeconds(30), 4, Duration.ofMillis(300), true, Duration.ofSeconds(30));
 
     /** Per step: A up?, B up?, how many of the 2 other nodes agree with the leader, does the cloud call fail? */
-    record Step(boolean aUp, boolean bUp, int othersAgree, boolean cloudFails) {
-    }
+    record Step(boolean aUp, boolean bUp, int othersAgree, boolean cloudFails) {}
 
     @Provide
     Arbitrary<List<Step>> lives() {
         // Outages come in runs: a member's state is held for a random number of steps.
-        Arbitrary<List<Step>> run = Arbitraries.integers().between(1, 40).flatMap(len ->
-                net.jqwik.api.Combinators.combine(Arbitraries.of(true, true, false), Arbitraries.of(true, true, false),
-                        Arbitraries.integers().between(0, 2), Arbitraries.of(false, false, false, true))
-                        .as(Step::new).map(s -> java.util.Collections.nCopies(len, s)));
-        return run.list().ofMinSize(1).ofMaxSize(25).map(l -> l.stream().flatMap(List::stream).toList());
+        Arbitrary<List<Step>> run = Arbitraries.integers()
+                .between(1, 40)
+                .flatMap(len -> net.jqwik.api.Combinators.combine(
+                                Arbitraries.of(true, true, false),
+                                Arbitraries.of(true, true, false),
+                                Arbitraries.integers().between(0, 2),
+                                Arbitraries.of(false, false, false, true))
+                        .as(Step::new)
+                        .map(s -> java.util.Collections.nCopies(len, s)));
+        return run.list()
+                .ofMinSize(1)
+                .ofMaxSize(25)
+                .map(l -> l.stream().flatMap(List::stream).toList());
     }
 
     @Property(tries = 500)
     void aPairLivedThroughRandomOutagesKeepsItsSafetyRules(@ForAll("lives") List<Step> life) {
-        ClusterState s = Transitions.apply(ClusterState.empty(),
-                new Command.InitPair(Fixtures.pair(), 1, Fixtures.T0), 1).state();
+        ClusterState s = Transitions.apply(
+                        ClusterState.empty(), new Command.InitPair(Fixtures.pair(), 1, Fixtures.T0), 1)
+                .state();
         Map<String, TargetHealth> health = new HashMap<>();
         String fipPort = Fixtures.A.portId();
         DecisionIds ids = DecisionIds.forTerm(1, 1);
@@ -76,8 +82,13 @@ class FailoverSimulationPropertiesTest {
                     fipPort = pair.member(x.serverId()).orElseThrow().portId();
                 } else if (o == Outcome.DONE && d instanceof Decision.ReplaceMember) {
                     fresh++;
-                    facts = Map.of(Facts.SERVER_ID, "srv-n" + fresh, Facts.PORT_ID, "port-n" + fresh,
-                            Facts.ADDRESS, "10.0.9." + fresh);
+                    facts = Map.of(
+                            Facts.SERVER_ID,
+                            "srv-n" + fresh,
+                            Facts.PORT_ID,
+                            "port-n" + fresh,
+                            Facts.ADDRESS,
+                            "10.0.9." + fresh);
                 }
                 Applied a = Transitions.apply(s, new Command.RecordOutcome(d.id(), o, "", facts, 1, now), index++);
                 assertTrue(a.isAccepted(), () -> "outcome refused: " + a.refusal());
@@ -92,7 +103,8 @@ class FailoverSimulationPropertiesTest {
             Map<String, Confirmation> conf = new HashMap<>();
             conf.put(m0.serverId(), new Confirmation((step.aUp() ? 0 : 1) + (step.aUp() ? 0 : step.othersAgree()), 3));
             conf.put(m1.serverId(), new Confirmation((step.bUp() ? 0 : 1) + (step.bUp() ? 0 : step.othersAgree()), 3));
-            boolean workOpen = s.open().values().stream().anyMatch(r -> r.decision().scope().equals(Fixtures.PAIR));
+            boolean workOpen = s.open().values().stream()
+                    .anyMatch(r -> r.decision().scope().equals(Fixtures.PAIR));
             PairObservation obs = new PairObservation(health, true, fipPort, conf, workOpen);
             // 3. Decide and commit.
             PairVerdict v = FailoverPolicy.decide(pair, obs, S, now, ids);
@@ -104,7 +116,8 @@ class FailoverSimulationPropertiesTest {
                     List<Instant> past = pair.failovers();
                     if (!past.isEmpty()
                             && Duration.between(past.get(past.size() - 1), now).compareTo(S.minInterval()) < 0) {
-                        assertTrue(obs.healthOf(f.fromServerId()).failedAtLeast(2 * S.failureThreshold()),
+                        assertTrue(
+                                obs.healthOf(f.fromServerId()).failedAtLeast(2 * S.failureThreshold()),
                                 "within min-interval a failover needs twice the threshold");
                         Statistics.collect("doubled threshold used");
                     } else {
@@ -126,8 +139,12 @@ class FailoverSimulationPropertiesTest {
 
     private static void probe(Map<String, TargetHealth> health, Member m, boolean up, Instant now) {
         TargetHealth h = health.getOrDefault(m.serverId(), TargetHealth.NEVER_PROBED);
-        health.put(m.serverId(), h.next(up ? ProbeResult.up(Fixtures.MS, "200 OK", now)
-                : ProbeResult.down(Fixtures.MS, "timeout", now)));
+        health.put(
+                m.serverId(),
+                h.next(
+                        up
+                                ? ProbeResult.up(Fixtures.MS, "200 OK", now)
+                                : ProbeResult.down(Fixtures.MS, "timeout", now)));
     }
 
     /** No rolling hour holds more than max-per-hour failovers. */

@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -19,7 +18,6 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.statistics.Statistics;
-
 import org.sipmediadeploy.core.Fixtures;
 import org.sipmediadeploy.core.command.Command;
 import org.sipmediadeploy.core.config.PoolConfig;
@@ -42,36 +40,67 @@ class ScalingPolicyPropertiesTest {
     private static final Instant NOW = Fixtures.T0.plusSeconds(86_400);
 
     /** One host of a random pool: its state, age, what was observed, and whether a create/delete is open. */
-    record HostSpec(HostState state, int ageSeconds, int obsKind, int idle, boolean terminable, int silentSeconds,
-                    boolean open) {
-    }
+    record HostSpec(
+            HostState state,
+            int ageSeconds,
+            int obsKind,
+            int idle,
+            boolean terminable,
+            int silentSeconds,
+            boolean open) {}
 
-    record World(PoolState pool, PoolObservation obs, PoolConfig cfg, ScalingMemory memory, ClusterState state) {
-    }
+    record World(PoolState pool, PoolObservation obs, PoolConfig cfg, ScalingMemory memory, ClusterState state) {}
 
     @Provide
     Arbitrary<World> worlds() {
         Arbitrary<HostSpec> host = Combinators.combine(
-                Arbitraries.of(HostState.READY, HostState.READY, HostState.READY, HostState.CREATING,
-                        HostState.DRAINING, HostState.DRAINING, HostState.FAILED, HostState.DELETING),
-                Arbitraries.integers().between(0, 7200), Arbitraries.integers().between(0, 9),
-                Arbitraries.integers().between(0, 4), Arbitraries.of(false, false, false, false, true),
-                Arbitraries.integers().between(0, 200), Arbitraries.of(false, false, true))
+                        Arbitraries.of(
+                                HostState.READY,
+                                HostState.READY,
+                                HostState.READY,
+                                HostState.CREATING,
+                                HostState.DRAINING,
+                                HostState.DRAINING,
+                                HostState.FAILED,
+                                HostState.DELETING),
+                        Arbitraries.integers().between(0, 7200),
+                        Arbitraries.integers().between(0, 9),
+                        Arbitraries.integers().between(0, 4),
+                        Arbitraries.of(false, false, false, false, true),
+                        Arbitraries.integers().between(0, 200),
+                        Arbitraries.of(false, false, true))
                 .as(HostSpec::new);
-        Arbitrary<PoolConfig> cfg = Combinators.combine(Arbitraries.integers().between(1, 4),
-                Arbitraries.integers().between(0, 2), Arbitraries.integers().between(0, 5),
-                Arbitraries.oneOf(Arbitraries.integers().between(0, 3), Arbitraries.integers().between(0, 16)))
-                .as((cap, min, extra, spare) -> Fixtures.poolCfg().capacity(cap).min(min).max(min + extra).spare(spare)
+        Arbitrary<PoolConfig> cfg = Combinators.combine(
+                        Arbitraries.integers().between(1, 4),
+                        Arbitraries.integers().between(0, 2),
+                        Arbitraries.integers().between(0, 5),
+                        Arbitraries.oneOf(
+                                Arbitraries.integers().between(0, 3),
+                                Arbitraries.integers().between(0, 16)))
+                .as((cap, min, extra, spare) -> Fixtures.poolCfg()
+                        .capacity(cap)
+                        .min(min)
+                        .max(min + extra)
+                        .spare(spare)
                         .build());
         // Calm pools (every host READY and answering) reach scale-in, which any trouble elsewhere pre-empts.
-        Arbitrary<HostSpec> calm = Combinators.combine(Arbitraries.just(HostState.READY),
-                Arbitraries.integers().between(0, 7200), Arbitraries.just(9), Arbitraries.of(0, 2, 4, 4, 4),
-                Arbitraries.just(false), Arbitraries.just(0), Arbitraries.just(false))
+        Arbitrary<HostSpec> calm = Combinators.combine(
+                        Arbitraries.just(HostState.READY),
+                        Arbitraries.integers().between(0, 7200),
+                        Arbitraries.just(9),
+                        Arbitraries.of(0, 2, 4, 4, 4),
+                        Arbitraries.just(false),
+                        Arbitraries.just(0),
+                        Arbitraries.just(false))
                 .as(HostSpec::new);
-        Arbitrary<List<HostSpec>> hosts = Arbitraries.oneOf(host.list().ofMaxSize(7), calm.list().ofMinSize(1).ofMaxSize(6));
-        return Combinators.combine(hosts, cfg,
-                Arbitraries.of(PoolMode.AUTO, PoolMode.AUTO, PoolMode.DRY_RUN, PoolMode.PAUSED),
-                Arbitraries.of(0, 1, 2, 2, 2), Arbitraries.integers().between(-1, 1200))
+        Arbitrary<List<HostSpec>> hosts = Arbitraries.oneOf(
+                host.list().ofMaxSize(7), calm.list().ofMinSize(1).ofMaxSize(6));
+        return Combinators.combine(
+                        hosts,
+                        cfg,
+                        Arbitraries.of(PoolMode.AUTO, PoolMode.AUTO, PoolMode.DRY_RUN, PoolMode.PAUSED),
+                        Arbitraries.of(0, 1, 2, 2, 2),
+                        Arbitraries.integers().between(-1, 1200))
                 .as(ScalingPolicyPropertiesTest::world);
     }
 
@@ -90,10 +119,16 @@ class ScalingPolicyPropertiesTest {
                 case 0 -> HostObservation.NONE;
                 case 1 -> new HostObservation(null, null, ServerStatus.BUILD);
                 case 2 -> Fixtures.silent(NOW.minusSeconds(s.silentSeconds()), NOW);
-                case 3 -> new HostObservation(ProbeResult.unknown(Fixtures.MS, "no route", NOW),
-                        NOW.minusSeconds(s.silentSeconds()), s.terminable() ? ServerStatus.DELETED : ServerStatus.ERROR);
-                default -> new HostObservation(ProbeResult.gateway(Fixtures.MS,
-                        new GatewayCapacity(idle, s.terminable()), NOW), null, ServerStatus.ACTIVE);
+                case 3 ->
+                    new HostObservation(
+                            ProbeResult.unknown(Fixtures.MS, "no route", NOW),
+                            NOW.minusSeconds(s.silentSeconds()),
+                            s.terminable() ? ServerStatus.DELETED : ServerStatus.ERROR);
+                default ->
+                    new HostObservation(
+                            ProbeResult.gateway(Fixtures.MS, new GatewayCapacity(idle, s.terminable()), NOW),
+                            null,
+                            ServerStatus.ACTIVE);
             };
             obs.put(name, o);
             // Only a create (CREATING) or a delete (DELETING) can be open; the log holds it too.
@@ -130,8 +165,11 @@ class ScalingPolicyPropertiesTest {
     }
 
     private static long live(PoolState p) {
-        return p.hostList().stream().filter(h -> h.state() == HostState.CREATING || h.state() == HostState.READY
-                || h.state() == HostState.DRAINING).count();
+        return p.hostList().stream()
+                .filter(h -> h.state() == HostState.CREATING
+                        || h.state() == HostState.READY
+                        || h.state() == HostState.DRAINING)
+                .count();
     }
 
     private static boolean destructive(Decision d) {
@@ -153,7 +191,8 @@ class ScalingPolicyPropertiesTest {
         PoolState after = apply(w, v);
         boolean creates = v.decisions().stream().anyMatch(d -> d instanceof Decision.CreateHost);
         if (creates) {
-            assertTrue(live(after) <= w.cfg().maxHosts(),
+            assertTrue(
+                    live(after) <= w.cfg().maxHosts(),
                     "live " + live(after) + " > max " + w.cfg().maxHosts() + " after " + v.decisions());
         }
         for (Decision d : v.decisions()) {
@@ -186,13 +225,18 @@ class ScalingPolicyPropertiesTest {
 
     @Property(tries = 3000)
     void atMostOneDestructiveDecisionPerPass(@ForAll("worlds") World w) {
-        assertTrue(decide(w).decisions().stream().filter(ScalingPolicyPropertiesTest::destructive).count() <= 1);
+        assertTrue(decide(w).decisions().stream()
+                        .filter(ScalingPolicyPropertiesTest::destructive)
+                        .count()
+                <= 1);
     }
 
     @Property(tries = 2000)
     void noDecisionTargetsAHostTwice(@ForAll("worlds") World w) {
-        List<String> targets = decide(w).decisions().stream().filter(d -> !(d instanceof Decision.CreateHost))
-                .map(d -> d instanceof Decision.HostReady r ? r.hostName()
+        List<String> targets = decide(w).decisions().stream()
+                .filter(d -> !(d instanceof Decision.CreateHost))
+                .map(d -> d instanceof Decision.HostReady r
+                        ? r.hostName()
                         : d instanceof Decision.UndrainHost u ? u.hostName() : target(d))
                 .toList();
         assertEquals(new HashSet<>(targets).size(), targets.size(), targets.toString());
@@ -219,9 +263,13 @@ class ScalingPolicyPropertiesTest {
         for (Decision d : decide(w).decisions()) {
             if (d instanceof Decision.DrainHost x) {
                 Host h = w.pool().host(x.hostName()).orElseThrow();
-                assertTrue(Duration.between(h.createdAt(), NOW).compareTo(w.cfg().protectNew()) >= 0);
-                assertTrue(w.memory().surplusSince() != null
-                        && Duration.between(w.memory().surplusSince(), NOW).compareTo(w.cfg().scaleInAfter()) >= 0,
+                assertTrue(
+                        Duration.between(h.createdAt(), NOW).compareTo(w.cfg().protectNew()) >= 0);
+                assertTrue(
+                        w.memory().surplusSince() != null
+                                && Duration.between(w.memory().surplusSince(), NOW)
+                                                .compareTo(w.cfg().scaleInAfter())
+                                        >= 0,
                         "surplus held long enough");
             }
         }

@@ -9,7 +9,6 @@ import static org.sipmediadeploy.core.Fixtures.MS;
 import static org.sipmediadeploy.core.Fixtures.T0;
 
 import java.util.List;
-
 import org.junit.jupiter.api.Test;
 import org.sipmediadeploy.core.model.ProbeResult;
 import org.sipmediadeploy.core.model.ProbeStatus;

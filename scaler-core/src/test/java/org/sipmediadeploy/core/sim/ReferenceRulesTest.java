@@ -8,7 +8,6 @@ import java.time.Instant;
 import java.time.LocalTime;
 import java.time.ZoneId;
 import java.util.List;
-
 import org.junit.jupiter.api.Test;
 import org.sipmediadeploy.core.Fixtures;
 import org.sipmediadeploy.core.config.PoolConfig;
@@ -17,8 +16,13 @@ import org.sipmediadeploy.core.sim.ReferenceRules.ThresholdTable;
 
 /** Each reference rule on a small trace worked out by hand (1 gateway per host, hosts boot in 30 s, 60 s polls). */
 class ReferenceRulesTest {
-    private static final PoolConfig ONE_PER_HOST = Fixtures.poolCfg().capacity(1).min(0).max(50).spare(0)
-            .scaleInAfter(Duration.ofSeconds(60)).build();
+    private static final PoolConfig ONE_PER_HOST = Fixtures.poolCfg()
+            .capacity(1)
+            .min(0)
+            .max(50)
+            .spare(0)
+            .scaleInAfter(Duration.ofSeconds(60))
+            .build();
 
     private static SimReport replay(String trace, PoolStrategy rule) {
         return new TraceSimulator(ONE_PER_HOST, Duration.ofSeconds(30)).run(Fixtures.calls(trace), rule);
@@ -42,8 +46,7 @@ class ReferenceRulesTest {
 
     @Test
     void sipMediaGwV15GrowsToUnlockedMinThenToInCallOverLoadMaxAndDeletesIdleHostsDownToTarget() {
-        ThresholdTable table = new ThresholdTable(List.of(new Threshold(LocalTime.MIDNIGHT, 1, 0.5)),
-                ZoneId.of("UTC"));
+        ThresholdTable table = new ThresholdTable(List.of(new Threshold(LocalTime.MIDNIGHT, 1, 0.5)), ZoneId.of("UTC"));
         SimReport r = replay("""
                 0,1000     no host yet: rejected; at 60 s ready 0 < 1: h1
                 100,1000   h1; at 120 s ready 0 < 1: h2, current 2 = target max(1 + 1, 1 / 0.5)
@@ -72,7 +75,8 @@ class ReferenceRulesTest {
 
     @Test
     void aTableWithoutAMidnightLineIsRefused() {
-        assertThrows(IllegalArgumentException.class, () -> new ThresholdTable(
-                List.of(new Threshold(LocalTime.of(7, 0), 4, 0.75)), ZoneId.of("UTC")));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> new ThresholdTable(List.of(new Threshold(LocalTime.of(7, 0), 4, 0.75)), ZoneId.of("UTC")));
     }
 }

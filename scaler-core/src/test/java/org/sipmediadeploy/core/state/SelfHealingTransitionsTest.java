@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-
 import org.junit.jupiter.api.Test;
 import org.sipmediadeploy.core.command.Command;
 import org.sipmediadeploy.core.command.Facts;
@@ -49,8 +48,8 @@ class SelfHealingTransitionsTest {
         return new Command.RecordStep(id, step, "ok", facts, 1, T0);
     }
 
-    private static final Map<String, String> CREATED = Map.of(Facts.SERVER_ID, "s4", Facts.PORT_ID, "p4",
-            Facts.ADDRESS, "10.0.0.4:9870");
+    private static final Map<String, String> CREATED =
+            Map.of(Facts.SERVER_ID, "s4", Facts.PORT_ID, "p4", Facts.ADDRESS, "10.0.0.4:9870");
 
     @Test
     void syncRecordsTheMembersAndTheirHighestOrdinal() {
@@ -79,7 +78,9 @@ class SelfHealingTransitionsTest {
         assertTrue(s.scalers().members().containsKey("scaler-2"), "the dead member stays until the switch");
         s = apply(s, step("d1", ReplaceStep.SWITCH_CONFIGURATION, Map.of()));
         assertEquals(ReplaceStep.DELETE_OLD_VM, s.scalers().replacement().step());
-        assertEquals(List.of("scaler-1", "scaler-3", "scaler-4"), List.copyOf(s.scalers().members().keySet()));
+        assertEquals(
+                List.of("scaler-1", "scaler-3", "scaler-4"),
+                List.copyOf(s.scalers().members().keySet()));
         assertEquals("d1", s.scalers().members().get("scaler-4").createdBy());
         s = apply(s, new Command.RecordOutcome("d1", Outcome.DONE, "replaced", Map.of(), 1, T0));
         assertNull(s.scalers().replacement());
@@ -92,7 +93,9 @@ class SelfHealingTransitionsTest {
         s = apply(s, step("d1", ReplaceStep.CREATE_VM, CREATED));
         s = apply(s, new Command.RecordOutcome("d1", Outcome.FAILED, "gave up", Map.of(), 1, T0));
         assertNull(s.scalers().replacement());
-        assertEquals(List.of("scaler-1", "scaler-2", "scaler-3"), List.copyOf(s.scalers().members().keySet()));
+        assertEquals(
+                List.of("scaler-1", "scaler-2", "scaler-3"),
+                List.copyOf(s.scalers().members().keySet()));
     }
 
     @Test

@@ -10,7 +10,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -18,7 +17,6 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.Size;
-
 import org.sipmediadeploy.core.Fixtures;
 import org.sipmediadeploy.core.command.Command;
 import org.sipmediadeploy.core.command.Facts;
@@ -40,15 +38,18 @@ class TransitionsPropertiesTest {
     private static final String[] HOSTS = {"gw-1", "gw-2", "gw-3"};
 
     /** One op: what to do ({@code kind}), three selectors, and a term step in {-1, 0, +1}. */
-    record Op(int kind, int a, int b, int c, int termStep) {
-    }
+    record Op(int kind, int a, int b, int c, int termStep) {}
 
     @Provide
     Arbitrary<List<Op>> ops() {
-        Arbitrary<Op> op = Combinators.combine(Arbitraries.integers().between(0, 15),
-                Arbitraries.integers().between(0, 99), Arbitraries.integers().between(0, 99),
-                Arbitraries.integers().between(0, 99), Arbitraries.integers().between(-1, 1)
-                        .withDistribution(net.jqwik.api.RandomDistribution.uniform()))
+        Arbitrary<Op> op = Combinators.combine(
+                        Arbitraries.integers().between(0, 15),
+                        Arbitraries.integers().between(0, 99),
+                        Arbitraries.integers().between(0, 99),
+                        Arbitraries.integers().between(0, 99),
+                        Arbitraries.integers()
+                                .between(-1, 1)
+                                .withDistribution(net.jqwik.api.RandomDistribution.uniform()))
                 .as(Op::new);
         return op.list().ofMinSize(1).ofMaxSize(80);
     }
@@ -79,9 +80,11 @@ class TransitionsPropertiesTest {
     }
 
     private static ClusterState start() {
-        ClusterState s = Transitions.apply(ClusterState.empty(), new Command.InitPair(Fixtures.pair(), 1, Fixtures.T0), 1)
+        ClusterState s = Transitions.apply(
+                        ClusterState.empty(), new Command.InitPair(Fixtures.pair(), 1, Fixtures.T0), 1)
                 .state();
-        return Transitions.apply(s, new Command.InitPool(Fixtures.POOL, 1, Fixtures.T0), 2).state();
+        return Transitions.apply(s, new Command.InitPool(Fixtures.POOL, 1, Fixtures.T0), 2)
+                .state();
     }
 
     private static ClusterState run(List<Op> ops, boolean check) {
@@ -110,7 +113,9 @@ class TransitionsPropertiesTest {
         String after = " after " + last;
         for (PairState p : s.pairs().values()) {
             assertTrue(p.member(p.activeServerId()).isPresent(), "active is a member" + after);
-            assertNotEquals(p.members().get(0).serverId(), p.members().get(1).serverId(),
+            assertNotEquals(
+                    p.members().get(0).serverId(),
+                    p.members().get(1).serverId(),
                     "members are two distinct servers" + after);
             if (p.replacing() != null) {
                 assertTrue(p.member(p.replacing()).isPresent(), "the member being replaced is a member" + after);
@@ -122,15 +127,20 @@ class TransitionsPropertiesTest {
             assertTrue(r.decision().actsOnCloud(), "only cloud decisions stay open" + after);
             assertEquals(Outcome.PENDING, r.outcome());
             if (r.decision() instanceof Decision.DeleteOrphan o) {
-                assertTrue(s.pairs().values().stream().noneMatch(p -> p.member(o.serverId()).isPresent()),
+                assertTrue(
+                        s.pairs().values().stream()
+                                .noneMatch(p -> p.member(o.serverId()).isPresent()),
                         "an orphan being deleted is not a pair member" + after);
             }
             if (r.decision() instanceof Decision.CreateHost c) {
-                assertTrue(s.pool(c.pool()).orElseThrow().host(c.hostName()).isPresent(),
+                assertTrue(
+                        s.pool(c.pool()).orElseThrow().host(c.hostName()).isPresent(),
                         "an open create has its host" + after);
             } else if (r.decision() instanceof Decision.DeleteHost d) {
                 Host h = s.pool(d.pool()).orElseThrow().host(d.hostName()).orElseThrow();
-                assertEquals(org.sipmediadeploy.core.model.HostState.DELETING, h.state(),
+                assertEquals(
+                        org.sipmediadeploy.core.model.HostState.DELETING,
+                        h.state(),
                         "a host with an open delete is DELETING" + after);
             }
         }
@@ -144,7 +154,8 @@ class TransitionsPropertiesTest {
             for (Map.Entry<String, Host> e : pool.hosts().entrySet()) {
                 assertEquals(e.getKey(), e.getValue().name());
                 assertNotNull(e.getValue().state());
-                assertTrue(!e.getValue().stateSince().isBefore(e.getValue().createdAt()),
+                assertTrue(
+                        !e.getValue().stateSince().isBefore(e.getValue().createdAt()),
                         "state changes after creation" + after);
             }
         }
@@ -171,14 +182,22 @@ class TransitionsPropertiesTest {
             switch (op.kind()) {
                 case 0:
                 case 1:
-                    return new Command.Propose(sa.equals(sb) ? new Decision.Failover(id, pairName,
-                            pair.activeServerId(), pair.standby().serverId(), "r")
-                            : new Decision.Failover(id, pairName, sa, sb, "r"), term, at);
+                    return new Command.Propose(
+                            sa.equals(sb)
+                                    ? new Decision.Failover(
+                                            id,
+                                            pairName,
+                                            pair.activeServerId(),
+                                            pair.standby().serverId(),
+                                            "r")
+                                    : new Decision.Failover(id, pairName, sa, sb, "r"),
+                            term,
+                            at);
                 case 2:
                     return new Command.Propose(new Decision.Reassociate(id, pairName, sa, "r"), term, at);
                 case 3:
-                    return new Command.Propose(new Decision.ReplaceMember(id, pairName, sa, "new-" + id, "r"), term,
-                            at);
+                    return new Command.Propose(
+                            new Decision.ReplaceMember(id, pairName, sa, "new-" + id, "r"), term, at);
                 case 4:
                     return new Command.Propose(new Decision.HoldPair(id, pairName, "r"), term, at);
                 case 5:
@@ -192,8 +211,10 @@ class TransitionsPropertiesTest {
                 case 9:
                     return new Command.Propose(new Decision.DeleteHost(id, pool, host, "r"), term, at);
                 case 10:
-                    return new Command.Propose(new Decision.DeleteOrphan(id, pool, op.a() % 4 == 0 ? sb
-                            : "srv-o" + (op.a() % 3), "r"), term, at);
+                    return new Command.Propose(
+                            new Decision.DeleteOrphan(id, pool, op.a() % 4 == 0 ? sb : "srv-o" + (op.a() % 3), "r"),
+                            term,
+                            at);
                 case 11:
                 case 12:
                 case 13: {
@@ -204,19 +225,33 @@ class TransitionsPropertiesTest {
                     Map<String, String> facts;
                     switch (op.c() % 5) {
                         case 0 -> facts = Map.of();
-                        case 1 -> facts = Map.of(Facts.SERVER_ID, "srv-n" + (++fresh), Facts.PORT_ID, "port-n" + fresh,
-                                Facts.ADDRESS, "10.9.0." + fresh);
-                        case 2 -> facts = Map.of(Transitions.BACKOFF_UNTIL, at.plusSeconds(op.a()).toString());
+                        case 1 ->
+                            facts = Map.of(
+                                    Facts.SERVER_ID,
+                                    "srv-n" + (++fresh),
+                                    Facts.PORT_ID,
+                                    "port-n" + fresh,
+                                    Facts.ADDRESS,
+                                    "10.9.0." + fresh);
+                        case 2 ->
+                            facts = Map.of(
+                                    Transitions.BACKOFF_UNTIL,
+                                    at.plusSeconds(op.a()).toString());
                         case 3 -> facts = Map.of(Transitions.BACKOFF_UNTIL, "soon");
-                        default -> facts = Map.of(Facts.SERVER_ID, "srv-n" + (++fresh),
-                                Transitions.BACKOFF_UNTIL, at.plusSeconds(30).toString());
+                        default ->
+                            facts = Map.of(
+                                    Facts.SERVER_ID,
+                                    "srv-n" + (++fresh),
+                                    Transitions.BACKOFF_UNTIL,
+                                    at.plusSeconds(30).toString());
                     }
                     return new Command.RecordOutcome(target, o, "d", facts, term, at);
                 }
                 case 14:
                     return new Command.SetPairMode(pairName, PairMode.values()[op.a() % 3], "op", term, at);
                 case 15:
-                    return op.a() % 5 == 0 ? new Command.InitPool(pool, term, at)
+                    return op.a() % 5 == 0
+                            ? new Command.InitPool(pool, term, at)
                             : new Command.SetPoolMode(pool, PoolMode.values()[op.a() % 3], "op", term, at);
                 default:
                     throw new AssertionError(op);

@@ -16,7 +16,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-
 import org.junit.jupiter.api.Test;
 import org.sipmediadeploy.core.Fixtures;
 import org.sipmediadeploy.core.command.Command;
@@ -143,8 +142,7 @@ class TransitionsTest {
     void commandOfAStaleTermIsRefused() {
         ClusterState s = ok(base(), new Command.SetPairMode(PAIR, PairMode.PAUSED, "op", 3, T1));
         assertEquals(3, s.highestTerm());
-        assertEquals("stale term 2 < 3",
-                refused(s, new Command.SetPairMode(PAIR, PairMode.AUTO, "op", 2, T1)));
+        assertEquals("stale term 2 < 3", refused(s, new Command.SetPairMode(PAIR, PairMode.AUTO, "op", 2, T1)));
         assertEquals("stale term 1 < 3", refused(s, new Command.Propose(failover("d1-1", A, B), 1, T1)));
     }
 
@@ -187,29 +185,33 @@ class TransitionsTest {
 
     @Test
     void failoverNamingAMemberThatIsNotTheActiveIsRefused() {
-        assertEquals("failover of sip names srv-b but the active member is srv-a",
+        assertEquals(
+                "failover of sip names srv-b but the active member is srv-a",
                 refused(base(), propose(failover("d1-1", B, A))));
     }
 
     @Test
     void failoverToAServerOutsideThePairIsRefused() {
-        assertEquals("failover target srv-x is not a member of sip",
+        assertEquals(
+                "failover target srv-x is not a member of sip",
                 refused(base(), propose(new Decision.Failover("d1-1", PAIR, A.serverId(), "srv-x", "t"))));
     }
 
     @Test
     void failoverOfAnUnknownPairIsRefused() {
-        assertEquals("unknown pair nope",
-                refused(base(), propose(new Decision.Failover("d1-1", "nope", "x", "y", "t"))));
+        assertEquals(
+                "unknown pair nope", refused(base(), propose(new Decision.Failover("d1-1", "nope", "x", "y", "t"))));
     }
 
     @Test
     void secondIdenticalFailoverIsRefusedOnceTheFirstIsApplied() {
         ClusterState s = ok(base(), propose(failover("d1-1", A, B)));
-        assertEquals("failover of sip names srv-a but the active member is srv-b",
+        assertEquals(
+                "failover of sip names srv-a but the active member is srv-b",
                 refused(s, propose(failover("d1-2", A, B))));
         s = ok(s, outcome("d1-1", Outcome.DONE, Map.of()));
-        assertEquals("failover of sip names srv-a but the active member is srv-b",
+        assertEquals(
+                "failover of sip names srv-a but the active member is srv-b",
                 refused(s, propose(failover("d1-2", A, B))));
         assertEquals(B.serverId(), pairOf(s).activeServerId());
         assertEquals(1, pairOf(s).failovers().size());
@@ -264,7 +266,8 @@ class TransitionsTest {
     @Test
     void replacementRecordedDoneWithoutTheNewServerIsRefused() {
         ClusterState s = ok(base(), propose(replace("d1-1", B)));
-        assertEquals("replacement d1-1 recorded DONE without the new " + Facts.SERVER_ID,
+        assertEquals(
+                "replacement d1-1 recorded DONE without the new " + Facts.SERVER_ID,
                 refused(s, outcome("d1-1", Outcome.DONE, Map.of())));
         s = ok(s, outcome("d1-1", Outcome.DONE, Map.of(Facts.SERVER_ID, "srv-new")));
         assertTrue(pairOf(s).member("srv-new").isPresent());
@@ -291,7 +294,8 @@ class TransitionsTest {
 
     @Test
     void reassociateOnlyToTheActiveMember() {
-        assertEquals("reassociation to srv-b which is not the active member",
+        assertEquals(
+                "reassociation to srv-b which is not the active member",
                 refused(base(), propose(new Decision.Reassociate("d1-1", PAIR, B.serverId(), "t"))));
         ClusterState s = ok(base(), propose(new Decision.Reassociate("d1-1", PAIR, A.serverId(), "t")));
         assertEquals(Outcome.PENDING, s.open().get("d1-1").outcome());
@@ -301,7 +305,8 @@ class TransitionsTest {
     @Test
     void reassociateIsRefusedWhileAFailoverIsOpen() {
         ClusterState s = ok(base(), propose(failover("d1-1", A, B)));
-        assertEquals("a floating-IP move of sip is already under way",
+        assertEquals(
+                "a floating-IP move of sip is already under way",
                 refused(s, propose(new Decision.Reassociate("d1-2", PAIR, B.serverId(), "t"))));
     }
 
@@ -312,8 +317,9 @@ class TransitionsTest {
 
     @Test
     void replacingAServerOutsideThePairIsRefused() {
-        assertEquals("srv-x is not a member of sip", refused(base(),
-                propose(new Decision.ReplaceMember("d1-1", PAIR, "srv-x", "n", "t"))));
+        assertEquals(
+                "srv-x is not a member of sip",
+                refused(base(), propose(new Decision.ReplaceMember("d1-1", PAIR, "srv-x", "n", "t"))));
     }
 
     @Test
@@ -326,8 +332,12 @@ class TransitionsTest {
     @Test
     void replacementDoneSwapsTheFailedMemberForTheNewServer() {
         ClusterState s = ok(base(), propose(replace("d1-1", B)));
-        s = ok(s, outcome("d1-1", Outcome.DONE,
-                facts(Facts.SERVER_ID, "srv-c", Facts.PORT_ID, "port-c", Facts.ADDRESS, "10.0.0.3")));
+        s = ok(
+                s,
+                outcome(
+                        "d1-1",
+                        Outcome.DONE,
+                        facts(Facts.SERVER_ID, "srv-c", Facts.PORT_ID, "port-c", Facts.ADDRESS, "10.0.0.3")));
         PairState p = pairOf(s);
         assertEquals(List.of(A, new Member("srv-c", "sip-d1-1", "port-c", "10.0.0.3")), p.members());
         assertEquals(A.serverId(), p.activeServerId());
@@ -369,8 +379,7 @@ class TransitionsTest {
         assertEquals(PairMode.MANUAL, pairOf(s).mode());
         assertTrue(s.open().isEmpty());
         assertEquals(Outcome.DONE, lastClosed(s).outcome());
-        assertEquals("pair sip is already MANUAL",
-                refused(s, propose(new Decision.HoldPair("d1-2", PAIR, "again"))));
+        assertEquals("pair sip is already MANUAL", refused(s, propose(new Decision.HoldPair("d1-2", PAIR, "again"))));
     }
 
     // ---- modes -------------------------------------------------------------------------------------------------
@@ -381,7 +390,8 @@ class TransitionsTest {
         s = ok(s, new Command.SetPairMode(PAIR, PairMode.PAUSED, "op", 1, T1));
         assertEquals(PairMode.PAUSED, pairOf(s).mode());
         assertEquals(1, pairOf(s).failovers().size(), "pausing keeps the memory");
-        assertEquals("pair sip is already PAUSED", refused(s, new Command.SetPairMode(PAIR, PairMode.PAUSED, "op", 1, T1)));
+        assertEquals(
+                "pair sip is already PAUSED", refused(s, new Command.SetPairMode(PAIR, PairMode.PAUSED, "op", 1, T1)));
         s = ok(s, new Command.SetPairMode(PAIR, PairMode.AUTO, "op", 1, T1));
         assertEquals(PairMode.AUTO, pairOf(s).mode());
         assertEquals(List.of(), pairOf(s).failovers());
@@ -392,8 +402,8 @@ class TransitionsTest {
     void poolModeFollowsItsTable() {
         ClusterState s = ok(base(), new Command.SetPoolMode(POOL, PoolMode.DRY_RUN, "op", 1, T1));
         assertEquals(PoolMode.DRY_RUN, poolOf(s).mode());
-        assertEquals("pool gw is already DRY_RUN",
-                refused(s, new Command.SetPoolMode(POOL, PoolMode.DRY_RUN, "op", 1, T1)));
+        assertEquals(
+                "pool gw is already DRY_RUN", refused(s, new Command.SetPoolMode(POOL, PoolMode.DRY_RUN, "op", 1, T1)));
         s = ok(s, new Command.SetPoolMode(POOL, PoolMode.PAUSED, "op", 1, T1));
         assertEquals(PoolMode.PAUSED, poolOf(s).mode());
         assertEquals("unknown pool x", refused(s, new Command.SetPoolMode("x", PoolMode.AUTO, "op", 1, T1)));
@@ -420,8 +430,8 @@ class TransitionsTest {
 
     @Test
     void createHostInAnUnknownPoolIsRefused() {
-        assertEquals("unknown pool nope",
-                refused(base(), propose(new Decision.CreateHost("d1-1", "nope", "gw-1", "t"))));
+        assertEquals(
+                "unknown pool nope", refused(base(), propose(new Decision.CreateHost("d1-1", "nope", "gw-1", "t"))));
     }
 
     @Test
@@ -444,13 +454,22 @@ class TransitionsTest {
     void createHostFailedWithBackoffFactMarksTheHostFailedAndBacksOff() {
         ClusterState s = ok(base(), propose(create("d1-1", "gw-1")));
         Instant until = T1.plusSeconds(60);
-        s = ok(s, outcome("d1-1", Outcome.FAILED,
-                facts(Transitions.BACKOFF_UNTIL, until.toString(), Transitions.ERROR_CLASS, "quota")));
+        s = ok(
+                s,
+                outcome(
+                        "d1-1",
+                        Outcome.FAILED,
+                        facts(Transitions.BACKOFF_UNTIL, until.toString(), Transitions.ERROR_CLASS, "quota")));
         assertEquals(HostState.FAILED, hostOf(s, "gw-1").state());
         assertEquals(1, poolOf(s).createFailures());
         assertEquals(until, poolOf(s).backoffUntil());
         s = ok(s, propose(create("d1-2", "gw-2")));
-        s = ok(s, outcome("d1-2", Outcome.FAILED, facts(Transitions.BACKOFF_UNTIL, until.plusSeconds(60).toString())));
+        s = ok(
+                s,
+                outcome(
+                        "d1-2",
+                        Outcome.FAILED,
+                        facts(Transitions.BACKOFF_UNTIL, until.plusSeconds(60).toString())));
         assertEquals(2, poolOf(s).createFailures());
         assertEquals(until.plusSeconds(60), poolOf(s).backoffUntil());
     }
@@ -480,8 +499,8 @@ class TransitionsTest {
 
     @Test
     void hostReadyMovesACreatingHostToReadyAndIsDoneAtOnce() {
-        ClusterState s = ok(withHost(HostState.CREATING),
-                propose(new Decision.HostReady("d1-1", POOL, "gw-1", "answers")));
+        ClusterState s =
+                ok(withHost(HostState.CREATING), propose(new Decision.HostReady("d1-1", POOL, "gw-1", "answers")));
         assertEquals(HostState.READY, hostOf(s, "gw-1").state());
         assertEquals(T1, hostOf(s, "gw-1").stateSince());
         assertEquals(Outcome.DONE, lastClosed(s).outcome());
@@ -490,9 +509,11 @@ class TransitionsTest {
 
     @Test
     void hostReadyOnAHostThatIsNotCreatingIsRefused() {
-        assertEquals("host gw-1 cannot go from READY to READY", refused(withHost(HostState.READY),
-                propose(new Decision.HostReady("d1-1", POOL, "gw-1", "t"))));
-        assertEquals("unknown host gw-9 in pool gw",
+        assertEquals(
+                "host gw-1 cannot go from READY to READY",
+                refused(withHost(HostState.READY), propose(new Decision.HostReady("d1-1", POOL, "gw-1", "t"))));
+        assertEquals(
+                "unknown host gw-9 in pool gw",
                 refused(base(), propose(new Decision.HostReady("d1-1", POOL, "gw-9", "t"))));
     }
 
@@ -505,17 +526,20 @@ class TransitionsTest {
 
     @Test
     void drainOfACreatingOrDrainingHostIsRefused() {
-        assertEquals("host gw-1 cannot go from CREATING to DRAINING", refused(withHost(HostState.CREATING),
-                propose(new Decision.DrainHost("d1-1", POOL, "gw-1", "t"))));
-        assertEquals("host gw-1 cannot go from DRAINING to DRAINING", refused(withHost(HostState.DRAINING),
-                propose(new Decision.DrainHost("d1-1", POOL, "gw-1", "t"))));
+        assertEquals(
+                "host gw-1 cannot go from CREATING to DRAINING",
+                refused(withHost(HostState.CREATING), propose(new Decision.DrainHost("d1-1", POOL, "gw-1", "t"))));
+        assertEquals(
+                "host gw-1 cannot go from DRAINING to DRAINING",
+                refused(withHost(HostState.DRAINING), propose(new Decision.DrainHost("d1-1", POOL, "gw-1", "t"))));
     }
 
     @Test
     void undrainPutsADrainingHostBackInService() {
         ClusterState s = ok(withHost(HostState.DRAINING), propose(new Decision.UndrainHost("d1-1", POOL, "gw-1", "t")));
         assertEquals(HostState.READY, hostOf(s, "gw-1").state());
-        assertEquals("host gw-1 cannot go from READY to READY",
+        assertEquals(
+                "host gw-1 cannot go from READY to READY",
                 refused(s, propose(new Decision.UndrainHost("d1-2", POOL, "gw-1", "t"))));
     }
 
@@ -562,16 +586,19 @@ class TransitionsTest {
     @Test
     void deletingHostCannotBeDrainedOrMadeReady() {
         ClusterState s = ok(withHost(HostState.READY), propose(delete("d1-1", "gw-1")));
-        assertEquals("host gw-1 cannot go from DELETING to DRAINING",
+        assertEquals(
+                "host gw-1 cannot go from DELETING to DRAINING",
                 refused(s, propose(new Decision.DrainHost("d1-2", POOL, "gw-1", "t"))));
-        assertEquals("host gw-1 cannot go from DELETING to READY",
+        assertEquals(
+                "host gw-1 cannot go from DELETING to READY",
                 refused(s, propose(new Decision.UndrainHost("d1-3", POOL, "gw-1", "t"))));
     }
 
     @Test
     void deleteOrphanIsRefusedWhileTheSameOrphanIsBeingDeleted() {
         ClusterState s = ok(base(), propose(new Decision.DeleteOrphan("d1-1", POOL, "srv-z", "t")));
-        assertEquals("orphan srv-z is already being deleted",
+        assertEquals(
+                "orphan srv-z is already being deleted",
                 refused(s, propose(new Decision.DeleteOrphan("d1-2", POOL, "srv-z", "t"))));
         s = ok(s, outcome("d1-1", Outcome.DONE, Map.of()));
         ok(s, propose(new Decision.DeleteOrphan("d1-2", POOL, "srv-z", "t")));
@@ -579,17 +606,20 @@ class TransitionsTest {
 
     @Test
     void deleteOrphanOfAServerTheStateKnowsIsRefused() {
-        assertEquals("server srv-a is known to the state, not an orphan",
+        assertEquals(
+                "server srv-a is known to the state, not an orphan",
                 refused(base(), propose(new Decision.DeleteOrphan("d1-1", PAIR, A.serverId(), "t"))));
         ClusterState s = withHost(HostState.READY);
-        assertEquals("server srv-gw-1 is known to the state, not an orphan",
+        assertEquals(
+                "server srv-gw-1 is known to the state, not an orphan",
                 refused(s, propose(new Decision.DeleteOrphan("d1-2", POOL, "srv-gw-1", "t"))));
     }
 
     @Test
     void adoptHostAddsAReadyHostHoldingTheServer() {
-        ClusterState s = ok(withHost(HostState.READY), propose(new Decision.AdoptHost("d1-1", POOL, "gw-old",
-                "srv-old", "10.9.0.1", "t")));
+        ClusterState s = ok(
+                withHost(HostState.READY),
+                propose(new Decision.AdoptHost("d1-1", POOL, "gw-old", "srv-old", "10.9.0.1", "t")));
         var h = s.pools().get(POOL).host("gw-old").orElseThrow();
         assertEquals(HostState.READY, h.state());
         assertEquals("srv-old", h.serverId());
@@ -600,11 +630,14 @@ class TransitionsTest {
     @Test
     void adoptHostIsRefusedForATakenNameOrAKnownServer() {
         ClusterState s = withHost(HostState.READY);
-        assertEquals("host gw-1 exists in pool " + POOL,
+        assertEquals(
+                "host gw-1 exists in pool " + POOL,
                 refused(s, propose(new Decision.AdoptHost("d1-1", POOL, "gw-1", "srv-new", "10.9.0.1", "t"))));
-        assertEquals("server srv-gw-1 is known to the state",
+        assertEquals(
+                "server srv-gw-1 is known to the state",
                 refused(s, propose(new Decision.AdoptHost("d1-2", POOL, "gw-9", "srv-gw-1", "10.9.0.1", "t"))));
-        assertEquals("server srv-a is known to the state",
+        assertEquals(
+                "server srv-a is known to the state",
                 refused(s, propose(new Decision.AdoptHost("d1-3", POOL, "gw-9", A.serverId(), "10.9.0.1", "t"))));
     }
 
@@ -635,8 +668,10 @@ class TransitionsTest {
     @Test
     void decisionsThatDoNotActOnTheCloudAreClosedDoneAtOnce() {
         ClusterState s = withHost(HostState.READY);
-        List<Decision> local = List.of(new Decision.DrainHost("d1-1", POOL, "gw-1", "t"),
-                new Decision.UndrainHost("d1-2", POOL, "gw-1", "t"), new Decision.HoldPair("d1-3", PAIR, "t"));
+        List<Decision> local = List.of(
+                new Decision.DrainHost("d1-1", POOL, "gw-1", "t"),
+                new Decision.UndrainHost("d1-2", POOL, "gw-1", "t"),
+                new Decision.HoldPair("d1-3", PAIR, "t"));
         for (Decision d : local) {
             assertFalse(d.actsOnCloud());
             s = ok(s, propose(d));
@@ -651,8 +686,11 @@ class TransitionsTest {
 
     @Test
     void decisionsThatActOnTheCloudStayOpenUntilTheirOutcome() {
-        List<Decision> cloud = List.of(replace("d1-1", B), new Decision.Reassociate("d1-2", PAIR, A.serverId(), "t"),
-                create("d1-3", "gw-1"), new Decision.DeleteOrphan("d1-4", POOL, "srv-z", "t"));
+        List<Decision> cloud = List.of(
+                replace("d1-1", B),
+                new Decision.Reassociate("d1-2", PAIR, A.serverId(), "t"),
+                create("d1-3", "gw-1"),
+                new Decision.DeleteOrphan("d1-4", POOL, "srv-z", "t"));
         ClusterState s = base();
         for (Decision d : cloud) {
             assertTrue(d.actsOnCloud());
@@ -672,7 +710,8 @@ class TransitionsTest {
         }
         assertEquals(ClusterState.HISTORY_LIMIT, s.history().size());
         assertEquals("d2-" + (n - 1), lastClosed(s).id());
-        assertEquals("d2-" + (n - ClusterState.HISTORY_LIMIT), s.history().get(0).id());
+        assertEquals(
+                "d2-" + (n - ClusterState.HISTORY_LIMIT), s.history().get(0).id());
         assertTrue(s.decision("d2-0").isEmpty(), "the oldest fell out of the history");
         assertTrue(s.decision("d2-" + (n - 1)).isPresent());
     }

@@ -9,8 +9,7 @@ import java.util.Collection;
  * so it is always a measured value, and p99 of fewer than 100 runs is the maximum.
  */
 public final class Percentiles {
-    private Percentiles() {
-    }
+    private Percentiles() {}
 
     /** The nearest-rank {@code p}-th percentile (0 < p <= 100) of {@code values}; NaN when there are none. */
     public static double nearestRank(double[] values, double p) {

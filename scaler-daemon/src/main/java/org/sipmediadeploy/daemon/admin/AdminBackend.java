@@ -2,7 +2,6 @@ package org.sipmediadeploy.daemon.admin;
 
 import java.util.List;
 import java.util.Optional;
-
 import org.sipmediadeploy.core.decision.DecisionRecord;
 
 /**

@@ -1,5 +1,7 @@
 package org.sipmediadeploy.daemon.admin;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -11,10 +13,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-
 import org.sipmediadeploy.core.model.Secret;
 
 /**
@@ -132,7 +130,8 @@ public final class AdminClient {
         if (!body.isEmpty()) {
             b.header("Content-Type", "application/json");
         }
-        return send(b.POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8)).build());
+        return send(b.POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8))
+                .build());
     }
 
     private HttpRequest.Builder request(String pathAndQuery, boolean withToken) {
@@ -149,8 +148,9 @@ public final class AdminClient {
         try {
             return http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
         } catch (IOException e) {
-            throw AdminClientException.unreachable(base + ": " + e.getClass().getSimpleName()
-                    + (e.getMessage() == null ? "" : " " + e.getMessage()), e);
+            throw AdminClientException.unreachable(
+                    base + ": " + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : " " + e.getMessage()),
+                    e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw AdminClientException.unreachable(base + ": interrupted", e);
@@ -190,11 +190,19 @@ public final class AdminClient {
         StringBuilder b = new StringBuilder();
         for (byte c : s.getBytes(StandardCharsets.UTF_8)) {
             int ch = c & 0xff;
-            if ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9')
-                    || ch == '-' || ch == '.' || ch == '_' || ch == '~' || ch == ':' || ch == '@') {
+            if ((ch >= 'a' && ch <= 'z')
+                    || (ch >= 'A' && ch <= 'Z')
+                    || (ch >= '0' && ch <= '9')
+                    || ch == '-'
+                    || ch == '.'
+                    || ch == '_'
+                    || ch == '~'
+                    || ch == ':'
+                    || ch == '@') {
                 b.append((char) ch);
             } else {
-                b.append('%').append(Character.toUpperCase(Character.forDigit(ch >> 4, 16)))
+                b.append('%')
+                        .append(Character.toUpperCase(Character.forDigit(ch >> 4, 16)))
                         .append(Character.toUpperCase(Character.forDigit(ch & 0xf, 16)));
             }
         }

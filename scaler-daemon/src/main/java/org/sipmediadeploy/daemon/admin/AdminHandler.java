@@ -1,13 +1,5 @@
 package org.sipmediadeploy.daemon.admin;
 
-import java.util.Comparator;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-import java.util.function.Supplier;
-import java.util.regex.Pattern;
-
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.netty.buffer.ByteBufUtil;
@@ -22,7 +14,13 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.QueryStringDecoder;
-
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
+import java.util.regex.Pattern;
 import org.sipmediadeploy.core.decision.DecisionRecord;
 import org.sipmediadeploy.core.state.ClusterState;
 import org.slf4j.Logger;
@@ -55,7 +53,9 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     /** Names of pairs, pools, hosts and members: what configs and the cloud use, nothing that needs escaping. */
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:@-]{0,199}");
     /** A Raft member address: host (name, IPv4, or bracketed IPv6) and port. */
-    private static final Pattern ADDRESS = Pattern.compile("([A-Za-z0-9.-]{1,253}|\\[[0-9A-Fa-f:.]{2,45}\\]):[0-9]{1,5}");
+    private static final Pattern ADDRESS =
+            Pattern.compile("([A-Za-z0-9.-]{1,253}|\\[[0-9A-Fa-f:.]{2,45}\\]):[0-9]{1,5}");
+
     static final int DEFAULT_HISTORY = 50;
 
     private final AdminBackend backend;
@@ -75,8 +75,8 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             answer = route(req);
         } catch (RuntimeException e) {
             log.error("admin request {} {} failed", req.method(), pathOf(req), e);
-            answer = Reply.error(HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal",
-                    "internal error; see the scaler log");
+            answer = Reply.error(
+                    HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal", "internal error; see the scaler log");
         }
         boolean keepAlive = HttpUtil.isKeepAlive(req) && !req.decoderResult().isFailure();
         FullHttpResponse response = answer.toNetty();
@@ -112,17 +112,23 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         }
         String authorization = req.headers().get(HttpHeaderNames.AUTHORIZATION);
         if (!token.matches(authorization)) {
-            String challenge = authorization == null ? "Bearer realm=\"scaler\""
+            String challenge = authorization == null
+                    ? "Bearer realm=\"scaler\""
                     : "Bearer realm=\"scaler\", error=\"invalid_token\"";
-            return Reply.error(HttpResponseStatus.UNAUTHORIZED, "unauthorized",
-                    "a valid bearer token is required").withHeader("WWW-Authenticate", challenge);
+            return Reply.error(HttpResponseStatus.UNAUTHORIZED, "unauthorized", "a valid bearer token is required")
+                    .withHeader("WWW-Authenticate", challenge);
         }
         if (path.equals("/metrics")) {
             return only(HttpMethod.GET, method, () -> Reply.text(Reply.PROMETHEUS, backend.prometheus()));
         }
         if (path.equals("/v1/status")) {
-            return only(HttpMethod.GET, method, () -> Reply.json(HttpResponseStatus.OK,
-                    java.util.Objects.requireNonNull(backend.status(), "the admin backend returned no status")));
+            return only(
+                    HttpMethod.GET,
+                    method,
+                    () -> Reply.json(
+                            HttpResponseStatus.OK,
+                            java.util.Objects.requireNonNull(
+                                    backend.status(), "the admin backend returned no status")));
         }
         if (path.equals("/v1/history")) {
             return only(HttpMethod.GET, method, () -> history(uri));
@@ -158,15 +164,18 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
 
     private static Reply only(HttpMethod allowed, HttpMethod method, Supplier<Reply> then) {
         if (!allowed.equals(method)) {
-            return Reply.error(HttpResponseStatus.METHOD_NOT_ALLOWED, "method_not_allowed",
-                    method.name() + " is not allowed here; use " + allowed.name())
+            return Reply.error(
+                            HttpResponseStatus.METHOD_NOT_ALLOWED,
+                            "method_not_allowed",
+                            method.name() + " is not allowed here; use " + allowed.name())
                     .withHeader("Allow", allowed.name());
         }
         return then.get();
     }
 
     private static Reply health(boolean ok, String what) {
-        return Reply.json(ok ? HttpResponseStatus.OK : HttpResponseStatus.SERVICE_UNAVAILABLE,
+        return Reply.json(
+                ok ? HttpResponseStatus.OK : HttpResponseStatus.SERVICE_UNAVAILABLE,
                 Map.of("status", ok ? what : "not_" + what));
     }
 
@@ -180,12 +189,14 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
                 limit = -1;
             }
             if (limit < 1 || limit > ClusterState.HISTORY_LIMIT) {
-                return Reply.error(HttpResponseStatus.BAD_REQUEST, "bad_request",
+                return Reply.error(
+                        HttpResponseStatus.BAD_REQUEST,
+                        "bad_request",
                         "limit must be an integer in 1.." + ClusterState.HISTORY_LIMIT);
             }
         }
-        List<DecisionRecord> records = java.util.Objects.requireNonNull(backend.history(limit),
-                "the admin backend returned no history");
+        List<DecisionRecord> records =
+                java.util.Objects.requireNonNull(backend.history(limit), "the admin backend returned no history");
         List<DecisionView> views = records.stream()
                 .sorted(Comparator.comparingLong(DecisionRecord::index).reversed())
                 .limit(limit)
@@ -213,15 +224,16 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             while (fields.hasNext()) {
                 String f = fields.next();
                 if (!f.equals("to")) {
-                    return Reply.error(HttpResponseStatus.BAD_REQUEST, "bad_request",
+                    return Reply.error(
+                            HttpResponseStatus.BAD_REQUEST,
+                            "bad_request",
                             "unknown field \"" + clip(f) + "\"; the only field is \"to\"");
                 }
             }
             JsonNode t = body.get("to");
             if (t != null && !t.isNull()) {
                 if (!t.isTextual() || name(t.asText()).isEmpty()) {
-                    return Reply.error(HttpResponseStatus.BAD_REQUEST, "bad_request",
-                            "\"to\" must be a member name");
+                    return Reply.error(HttpResponseStatus.BAD_REQUEST, "bad_request", "\"to\" must be a member name");
                 }
                 to = Optional.of(t.asText());
             }
@@ -243,20 +255,26 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         }
         List<String> allowed = replace ? List.of("by", "address") : List.of("address");
         if (body == null) {
-            return Reply.error(HttpResponseStatus.BAD_REQUEST, "bad_request", "a JSON body with " + allowed
-                    + " is required");
+            return Reply.error(
+                    HttpResponseStatus.BAD_REQUEST, "bad_request", "a JSON body with " + allowed + " is required");
         }
         var fields = body.fieldNames();
         while (fields.hasNext()) {
             String f = fields.next();
             if (!allowed.contains(f)) {
-                return Reply.error(HttpResponseStatus.BAD_REQUEST, "bad_request",
+                return Reply.error(
+                        HttpResponseStatus.BAD_REQUEST,
+                        "bad_request",
                         "unknown field \"" + clip(f) + "\"; the fields are " + allowed);
             }
         }
         JsonNode address = body.get("address");
-        if (address == null || !address.isTextual() || !ADDRESS.matcher(address.asText()).matches()) {
-            return Reply.error(HttpResponseStatus.BAD_REQUEST, "bad_request",
+        if (address == null
+                || !address.isTextual()
+                || !ADDRESS.matcher(address.asText()).matches()) {
+            return Reply.error(
+                    HttpResponseStatus.BAD_REQUEST,
+                    "bad_request",
                     "\"address\" must be the new member's Raft address, host:port");
         }
         if (!replace) {
@@ -269,8 +287,7 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         return result(backend.replaceMember(name.get(), by.asText(), address.asText()));
     }
 
-    private Reply action(String rawName, FullHttpRequest req,
-                             java.util.function.Function<String, ActionResult> call) {
+    private Reply action(String rawName, FullHttpRequest req, java.util.function.Function<String, ActionResult> call) {
         Optional<String> name = name(rawName);
         if (name.isEmpty()) {
             return badName(rawName);

@@ -1,12 +1,5 @@
 package org.sipmediadeploy.daemon.admin;
 
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.URI;
-import java.net.UnknownHostException;
-import java.util.Objects;
-import java.util.concurrent.TimeUnit;
-
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
@@ -21,7 +14,12 @@ import io.netty.handler.timeout.ReadTimeoutHandler;
 import io.netty.util.concurrent.DefaultEventExecutorGroup;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutorGroup;
-
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
 import org.sipmediadeploy.core.model.Secret;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,8 +49,8 @@ public final class AdminServer implements AutoCloseable {
     /**
      * Where and how to serve. {@code port} 0 picks a free port (see {@link #address()}).
      */
-    public record Settings(String bind, int port, Secret token, boolean allowNonLoopback, boolean metricsOpen,
-                           int maxBodyBytes) {
+    public record Settings(
+            String bind, int port, Secret token, boolean allowNonLoopback, boolean metricsOpen, int maxBodyBytes) {
         public Settings {
             Objects.requireNonNull(bind, "bind");
             Objects.requireNonNull(token, "token");
@@ -88,10 +86,10 @@ public final class AdminServer implements AutoCloseable {
         Objects.requireNonNull(backend, "backend");
         InetAddress address = resolve(settings);
         BearerToken token = new BearerToken(settings.token());
-        EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("admin-accept", true),
-                NioIoHandler.newFactory());
-        EventLoopGroup workers = new MultiThreadIoEventLoopGroup(2, new DefaultThreadFactory("admin-io", true),
-                NioIoHandler.newFactory());
+        EventLoopGroup boss = new MultiThreadIoEventLoopGroup(
+                1, new DefaultThreadFactory("admin-accept", true), NioIoHandler.newFactory());
+        EventLoopGroup workers = new MultiThreadIoEventLoopGroup(
+                2, new DefaultThreadFactory("admin-io", true), NioIoHandler.newFactory());
         // backend calls may wait on a Raft commit: keep them off the I/O threads
         EventExecutorGroup handlers = new DefaultEventExecutorGroup(2, new DefaultThreadFactory("admin-worker", true));
         try {
@@ -107,19 +105,24 @@ public final class AdminServer implements AutoCloseable {
                                     .addLast("idle", new ReadTimeoutHandler(IDLE_SECONDS))
                                     .addLast("codec", new HttpServerCodec(4096, 8192, 8192))
                                     .addLast("aggregate", new LimitedAggregator(settings.maxBodyBytes()))
-                                    .addLast(handlers, "admin",
+                                    .addLast(
+                                            handlers,
+                                            "admin",
                                             new AdminHandler(backend, token, settings.metricsOpen()));
                         }
                     });
-            Channel ch = b.bind(new InetSocketAddress(address, settings.port())).syncUninterruptibly().channel();
+            Channel ch = b.bind(new InetSocketAddress(address, settings.port()))
+                    .syncUninterruptibly()
+                    .channel();
             AdminServer server = new AdminServer(boss, workers, handlers, ch);
             log.info("admin API listening on {}", server.uri());
             return server;
         } catch (Exception e) {
             // Netty rethrows the bind's checked exception (BindException) without declaring it
             shutdown(boss, workers, handlers);
-            throw new IllegalStateException("cannot bind the admin API to " + settings.bind() + ":" + settings.port()
-                    + ": " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "cannot bind the admin API to " + settings.bind() + ":" + settings.port() + ": " + e.getMessage(),
+                    e);
         }
     }
 

@@ -4,7 +4,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Objects;
-
 import org.sipmediadeploy.core.model.Secret;
 
 /**
@@ -25,11 +24,13 @@ final class BearerToken {
 
     /** True when the header carries exactly the configured token. */
     boolean matches(String authorization) {
-        if (authorization == null || authorization.length() <= SCHEME.length()
+        if (authorization == null
+                || authorization.length() <= SCHEME.length()
                 || !authorization.regionMatches(true, 0, SCHEME, 0, SCHEME.length())) {
             return false;
         }
-        return MessageDigest.isEqual(expected, sha256(authorization.substring(SCHEME.length()).trim()));
+        return MessageDigest.isEqual(
+                expected, sha256(authorization.substring(SCHEME.length()).trim()));
     }
 
     private static byte[] sha256(String s) {

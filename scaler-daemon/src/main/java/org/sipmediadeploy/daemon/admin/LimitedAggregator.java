@@ -29,8 +29,11 @@ final class LimitedAggregator extends HttpObjectAggregator {
             return;
         }
         boolean keepAlive = !(oversized instanceof FullHttpMessage) && HttpUtil.isKeepAlive(oversized);
-        FullHttpResponse response = Reply.error(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, "too_large",
-                "request body larger than " + limit + " bytes").toNetty();
+        FullHttpResponse response = Reply.error(
+                        HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
+                        "too_large",
+                        "request body larger than " + limit + " bytes")
+                .toNetty();
         HttpUtil.setKeepAlive(response, keepAlive);
         if (keepAlive) {
             ctx.writeAndFlush(response);

@@ -1,9 +1,5 @@
 package org.sipmediadeploy.daemon.admin;
 
-import java.nio.charset.StandardCharsets;
-import java.util.LinkedHashMap;
-import java.util.Map;
-
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
@@ -11,6 +7,9 @@ import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /** An answer before it becomes a Netty response: status, content type, body and extra headers. */
 record Reply(HttpResponseStatus status, String contentType, byte[] body, Map<String, String> headers) {
@@ -22,7 +21,8 @@ record Reply(HttpResponseStatus status, String contentType, byte[] body, Map<Str
             return new Reply(status, JSON, Json.MAPPER.writeValueAsBytes(value), Map.of());
         } catch (JsonProcessingException e) {
             // our own views always serialize; if one does not, that is a bug to log, not to show
-            throw new IllegalStateException("cannot serialize " + value.getClass().getSimpleName(), e);
+            throw new IllegalStateException(
+                    "cannot serialize " + value.getClass().getSimpleName(), e);
         }
     }
 

@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Function;
-
 import org.sipmediadeploy.core.model.HostState;
 import org.sipmediadeploy.core.model.PairMode;
 import org.sipmediadeploy.core.model.PairState;
@@ -21,8 +20,13 @@ import org.sipmediadeploy.core.policy.TargetHealth;
  * snake_case field names and ISO-8601 instants; a null field means "not known" (e.g. no leader).
  * The static factories build the pair, pool and alarm parts from the replicated state.
  */
-public record StatusView(NodeInfo node, List<PeerInfo> peers, List<PairInfo> pairs, List<PoolInfo> pools,
-                         List<AlarmInfo> alarms, SelfHealingInfo selfHealing) {
+public record StatusView(
+        NodeInfo node,
+        List<PeerInfo> peers,
+        List<PairInfo> pairs,
+        List<PoolInfo> pools,
+        List<AlarmInfo> alarms,
+        SelfHealingInfo selfHealing) {
     public StatusView {
         Objects.requireNonNull(node, "node");
         peers = List.copyOf(peers);
@@ -31,8 +35,8 @@ public record StatusView(NodeInfo node, List<PeerInfo> peers, List<PairInfo> pai
         alarms = List.copyOf(alarms);
     }
 
-    public StatusView(NodeInfo node, List<PeerInfo> peers, List<PairInfo> pairs, List<PoolInfo> pools,
-                      List<AlarmInfo> alarms) {
+    public StatusView(
+            NodeInfo node, List<PeerInfo> peers, List<PairInfo> pairs, List<PoolInfo> pools, List<AlarmInfo> alarms) {
         this(node, peers, pairs, pools, alarms, null);
     }
 
@@ -41,53 +45,86 @@ public record StatusView(NodeInfo node, List<PeerInfo> peers, List<PairInfo> pai
      * replace; null on a follower), the replicated record of the members with their servers, and the replacement
      * under way (null when none) with its finished steps.
      */
-    public record SelfHealingInfo(boolean enabled, String note, List<ScalerMemberInfo> members,
-                                  ReplacementInfo replacement) {
+    public record SelfHealingInfo(
+            boolean enabled, String note, List<ScalerMemberInfo> members, ReplacementInfo replacement) {
         public SelfHealingInfo {
             members = List.copyOf(members);
         }
     }
 
-    public record ScalerMemberInfo(String id, String address, String serverId, String createdBy) {
-    }
+    public record ScalerMemberInfo(String id, String address, String serverId, String createdBy) {}
 
-    public record ReplacementInfo(String decisionId, String deadNode, String newNode, String step, String newServerId,
-                                  String newAddress, Instant startedAt, List<StepInfo> done) {
+    public record ReplacementInfo(
+            String decisionId,
+            String deadNode,
+            String newNode,
+            String step,
+            String newServerId,
+            String newAddress,
+            Instant startedAt,
+            List<StepInfo> done) {
         public ReplacementInfo {
             done = List.copyOf(done);
         }
     }
 
-    public record StepInfo(String step, String detail, Instant at) {
-    }
+    public record StepInfo(String step, String detail, Instant at) {}
 
     /** The self-healing part from the replicated record. */
-    public static SelfHealingInfo selfHealing(boolean enabled, String note,
-                                              org.sipmediadeploy.core.model.ScalerMembers sc) {
+    public static SelfHealingInfo selfHealing(
+            boolean enabled, String note, org.sipmediadeploy.core.model.ScalerMembers sc) {
         List<ScalerMemberInfo> members = sc.members().values().stream()
-                .map(m -> new ScalerMemberInfo(m.id(), m.address(), m.serverId(), m.createdBy())).toList();
+                .map(m -> new ScalerMemberInfo(m.id(), m.address(), m.serverId(), m.createdBy()))
+                .toList();
         var r = sc.replacement();
-        ReplacementInfo rep = r == null ? null : new ReplacementInfo(r.decisionId(), r.dead().id(), r.newId(),
-                r.step().name(), r.newServerId(), r.newAddress(), r.startedAt(), r.done().stream()
-                .map(x -> new StepInfo(x.step().name(), x.detail(), x.at())).toList());
+        ReplacementInfo rep = r == null
+                ? null
+                : new ReplacementInfo(
+                        r.decisionId(),
+                        r.dead().id(),
+                        r.newId(),
+                        r.step().name(),
+                        r.newServerId(),
+                        r.newAddress(),
+                        r.startedAt(),
+                        r.done().stream()
+                                .map(x -> new StepInfo(x.step().name(), x.detail(), x.at()))
+                                .toList());
         return new SelfHealingInfo(enabled, note, members, rep);
     }
 
     /** Raft role of this node as its Raft server reports it; UNKNOWN while it is starting or has left. */
-    public enum Role { LEADER, FOLLOWER, CANDIDATE, UNKNOWN }
+    public enum Role {
+        LEADER,
+        FOLLOWER,
+        CANDIDATE,
+        UNKNOWN
+    }
 
     /**
      * Whether this node is in the Raft configuration: MEMBER; JOINING (started outside it, waits for the leader to
      * add it); REMOVED (the configuration no longer includes it: it does not act).
      */
-    public enum Membership { MEMBER, JOINING, REMOVED }
+    public enum Membership {
+        MEMBER,
+        JOINING,
+        REMOVED
+    }
 
     /**
      * This node: id, role, current term, commit and applied index, the leader's id (null when none known), whether
      * it is in the configuration, the log index of that configuration (-1 unknown), and the version it runs.
      */
-    public record NodeInfo(String id, Role role, long term, long commitIndex, long appliedIndex, String leaderId,
-                           Membership membership, long configurationIndex, String version) {
+    public record NodeInfo(
+            String id,
+            Role role,
+            long term,
+            long commitIndex,
+            long appliedIndex,
+            String leaderId,
+            Membership membership,
+            long configurationIndex,
+            String version) {
         public NodeInfo {
             Objects.requireNonNull(id, "id");
             Objects.requireNonNull(role, "role");
@@ -116,8 +153,14 @@ public record StatusView(NodeInfo node, List<PeerInfo> peers, List<PairInfo> pai
     }
 
     /** A service pair: mode, floating IP, the active and the standby with their latest probe results. */
-    public record PairInfo(String name, PairMode mode, String floatingIp, MemberInfo active, MemberInfo standby,
-                           String replacing, int recentFailovers) {
+    public record PairInfo(
+            String name,
+            PairMode mode,
+            String floatingIp,
+            MemberInfo active,
+            MemberInfo standby,
+            String replacing,
+            int recentFailovers) {
         public PairInfo {
             Objects.requireNonNull(name, "name");
             Objects.requireNonNull(mode, "mode");
@@ -136,8 +179,14 @@ public record StatusView(NodeInfo node, List<PeerInfo> peers, List<PairInfo> pai
     }
 
     /** The running verdict on one probe target; {@code status}, {@code latencyMillis}, {@code at} null if never. */
-    public record ProbeInfo(String target, ProbeStatus status, Long latencyMillis, String reason, Instant at,
-                            int consecutiveFailures, Instant failingSince) {
+    public record ProbeInfo(
+            String target,
+            ProbeStatus status,
+            Long latencyMillis,
+            String reason,
+            Instant at,
+            int consecutiveFailures,
+            Instant failingSince) {
         public ProbeInfo {
             Objects.requireNonNull(target, "target");
             Objects.requireNonNull(reason, "reason");
@@ -145,8 +194,12 @@ public record StatusView(NodeInfo node, List<PeerInfo> peers, List<PairInfo> pai
     }
 
     /** The gateway pool: mode, host count by state, each host, and the cloud back-off if any. */
-    public record PoolInfo(String name, PoolMode mode, Map<HostState, Integer> hostsByState, List<HostInfo> hosts,
-                           Instant backoffUntil) {
+    public record PoolInfo(
+            String name,
+            PoolMode mode,
+            Map<HostState, Integer> hostsByState,
+            List<HostInfo> hosts,
+            Instant backoffUntil) {
         public PoolInfo {
             Objects.requireNonNull(name, "name");
             Objects.requireNonNull(mode, "mode");
@@ -157,8 +210,8 @@ public record StatusView(NodeInfo node, List<PeerInfo> peers, List<PairInfo> pai
     }
 
     /** A Gateway Host; {@code idleGateways} null when this node has no status report for it. */
-    public record HostInfo(String name, String serverId, String address, HostState state, Instant stateSince,
-                           Integer idleGateways) {
+    public record HostInfo(
+            String name, String serverId, String address, HostState state, Instant stateSince, Integer idleGateways) {
         public HostInfo {
             Objects.requireNonNull(name, "name");
             Objects.requireNonNull(state, "state");
@@ -177,19 +230,30 @@ public record StatusView(NodeInfo node, List<PeerInfo> peers, List<PairInfo> pai
         if (health == null || health.last() == null) {
             return new ProbeInfo(targetKey, null, null, "never probed", null, 0, null);
         }
-        return new ProbeInfo(targetKey, health.last().status(), health.last().latency().toMillis(),
-                health.last().reason(), health.last().at(), health.consecutiveFailures(), health.failingSince());
+        return new ProbeInfo(
+                targetKey,
+                health.last().status(),
+                health.last().latency().toMillis(),
+                health.last().reason(),
+                health.last().at(),
+                health.consecutiveFailures(),
+                health.failingSince());
     }
 
     /** A pair from its replicated state; {@code probes} gives each member's probe verdicts (by server id). */
     public static PairInfo pair(PairState p, Function<String, List<ProbeInfo>> probesByServerId) {
-        return new PairInfo(p.name(), p.mode(), p.floatingIpAddress(),
-                member(p.active(), probesByServerId), member(p.standby(), probesByServerId),
-                p.replacing(), p.failovers().size());
+        return new PairInfo(
+                p.name(),
+                p.mode(),
+                p.floatingIpAddress(),
+                member(p.active(), probesByServerId),
+                member(p.standby(), probesByServerId),
+                p.replacing(),
+                p.failovers().size());
     }
 
-    private static MemberInfo member(org.sipmediadeploy.core.model.Member m,
-                                     Function<String, List<ProbeInfo>> probesByServerId) {
+    private static MemberInfo member(
+            org.sipmediadeploy.core.model.Member m, Function<String, List<ProbeInfo>> probesByServerId) {
         List<ProbeInfo> probes = probesByServerId.apply(m.serverId());
         return new MemberInfo(m.serverId(), m.name(), m.address(), probes == null ? List.of() : probes);
     }
@@ -200,11 +264,18 @@ public record StatusView(NodeInfo node, List<PeerInfo> peers, List<PairInfo> pai
         for (HostState s : HostState.values()) {
             counts.put(s, 0);
         }
-        List<HostInfo> hosts = p.hostList().stream().map(h -> {
-            counts.merge(h.state(), 1, Integer::sum);
-            return new HostInfo(h.name(), h.serverId(), h.address(), h.state(), h.stateSince(),
-                    idleGateways.apply(h.name()));
-        }).toList();
+        List<HostInfo> hosts = p.hostList().stream()
+                .map(h -> {
+                    counts.merge(h.state(), 1, Integer::sum);
+                    return new HostInfo(
+                            h.name(),
+                            h.serverId(),
+                            h.address(),
+                            h.state(),
+                            h.stateSince(),
+                            idleGateways.apply(h.name()));
+                })
+                .toList();
         return new PoolInfo(p.name(), p.mode(), counts, hosts, p.backoffUntil());
     }
 

@@ -6,13 +6,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-
 import org.sipmediadeploy.core.model.Secret;
 import org.sipmediadeploy.daemon.admin.AdminClient;
 import org.sipmediadeploy.daemon.config.ConfigLoader;
 import org.sipmediadeploy.daemon.config.ConfigProblems;
 import org.sipmediadeploy.daemon.config.ScalerConfig;
-
 import picocli.CommandLine.Option;
 
 /** Where scalerctl finds the admin API: a node's config file, or an explicit URL and token file. */
@@ -47,14 +45,22 @@ final class Remote {
             } catch (ConfigProblems p) {
                 throw new ScalerCtl.ConfigProblemsException(p);
             }
-            String host = c.admin().bind().contains(":") ? "[" + c.admin().bind() + "]" : c.admin().bind();
-            return new AdminClient(URI.create("http://" + host + ":" + c.admin().port()), c.admin().token(), timeout);
+            String host = c.admin().bind().contains(":")
+                    ? "[" + c.admin().bind() + "]"
+                    : c.admin().bind();
+            return new AdminClient(
+                    URI.create("http://" + host + ":" + c.admin().port()),
+                    c.admin().token(),
+                    timeout);
         }
         if (url == null || tokenFile == null) {
             throw new UsageException("give --config FILE, or --url URL and --token-file FILE");
         }
         try {
-            return new AdminClient(url, Secret.of(Files.readString(tokenFile, StandardCharsets.UTF_8).strip()),
+            return new AdminClient(
+                    url,
+                    Secret.of(
+                            Files.readString(tokenFile, StandardCharsets.UTF_8).strip()),
                     timeout);
         } catch (IOException e) {
             throw new UsageException("cannot read the token file " + tokenFile);

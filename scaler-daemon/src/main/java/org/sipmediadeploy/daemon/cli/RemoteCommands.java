@@ -1,15 +1,12 @@
 package org.sipmediadeploy.daemon.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.PrintWriter;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-
-import com.fasterxml.jackson.databind.JsonNode;
-
 import org.sipmediadeploy.daemon.admin.AdminClient;
 import org.sipmediadeploy.daemon.admin.AdminClientException;
-
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -19,8 +16,7 @@ import picocli.CommandLine.Spec;
 
 /** The scalerctl commands that talk to a running node's admin API. */
 final class RemoteCommands {
-    private RemoteCommands() {
-    }
+    private RemoteCommands() {}
 
     /** Shared by every remote command: run, map errors to exit codes (1 failure, 3 unreachable / no leader). */
     abstract static class Base implements Callable<Integer> {
@@ -35,8 +31,7 @@ final class RemoteCommands {
         }
 
         /** Checks the arguments before anything is sent; throws IllegalArgumentException (usage) when bad. */
-        void check() {
-        }
+        void check() {}
 
         AdminClient client() {
             return remote.client();
@@ -63,7 +58,10 @@ final class RemoteCommands {
         abstract int run(AdminClient client);
     }
 
-    @Command(name = "status", mixinStandardHelpOptions = true, description = "This node, the leader, the pairs and the pool.")
+    @Command(
+            name = "status",
+            mixinStandardHelpOptions = true,
+            description = "This node, the leader, the pairs and the pool.")
     static final class Status extends Base {
         @Option(names = "--json", description = "print JSON")
         boolean json;
@@ -76,35 +74,62 @@ final class RemoteCommands {
                 return ScalerCtl.OK;
             }
             JsonNode n = s.path("node");
-            out().printf(Locale.ROOT, "node %s  role %s  term %d  applied %d  leader %s  version %s%n",
-                    n.path("id").asText(), n.path("role").asText(), n.path("term").asLong(),
-                    n.path("applied_index").asLong(), n.path("leader_id").asText("none"),
-                    n.path("version").asText("?"));
+            out().printf(
+                            Locale.ROOT,
+                            "node %s  role %s  term %d  applied %d  leader %s  version %s%n",
+                            n.path("id").asText(),
+                            n.path("role").asText(),
+                            n.path("term").asLong(),
+                            n.path("applied_index").asLong(),
+                            n.path("leader_id").asText("none"),
+                            n.path("version").asText("?"));
             String membership = n.path("membership").asText("MEMBER");
             if (membership.equals("JOINING")) {
                 out().println("this node is NOT in the Raft configuration: it waits to be added "
-                        + "(scalerctl members add " + n.path("id").asText() + " HOST:PORT on a member) and does not act");
+                        + "(scalerctl members add " + n.path("id").asText()
+                        + " HOST:PORT on a member) and does not act");
             } else if (membership.equals("REMOVED")) {
                 out().println("this node is NOT in the Raft configuration any more (removed): it does not act; "
                         + "see 'scalerctl members' on a member");
             }
             out().println();
-            out().printf(Locale.ROOT, "%-10s %-6s %-16s %-22s %-22s%n", "PAIR", "MODE", "FLOATING IP", "ACTIVE",
-                    "STANDBY");
+            out().printf(
+                            Locale.ROOT,
+                            "%-10s %-6s %-16s %-22s %-22s%n",
+                            "PAIR",
+                            "MODE",
+                            "FLOATING IP",
+                            "ACTIVE",
+                            "STANDBY");
             for (JsonNode p : s.path("pairs")) {
-                out().printf(Locale.ROOT, "%-10s %-6s %-16s %-22s %-22s%n", p.path("name").asText(),
-                        p.path("mode").asText(), p.path("floating_ip").asText(), member(p.path("active")),
-                        member(p.path("standby")));
+                out().printf(
+                                Locale.ROOT,
+                                "%-10s %-6s %-16s %-22s %-22s%n",
+                                p.path("name").asText(),
+                                p.path("mode").asText(),
+                                p.path("floating_ip").asText(),
+                                member(p.path("active")),
+                                member(p.path("standby")));
             }
             for (JsonNode pool : s.path("pools")) {
                 out().println();
-                out().printf(Locale.ROOT, "POOL %s  mode %s  hosts %s%n", pool.path("name").asText(),
-                        pool.path("mode").asText(), pool.path("hosts_by_state").toString());
+                out().printf(
+                                Locale.ROOT,
+                                "POOL %s  mode %s  hosts %s%n",
+                                pool.path("name").asText(),
+                                pool.path("mode").asText(),
+                                pool.path("hosts_by_state").toString());
                 out().printf(Locale.ROOT, "  %-28s %-10s %-16s %s%n", "HOST", "STATE", "ADDRESS", "IDLE");
                 for (JsonNode h : pool.path("hosts")) {
-                    out().printf(Locale.ROOT, "  %-28s %-10s %-16s %s%n", h.path("name").asText(),
-                            h.path("state").asText(), h.path("address").asText("-"),
-                            h.path("idle_gateways").isNull() ? "?" : h.path("idle_gateways").asText());
+                    out().printf(
+                                    Locale.ROOT,
+                                    "  %-28s %-10s %-16s %s%n",
+                                    h.path("name").asText(),
+                                    h.path("state").asText(),
+                                    h.path("address").asText("-"),
+                                    h.path("idle_gateways").isNull()
+                                            ? "?"
+                                            : h.path("idle_gateways").asText());
                 }
             }
             JsonNode heal = s.path("self_healing");
@@ -112,13 +137,23 @@ final class RemoteCommands {
                 out().println();
                 JsonNode r = heal.path("replacement");
                 out().println("self-healing " + (heal.path("enabled").asBoolean() ? "enabled" : "disabled")
-                        + (heal.path("note").isTextual() ? ": " + heal.path("note").asText() : ""));
+                        + (heal.path("note").isTextual()
+                                ? ": " + heal.path("note").asText()
+                                : ""));
                 if (r.isObject()) {
-                    out().printf(Locale.ROOT, "  replacing %s by %s (%s), at %s%n", r.path("dead_node").asText(),
-                            r.path("new_node").asText(), r.path("decision_id").asText(), r.path("step").asText());
+                    out().printf(
+                                    Locale.ROOT,
+                                    "  replacing %s by %s (%s), at %s%n",
+                                    r.path("dead_node").asText(),
+                                    r.path("new_node").asText(),
+                                    r.path("decision_id").asText(),
+                                    r.path("step").asText());
                     for (JsonNode st : r.path("done")) {
-                        out().printf(Locale.ROOT, "    %-20s %s%n", st.path("step").asText(),
-                                st.path("detail").asText());
+                        out().printf(
+                                        Locale.ROOT,
+                                        "    %-20s %s%n",
+                                        st.path("step").asText(),
+                                        st.path("detail").asText());
                     }
                 }
             }
@@ -126,10 +161,19 @@ final class RemoteCommands {
             out().println();
             boolean leader = "LEADER".equals(n.path("role").asText());
             // A follower shows the alarms the leader replicated through the log (a few seconds behind at most).
-            out().println(alarms.isEmpty() ? "no alarms" : leader ? "ALARMS"
-                    : "ALARMS (raised by the leader " + n.path("leader_id").asText("none") + ")");
+            out().println(
+                            alarms.isEmpty()
+                                    ? "no alarms"
+                                    : leader
+                                            ? "ALARMS"
+                                            : "ALARMS (raised by the leader "
+                                                    + n.path("leader_id").asText("none") + ")");
             for (JsonNode a : alarms) {
-                out().printf(Locale.ROOT, "  %s: %s%n", a.path("scope").asText(), a.path("message").asText());
+                out().printf(
+                                Locale.ROOT,
+                                "  %s: %s%n",
+                                a.path("scope").asText(),
+                                a.path("message").asText());
             }
             return ScalerCtl.OK;
         }
@@ -143,7 +187,9 @@ final class RemoteCommands {
         }
     }
 
-    @Command(name = "members", mixinStandardHelpOptions = true,
+    @Command(
+            name = "members",
+            mixinStandardHelpOptions = true,
             description = "The scaler cluster's Raft configuration: each member's role and last contact. "
                     + "Subcommands change it (one member at a time; refused when it would leave no majority).",
             subcommands = {Members.Add.class, Members.Remove.class, Members.Replace.class})
@@ -159,15 +205,29 @@ final class RemoteCommands {
                 return ScalerCtl.OK;
             }
             JsonNode n = s.path("node");
-            out().printf(Locale.ROOT, "configuration index %s  asked node %s (%s, version %s)%n",
-                    n.path("configuration_index").asText("?"), n.path("id").asText(),
-                    n.path("membership").asText("?"), n.path("version").asText("?"));
+            out().printf(
+                            Locale.ROOT,
+                            "configuration index %s  asked node %s (%s, version %s)%n",
+                            n.path("configuration_index").asText("?"),
+                            n.path("id").asText(),
+                            n.path("membership").asText("?"),
+                            n.path("version").asText("?"));
             out().printf(Locale.ROOT, "%-12s %-24s %-8s %-7s %s%n", "ID", "ADDRESS", "ROLE", "LEADER", "LAST CONTACT");
             for (JsonNode p : s.path("peers")) {
-                String role = p.path("leader").asBoolean() ? "leader" : n.path("leader_id").isNull() ? "?" : "follower";
-                String contact = p.path("self").asBoolean() ? "(this node)" : p.path("last_contact").asText("-");
-                out().printf(Locale.ROOT, "%-12s %-24s %-8s %-7s %s%n", p.path("id").asText(),
-                        p.path("address").asText(), role, p.path("leader").asBoolean() ? "yes" : "", contact);
+                String role = p.path("leader").asBoolean()
+                        ? "leader"
+                        : n.path("leader_id").isNull() ? "?" : "follower";
+                String contact = p.path("self").asBoolean()
+                        ? "(this node)"
+                        : p.path("last_contact").asText("-");
+                out().printf(
+                                Locale.ROOT,
+                                "%-12s %-24s %-8s %-7s %s%n",
+                                p.path("id").asText(),
+                                p.path("address").asText(),
+                                role,
+                                p.path("leader").asBoolean() ? "yes" : "",
+                                contact);
             }
             if (!"MEMBER".equals(n.path("membership").asText("MEMBER"))) {
                 out().println("note: the asked node is " + n.path("membership").asText()
@@ -194,7 +254,9 @@ final class RemoteCommands {
             }
         }
 
-        @Command(name = "add", mixinStandardHelpOptions = true,
+        @Command(
+                name = "add",
+                mixinStandardHelpOptions = true,
                 description = "Add a scaler node to the Raft configuration. Start the node first: a node outside the "
                         + "configuration with an empty log waits to be added, and the leader copies the log to it.")
         static final class Add extends Change {
@@ -215,7 +277,9 @@ final class RemoteCommands {
             }
         }
 
-        @Command(name = "remove", mixinStandardHelpOptions = true,
+        @Command(
+                name = "remove",
+                mixinStandardHelpOptions = true,
                 description = "Remove a scaler node from the Raft configuration; refused when the members left "
                         + "would have no reachable majority.")
         static final class Remove extends Change {
@@ -228,7 +292,9 @@ final class RemoteCommands {
             }
         }
 
-        @Command(name = "replace", mixinStandardHelpOptions = true,
+        @Command(
+                name = "replace",
+                mixinStandardHelpOptions = true,
                 description = "Replace member OLD by a new node NEW at HOST:PORT in one change (start NEW first); the "
                         + "way to swap out a dead node.")
         static final class Replace extends Change {
@@ -269,12 +335,27 @@ final class RemoteCommands {
                 return ScalerCtl.OK;
             }
             JsonNode list = h.has("decisions") ? h.path("decisions") : h;
-            out().printf(Locale.ROOT, "%-6s %-5s %-24s %-14s %-10s %-9s %s%n", "INDEX", "TERM", "ID", "KIND", "SCOPE",
-                    "OUTCOME", "REASON");
+            out().printf(
+                            Locale.ROOT,
+                            "%-6s %-5s %-24s %-14s %-10s %-9s %s%n",
+                            "INDEX",
+                            "TERM",
+                            "ID",
+                            "KIND",
+                            "SCOPE",
+                            "OUTCOME",
+                            "REASON");
             for (JsonNode d : list) {
-                out().printf(Locale.ROOT, "%-6s %-5s %-24s %-14s %-10s %-9s %s%n", d.path("index").asText(),
-                        d.path("term").asText(), d.path("decision_id").asText(), d.path("kind").asText(),
-                        d.path("scope").asText(), d.path("outcome").asText(), d.path("reason").asText());
+                out().printf(
+                                Locale.ROOT,
+                                "%-6s %-5s %-24s %-14s %-10s %-9s %s%n",
+                                d.path("index").asText(),
+                                d.path("term").asText(),
+                                d.path("decision_id").asText(),
+                                d.path("kind").asText(),
+                                d.path("scope").asText(),
+                                d.path("outcome").asText(),
+                                d.path("reason").asText());
             }
             return ScalerCtl.OK;
         }
@@ -293,8 +374,11 @@ final class RemoteCommands {
         }
     }
 
-    @Command(name = "failover", mixinStandardHelpOptions = true,
-            description = "Move a pair's floating IP to its standby (or --to a member); refused if the target is unhealthy.")
+    @Command(
+            name = "failover",
+            mixinStandardHelpOptions = true,
+            description =
+                    "Move a pair's floating IP to its standby (or --to a member); refused if the target is unhealthy.")
     static final class Failover extends Action {
         @Parameters(paramLabel = "PAIR")
         String pair;
@@ -345,7 +429,10 @@ final class RemoteCommands {
         }
     }
 
-    @Command(name = "drain", mixinStandardHelpOptions = true, description = "Drain a gateway host (then delete it when idle).")
+    @Command(
+            name = "drain",
+            mixinStandardHelpOptions = true,
+            description = "Drain a gateway host (then delete it when idle).")
     static final class Drain extends Action {
         @Parameters(paramLabel = "HOST")
         String host;

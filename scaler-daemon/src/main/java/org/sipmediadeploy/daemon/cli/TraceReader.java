@@ -14,7 +14,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.zip.GZIPInputStream;
-
 import org.sipmediadeploy.core.sim.Call;
 
 /**
@@ -38,12 +37,11 @@ final class TraceReader {
         }
     }
 
-    private TraceReader() {
-    }
+    private TraceReader() {}
 
     static Trace read(Path file, boolean strict) throws IOException {
         try (InputStream raw = Files.newInputStream(file);
-             InputStream in = file.getFileName().toString().endsWith(".gz") ? new GZIPInputStream(raw) : raw) {
+                InputStream in = file.getFileName().toString().endsWith(".gz") ? new GZIPInputStream(raw) : raw) {
             return parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), strict);
         }
     }

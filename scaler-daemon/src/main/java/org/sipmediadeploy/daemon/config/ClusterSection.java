@@ -1,17 +1,15 @@
 package org.sipmediadeploy.daemon.config;
 
+import com.typesafe.config.Config;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 
-import com.typesafe.config.Config;
-
 /** Reads {@code scaler.node} and {@code scaler.cluster}: this node, its peers (an odd count), elections, TLS. */
 final class ClusterSection {
-    private ClusterSection() {
-    }
+    private ClusterSection() {}
 
     static ScalerConfig.Node node(KeyReader r, Config c) {
         ScalerConfig.Node node = new ScalerConfig.Node(
@@ -36,7 +34,8 @@ final class ClusterSection {
             r.problem("cluster.election-timeout-max", "must be above election-timeout-min (" + eMin + ")");
         }
         boolean tlsOn = r.bool(c, "cluster.tls.enabled");
-        ScalerConfig.Tls tls = new ScalerConfig.Tls(tlsOn,
+        ScalerConfig.Tls tls = new ScalerConfig.Tls(
+                tlsOn,
                 tlsOn ? r.readableFile(c, "cluster.tls.cert-file") : null,
                 tlsOn ? r.readableFile(c, "cluster.tls.key-file") : null,
                 tlsOn ? r.readableFile(c, "cluster.tls.trust-file") : null);
@@ -45,8 +44,8 @@ final class ClusterSection {
 
     private static List<ScalerConfig.Peer> peers(KeyReader r, Config c) {
         List<ScalerConfig.Peer> out = new ArrayList<>();
-        List<? extends Config> list = r.attempt("cluster.peers", () -> c.getConfigList("cluster.peers"),
-                "a list of { id, address } objects");
+        List<? extends Config> list =
+                r.attempt("cluster.peers", () -> c.getConfigList("cluster.peers"), "a list of { id, address } objects");
         if (list == null) {
             return out;
         }
@@ -88,9 +87,11 @@ final class ClusterSection {
             out.add(new ScalerConfig.Peer(id, address.substring(0, colon), port));
         }
         if (out.size() % 2 == 0 && !out.isEmpty()) {
-            r.problem("cluster.peers", out.size()
-                    + " peers cannot keep a majority through a single failure better than " + (out.size() - 1)
-                    + "; use an odd number (3 or 5)");
+            r.problem(
+                    "cluster.peers",
+                    out.size()
+                            + " peers cannot keep a majority through a single failure better than " + (out.size() - 1)
+                            + "; use an odd number (3 or 5)");
         }
         return out;
     }

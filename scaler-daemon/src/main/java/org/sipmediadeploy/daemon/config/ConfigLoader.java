@@ -1,5 +1,12 @@
 package org.sipmediadeploy.daemon.config;
 
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigObject;
+import com.typesafe.config.ConfigParseOptions;
+import com.typesafe.config.ConfigResolveOptions;
+import com.typesafe.config.ConfigUtil;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -10,15 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-
-import com.typesafe.config.Config;
-import com.typesafe.config.ConfigException;
-import com.typesafe.config.ConfigFactory;
-import com.typesafe.config.ConfigObject;
-import com.typesafe.config.ConfigParseOptions;
-import com.typesafe.config.ConfigResolveOptions;
-import com.typesafe.config.ConfigUtil;
-
 import org.sipmediadeploy.core.config.PairConfig;
 import org.sipmediadeploy.core.config.PoolConfig;
 import org.sipmediadeploy.core.model.Secret;
@@ -37,8 +35,7 @@ public final class ConfigLoader {
     /** The placeholder of the user-data template where the write_files entries go. */
     public static final String WRITE_FILES = "{{write_files}}";
 
-    private ConfigLoader() {
-    }
+    private ConfigLoader() {}
 
     /** Loads and validates {@code file}. */
     public static ScalerConfig load(Path file) throws ConfigProblems {
@@ -68,7 +65,8 @@ public final class ConfigLoader {
         }
         Config merged;
         try {
-            merged = ConfigFactory.parseString(text, ConfigParseOptions.defaults().setOriginDescription(file.toString()))
+            merged = ConfigFactory.parseString(
+                            text, ConfigParseOptions.defaults().setOriginDescription(file.toString()))
                     .withFallback(ConfigFactory.parseResources(ConfigLoader.class, "/reference.conf"))
                     .resolve(ConfigResolveOptions.defaults());
         } catch (ConfigException e) {
@@ -87,8 +85,10 @@ public final class ConfigLoader {
         ConfigObject poolObj = r.object(c, "pools");
         if (poolObj != null) {
             for (String name : new TreeSet<>(poolObj.keySet())) {
-                PoolConfig p = PoolSection.read(r, name, c.getConfig("pools").getConfig(quote(name))
-                        .withFallback(c.getConfig("pool-defaults")));
+                PoolConfig p = PoolSection.read(
+                        r,
+                        name,
+                        c.getConfig("pools").getConfig(quote(name)).withFallback(c.getConfig("pool-defaults")));
                 if (p != null) {
                     pools.put(name, p);
                 }
@@ -105,7 +105,8 @@ public final class ConfigLoader {
     private static ScalerConfig parse(String hocon, String origin, Path baseDir, Path file) throws ConfigProblems {
         Config user;
         try {
-            user = ConfigFactory.parseString(hocon, ConfigParseOptions.defaults().setOriginDescription(origin));
+            user = ConfigFactory.parseString(
+                    hocon, ConfigParseOptions.defaults().setOriginDescription(origin));
         } catch (ConfigException e) {
             throw new ConfigProblems(List.of(e.getMessage()));
         }
@@ -128,15 +129,21 @@ public final class ConfigLoader {
     private static ScalerConfig build(KeyReader r, Config c, Path file, String hocon) {
         ScalerConfig.Node node = ClusterSection.node(r, c);
         ScalerConfig.Cluster cluster = ClusterSection.cluster(r, c, node);
-        ScalerConfig.Admin admin = new ScalerConfig.Admin(r.str(c, "admin.bind"), r.port(c, "admin.port"),
-                r.secret(c, "admin.token-file"), r.bool(c, "admin.allow-non-loopback"), r.bool(c, "admin.metrics-open"));
+        ScalerConfig.Admin admin = new ScalerConfig.Admin(
+                r.str(c, "admin.bind"),
+                r.port(c, "admin.port"),
+                r.secret(c, "admin.token-file"),
+                r.bool(c, "admin.allow-non-loopback"),
+                r.bool(c, "admin.metrics-open"));
         ScalerConfig.OpenStack os = OpenStackSection.read(r, c);
         Map<String, PairConfig> pairs = new LinkedHashMap<>();
         ConfigObject pairObj = r.object(c, "pairs");
         if (pairObj != null) {
             for (String name : new TreeSet<>(pairObj.keySet())) {
-                PairConfig p = PairSection.read(r, name, c.getConfig("pairs").getConfig(quote(name))
-                        .withFallback(c.getConfig("pair-defaults")));
+                PairConfig p = PairSection.read(
+                        r,
+                        name,
+                        c.getConfig("pairs").getConfig(quote(name)).withFallback(c.getConfig("pair-defaults")));
                 if (p != null) {
                     pairs.put(name, p);
                 }
@@ -144,11 +151,19 @@ public final class ConfigLoader {
         }
         Map<String, PoolConfig> pools = pools(r, c);
         String format = r.oneOf(c, "logging.format", Set.of("json", "text"));
-        ScalerConfig.Logging logging = new ScalerConfig.Logging(format, r.str(c, "logging.file"),
-                r.str(c, "logging.logstash"));
+        ScalerConfig.Logging logging =
+                new ScalerConfig.Logging(format, r.str(c, "logging.file"), r.str(c, "logging.logstash"));
         ScalerConfig.SelfHealing healing = SelfHealingSection.read(r, c, cluster.electionTimeoutMax());
         // the files list is complete only now that every section has been read
-        return new ScalerConfig(node, cluster, admin, os, pairs, pools, logging, healing,
+        return new ScalerConfig(
+                node,
+                cluster,
+                admin,
+                os,
+                pairs,
+                pools,
+                logging,
+                healing,
                 new ScalerConfig.Sources(file, hocon, r.baseDir(), r.files()));
     }
 

@@ -1,5 +1,8 @@
 package org.sipmediadeploy.daemon.config;
 
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigObject;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -10,11 +13,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Supplier;
-
-import com.typesafe.config.Config;
-import com.typesafe.config.ConfigException;
-import com.typesafe.config.ConfigObject;
-
 import org.sipmediadeploy.core.model.Secret;
 
 /**
@@ -128,8 +126,7 @@ final class KeyReader {
             return null;
         }
         if (v.compareTo(min) < 0) {
-            problem(at + key, "must be at least " + min.toMillis() + " ms, got " + v.toMillis()
-                    + " ms");
+            problem(at + key, "must be at least " + min.toMillis() + " ms, got " + v.toMillis() + " ms");
             return null;
         }
         return v;
@@ -214,10 +211,10 @@ final class KeyReader {
     }
 
     private static String where(ConfigException e) {
-        return e.origin() == null || e.origin().lineNumber() < 0 ? ""
+        return e.origin() == null || e.origin().lineNumber() < 0
+                ? ""
                 : " (" + e.origin().description() + ")";
     }
-
 
     void remember(String key, String asWritten, Path resolved) {
         if (files.stream().noneMatch(f -> f.resolved().equals(resolved))) {

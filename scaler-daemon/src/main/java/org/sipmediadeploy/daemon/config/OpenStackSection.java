@@ -1,15 +1,13 @@
 package org.sipmediadeploy.daemon.config;
 
+import com.typesafe.config.Config;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Set;
 
-import com.typesafe.config.Config;
-
 /** Reads {@code scaler.openstack}: endpoint, TLS trust and the credentials (secrets from their files). */
 final class OpenStackSection {
-    private OpenStackSection() {
-    }
+    private OpenStackSection() {}
 
     static ScalerConfig.OpenStack read(KeyReader r, Config c) {
         String authUrl = r.required(c, "openstack.auth-url");
@@ -22,16 +20,25 @@ final class OpenStackSection {
         String type = r.oneOf(c, "openstack.auth.type", Set.of("application-credential", "password"));
         ScalerConfig.Auth auth = null;
         if ("password".equals(type)) {
-            auth = new ScalerConfig.Auth.Password(r.required(c, "openstack.auth.username"),
-                    r.str(c, "openstack.auth.user-domain"), r.required(c, "openstack.auth.project"),
-                    r.str(c, "openstack.auth.project-domain"), r.secret(c, "openstack.auth.password-file"));
+            auth = new ScalerConfig.Auth.Password(
+                    r.required(c, "openstack.auth.username"),
+                    r.str(c, "openstack.auth.user-domain"),
+                    r.required(c, "openstack.auth.project"),
+                    r.str(c, "openstack.auth.project-domain"),
+                    r.secret(c, "openstack.auth.password-file"));
         } else if ("application-credential".equals(type)) {
-            auth = new ScalerConfig.Auth.ApplicationCredential(r.required(c, "openstack.auth.id"),
-                    r.secret(c, "openstack.auth.secret-file"));
+            auth = new ScalerConfig.Auth.ApplicationCredential(
+                    r.required(c, "openstack.auth.id"), r.secret(c, "openstack.auth.secret-file"));
         }
         String tag = r.required(c, "openstack.tag");
-        return new ScalerConfig.OpenStack(authUrl, r.str(c, "openstack.region"), iface, ca, tag,
+        return new ScalerConfig.OpenStack(
+                authUrl,
+                r.str(c, "openstack.region"),
+                iface,
+                ca,
+                tag,
                 r.duration(c, "openstack.connect-timeout", Duration.ofMillis(1)),
-                r.duration(c, "openstack.read-timeout", Duration.ofMillis(1)), auth);
+                r.duration(c, "openstack.read-timeout", Duration.ofMillis(1)),
+                auth);
     }
 }

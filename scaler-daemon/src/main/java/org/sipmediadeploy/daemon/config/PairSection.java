@@ -1,12 +1,10 @@
 package org.sipmediadeploy.daemon.config;
 
+import com.typesafe.config.Config;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-
-import com.typesafe.config.Config;
-
 import org.sipmediadeploy.core.config.FailoverSettings;
 import org.sipmediadeploy.core.config.PairConfig;
 import org.sipmediadeploy.core.config.ProbeSpec;
@@ -16,8 +14,7 @@ import org.sipmediadeploy.core.model.Transport;
 
 /** Reads one {@code scaler.pairs.<name>} block (over {@code pair-defaults}) into a {@link PairConfig}. */
 final class PairSection {
-    private PairSection() {
-    }
+    private PairSection() {}
 
     static PairConfig read(KeyReader r, String name, Config p) {
         String at = "pairs." + name + ".";
@@ -32,8 +29,8 @@ final class PairSection {
         }
         String kind = r.oneOf(p, "probe.kind", Set.of("sip-options", "stun", "turn-allocate"), at);
         String transport = r.oneOf(p, "probe.transport", Set.of("udp", "tcp", "tls"), at);
-        List<Integer> codes = r.attempt(at + "probe.healthy-codes", () -> p.getIntList("probe.healthy-codes"),
-                "a list of SIP status codes");
+        List<Integer> codes = r.attempt(
+                at + "probe.healthy-codes", () -> p.getIntList("probe.healthy-codes"), "a list of SIP status codes");
         if (codes != null) {
             for (int code : codes) {
                 if (code < 100 || code > 699) {
@@ -52,8 +49,9 @@ final class PairSection {
         Duration interval = r.duration(p, "probe.interval", Duration.ofMillis(10), at);
         Duration timeout = r.duration(p, "probe.timeout", Duration.ofMillis(10), at);
         if (interval != null && timeout != null && timeout.compareTo(interval) > 0) {
-            r.problem(at + "probe.timeout", timeout.toMillis() + " ms is above the probe interval "
-                    + interval.toMillis() + " ms");
+            r.problem(
+                    at + "probe.timeout",
+                    timeout.toMillis() + " ms is above the probe interval " + interval.toMillis() + " ms");
         }
         int threshold = r.intIn(p, "failover.failure-threshold", 1, 100, at);
         Duration minInterval = r.duration(p, "failover.min-interval", Duration.ZERO, at);
@@ -69,10 +67,21 @@ final class PairSection {
         if (r.problemCount() > before) {
             return null;
         }
-        ProbeSpec probe = new ProbeSpec(ProbeSpec.Kind.valueOf(kind.toUpperCase(Locale.ROOT).replace('-', '_')), port,
-                Transport.valueOf(transport.toUpperCase(Locale.ROOT)), Set.copyOf(codes), username, password, interval,
+        ProbeSpec probe = new ProbeSpec(
+                ProbeSpec.Kind.valueOf(kind.toUpperCase(Locale.ROOT).replace('-', '_')),
+                port,
+                Transport.valueOf(transport.toUpperCase(Locale.ROOT)),
+                Set.copyOf(codes),
+                username,
+                password,
+                interval,
                 timeout);
-        return new PairConfig(name, fip, members, probe,
-                new FailoverSettings(threshold, minInterval, maxPerHour, confirm, replace, replaceAfter), replacement);
+        return new PairConfig(
+                name,
+                fip,
+                members,
+                probe,
+                new FailoverSettings(threshold, minInterval, maxPerHour, confirm, replace, replaceAfter),
+                replacement);
     }
 }

@@ -1,5 +1,6 @@
 package org.sipmediadeploy.daemon.config;
 
+import com.typesafe.config.Config;
 import java.time.DayOfWeek;
 import java.time.Duration;
 import java.time.LocalTime;
@@ -10,20 +11,16 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-
-import com.typesafe.config.Config;
-
 import org.sipmediadeploy.core.config.PoolConfig;
-import org.sipmediadeploy.core.model.PoolMode;
 import org.sipmediadeploy.core.config.ServerTemplate;
 import org.sipmediadeploy.core.config.SpareSchedule;
 import org.sipmediadeploy.core.config.SpareWindow;
 import org.sipmediadeploy.core.config.StatusEndpoint;
+import org.sipmediadeploy.core.model.PoolMode;
 
 /** Reads one {@code scaler.pools.<name>} block (over {@code pool-defaults}), its spare schedule included. */
 final class PoolSection {
-    private PoolSection() {
-    }
+    private PoolSection() {}
 
     static PoolConfig read(KeyReader r, String name, Config p) {
         String at = "pools." + name + ".";
@@ -36,8 +33,11 @@ final class PoolSection {
             r.problem(at + "min-hosts", min + " is above max-hosts " + max);
         }
         SpareSchedule spare = schedule(r, p, at);
-        StatusEndpoint status = new StatusEndpoint(r.port(p, "status.port", at), r.str(p, "status.path", at),
-                r.required(p, "status.idle-key", at), r.required(p, "status.terminate-key", at),
+        StatusEndpoint status = new StatusEndpoint(
+                r.port(p, "status.port", at),
+                r.str(p, "status.path", at),
+                r.required(p, "status.idle-key", at),
+                r.required(p, "status.terminate-key", at),
                 r.duration(p, "status.interval", Duration.ofMillis(100), at),
                 r.duration(p, "status.timeout", Duration.ofMillis(10), at));
         if (!status.path().startsWith("/")) {
@@ -57,8 +57,22 @@ final class PoolSection {
         if (r.problemCount() > before) {
             return null;
         }
-        return new PoolConfig(name, server, capacity, min, max, spare, status, eval, boot, scaleIn, protect, grace,
-                bBase, bMax, PoolMode.valueOf(mode.toUpperCase(java.util.Locale.ROOT).replace('-', '_')));
+        return new PoolConfig(
+                name,
+                server,
+                capacity,
+                min,
+                max,
+                spare,
+                status,
+                eval,
+                boot,
+                scaleIn,
+                protect,
+                grace,
+                bBase,
+                bMax,
+                PoolMode.valueOf(mode.toUpperCase(java.util.Locale.ROOT).replace('-', '_')));
     }
 
     private static SpareSchedule schedule(KeyReader r, Config p, String at) {
@@ -71,7 +85,9 @@ final class PoolSection {
             r.problem(at + "spare.time-zone", "unknown time zone '" + zoneName + "'");
         }
         List<SpareWindow> windows = new ArrayList<>();
-        List<? extends Config> list = r.attempt(at + "spare.schedule", () -> p.getConfigList("spare.schedule"),
+        List<? extends Config> list = r.attempt(
+                at + "spare.schedule",
+                () -> p.getConfigList("spare.schedule"),
                 "a list of { days, from, to, spare } objects");
         if (list != null) {
             for (int i = 0; i < list.size(); i++) {
@@ -136,7 +152,8 @@ final class PoolSection {
 
     private static DayOfWeek day(KeyReader r, String s, String at) {
         for (DayOfWeek d : DayOfWeek.values()) {
-            if (d.name().toLowerCase(Locale.ROOT).startsWith(s.trim()) && s.trim().length() >= 3) {
+            if (d.name().toLowerCase(Locale.ROOT).startsWith(s.trim())
+                    && s.trim().length() >= 3) {
                 return d;
             }
         }

@@ -4,15 +4,22 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-
 import org.sipmediadeploy.core.config.PairConfig;
 import org.sipmediadeploy.core.config.PoolConfig;
 import org.sipmediadeploy.core.config.SelfHealingConfig;
 import org.sipmediadeploy.core.model.Secret;
 
 /** The whole validated configuration of one scaler node. Built only by {@link ConfigLoader}. */
-public record ScalerConfig(Node node, Cluster cluster, Admin admin, OpenStack openstack, Map<String, PairConfig> pairs,
-                           Map<String, PoolConfig> pools, Logging logging, SelfHealing selfHealing, Sources sources) {
+public record ScalerConfig(
+        Node node,
+        Cluster cluster,
+        Admin admin,
+        OpenStack openstack,
+        Map<String, PairConfig> pairs,
+        Map<String, PoolConfig> pools,
+        Logging logging,
+        SelfHealing selfHealing,
+        Sources sources) {
     public ScalerConfig {
         pairs = Map.copyOf(pairs);
         pools = Map.copyOf(pools);
@@ -23,8 +30,7 @@ public record ScalerConfig(Node node, Cluster cluster, Admin admin, OpenStack op
      * {@code {{write_files}}}, {@code {{node_id}}}, {@code {{config_path}}}) and where the new node's scaler.conf goes
      * on its VM.
      */
-    public record SelfHealing(SelfHealingConfig settings, String userDataTemplate, String configPath) {
-    }
+    public record SelfHealing(SelfHealingConfig settings, String userDataTemplate, String configPath) {}
 
     /**
      * Where this configuration came from: its file (null when parsed from text), the text itself, the directory
@@ -38,11 +44,9 @@ public record ScalerConfig(Node node, Cluster cluster, Admin admin, OpenStack op
     }
 
     /** A file the configuration names: the path as written (maybe relative) and as resolved on this node. */
-    public record FileRef(String key, String asWritten, Path resolved) {
-    }
+    public record FileRef(String key, String asWritten, Path resolved) {}
 
-    public record Node(String id, Path storageDir, String probeAddress, Duration tick) {
-    }
+    public record Node(String id, Path storageDir, String probeAddress, Duration tick) {}
 
     public record Peer(String id, String host, int port) {
         public String address() {
@@ -50,17 +54,21 @@ public record ScalerConfig(Node node, Cluster cluster, Admin admin, OpenStack op
         }
     }
 
-    public record Tls(boolean enabled, Path certFile, Path keyFile, Path trustFile) {
-    }
+    public record Tls(boolean enabled, Path certFile, Path keyFile, Path trustFile) {}
 
-    public record Cluster(String name, List<Peer> peers, Duration electionTimeoutMin, Duration electionTimeoutMax,
-                          Tls tls, boolean join) {
+    public record Cluster(
+            String name,
+            List<Peer> peers,
+            Duration electionTimeoutMin,
+            Duration electionTimeoutMax,
+            Tls tls,
+            boolean join) {
         public Cluster {
             peers = List.copyOf(peers);
         }
 
-        public Cluster(String name, List<Peer> peers, Duration electionTimeoutMin, Duration electionTimeoutMax,
-                       Tls tls) {
+        public Cluster(
+                String name, List<Peer> peers, Duration electionTimeoutMin, Duration electionTimeoutMax, Tls tls) {
             this(name, peers, electionTimeoutMin, electionTimeoutMax, tls, false);
         }
     }
@@ -77,19 +85,22 @@ public record ScalerConfig(Node node, Cluster cluster, Admin admin, OpenStack op
     /** Keystone auth: exactly one of the two kinds. */
     public sealed interface Auth {
         record Password(String username, String userDomain, String project, String projectDomain, Secret password)
-                implements Auth {
-        }
+                implements Auth {}
 
-        record ApplicationCredential(String id, Secret secret) implements Auth {
-        }
+        record ApplicationCredential(String id, Secret secret) implements Auth {}
     }
 
-    public record OpenStack(String authUrl, String region, String endpointInterface, Path caFile, String tag,
-                            Duration connectTimeout, Duration readTimeout, Auth auth) {
-    }
+    public record OpenStack(
+            String authUrl,
+            String region,
+            String endpointInterface,
+            Path caFile,
+            String tag,
+            Duration connectTimeout,
+            Duration readTimeout,
+            Auth auth) {}
 
-    public record Logging(String format, String file, String logstash) {
-    }
+    public record Logging(String format, String file, String logstash) {}
 
     /** Every secret of this config, for redaction checks. */
     public List<Secret> secrets() {

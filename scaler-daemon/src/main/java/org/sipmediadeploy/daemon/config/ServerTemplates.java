@@ -1,19 +1,16 @@
 package org.sipmediadeploy.daemon.config;
 
+import com.typesafe.config.Config;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-
-import com.typesafe.config.Config;
-
 import org.sipmediadeploy.core.config.ServerTemplate;
 
 /** Reads a server template (image, flavor, network, groups, user data) of a pair replacement, a pool or self-healing. */
 final class ServerTemplates {
-    private ServerTemplates() {
-    }
+    private ServerTemplates() {}
 
     static ServerTemplate read(KeyReader r, Config p, String prefix, String userDataKey, String at) {
         String image = r.required(p, prefix + "image", at);
@@ -33,7 +30,13 @@ final class ServerTemplates {
                 r.problem(at + userDataKey, "cannot read '" + f + "'");
             }
         }
-        return new ServerTemplate(image, flavor, network, groups == null ? List.of() : groups,
-                keyPair.isEmpty() ? null : keyPair, az.isEmpty() ? null : az, userData);
+        return new ServerTemplate(
+                image,
+                flavor,
+                network,
+                groups == null ? List.of() : groups,
+                keyPair.isEmpty() ? null : keyPair,
+                az.isEmpty() ? null : az,
+                userData);
     }
 }

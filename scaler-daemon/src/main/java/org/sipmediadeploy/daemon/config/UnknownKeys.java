@@ -1,11 +1,10 @@
 package org.sipmediadeploy.daemon.config;
 
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigValue;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-
-import com.typesafe.config.Config;
-import com.typesafe.config.ConfigValue;
 
 /**
  * The unknown-key check: every key the user wrote must exist in {@code reference.conf}; a pair's or pool's keys are
@@ -14,8 +13,7 @@ import com.typesafe.config.ConfigValue;
 final class UnknownKeys {
     private static final String ROOT = KeyReader.ROOT;
 
-    private UnknownKeys() {
-    }
+    private UnknownKeys() {}
 
     static void check(KeyReader r, Config user, Config reference) {
         if (!user.hasPath(ROOT)) {

@@ -2,7 +2,6 @@ package org.sipmediadeploy.daemon.logging;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
-
 import org.sipmediadeploy.core.decision.Decision;
 
 /**
@@ -10,8 +9,7 @@ import org.sipmediadeploy.core.decision.Decision;
  * pair or a pool, and its own particulars (servers, host names) under snake_case keys.
  */
 public final class DecisionFields {
-    private DecisionFields() {
-    }
+    private DecisionFields() {}
 
     /** The decision's kind, e.g. {@code Failover}, {@code CreateHost}. */
     public static String kind(Decision d) {
@@ -20,12 +18,17 @@ public final class DecisionFields {
 
     /** {@code "pair"} or {@code "pool"}: the field name that carries the decision's scope; {@code "scope"} else. */
     public static String scopeField(Decision d) {
-        if (d instanceof Decision.Failover || d instanceof Decision.Reassociate
-                || d instanceof Decision.ReplaceMember || d instanceof Decision.HoldPair) {
+        if (d instanceof Decision.Failover
+                || d instanceof Decision.Reassociate
+                || d instanceof Decision.ReplaceMember
+                || d instanceof Decision.HoldPair) {
             return "pair";
         }
-        if (d instanceof Decision.CreateHost || d instanceof Decision.HostReady || d instanceof Decision.DrainHost
-                || d instanceof Decision.UndrainHost || d instanceof Decision.DeleteHost
+        if (d instanceof Decision.CreateHost
+                || d instanceof Decision.HostReady
+                || d instanceof Decision.DrainHost
+                || d instanceof Decision.UndrainHost
+                || d instanceof Decision.DeleteHost
                 || d instanceof Decision.AdoptHost) {
             return "pool";
         }

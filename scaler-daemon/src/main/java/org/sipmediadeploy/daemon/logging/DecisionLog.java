@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-
 import org.sipmediadeploy.core.decision.Decision;
 import org.sipmediadeploy.core.decision.DecisionRecord;
 import org.sipmediadeploy.core.decision.Outcome;
@@ -37,9 +36,16 @@ public final class DecisionLog implements ScalerEvents {
     public void decisionCommitted(DecisionRecord r) {
         try {
             Decision d = r.decision();
-            Object[] args = decisionArgs(r, List.of(v("decision_id", r.id()), v("kind", DecisionFields.kind(d)),
-                    v(DecisionFields.scopeField(d), d.scope()), v("term", r.term()), v("index", r.index()),
-                    v("reason", d.reason())), true);
+            Object[] args = decisionArgs(
+                    r,
+                    List.of(
+                            v("decision_id", r.id()),
+                            v("kind", DecisionFields.kind(d)),
+                            v(DecisionFields.scopeField(d), d.scope()),
+                            v("term", r.term()),
+                            v("index", r.index()),
+                            v("reason", d.reason())),
+                    true);
             log.info("decision {} committed: {} on {} (term {}, index {}): {}", args);
         } catch (RuntimeException e) {
             swallow(e);
@@ -50,9 +56,17 @@ public final class DecisionLog implements ScalerEvents {
     public void outcomeRecorded(DecisionRecord r) {
         try {
             Decision d = r.decision();
-            Object[] args = decisionArgs(r, List.of(v("decision_id", r.id()), v("outcome", r.outcome().name()),
-                    v("kind", DecisionFields.kind(d)), v(DecisionFields.scopeField(d), d.scope()),
-                    v("term", r.term()), v("index", r.index()), v("outcome_detail", r.outcomeDetail())), false);
+            Object[] args = decisionArgs(
+                    r,
+                    List.of(
+                            v("decision_id", r.id()),
+                            v("outcome", r.outcome().name()),
+                            v("kind", DecisionFields.kind(d)),
+                            v(DecisionFields.scopeField(d), d.scope()),
+                            v("term", r.term()),
+                            v("index", r.index()),
+                            v("outcome_detail", r.outcomeDetail())),
+                    false);
             String msg = "decision {} {}: {} on {} (term {}, index {}): {}";
             if (r.outcome() == Outcome.FAILED) {
                 log.warn(msg, args);
@@ -87,7 +101,10 @@ public final class DecisionLog implements ScalerEvents {
     @Override
     public void stepRecorded(String decisionId, org.sipmediadeploy.core.model.ReplaceStep step, String detail) {
         try {
-            log.info("scaler replacement {} step {} done: {}", v("decision_id", decisionId), v("step", step.name()),
+            log.info(
+                    "scaler replacement {} step {} done: {}",
+                    v("decision_id", decisionId),
+                    v("step", step.name()),
                     v("detail", detail));
         } catch (RuntimeException e) {
             swallow(e);
@@ -134,8 +151,11 @@ public final class DecisionLog implements ScalerEvents {
     public void cloudCall(String operation, Duration latency, CloudException.Kind errorKind) {
         try {
             if (errorKind != null) {
-                log.warn("cloud call {} failed ({}) after {} ms", v("operation", operation),
-                        v("error_kind", errorKind.name()), v("latency_ms", latency.toMillis()));
+                log.warn(
+                        "cloud call {} failed ({}) after {} ms",
+                        v("operation", operation),
+                        v("error_kind", errorKind.name()),
+                        v("latency_ms", latency.toMillis()));
             } else if (log.isDebugEnabled()) {
                 log.debug("cloud call {} took {} ms", v("operation", operation), v("latency_ms", latency.toMillis()));
             }
@@ -149,12 +169,20 @@ public final class DecisionLog implements ScalerEvents {
         try {
             ProbeStatus before = lastStatus.put(target.key(), result.status());
             if (before != result.status()) {
-                log.info("probe {} is {} (was {}): {}", v("target", target.key()), v("status", result.status().name()),
-                        v("previous_status", before == null ? "NONE" : before.name()), v("probe_reason", result.reason()),
+                log.info(
+                        "probe {} is {} (was {}): {}",
+                        v("target", target.key()),
+                        v("status", result.status().name()),
+                        v("previous_status", before == null ? "NONE" : before.name()),
+                        v("probe_reason", result.reason()),
                         kv("latency_ms", result.latency().toMillis()));
             } else if (log.isDebugEnabled()) {
-                log.debug("probe {} is {}: {}", v("target", target.key()), v("status", result.status().name()),
-                        v("probe_reason", result.reason()), kv("latency_ms", result.latency().toMillis()));
+                log.debug(
+                        "probe {} is {}: {}",
+                        v("target", target.key()),
+                        v("status", result.status().name()),
+                        v("probe_reason", result.reason()),
+                        kv("latency_ms", result.latency().toMillis()));
             }
         } catch (RuntimeException e) {
             swallow(e);

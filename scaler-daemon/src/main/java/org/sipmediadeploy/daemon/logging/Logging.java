@@ -1,9 +1,5 @@
 package org.sipmediadeploy.daemon.logging;
 
-import java.util.List;
-import java.util.Locale;
-import java.util.Objects;
-
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
@@ -18,6 +14,9 @@ import ch.qos.logback.core.encoder.LayoutWrappingEncoder;
 import ch.qos.logback.core.rolling.RollingFileAppender;
 import ch.qos.logback.core.rolling.SizeAndTimeBasedRollingPolicy;
 import ch.qos.logback.core.util.FileSize;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
 import net.logstash.logback.appender.LogstashTcpSocketAppender;
 import net.logstash.logback.encoder.LogstashEncoder;
 import net.logstash.logback.mask.MaskingJsonGeneratorDecorator;
@@ -35,14 +34,22 @@ import org.slf4j.bridge.SLF4JBridgeHandler;
  */
 public final class Logging {
     /** Chatty libraries, kept at WARN: Ratis logs every vote, the SIP and ICE stacks every packet. */
-    public static final List<String> QUIET = List.of("org.apache.ratis", "javax.sip", "gov.nist", "org.ice4j",
-            "org.jitsi", "io.grpc", "io.netty", "org.openstack4j", "okhttp3");
+    public static final List<String> QUIET = List.of(
+            "org.apache.ratis",
+            "javax.sip",
+            "gov.nist",
+            "org.ice4j",
+            "org.jitsi",
+            "io.grpc",
+            "io.netty",
+            "org.openstack4j",
+            "okhttp3");
+
     static final String TEXT_PATTERN = "%d{yyyy-MM-dd'T'HH:mm:ss.SSSXXX} %-5level [%thread] %logger{36} - %msg%n";
     static final String MAIN = "MAIN";
     static final String LOGSTASH = "LOGSTASH";
 
-    private Logging() {
-    }
+    private Logging() {}
 
     /**
      * Replaces the root appenders.
@@ -65,9 +72,8 @@ public final class Logging {
             checkHostPort(destination);
         }
         LoggerContext ctx = context();
-        OutputStreamAppender<ILoggingEvent> main = path.isEmpty()
-                ? console(ctx, encoder(ctx, f), "System.out")
-                : file(ctx, encoder(ctx, f), path);
+        OutputStreamAppender<ILoggingEvent> main =
+                path.isEmpty() ? console(ctx, encoder(ctx, f), "System.out") : file(ctx, encoder(ctx, f), path);
         LogstashTcpSocketAppender tcp = destination.isEmpty() ? null : logstash(ctx, destination);
 
         Logger root = ctx.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
@@ -162,8 +168,8 @@ public final class Logging {
         return enc;
     }
 
-    private static ConsoleAppender<ILoggingEvent> console(LoggerContext ctx, Encoder<ILoggingEvent> enc,
-                                                          String target) {
+    private static ConsoleAppender<ILoggingEvent> console(
+            LoggerContext ctx, Encoder<ILoggingEvent> enc, String target) {
         ConsoleAppender<ILoggingEvent> a = new ConsoleAppender<>();
         a.setContext(ctx);
         a.setName(MAIN);
@@ -173,8 +179,7 @@ public final class Logging {
         return a;
     }
 
-    private static RollingFileAppender<ILoggingEvent> file(LoggerContext ctx, Encoder<ILoggingEvent> enc,
-                                                           String path) {
+    private static RollingFileAppender<ILoggingEvent> file(LoggerContext ctx, Encoder<ILoggingEvent> enc, String path) {
         RollingFileAppender<ILoggingEvent> a = new RollingFileAppender<>();
         a.setContext(ctx);
         a.setName(MAIN);

@@ -3,7 +3,6 @@ package org.sipmediadeploy.daemon.logging;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-
 import org.sipmediadeploy.core.model.Secret;
 
 /**
@@ -21,8 +20,7 @@ public final class Redaction {
     /** Longest first, so a secret containing another is masked whole. */
     private static final List<String> SECRETS = new CopyOnWriteArrayList<>();
 
-    private Redaction() {
-    }
+    private Redaction() {}
 
     /** Registers a secret value; empty, too short or repeated values are ignored. */
     public static synchronized void register(Secret secret) {

@@ -1,13 +1,5 @@
 package org.sipmediadeploy.daemon.metrics;
 
-import java.time.Duration;
-import java.util.List;
-import java.util.Map;
-import java.util.Objects;
-import java.util.function.IntSupplier;
-import java.util.function.LongSupplier;
-import java.util.function.Supplier;
-
 import io.micrometer.core.instrument.Clock;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -18,7 +10,13 @@ import io.micrometer.jmx.JmxConfig;
 import io.micrometer.jmx.JmxMeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.IntSupplier;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 import org.sipmediadeploy.core.model.HostState;
 import org.sipmediadeploy.core.model.PairMode;
 import org.slf4j.Logger;
@@ -80,22 +78,25 @@ public final class Metrics implements AutoCloseable {
     private final MetricsEvents events;
 
     public Metrics() {
-        this.jmx = new JmxMeterRegistry(new JmxConfig() {
-            @Override
-            public String get(String key) {
-                return null;
-            }
+        this.jmx = new JmxMeterRegistry(
+                new JmxConfig() {
+                    @Override
+                    public String get(String key) {
+                        return null;
+                    }
 
-            @Override
-            public String domain() {
-                return JMX_DOMAIN;
-            }
+                    @Override
+                    public String domain() {
+                        return JMX_DOMAIN;
+                    }
 
-            @Override
-            public Duration step() {
-                return Duration.ofSeconds(10);
-            }
-        }, Clock.SYSTEM, JMX_NAMES);
+                    @Override
+                    public Duration step() {
+                        return Duration.ofSeconds(10);
+                    }
+                },
+                Clock.SYSTEM,
+                JMX_NAMES);
         this.prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         this.registry = new CompositeMeterRegistry();
         registry.add(jmx);
@@ -139,9 +140,12 @@ public final class Metrics implements AutoCloseable {
                     .strongReference(true)
                     .register(registry);
         }
-        Gauge.builder("scaler.raft.term", () -> safe(term::getAsLong)).strongReference(true).register(registry);
+        Gauge.builder("scaler.raft.term", () -> safe(term::getAsLong))
+                .strongReference(true)
+                .register(registry);
         Gauge.builder("scaler.raft.commit.index", () -> safe(commitIndex::getAsLong))
-                .strongReference(true).register(registry);
+                .strongReference(true)
+                .register(registry);
     }
 
     /**
@@ -149,10 +153,12 @@ public final class Metrics implements AutoCloseable {
      */
     public void registerPool(String pool, Supplier<Map<HostState, Integer>> hostsByState, IntSupplier idleGateways) {
         for (HostState s : HostState.values()) {
-            Gauge.builder("scaler.pool.hosts", () -> safe(() -> {
-                        Integer n = hostsByState.get().get(s);
-                        return n == null ? 0 : n;
-                    }))
+            Gauge.builder(
+                            "scaler.pool.hosts",
+                            () -> safe(() -> {
+                                Integer n = hostsByState.get().get(s);
+                                return n == null ? 0 : n;
+                            }))
                     .description("gateway hosts by state")
                     .tags("pool", pool, "state", s.name())
                     .strongReference(true)
@@ -182,10 +188,16 @@ public final class Metrics implements AutoCloseable {
 
     /** The pool's configured bounds, so that an alert can compare the pool's size with its max-hosts. */
     public void registerPoolLimits(String pool, int minHosts, int maxHosts) {
-        Gauge.builder("scaler.pool.min.hosts", () -> minHosts).description("configured min-hosts")
-                .tag("pool", pool).strongReference(true).register(registry);
-        Gauge.builder("scaler.pool.max.hosts", () -> maxHosts).description("configured max-hosts")
-                .tag("pool", pool).strongReference(true).register(registry);
+        Gauge.builder("scaler.pool.min.hosts", () -> minHosts)
+                .description("configured min-hosts")
+                .tag("pool", pool)
+                .strongReference(true)
+                .register(registry);
+        Gauge.builder("scaler.pool.max.hosts", () -> maxHosts)
+                .description("configured max-hosts")
+                .tag("pool", pool)
+                .strongReference(true)
+                .register(registry);
     }
 
     /** A gauge must never throw into the registry: a failing supplier reads as NaN and is logged once per call. */

@@ -1,14 +1,12 @@
 package org.sipmediadeploy.daemon.metrics;
 
-import java.time.Duration;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.sipmediadeploy.core.decision.Decision;
 import org.sipmediadeploy.core.decision.DecisionRecord;
 import org.sipmediadeploy.core.decision.Outcome;
@@ -43,10 +41,14 @@ public final class MetricsEvents implements ScalerEvents {
     public void probed(ProbeTarget target, ProbeResult result) {
         try {
             String status = result.status().name();
-            Timer.builder("scaler.probe.latency").tags("target", target.key(), "status", status)
-                    .register(registry).record(result.latency());
-            Counter.builder("scaler.probe.results").tags("target", target.key(), "status", status)
-                    .register(registry).increment();
+            Timer.builder("scaler.probe.latency")
+                    .tags("target", target.key(), "status", status)
+                    .register(registry)
+                    .record(result.latency());
+            Counter.builder("scaler.probe.results")
+                    .tags("target", target.key(), "status", status)
+                    .register(registry)
+                    .increment();
         } catch (RuntimeException e) {
             swallow("probed", e);
         }
@@ -55,8 +57,10 @@ public final class MetricsEvents implements ScalerEvents {
     @Override
     public void decisionCommitted(DecisionRecord record) {
         try {
-            Counter.builder("scaler.decisions.committed").tag("kind", kind(record.decision()))
-                    .register(registry).increment();
+            Counter.builder("scaler.decisions.committed")
+                    .tag("kind", kind(record.decision()))
+                    .register(registry)
+                    .increment();
             // decisions that do not act on the cloud are final as soon as they are committed
             if (record.outcome().isFinal()) {
                 outcome(record);
@@ -89,9 +93,11 @@ public final class MetricsEvents implements ScalerEvents {
     @Override
     public void stepRecorded(String decisionId, org.sipmediadeploy.core.model.ReplaceStep step, String detail) {
         try {
-            Counter.builder("scaler.replacement.steps").tag("step", step.name())
+            Counter.builder("scaler.replacement.steps")
+                    .tag("step", step.name())
                     .description("Steps of scaler-node replacements (self-healing) committed")
-                    .register(registry).increment();
+                    .register(registry)
+                    .increment();
         } catch (RuntimeException e) {
             swallow("stepRecorded", e);
         }
@@ -101,16 +107,22 @@ public final class MetricsEvents implements ScalerEvents {
         Decision d = record.decision();
         Counter.builder("scaler.decisions.outcomes")
                 .tags("kind", kind(d), "outcome", record.outcome().name())
-                .register(registry).increment();
+                .register(registry)
+                .increment();
         if (d instanceof Decision.ReplaceScaler) {
-            Counter.builder("scaler.replacements").tag("outcome", record.outcome().name())
+            Counter.builder("scaler.replacements")
+                    .tag("outcome", record.outcome().name())
                     .description("Scaler-node replacements (self-healing) by outcome")
-                    .register(registry).increment();
+                    .register(registry)
+                    .increment();
         }
         if (d instanceof Decision.Failover f) {
-            Counter.builder("scaler.failovers").tags("pair", f.pair(), "outcome", record.outcome().name())
-                    .register(registry).increment();
-            if (record.outcome() == Outcome.DONE && record.outcomeAt() != null
+            Counter.builder("scaler.failovers")
+                    .tags("pair", f.pair(), "outcome", record.outcome().name())
+                    .register(registry)
+                    .increment();
+            if (record.outcome() == Outcome.DONE
+                    && record.outcomeAt() != null
                     && !record.outcomeAt().isBefore(record.proposedAt())) {
                 metrics.failoverDuration(f.pair()).record(Duration.between(record.proposedAt(), record.outcomeAt()));
             }
@@ -122,10 +134,13 @@ public final class MetricsEvents implements ScalerEvents {
         try {
             Timer.builder("scaler.cloud.latency")
                     .tags("operation", operation, "result", errorKind == null ? "ok" : "error")
-                    .register(registry).record(latency);
+                    .register(registry)
+                    .record(latency);
             if (errorKind != null) {
-                Counter.builder("scaler.cloud.errors").tags("operation", operation, "kind", errorKind.name())
-                        .register(registry).increment();
+                Counter.builder("scaler.cloud.errors")
+                        .tags("operation", operation, "kind", errorKind.name())
+                        .register(registry)
+                        .increment();
             }
         } catch (RuntimeException e) {
             swallow("cloudCall", e);
@@ -145,7 +160,10 @@ public final class MetricsEvents implements ScalerEvents {
     public void alarm(String scope, String message) {
         try {
             if (openAlarms.put(scope, message == null ? "" : message) == null) {
-                Counter.builder("scaler.alarms.raised").tag("scope", scope).register(registry).increment();
+                Counter.builder("scaler.alarms.raised")
+                        .tag("scope", scope)
+                        .register(registry)
+                        .increment();
             }
         } catch (RuntimeException e) {
             swallow("alarm", e);

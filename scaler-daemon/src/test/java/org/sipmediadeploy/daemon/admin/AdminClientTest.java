@@ -5,17 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-
-import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-
 import org.sipmediadeploy.core.model.Secret;
 
 class AdminClientTest {
@@ -47,18 +45,22 @@ class AdminClientTest {
 
     @Test
     void actionsReachTheBackendAndAnswerTheDecision() {
-        assertEquals("d7-10", client.failover("kamailio", Optional.of("kam-a")).get("decision_id").asText());
+        assertEquals(
+                "d7-10",
+                client.failover("kamailio", Optional.of("kam-a"))
+                        .get("decision_id")
+                        .asText());
         assertEquals("accepted", client.pausePool("gateways").get("result").asText());
         assertEquals("accepted", client.resumePool("gateways").get("result").asText());
         assertEquals("d7-11", client.drainHost("gw-1").get("decision_id").asText());
-        assertEquals(List.of("failover kamailio kam-a", "pause gateways", "resume gateways", "drain gw-1"),
-                backend.calls);
+        assertEquals(
+                List.of("failover kamailio kam-a", "pause gateways", "resume gateways", "drain gw-1"), backend.calls);
     }
 
     @Test
     void refusedFailoverThrowsWithStatusAndReason() {
-        AdminClientException e = assertThrows(AdminClientException.class,
-                () -> client.failover("kamailio", Optional.of("kam-b")));
+        AdminClientException e =
+                assertThrows(AdminClientException.class, () -> client.failover("kamailio", Optional.of("kam-b")));
         assertEquals(409, e.status());
         assertEquals("refused", e.error());
         assertEquals("kam-b fails its probe: timeout after 400 ms", e.detail());
@@ -67,8 +69,8 @@ class AdminClientTest {
 
     @Test
     void unknownPairThrowsNotFound() {
-        AdminClientException e = assertThrows(AdminClientException.class,
-                () -> client.failover("nosuch", Optional.empty()));
+        AdminClientException e =
+                assertThrows(AdminClientException.class, () -> client.failover("nosuch", Optional.empty()));
         assertEquals(404, e.status());
         assertEquals("not_found", e.error());
     }
@@ -76,8 +78,8 @@ class AdminClientTest {
     @Test
     void noLeaderThrowsUnavailable() {
         backend.leader = false;
-        AdminClientException e = assertThrows(AdminClientException.class,
-                () -> client.failover("kamailio", Optional.empty()));
+        AdminClientException e =
+                assertThrows(AdminClientException.class, () -> client.failover("kamailio", Optional.empty()));
         assertTrue(e.unavailable());
     }
 
@@ -109,8 +111,7 @@ class AdminClientTest {
     void nothingListeningIsUnreachable() {
         InetSocketAddress a = server.address();
         server.close();
-        AdminClient gone = new AdminClient(URI.create("http://127.0.0.1:" + a.getPort()), TOKEN,
-                Duration.ofSeconds(2));
+        AdminClient gone = new AdminClient(URI.create("http://127.0.0.1:" + a.getPort()), TOKEN, Duration.ofSeconds(2));
         AdminClientException e = assertThrows(AdminClientException.class, gone::status);
         assertTrue(e.unreachable());
         assertEquals(0, e.status());

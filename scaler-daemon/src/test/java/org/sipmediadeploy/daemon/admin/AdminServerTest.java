@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -22,15 +23,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-
-import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-
 import org.sipmediadeploy.core.model.Secret;
 import org.sipmediadeploy.daemon.logging.Logging;
 
@@ -38,7 +36,8 @@ class AdminServerTest {
     private static final Secret TOKEN = Secret.of("tok-3f9a1c2e7b");
 
     private final FakeAdminBackend backend = new FakeAdminBackend();
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private AdminServer server;
 
     @BeforeEach
@@ -52,9 +51,11 @@ class AdminServerTest {
     }
 
     private HttpResponse<String> call(String method, String path, String token, String body) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(server.uri().resolve(path)).timeout(Duration.ofSeconds(10))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofString(body));
+        HttpRequest.Builder b = HttpRequest.newBuilder(server.uri().resolve(path))
+                .timeout(Duration.ofSeconds(10))
+                .method(
+                        method,
+                        body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         if (token != null) {
             b.header("Authorization", "Bearer " + token);
         }
@@ -70,7 +71,8 @@ class AdminServerTest {
     }
 
     private static JsonNode json(HttpResponse<String> r) throws IOException {
-        assertTrue(r.headers().firstValue("Content-Type").orElse("").startsWith("application/json"),
+        assertTrue(
+                r.headers().firstValue("Content-Type").orElse("").startsWith("application/json"),
                 "content type of " + r.body());
         return Json.MAPPER.readTree(r.body());
     }
@@ -98,7 +100,8 @@ class AdminServerTest {
         assertEquals("UP", s.at("/pairs/0/active/probes/0/status").asText());
         assertEquals("kam-b", s.at("/pairs/0/standby/name").asText());
         assertEquals("DOWN", s.at("/pairs/0/standby/probes/0/status").asText());
-        assertEquals("timeout after 400 ms", s.at("/pairs/0/standby/probes/0/reason").asText());
+        assertEquals(
+                "timeout after 400 ms", s.at("/pairs/0/standby/probes/0/reason").asText());
         assertEquals(400, s.at("/pairs/0/standby/probes/0/latency_millis").asLong());
         assertEquals("203.0.113.10", s.at("/pairs/0/floating_ip").asText());
         assertEquals(1, s.at("/pools/0/hosts_by_state/READY").asInt());
@@ -113,7 +116,9 @@ class AdminServerTest {
     void requestWithoutTokenIsRefusedWithBearerChallenge() throws Exception {
         HttpResponse<String> r = call("GET", "/v1/status", null, null);
         assertError(r, 401, "unauthorized");
-        assertEquals("Bearer realm=\"scaler\"", r.headers().firstValue("WWW-Authenticate").orElseThrow());
+        assertEquals(
+                "Bearer realm=\"scaler\"",
+                r.headers().firstValue("WWW-Authenticate").orElseThrow());
         assertTrue(backend.calls.isEmpty());
     }
 
@@ -128,9 +133,13 @@ class AdminServerTest {
     @Test
     void tokenWithAnotherSchemeOrPrefixIsRefused() throws Exception {
         HttpRequest basic = HttpRequest.newBuilder(server.uri().resolve("/v1/status"))
-                .header("Authorization", "Basic " + TOKEN.reveal()).GET().build();
+                .header("Authorization", "Basic " + TOKEN.reveal())
+                .GET()
+                .build();
         assertEquals(401, http.send(basic, HttpResponse.BodyHandlers.ofString()).statusCode());
-        assertEquals(401, call("GET", "/v1/status", TOKEN.reveal().substring(0, 5), null).statusCode());
+        assertEquals(
+                401,
+                call("GET", "/v1/status", TOKEN.reveal().substring(0, 5), null).statusCode());
         assertEquals(401, call("GET", "/v1/status", TOKEN.reveal() + "x", null).statusCode());
     }
 
@@ -192,7 +201,9 @@ class AdminServerTest {
     void failoverToAnUnhealthyMemberIsRefusedWithTheReason() throws Exception {
         HttpResponse<String> r = post("/v1/pairs/kamailio/failover", "{\"to\":\"kam-b\"}");
         assertError(r, 409, "refused");
-        assertEquals("kam-b fails its probe: timeout after 400 ms", json(r).get("detail").asText());
+        assertEquals(
+                "kam-b fails its probe: timeout after 400 ms",
+                json(r).get("detail").asText());
     }
 
     @Test
@@ -202,13 +213,16 @@ class AdminServerTest {
     }
 
     @ParameterizedTest
-    @CsvSource(delimiter = '|', value = {
-            "{\"to\": |malformed JSON body",
-            "[\"kam-a\"]|the body must be a JSON object",
-            "{\"to\": 3}|\"to\" must be a member name",
-            "{\"to\": \"a b\"}|\"to\" must be a member name",
-            "{\"target\": \"kam-a\"}|unknown field \"target\"; the only field is \"to\"",
-            "{\"to\": \"kam-a\"} trailing|malformed JSON body"})
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "{\"to\": |malformed JSON body",
+                "[\"kam-a\"]|the body must be a JSON object",
+                "{\"to\": 3}|\"to\" must be a member name",
+                "{\"to\": \"a b\"}|\"to\" must be a member name",
+                "{\"target\": \"kam-a\"}|unknown field \"target\"; the only field is \"to\"",
+                "{\"to\": \"kam-a\"} trailing|malformed JSON body"
+            })
     void failoverWithABadBodyIsABadRequest(String body, String detail) throws Exception {
         HttpResponse<String> r = post("/v1/pairs/kamailio/failover", body);
         assertError(r, 400, "bad_request");
@@ -234,7 +248,9 @@ class AdminServerTest {
 
     @Test
     void drainAnswersAcceptedRefusedOrNotFound() throws Exception {
-        assertEquals("d7-11", json(post("/v1/hosts/gw-1/drain", null)).get("decision_id").asText());
+        assertEquals(
+                "d7-11",
+                json(post("/v1/hosts/gw-1/drain", null)).get("decision_id").asText());
         assertError(post("/v1/hosts/gw-2/drain", null), 409, "refused");
         assertError(post("/v1/hosts/gw-9/drain", null), 404, "not_found");
     }
@@ -247,9 +263,15 @@ class AdminServerTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"POST,/v1/status,GET", "DELETE,/v1/history,GET", "GET,/v1/pairs/kamailio/failover,POST",
-            "PUT,/v1/pools/gateways/pause,POST", "GET,/v1/hosts/gw-1/drain,POST", "POST,/metrics,GET",
-            "POST,/health/live,GET"})
+    @CsvSource({
+        "POST,/v1/status,GET",
+        "DELETE,/v1/history,GET",
+        "GET,/v1/pairs/kamailio/failover,POST",
+        "PUT,/v1/pools/gateways/pause,POST",
+        "GET,/v1/hosts/gw-1/drain,POST",
+        "POST,/metrics,GET",
+        "POST,/health/live,GET"
+    })
     void wrongMethodIsNotAllowedAndNamesTheRightOne(String method, String path, String allowed) throws Exception {
         HttpResponse<String> r = call(method, path, TOKEN.reveal(), null);
         assertError(r, 405, "method_not_allowed");
@@ -258,8 +280,15 @@ class AdminServerTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"/", "/v1", "/v1/statuses", "/v2/status", "/v1/pairs/kamailio", "/v1/pairs/kamailio/explode",
-            "/v1/pairs/kamailio/failover/now"})
+    @CsvSource({
+        "/",
+        "/v1",
+        "/v1/statuses",
+        "/v2/status",
+        "/v1/pairs/kamailio",
+        "/v1/pairs/kamailio/explode",
+        "/v1/pairs/kamailio/failover/now"
+    })
     void unknownRouteIsNotFound(String path) throws Exception {
         assertError(call("GET", path, TOKEN.reveal(), null), 404, "not_found");
     }
@@ -278,8 +307,9 @@ class AdminServerTest {
             s.setSoTimeout(10_000);
             OutputStream out = s.getOutputStream();
             out.write(("POST /v1/pairs/kamailio/failover HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer "
-                    + TOKEN.reveal() + "\r\nContent-Type: application/json\r\nContent-Length: " + body.length
-                    + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                            + TOKEN.reveal() + "\r\nContent-Type: application/json\r\nContent-Length: " + body.length
+                            + "\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
             out.write(body);
             out.flush();
             String first = readResponse(s.getInputStream());
@@ -300,8 +330,9 @@ class AdminServerTest {
         try (Socket s = new Socket(a.getAddress(), a.getPort())) {
             s.setSoTimeout(10_000);
             String huge = "x".repeat(10_000);
-            s.getOutputStream().write(("GET /v1/status HTTP/1.1\r\nHost: x\r\nX-Big: " + huge + "\r\n\r\n")
-                    .getBytes(StandardCharsets.US_ASCII));
+            s.getOutputStream()
+                    .write(("GET /v1/status HTTP/1.1\r\nHost: x\r\nX-Big: " + huge + "\r\n\r\n")
+                            .getBytes(StandardCharsets.US_ASCII));
             s.getOutputStream().flush();
             String r = readResponse(s.getInputStream());
             assertTrue(r.startsWith("HTTP/1.1 400 "), r);
@@ -321,7 +352,8 @@ class AdminServerTest {
             }
             head.write(c);
             matched = (c == '\r' && (matched == 0 || matched == 2)) || (c == '\n' && (matched == 1 || matched == 3))
-                    ? matched + 1 : 0;
+                    ? matched + 1
+                    : 0;
         }
         String headers = head.toString(StandardCharsets.US_ASCII);
         int length = 0;
@@ -336,7 +368,9 @@ class AdminServerTest {
     @Test
     void healthNeedsNoTokenAndFollowsTheBackend() throws Exception {
         assertEquals(200, call("GET", "/health/live", null, null).statusCode());
-        assertEquals("ready", json(call("GET", "/health/ready", null, null)).get("status").asText());
+        assertEquals(
+                "ready",
+                json(call("GET", "/health/ready", null, null)).get("status").asText());
         backend.ready = false;
         backend.live = false;
         HttpResponse<String> ready = call("GET", "/health/ready", null, null);
@@ -356,13 +390,18 @@ class AdminServerTest {
 
     @Test
     void metricsConfiguredOpenNeedNoTokenButTheRestStillDoes() throws Exception {
-        try (AdminServer open = AdminServer.start(new AdminServer.Settings("127.0.0.1", 0, TOKEN, false, true,
-                AdminServer.DEFAULT_MAX_BODY_BYTES), backend)) {
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(open.uri().resolve("/metrics")).GET().build(),
+        try (AdminServer open = AdminServer.start(
+                new AdminServer.Settings("127.0.0.1", 0, TOKEN, false, true, AdminServer.DEFAULT_MAX_BODY_BYTES),
+                backend)) {
+            HttpResponse<String> r = http.send(
+                    HttpRequest.newBuilder(open.uri().resolve("/metrics")).GET().build(),
                     HttpResponse.BodyHandlers.ofString());
             assertEquals(200, r.statusCode());
-            HttpResponse<String> status = http.send(HttpRequest.newBuilder(open.uri().resolve("/v1/status")).GET()
-                    .build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> status = http.send(
+                    HttpRequest.newBuilder(open.uri().resolve("/v1/status"))
+                            .GET()
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             assertEquals(401, status.statusCode());
         }
     }
@@ -394,7 +433,10 @@ class AdminServerTest {
         try (AdminServer s = AdminServer.start(AdminServer.Settings.of("127.0.1.7", 0, TOKEN), backend)) {
             assertEquals("127.0.1.7", s.address().getAddress().getHostAddress());
             assertEquals(URI.create("http://127.0.1.7:" + s.address().getPort()), s.uri());
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(s.uri().resolve("/health/live")).GET().build(),
+            HttpResponse<String> r = http.send(
+                    HttpRequest.newBuilder(s.uri().resolve("/health/live"))
+                            .GET()
+                            .build(),
                     HttpResponse.BodyHandlers.ofString());
             assertEquals(200, r.statusCode());
             // another loopback address, same port: nothing listens there
@@ -409,21 +451,24 @@ class AdminServerTest {
     @ParameterizedTest
     @CsvSource({"0.0.0.0", "192.0.2.10", "::"})
     void refusesANonLoopbackBindUnlessAllowed(String bind) {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
                 () -> AdminServer.start(AdminServer.Settings.of(bind, 0, TOKEN), backend));
         assertTrue(e.getMessage().contains("non-loopback"), e.getMessage());
     }
 
     @Test
     void refusesToStartWithAnEmptyToken() {
-        assertThrows(IllegalArgumentException.class,
+        assertThrows(
+                IllegalArgumentException.class,
                 () -> AdminServer.start(AdminServer.Settings.of("127.0.0.1", 0, Secret.of(" ")), backend));
     }
 
     @Test
     void aPortInUseIsReportedNotIgnored() {
         int taken = server.address().getPort();
-        IllegalStateException e = assertThrows(IllegalStateException.class,
+        IllegalStateException e = assertThrows(
+                IllegalStateException.class,
                 () -> AdminServer.start(AdminServer.Settings.of("127.0.0.1", taken, TOKEN), backend));
         assertTrue(e.getMessage().contains("cannot bind"), e.getMessage());
     }

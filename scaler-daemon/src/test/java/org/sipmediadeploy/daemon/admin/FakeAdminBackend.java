@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
-
 import org.sipmediadeploy.core.decision.Decision;
 import org.sipmediadeploy.core.decision.DecisionRecord;
 import org.sipmediadeploy.core.decision.Outcome;
@@ -16,7 +15,6 @@ import org.sipmediadeploy.core.model.HostState;
 import org.sipmediadeploy.core.model.Member;
 import org.sipmediadeploy.core.model.PairMode;
 import org.sipmediadeploy.core.model.PairState;
-import org.sipmediadeploy.core.model.PoolMode;
 import org.sipmediadeploy.core.model.PoolState;
 import org.sipmediadeploy.core.model.ProbeResult;
 import org.sipmediadeploy.core.policy.Alarm;
@@ -38,22 +36,33 @@ final class FakeAdminBackend implements AdminBackend {
     @Override
     public StatusView status() {
         fail();
-        PairState pair = new PairState("kamailio", List.of(new Member("srv-a", "kam-a", "port-a", "10.0.0.11"),
-                new Member("srv-b", "kam-b", "port-b", "10.0.0.12")), "srv-a", "fip-1", "203.0.113.10",
-                PairMode.AUTO, List.of(), null);
+        PairState pair = new PairState(
+                "kamailio",
+                List.of(
+                        new Member("srv-a", "kam-a", "port-a", "10.0.0.11"),
+                        new Member("srv-b", "kam-b", "port-b", "10.0.0.12")),
+                "srv-a",
+                "fip-1",
+                "203.0.113.10",
+                PairMode.AUTO,
+                List.of(),
+                null);
         TargetHealth upA = TargetHealth.NEVER_PROBED.next(ProbeResult.up(Duration.ofMillis(3), "200 OK", T0));
-        TargetHealth downB = TargetHealth.NEVER_PROBED
-                .next(ProbeResult.down(Duration.ofMillis(400), "timeout after 400 ms", T0));
+        TargetHealth downB =
+                TargetHealth.NEVER_PROBED.next(ProbeResult.down(Duration.ofMillis(400), "timeout after 400 ms", T0));
         PoolState pool = PoolState.empty("gateways")
                 .withHost(new Host("gw-1", "srv-g1", "10.0.1.1", HostState.READY, T0, T0, "d1-1"))
                 .withHost(new Host("gw-2", "srv-g2", "10.0.1.2", HostState.DRAINING, T0, T0, "d1-2"));
         return new StatusView(
                 new StatusView.NodeInfo("n1", StatusView.Role.LEADER, 7, 42, 42, "n1"),
-                List.of(new StatusView.PeerInfo("n2", "127.0.1.2:9870", false, T0),
+                List.of(
+                        new StatusView.PeerInfo("n2", "127.0.1.2:9870", false, T0),
                         new StatusView.PeerInfo("n3", "127.0.1.3:9870", false, null)),
-                List.of(StatusView.pair(pair, serverId -> serverId.equals("srv-a")
-                        ? List.of(StatusView.probe("sip-udp://10.0.0.11:5060", upA))
-                        : List.of(StatusView.probe("sip-udp://10.0.0.12:5060", downB)))),
+                List.of(StatusView.pair(
+                        pair,
+                        serverId -> serverId.equals("srv-a")
+                                ? List.of(StatusView.probe("sip-udp://10.0.0.11:5060", upA))
+                                : List.of(StatusView.probe("sip-udp://10.0.0.12:5060", downB)))),
                 List.of(StatusView.pool(pool, host -> host.equals("gw-1") ? 3 : null)),
                 List.of(StatusView.alarm(new Alarm("kamailio", "standby kam-b fails its probe"))));
     }
@@ -65,11 +74,25 @@ final class FakeAdminBackend implements AdminBackend {
         List<DecisionRecord> all = new ArrayList<>();
         for (int i = 1; i <= 5; i++) {
             Decision d = new Decision.CreateHost("d7-" + i, "gateways", "gw-" + i, "below spare target");
-            all.add(new DecisionRecord(d, 7, 10 + i, T0.plusSeconds(i), Outcome.DONE, "created",
-                    T0.plusSeconds(i + 1), Map.of("server_id", "srv-" + i)));
+            all.add(new DecisionRecord(
+                    d,
+                    7,
+                    10 + i,
+                    T0.plusSeconds(i),
+                    Outcome.DONE,
+                    "created",
+                    T0.plusSeconds(i + 1),
+                    Map.of("server_id", "srv-" + i)));
         }
-        all.add(new DecisionRecord(new Decision.Failover("d7-9", "kamailio", "srv-a", "srv-b", "active down"), 7, 30,
-                T0, Outcome.PENDING, "", null, Map.of()));
+        all.add(new DecisionRecord(
+                new Decision.Failover("d7-9", "kamailio", "srv-a", "srv-b", "active down"),
+                7,
+                30,
+                T0,
+                Outcome.PENDING,
+                "",
+                null,
+                Map.of()));
         return all;
     }
 
@@ -102,7 +125,8 @@ final class FakeAdminBackend implements AdminBackend {
     private ActionResult poolAction(String what, String pool) {
         fail();
         calls.add(what + " " + pool);
-        return pool.equals("gateways") ? new ActionResult.Accepted(null, "pool " + pool + " " + what + "d")
+        return pool.equals("gateways")
+                ? new ActionResult.Accepted(null, "pool " + pool + " " + what + "d")
                 : new ActionResult.NotFound("no pool " + pool);
     }
 
@@ -113,7 +137,8 @@ final class FakeAdminBackend implements AdminBackend {
         if (hostId.equals("gw-2")) {
             return new ActionResult.Refused("gw-2 is already draining");
         }
-        return hostId.equals("gw-1") ? new ActionResult.Accepted("d7-11", "draining gw-1")
+        return hostId.equals("gw-1")
+                ? new ActionResult.Accepted("d7-11", "draining gw-1")
                 : new ActionResult.NotFound("no host " + hostId);
     }
 
@@ -125,8 +150,8 @@ final class FakeAdminBackend implements AdminBackend {
         if (!leader) {
             return new ActionResult.Unavailable("no leader");
         }
-        return new ActionResult.Accepted(null, "add " + id + "@" + address + ": the configuration is now [n1, n2, n3, "
-                + id + "]");
+        return new ActionResult.Accepted(
+                null, "add " + id + "@" + address + ": the configuration is now [n1, n2, n3, " + id + "]");
     }
 
     @Override

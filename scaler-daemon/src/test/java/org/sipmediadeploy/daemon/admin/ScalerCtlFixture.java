@@ -7,11 +7,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.stream.Stream;
-
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
-
 import org.sipmediadeploy.core.model.Secret;
 import org.sipmediadeploy.daemon.cli.ScalerCtl;
 
@@ -21,8 +19,7 @@ import org.sipmediadeploy.daemon.cli.ScalerCtl;
  */
 final class ScalerCtlFixture implements BeforeEachCallback, AfterEachCallback {
     /** What a scalerctl run gave: exit code, stdout, stderr. */
-    record Run(int code, String out, String err) {
-    }
+    record Run(int code, String out, String err) {}
 
     private final String host;
     private final String secret;

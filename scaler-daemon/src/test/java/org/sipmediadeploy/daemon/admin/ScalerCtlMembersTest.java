@@ -8,10 +8,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.List;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-
 
 /**
  * {@code scalerctl members add|remove|replace} against a real admin server and a fake backend (members n1..n3, n3
@@ -38,7 +36,9 @@ class ScalerCtlMembersTest {
         ScalerCtlFixture.Run r = cli.ctl("members", "add", "n4", "127.65.1.4:9870");
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("[n1, n2, n3, n4]"), r.out());
-        assertTrue(cli.backend().calls.contains("add n4 127.65.1.4:9870"), cli.backend().calls.toString());
+        assertTrue(
+                cli.backend().calls.contains("add n4 127.65.1.4:9870"),
+                cli.backend().calls.toString());
     }
 
     @Test
@@ -64,8 +64,11 @@ class ScalerCtlMembersTest {
 
     @Test
     void replaceNamesOldNewAndAddress() {
-        assertEquals(0, cli.ctl("members", "replace", "n3", "n4", "127.65.1.4:9870").code());
-        assertTrue(cli.backend().calls.contains("replace n3 n4 127.65.1.4:9870"), cli.backend().calls.toString());
+        assertEquals(
+                0, cli.ctl("members", "replace", "n3", "n4", "127.65.1.4:9870").code());
+        assertTrue(
+                cli.backend().calls.contains("replace n3 n4 127.65.1.4:9870"),
+                cli.backend().calls.toString());
         ScalerCtlFixture.Run unknown = cli.ctl("members", "replace", "n9", "n4", "127.65.1.4:9870");
         assertEquals(1, unknown.code());
         assertTrue(unknown.err().contains("unknown node 'n9'"), unknown.err());
@@ -85,7 +88,8 @@ class ScalerCtlMembersTest {
         assertTrue(bad.err().contains("host:port"), bad.err());
         assertEquals(2, cli.ctl("members", "add", "n4").code());
         assertEquals(2, cli.ctl("members", "replace", "n3", "n4", "h:99999").code());
-        assertTrue(cli.backend().calls.stream().noneMatch(c -> c.startsWith("add") || c.startsWith("replace")),
+        assertTrue(
+                cli.backend().calls.stream().noneMatch(c -> c.startsWith("add") || c.startsWith("replace")),
                 cli.backend().calls.toString());
     }
 
@@ -97,9 +101,12 @@ class ScalerCtlMembersTest {
                 new String[] {"/v1/members/n4/add", "{\"address\":\"nope\"}", "host:port"},
                 new String[] {"/v1/members/n4/add", "{\"address\":\"h:1\",\"x\":1}", "unknown field"},
                 new String[] {"/v1/members/n3/replace", "{\"address\":\"h:1\"}", "\\\"by\\\""})) {
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(cli.server().uri() + c[0]))
-                    .header("Authorization", "Bearer " + TOKEN)
-                    .POST(HttpRequest.BodyPublishers.ofString(c[1])).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> r = http.send(
+                    HttpRequest.newBuilder(URI.create(cli.server().uri() + c[0]))
+                            .header("Authorization", "Bearer " + TOKEN)
+                            .POST(HttpRequest.BodyPublishers.ofString(c[1]))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             assertEquals(400, r.statusCode(), c[0] + " " + c[1] + ": " + r.body());
             assertTrue(r.body().contains(c[2]), r.body());
         }

@@ -3,16 +3,13 @@ package org.sipmediadeploy.daemon.admin;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-
 import org.sipmediadeploy.daemon.cli.ScalerCtl;
 
 /** Every remote scalerctl command against a real admin server, with the documented exit codes. */
@@ -25,7 +22,10 @@ class ScalerCtlRemoteTest {
         ScalerCtlFixture.Run r = cli.ctl("status");
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("node n1  role LEADER  term 7"), r.out());
-        assertTrue(r.out().contains("kamailio") && r.out().contains("kam-a UP") && r.out().contains("kam-b DOWN"),
+        assertTrue(
+                r.out().contains("kamailio")
+                        && r.out().contains("kam-a UP")
+                        && r.out().contains("kam-b DOWN"),
                 r.out());
         assertTrue(r.out().contains("gw-1") && r.out().contains("DRAINING"), r.out());
         assertTrue(r.out().contains("standby kam-b fails its probe"), r.out());
@@ -79,7 +79,9 @@ class ScalerCtlRemoteTest {
         assertEquals(0, cli.ctl("drain", "gw-1").code());
         assertEquals(1, cli.ctl("drain", "gw-2").code());
         assertEquals(1, cli.ctl("pause", "nope").code());
-        assertTrue(cli.backend().calls.contains("pause gateways") && cli.backend().calls.contains("drain gw-1"),
+        assertTrue(
+                cli.backend().calls.contains("pause gateways")
+                        && cli.backend().calls.contains("drain gw-1"),
                 cli.backend().calls.toString());
     }
 
@@ -101,8 +103,8 @@ class ScalerCtlRemoteTest {
     @Test
     void completionScriptIsGenerated() {
         StringWriter out = new StringWriter();
-        int code = ScalerCtl.run(new String[] {"generate-completion"}, new PrintWriter(out),
-                new PrintWriter(new StringWriter()));
+        int code = ScalerCtl.run(
+                new String[] {"generate-completion"}, new PrintWriter(out), new PrintWriter(new StringWriter()));
         assertEquals(0, code);
         assertTrue(out.toString().contains("complete") && out.toString().contains("scalerctl"));
     }

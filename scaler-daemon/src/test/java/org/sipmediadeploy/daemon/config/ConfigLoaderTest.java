@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.DayOfWeek;
@@ -14,14 +13,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.stream.Stream;
-
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-
 import org.sipmediadeploy.core.config.PairConfig;
 import org.sipmediadeploy.core.config.PoolConfig;
 import org.sipmediadeploy.core.config.ProbeSpec;
@@ -31,6 +28,7 @@ class ConfigLoaderTest {
 
     @TempDir
     Path dir;
+
     SampleConfig config;
     String sample;
 
@@ -57,14 +55,19 @@ class ConfigLoaderTest {
         assertEquals(Duration.ofMillis(400), kam.probe().interval());
         assertEquals(Duration.ofMillis(250), kam.probe().timeout());
         assertEquals(3, kam.failover().failureThreshold());
-        assertEquals(ProbeSpec.Kind.TURN_ALLOCATE, c.pairs().get("coturn").probe().kind());
-        assertEquals("turn-secret-value-789", c.pairs().get("coturn").probe().password().reveal());
+        assertEquals(
+                ProbeSpec.Kind.TURN_ALLOCATE, c.pairs().get("coturn").probe().kind());
+        assertEquals(
+                "turn-secret-value-789",
+                c.pairs().get("coturn").probe().password().reveal());
         PoolConfig pool = c.pools().get("gateways");
         assertEquals(40, pool.maxHosts());
         // Monday 09:00 UTC is in the 08:00-12:00 window (spare 6); Sunday falls back to the default 2.
         assertEquals(6, pool.spare().spareAt(Instant.parse("2026-01-05T09:00:00Z")));
         assertEquals(2, pool.spare().spareAt(Instant.parse("2026-01-04T09:00:00Z")));
-        assertEquals(DayOfWeek.values().length - 2, pool.spare().windows().get(0).days().size());
+        assertEquals(
+                DayOfWeek.values().length - 2,
+                pool.spare().windows().get(0).days().size());
     }
 
     /**
@@ -73,11 +76,21 @@ class ConfigLoaderTest {
      */
     @Test
     void aPoolsConfiguredModeIsKeptNotDropped() throws Exception {
-        assertEquals(org.sipmediadeploy.core.model.PoolMode.AUTO, load(sample).pools().get("gateways").mode());
-        assertEquals(org.sipmediadeploy.core.model.PoolMode.DRY_RUN, load(sample.replace("min-hosts = 1",
-                "min-hosts = 1, mode = \"dry-run\"")).pools().get("gateways").mode());
-        assertEquals(org.sipmediadeploy.core.model.PoolMode.PAUSED, load(sample.replace("min-hosts = 1",
-                "min-hosts = 1, mode = \"paused\"")).pools().get("gateways").mode());
+        assertEquals(
+                org.sipmediadeploy.core.model.PoolMode.AUTO,
+                load(sample).pools().get("gateways").mode());
+        assertEquals(
+                org.sipmediadeploy.core.model.PoolMode.DRY_RUN,
+                load(sample.replace("min-hosts = 1", "min-hosts = 1, mode = \"dry-run\""))
+                        .pools()
+                        .get("gateways")
+                        .mode());
+        assertEquals(
+                org.sipmediadeploy.core.model.PoolMode.PAUSED,
+                load(sample.replace("min-hosts = 1", "min-hosts = 1, mode = \"paused\""))
+                        .pools()
+                        .get("gateways")
+                        .mode());
     }
 
     @Test
@@ -86,8 +99,8 @@ class ConfigLoaderTest {
         assertFalse(c.admin().allowNonLoopback());
         assertFalse(c.admin().metricsOpen());
 
-        ScalerConfig scraped = load(sample.replace("admin {",
-                "admin {\n    allow-non-loopback = true\n    metrics-open = true"));
+        ScalerConfig scraped =
+                load(sample.replace("admin {", "admin {\n    allow-non-loopback = true\n    metrics-open = true"));
         assertTrue(scraped.admin().allowNonLoopback());
         assertTrue(scraped.admin().metricsOpen());
     }
@@ -102,32 +115,69 @@ class ConfigLoaderTest {
 
     static Stream<Arguments> oneErrorPerKeyClass() {
         return Stream.of(
-                Arguments.of("unknown key", "admin {", "admin {\n    colour = \"blue\"", "scaler.admin.colour: unknown key"),
-                Arguments.of("unknown key in a pair", "floating-ip = \"127.0.20.1\"",
-                        "floating-ip = \"127.0.20.1\", flavour = 1", "scaler.pairs.kamailio.flavour: unknown key"),
-                Arguments.of("wrong type", "port = 9871", "port = \"lots\"", "scaler.admin.port: expected a whole number"),
-                Arguments.of("negative duration", "boot-timeout = 10m", "boot-timeout = -10m",
+                Arguments.of(
+                        "unknown key", "admin {", "admin {\n    colour = \"blue\"", "scaler.admin.colour: unknown key"),
+                Arguments.of(
+                        "unknown key in a pair",
+                        "floating-ip = \"127.0.20.1\"",
+                        "floating-ip = \"127.0.20.1\", flavour = 1",
+                        "scaler.pairs.kamailio.flavour: unknown key"),
+                Arguments.of(
+                        "wrong type", "port = 9871", "port = \"lots\"", "scaler.admin.port: expected a whole number"),
+                Arguments.of(
+                        "negative duration",
+                        "boot-timeout = 10m",
+                        "boot-timeout = -10m",
                         "scaler.pools.gateways.boot-timeout: must not be negative"),
-                Arguments.of("bad duration", "scale-in-after = 10m", "scale-in-after = soon",
+                Arguments.of(
+                        "bad duration",
+                        "scale-in-after = 10m",
+                        "scale-in-after = soon",
                         "scaler.pools.gateways.scale-in-after: expected a duration"),
-                Arguments.of("min above max", "min-hosts = 1", "min-hosts = 50",
+                Arguments.of(
+                        "min above max",
+                        "min-hosts = 1",
+                        "min-hosts = 50",
                         "scaler.pools.gateways.min-hosts: 50 is above max-hosts 40"),
-                Arguments.of("pair with three members", "members = [\"kamailio-a\", \"kamailio-b\"]",
+                Arguments.of(
+                        "pair with three members",
+                        "members = [\"kamailio-a\", \"kamailio-b\"]",
                         "members = [\"kamailio-a\", \"kamailio-b\", \"kamailio-c\"]",
                         "scaler.pairs.kamailio.members: a pair needs exactly 2 members, got 3"),
-                Arguments.of("unreadable secret file", "token-file = \"secrets/admin.token\"",
-                        "token-file = \"secrets/missing.token\"", "scaler.admin.token-file: cannot read secret file"),
-                Arguments.of("unknown enum value", "transport = \"udp\"", "transport = \"carrier-pigeon\"",
+                Arguments.of(
+                        "unreadable secret file",
+                        "token-file = \"secrets/admin.token\"",
+                        "token-file = \"secrets/missing.token\"",
+                        "scaler.admin.token-file: cannot read secret file"),
+                Arguments.of(
+                        "unknown enum value",
+                        "transport = \"udp\"",
+                        "transport = \"carrier-pigeon\"",
                         "scaler.pairs.kamailio.probe.transport: must be one of [tcp, tls, udp]"),
-                Arguments.of("port out of range", "address = \"127.0.0.1:9880\"", "address = \"127.0.0.1:99999\"",
+                Arguments.of(
+                        "port out of range",
+                        "address = \"127.0.0.1:9880\"",
+                        "address = \"127.0.0.1:99999\"",
                         "scaler.cluster.peers[1].address: port must be in 1..65535"),
-                Arguments.of("node not a peer", "id = \"scaler-1\"\n    storage-dir",
-                        "id = \"scaler-9\"\n    storage-dir", "scaler.node.id: 'scaler-9' is not one of cluster.peers"),
-                Arguments.of("bad schedule time", "from = \"08:00\"", "from = \"8 o'clock\"",
+                Arguments.of(
+                        "node not a peer",
+                        "id = \"scaler-1\"\n    storage-dir",
+                        "id = \"scaler-9\"\n    storage-dir",
+                        "scaler.node.id: 'scaler-9' is not one of cluster.peers"),
+                Arguments.of(
+                        "bad schedule time",
+                        "from = \"08:00\"",
+                        "from = \"8 o'clock\"",
                         "scaler.pools.gateways.spare.schedule[0].from: expected HH:MM"),
-                Arguments.of("bad day", "days = \"mon-fri\", from = \"13:30\"", "days = \"mon-fry\", from = \"13:30\"",
+                Arguments.of(
+                        "bad day",
+                        "days = \"mon-fri\", from = \"13:30\"",
+                        "days = \"mon-fry\", from = \"13:30\"",
                         "unknown day 'fry'"),
-                Arguments.of("missing required", "auth-url = \"http://127.0.0.1:5000/v3\"", "auth-url = \"\"",
+                Arguments.of(
+                        "missing required",
+                        "auth-url = \"http://127.0.0.1:5000/v3\"",
+                        "auth-url = \"\"",
                         "scaler.openstack.auth-url: required"));
     }
 
@@ -135,15 +185,19 @@ class ConfigLoaderTest {
     @MethodSource("oneErrorPerKeyClass")
     void namesTheKeyPathOfEachProblem(String what, String find, String replace, String expected) {
         assertTrue(sample.contains(find), "sample must contain: " + find);
-        ConfigProblems p = assertThrows(ConfigProblems.class, () -> load(sample.replaceFirst(
-                java.util.regex.Pattern.quote(find), java.util.regex.Matcher.quoteReplacement(replace))));
-        assertTrue(p.problems().stream().anyMatch(m -> m.contains(expected)),
+        ConfigProblems p = assertThrows(
+                ConfigProblems.class,
+                () -> load(sample.replaceFirst(
+                        java.util.regex.Pattern.quote(find), java.util.regex.Matcher.quoteReplacement(replace))));
+        assertTrue(
+                p.problems().stream().anyMatch(m -> m.contains(expected)),
                 what + ": expected a problem containing [" + expected + "] in " + p.problems());
     }
 
     @Test
     void reportsEveryProblemAtOnce() {
-        String broken = sample.replace("port = 9871", "port = 0").replace("min-hosts = 1", "min-hosts = 99")
+        String broken = sample.replace("port = 9871", "port = 0")
+                .replace("min-hosts = 1", "min-hosts = 99")
                 .replace("transport = \"udp\"", "transport = \"x\"");
         ConfigProblems p = assertThrows(ConfigProblems.class, () -> load(broken));
         assertTrue(p.problems().size() >= 3, p.problems().toString());
@@ -154,7 +208,8 @@ class ConfigLoaderTest {
     void problemsNeverQuoteASecret() throws IOException {
         Files.writeString(dir.resolve("secrets/admin.token"), "");
         ConfigProblems p = assertThrows(ConfigProblems.class, () -> load(sample.replace("port = 9871", "port = -1")));
-        assertTrue(p.problems().stream().anyMatch(m -> m.contains("scaler.admin.token-file") && m.contains("empty")),
+        assertTrue(
+                p.problems().stream().anyMatch(m -> m.contains("scaler.admin.token-file") && m.contains("empty")),
                 p.problems().toString());
         assertFalse(p.getMessage().contains("os-password-value-456"));
     }

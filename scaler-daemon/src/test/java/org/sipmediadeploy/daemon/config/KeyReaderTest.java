@@ -5,15 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
-
-import com.typesafe.config.Config;
-import com.typesafe.config.ConfigFactory;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,8 +26,8 @@ class KeyReaderTest {
     @Test
     void aDurationBelowItsMinimumIsAProblemNamingTheFullKeyPath() {
         KeyReader r = new KeyReader(dir);
-        assertNull(r.duration(hocon("probe { interval = 5ms }"), "probe.interval", Duration.ofMillis(10),
-                "pairs.sip."));
+        assertNull(
+                r.duration(hocon("probe { interval = 5ms }"), "probe.interval", Duration.ofMillis(10), "pairs.sip."));
         assertEquals(List.of("scaler.pairs.sip.probe.interval: must be at least 10 ms, got 5 ms"), r.problems());
     }
 
@@ -37,7 +35,9 @@ class KeyReaderTest {
     void aWrongTypeSaysWhatWasExpected() {
         KeyReader r = new KeyReader(dir);
         assertEquals(-1, r.intIn(hocon("n = lots"), "n", 1, 10, ""));
-        assertTrue(r.problems().get(0).startsWith("scaler.n: expected a whole number"), r.problems().toString());
+        assertTrue(
+                r.problems().get(0).startsWith("scaler.n: expected a whole number"),
+                r.problems().toString());
     }
 
     @Test

@@ -2,13 +2,11 @@ package org.sipmediadeploy.daemon.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
-
-import com.typesafe.config.Config;
-import com.typesafe.config.ConfigFactory;
-
 import org.junit.jupiter.api.Test;
 
 class UnknownKeysTest {
@@ -32,13 +30,15 @@ class UnknownKeysTest {
 
     @Test
     void aPairOrPoolKeyIsCheckedAgainstItsDefaults() {
-        assertEquals(Set.of("scaler.pairs.sip.probe.kindd: unknown key", "scaler.pools.gw.min-host: unknown key"),
+        assertEquals(
+                Set.of("scaler.pairs.sip.probe.kindd: unknown key", "scaler.pools.gw.min-host: unknown key"),
                 Set.copyOf(check("scaler { pairs.sip.probe.kindd = stun, pools.gw.min-host = 1 }")));
     }
 
     @Test
     void keysOutsideScalerAndAMissingScalerBlockAreProblems() {
-        assertEquals(List.of("scaler: missing (the configuration must have a top-level 'scaler' block)"),
+        assertEquals(
+                List.of("scaler: missing (the configuration must have a top-level 'scaler' block)"),
                 check("other = 1"));
         assertEquals(List.of("other: unknown key (everything goes under 'scaler')"), check("scaler {}, other = 1"));
     }

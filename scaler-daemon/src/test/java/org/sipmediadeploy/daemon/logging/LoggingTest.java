@@ -7,6 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.joran.JoranConfigurator;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.classic.spi.LoggingEvent;
+import ch.qos.logback.core.ConsoleAppender;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -22,23 +30,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-
-import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.joran.JoranConfigurator;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.classic.spi.LoggingEvent;
-import ch.qos.logback.core.ConsoleAppender;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import net.logstash.logback.encoder.LogstashEncoder;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import org.slf4j.MDC;
-
 import org.sipmediadeploy.core.decision.Decision;
 import org.sipmediadeploy.core.decision.DecisionRecord;
 import org.sipmediadeploy.core.decision.Outcome;
@@ -46,6 +41,9 @@ import org.sipmediadeploy.core.model.ProbeResult;
 import org.sipmediadeploy.core.model.ProbeTarget;
 import org.sipmediadeploy.core.model.Secret;
 import org.sipmediadeploy.core.port.CloudException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 class LoggingTest {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -74,7 +72,9 @@ class LoggingTest {
     }
 
     private static JsonNode lineWith(List<JsonNode> lines, String field, String value) {
-        return lines.stream().filter(n -> value.equals(n.path(field).asText())).findFirst()
+        return lines.stream()
+                .filter(n -> value.equals(n.path(field).asText()))
+                .findFirst()
                 .orElseThrow(() -> new AssertionError("no line with " + field + "=" + value + " in " + lines));
     }
 
@@ -85,10 +85,22 @@ class LoggingTest {
         DecisionLog events = new DecisionLog();
         events.decisionCommitted(new DecisionRecord(
                 new Decision.Failover("d7-1", "kamailio", "srv-a", "srv-b", "active failed 3 probes on 2 nodes"),
-                7, 12, T0, Outcome.PENDING, "", null, Map.of()));
+                7,
+                12,
+                T0,
+                Outcome.PENDING,
+                "",
+                null,
+                Map.of()));
         events.outcomeRecorded(new DecisionRecord(
-                new Decision.CreateHost("d7-2", "gateways", "gw-5", "below spare target"), 7, 13, T0,
-                Outcome.FAILED, "quota exceeded", T0.plusSeconds(3), Map.of("server_id", "srv-9")));
+                new Decision.CreateHost("d7-2", "gateways", "gw-5", "below spare target"),
+                7,
+                13,
+                T0,
+                Outcome.FAILED,
+                "quota exceeded",
+                T0.plusSeconds(3),
+                Map.of("server_id", "srv-9")));
 
         List<JsonNode> lines = jsonLines(file);
         JsonNode committed = lineWith(lines, "decision_id", "d7-1");
@@ -101,8 +113,10 @@ class LoggingTest {
         assertEquals("srv-b", committed.get("to_server_id").asText());
         assertEquals("INFO", committed.get("level").asText());
         assertEquals(DecisionLog.LOGGER, committed.get("logger_name").asText());
-        assertEquals("decision d7-1 committed: Failover on kamailio (term 7, index 12): "
-                + "active failed 3 probes on 2 nodes", committed.get("message").asText());
+        assertEquals(
+                "decision d7-1 committed: Failover on kamailio (term 7, index 12): "
+                        + "active failed 3 probes on 2 nodes",
+                committed.get("message").asText());
 
         JsonNode failed = lineWith(lines, "decision_id", "d7-2");
         assertEquals(7, failed.get("term").asLong());
@@ -132,13 +146,25 @@ class LoggingTest {
 
         List<JsonNode> lines = jsonLines(file);
         // a status change is logged, a repeated status is not (at INFO)
-        assertEquals(2, lines.stream().filter(n -> "stun://127.0.1.4:3478".equals(n.path("target").asText()))
-                .count(), lines.toString());
-        assertEquals("UP", lineWith(lines, "status", "DOWN").get("previous_status").asText());
-        assertEquals("both members down", lineWith(lines, "alarm", "both members down").get("alarm").asText());
+        assertEquals(
+                2,
+                lines.stream()
+                        .filter(n ->
+                                "stun://127.0.1.4:3478".equals(n.path("target").asText()))
+                        .count(),
+                lines.toString());
+        assertEquals(
+                "UP", lineWith(lines, "status", "DOWN").get("previous_status").asText());
+        assertEquals(
+                "both members down",
+                lineWith(lines, "alarm", "both members down").get("alarm").asText());
         assertEquals(8, lineWith(lines, "leader_id", "n2").get("term").asLong());
-        assertEquals("stale term 6 < 8", lineWith(lines, "decision_id", "d6-3").get("reason").asText());
-        assertEquals("QUOTA", lineWith(lines, "operation", "server.create").get("error_kind").asText());
+        assertEquals(
+                "stale term 6 < 8",
+                lineWith(lines, "decision_id", "d6-3").get("reason").asText());
+        assertEquals(
+                "QUOTA",
+                lineWith(lines, "operation", "server.create").get("error_kind").asText());
     }
 
     @Test
@@ -156,7 +182,9 @@ class LoggingTest {
         assertFalse(raw.contains(PASSWORD.reveal()), raw);
         assertFalse(raw.contains(TOKEN.reveal()), raw);
         List<JsonNode> lines = jsonLines(file);
-        assertEquals("connecting with password <redacted>", lines.get(0).get("message").asText());
+        assertEquals(
+                "connecting with password <redacted>",
+                lines.get(0).get("message").asText());
         assertEquals("<redacted>", lines.get(1).get("token").asText());
         assertEquals("Bearer <redacted>", lines.get(1).get("auth").asText());
         assertTrue(lines.get(2).get("stack_trace").asText().contains("401 for password <redacted>"));
@@ -190,13 +218,12 @@ class LoggingTest {
         Redaction.register(PASSWORD);
         try (ServerSocket logstash = new ServerSocket(0, 5, InetAddress.getLoopbackAddress())) {
             logstash.setSoTimeout(15_000);
-            Logging.configure("json", dir.resolve("main.log").toString(),
-                    "127.0.0.1:" + logstash.getLocalPort());
+            Logging.configure("json", dir.resolve("main.log").toString(), "127.0.0.1:" + logstash.getLocalPort());
             log.info("shipped line with {}", PASSWORD.reveal(), kv("decision_id", "d9-1"));
             try (Socket s = logstash.accept()) {
                 s.setSoTimeout(15_000);
-                BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(),
-                        StandardCharsets.UTF_8));
+                BufferedReader in =
+                        new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8));
                 JsonNode line = JSON.readTree(in.readLine());
                 assertEquals("shipped line with <redacted>", line.get("message").asText());
                 assertEquals("d9-1", line.get("decision_id").asText());
@@ -211,8 +238,16 @@ class LoggingTest {
         Path file = dir.resolve("quiet.log");
         Logging.configure("json", file.toString(), "");
         LoggerContext ctx = (LoggerContext) LoggerFactory.getILoggerFactory();
-        for (String name : Set.of("org.apache.ratis", "javax.sip", "gov.nist", "org.ice4j", "org.jitsi", "io.grpc",
-                "io.netty", "org.openstack4j", "okhttp3")) {
+        for (String name : Set.of(
+                "org.apache.ratis",
+                "javax.sip",
+                "gov.nist",
+                "org.ice4j",
+                "org.jitsi",
+                "io.grpc",
+                "io.netty",
+                "org.openstack4j",
+                "okhttp3")) {
             assertEquals(Level.WARN, ctx.getLogger(name).getLevel(), name);
         }
         LoggerFactory.getLogger("org.apache.ratis.server.impl.VoteContext").info("vote noise");
@@ -259,10 +294,11 @@ class LoggingTest {
         ConsoleAppender<ILoggingEvent> console = (ConsoleAppender<ILoggingEvent>) appender;
         assertEquals("System.out", console.getTarget());
         assertTrue(console.getEncoder() instanceof LogstashEncoder);
-        assertEquals(Level.INFO, fresh.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).getLevel());
+        assertEquals(
+                Level.INFO, fresh.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).getLevel());
         assertEquals(Level.WARN, fresh.getLogger("org.apache.ratis").getLevel());
-        LoggingEvent event = new LoggingEvent("x", fresh.getLogger("t"), Level.INFO, "token {}", null,
-                new Object[] {TOKEN.reveal()});
+        LoggingEvent event = new LoggingEvent(
+                "x", fresh.getLogger("t"), Level.INFO, "token {}", null, new Object[] {TOKEN.reveal()});
         String line = new String(console.getEncoder().encode(event), StandardCharsets.UTF_8);
         assertEquals("token <redacted>", JSON.readTree(line).get("message").asText(), line);
         fresh.stop();

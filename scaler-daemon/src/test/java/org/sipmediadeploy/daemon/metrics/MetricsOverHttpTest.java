@@ -8,9 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-
 import org.junit.jupiter.api.Test;
-
 import org.sipmediadeploy.core.decision.DecisionRecord;
 import org.sipmediadeploy.core.model.HostState;
 import org.sipmediadeploy.core.model.ProbeResult;
@@ -30,16 +28,20 @@ class MetricsOverHttpTest {
     @Test
     void metersRecordedByTheListenerAreServedAtSlashMetrics() {
         try (Metrics metrics = new Metrics();
-             AdminServer server = AdminServer.start(AdminServer.Settings.of("127.0.0.1", 0, TOKEN),
-                     new ScrapeOnly(metrics))) {
-            metrics.events().probed(new ProbeTarget.SipOptions("127.0.1.9", 5060, Transport.UDP, Set.of()),
-                    ProbeResult.down(Duration.ofMillis(400), "timeout after 400 ms", Instant.EPOCH));
+                AdminServer server =
+                        AdminServer.start(AdminServer.Settings.of("127.0.0.1", 0, TOKEN), new ScrapeOnly(metrics))) {
+            metrics.events()
+                    .probed(
+                            new ProbeTarget.SipOptions("127.0.1.9", 5060, Transport.UDP, Set.of()),
+                            ProbeResult.down(Duration.ofMillis(400), "timeout after 400 ms", Instant.EPOCH));
             metrics.events().leaderChanged("n1", 3);
             metrics.registerPool("gateways", () -> Map.of(HostState.READY, 4), () -> 9);
 
             String text = new AdminClient(server.uri(), TOKEN, Duration.ofSeconds(5)).metrics();
-            assertTrue(text.contains("scaler_probe_results_total{status=\"DOWN\",target=\"sip-udp://127.0.1.9:5060\"}"
-                    + " 1.0"), text);
+            assertTrue(
+                    text.contains(
+                            "scaler_probe_results_total{status=\"DOWN\",target=\"sip-udp://127.0.1.9:5060\"}" + " 1.0"),
+                    text);
             assertTrue(text.contains("scaler_leader_changes_total 1.0"), text);
             assertTrue(text.contains("scaler_pool_hosts{pool=\"gateways\",state=\"READY\"} 4.0"), text);
             assertTrue(text.contains("scaler_pool_idle_gateways{pool=\"gateways\"} 9.0"), text);

@@ -17,7 +17,6 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
-
 import javax.management.MBeanServerConnection;
 import javax.management.ObjectName;
 import javax.management.remote.JMXConnector;
@@ -26,12 +25,10 @@ import javax.management.remote.JMXConnectorServer;
 import javax.management.remote.JMXConnectorServerFactory;
 import javax.management.remote.JMXServiceURL;
 import javax.management.remote.rmi.RMIConnectorServer;
-
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-
 import org.sipmediadeploy.core.decision.Decision;
 import org.sipmediadeploy.core.decision.DecisionRecord;
 import org.sipmediadeploy.core.decision.Outcome;
@@ -66,6 +63,7 @@ class MetricsTest {
 
     /** A realistic run: probes, a failover that took 1.5 s, cloud calls, two leader changes, alarms, gauges. */
     private final AtomicReference<String> role = new AtomicReference<>("LEADER");
+
     private final AtomicLong term = new AtomicLong(7);
 
     private void record() {
@@ -74,12 +72,18 @@ class MetricsTest {
         e.probed(KAM_A, ProbeResult.up(Duration.ofMillis(5), "200 OK", T0));
         e.probed(KAM_A, ProbeResult.down(Duration.ofMillis(400), "timeout after 400 ms", T0));
         DecisionRecord failover = new DecisionRecord(
-                new Decision.Failover("d7-1", "kamailio", "srv-a", "srv-b", "active down"), 7, 12, T0,
-                Outcome.PENDING, "", null, Map.of());
+                new Decision.Failover("d7-1", "kamailio", "srv-a", "srv-b", "active down"),
+                7,
+                12,
+                T0,
+                Outcome.PENDING,
+                "",
+                null,
+                Map.of());
         e.decisionCommitted(failover);
         e.outcomeRecorded(failover.withOutcome(Outcome.DONE, "moved", T0.plusMillis(1500), Map.of()));
-        e.decisionCommitted(new DecisionRecord(new Decision.HoldPair("d7-2", "kamailio", "anti-flap"), 7, 13, T0,
-                Outcome.DONE, "", T0, Map.of()));
+        e.decisionCommitted(new DecisionRecord(
+                new Decision.HoldPair("d7-2", "kamailio", "anti-flap"), 7, 13, T0, Outcome.DONE, "", T0, Map.of()));
         e.decisionRefused("d6-9", "stale term 6 < 7");
         e.cloudCall("floatingip.associate", Duration.ofMillis(120), null);
         e.cloudCall("server.create", Duration.ofSeconds(2), CloudException.Kind.QUOTA);
@@ -98,8 +102,10 @@ class MetricsTest {
     void prometheusTextCarriesEveryMeter() {
         record();
         String text = metrics.scrape();
-        assertEquals(2.0, value(text, "scaler_probe_results_total", "status=\"UP\"",
-                "target=\"sip-udp://127.0.1.1:5060\""), text);
+        assertEquals(
+                2.0,
+                value(text, "scaler_probe_results_total", "status=\"UP\"", "target=\"sip-udp://127.0.1.1:5060\""),
+                text);
         assertEquals(1.0, value(text, "scaler_probe_results_total", "status=\"DOWN\""), text);
         assertEquals(2.0, value(text, "scaler_probe_latency_seconds_count", "status=\"UP\""), text);
         assertEquals(0.4, value(text, "scaler_probe_latency_seconds_sum", "status=\"DOWN\""), 1e-9);
@@ -110,10 +116,10 @@ class MetricsTest {
         assertEquals(1.0, value(text, "scaler_failovers_total", "pair=\"kamailio\"", "outcome=\"DONE\""));
         assertEquals(1.0, value(text, "scaler_failover_duration_seconds_count", "pair=\"kamailio\""));
         assertEquals(1.5, value(text, "scaler_failover_duration_seconds_sum", "pair=\"kamailio\""), 1e-9);
-        assertEquals(1.0, value(text, "scaler_cloud_latency_seconds_count", "operation=\"server.create\"",
-                "result=\"error\""));
-        assertEquals(1.0, value(text, "scaler_cloud_errors_total", "operation=\"server.create\"",
-                "kind=\"QUOTA\""));
+        assertEquals(
+                1.0,
+                value(text, "scaler_cloud_latency_seconds_count", "operation=\"server.create\"", "result=\"error\""));
+        assertEquals(1.0, value(text, "scaler_cloud_errors_total", "operation=\"server.create\"", "kind=\"QUOTA\""));
         assertEquals(2.0, value(text, "scaler_leader_changes_total"));
         assertEquals(1.0, value(text, "scaler_alarms_active"));
         assertEquals(1.0, value(text, "scaler_alarms_raised_total", "scope=\"gateways\""));
@@ -174,23 +180,39 @@ class MetricsTest {
             MBeanServerConnection jmx = connector.getMBeanServerConnection();
             Set<ObjectName> names = jmx.queryNames(new ObjectName(Metrics.JMX_DOMAIN + ":*"), null);
             String all = names.stream().map(ObjectName::toString).sorted().collect(Collectors.joining("\n"));
-            assertEquals(2L, ((Number) jmx.getAttribute(find(names, "scalerLeaderChanges"), "Count")).longValue(),
-                    all);
+            assertEquals(2L, ((Number) jmx.getAttribute(find(names, "scalerLeaderChanges"), "Count")).longValue(), all);
             assertEquals(7.0, ((Number) jmx.getAttribute(find(names, "scalerRaftTerm"), "Value")).doubleValue(), all);
-            assertEquals(42.0, ((Number) jmx.getAttribute(find(names, "scalerRaftCommitIndex"), "Value"))
-                    .doubleValue(), all);
-            assertEquals(1L, ((Number) jmx.getAttribute(find(names, "scalerFailoverDuration"), "Count"))
-                    .longValue(), all);
-            assertEquals(1.0, ((Number) jmx.getAttribute(find(names, "scalerAlarmsActive"), "Value")).doubleValue(),
+            assertEquals(
+                    42.0,
+                    ((Number) jmx.getAttribute(find(names, "scalerRaftCommitIndex"), "Value")).doubleValue(),
                     all);
-            assertEquals(2L, ((Number) jmx.getAttribute(new ObjectName(Metrics.JMX_DOMAIN
-                    + ":name=scalerProbeResults.status.UP.target.sip-udp_127.0.1.1_5060,type=meters"), "Count"))
-                    .longValue(), all);
-            assertEquals(400.0, ((Number) jmx.getAttribute(new ObjectName(Metrics.JMX_DOMAIN
-                    + ":name=scalerProbeLatency.status.DOWN.target.sip-udp_127.0.1.1_5060,type=timers"), "Max"))
-                    .doubleValue(), 1e-6, all);
-            assertEquals(1L, ((Number) jmx.getAttribute(find(names, "scalerCloudErrors", "QUOTA"), "Count"))
-                    .longValue(), all);
+            assertEquals(
+                    1L, ((Number) jmx.getAttribute(find(names, "scalerFailoverDuration"), "Count")).longValue(), all);
+            assertEquals(
+                    1.0, ((Number) jmx.getAttribute(find(names, "scalerAlarmsActive"), "Value")).doubleValue(), all);
+            assertEquals(
+                    2L,
+                    ((Number) jmx.getAttribute(
+                                    new ObjectName(
+                                            Metrics.JMX_DOMAIN
+                                                    + ":name=scalerProbeResults.status.UP.target.sip-udp_127.0.1.1_5060,type=meters"),
+                                    "Count"))
+                            .longValue(),
+                    all);
+            assertEquals(
+                    400.0,
+                    ((Number) jmx.getAttribute(
+                                    new ObjectName(
+                                            Metrics.JMX_DOMAIN
+                                                    + ":name=scalerProbeLatency.status.DOWN.target.sip-udp_127.0.1.1_5060,type=timers"),
+                                    "Max"))
+                            .doubleValue(),
+                    1e-6,
+                    all);
+            assertEquals(
+                    1L,
+                    ((Number) jmx.getAttribute(find(names, "scalerCloudErrors", "QUOTA"), "Count")).longValue(),
+                    all);
         } finally {
             server.stop();
         }
@@ -200,7 +222,9 @@ class MetricsTest {
     void closingUnregistersTheJmxBeans() throws Exception {
         record();
         ObjectName pattern = new ObjectName(Metrics.JMX_DOMAIN + ":*");
-        assertTrue(!ManagementFactory.getPlatformMBeanServer().queryNames(pattern, null).isEmpty());
+        assertTrue(!ManagementFactory.getPlatformMBeanServer()
+                .queryNames(pattern, null)
+                .isEmpty());
         metrics.close();
         assertEquals(Set.of(), ManagementFactory.getPlatformMBeanServer().queryNames(pattern, null));
         metrics = new Metrics();
@@ -224,9 +248,12 @@ class MetricsTest {
 
     @Test
     void aFailingGaugeSupplierReadsAsNaNAndDoesNotBreakTheScrape() {
-        metrics.registerRaft(() -> {
-            throw new IllegalStateException("raft not started");
-        }, () -> 1, () -> 2);
+        metrics.registerRaft(
+                () -> {
+                    throw new IllegalStateException("raft not started");
+                },
+                () -> 1,
+                () -> 2);
         String text = assertDoesNotThrow(metrics::scrape);
         assertTrue(Double.isNaN(value(text, "scaler_raft_role", "role=\"LEADER\"")), text);
         assertEquals(1.0, value(text, "scaler_raft_term"));
