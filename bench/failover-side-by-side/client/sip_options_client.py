@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""SIP OPTIONS prober shared by both halves of the failover side-by-side benchmark (issue 11).
+"""SIP OPTIONS prober shared by both halves of the failover side-by-side benchmark.
 
 Two sub-commands, stdlib only (run with /usr/bin/python3):
 
