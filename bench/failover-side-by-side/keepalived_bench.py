@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""keepalived (VRRP) half of the failover side-by-side benchmark (issue 11).
+"""keepalived (VRRP) half of the failover side-by-side benchmark.
 
 Builds four network namespaces (sbs-br with a Linux bridge, sbs-n1 and sbs-n2 each running
 Kamailio + keepalived, sbs-cl running the shared SIP OPTIONS client), then for every
@@ -40,7 +40,7 @@ RUNDIR = "/run/sbs-bench"  # root-owned 0755: keepalived's script security accep
 KAMAILIO_MODULES = "/usr/lib/x86_64-linux-gnu/kamailio/modules/"
 
 SETTINGS = {
-    # The package defaults for timing, as issue 11 describes them.
+    # The package defaults for timing, as the package documents them.
     "default": {"version": 2, "advert_int": "1", "interval": 1, "fall": 3, "rise": 1},
     # Fastest accepted: VRRPv3 allows sub-second adverts; vrrp_script refuses intervals < 1 s.
     "fastest": {"version": 3, "advert_int": "0.2", "interval": 1, "fall": 2, "rise": 1},

@@ -1,5 +1,5 @@
 #!/bin/bash
-# keepalived half of the failover side-by-side benchmark (issue 11). See README.md.
+# keepalived half of the failover side-by-side benchmark. See README.md.
 # Usage: bench/failover-side-by-side/run-keepalived.sh [--runs N] [--settings default fastest]
 #        [--faults kill-kamailio freeze-kamailio node-lost link-cut]
 # Needs root (network namespaces), kamailio, keepalived, sipsak, iproute2, /usr/bin/python3.

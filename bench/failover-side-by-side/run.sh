@@ -1,5 +1,5 @@
 #!/bin/bash
-# Failover side by side (issue 11): the scaler and keepalived, the same client, the same four faults, one run.
+# Failover side by side: the scaler and keepalived, the same client, the same four faults, one run.
 # See README.md. Needs root (keepalived's network namespaces), Java 17 + Maven, kamailio, coturn, keepalived,
 # sipsak, iproute2, /usr/bin/python3.
 #

@@ -1,10 +1,10 @@
 #!/usr/bin/python3
-"""Failover side by side (issue 11): combine the two halves, check, clean up. Run through run.sh.
+"""Failover side by side: combine the two halves, check, clean up. Run through run.sh.
 
   report   read the scaler half's runs.json (SideBySideScaler: fault instant + client log per run)
            and the keepalived half's runs.json, compute fault -> first 200 OK for every scaler
            run with the shared client's analyze_events (the keepalived runs were computed with
-           the same function), and write the combined JSON (list of figures, RULES.md format)
+           the same function), and write the combined JSON (list of figures)
            and the Markdown table with the ratio scaler / keepalived per fault and setting.
            --check-kill-p99 S exits 1 when the scaler's killed-Kamailio p99 is above S seconds
            (or a killed-Kamailio run did not recover at all).

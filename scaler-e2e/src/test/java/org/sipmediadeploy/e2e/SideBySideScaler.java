@@ -23,7 +23,7 @@ import org.sipmediadeploy.sandbox.SandboxEvent;
 import org.sipmediadeploy.sandbox.TrafficMode;
 
 /**
- * The scaler half of bench/failover-side-by-side (issue 11): a main, not a test (run by the bench's run.sh, which
+ * The scaler half of bench/failover-side-by-side: a main, not a test (run by the bench's run.sh, which
  * also runs the keepalived half and writes the combined results).
  *
  * <p>A 3-node scaler cluster on the sandbox with real Kamailio ({@link Cluster}, the demo topology on loopback block
@@ -328,7 +328,7 @@ public final class SideBySideScaler {
     }
 
     /**
-     * The four faults of issue 11 on the sandbox server the floating IP forwards to. node-lost = the instance killed
+     * The four faults on the sandbox server the floating IP forwards to. node-lost = the instance killed
      * and its traffic dropped: a VM whose hypervisor died answers nothing at all (no process, and no kernel to send
      * ICMP port unreachable), while Nova still reports it ACTIVE until the compute service is declared down; the
      * sandbox's shutoff would instead be an orderly power-off that Nova reports at once.
