@@ -23,7 +23,7 @@ metrics_dir = os.path.join(repo, "scaler-daemon/src/main/java/org/sipmediadeploy
 known = set()
 for name in os.listdir(metrics_dir):
     text = open(os.path.join(metrics_dir, name), encoding="utf-8").read()
-    for kind, meter in re.findall(r'\b(Counter|Gauge|Timer)\.builder\("([a-z.]+)"', text):
+    for kind, meter in re.findall(r'\b(Counter|Gauge|Timer)\.builder\(\s*"([a-z.]+)"', text):
         base = meter.replace(".", "_")
         if kind == "Counter":
             known.add(base + "_total")
