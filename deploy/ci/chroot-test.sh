@@ -6,8 +6,9 @@
 #     gateways' shared secret;
 #   - Coturn started inside the chroot on 127.0.62.1 completes a TURN allocation
 #     and relays with the configured long-term credentials, refuses a wrong one;
-#   - the Gateway Host status endpoint started inside the chroot on 127.0.65.1
-#     answers the scaler's contract (no Docker engine here: no gateway runs);
+#   - the Gateway Host: upstream's checkout (a local stand-in) with the rendered .env, snd-aloop and
+#     v4l2loopback configured, the status adapter started inside the chroot on 127.0.65.1 answering the
+#     scaler's contract (no Docker engine here: no gateway runs);
 #   - TLS with certificates from deploy/tls/make-certs.sh: an OPTIONS over TLS to 5061 answers 200 with the
 #     server certificate checked against the deployment's CA, and the handshake fails against another CA; the
 #     TURNS certificate on 5349 verifies against the CA and not against another one (openssl s_client); the
@@ -148,6 +149,9 @@ step "certificates: deploy/tls/make-certs.sh (a CA, Kamailio, Coturn, scaler-1),
   --scaler "scaler-1=127.0.64.1" --logstash "$ELK_IP"
 "$REPO/deploy/tls/make-certs.sh" "$WORK/pki-other" --sip "sip.test.invalid,$KAM_IP" > /dev/null
 
+step "stand-in for upstream SIPMediaGW's checkout inside the chroot (no GitHub from here)"
+"$REPO/deploy/ci/make-upstream-stub.sh" "$ROOT/srv/sipmediagw-upstream"
+
 step "inventory and variables"
 secret() { head -c 18 /dev/urandom | base64 | tr -d '+/=' ; }
 GW_PASS=$(secret)
@@ -188,6 +192,7 @@ gateway_host_turn_address: $TURN_FIP
 gateway_host_sip_password: "$GW_PASS"
 gateway_host_turn_password: "$GW_PASS"
 gateway_host_gateways: 2
+gateway_host_launcher_repo: /srv/sipmediagw-upstream
 # Explicit: minbase has no iproute2 until docker.io pulls it in, so the facts of
 # the first run have no default address and the default would change between runs.
 gateway_host_public_address: $GW_STATUS_IP
@@ -372,24 +377,29 @@ if timeout 10 openssl s_client -connect "$TURN_IP:5349" -CAfile "$WORK/pki-other
 fi
 echo "ok  TURNS against another CA -> handshake refused"
 
-step "start the Gateway Host status endpoint inside the chroot on $GW_STATUS_IP:$GW_STATUS_PORT"
-start_in_chroot "$WORK/gateway-status.log" /usr/bin/python3 /usr/local/lib/sipmediadeploy/gateway-status
+step "Gateway Host: upstream's checkout, its .env, the modules, the status adapter on $GW_STATUS_IP:$GW_STATUS_PORT"
+[[ $(readlink "$ROOT/opt/SIPMediaGW/.env") == /etc/sipmediagw/gateway.env ]] || fail "the checkout's .env is not the rendered one"
+[[ -x $ROOT/opt/SIPMediaGW/SIPMediaGW.sh ]] || fail "no upstream checkout in /opt/SIPMediaGW"
+echo "ok  /opt/SIPMediaGW checked out, .env -> /etc/sipmediagw/gateway.env"
+for module in snd-aloop v4l2loopback; do
+  grep -qx "$module" "$ROOT/etc/modules-load.d/sipmediagw.conf" || fail "modules-load.d does not load $module"
+done
+grep -q '^options v4l2loopback devices=2 ' "$ROOT/etc/modprobe.d/sipmediagw.conf" || fail "v4l2loopback is not set to 2 devices"
+echo "ok  snd-aloop and v4l2loopback configured for 2 gateways"
+# No Docker engine and no launcher here: the adapter must report nothing idle and nothing to terminate (the
+# mapping of the launcher's answers is deploy/ci/gateway-host-test.sh's).
+start_in_chroot "$WORK/gateway-status.log" /usr/bin/python3 /usr/local/lib/sipmediadeploy/gateway-status /etc/sipmediagw/status.json
 echo "gateway-status pid $LAST_PID"
 status_url="http://$GW_STATUS_IP:$GW_STATUS_PORT/status"
 body=""
 for _ in $(seq 1 50); do
-  body=$(curl -s --max-time 2 "$status_url") && break
+  body=$(curl -s --max-time 5 "$status_url") && break
   sleep 0.1
 done
 [[ $body == '{"idle": 0, "can_be_terminated": false, "gateways": 2}' ]] \
   || { cat "$WORK/gateway-status.log"; fail "status endpoint answered '$body'"; }
-echo "ok  GET /status with no gateway running -> $body"
-echo "done" > "$ROOT/var/lib/sipmediagw/1/state"
-echo "done" > "$ROOT/var/lib/sipmediagw/2/state"
-body=$(curl -s --max-time 2 "$status_url")
-[[ $body == '{"idle": 0, "can_be_terminated": true, "gateways": 2}' ]] || fail "after every gateway is done: '$body'"
-echo "ok  GET /status once every gateway reports done -> $body"
-[[ $(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "http://$GW_STATUS_IP:$GW_STATUS_PORT/other") == 404 ]] \
+echo "ok  GET /status with no launcher answering -> $body"
+[[ $(curl -s -o /dev/null -w '%{http_code}' --max-time 5 "http://$GW_STATUS_IP:$GW_STATUS_PORT/other") == 404 ]] \
   || fail "an unknown path must answer 404"
 echo "ok  GET /other -> 404"
 
