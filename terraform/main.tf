@@ -35,6 +35,9 @@ locals {
     kamailio_domain           = var.sip_domain
     kamailio_gateway_password = var.gateway_sip_password
     kamailio_gateway_prefix   = var.gateway_pool.gateway_prefix
+    kamailio_gateway_networks = [var.cidr]
+    # Gateway Hosts run single-use gateways: a gateway that served its call is never picked again.
+    kamailio_gateway_single_use = true
     }, local.kamailio_tls ? {
     kamailio_tls_enabled         = true
     kamailio_tls_certificate_pem = var.tls.kamailio_certificate

@@ -35,13 +35,13 @@ variable "ssh_cidrs" {
 variable "sip_cidrs" {
   type        = list(string)
   default     = ["0.0.0.0/0"]
-  description = "CIDRs allowed to send SIP to Kamailio."
+  description = "CIDRs allowed to send SIP to Kamailio: SIP trunks and phones. The Gateway Hosts do not need it (they arrive from the router's external address, allowed by its own rule): narrow it freely."
 }
 
 variable "turn_cidrs" {
   type        = list(string)
   default     = ["0.0.0.0/0"]
-  description = "CIDRs allowed to reach Coturn and its relay ports."
+  description = "CIDRs allowed to reach Coturn and its relay ports: the WebRTC side. The Gateway Hosts reach TURN from the router's external address (its own rule)."
 }
 
 variable "relay_port_range" {

@@ -177,6 +177,7 @@ kamailio_listen_address: $KAM_IP
 kamailio_advertise_address: $KAM_FIP
 kamailio_domain: sip.test.invalid
 kamailio_gateway_password: "$GW_PASS"
+kamailio_gateway_networks: [10.0.0.0/24]
 coturn_listen_address: $TURN_IP
 coturn_external_address: $TURN_FIP
 coturn_realm: turn.test.invalid
@@ -324,6 +325,34 @@ if timeout 5 sipsak -U -C "sip:gw.chroot.0@$KAM_IP:5070" -s "sip:gw.chroot.0@$KA
   fail "REGISTER with a wrong secret was accepted"
 fi
 echo "ok  REGISTER with a wrong secret -> refused"
+# A gateway on the private network registers through the floating IP (hairpin NAT: it looks NATed) and must be
+# routed to its own Contact; one elsewhere behind NAT keeps the NAT fix (its source address is stored).
+for reg in gw.chroot.1=10.0.0.101 gw.chroot.2=172.16.0.5; do
+  timeout 5 sipsak -U -C "sip:${reg%=*}@${reg#*=}:5070" -s "sip:${reg%=*}@$KAM_IP:5060" -u "${reg%=*}" -a "$GW_PASS" \
+    > /dev/null 2>&1 || fail "REGISTER of ${reg%=*} (Contact ${reg#*=}) was refused"
+done
+curl -s --max-time 5 -d '{"jsonrpc": "2.0", "method": "ul.dump", "id": 1}' "http://$KAM_IP:5071/RPC" > "$WORK/ul.json" \
+  || fail "ul.dump over JSON-RPC failed"
+/usr/bin/python3 - "$WORK/ul.json" <<'EOF' || { head -c 2000 "$WORK/ul.json"; fail "gateway contacts stored wrongly"; }
+import json, sys
+received = {}
+def walk(node, aor=None):
+    if isinstance(node, dict):
+        aor = node.get("AoR", aor)
+        if "Address" in node and "Received" in node:   # one contact of the AoR above
+            received[aor.split("@")[0].removeprefix("sip:")] = node["Received"]
+        for value in node.values():
+            walk(value, aor)
+    elif isinstance(node, list):
+        for value in node:
+            walk(value, aor)
+walk(json.load(open(sys.argv[1])))
+unset = ("", "[not set]", None)
+assert received.get("gw.chroot.1", "missing") in unset, "gw.chroot.1 (private network) has a NAT source: %r" % received
+assert received.get("gw.chroot.2") not in unset, "gw.chroot.2 (outside the gateway networks) lost its NAT fix: %r" % received
+print("ok  Contact kept for a gateway in kamailio_gateway_networks (%s), NAT source stored for one outside (%s)"
+      % (received["gw.chroot.1"], received["gw.chroot.2"]))
+EOF
 
 # tls_options CAFILE : an OPTIONS over TLS to $KAM_IP:5061, the server certificate checked against CAFILE; prints
 # what came back. Kamailio keeps the connection open, so the exchange ends by the timeout.

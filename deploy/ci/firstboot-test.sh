@@ -275,7 +275,7 @@ for kind in "${KINDS[@]}"; do
   case $kind in
     kamailio) first_boot "$kind" "$root" smd-kamailio-a.cloud-init.yaml /etc/kamailio/kamailio.cfg /etc/rsyslog.d/60-sipmediadeploy-shipper.conf ;;
     coturn) first_boot "$kind" "$root" smd-coturn-a.cloud-init.yaml /etc/turnserver.conf ;;
-    gateway-host) first_boot "$kind" "$root" gateway-host.cloud-init.yaml /etc/sipmediagw/gateway.env /opt/SIPMediaGW/.env ;;
+    gateway-host) first_boot "$kind" "$root" gateway-host.cloud-init.yaml /etc/sipmediagw/gateway.env /opt/SIPMediaGW/SIPMediaGW.sh ;;
     scaler)
       # No systemd in a chroot: a systemctl that records what first boot asked of it.
       mkdir -p "$root/opt/smd-test-shim"
