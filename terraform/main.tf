@@ -34,6 +34,10 @@ locals {
   kamailio_vars = merge(local.log_vars, {
     kamailio_domain           = var.sip_domain
     kamailio_gateway_password = var.gateway_sip_password
+    kamailio_gateway_prefix   = var.gateway_pool.gateway_prefix
+    kamailio_gateway_networks = [var.cidr]
+    # Gateway Hosts run single-use gateways: a gateway that served its call is never picked again.
+    kamailio_gateway_single_use = true
     }, local.kamailio_tls ? {
     kamailio_tls_enabled         = true
     kamailio_tls_certificate_pem = var.tls.kamailio_certificate
@@ -119,6 +123,8 @@ module "gateway_user_data" {
   kind = "gateway_host"
   ansible_vars = {
     gateway_host_image_tag        = var.gateway_pool.image_tag
+    gateway_host_gateway_prefix   = var.gateway_pool.gateway_prefix
+    gateway_host_webrtc_domains   = { jitsi = { domain = var.gateway_pool.jitsi_domain, browse_file = "jitsi.py" } }
     gateway_host_gateways         = var.gateway_pool.capacity_per_host
     gateway_host_kamailio_address = module.kamailio.floating_ip
     gateway_host_sip_domain       = var.sip_domain

@@ -1,6 +1,11 @@
 output "kamailio_floating_ip" {
-  description = "Floating IP of the Kamailio pair (the SIP address clients and gateways use)."
+  description = "Floating IP of the Kamailio pair (the SIP address clients and gateways use; the scaler moves it at failover)."
   value       = module.kamailio.floating_ip
+}
+
+output "router_external_address" {
+  description = "The router's external address: Kamailio and Coturn see gateway traffic sent to their floating IPs as coming from it (Neutron's hairpin NAT); the security groups allow it on the SIP and TURN ports."
+  value       = module.network.router_external_address
 }
 
 output "coturn_floating_ip" {

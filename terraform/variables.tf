@@ -35,13 +35,13 @@ variable "ssh_cidrs" {
 variable "sip_cidrs" {
   type        = list(string)
   default     = ["0.0.0.0/0"]
-  description = "CIDRs allowed to send SIP to Kamailio."
+  description = "CIDRs allowed to send SIP to Kamailio: SIP trunks and phones. The Gateway Hosts do not need it (they arrive from the router's external address, allowed by its own rule): narrow it freely."
 }
 
 variable "turn_cidrs" {
   type        = list(string)
   default     = ["0.0.0.0/0"]
-  description = "CIDRs allowed to reach Coturn and its relay ports."
+  description = "CIDRs allowed to reach Coturn and its relay ports: the WebRTC side. The Gateway Hosts reach TURN from the router's external address (its own rule)."
 }
 
 variable "relay_port_range" {
@@ -185,14 +185,23 @@ variable "gateway_pool" {
     })), [{ days = "mon-fri", from = "08:00", to = "18:00", spare = 4 }])
     # IANA zone the schedule's days and hours are read in (scaler.pools.gateways.spare.time-zone).
     spare_time_zone = optional(string, "UTC")
-    image_tag       = optional(string, "1.5.5")
+    image_tag       = optional(string, "1.8.5")
+    # Gateways register as <gateway_prefix>.<host>.<n>; Kamailio accepts only that prefix.
+    gateway_prefix = optional(string, "gw")
+    # Jitsi Meet domain the gateways join (upstream's WEBRTC_DOMAINS).
+    jitsi_domain = optional(string, "meet.jit.si")
   })
   default     = {}
-  description = "Gateway Host pool managed by the scaler (scaler.pools.gateways), its spare schedule's time zone and the SIPMediaGW image tag."
+  description = "Gateway Host pool managed by the scaler (scaler.pools.gateways), its spare schedule's time zone, the upstream SIPMediaGW image tag (renater/sipmediagw), the gateway name prefix and the Jitsi domain."
 
   validation {
     condition     = can(regex("^(UTC|[A-Za-z_]+(/[A-Za-z0-9_+-]+)+)$", var.gateway_pool.spare_time_zone))
     error_message = "gateway_pool.spare_time_zone must be UTC or an IANA zone name such as Europe/Paris."
+  }
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9_-]+$", var.gateway_pool.gateway_prefix))
+    error_message = "gateway_pool.gateway_prefix must be letters, digits, '_' or '-' (gateway names are <prefix>.<host>.<n>)."
   }
 }
 

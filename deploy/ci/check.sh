@@ -5,7 +5,8 @@
 #   deploy/ci/check.sh            # from the repo root (or anywhere)
 #
 # Steps: shellcheck, yamllint, role README tables vs defaults, ansible-lint (production profile), the order of a
-# rolling change (rolling-test.sh, stand-in scaler and roles), ansible-playbook --syntax-check of every playbook,
+# rolling change (rolling-test.sh, stand-in scaler and roles), the gateway host's files and status adapter
+# (gateway-host-test.sh), ansible-playbook --syntax-check of every playbook,
 # promtool check/test of the alerting rules and the example prometheus.yml, the dashboard's queries, packer fmt -check + validate of every template,
 # terraform fmt -check, init/validate/test of every provider-free module,
 # cloud-init schema of every rendered cloud-init document, and scalerctl config
@@ -89,6 +90,8 @@ run "yamllint deploy" yamllint -s -c deploy/.yamllint.yml deploy
 run "role READMEs document every default" /usr/bin/python3 deploy/ci/check-role-readmes.py deploy/ansible/roles
 run "ansible-lint (production)" bash -c 'cd deploy/ansible && ansible-lint --offline -p --profile production'
 run "rolling order of rolling.yml (deploy/ci/rolling-test.sh)" deploy/ci/rolling-test.sh
+run "gateway host: rendered files and the status adapter vs upstream's launcher answers (deploy/ci/gateway-host-test.sh)" \
+  deploy/ci/gateway-host-test.sh
 for pb in deploy/ansible/*.yml; do
   [[ $(basename "$pb") == requirements.yml ]] && continue
   run "syntax-check $(basename "$pb")" ansible-playbook --syntax-check \

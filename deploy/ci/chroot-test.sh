@@ -6,8 +6,9 @@
 #     gateways' shared secret;
 #   - Coturn started inside the chroot on 127.0.62.1 completes a TURN allocation
 #     and relays with the configured long-term credentials, refuses a wrong one;
-#   - the Gateway Host status endpoint started inside the chroot on 127.0.65.1
-#     answers the scaler's contract (no Docker engine here: no gateway runs);
+#   - the Gateway Host: upstream's checkout (a local stand-in) with the rendered .env, snd-aloop and
+#     v4l2loopback configured, the status adapter started inside the chroot on 127.0.65.1 answering the
+#     scaler's contract (no Docker engine here: no gateway runs);
 #   - TLS with certificates from deploy/tls/make-certs.sh: an OPTIONS over TLS to 5061 answers 200 with the
 #     server certificate checked against the deployment's CA, and the handshake fails against another CA; the
 #     TURNS certificate on 5349 verifies against the CA and not against another one (openssl s_client); the
@@ -148,6 +149,9 @@ step "certificates: deploy/tls/make-certs.sh (a CA, Kamailio, Coturn, scaler-1),
   --scaler "scaler-1=127.0.64.1" --logstash "$ELK_IP"
 "$REPO/deploy/tls/make-certs.sh" "$WORK/pki-other" --sip "sip.test.invalid,$KAM_IP" > /dev/null
 
+step "stand-in for upstream SIPMediaGW's checkout inside the chroot (no GitHub from here)"
+"$REPO/deploy/ci/make-upstream-stub.sh" "$ROOT/srv/sipmediagw-upstream"
+
 step "inventory and variables"
 secret() { head -c 18 /dev/urandom | base64 | tr -d '+/=' ; }
 GW_PASS=$(secret)
@@ -173,6 +177,7 @@ kamailio_listen_address: $KAM_IP
 kamailio_advertise_address: $KAM_FIP
 kamailio_domain: sip.test.invalid
 kamailio_gateway_password: "$GW_PASS"
+kamailio_gateway_networks: [10.0.0.0/24]
 coturn_listen_address: $TURN_IP
 coturn_external_address: $TURN_FIP
 coturn_realm: turn.test.invalid
@@ -188,6 +193,7 @@ gateway_host_turn_address: $TURN_FIP
 gateway_host_sip_password: "$GW_PASS"
 gateway_host_turn_password: "$GW_PASS"
 gateway_host_gateways: 2
+gateway_host_launcher_repo: /srv/sipmediagw-upstream
 # Explicit: minbase has no iproute2 until docker.io pulls it in, so the facts of
 # the first run have no default address and the default would change between runs.
 gateway_host_public_address: $GW_STATUS_IP
@@ -319,6 +325,34 @@ if timeout 5 sipsak -U -C "sip:gw.chroot.0@$KAM_IP:5070" -s "sip:gw.chroot.0@$KA
   fail "REGISTER with a wrong secret was accepted"
 fi
 echo "ok  REGISTER with a wrong secret -> refused"
+# A gateway on the private network registers through the floating IP (hairpin NAT: it looks NATed) and must be
+# routed to its own Contact; one elsewhere behind NAT keeps the NAT fix (its source address is stored).
+for reg in gw.chroot.1=10.0.0.101 gw.chroot.2=172.16.0.5; do
+  timeout 5 sipsak -U -C "sip:${reg%=*}@${reg#*=}:5070" -s "sip:${reg%=*}@$KAM_IP:5060" -u "${reg%=*}" -a "$GW_PASS" \
+    > /dev/null 2>&1 || fail "REGISTER of ${reg%=*} (Contact ${reg#*=}) was refused"
+done
+curl -s --max-time 5 -d '{"jsonrpc": "2.0", "method": "ul.dump", "id": 1}' "http://$KAM_IP:5071/RPC" > "$WORK/ul.json" \
+  || fail "ul.dump over JSON-RPC failed"
+/usr/bin/python3 - "$WORK/ul.json" <<'EOF' || { head -c 2000 "$WORK/ul.json"; fail "gateway contacts stored wrongly"; }
+import json, sys
+received = {}
+def walk(node, aor=None):
+    if isinstance(node, dict):
+        aor = node.get("AoR", aor)
+        if "Address" in node and "Received" in node:   # one contact of the AoR above
+            received[aor.split("@")[0].removeprefix("sip:")] = node["Received"]
+        for value in node.values():
+            walk(value, aor)
+    elif isinstance(node, list):
+        for value in node:
+            walk(value, aor)
+walk(json.load(open(sys.argv[1])))
+unset = ("", "[not set]", None)
+assert received.get("gw.chroot.1", "missing") in unset, "gw.chroot.1 (private network) has a NAT source: %r" % received
+assert received.get("gw.chroot.2") not in unset, "gw.chroot.2 (outside the gateway networks) lost its NAT fix: %r" % received
+print("ok  Contact kept for a gateway in kamailio_gateway_networks (%s), NAT source stored for one outside (%s)"
+      % (received["gw.chroot.1"], received["gw.chroot.2"]))
+EOF
 
 # tls_options CAFILE : an OPTIONS over TLS to $KAM_IP:5061, the server certificate checked against CAFILE; prints
 # what came back. Kamailio keeps the connection open, so the exchange ends by the timeout.
@@ -372,24 +406,29 @@ if timeout 10 openssl s_client -connect "$TURN_IP:5349" -CAfile "$WORK/pki-other
 fi
 echo "ok  TURNS against another CA -> handshake refused"
 
-step "start the Gateway Host status endpoint inside the chroot on $GW_STATUS_IP:$GW_STATUS_PORT"
-start_in_chroot "$WORK/gateway-status.log" /usr/bin/python3 /usr/local/lib/sipmediadeploy/gateway-status
+step "Gateway Host: upstream's checkout, its .env, the modules, the status adapter on $GW_STATUS_IP:$GW_STATUS_PORT"
+[[ $(readlink "$ROOT/opt/SIPMediaGW/.env") == /etc/sipmediagw/gateway.env ]] || fail "the checkout's .env is not the rendered one"
+[[ -x $ROOT/opt/SIPMediaGW/SIPMediaGW.sh ]] || fail "no upstream checkout in /opt/SIPMediaGW"
+echo "ok  /opt/SIPMediaGW checked out, .env -> /etc/sipmediagw/gateway.env"
+for module in snd-aloop v4l2loopback; do
+  grep -qx "$module" "$ROOT/etc/modules-load.d/sipmediagw.conf" || fail "modules-load.d does not load $module"
+done
+grep -q '^options v4l2loopback devices=2 ' "$ROOT/etc/modprobe.d/sipmediagw.conf" || fail "v4l2loopback is not set to 2 devices"
+echo "ok  snd-aloop and v4l2loopback configured for 2 gateways"
+# No Docker engine and no launcher here: the adapter must report nothing idle and nothing to terminate (the
+# mapping of the launcher's answers is deploy/ci/gateway-host-test.sh's).
+start_in_chroot "$WORK/gateway-status.log" /usr/bin/python3 /usr/local/lib/sipmediadeploy/gateway-status /etc/sipmediagw/status.json
 echo "gateway-status pid $LAST_PID"
 status_url="http://$GW_STATUS_IP:$GW_STATUS_PORT/status"
 body=""
 for _ in $(seq 1 50); do
-  body=$(curl -s --max-time 2 "$status_url") && break
+  body=$(curl -s --max-time 5 "$status_url") && break
   sleep 0.1
 done
 [[ $body == '{"idle": 0, "can_be_terminated": false, "gateways": 2}' ]] \
   || { cat "$WORK/gateway-status.log"; fail "status endpoint answered '$body'"; }
-echo "ok  GET /status with no gateway running -> $body"
-echo "done" > "$ROOT/var/lib/sipmediagw/1/state"
-echo "done" > "$ROOT/var/lib/sipmediagw/2/state"
-body=$(curl -s --max-time 2 "$status_url")
-[[ $body == '{"idle": 0, "can_be_terminated": true, "gateways": 2}' ]] || fail "after every gateway is done: '$body'"
-echo "ok  GET /status once every gateway reports done -> $body"
-[[ $(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "http://$GW_STATUS_IP:$GW_STATUS_PORT/other") == 404 ]] \
+echo "ok  GET /status with no launcher answering -> $body"
+[[ $(curl -s -o /dev/null -w '%{http_code}' --max-time 5 "http://$GW_STATUS_IP:$GW_STATUS_PORT/other") == 404 ]] \
   || fail "an unknown path must answer 404"
 echo "ok  GET /other -> 404"
 

@@ -252,7 +252,12 @@ for kind in "${KINDS[@]}"; do
   case $kind in
     kamailio) image_build "$kind" "$root" "$ANSIBLE_DIR/kamailio.yml" "$ANSIBLE_DIR/log_shipper.yml" ;;
     coturn) image_build "$kind" "$root" "$ANSIBLE_DIR/coturn.yml" "$ANSIBLE_DIR/log_shipper.yml" ;;
-    gateway-host) image_build "$kind" "$root" "$ANSIBLE_DIR/gateway_host.yml" "$ANSIBLE_DIR/log_shipper.yml" ;;
+    gateway-host)
+      # Packer clones upstream's checkout from GitHub; here a local stand-in (first boot must not fetch it again)
+      "$REPO/deploy/ci/make-upstream-stub.sh" "$root/srv/sipmediagw-upstream"
+      DEB_VARS=(-e gateway_host_launcher_repo=/srv/sipmediagw-upstream)
+      image_build "$kind" "$root" "$ANSIBLE_DIR/gateway_host.yml" "$ANSIBLE_DIR/log_shipper.yml"
+      ;;
     scaler)
       DEB_VARS=(-e scaler_package_source=deb -e "scaler_deb_path=$DEB")
       image_build "$kind" "$root" "$ANSIBLE_DIR/scaler.yml" "$ANSIBLE_DIR/log_shipper.yml"
@@ -270,7 +275,7 @@ for kind in "${KINDS[@]}"; do
   case $kind in
     kamailio) first_boot "$kind" "$root" smd-kamailio-a.cloud-init.yaml /etc/kamailio/kamailio.cfg /etc/rsyslog.d/60-sipmediadeploy-shipper.conf ;;
     coturn) first_boot "$kind" "$root" smd-coturn-a.cloud-init.yaml /etc/turnserver.conf ;;
-    gateway-host) first_boot "$kind" "$root" gateway-host.cloud-init.yaml /etc/sipmediagw/gateway.env ;;
+    gateway-host) first_boot "$kind" "$root" gateway-host.cloud-init.yaml /etc/sipmediagw/gateway.env /opt/SIPMediaGW/SIPMediaGW.sh ;;
     scaler)
       # No systemd in a chroot: a systemctl that records what first boot asked of it.
       mkdir -p "$root/opt/smd-test-shim"

@@ -42,50 +42,30 @@ resource "openstack_networking_secgroup_v2" "this" {
 
 locals {
   sg = { for k, v in openstack_networking_secgroup_v2.this : k => v.id }
+  # Neutron SNATs hairpin traffic (private network -> floating IP -> private network) to the router's external address.
+  router_external_address = openstack_networking_router_v2.this.external_fixed_ip[0].ip_address
+}
 
-  # Every ingress rule: to (group), protocol, ports, from (cidr or group).
-  cidr_rules = concat(
-    flatten([for cidr in var.sip_cidrs : [
-      { to = "kamailio", proto = "udp", min = 5060, max = 5060, cidr = cidr, why = "sip-udp" },
-      { to = "kamailio", proto = "tcp", min = 5060, max = 5060, cidr = cidr, why = "sip-tcp" },
-    ]]),
-    var.sip_tls_enabled ? [for cidr in var.sip_cidrs : { to = "kamailio", proto = "tcp", min = 5061, max = 5061, cidr = cidr, why = "sip-tls" }] : [],
-    var.turn_tls_enabled ? [for cidr in var.turn_cidrs : { to = "coturn", proto = "tcp", min = 5349, max = 5349, cidr = cidr, why = "turns" }] : [],
-    flatten([for cidr in var.turn_cidrs : [
-      { to = "coturn", proto = "udp", min = 3478, max = 3478, cidr = cidr, why = "turn-udp" },
-      { to = "coturn", proto = "tcp", min = 3478, max = 3478, cidr = cidr, why = "turn-tcp" },
-      { to = "coturn", proto = "udp", min = var.relay_port_range.min, max = var.relay_port_range.max, cidr = cidr, why = "turn-relay" },
-      { to = "gateway", proto = "udp", min = var.gateway_media_port_range.min, max = var.gateway_media_port_range.max, cidr = cidr, why = "gateway-media" },
-    ]]),
-    # Prometheus scraping the scalers' /metrics on the admin port (admin bound to the private address).
-    [for cidr in var.prometheus_cidrs : { to = "scaler", proto = "tcp", min = var.admin_port, max = var.admin_port, cidr = cidr, why = "metrics" }],
-    flatten([for cidr in var.ssh_cidrs : [for g in keys(var.names.security_groups) :
-      { to = g, proto = "tcp", min = 22, max = 22, cidr = cidr, why = "ssh" }
-    ]]),
-  )
+module "rules" {
+  source = "../security_rules"
 
-  group_rules = [
-    # Raft and the admin API: scaler nodes among themselves only.
-    { to = "scaler", proto = "tcp", min = var.raft_port, max = var.raft_port, from = "scaler", why = "raft" },
-    { to = "scaler", proto = "tcp", min = var.admin_port, max = var.admin_port, from = "scaler", why = "admin" },
-    # Probes of the scaler: SIP OPTIONS, TURN allocate, gateway status.
-    { to = "kamailio", proto = "udp", min = 5060, max = 5060, from = "scaler", why = "probe-sip-udp" },
-    { to = "kamailio", proto = "tcp", min = 5060, max = 5061, from = "scaler", why = "probe-sip-tcp" },
-    { to = "coturn", proto = "udp", min = 3478, max = 3478, from = "scaler", why = "probe-turn-udp" },
-    { to = "coturn", proto = "tcp", min = 3478, max = 3478, from = "scaler", why = "probe-turn-tcp" },
-    { to = "gateway", proto = "tcp", min = var.gateway_status_port, max = var.gateway_status_port, from = "scaler", why = "status" },
-    # Gateways register with Kamailio; Kamailio relays calls to the gateways.
-    { to = "kamailio", proto = "udp", min = 5060, max = 5060, from = "gateway", why = "gw-sip-udp" },
-    { to = "kamailio", proto = "tcp", min = 5060, max = 5061, from = "gateway", why = "gw-sip-tcp" },
-    { to = "gateway", proto = "udp", min = 5060, max = 5060, from = "kamailio", why = "kam-sip-udp" },
-    { to = "gateway", proto = "tcp", min = 5060, max = 5061, from = "kamailio", why = "kam-sip-tcp" },
-    { to = "coturn", proto = "udp", min = 3478, max = 3478, from = "gateway", why = "gw-turn-udp" },
-    { to = "coturn", proto = "tcp", min = 3478, max = 3478, from = "gateway", why = "gw-turn-tcp" },
-  ]
+  groups                   = keys(var.names.security_groups)
+  hairpin_sources          = ["${local.router_external_address}/32"]
+  ssh_cidrs                = var.ssh_cidrs
+  prometheus_cidrs         = var.prometheus_cidrs
+  sip_cidrs                = var.sip_cidrs
+  turn_cidrs               = var.turn_cidrs
+  sip_tls_enabled          = var.sip_tls_enabled
+  turn_tls_enabled         = var.turn_tls_enabled
+  relay_port_range         = var.relay_port_range
+  gateway_media_port_range = var.gateway_media_port_range
+  gateway_status_port      = var.gateway_status_port
+  raft_port                = var.raft_port
+  admin_port               = var.admin_port
 }
 
 resource "openstack_networking_secgroup_rule_v2" "cidr" {
-  for_each = { for r in local.cidr_rules : "${r.to}-${r.why}-${r.cidr}" => r }
+  for_each = module.rules.cidr_rules
 
   security_group_id = local.sg[each.value.to]
   direction         = "ingress"
@@ -98,7 +78,7 @@ resource "openstack_networking_secgroup_rule_v2" "cidr" {
 }
 
 resource "openstack_networking_secgroup_rule_v2" "group" {
-  for_each = { for r in local.group_rules : "${r.to}-${r.why}" => r }
+  for_each = module.rules.group_rules
 
   security_group_id = local.sg[each.value.to]
   direction         = "ingress"

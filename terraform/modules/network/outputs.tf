@@ -37,3 +37,8 @@ output "security_group_names" {
   description = "Security group names by role."
   value       = { for k, v in openstack_networking_secgroup_v2.this : k => v.name }
 }
+
+output "router_external_address" {
+  description = "The router's external address: the source Kamailio and Coturn see for gateway traffic sent to their floating IPs (allowed by the hairpin rules)."
+  value       = local.router_external_address
+}

@@ -38,3 +38,8 @@ output "security_group_names" {
   description = "Security group names by role."
   value       = var.names.security_groups
 }
+
+output "router_external_address" {
+  description = "Fake router external address."
+  value       = "203.0.113.1"
+}
