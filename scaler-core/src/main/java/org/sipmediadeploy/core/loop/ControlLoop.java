@@ -608,10 +608,14 @@ public final class ControlLoop {
         }
         v.alarms().forEach(this::raise);
         for (Decision d : v.decisions()) {
-            // Carry it out in the same pass: the floating IP is the clients' path back.
+            // Carry a move or hold out in the same pass: the floating IP is the clients' path back. Anything else
+            // (a member replacement) belongs to the rest lane, which advances it from the next pass: two lanes
+            // advancing one decision at once would create two servers for it.
             propose(d, now).ifPresent(rec -> {
                 floatingIps.remove(cfg.name());
-                advanceOne(rec.id(), now);
+                if (onPairLane(d)) {
+                    advanceOne(rec.id(), now);
+                }
             });
         }
     }

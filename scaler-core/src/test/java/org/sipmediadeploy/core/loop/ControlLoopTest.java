@@ -647,6 +647,7 @@ class ControlLoopTest {
             round(l, false, t);
         }
         DecisionRecord rec = replacements().get(0);
+        l.tick(t); // the rest lane carries the replacement decided on the pair lane out
         Server created = cloud.findByDecision("tag", rec.id()).orElseThrow();
         for (int i = 0; i < 3; i++, t = t.plusSeconds(5)) {
             probeAt(l, created.primaryAddress().orElseThrow(), false, t);
@@ -661,6 +662,31 @@ class ControlLoopTest {
         l.tick(t.plusMillis(10));
         assertEquals(Outcome.DONE, log.state().decision(rec.id()).orElseThrow().outcome());
         assertTrue(pair().member(created.id()).isPresent());
+    }
+
+    /**
+     * The pair lane proposed a ReplaceMember and carried it out at once, while the rest lane, which owns every
+     * decision that is not a floating-IP move or a hold, advanced the same open decision: two lanes creating the
+     * replacement at the same time made two servers for one decision (seen in the e2e fault matrix as "ReplaceMember
+     * carried out 2 times"). Each decision is carried out by its own lane only.
+     */
+    @Test
+    void aReplacementDecidedOnThePairLaneIsCarriedOutByTheRestLaneOnly() {
+        ControlLoop l = loop(Map.of());
+        l.tick(T0); // bootstrap
+        Instant t = T0;
+        for (int i = 0; i < 12 && replacements().isEmpty(); i++, t = t.plusSeconds(5)) {
+            PairState p = pair();
+            peerAnswers = Map.of("n2", ProbeStatus.DOWN, "n3", ProbeStatus.DOWN);
+            for (var m : p.members()) {
+                probeAt(l, m.address(), m.serverId().equals(p.activeServerId()), t);
+            }
+            l.tickPairs(t.plusMillis(10));
+        }
+        DecisionRecord rec = replacements().get(0);
+        assertTrue(cloud.findByDecision("tag", rec.id()).isEmpty(), "the pair lane made no server for " + rec.id());
+        l.tickRest(t.plusMillis(20));
+        assertTrue(cloud.findByDecision("tag", rec.id()).isPresent(), "the rest lane carries the replacement out");
     }
 
     /**
@@ -688,6 +714,7 @@ class ControlLoopTest {
             round(l, false, t);
         }
         DecisionRecord rec = replacements().get(0);
+        l.tick(t); // the rest lane carries the replacement decided on the pair lane out
         Server stuck = cloud.findByDecision("tag", rec.id()).orElseThrow();
         Instant end = rec.proposedAt().plus(DecisionExecutor.REPLACE_DEADLINE).plusSeconds(10);
         for (; !t.isAfter(end); t = t.plusSeconds(5)) {
