@@ -116,7 +116,10 @@ final class RoleConfig {
 
     private Path render() {
         try {
-            Path cache = Path.of(System.getProperty("java.io.tmpdir"), "sipmediadeploy-role-configs");
+            // Kamailio refuses an included file whose path reaches 128 characters (core/cfg.lex): under a long
+            // java.io.tmpdir (a benchmark's own directory inside a deep checkout) the cache moves to /tmp.
+            Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+            Path cache = (tmp.toString().length() > 40 ? Path.of("/tmp") : tmp).resolve("sipmediadeploy-role-configs");
             Path done = cache.resolve(role + "-" + hash());
             if (Files.exists(done.resolve(output))) {
                 return done.resolve(output);
