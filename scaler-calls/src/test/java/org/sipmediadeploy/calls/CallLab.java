@@ -85,12 +85,22 @@ final class CallLab implements AutoCloseable {
         return "127.66." + (block + 2) + "." + n;
     }
 
+    private static Path shortDir() {
+        try {
+            return Files.createTempDirectory(Path.of("/tmp"), "smd-calls-");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /**
      * Renders kamailio.cfg once for a pair of {@code members} members behind the floating IP, with the role's
      * variables plus {@code extraVars} (YAML lines), through the role's own tasks and `kamailio -c` validation.
      */
     Path render(int members, String extraVars) {
-        Path out = dir.resolve("etc");
+        // Kamailio refuses an included file whose path reaches 128 characters: in a deep checkout the rendered
+        // files go to a short directory of their own.
+        Path out = dir.toString().length() > 80 ? shortDir() : dir.resolve("etc");
         Path vars = dir.resolve("vars.yml");
         StringBuilder dmq = new StringBuilder();
         for (int i = 1; i <= members; i++) {
