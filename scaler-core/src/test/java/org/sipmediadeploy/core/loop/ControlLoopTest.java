@@ -132,14 +132,6 @@ class ControlLoopTest {
     }
 
     @Test
-    void bootstrapsThePairWithTheActiveWhereTheFloatingIpIs() {
-        ControlLoop l = loop(Map.of());
-        l.tick(T0);
-        assertEquals(a.id(), pair().activeServerId());
-        assertEquals("fip-203.0.113.10", pair().floatingIpId());
-    }
-
-    @Test
     void movesFloatingIpToStandbyAfterThreeFailedProbesConfirmedByAMajority() {
         ControlLoop l = loop(Map.of());
         probe(l, a, true, T0);
@@ -765,62 +757,5 @@ class ControlLoopTest {
                 l.health().containsKey(new ProbeTarget.SipOptions("10.9.9.9", 5060, Transport.UDP, null).key()),
                 l.health().keySet().toString());
         assertTrue(l.health().containsKey(sip(a).key()), "a member's health is kept");
-    }
-
-    /** A pool configured dry-run ran as auto (the mode was dropped): its creates must be recorded, not made. */
-    @Test
-    void aPoolConfiguredDryRunCommitsItsDecisionsWithoutTouchingTheCloud() {
-        PoolConfig p = pool(1, 10, 2);
-        PoolConfig dry = new PoolConfig(
-                p.name(),
-                p.server(),
-                p.capacityPerHost(),
-                p.minHosts(),
-                p.maxHosts(),
-                p.spare(),
-                p.status(),
-                p.evaluationPeriod(),
-                p.bootTimeout(),
-                p.scaleInAfter(),
-                p.protectNew(),
-                p.unknownGrace(),
-                p.backoffBase(),
-                p.backoffMax(),
-                org.sipmediadeploy.core.model.PoolMode.DRY_RUN);
-        ControlLoop l = loop(Map.of("gw", dry));
-        l.tick(T0);
-        l.tick(T0.plusSeconds(5));
-        assertTrue(cloud.actions.stream().noneMatch(x -> x.startsWith("create")), cloud.actions.toString());
-        assertTrue(
-                log.state().history().stream()
-                        .anyMatch(r -> r.decision() instanceof Decision.CreateHost && r.outcome() == Outcome.SKIPPED),
-                log.state().history().toString());
-    }
-
-    /** A pool configured paused makes no decisions at all. */
-    @Test
-    void aPoolConfiguredPausedMakesNoDecisions() {
-        PoolConfig p = pool(1, 10, 2);
-        PoolConfig paused = new PoolConfig(
-                p.name(),
-                p.server(),
-                p.capacityPerHost(),
-                p.minHosts(),
-                p.maxHosts(),
-                p.spare(),
-                p.status(),
-                p.evaluationPeriod(),
-                p.bootTimeout(),
-                p.scaleInAfter(),
-                p.protectNew(),
-                p.unknownGrace(),
-                p.backoffBase(),
-                p.backoffMax(),
-                org.sipmediadeploy.core.model.PoolMode.PAUSED);
-        ControlLoop l = loop(Map.of("gw", paused));
-        l.tick(T0);
-        l.tick(T0.plusSeconds(5));
-        assertEquals(List.of(), cloud.actions);
-        assertTrue(log.state().history().stream().noneMatch(r -> r.decision() instanceof Decision.CreateHost));
     }
 }

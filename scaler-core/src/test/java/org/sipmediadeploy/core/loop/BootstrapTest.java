@@ -1,0 +1,101 @@
+package org.sipmediadeploy.core.loop;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.sipmediadeploy.core.config.FailoverSettings;
+import org.sipmediadeploy.core.config.PairConfig;
+import org.sipmediadeploy.core.config.ProbeSpec;
+import org.sipmediadeploy.core.model.PairState;
+import org.sipmediadeploy.core.model.Server;
+import org.sipmediadeploy.core.model.Transport;
+import org.sipmediadeploy.core.policy.TargetHealth;
+import org.sipmediadeploy.core.port.ScalerEvents;
+
+class BootstrapTest {
+    static final Instant T0 = Instant.parse("2026-03-02T10:00:00Z");
+
+    FakeCloud cloud;
+    FakeConsensus consensus;
+    Alarms alarms;
+    Server a;
+    Server b;
+
+    @BeforeEach
+    void world() {
+        cloud = new FakeCloud();
+        consensus = new FakeConsensus();
+        alarms = new Alarms(ScalerEvents.NONE);
+        a = cloud.addTerraformMember("tag", "kamailio", "kamailio-a");
+        b = cloud.addTerraformMember("tag", "kamailio", "kamailio-b");
+    }
+
+    Bootstrap bootstrap(String floatingIp) {
+        PairConfig pair = new PairConfig(
+                "kamailio",
+                floatingIp,
+                List.of("kamailio-a", "kamailio-b"),
+                new ProbeSpec(
+                        ProbeSpec.Kind.SIP_OPTIONS,
+                        5060,
+                        Transport.UDP,
+                        null,
+                        null,
+                        null,
+                        Duration.ofMillis(500),
+                        Duration.ofMillis(400)),
+                FailoverSettings.defaults(),
+                ControlLoopTest.TEMPLATE);
+        LoopSpec spec = new LoopSpec(
+                "n1", 3, "tag", Map.of("kamailio", pair), Map.of("gw", ControlLoopTest.pool(1, 10, 2)), List.of());
+        LeaderLog log = new LeaderLog(
+                consensus,
+                ScalerEvents.NONE,
+                new DecisionExecutor(spec, cloud, consensus::isLeaderIn, t -> TargetHealth.NEVER_PROBED),
+                alarms);
+        log.term(1);
+        return new Bootstrap(spec, log, cloud, alarms);
+    }
+
+    @Test
+    void bootstrapsThePairWithTheActiveWhereTheFloatingIpIs() {
+        cloud.addFip("203.0.113.10", "port-" + b.id());
+        bootstrap("203.0.113.10").bootstrap(T0);
+        PairState pair = consensus.state().pair("kamailio").orElseThrow();
+        assertEquals(b.id(), pair.activeServerId());
+        assertEquals("fip-203.0.113.10", pair.floatingIpId());
+        assertEquals(2, pair.members().size());
+    }
+
+    @Test
+    void initialisesEveryConfiguredPoolEmpty() {
+        cloud.addFip("203.0.113.10", "port-" + a.id());
+        bootstrap("203.0.113.10").bootstrap(T0);
+        assertTrue(consensus.state().pool("gw").orElseThrow().hostList().isEmpty());
+    }
+
+    @Test
+    void aPairWhoseFloatingIpIsMissingIsNotInitialisedAndRaisesAnAlarm() {
+        Bootstrap boot = bootstrap("203.0.113.99");
+        boot.bootstrap(T0);
+        assertTrue(consensus.state().pair("kamailio").isEmpty());
+        assertTrue(alarms.standing().get("kamailio").message().contains("203.0.113.99 not found"));
+        assertEquals(List.of(), cloud.actions);
+    }
+
+    @Test
+    void aRunAfterTheStateHoldsThePairCommitsNothingMore() {
+        cloud.addFip("203.0.113.10", "port-" + a.id());
+        Bootstrap boot = bootstrap("203.0.113.10");
+        boot.bootstrap(T0);
+        int commands = consensus.log.size();
+        boot.bootstrap(T0.plusSeconds(1));
+        assertEquals(commands, consensus.log.size());
+    }
+}
