@@ -21,6 +21,7 @@ import org.sipmediadeploy.core.Fixtures;
 import org.sipmediadeploy.core.command.Command;
 import org.sipmediadeploy.core.command.Facts;
 import org.sipmediadeploy.core.decision.Decision;
+import org.sipmediadeploy.core.decision.DecisionId;
 import org.sipmediadeploy.core.decision.DecisionRecord;
 import org.sipmediadeploy.core.decision.Outcome;
 import org.sipmediadeploy.core.model.Host;
@@ -175,7 +176,7 @@ class TransitionsPropertiesTest {
             servers.add("srv-x");
             String sa = servers.get(op.a() % servers.size());
             String sb = servers.get(op.b() % servers.size());
-            String id = "d" + term + "-" + (op.b() % 40);
+            String id = new DecisionId(term, op.b() % 40, "").format();
             String pairName = op.c() % 17 == 0 ? "nope" : Fixtures.PAIR;
             String pool = POOLS[op.c() % 13 == 0 ? 1 : 0];
             String host = HOSTS[op.a() % HOSTS.length];
