@@ -24,13 +24,10 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import org.apache.ratis.RaftConfigKeys;
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.client.RaftClientConfigKeys;
 import org.apache.ratis.conf.Parameters;
 import org.apache.ratis.conf.RaftProperties;
-import org.apache.ratis.grpc.GrpcConfigKeys;
-import org.apache.ratis.grpc.GrpcTlsConfig;
 import org.apache.ratis.proto.RaftProtos.CommitInfoProto;
 import org.apache.ratis.proto.RaftProtos.RoleInfoProto;
 import org.apache.ratis.proto.RaftProtos.ServerRpcProto;
@@ -41,15 +38,11 @@ import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftPeer;
 import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.retry.RetryPolicies;
-import org.apache.ratis.retry.RetryPolicy;
 import org.apache.ratis.server.DivisionInfo;
 import org.apache.ratis.server.RaftConfiguration;
 import org.apache.ratis.server.RaftServer;
-import org.apache.ratis.server.RaftServerConfigKeys;
 import org.apache.ratis.server.storage.RaftStorage;
 import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
-import org.apache.ratis.util.SizeInBytes;
-import org.apache.ratis.util.TimeDuration;
 import org.sipmediadeploy.core.command.Command;
 import org.sipmediadeploy.core.port.Consensus;
 import org.sipmediadeploy.core.port.PeerProbes;
@@ -179,27 +172,14 @@ public final class RaftNode implements Consensus, AutoCloseable {
                 .forEach((id, address) -> configured.add(
                         RaftPeer.newBuilder().setId(id).setAddress(address).build()));
 
-        RaftProperties props = serverProperties(settings);
-        Parameters params = new Parameters();
-        LeaderContacts.installIn(params);
-        if (settings.tls() != null) {
-            GrpcTlsConfig tls = new GrpcTlsConfig(
-                    settings.tls().privateKey().toFile(),
-                    settings.tls().certChain().toFile(),
-                    settings.tls().trustedCas().toFile(),
-                    true);
-            // One TLS context for everything: peer RPC, client RPC and admin RPC share the server port.
-            GrpcConfigKeys.Server.setTlsConf(params, tls);
-            GrpcConfigKeys.Client.setTlsConf(params, tls);
-            GrpcConfigKeys.Admin.setTlsConf(params, tls);
-            GrpcConfigKeys.TLS.setConf(params, tls);
-        }
+        RaftProperties props = RatisProperties.server(settings);
+        Parameters params = RatisProperties.parameters(settings);
 
         Files.createDirectories(settings.storageDir());
         boolean fresh =
                 !Files.isDirectory(settings.storageDir().resolve(gid.getUuid().toString()));
         RaftStorage.StartupOption option = fresh ? RaftStorage.StartupOption.FORMAT : RaftStorage.StartupOption.RECOVER;
-        RaftProperties clientProps = clientProperties(settings);
+        RaftProperties clientProps = RatisProperties.client(settings);
 
         Optional<ConfigurationDiscovery.Discovered> current = ConfigurationDiscovery.discover(
                 settings.nodeId(), gid, configured, clientProps, params, settings.requestTimeout());
@@ -295,64 +275,6 @@ public final class RaftNode implements Consensus, AutoCloseable {
                 gid,
                 ConfigurationDiscovery.describe(startPeers));
         return new RaftNode(settings, group, server, machine, events, clientProps, params, clientGroup, joining);
-    }
-
-    static RaftProperties serverProperties(RaftSettings s) {
-        RaftProperties p = new RaftProperties();
-        RaftServerConfigKeys.setStorageDir(p, List.of(s.storageDir().toFile()));
-        GrpcConfigKeys.Server.setHost(p, s.host());
-        GrpcConfigKeys.Server.setPort(p, s.port());
-        RaftServerConfigKeys.Rpc.setTimeoutMin(p, millis(s.electionTimeoutMin()));
-        RaftServerConfigKeys.Rpc.setTimeoutMax(p, millis(s.electionTimeoutMax()));
-        RaftServerConfigKeys.Rpc.setRequestTimeout(p, millis(s.requestTimeout()));
-        // A leader that stepped down for lost heartbeats (a CPU-starved moment) would sit out elections for Ratis'
-        // default 10 s, which showed as 11 s takeovers; pre-vote already keeps a returning node from disrupting.
-        RaftServerConfigKeys.LeaderElection.setPreVote(p, true);
-        RaftServerConfigKeys.LeaderElection.setLeaderStepDownWaitTime(
-                p, millis(s.electionTimeoutMax().multipliedBy(2)));
-        // The state is read locally (state()); no linearizable reads are served, and the lease is off by choice.
-        RaftServerConfigKeys.Read.setOption(p, RaftServerConfigKeys.Read.Option.DEFAULT);
-        RaftServerConfigKeys.Read.setLeaderLeaseEnabled(p, false);
-        // gRPC, with the follower records reported to this node's LeaderContacts (the lease of isLeaderIn).
-        RaftConfigKeys.Rpc.setType(p, new LeaderContacts.Rpc());
-        RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(p, true);
-        RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(p, s.snapshotThreshold());
-        RaftServerConfigKeys.Snapshot.setCreationGap(p, 1);
-        RaftServerConfigKeys.Snapshot.setRetentionFileNum(p, 2);
-        RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(p, true);
-        RaftServerConfigKeys.Log.setPurgeGap(p, (int) Math.min(1024, s.snapshotThreshold()));
-        SizeInBytes segment = SizeInBytes.valueOf(s.logSegmentBytes());
-        RaftServerConfigKeys.Log.setSegmentSizeMax(p, segment);
-        RaftServerConfigKeys.Log.setPreallocatedSize(p, SizeInBytes.valueOf(Math.min(s.logSegmentBytes(), 1 << 20)));
-        return p;
-    }
-
-    private static RaftProperties clientProperties(RaftSettings s) {
-        RaftProperties p = new RaftProperties();
-        RaftClientConfigKeys.Rpc.setRequestTimeout(p, millis(s.requestTimeout()));
-        return p;
-    }
-
-    /** Ratis' client default retries forever; ours gives up after a bounded number of attempts. */
-    private static RetryPolicy proposalRetries(RaftSettings s) {
-        return RetryPolicies.retryUpToMaximumCountWithFixedSleep(s.clientRetries(), millis(s.electionTimeoutMin()));
-    }
-
-    static RaftClient newClient(
-            RaftGroup group, RaftProperties props, Parameters params, RetryPolicy retry, RaftPeerId leader) {
-        RaftClient.Builder b = RaftClient.newBuilder()
-                .setRaftGroup(group)
-                .setProperties(props)
-                .setParameters(params)
-                .setRetryPolicy(retry);
-        if (leader != null) {
-            b.setLeaderId(leader);
-        }
-        return b.build();
-    }
-
-    private static TimeDuration millis(Duration d) {
-        return TimeDuration.valueOf(d.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     public String id() {
@@ -605,8 +527,8 @@ public final class RaftNode implements Consensus, AutoCloseable {
     public boolean answers(RaftMember m, Duration timeout) {
         RaftPeer p = RaftPeer.newBuilder().setId(m.id()).setAddress(m.address()).build();
         RaftProperties props = new RaftProperties();
-        RaftClientConfigKeys.Rpc.setRequestTimeout(props, millis(timeout));
-        try (RaftClient c = newClient(
+        RaftClientConfigKeys.Rpc.setRequestTimeout(props, RatisProperties.millis(timeout));
+        try (RaftClient c = RatisProperties.newClient(
                 RaftGroup.valueOf(startGroup.getGroupId(), List.of(p)),
                 props,
                 parameters,
@@ -721,8 +643,9 @@ public final class RaftNode implements Consensus, AutoCloseable {
         return new Clients(
                 key,
                 group,
-                newClient(group, clientProperties, parameters, proposalRetries(settings), null),
-                newClient(group, clientProperties, parameters, RetryPolicies.noRetry(), null));
+                RatisProperties.newClient(
+                        group, clientProperties, parameters, RatisProperties.proposalRetries(settings), null),
+                RatisProperties.newClient(group, clientProperties, parameters, RetryPolicies.noRetry(), null));
     }
 
     private Clients clients() {
@@ -752,8 +675,8 @@ public final class RaftNode implements Consensus, AutoCloseable {
 
     /** Takes a snapshot on this node now (besides the automatic ones); returns its log index. */
     public long snapshotNow(Duration timeout) throws IOException {
-        try (RaftClient c =
-                newClient(withSelf(currentGroup()), clientProperties, parameters, RetryPolicies.noRetry(), self)) {
+        try (RaftClient c = RatisProperties.newClient(
+                withSelf(currentGroup()), clientProperties, parameters, RetryPolicies.noRetry(), self)) {
             RaftClientReply reply = c.getSnapshotManagementApi(self).create(timeout.toMillis());
             if (!reply.isSuccess()) {
                 throw new IOException("snapshot failed on " + self, reply.getException());
@@ -803,8 +726,8 @@ public final class RaftNode implements Consensus, AutoCloseable {
             LOG.info("leadership transfer from {}: no follower known", self);
             return false;
         }
-        try (RaftClient c =
-                newClient(withSelf(currentGroup()), clientProperties, parameters, RetryPolicies.noRetry(), self)) {
+        try (RaftClient c = RatisProperties.newClient(
+                withSelf(currentGroup()), clientProperties, parameters, RetryPolicies.noRetry(), self)) {
             RaftClientReply reply = c.admin().transferLeadership(target.get(), timeout.toMillis());
             LOG.info(
                     "leadership transfer from {} to {}: {}",
