@@ -41,7 +41,6 @@ import org.apache.ratis.retry.RetryPolicies;
 import org.apache.ratis.server.DivisionInfo;
 import org.apache.ratis.server.RaftConfiguration;
 import org.apache.ratis.server.RaftServer;
-import org.apache.ratis.server.storage.RaftStorage;
 import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
 import org.sipmediadeploy.core.command.Command;
 import org.sipmediadeploy.core.port.Consensus;
@@ -178,55 +177,23 @@ public final class RaftNode implements Consensus, AutoCloseable {
         Files.createDirectories(settings.storageDir());
         boolean fresh =
                 !Files.isDirectory(settings.storageDir().resolve(gid.getUuid().toString()));
-        RaftStorage.StartupOption option = fresh ? RaftStorage.StartupOption.FORMAT : RaftStorage.StartupOption.RECOVER;
         RaftProperties clientProps = RatisProperties.client(settings);
 
-        Optional<ConfigurationDiscovery.Discovered> current = ConfigurationDiscovery.discover(
+        Optional<ConfigurationDiscovery.Discovered> discovered = ConfigurationDiscovery.discover(
                 settings.nodeId(), gid, configured, clientProps, params, settings.requestTimeout());
-        if (current.isPresent() && !current.get().conclusive() && !fresh) {
-            // A node with a log only acts on a leader's word (it may refuse to start below); its log has the rest.
-            current = Optional.empty();
-        }
-        List<RaftPeer> startPeers = configured;
-        boolean joining = false;
-        if (current.isPresent()) {
-            ConfigurationDiscovery.Discovered d = current.get();
-            Optional<RaftPeer> me = d.peers().stream()
-                    .filter(p -> p.getId().toString().equals(settings.nodeId()))
-                    .findFirst();
-            if (me.isPresent()) {
-                String mine = settings.peers().get(settings.nodeId());
-                if (!me.get().getAddress().equals(mine)) {
-                    throw new NotAMemberException("node " + settings.nodeId() + " is in the configuration of cluster "
-                            + settings.clusterName() + " at " + me.get().getAddress() + " (reported by " + d.from()
-                            + "), but it is configured to listen on " + mine + ": remove it from the cluster "
-                            + "(scalerctl members remove " + settings.nodeId() + "), then add it with the new address");
-                }
-                startPeers = d.peers();
-            } else if (fresh) {
-                joining = true;
-                startPeers = List.of();
-                LOG.warn(
-                        "node {} is not in the current configuration {} of cluster {} (reported by {}): it starts "
-                                + "empty and waits to be added by the leader (scalerctl members add {} {})",
-                        settings.nodeId(),
-                        ConfigurationDiscovery.describe(d.peers()),
-                        settings.clusterName(),
-                        d.from(),
-                        settings.nodeId(),
-                        settings.peers().get(settings.nodeId()));
-            } else {
-                throw new NotAMemberException("node " + settings.nodeId() + " is not a member of cluster "
-                        + settings.clusterName() + ": its current configuration is "
-                        + ConfigurationDiscovery.describe(d.peers())
-                        + " (reported by " + d.from() + "), but " + settings.storageDir() + " holds the log of an "
-                        + "earlier membership. To bring it back: move that directory aside, start the node again "
-                        + "(it waits to be added) and run 'scalerctl members add " + settings.nodeId() + " "
-                        + settings.peers().get(settings.nodeId()) + "' on a member");
-            }
-        } else if (joinOnly && fresh) {
-            joining = true;
-            startPeers = List.of();
+        StartupPlan plan = StartupPlan.decide(settings, fresh, joinOnly, discovered);
+        if (plan.kind() == StartupPlan.Kind.JOINING) {
+            ConfigurationDiscovery.Discovered d = plan.discovered().orElseThrow();
+            LOG.warn(
+                    "node {} is not in the current configuration {} of cluster {} (reported by {}): it starts "
+                            + "empty and waits to be added by the leader (scalerctl members add {} {})",
+                    settings.nodeId(),
+                    ConfigurationDiscovery.describe(d.peers()),
+                    settings.clusterName(),
+                    d.from(),
+                    settings.nodeId(),
+                    settings.peers().get(settings.nodeId()));
+        } else if (plan.kind() == StartupPlan.Kind.JOIN_ONLY) {
             LOG.warn(
                     "node {} found no leader among {} of cluster {}: it starts empty and waits to be added by the "
                             + "leader (join only)",
@@ -234,7 +201,7 @@ public final class RaftNode implements Consensus, AutoCloseable {
                     ConfigurationDiscovery.describe(configured),
                     settings.clusterName());
         }
-        RaftGroup group = RaftGroup.valueOf(gid, startPeers);
+        RaftGroup group = RaftGroup.valueOf(gid, plan.startPeers());
 
         ExecutorService events = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "raft-leadership-" + settings.nodeId());
@@ -248,7 +215,7 @@ public final class RaftNode implements Consensus, AutoCloseable {
                 .setProperties(props)
                 .setParameters(params)
                 .setStateMachine(machine)
-                .setOption(option)
+                .setOption(plan.option())
                 .build();
         try {
             server.start();
@@ -257,24 +224,15 @@ public final class RaftNode implements Consensus, AutoCloseable {
             events.shutdownNow();
             throw e;
         }
-        // A joining node's clients know the configuration it was told about, so it can reach the leader.
-        RaftGroup clientGroup = !joining
-                ? group
-                : RaftGroup.valueOf(
-                        gid,
-                        current.isPresent()
-                                ? current.get().peers()
-                                : configured.stream()
-                                        .filter(p -> !p.getId().toString().equals(settings.nodeId()))
-                                        .toList());
+        RaftGroup clientGroup = plan.joining() ? RaftGroup.valueOf(gid, plan.clientPeers()) : group;
         LOG.info(
                 "raft node {} started ({}{}) in group {} with peers {}",
                 settings.nodeId(),
-                option,
-                joining ? ", joining" : "",
+                plan.option(),
+                plan.joining() ? ", joining" : "",
                 gid,
-                ConfigurationDiscovery.describe(startPeers));
-        return new RaftNode(settings, group, server, machine, events, clientProps, params, clientGroup, joining);
+                ConfigurationDiscovery.describe(plan.startPeers()));
+        return new RaftNode(settings, group, server, machine, events, clientProps, params, clientGroup, plan.joining());
     }
 
     public String id() {
