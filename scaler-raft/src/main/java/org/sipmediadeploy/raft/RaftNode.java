@@ -78,7 +78,7 @@ public final class RaftNode implements Consensus, AutoCloseable {
     private final ScheduledExecutorService watch;
     private final RaftProperties clientProperties;
     private final Parameters parameters;
-    private final LeaderContacts contacts;
+    private final LeaderLease lease;
     private final AtomicReference<Clients> clients = new AtomicReference<>();
     private final Reconfiguration reconfiguration;
     /** Started outside the configuration (empty log); cleared for good once a configuration includes this node. */
@@ -119,7 +119,10 @@ public final class RaftNode implements Consensus, AutoCloseable {
         });
         this.clientProperties = clientProperties;
         this.parameters = parameters;
-        this.contacts = parameters.get(LeaderContacts.class.getName(), LeaderContacts.class);
+        this.lease = new LeaderLease(
+                parameters.get(LeaderContacts.class.getName(), LeaderContacts.class),
+                settings.nodeId(),
+                settings.electionTimeoutMin());
         this.joining = joining;
         this.clients.set(buildClients(clientGroup));
         this.reconfiguration = new Reconfiguration(
@@ -304,7 +307,7 @@ public final class RaftNode implements Consensus, AutoCloseable {
             return OptionalLong.empty();
         }
         long term = info.getCurrentTerm();
-        return hasMajorityContact(info) && info.isLeaderReady() && info.getCurrentTerm() == term
+        return lease.holds(conf()) && info.isLeaderReady() && info.getCurrentTerm() == term
                 ? OptionalLong.of(term)
                 : OptionalLong.empty();
     }
@@ -313,26 +316,6 @@ public final class RaftNode implements Consensus, AutoCloseable {
     public boolean isLeaderIn(long term) {
         OptionalLong t = leaderTerm();
         return t.isPresent() && t.getAsLong() == term;
-    }
-
-    /**
-     * A majority (this node included) answered requests sent within the minimum election timeout (see
-     * {@link LeaderContacts}: a late reply to an old request does not count as recent contact). Until then no other
-     * node can have been elected, so acting is safe; a leader back from a long pause has stale contacts and stops.
-     * During a membership change (joint configuration) a majority of the old and of the new voters is needed, as
-     * for an election.
-     */
-    private boolean hasMajorityContact(DivisionInfo info) {
-        Optional<RaftConfiguration> conf = conf();
-        if (conf.isEmpty()) {
-            return false;
-        }
-        Set<String> current = ids(conf.get().getCurrentPeers());
-        Set<String> previous = ids(conf.get().getPreviousPeers());
-        Map<String, Long> acked = contacts.ackedSendAgeMillis();
-        long limit = settings.electionTimeoutMin().toMillis();
-        return LeaderContacts.majorityContact(acked, limit, self.toString(), current)
-                && (previous.isEmpty() || LeaderContacts.majorityContact(acked, limit, self.toString(), previous));
     }
 
     /**
