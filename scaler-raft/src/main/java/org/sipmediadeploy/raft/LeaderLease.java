@@ -1,12 +1,10 @@
 package org.sipmediadeploy.raft;
 
 import java.time.Duration;
-import java.util.Collection;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import org.apache.ratis.protocol.RaftPeer;
 import org.apache.ratis.server.RaftConfiguration;
 
 /**
@@ -36,8 +34,8 @@ final class LeaderLease {
                 contacts.ackedSendAgeMillis(),
                 limitMs,
                 self,
-                ids(conf.get().getCurrentPeers()),
-                ids(conf.get().getPreviousPeers()));
+                LocalDivision.ids(conf.get().getCurrentPeers()),
+                LocalDivision.ids(conf.get().getPreviousPeers()));
     }
 
     /**
@@ -65,13 +63,5 @@ final class LeaderLease {
         });
         long n = voters.stream().filter(fresh::contains).count();
         return n * 2 > voters.size();
-    }
-
-    private static Set<String> ids(Collection<RaftPeer> peers) {
-        Set<String> out = new HashSet<>();
-        for (RaftPeer p : peers) {
-            out.add(p.getId().toString());
-        }
-        return out;
     }
 }

@@ -7,23 +7,18 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.client.RaftClientConfigKeys;
 import org.apache.ratis.conf.Parameters;
@@ -65,31 +60,19 @@ import org.slf4j.LoggerFactory;
  */
 public final class RaftNode implements Consensus, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RaftNode.class);
-    /** How often the membership watch runs (client refresh, "am I still in the configuration?"). */
-    private static final long WATCH_MILLIS = 1000;
-
     private final RaftSettings settings;
     private final RaftGroup startGroup;
     private final RaftPeerId self;
     private final RaftServer server;
+    private final LocalDivision division;
     private final ScalerStateMachine machine;
     private final ExecutorService events;
     private final ExecutorService probeCalls;
-    private final ScheduledExecutorService watch;
     private final RaftProperties clientProperties;
     private final Parameters parameters;
     private final LeaderLease lease;
-    private final AtomicReference<Clients> clients = new AtomicReference<>();
+    private final MembershipWatch watch;
     private final Reconfiguration reconfiguration;
-    /** Started outside the configuration (empty log); cleared for good once a configuration includes this node. */
-    private volatile boolean joining;
-    /** The current leader reported a configuration without this node while this node's own still had it. */
-    private volatile boolean removedByLeader;
-
-    private volatile SelfMembership lastLogged;
-
-    /** The two clients of one peer set: proposals (bounded retries) and direct per-server calls (no retry). */
-    private record Clients(Set<String> key, RaftGroup group, RaftClient propose, RaftClient direct) {}
 
     private RaftNode(
             RaftSettings settings,
@@ -112,23 +95,18 @@ public final class RaftNode implements Consensus, AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        this.watch = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "raft-membership-" + settings.nodeId());
-            t.setDaemon(true);
-            return t;
-        });
+        this.division = new LocalDivision(server, startGroup.getGroupId());
         this.clientProperties = clientProperties;
         this.parameters = parameters;
         this.lease = new LeaderLease(
                 parameters.get(LeaderContacts.class.getName(), LeaderContacts.class),
                 settings.nodeId(),
                 settings.electionTimeoutMin());
-        this.joining = joining;
-        this.clients.set(buildClients(clientGroup));
+        this.watch = new MembershipWatch(
+                settings, division, clientProperties, parameters, this::membershipTimeout, clientGroup, joining);
         this.reconfiguration = new Reconfiguration(
                 settings, startGroup.getGroupId(), parameters, () -> clients().direct(), this::leaderId, probeCalls);
-        this.lastLogged = joining ? SelfMembership.JOINING : SelfMembership.MEMBER;
-        watch.scheduleWithFixedDelay(this::watchMembership, WATCH_MILLIS, WATCH_MILLIS, TimeUnit.MILLISECONDS);
+        watch.start();
     }
 
     /** The group id every node derives from the cluster name: same name, same group, no coordination needed. */
@@ -394,17 +372,7 @@ public final class RaftNode implements Consensus, AutoCloseable {
 
     /** Whether this node is in the configuration; see {@link SelfMembership} for when each state holds. */
     public SelfMembership membership() {
-        Optional<RaftConfiguration> conf = conf();
-        if (conf.isEmpty()) {
-            // The division is starting or was closed (Ratis shuts down a removed node that keeps campaigning):
-            // the last state seen stands.
-            return lastLogged;
-        }
-        boolean in = ids(conf.get().getCurrentPeers()).contains(self.toString());
-        if (in && !removedByLeader) {
-            return SelfMembership.MEMBER;
-        }
-        return joining ? SelfMembership.JOINING : SelfMembership.REMOVED;
+        return watch.membership();
     }
 
     /** Adds {@code m}; {@code DONE} at once when it is already a member at that address. */
@@ -489,127 +457,18 @@ public final class RaftNode implements Consensus, AutoCloseable {
         return reconfiguration.timeout();
     }
 
-    private static Set<String> ids(Collection<RaftPeer> peers) {
-        Set<String> out = new HashSet<>();
-        for (RaftPeer p : peers) {
-            out.add(p.getId().toString());
-        }
-        return out;
-    }
-
-    /**
-     * Every second: rebuild the clients when the configuration changed; leave JOINING once a configuration
-     * includes this node; and, while this node hears no leader, ask the others whether the current configuration
-     * still includes it (a node removed while it was down or cut off never receives the configuration without
-     * itself). Logs each change of {@link #membership()} once.
-     */
-    private void watchMembership() {
-        try {
-            Optional<RaftConfiguration> conf = conf();
-            if (conf.isEmpty()) {
-                return;
-            }
-            Set<String> current = ids(conf.get().getCurrentPeers());
-            boolean in = current.contains(self.toString());
-            if (in && joining) {
-                joining = false;
-            }
-            refreshClients(conf.get());
-            Optional<String> leader = leaderId();
-            if (in && leader.isPresent() && current.contains(leader.get())) {
-                removedByLeader = false;
-            } else if (in) {
-                List<RaftPeer> ask = new ArrayList<>(conf.get().getCurrentPeers());
-                Optional<ConfigurationDiscovery.Discovered> d = ConfigurationDiscovery.discover(
-                        self.toString(),
-                        startGroup.getGroupId(),
-                        ask,
-                        clientProperties,
-                        parameters,
-                        settings.requestTimeout());
-                d.filter(ConfigurationDiscovery.Discovered::conclusive)
-                        .ifPresent(x -> removedByLeader =
-                                x.peers().stream().noneMatch(p -> p.getId().equals(self)));
-            }
-            SelfMembership now = membership();
-            if (now != lastLogged) {
-                lastLogged = now;
-                if (now == SelfMembership.MEMBER) {
-                    LOG.info(
-                            "node {} is a member of the configuration {}",
-                            self,
-                            ConfigurationDiscovery.describe(conf.get().getCurrentPeers()));
-                } else {
-                    LOG.warn(
-                            "node {} is {} the Raft configuration {}",
-                            self,
-                            now == SelfMembership.JOINING ? "waiting to join" : "not in",
-                            ConfigurationDiscovery.describe(conf.get().getCurrentPeers()));
-                }
-            }
-        } catch (RuntimeException e) {
-            LOG.debug("membership watch: {}", e.toString());
-        }
-    }
-
-    private void refreshClients(RaftConfiguration conf) {
-        Map<String, RaftPeer> peers = new LinkedHashMap<>();
-        for (RaftPeer p : conf.getCurrentPeers()) {
-            peers.put(p.getId().toString(), p);
-        }
-        for (RaftPeer p : conf.getPreviousPeers()) {
-            peers.putIfAbsent(p.getId().toString(), p);
-        }
-        if (peers.isEmpty()) {
-            return;
-        }
-        Set<String> key = new TreeSet<>();
-        peers.values().forEach(p -> key.add(p.getId() + "@" + p.getAddress()));
-        Clients old = clients.get();
-        if (old != null && old.key().equals(key)) {
-            return;
-        }
-        Clients fresh = buildClients(RaftGroup.valueOf(startGroup.getGroupId(), peers.values()));
-        if (clients.compareAndSet(old, fresh) && old != null) {
-            // In-flight calls on the old clients get time to finish before they are closed.
-            watch.schedule(() -> closeClients(old), membershipTimeout().toMillis(), TimeUnit.MILLISECONDS);
-        } else if (old != null) {
-            closeClients(fresh);
-        }
-    }
-
-    private Clients buildClients(RaftGroup group) {
-        Set<String> key = new TreeSet<>();
-        group.getPeers().forEach(p -> key.add(p.getId() + "@" + p.getAddress()));
-        return new Clients(
-                key,
-                group,
-                RatisProperties.newClient(
-                        group, clientProperties, parameters, RatisProperties.proposalRetries(settings), null),
-                RatisProperties.newClient(group, clientProperties, parameters, RetryPolicies.noRetry(), null));
-    }
-
-    private Clients clients() {
-        return clients.get();
-    }
-
-    private static void closeClients(Clients c) {
-        closeQuietly(c.propose());
-        closeQuietly(c.direct());
+    private MembershipWatch.Clients clients() {
+        return watch.clients();
     }
 
     /** The configuration as this node's server holds it. */
     private Optional<RaftConfiguration> conf() {
-        try {
-            return Optional.of(server.getDivision(startGroup.getGroupId()).getRaftConf());
-        } catch (IOException | RuntimeException e) {
-            return Optional.empty();
-        }
+        return division.conf();
     }
 
     /** The current configuration (old and new members during a change) as a group, for one-off clients. */
     private RaftGroup currentGroup() {
-        return clients().group();
+        return watch.currentGroup();
     }
 
     // ---------------------------------------------------------------- snapshots, transfer, close
@@ -683,7 +542,8 @@ public final class RaftNode implements Consensus, AutoCloseable {
     }
 
     private Optional<RaftPeerId> mostUpToDateFollower() {
-        Set<String> voters = conf().map(c -> ids(c.getCurrentPeers())).orElse(Set.of());
+        Set<String> voters =
+                conf().map(c -> LocalDivision.ids(c.getCurrentPeers())).orElse(Set.of());
         try {
             return server.getDivision(startGroup.getGroupId()).getCommitInfos().stream()
                     .filter(ci -> !RaftPeerId.valueOf(ci.getServer().getId()).equals(self))
@@ -698,11 +558,7 @@ public final class RaftNode implements Consensus, AutoCloseable {
     }
 
     private Optional<DivisionInfo> info() {
-        try {
-            return Optional.of(server.getDivision(startGroup.getGroupId()).getInfo());
-        } catch (IOException | RuntimeException e) {
-            return Optional.empty();
-        }
+        return division.info();
     }
 
     Map<String, String> peers() {
@@ -712,11 +568,7 @@ public final class RaftNode implements Consensus, AutoCloseable {
     /** Closes clients and the server; leader work is told to stop first (notLeader). Idempotent. */
     @Override
     public void close() {
-        watch.shutdownNow();
-        Clients c = clients.get();
-        if (c != null) {
-            closeClients(c);
-        }
+        watch.close();
         try {
             server.close();
         } catch (IOException e) {
@@ -731,14 +583,6 @@ public final class RaftNode implements Consensus, AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             events.shutdownNow();
-        }
-    }
-
-    private static void closeQuietly(RaftClient c) {
-        try {
-            c.close();
-        } catch (IOException e) {
-            LOG.debug("closing raft client: {}", e.toString());
         }
     }
 }
