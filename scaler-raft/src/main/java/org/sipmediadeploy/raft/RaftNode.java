@@ -12,27 +12,22 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import org.apache.ratis.client.RaftClient;
-import org.apache.ratis.client.RaftClientConfigKeys;
 import org.apache.ratis.conf.Parameters;
 import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.proto.RaftProtos.CommitInfoProto;
 import org.apache.ratis.proto.RaftProtos.RoleInfoProto;
 import org.apache.ratis.proto.RaftProtos.ServerRpcProto;
 import org.apache.ratis.protocol.Message;
-import org.apache.ratis.protocol.RaftClientReply;
 import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftPeer;
 import org.apache.ratis.protocol.RaftPeerId;
-import org.apache.ratis.retry.RetryPolicies;
 import org.apache.ratis.server.DivisionInfo;
 import org.apache.ratis.server.RaftConfiguration;
 import org.apache.ratis.server.RaftServer;
@@ -68,10 +63,9 @@ public final class RaftNode implements Consensus, AutoCloseable {
     private final ScalerStateMachine machine;
     private final ExecutorService events;
     private final ExecutorService probeCalls;
-    private final RaftProperties clientProperties;
-    private final Parameters parameters;
     private final LeaderLease lease;
     private final MembershipWatch watch;
+    private final RaftAdmin admin;
     private final Reconfiguration reconfiguration;
 
     private RaftNode(
@@ -96,8 +90,6 @@ public final class RaftNode implements Consensus, AutoCloseable {
             return t;
         });
         this.division = new LocalDivision(server, startGroup.getGroupId());
-        this.clientProperties = clientProperties;
-        this.parameters = parameters;
         this.lease = new LeaderLease(
                 parameters.get(LeaderContacts.class.getName(), LeaderContacts.class),
                 settings.nodeId(),
@@ -106,6 +98,7 @@ public final class RaftNode implements Consensus, AutoCloseable {
                 settings, division, clientProperties, parameters, this::membershipTimeout, clientGroup, joining);
         this.reconfiguration = new Reconfiguration(
                 settings, startGroup.getGroupId(), parameters, () -> clients().direct(), this::leaderId, probeCalls);
+        this.admin = new RaftAdmin(settings, division, clientProperties, parameters, watch::currentGroup);
         watch.start();
     }
 
@@ -434,22 +427,7 @@ public final class RaftNode implements Consensus, AutoCloseable {
      * added) answers a group-info request for this cluster's group within {@code timeout}.
      */
     public boolean answers(RaftMember m, Duration timeout) {
-        RaftPeer p = RaftPeer.newBuilder().setId(m.id()).setAddress(m.address()).build();
-        RaftProperties props = new RaftProperties();
-        RaftClientConfigKeys.Rpc.setRequestTimeout(props, RatisProperties.millis(timeout));
-        try (RaftClient c = RatisProperties.newClient(
-                RaftGroup.valueOf(startGroup.getGroupId(), List.of(p)),
-                props,
-                parameters,
-                RetryPolicies.noRetry(),
-                p.getId())) {
-            return c.getGroupManagementApi(p.getId())
-                    .info(startGroup.getGroupId())
-                    .isSuccess();
-        } catch (IOException | RuntimeException e) {
-            LOG.debug("{} does not answer: {}", m, e.toString());
-            return false;
-        }
+        return admin.answers(m, timeout);
     }
 
     /** How long one membership change may take (a new member catching up included). */
@@ -466,35 +444,11 @@ public final class RaftNode implements Consensus, AutoCloseable {
         return division.conf();
     }
 
-    /** The current configuration (old and new members during a change) as a group, for one-off clients. */
-    private RaftGroup currentGroup() {
-        return watch.currentGroup();
-    }
-
     // ---------------------------------------------------------------- snapshots, transfer, close
 
     /** Takes a snapshot on this node now (besides the automatic ones); returns its log index. */
     public long snapshotNow(Duration timeout) throws IOException {
-        try (RaftClient c = RatisProperties.newClient(
-                withSelf(currentGroup()), clientProperties, parameters, RetryPolicies.noRetry(), self)) {
-            RaftClientReply reply = c.getSnapshotManagementApi(self).create(timeout.toMillis());
-            if (!reply.isSuccess()) {
-                throw new IOException("snapshot failed on " + self, reply.getException());
-            }
-            return reply.getLogIndex();
-        }
-    }
-
-    private RaftGroup withSelf(RaftGroup g) {
-        if (g.getPeer(self) != null) {
-            return g;
-        }
-        List<RaftPeer> peers = new ArrayList<>(g.getPeers());
-        peers.add(RaftPeer.newBuilder()
-                .setId(self)
-                .setAddress(settings.peers().get(settings.nodeId()))
-                .build());
-        return RaftGroup.valueOf(g.getGroupId(), peers);
+        return admin.snapshotNow(timeout);
     }
 
     /** Index of the first entry still in this node's log (grows when the log is purged after snapshots). */
@@ -517,44 +471,7 @@ public final class RaftNode implements Consensus, AutoCloseable {
      * timeout. Returns whether the transfer was confirmed; does nothing on a follower.
      */
     public boolean transferLeadership(Duration timeout) {
-        Optional<DivisionInfo> info = info();
-        if (info.isEmpty() || !info.get().isLeader()) {
-            return false;
-        }
-        Optional<RaftPeerId> target = mostUpToDateFollower();
-        if (target.isEmpty()) {
-            LOG.info("leadership transfer from {}: no follower known", self);
-            return false;
-        }
-        try (RaftClient c = RatisProperties.newClient(
-                withSelf(currentGroup()), clientProperties, parameters, RetryPolicies.noRetry(), self)) {
-            RaftClientReply reply = c.admin().transferLeadership(target.get(), timeout.toMillis());
-            LOG.info(
-                    "leadership transfer from {} to {}: {}",
-                    self,
-                    target.get(),
-                    reply.isSuccess() ? "done" : reply.getException());
-            return reply.isSuccess();
-        } catch (IOException e) {
-            LOG.warn("leadership transfer from {} to {} failed: {}", self, target.get(), e.toString());
-            return false;
-        }
-    }
-
-    private Optional<RaftPeerId> mostUpToDateFollower() {
-        Set<String> voters =
-                conf().map(c -> LocalDivision.ids(c.getCurrentPeers())).orElse(Set.of());
-        try {
-            return server.getDivision(startGroup.getGroupId()).getCommitInfos().stream()
-                    .filter(ci -> !RaftPeerId.valueOf(ci.getServer().getId()).equals(self))
-                    // only a voter of the current configuration can take over
-                    .filter(ci -> voters.contains(
-                            RaftPeerId.valueOf(ci.getServer().getId()).toString()))
-                    .max(Comparator.comparingLong(CommitInfoProto::getCommitIndex))
-                    .map(ci -> RaftPeerId.valueOf(ci.getServer().getId()));
-        } catch (IOException e) {
-            return Optional.empty();
-        }
+        return admin.transferLeadership(timeout);
     }
 
     private Optional<DivisionInfo> info() {
