@@ -2,28 +2,20 @@ package org.sipmediadeploy.raft;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.apache.ratis.conf.Parameters;
 import org.apache.ratis.conf.RaftProperties;
-import org.apache.ratis.proto.RaftProtos.CommitInfoProto;
-import org.apache.ratis.proto.RaftProtos.RoleInfoProto;
-import org.apache.ratis.proto.RaftProtos.ServerRpcProto;
-import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftPeer;
@@ -31,7 +23,6 @@ import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.server.DivisionInfo;
 import org.apache.ratis.server.RaftConfiguration;
 import org.apache.ratis.server.RaftServer;
-import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
 import org.sipmediadeploy.core.command.Command;
 import org.sipmediadeploy.core.port.Consensus;
 import org.sipmediadeploy.core.port.PeerProbes;
@@ -55,6 +46,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class RaftNode implements Consensus, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RaftNode.class);
+
     private final RaftSettings settings;
     private final RaftGroup startGroup;
     private final RaftPeerId self;
@@ -68,7 +60,7 @@ public final class RaftNode implements Consensus, AutoCloseable {
     private final RaftAdmin admin;
     private final Reconfiguration reconfiguration;
 
-    private RaftNode(
+    RaftNode(
             RaftSettings settings,
             RaftGroup startGroup,
             RaftServer server,
@@ -134,79 +126,11 @@ public final class RaftNode implements Consensus, AutoCloseable {
      * never starts as a voter of its configured peers, even when no peer answers conclusively (no leader at that
      * moment): it starts empty and waits to be added. A node created to replace another (self-healing) is started so;
      * bootstrapping instead would make it a candidate of a configuration the others do not have, which they answer
-     * by shutting its Raft server down. Added for self-healing (wt/heal).
+     * by shutting its Raft server down.
      */
     public static RaftNode start(RaftSettings settings, ProbeView probes, LeadershipListener listener, boolean joinOnly)
             throws IOException {
-        Objects.requireNonNull(settings, "settings");
-        RaftGroupId gid = groupId(settings.clusterName());
-        List<RaftPeer> configured = new ArrayList<>();
-        settings.peers()
-                .forEach((id, address) -> configured.add(
-                        RaftPeer.newBuilder().setId(id).setAddress(address).build()));
-
-        RaftProperties props = RatisProperties.server(settings);
-        Parameters params = RatisProperties.parameters(settings);
-
-        Files.createDirectories(settings.storageDir());
-        boolean fresh =
-                !Files.isDirectory(settings.storageDir().resolve(gid.getUuid().toString()));
-        RaftProperties clientProps = RatisProperties.client(settings);
-
-        Optional<ConfigurationDiscovery.Discovered> discovered = ConfigurationDiscovery.discover(
-                settings.nodeId(), gid, configured, clientProps, params, settings.requestTimeout());
-        StartupPlan plan = StartupPlan.decide(settings, fresh, joinOnly, discovered);
-        if (plan.kind() == StartupPlan.Kind.JOINING) {
-            ConfigurationDiscovery.Discovered d = plan.discovered().orElseThrow();
-            LOG.warn(
-                    "node {} is not in the current configuration {} of cluster {} (reported by {}): it starts "
-                            + "empty and waits to be added by the leader (scalerctl members add {} {})",
-                    settings.nodeId(),
-                    ConfigurationDiscovery.describe(d.peers()),
-                    settings.clusterName(),
-                    d.from(),
-                    settings.nodeId(),
-                    settings.peers().get(settings.nodeId()));
-        } else if (plan.kind() == StartupPlan.Kind.JOIN_ONLY) {
-            LOG.warn(
-                    "node {} found no leader among {} of cluster {}: it starts empty and waits to be added by the "
-                            + "leader (join only)",
-                    settings.nodeId(),
-                    ConfigurationDiscovery.describe(configured),
-                    settings.clusterName());
-        }
-        RaftGroup group = RaftGroup.valueOf(gid, plan.startPeers());
-
-        ExecutorService events = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "raft-leadership-" + settings.nodeId());
-            t.setDaemon(true);
-            return t;
-        });
-        ScalerStateMachine machine = new ScalerStateMachine(probes, listener, events);
-        RaftServer server = RaftServer.newBuilder()
-                .setServerId(RaftPeerId.valueOf(settings.nodeId()))
-                .setGroup(group)
-                .setProperties(props)
-                .setParameters(params)
-                .setStateMachine(machine)
-                .setOption(plan.option())
-                .build();
-        try {
-            server.start();
-        } catch (IOException | RuntimeException e) {
-            server.close();
-            events.shutdownNow();
-            throw e;
-        }
-        RaftGroup clientGroup = plan.joining() ? RaftGroup.valueOf(gid, plan.clientPeers()) : group;
-        LOG.info(
-                "raft node {} started ({}{}) in group {} with peers {}",
-                settings.nodeId(),
-                plan.option(),
-                plan.joining() ? ", joining" : "",
-                gid,
-                ConfigurationDiscovery.describe(plan.startPeers()));
-        return new RaftNode(settings, group, server, machine, events, clientProps, params, clientGroup, plan.joining());
+        return NodeStart.start(settings, probes, listener, joinOnly);
     }
 
     public String id() {
@@ -219,33 +143,7 @@ public final class RaftNode implements Consensus, AutoCloseable {
 
     @Override
     public CompletableFuture<CommitResult> propose(Command command) {
-        Message m = Message.valueOf(ByteString.copyFrom(Codec.encodeCommand(command)));
-        long bound = settings.requestTimeout().toMillis() * (settings.clientRetries() + 1L)
-                + settings.electionTimeoutMin().toMillis() * settings.clientRetries();
-        return clients()
-                .propose()
-                .async()
-                .send(m)
-                .orTimeout(bound, TimeUnit.MILLISECONDS)
-                .handle((reply, error) -> {
-                    if (error != null) {
-                        String refusal = ScalerStateMachine.refusalIn(error);
-                        if (refusal != null) {
-                            return new CommitResult(-1, command.term(), refusal);
-                        }
-                        throw error instanceof CompletionException ce ? ce : new CompletionException(error);
-                    }
-                    if (!reply.isSuccess()) {
-                        String refusal = ScalerStateMachine.refusalIn(reply.getException());
-                        if (refusal != null) {
-                            return new CommitResult(-1, command.term(), refusal);
-                        }
-                        throw new CompletionException(reply.getException());
-                    }
-                    Codec.CommitReply r =
-                            Codec.decodeReply(reply.getMessage().getContent().toByteArray());
-                    return new CommitResult(r.index(), r.term(), r.refusal());
-                });
+        return Proposal.send(clients().propose(), settings, command);
     }
 
     @Override
@@ -294,19 +192,7 @@ public final class RaftNode implements Consensus, AutoCloseable {
      * leads, the leader when it follows; empty while a candidate or starting.
      */
     public Map<String, Long> lastContactMillis() {
-        Map<String, Long> out = new java.util.TreeMap<>();
-        info().ifPresent(i -> {
-            RoleInfoProto role = i.getRoleInfoProto();
-            if (role.hasLeaderInfo()) {
-                for (ServerRpcProto f : role.getLeaderInfo().getFollowerInfoList()) {
-                    out.put(f.getId().getId().toStringUtf8(), f.getLastRpcElapsedTimeMs());
-                }
-            } else if (role.hasFollowerInfo() && role.getFollowerInfo().hasLeaderInfo()) {
-                ServerRpcProto l = role.getFollowerInfo().getLeaderInfo();
-                out.put(l.getId().getId().toStringUtf8(), l.getLastRpcElapsedTimeMs());
-            }
-        });
-        return out;
+        return division.lastContactMillis();
     }
 
     /** The "do you see X?" port, answered by every other member of the current configuration. */
@@ -334,23 +220,7 @@ public final class RaftNode implements Consensus, AutoCloseable {
      * or has stopped.
      */
     public List<MemberView> members() {
-        Optional<RaftConfiguration> conf = conf();
-        if (conf.isEmpty()) {
-            return List.of();
-        }
-        String leader = leaderId().orElse(null);
-        Map<String, Long> contact = lastContactMillis();
-        List<MemberView> out = new ArrayList<>();
-        for (RaftPeer p : conf.get().getCurrentPeers()) {
-            String id = p.getId().toString();
-            boolean me = p.getId().equals(self);
-            MemberView.Role role = leader == null
-                    ? MemberView.Role.UNKNOWN
-                    : id.equals(leader) ? MemberView.Role.LEADER : MemberView.Role.FOLLOWER;
-            out.add(new MemberView(id, p.getAddress(), role, me ? Long.valueOf(0) : contact.get(id), me));
-        }
-        out.sort(Comparator.comparing(MemberView::id));
-        return out;
+        return division.members(self);
     }
 
     /** Log index of the configuration this node currently uses (-1 when unknown). */
@@ -397,29 +267,14 @@ public final class RaftNode implements Consensus, AutoCloseable {
         return reconfiguration.changeMembers(newMembers);
     }
 
-    // ---- added for self-healing (wt/heal): the leader's catch-up check and "does the new node answer?" ----
-
     /** The commit index each peer last reported to this node (Ratis commit infos; this node included), by id. */
     public Map<String, Long> peerCommitIndexes() {
-        Map<String, Long> out = new java.util.TreeMap<>();
-        try {
-            for (CommitInfoProto ci :
-                    server.getDivision(startGroup.getGroupId()).getCommitInfos()) {
-                out.put(RaftPeerId.valueOf(ci.getServer().getId()).toString(), ci.getCommitIndex());
-            }
-        } catch (IOException | RuntimeException e) {
-            LOG.debug("commit infos: {}", e.toString());
-        }
-        return out;
+        return division.peerCommitIndexes();
     }
 
     /** This node's commit index (-1 when unknown). */
     public long commitIndex() {
-        try {
-            return server.getDivision(startGroup.getGroupId()).getRaftLog().getLastCommittedIndex();
-        } catch (IOException | RuntimeException e) {
-            return -1;
-        }
+        return division.commitIndex();
     }
 
     /**
@@ -453,11 +308,7 @@ public final class RaftNode implements Consensus, AutoCloseable {
 
     /** Index of the first entry still in this node's log (grows when the log is purged after snapshots). */
     public long firstLogIndex() {
-        try {
-            return server.getDivision(startGroup.getGroupId()).getRaftLog().getStartIndex();
-        } catch (IOException e) {
-            return -1;
-        }
+        return division.firstLogIndex();
     }
 
     /** Index of the newest snapshot this node holds, or -1. */
