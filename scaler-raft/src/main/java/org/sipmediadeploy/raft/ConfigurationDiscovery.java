@@ -89,7 +89,7 @@ final class ConfigurationDiscovery {
             t.setDaemon(true);
             return t;
         });
-        try (RaftClient c = RaftNode.newClient(
+        try (RaftClient c = RatisProperties.newClient(
                 RaftGroup.valueOf(gid, others), clientProps, params, RetryPolicies.noRetry(), null)) {
             List<CompletableFuture<GroupInfoReply>> asks = new ArrayList<>();
             for (RaftPeer p : others) {

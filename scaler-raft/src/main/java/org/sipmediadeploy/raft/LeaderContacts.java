@@ -1,8 +1,6 @@
 package org.sipmediadeploy.raft;
 
-import java.util.HashSet;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.ratis.conf.Parameters;
 import org.apache.ratis.grpc.GrpcFactory;
@@ -49,26 +47,6 @@ final class LeaderContacts {
         followers.forEach(
                 (id, f) -> out.put(id, f.getLastRespondedAppendEntriesSendTime().elapsedTimeMs()));
         return out;
-    }
-
-    /**
-     * Whether a majority of {@code voters} ({@code selfId} counts when it is one) answered a request sent less than
-     * {@code limitMs} ago. {@code ackedSendAgeMs}: per follower, the age of the send time of its latest answered
-     * request.
-     */
-    static boolean majorityContact(Map<String, Long> ackedSendAgeMs, long limitMs, String selfId, Set<String> voters) {
-        if (voters.isEmpty()) {
-            return false;
-        }
-        Set<String> fresh = new HashSet<>();
-        fresh.add(selfId);
-        ackedSendAgeMs.forEach((id, age) -> {
-            if (age < limitMs) {
-                fresh.add(id);
-            }
-        });
-        long n = voters.stream().filter(fresh::contains).count();
-        return n * 2 > voters.size();
     }
 
     /**

@@ -249,7 +249,7 @@ final class Reconfiguration {
         // Long enough for a new member to catch up (Ratis stages it first); the change is compare-and-set anyway.
         RaftClientConfigKeys.Rpc.setRequestTimeout(props, millis(timeout()));
         LOG.info("membership change through leader {}: {} -> {}", lv.leaderId(), current, next);
-        try (RaftClient c = RaftNode.newClient(
+        try (RaftClient c = RatisProperties.newClient(
                 RaftGroup.valueOf(groupId, all),
                 props,
                 parameters,
