@@ -18,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import org.sipmediadeploy.core.command.Command;
+import org.sipmediadeploy.core.config.CallRouterConfig;
 import org.sipmediadeploy.core.config.PairConfig;
 import org.sipmediadeploy.core.config.PoolConfig;
 import org.sipmediadeploy.core.config.SelfHealingConfig;
@@ -53,6 +54,7 @@ import org.sipmediadeploy.core.policy.ScalingPolicy;
 import org.sipmediadeploy.core.policy.ScalingVerdict;
 import org.sipmediadeploy.core.policy.SelfHealingPolicy;
 import org.sipmediadeploy.core.policy.TargetHealth;
+import org.sipmediadeploy.core.port.CallRouter;
 import org.sipmediadeploy.core.port.Cloud;
 import org.sipmediadeploy.core.port.CloudException;
 import org.sipmediadeploy.core.port.Consensus;
@@ -106,6 +108,7 @@ public final class ControlLoop {
     private Duration inventoryPeriod = Duration.ofSeconds(5);
     private SelfHealingConfig selfHealing = SelfHealingConfig.DISABLED;
     private Membership membership;
+    private PoolRouters routers = PoolRouters.NONE;
 
     public ControlLoop(LoopSpec spec, Consensus consensus, Cloud cloud, PeerProbes peers, ScalerEvents events) {
         this.spec = spec;
@@ -133,6 +136,15 @@ public final class ControlLoop {
         this.selfHealing = cfg;
         this.membership = m;
         executor.selfHealing(new ScalerReplacer(spec, cloud, consensus::isLeaderIn, cfg, m, provisioning));
+        return this;
+    }
+
+    /**
+     * Reads the call router of the pools in {@code byPool} (pool name to its router) each pool pass: a host the
+     * router holds a call on is never drained nor deleted (see {@link HostObservation#busyAtRouter}).
+     */
+    public ControlLoop withCallRouters(Map<String, CallRouterConfig> byPool, CallRouter router) {
+        this.routers = new PoolRouters(byPool, router);
         return this;
     }
 
@@ -672,6 +684,12 @@ public final class ControlLoop {
                 open.add(x.hostName());
             }
         }
+        PoolRouters.Reading routed = routers.read(cfg.name(), consensus.state());
+        if (routed.note() != null) {
+            notes.put(cfg.name() + ".router", routed.note());
+        } else {
+            notes.remove(cfg.name() + ".router");
+        }
         for (Host host : pool.hostList()) {
             TargetHealth th = host.address() == null
                     ? null
@@ -684,7 +702,13 @@ public final class ControlLoop {
             Instant silentSince = th == null
                     ? (host.state() == org.sipmediadeploy.core.model.HostState.CREATING ? null : host.stateSince())
                     : th.failingSince();
-            hosts.put(host.name(), new HostObservation(th == null ? null : th.last(), silentSince, status));
+            hosts.put(
+                    host.name(),
+                    new HostObservation(
+                            th == null ? null : th.last(),
+                            silentSince,
+                            status,
+                            routed.hosts().apply(host.name())));
         }
         ScalingVerdict v = ScalingPolicy.decide(
                 pool,
