@@ -123,6 +123,10 @@ public final class Daemon implements AutoCloseable {
         LoopSpec spec = new LoopSpec(
                 cfg.node().id(), cfg.cluster().peers().size(), cfg.openstack().tag(), cfg.pairs(), cfg.pools(), dryRun);
         ControlLoop loop = new ControlLoop(spec, raft, cloud, raft.peerProbes(), events);
+        if (!cfg.callRouters().isEmpty()) {
+            loop.withCallRouters(cfg.callRouters(), Probes.kamailioCallRouter());
+            LOG.info("call routers read for pools {}", cfg.callRouters().keySet());
+        }
         if (cfg.selfHealing().settings().enabled()) {
             loop.withSelfHealing(cfg.selfHealing().settings(), new RaftMembership(raft), new NodeUserData(cfg));
             LOG.info(

@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.util.function.BiConsumer;
 import org.sipmediadeploy.core.model.ProbeResult;
 import org.sipmediadeploy.core.model.ProbeTarget;
+import org.sipmediadeploy.core.port.CallRouter;
 import org.sipmediadeploy.core.port.Prober;
 
 /** The module's one entry point. */
@@ -24,5 +25,10 @@ public final class Probes {
     /** Runs probes at each target's interval and hands every result to {@code consumer}. */
     public static ProbeScheduler scheduler(Prober prober, Clock clock, BiConsumer<ProbeTarget, ProbeResult> consumer) {
         return new ProbeScheduler(prober, clock, consumer);
+    }
+
+    /** Reads the role's Kamailio pair (registered and locked gateways per host) over its read-only JSON-RPC. */
+    public static CallRouter kamailioCallRouter() {
+        return new KamailioCallRouter();
     }
 }

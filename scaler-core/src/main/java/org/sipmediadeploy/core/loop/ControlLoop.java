@@ -13,6 +13,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.sipmediadeploy.core.command.Command;
+import org.sipmediadeploy.core.config.CallRouterConfig;
 import org.sipmediadeploy.core.config.PairConfig;
 import org.sipmediadeploy.core.config.PoolConfig;
 import org.sipmediadeploy.core.config.SelfHealingConfig;
@@ -28,6 +29,7 @@ import org.sipmediadeploy.core.policy.Alarm;
 import org.sipmediadeploy.core.policy.DecisionIds;
 import org.sipmediadeploy.core.policy.SelfHealingPolicy;
 import org.sipmediadeploy.core.policy.TargetHealth;
+import org.sipmediadeploy.core.port.CallRouter;
 import org.sipmediadeploy.core.port.Cloud;
 import org.sipmediadeploy.core.port.CloudException;
 import org.sipmediadeploy.core.port.Consensus;
@@ -103,6 +105,15 @@ public final class ControlLoop {
     public ControlLoop withSelfHealing(SelfHealingConfig cfg, Membership m, NodeProvisioning provisioning) {
         this.scalers = m == null ? null : new ScalerReconciler(spec, log, cloud, cfg, m, notes);
         executor.selfHealing(new ScalerReplacer(spec, cloud, consensus::isLeaderIn, cfg, m, provisioning));
+        return this;
+    }
+
+    /**
+     * Reads the call router of the pools in {@code byPool} (pool name to its router) each pool pass: a host the
+     * router holds a call on is never drained nor deleted (see {@link HostObservation#busyAtRouter}).
+     */
+    public ControlLoop withCallRouters(Map<String, CallRouterConfig> byPool, CallRouter router) {
+        pools.routers(new PoolRouters(byPool, router));
         return this;
     }
 

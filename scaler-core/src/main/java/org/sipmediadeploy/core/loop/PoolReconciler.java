@@ -39,6 +39,7 @@ final class PoolReconciler {
     private final Map<String, String> notes;
     private final Map<String, ScalingMemory> scaling = new HashMap<>();
     private final Map<String, Instant> lastScaling = new HashMap<>();
+    private PoolRouters routers = PoolRouters.NONE;
 
     PoolReconciler(
             LeaderLog log,
@@ -51,6 +52,11 @@ final class PoolReconciler {
         this.inventory = inventory;
         this.alarms = alarms;
         this.notes = notes;
+    }
+
+    /** The call routers read each pool pass (none by default). */
+    void routers(PoolRouters r) {
+        this.routers = r;
     }
 
     /** A new term: what was kept of the previous one is not this leader's to continue. */
@@ -82,6 +88,12 @@ final class PoolReconciler {
                 open.add(x.hostName());
             }
         }
+        PoolRouters.Reading routed = routers.read(cfg.name(), log.state());
+        if (routed.note() != null) {
+            notes.put(cfg.name() + ".router", routed.note());
+        } else {
+            notes.remove(cfg.name() + ".router");
+        }
         for (Host host : pool.hostList()) {
             TargetHealth th = host.address() == null
                     ? null
@@ -91,7 +103,13 @@ final class PoolReconciler {
                     : inventory.server(host.serverId()).map(Server::status).orElse(ServerStatus.DELETED);
             Instant silentSince =
                     th == null ? (host.state() == HostState.CREATING ? null : host.stateSince()) : th.failingSince();
-            hosts.put(host.name(), new HostObservation(th == null ? null : th.last(), silentSince, status));
+            hosts.put(
+                    host.name(),
+                    new HostObservation(
+                            th == null ? null : th.last(),
+                            silentSince,
+                            status,
+                            routed.hosts().apply(host.name())));
         }
         ScalingVerdict v = ScalingPolicy.decide(
                 pool,

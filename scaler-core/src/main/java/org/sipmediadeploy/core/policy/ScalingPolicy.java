@@ -118,10 +118,10 @@ public final class ScalingPolicy {
                         }
                     } else if (cap != null) {
                         idle += cap.idleGateways();
-                        if (cap.idleGateways() >= cfg.capacityPerHost()) {
+                        if (cap.idleGateways() >= cfg.capacityPerHost() && !o.busyAtRouter()) {
                             removable.add(h);
                         }
-                    } else if (silentFor(o, now).compareTo(cfg.unknownGrace()) >= 0
+                    } else if ((silentFor(o, now).compareTo(cfg.unknownGrace()) >= 0 && !o.callAtRouter())
                             || o.serverStatus() == ServerStatus.DELETED
                             || o.serverStatus() == ServerStatus.ERROR) {
                         if (destructive == null) {
@@ -134,13 +134,15 @@ public final class ScalingPolicy {
                 case DRAINING -> {
                     live++;
                     draining.add(h);
-                    if (cap != null && cap.idleGateways() >= cfg.capacityPerHost()) {
+                    if (cap != null && cap.idleGateways() >= cfg.capacityPerHost() && !o.busyAtRouter()) {
                         if (destructive == null) {
                             live--;
                             destructive = new Decision.DeleteHost(
                                     ids.next(), pool.name(), h.name(), h.name() + " drained: no busy gateway");
                         }
-                    } else if (cap == null && silentFor(o, now).compareTo(cfg.unknownGrace()) >= 0) {
+                    } else if (cap == null
+                            && silentFor(o, now).compareTo(cfg.unknownGrace()) >= 0
+                            && !o.callAtRouter()) {
                         if (destructive == null) {
                             live--;
                             destructive = new Decision.DeleteHost(

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import org.sipmediadeploy.core.config.CallRouterConfig;
 import org.sipmediadeploy.core.config.PairConfig;
 import org.sipmediadeploy.core.config.PoolConfig;
 import org.sipmediadeploy.core.model.Secret;
@@ -150,6 +151,17 @@ public final class ConfigLoader {
             }
         }
         Map<String, PoolConfig> pools = pools(r, c);
+        Map<String, CallRouterConfig> routers = new LinkedHashMap<>();
+        for (String name : pools.keySet()) {
+            CallRouterConfig router = CallRouterSection.read(
+                    r,
+                    name,
+                    c.getConfig("pools").getConfig(quote(name)).withFallback(c.getConfig("pool-defaults")),
+                    pairs.keySet());
+            if (router != null) {
+                routers.put(name, router);
+            }
+        }
         String format = r.oneOf(c, "logging.format", Set.of("json", "text"));
         ScalerConfig.Logging logging =
                 new ScalerConfig.Logging(format, r.str(c, "logging.file"), r.str(c, "logging.logstash"));
@@ -164,7 +176,8 @@ public final class ConfigLoader {
                 pools,
                 logging,
                 healing,
-                new ScalerConfig.Sources(file, hocon, r.baseDir(), r.files()));
+                new ScalerConfig.Sources(file, hocon, r.baseDir(), r.files()),
+                routers);
     }
 
     /** The healthy window of self-healing: a few election timeouts, at least 2 s. */

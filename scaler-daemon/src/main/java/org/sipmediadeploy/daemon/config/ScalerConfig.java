@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import org.sipmediadeploy.core.config.CallRouterConfig;
 import org.sipmediadeploy.core.config.PairConfig;
 import org.sipmediadeploy.core.config.PoolConfig;
 import org.sipmediadeploy.core.config.SelfHealingConfig;
@@ -19,10 +20,12 @@ public record ScalerConfig(
         Map<String, PoolConfig> pools,
         Logging logging,
         SelfHealing selfHealing,
-        Sources sources) {
+        Sources sources,
+        Map<String, CallRouterConfig> callRouters) {
     public ScalerConfig {
         pairs = Map.copyOf(pairs);
         pools = Map.copyOf(pools);
+        callRouters = Map.copyOf(callRouters);
     }
 
     /**
