@@ -19,6 +19,8 @@ import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -97,7 +99,16 @@ public final class RaftNode implements Consensus, AutoCloseable {
     private volatile SelfMembership lastLogged;
 
     /** The two clients of one peer set: proposals (bounded retries) and direct per-server calls (no retry). */
-    private record Clients(Set<String> key, RaftGroup group, RaftClient propose, RaftClient direct) {}
+    /**
+     * {@code proposeVia} holds one proposing client per leader hint: a Ratis client keeps the leader it last used,
+     * and one cut off (not closed) costs a whole request timeout per proposal before the client tries another peer.
+     */
+    private record Clients(
+            Set<String> key,
+            RaftGroup group,
+            RaftClient propose,
+            RaftClient direct,
+            ConcurrentMap<RaftPeerId, RaftClient> proposeVia) {}
 
     private RaftNode(
             RaftSettings settings,
@@ -363,16 +374,20 @@ public final class RaftNode implements Consensus, AutoCloseable {
         return settings;
     }
 
+    /** The longest a {@link #propose} can take before it fails: every try and the sleeps between them. */
+    public Duration proposalBound() {
+        return settings.requestTimeout()
+                .multipliedBy(settings.clientRetries() + 1L)
+                .plus(settings.electionTimeoutMin().multipliedBy(settings.clientRetries()));
+    }
+
     @Override
     public CompletableFuture<CommitResult> propose(Command command) {
         Message m = Message.valueOf(ByteString.copyFrom(Codec.encodeCommand(command)));
-        long bound = settings.requestTimeout().toMillis() * (settings.clientRetries() + 1L)
-                + settings.electionTimeoutMin().toMillis() * settings.clientRetries();
-        return clients()
-                .propose()
+        return proposingClient()
                 .async()
                 .send(m)
-                .orTimeout(bound, TimeUnit.MILLISECONDS)
+                .orTimeout(proposalBound().toMillis(), TimeUnit.MILLISECONDS)
                 .handle((reply, error) -> {
                     if (error != null) {
                         String refusal = ScalerStateMachine.refusalIn(error);
@@ -722,16 +737,36 @@ public final class RaftNode implements Consensus, AutoCloseable {
                 key,
                 group,
                 newClient(group, clientProperties, parameters, proposalRetries(settings), null),
-                newClient(group, clientProperties, parameters, RetryPolicies.noRetry(), null));
+                newClient(group, clientProperties, parameters, RetryPolicies.noRetry(), null),
+                new ConcurrentHashMap<>());
     }
 
     private Clients clients() {
         return clients.get();
     }
 
+    /** The client whose first try is the leader this node knows (the shared one while no leader is known). */
+    private RaftClient proposingClient() {
+        Clients c = clients();
+        RaftPeerId leader = info().map(DivisionInfo::getLeaderId).orElse(null);
+        if (leader == null || c.group().getPeer(leader) == null) {
+            return c.propose();
+        }
+        return c.proposeVia()
+                .computeIfAbsent(
+                        leader,
+                        id -> newClient(c.group(), clientProperties, parameters, proposalRetries(settings), id));
+    }
+
+    /** The peer the next proposal tries first (for tests). */
+    String proposalTarget() {
+        return String.valueOf(proposingClient().getLeaderId());
+    }
+
     private static void closeClients(Clients c) {
         closeQuietly(c.propose());
         closeQuietly(c.direct());
+        c.proposeVia().values().forEach(RaftNode::closeQuietly);
     }
 
     /** The configuration as this node's server holds it. */
