@@ -40,8 +40,6 @@ import org.sipmediadeploy.raft.SelfMembership;
  * actions are committed through the Raft leader (from any node) and carried out by the leader's loop.
  */
 final class NodeBackend implements AdminBackend {
-    private static final long COMMIT_SECONDS = 5;
-
     private final ScalerConfig cfg;
     private final RaftNode raft;
     private final Daemon daemon;
@@ -304,7 +302,9 @@ final class NodeBackend implements AdminBackend {
             return new ActionResult.Unavailable("no leader: the cluster has no majority right now");
         }
         try {
-            Consensus.CommitResult r = raft.propose(c).get(COMMIT_SECONDS, TimeUnit.SECONDS);
+            // Waits as long as the proposal itself may take: an earlier "unavailable" could be followed by a commit.
+            Consensus.CommitResult r =
+                    raft.propose(c).get(raft.proposalBound().toMillis() + 1_000, TimeUnit.MILLISECONDS);
             if (!r.accepted()) {
                 return new ActionResult.Refused(r.refusal());
             }
@@ -312,9 +312,15 @@ final class NodeBackend implements AdminBackend {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return new ActionResult.Unavailable("interrupted");
-        } catch (ExecutionException | TimeoutException e) {
+        } catch (TimeoutException e) {
             return new ActionResult.Unavailable(
-                    "could not commit through the leader: " + e.getClass().getSimpleName());
+                    "not committed within " + raft.proposalBound().toSeconds()
+                            + " s; it may still commit: check the decisions before trying again");
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            return new ActionResult.Unavailable("could not commit through the leader: "
+                    + cause.getClass().getSimpleName() + "; it may still commit: check the decisions before trying"
+                    + " again");
         }
     }
 

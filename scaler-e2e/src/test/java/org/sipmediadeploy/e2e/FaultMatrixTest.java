@@ -18,6 +18,7 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.sipmediadeploy.core.testing.LoopbackBlock;
 import org.sipmediadeploy.sandbox.ApiFault;
 import org.sipmediadeploy.sandbox.SandboxEvent;
 
@@ -39,7 +40,10 @@ class FaultMatrixTest {
     @BeforeAll
     static void startCluster() throws Exception {
         work = Cluster.freshWorkDir("fault-matrix");
-        cluster = Cluster.start(work.resolve("demo"), Integer.getInteger("e2e.matrix.block", 42), "max-per-hour = 60");
+        cluster = Cluster.start(
+                work.resolve("demo"),
+                Integer.getInteger("e2e.matrix.block", LoopbackBlock.FAULT_MATRIX.number()),
+                "max-per-hour = 60");
         checker = new InvariantChecker(cluster, 1, 6);
         cluster.awaitHealthy(Duration.ofSeconds(150));
     }

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.sipmediadeploy.core.testing.LoopbackBlock;
 import org.sipmediadeploy.sandbox.ApiFault;
 import org.sipmediadeploy.sandbox.SandboxEvent;
 
@@ -32,7 +33,7 @@ import org.sipmediadeploy.sandbox.SandboxEvent;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class PartitionFaultsTest {
-    static final int BLOCK = 82;
+    static final int BLOCK = LoopbackBlock.PARTITION_FAULTS.number();
     /** The seed of the loss scenario: printed, so a failing run can be replayed with -De2e.partition.seed. */
     static final long SEED = Long.getLong("e2e.partition.seed", 20261128L);
 

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import org.sipmediadeploy.core.testing.LoopbackBlock;
 import org.sipmediadeploy.sandbox.ApiFault;
 
 /**
@@ -46,8 +47,10 @@ class RandomizedFaultsTest {
         Random rnd = new Random(seed);
         List<String> done = new ArrayList<>();
         work = Cluster.freshWorkDir("randomized");
-        try (Cluster c =
-                Cluster.start(work.resolve("demo"), Integer.getInteger("e2e.random.block", 43), "max-per-hour = 60")) {
+        try (Cluster c = Cluster.start(
+                work.resolve("demo"),
+                Integer.getInteger("e2e.random.block", LoopbackBlock.RANDOMIZED_FAULTS.number()),
+                "max-per-hour = 60")) {
             InvariantChecker checker = new InvariantChecker(c, 1, 6);
             c.awaitHealthy(Duration.ofSeconds(150));
             long end = System.nanoTime() + span.toNanos();

@@ -19,6 +19,7 @@ import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.sipmediadeploy.core.testing.LoopbackBlock;
 
 /**
  * A rolling upgrade of the three scaler processes, one at a time (followers first, the leader last), each stopped
@@ -34,9 +35,11 @@ import org.junit.jupiter.api.Test;
  *   <li>every node runs the new version at the end and is a member of the configuration.</li>
  * </ul>
  * The measured failover time (kill to floating IP moved, and to the first answered OPTIONS) and the longest
- * leaderless gap are printed, not asserted. Sandbox block 127.65.x.y, scaler nodes on 127.65.250.1.
+ * leaderless gap are printed, not asserted. Its own loopback block (sandbox on 127.B.x.y, scaler nodes on 127.B.250.1).
  */
 class RollingRestartTest {
+    private static final LoopbackBlock BLOCK = LoopbackBlock.ROLLING_RESTART;
+    private static final String NODES_HOST = BLOCK.host(250, 1);
     static final String NEW_VERSION = "0.1.1-rolling-test";
     /**
      * Why 10 s: with SIGTERM the leader transfers leadership (one election round, well under a second); if the
@@ -55,7 +58,7 @@ class RollingRestartTest {
     @BeforeAll
     static void startCluster() throws Exception {
         work = Cluster.freshWorkDir("rolling-restart");
-        cluster = Cluster.start(work.resolve("demo"), 65, "max-per-hour = 60", "127.65.250.1");
+        cluster = Cluster.start(work.resolve("demo"), BLOCK.number(), "max-per-hour = 60", NODES_HOST);
         checker = new InvariantChecker(cluster, 1, 6);
         cluster.awaitHealthy(Duration.ofSeconds(150));
     }
@@ -107,7 +110,7 @@ class RollingRestartTest {
         order.add(firstLeader); // the leader last: one leadership change for the whole roll
 
         Map<String, URI> admin = new LinkedHashMap<>();
-        cluster.demo.adminPorts().forEach((id, port) -> admin.put(id, URI.create("http://127.65.250.1:" + port)));
+        cluster.demo.adminPorts().forEach((id, port) -> admin.put(id, URI.create("http://" + NODES_HOST + ":" + port)));
         String kamActive = cluster.member("kamailio", "active");
         String kamStandby = cluster.member("kamailio", "standby");
         Instant killedAt = null;

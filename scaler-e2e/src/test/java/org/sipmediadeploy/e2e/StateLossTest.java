@@ -18,10 +18,11 @@ import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.sipmediadeploy.core.testing.LoopbackBlock;
 import org.sipmediadeploy.sandbox.SandboxEvent;
 
 /**
- * A new user's mistake on the demo, on its own cluster (block 93 by default, {@code -De2e.stateloss.block}): the
+ * A new user's mistake on the demo, on its own cluster (its own loopback block by default, {@code -De2e.stateloss.block}): the
  * three nodes restarted with their Raft state wiped and the Kamailio floating IP mistyped. The pair cannot
  * bootstrap, so its members, and every gateway host made before, are tagged servers the state does not know. The
  * orphan sweep used to delete them one per pass, the active Kamailio first. Now no server is ever deleted: the
@@ -36,8 +37,10 @@ class StateLossTest {
     @BeforeAll
     static void startCluster() throws Exception {
         work = Cluster.freshWorkDir("state-loss");
-        cluster =
-                Cluster.start(work.resolve("demo"), Integer.getInteger("e2e.stateloss.block", 93), "max-per-hour = 60");
+        cluster = Cluster.start(
+                work.resolve("demo"),
+                Integer.getInteger("e2e.stateloss.block", LoopbackBlock.STATE_LOSS.number()),
+                "max-per-hour = 60");
         checker = new InvariantChecker(cluster, 1, 6);
         cluster.awaitHealthy(Duration.ofSeconds(300)); // generous: six engineers share two cores
     }

@@ -9,6 +9,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -54,8 +56,17 @@ final class MembershipWatch implements AutoCloseable {
 
     private volatile SelfMembership lastLogged;
 
-    /** The two clients of one peer set: proposals (bounded retries) and direct per-server calls (no retry). */
-    record Clients(Set<String> key, RaftGroup group, RaftClient propose, RaftClient direct) {}
+    /**
+     * The clients of one peer set: proposals (bounded retries), direct per-server calls (no retry), and one
+     * proposing client per leader hint in {@code proposeVia}: a Ratis client keeps the leader it last used, and one
+     * cut off (not closed) costs a whole request timeout per proposal before the client tries another peer.
+     */
+    record Clients(
+            Set<String> key,
+            RaftGroup group,
+            RaftClient propose,
+            RaftClient direct,
+            ConcurrentMap<RaftPeerId, RaftClient> proposeVia) {}
 
     MembershipWatch(
             RaftSettings settings,
@@ -201,12 +212,32 @@ final class MembershipWatch implements AutoCloseable {
                 group,
                 RatisProperties.newClient(
                         group, clientProperties, parameters, RatisProperties.proposalRetries(settings), null),
-                RatisProperties.newClient(group, clientProperties, parameters, RetryPolicies.noRetry(), null));
+                RatisProperties.newClient(group, clientProperties, parameters, RetryPolicies.noRetry(), null),
+                new ConcurrentHashMap<>());
+    }
+
+    /** The client whose first try is the leader this node knows (the shared one while no leader is known). */
+    RaftClient proposingClient() {
+        Clients c = clients();
+        RaftPeerId leader = division.info().map(DivisionInfo::getLeaderId).orElse(null);
+        if (leader == null || c.group().getPeer(leader) == null) {
+            return c.propose();
+        }
+        return c.proposeVia()
+                .computeIfAbsent(
+                        leader,
+                        id -> RatisProperties.newClient(
+                                c.group(),
+                                clientProperties,
+                                parameters,
+                                RatisProperties.proposalRetries(settings),
+                                id));
     }
 
     private static void closeClients(Clients c) {
         closeQuietly(c.propose());
         closeQuietly(c.direct());
+        c.proposeVia().values().forEach(MembershipWatch::closeQuietly);
     }
 
     private static void closeQuietly(RaftClient c) {

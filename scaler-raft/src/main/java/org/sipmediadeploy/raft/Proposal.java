@@ -1,5 +1,6 @@
 package org.sipmediadeploy.raft;
 
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
@@ -17,10 +18,16 @@ import org.sipmediadeploy.core.port.Consensus.CommitResult;
 final class Proposal {
     private Proposal() {}
 
+    /** The longest a proposal can take before it fails: every try and the sleeps between them. */
+    static Duration bound(RaftSettings settings) {
+        return settings.requestTimeout()
+                .multipliedBy(settings.clientRetries() + 1L)
+                .plus(settings.electionTimeoutMin().multipliedBy(settings.clientRetries()));
+    }
+
     static CompletableFuture<CommitResult> send(RaftClient client, RaftSettings settings, Command command) {
         Message m = Message.valueOf(ByteString.copyFrom(Codec.encodeCommand(command)));
-        long bound = settings.requestTimeout().toMillis() * (settings.clientRetries() + 1L)
-                + settings.electionTimeoutMin().toMillis() * settings.clientRetries();
+        long bound = bound(settings).toMillis();
         return client.async().send(m).orTimeout(bound, TimeUnit.MILLISECONDS).handle((reply, error) -> {
             if (error != null) {
                 String refusal = ScalerStateMachine.refusalIn(error);

@@ -141,9 +141,19 @@ public final class RaftNode implements Consensus, AutoCloseable {
         return settings;
     }
 
+    /** The longest a {@link #propose} can take before it fails: every try and the sleeps between them. */
+    public Duration proposalBound() {
+        return Proposal.bound(settings);
+    }
+
+    /** The peer the next proposal tries first (for tests). */
+    String proposalTarget() {
+        return String.valueOf(watch.proposingClient().getLeaderId());
+    }
+
     @Override
     public CompletableFuture<CommitResult> propose(Command command) {
-        return Proposal.send(clients().propose(), settings, command);
+        return Proposal.send(watch.proposingClient(), settings, command);
     }
 
     @Override

@@ -2,8 +2,6 @@ package org.sipmediadeploy.raft;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -14,6 +12,7 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.UnaryOperator;
 import org.awaitility.Awaitility;
+import org.sipmediadeploy.core.testing.FreePort;
 
 /** Three (or n) real Ratis servers in this JVM on 127.0.0.1, free ports, temporary storage. */
 final class LocalCluster implements AutoCloseable {
@@ -37,7 +36,7 @@ final class LocalCluster implements AutoCloseable {
         this.host = host;
         this.tweak = tweak;
         for (int i = 1; i <= size; i++) {
-            peers.put("n" + i, host + ":" + freePort(host));
+            peers.put("n" + i, host + ":" + FreePort.on(host));
         }
         for (String id : peers.keySet()) {
             settings.put(id, tweak.apply(RaftSettings.of("test-cluster", id, peers, dir.resolve(id))));
@@ -51,23 +50,11 @@ final class LocalCluster implements AutoCloseable {
      */
     RaftSettings prepare(String id, Map<String, String> listed) {
         Map<String, String> p = new TreeMap<>(listed);
-        p.put(id, host + ":" + freePort(host));
+        p.put(id, host + ":" + FreePort.on(host));
         RaftSettings s = tweak.apply(RaftSettings.of("test-cluster", id, p, dir.resolve(id)));
         settings.put(id, s);
         views.put(id, new ProbeView());
         return s;
-    }
-
-    static int freePort() {
-        return freePort("127.0.0.1");
-    }
-
-    static int freePort(String host) {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName(host))) {
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     LocalCluster startAll() {

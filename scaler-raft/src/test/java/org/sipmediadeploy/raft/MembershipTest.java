@@ -20,10 +20,11 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sipmediadeploy.core.command.Command;
+import org.sipmediadeploy.core.testing.LoopbackBlock;
 
-/** Membership changes on three real Ratis servers in this JVM (loopback block 127.65.0.0/16). */
+/** Membership changes on three real Ratis servers in this JVM (its own loopback block). */
 class MembershipTest {
-    private static final String HOST = "127.65.0.1";
+    private static final String HOST = LoopbackBlock.RAFT_MEMBERSHIP.host(0, 1);
 
     @TempDir
     Path dir;

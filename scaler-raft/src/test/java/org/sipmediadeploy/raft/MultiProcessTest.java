@@ -15,6 +15,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.sipmediadeploy.core.testing.FreePort;
 
 /** Three scaler nodes in three JVMs; the leader is killed with SIGKILL or frozen with SIGSTOP. */
 class MultiProcessTest {
@@ -30,7 +31,7 @@ class MultiProcessTest {
     void startThree() throws Exception {
         Map<String, String> peers = new TreeMap<>();
         for (int i = 1; i <= 3; i++) {
-            peers.put("n" + i, "127.0.0.1:" + LocalCluster.freePort());
+            peers.put("n" + i, "127.0.0.1:" + FreePort.onLoopback());
         }
         for (String id : peers.keySet()) {
             procs.add(NodeProcess.start(id, peers, dir.resolve(id)));

@@ -16,6 +16,7 @@ import org.awaitility.Awaitility;
 import org.sipmediadeploy.core.command.Command;
 import org.sipmediadeploy.core.decision.Decision;
 import org.sipmediadeploy.core.port.Consensus.CommitResult;
+import org.sipmediadeploy.core.testing.FreePort;
 import org.sipmediadeploy.core.testing.Percentiles;
 
 /**
@@ -86,7 +87,7 @@ public final class RaftBench {
     static double[] takeover(Path dir, int kills) throws Exception {
         Map<String, String> peers = new TreeMap<>();
         for (int i = 1; i <= 3; i++) {
-            peers.put("n" + i, "127.0.0.1:" + LocalCluster.freePort());
+            peers.put("n" + i, "127.0.0.1:" + FreePort.onLoopback());
         }
         Map<String, NodeProcess> procs = new TreeMap<>();
         for (String id : peers.keySet()) {

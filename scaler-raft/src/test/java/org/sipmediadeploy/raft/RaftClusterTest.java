@@ -74,6 +74,30 @@ class RaftClusterTest {
         assertTrue(commit(follower, new Command.InitPool("gw", term, T0)).accepted());
     }
 
+    /**
+     * A proposal goes first to the leader this node knows. The defect: the proposing client kept the leader it had
+     * cached (the old one); when that one is cut off rather than closed, each proposal spent a whole request timeout
+     * on it before trying another peer, and an operator action on the new leader answered "unavailable" (exit 3)
+     * on a loaded machine while the proposal could still commit.
+     */
+    @Test
+    void aProposalIsSentToTheLeaderTheNodeKnowsNotToTheOneItsClientLastUsed() {
+        threeNodes();
+        RaftNode old = cluster.awaitLeader(AWAIT);
+        long oldTerm = old.leaderTerm().orElseThrow();
+        for (RaftNode n : cluster.nodes.values()) {
+            assertTrue(
+                    commit(n, new Command.InitPool("gw-" + n.id(), oldTerm, T0)).accepted());
+        }
+        cluster.kill(old.id());
+        RaftNode next = cluster.awaitLeader(AWAIT);
+        assertNotEquals(old.id(), next.id());
+        for (RaftNode n : cluster.nodes.values()) {
+            await().atMost(AWAIT).until(() -> n.leaderId().equals(java.util.Optional.of(next.id())));
+            assertEquals(next.id(), n.proposalTarget(), "the first try of a proposal on " + n.id());
+        }
+    }
+
     @Test
     void newLeaderBecomesReadyAfterTheLeaderIsKilled() {
         threeNodes();
