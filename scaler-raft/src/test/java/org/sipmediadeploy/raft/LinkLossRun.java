@@ -71,11 +71,13 @@ final class LinkLossRun {
             try (LinkLoss loss = LinkLoss.between(
                     gid(leader.id), ports.get(leader.id), gid(follower), ports.get(follower), percent)) {
                 long end = System.nanoTime() + length.toNanos();
+                NodeProcess proposer = leader;
+                long proposerTerm = term;
                 for (int n = 0; System.nanoTime() < end; n++) {
                     long t0 = System.nanoTime();
                     String r;
                     try {
-                        r = leader.ask("initPool loss" + n + " " + term, Duration.ofSeconds(30));
+                        r = proposer.ask("initPool loss" + n + " " + proposerTerm, Duration.ofSeconds(30));
                     } catch (org.awaitility.core.ConditionTimeoutException e) {
                         r = "TIMEOUT";
                     }
@@ -84,6 +86,16 @@ final class LinkLossRun {
                     } else {
                         refused++;
                         System.out.println("  commit " + n + ": " + r);
+                        // After an election, propose through the new leader in its term (the loss stays on the
+                        // original link).
+                        for (NodeProcess p : procs.values()) {
+                            String[] st =
+                                    p.ask("status", Duration.ofSeconds(30)).split(" ");
+                            if (Long.parseLong(st[0]) >= 0 && st[0].equals(st[1])) {
+                                proposer = p;
+                                proposerTerm = Long.parseLong(st[0]);
+                            }
+                        }
                     }
                     if (n % 60 == 0) {
                         System.out.println("  " + (n + 1) + " commits, max term " + maxTerm(procs) + ", dropped "

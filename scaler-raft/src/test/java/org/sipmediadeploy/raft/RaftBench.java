@@ -153,7 +153,8 @@ public final class RaftBench {
                 + "\n" + String.join("\n\n", notes) + "\n"
                 + (kept.isEmpty()
                         ? ""
-                        : "\nAlso in raft.json, from an earlier run (its commit and date are in each" + " figure): "
+                        : "\nRows marked \"earlier run\" were not measured by this run: raft.json keeps them as that"
+                                + " run wrote them (with its commit and date): "
                                 + String.join(", ", kept) + ".\n");
         Files.writeString(out.resolve("raft.md"), md);
         System.out.println(md);
