@@ -62,11 +62,18 @@ final class NodeProcess implements AutoCloseable {
     }
 
     static NodeProcess start(String id, Map<String, String> peers, Path storage) throws IOException {
+        return start(id, peers, storage, List.of());
+    }
+
+    /** The same, the JVM run through {@code prefix} (e.g. {@code setpriv --regid=G --clear-groups --}). */
+    static NodeProcess start(String id, Map<String, String> peers, Path storage, List<String> prefix)
+            throws IOException {
         String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         String peerArg = peers.entrySet().stream()
                 .map(e -> e.getKey() + "=" + e.getValue())
                 .collect(Collectors.joining(","));
-        List<String> cmd = new ArrayList<>(List.of(
+        List<String> cmd = new ArrayList<>(prefix);
+        cmd.addAll(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m", "-XX:+UseSerialGC"));
         String extra = System.getProperty("raft.child.jvmArgs", "").trim();
         if (!extra.isEmpty()) {

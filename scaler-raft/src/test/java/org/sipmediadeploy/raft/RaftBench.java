@@ -40,6 +40,9 @@ public final class RaftBench {
         int kills = 30;
         int commits = 1000;
         Path out = Path.of("bench/results");
+        boolean hog = false;
+        int lossSeconds = 0;
+        int lossPercent = 20;
         long electionMin = RaftSettings.DEFAULT_ELECTION_MIN.toMillis();
         long electionMax = RaftSettings.DEFAULT_ELECTION_MAX.toMillis();
         for (int i = 0; i < args.length; i++) {
@@ -54,6 +57,12 @@ public final class RaftBench {
                 electionMax = Long.parseLong(mm[1]);
                 System.setProperty(
                         "raft.child.jvmArgs", "-Draft.electionMinMs=" + mm[0] + " -Draft.electionMaxMs=" + mm[1]);
+            } else if (args[i].equals("--hog")) {
+                hog = true; // the takeover runs again with one core kept busy
+            } else if (args[i].equals("--loss-seconds")) {
+                lossSeconds = Integer.parseInt(args[++i]);
+            } else if (args[i].equals("--loss-percent")) {
+                lossPercent = Integer.parseInt(args[++i]);
             } else if (args[i].equals("--out")) {
                 out = Path.of(args[++i]);
             } else {
@@ -61,24 +70,93 @@ public final class RaftBench {
             }
         }
         Path work = Files.createTempDirectory("raft-bench");
-        double[] takeover = takeover(work.resolve("takeover"), kills);
-        double[] commit = commitLatency(work.resolve("commit"), commits);
         String rev = git("rev-parse", "--short", "HEAD");
         String date = Instant.now().toString();
-        List<String> json = new ArrayList<>();
-        json.add(figure("takeover_kill_to_leader_ready", "ms", takeover, 1000, rev, date));
-        json.add(figure("commit_latency_decision", "ms", commit, -1, rev, date));
+        Map<String, String> json = new java.util.LinkedHashMap<>();
+        StringBuilder table = new StringBuilder();
+        List<String> notes = new ArrayList<>();
+        String loadQuiet = loadAverage();
+        double[] takeover = null;
+        if (kills > 0) {
+            takeover = takeover(work.resolve("takeover"), kills);
+            json.put(
+                    "takeover_kill_to_leader_ready",
+                    figure("takeover_kill_to_leader_ready", "ms", takeover, 1000, rev, date));
+            table.append(
+                    row("takeover: SIGKILL of the leader to the new leader's leaderReady", takeover, "<= 1000 (p99)"));
+            notes.add("Extra elections during the takeover runs (failed rounds or spurious elections, beyond one per"
+                    + " kill): " + extraElections + ".");
+        }
+        if (kills > 0 && hog) {
+            // Same run, same machine, one more core busy: the ratio to the figure above is what the hog costs.
+            double[] loaded;
+            String loadHog;
+            try (CpuHog h = CpuHog.start(3600)) {
+                loaded = takeover(work.resolve("takeover-load"), kills);
+                loadHog = loadAverage();
+            }
+            String name = "takeover_under_load_kill_to_leader_ready";
+            json.put(name, figure(name, "ms", loaded, 1000, rev, date));
+            table.append(row(
+                    "takeover under load (one core busy: CPU hog): SIGKILL to leaderReady", loaded, "<= 1000 (p99)"));
+            notes.add(
+                    "Under load: a `sh` busy-loop (bounded by `timeout`, stopped by its PID) kept one core busy during"
+                            + " the second takeover run; load average at its end: " + loadHog + "; extra elections: "
+                            + extraElections + ". p99 ratio loaded/quiet in this run: "
+                            + String.format(
+                                    java.util.Locale.ROOT,
+                                    "%.2f",
+                                    Percentiles.nearestRank(loaded, 99) / Percentiles.nearestRank(takeover, 99))
+                            + ".");
+        }
+        if (commits > 0) {
+            double[] commit = commitLatency(work.resolve("commit"), commits);
+            json.put("commit_latency_decision", figure("commit_latency_decision", "ms", commit, -1, rev, date));
+            table.append(row("commit latency of a decision (propose to applied result, leader)", commit, "-"));
+        }
+        if (lossSeconds > 0) {
+            LinkLossRun.Result loss =
+                    LinkLossRun.run(work.resolve("loss"), Duration.ofSeconds(lossSeconds), lossPercent);
+            String elections = "link_loss_" + lossPercent + "pct_spurious_elections";
+            json.put(elections, figure(elections, "elections", new double[] {loss.elections()}, 0, rev, date));
+            String during = "commit_latency_decision_during_link_loss_" + lossPercent + "pct";
+            json.put(during, figure(during, "ms", loss.commitMs(), -1, rev, date));
+            table.append(row(
+                    "commit latency, one decision a second, during " + lossPercent + " % loss on the leader's link to"
+                            + " one follower",
+                    loss.commitMs(),
+                    "-"));
+            notes.add(loss.describe());
+        }
+        // Figures this run did not measure stay as an earlier run wrote them (each carries its commit and date).
         Files.createDirectories(out);
-        Files.writeString(out.resolve("raft.json"), "[\n  " + String.join(",\n  ", json) + "\n]\n");
+        List<String> kept = new ArrayList<>();
+        Path jsonFile = out.resolve("raft.json");
+        if (Files.exists(jsonFile)) {
+            for (String line : Files.readAllLines(jsonFile)) {
+                java.util.regex.Matcher m = java.util.regex.Pattern.compile(
+                                "^\\s*(\\{\"name\":\"([^\"]+)\".*\\})\\s*,?\\s*$")
+                        .matcher(line);
+                if (m.matches() && !json.containsKey(m.group(2))) {
+                    json.put(m.group(2), m.group(1));
+                    kept.add(m.group(2));
+                    table.append(keptRow(m.group(1)));
+                }
+            }
+        }
+        Files.writeString(jsonFile, "[\n  " + String.join(",\n  ", json.values()) + "\n]\n");
         String md = "# scaler-raft benchmark\n\n"
                 + "Loopback, 3 nodes, election timeout " + electionMin + "-" + electionMax
-                + " ms. Load average (1/5/15 min, at the end): " + loadAverage() + ". Commit " + rev + ", " + date
-                + ". Command: see bench/raft/README.md.\n\n"
+                + " ms. Load average (1/5/15 min) at the start: " + loadQuiet + "; at the end: " + loadAverage()
+                + " (2 CPUs). Commit " + rev + ", " + date + ". Command: see bench/raft/README.md.\n\n"
                 + "| figure | unit | runs | p50 | p95 | p99 | max | target |\n|---|---|---|---|---|---|---|---|\n"
-                + row("takeover: SIGKILL of the leader to the new leader's leaderReady", takeover, "<= 1000 (p99)")
-                + row("commit latency of a decision (propose to applied result, leader)", commit, "-")
-                + "\nExtra elections during the takeover runs (failed rounds or spurious elections, beyond one per"
-                + " kill): " + extraElections + ".\n";
+                + table
+                + "\n" + String.join("\n\n", notes) + "\n"
+                + (kept.isEmpty()
+                        ? ""
+                        : "\nRows marked \"earlier run\" were not measured by this run: raft.json keeps them as that"
+                                + " run wrote them (with its commit and date): "
+                                + String.join(", ", kept) + ".\n");
         Files.writeString(out.resolve("raft.md"), md);
         System.out.println(md);
         System.exit(0);
@@ -102,7 +180,7 @@ public final class RaftBench {
                 long oldTerm = -1;
                 for (int attempt = 0; old == null; attempt++) {
                     NodeProcess candidate = Awaitility.await()
-                            .atMost(Duration.ofSeconds(60))
+                            .atMost(Duration.ofSeconds(240))
                             .pollInterval(Duration.ofMillis(20))
                             .until(() -> leaderAbove(procs, 0), Optional::isPresent)
                             .orElseThrow();
@@ -123,7 +201,7 @@ public final class RaftBench {
                 long t0 = System.nanoTime();
                 old.signal("KILL");
                 NodeProcess next = Awaitility.await()
-                        .atMost(Duration.ofSeconds(60))
+                        .atMost(Duration.ofSeconds(240))
                         .pollInterval(Duration.ofMillis(5))
                         .until(() -> leaderAbove(procs, killedTerm), Optional::isPresent)
                         .orElseThrow();
@@ -170,7 +248,7 @@ public final class RaftBench {
     private static boolean steady(Map<String, NodeProcess> procs, NodeProcess leader, long term, int k) {
         try {
             for (int i = 0; i < 20; i++) {
-                String r = leader.ask("initPool p" + (++pools) + " " + term, Duration.ofSeconds(60));
+                String r = leader.ask("initPool p" + (++pools) + " " + term, Duration.ofSeconds(240));
                 if (!r.startsWith("ACCEPTED")) {
                     System.out.println("  warm-up commit on " + leader.id + " in term " + term + ": " + r);
                     return false;
@@ -180,7 +258,7 @@ public final class RaftBench {
                     Long.parseLong(leader.ask("status", Duration.ofSeconds(30)).split(" ")[2]);
             for (NodeProcess p : procs.values()) {
                 Awaitility.await()
-                        .atMost(Duration.ofSeconds(60))
+                        .atMost(Duration.ofSeconds(240))
                         .pollInterval(Duration.ofMillis(20))
                         .until(() -> {
                             String[] st =
@@ -206,7 +284,7 @@ public final class RaftBench {
 
     static double[] commitLatency(Path dir, int commits) {
         try (LocalCluster cluster = new LocalCluster(dir, 3, s -> s).startAll()) {
-            RaftNode leader = cluster.awaitLeader(Duration.ofSeconds(60));
+            RaftNode leader = cluster.awaitLeader(Duration.ofSeconds(240));
             long term = leader.leaderTerm().orElseThrow();
             join(leader, new Command.InitPool("gw", term, Fixtures.T0));
             int warmup = Math.min(200, commits);
@@ -266,6 +344,19 @@ public final class RaftBench {
                 target < 0 ? "null" : String.format(java.util.Locale.ROOT, "%.0f", target),
                 rev,
                 date);
+    }
+
+    /** A table row for a figure kept from an earlier run, from its JSON line. */
+    private static String keptRow(String line) {
+        java.util.function.Function<String, String> field = k -> {
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"" + k + "\":\"?([^,\"}]*)")
+                    .matcher(line);
+            return m.find() ? m.group(1) : "?";
+        };
+        return "| " + field.apply("name") + " (earlier run, commit " + field.apply("commit") + ") | "
+                + field.apply("unit")
+                + " | " + field.apply("runs") + " | " + field.apply("p50") + " | " + field.apply("p95") + " | "
+                + field.apply("p99") + " | " + field.apply("max") + " | " + field.apply("target") + " |\n";
     }
 
     private static String row(String name, double[] v, String target) {
