@@ -18,9 +18,10 @@ import org.sipmediadeploy.core.model.ServerStatus;
 /**
  * Keeps enough idle gateways in the pool. Pure: {@code (pool, observation, config, memory, now)} in, decisions out.
  * <ul>
- *   <li>target idle = the largest of the floor (the schedule's default spare), the schedule (cold start only), a
- *       headroom proportional to the busy gateways and the {@link DemandForecast} of the calls arriving before a
- *       host created now answers; every create or drain names the term that set it; live hosts stay within
+ *   <li>target idle = the largest of the floor (the schedule's default spare, one while the pool is quiet), the
+ *       schedule (cold start only), a headroom proportional to the busy gateways, a surge proportional to the calls
+ *       seen in the last 60 s and the {@link DemandForecast} of the calls arriving before a host created now
+ *       answers; every create or drain names the term that set it; live hosts stay within
  *       [min, max];</li>
  *   <li>the calls seen arriving (rises of busy gateways) are counted per minute; a finished minute is handed back
  *       for the replicated {@link org.sipmediadeploy.core.model.ArrivalHistory} the forecast reads;</li>
@@ -39,7 +40,21 @@ public final class ScalingPolicy {
     /** Idle gateways held per busy gateway, whatever the forecast: covers a surprise while hosts boot. */
     static final double HEADROOM = 0.05;
 
+    /**
+     * Idle gateways held per call seen in the last 60 s: a burst nobody forecast (an unannounced event) keeps
+     * dialling in after its first minutes, and the hosts created while it starts are ready for that tail.
+     */
+    static final double SURGE = 0.5;
+    /** The same while no ready gateway is idle: the calls turned away are not seen, so the count is a lower bound. */
+    static final double SATURATED_SURGE = 2.0;
+
+    /** A pool that saw fewer than {@link #QUIET_CALLS} calls in the last {@link #QUIET_MINUTES} minutes is quiet. */
+    static final int QUIET_MINUTES = 120;
+
+    static final int QUIET_CALLS = 3;
+
     public static final String FLOOR = "floor";
+    public static final String SURGE_TERM = "surge";
     public static final String SCHEDULE = "schedule";
     public static final String HEADROOM_TERM = "headroom";
     public static final String FORECAST = "forecast";
@@ -66,6 +81,7 @@ public final class ScalingPolicy {
         int idle = 0;
         int live = 0;
         int busy = 0;
+        int readyIdle = 0;
         // One destructive decision per pass: a host leaves the live count only when it is the one deleted, since
         // the others still exist and still count towards max-hosts.
         Decision destructive = null;
@@ -118,6 +134,7 @@ public final class ScalingPolicy {
                         }
                     } else if (cap != null) {
                         idle += cap.idleGateways();
+                        readyIdle += cap.idleGateways();
                         if (cap.idleGateways() >= cfg.capacityPerHost() && !o.busyAtRouter()) {
                             removable.add(h);
                         }
@@ -189,7 +206,12 @@ public final class ScalingPolicy {
             counted = rise;
         }
 
-        Target t = target(pool, cfg, demand, busy, now);
+        // The calls of the last 60 s: this minute so far and the part of the previous one still inside the window.
+        int previous =
+                closed != null ? closed.count() : Math.max(0, pool.arrivals().at(minute - 1));
+        long second = Math.floorMod(now.getEpochSecond(), 60);
+        int lastMinute = counted + (int) Math.ceil(previous * (60 - second) / 60.0 - 1e-9);
+        Target t = target(pool, cfg, demand, busy, lastMinute, readyIdle == 0, now);
         int target = t.spare();
         int deficit = target - idle;
         int wantHosts = Math.max(cfg.minHosts() - live, deficit > 0 ? ceilDiv(deficit, cfg.capacityPerHost()) : 0);
@@ -264,20 +286,41 @@ public final class ScalingPolicy {
      * while less than a day of arrivals is known (cold start), a headroom proportional to the busy gateways, and the
      * forecast of the calls arriving before a host created now would answer.
      */
-    private static Target target(PoolState pool, PoolConfig cfg, DemandEstimate demand, int busy, Instant now) {
+    private static Target target(
+            PoolState pool,
+            PoolConfig cfg,
+            DemandEstimate demand,
+            int busy,
+            int lastMinute,
+            boolean saturated,
+            Instant now) {
         int floor = cfg.spare().defaultSpare();
+        // A quiet pool (a night, a weekend evening) holds one spare, not the office-hours floor: a lone call still
+        // finds a gateway, and the next one is seen arriving and covered while it is alone.
+        long newest = Math.min(
+                Math.floorDiv(now.getEpochSecond(), 60) - 1, pool.arrivals().lastMinute());
+        int recent = pool.arrivals().sum(newest - QUIET_MINUTES + 1, QUIET_MINUTES);
+        boolean quiet = recent >= 0 && recent < QUIET_CALLS;
+        if (quiet) {
+            floor = Math.min(floor, 1);
+        }
         boolean cold = !pool.arrivals().covers(1440);
         int schedule = cold ? cfg.spare().spareAt(now) : 0;
         int headroom = (int) Math.ceil(HEADROOM * busy - 1e-9);
         Duration window = demand.bootTime().plus(cfg.evaluationPeriod());
         DemandForecast.Forecast f =
                 DemandForecast.of(pool.arrivals(), now, window, cfg.spare().zone());
-        int spare = Math.max(Math.max(floor, schedule), Math.max(headroom, f.calls()));
+        // A saturated pool sees only the calls it could take: the ones it turned away were at least as many.
+        int surge = (int) Math.ceil((saturated ? SATURATED_SURGE : SURGE) * lastMinute - 1e-9);
+        int spare = Math.max(Math.max(floor, schedule), Math.max(Math.max(headroom, surge), f.calls()));
         if (f.calls() == spare && spare > 0) {
             return new Target(
                     spare,
                     FORECAST,
                     "forecast: " + f.calls() + " calls in the next " + window.toSeconds() + " s (" + f.basis() + ")");
+        }
+        if (surge == spare && spare > 0) {
+            return new Target(spare, SURGE_TERM, surgeReason(lastMinute, saturated));
         }
         if (headroom == spare && spare > 0) {
             return new Target(
@@ -289,7 +332,23 @@ public final class ScalingPolicy {
                     SCHEDULE,
                     "schedule: " + schedule + " spare now (cold start: under a day of " + "arrivals learnt)");
         }
-        return new Target(spare, FLOOR, "floor: spare " + floor);
+        return new Target(spare, FLOOR, floorReason(floor, quiet, recent));
+    }
+
+    private static String surgeReason(int lastMinute, boolean saturated) {
+        StringBuilder r = new StringBuilder("surge: ").append(lastMinute).append(" calls in the last 60 s");
+        if (saturated) {
+            r.append(", no ready gateway idle");
+        }
+        return r.toString();
+    }
+
+    private static String floorReason(int floor, boolean quiet, int recent) {
+        StringBuilder r = new StringBuilder("floor: spare ").append(floor);
+        if (quiet) {
+            r.append(" (quiet: ").append(recent).append(" calls in 2 h)");
+        }
+        return r.toString();
     }
 
     /** Until when creates are backed off after the {@code failures}-th quota / no-valid-host error in a row. */

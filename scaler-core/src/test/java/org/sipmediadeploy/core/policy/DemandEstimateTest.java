@@ -100,6 +100,107 @@ class DemandEstimateTest {
         assertTrue(c.reason().contains("set by forecast: "), c.reason());
     }
 
+    // ---- the quiet floor and the surge term ------------------------------------------------------------------
+
+    private static PoolConfig twoSpare() {
+        Fixtures.PoolCfg b = Fixtures.poolCfg();
+        b.capacity = 1;
+        b.max = 50;
+        b.spare = SpareSchedule.constant(2);
+        b.period = PERIOD;
+        b.scaleInAfter = Duration.ofSeconds(60);
+        b.protectNew = Duration.ofSeconds(120);
+        return b.build();
+    }
+
+    /** {@code p} with a history of {@code minutes} minutes up to {@code last}, one call in each of the last few. */
+    private static PoolState withHistory(PoolState p, long last, int minutes, int callsInTotal) {
+        org.sipmediadeploy.core.model.ArrivalHistory h = org.sipmediadeploy.core.model.ArrivalHistory.EMPTY;
+        for (long m = last - minutes + 1; m <= last; m++) {
+            h = h.record(m, m > last - callsInTotal ? 1 : 0);
+        }
+        return new PoolState(p.name(), p.mode(), p.hosts(), 0, null, h);
+    }
+
+    private static ScalingVerdict quietNight(int callsInLastTwoHours, int secondOfMinute, boolean minuteReplicated) {
+        Instant now = Instant.parse("2026-01-10T02:00:00Z").plusSeconds(secondOfMinute);
+        long minute = now.getEpochSecond() / 60;
+        PoolState p = pool(
+                host("gw-1", HostState.READY, now.minusSeconds(7200)),
+                host("gw-2", HostState.READY, now.minusSeconds(7200)));
+        // The minute just over is replicated one pass after it closed: the first pass of a minute does not see it.
+        // More than a day of history: past the cold start, whose schedule would hold the floor.
+        p = withHistory(p, minuteReplicated ? minute - 1 : minute - 2, 1500, callsInLastTwoHours);
+        ScalingMemory surplus = new ScalingMemory(now.minusSeconds(120), DemandEstimate.NONE, minute, 0);
+        return ScalingPolicy.decide(p, observe(p, 0, now), twoSpare(), surplus, now, DecisionIds.forTerm(3, 1));
+    }
+
+    @Test
+    void aQuietPoolHoldsOneSpareInsteadOfTheFloorAndDrainsTheOther() {
+        ScalingVerdict v = quietNight(0, 30, true);
+        assertEquals(1, v.targetSpare());
+        assertEquals(ScalingPolicy.FLOOR, v.driver());
+        Decision.DrainHost d =
+                assertInstanceOf(Decision.DrainHost.class, v.decisions().get(0));
+        assertTrue(d.reason().contains("quiet: 0 calls in 2 h"), d.reason());
+    }
+
+    @Test
+    void theQuietFloorHoldsInTheFirstPassOfAMinuteBeforeTheMinuteIsReplicated() {
+        // Were the unreplicated minute read as unknown, every minute would reset the surplus timer: no scale-in.
+        ScalingVerdict v = quietNight(0, 2, false);
+        assertEquals(1, v.targetSpare());
+        assertInstanceOf(Decision.DrainHost.class, v.decisions().get(0));
+    }
+
+    @Test
+    void aPoolThatSawAFewCallsInTheLastTwoHoursKeepsTheFloor() {
+        ScalingVerdict v = quietNight(ScalingPolicy.QUIET_CALLS, 30, true);
+        assertEquals(2, v.targetSpare());
+        assertTrue(v.decisions().isEmpty(), v.decisions().toString());
+    }
+
+    private static ScalingVerdict surge(int idleHosts, int arrivedThisMinute) {
+        Instant now = Instant.parse("2026-01-07T18:40:30Z"); // an evening: nothing forecast
+        long minute = now.getEpochSecond() / 60;
+        Host[] hosts = new Host[4 + idleHosts];
+        for (int i = 0; i < hosts.length; i++) {
+            hosts[i] = host("gw-" + i, HostState.READY, now.minusSeconds(7200));
+        }
+        PoolState p = withHistory(pool(hosts), minute - 1, 180, 0);
+        ScalingMemory m = new ScalingMemory(
+                null, new DemandEstimate(4, now.minusSeconds(5), Duration.ofSeconds(90)), minute, arrivedThisMinute);
+        return ScalingPolicy.decide(p, observe(p, 4, now), twoSpare(), m, now, DecisionIds.forTerm(3, 1));
+    }
+
+    @Test
+    void callsArrivingFasterThanForecastRaiseTheTargetByTheSurgeTerm() {
+        ScalingVerdict v = surge(4, 12);
+        assertEquals(ScalingPolicy.SURGE_TERM, v.driver());
+        assertEquals((int) Math.ceil(ScalingPolicy.SURGE * 12), v.targetSpare());
+        Decision.CreateHost c =
+                assertInstanceOf(Decision.CreateHost.class, v.decisions().get(0));
+        assertTrue(c.reason().contains("surge: 12 calls in the last 60 s"), c.reason());
+    }
+
+    @Test
+    void aSaturatedPoolCountsTheCallsItSawAsALowerBoundAndAsksForMore() {
+        ScalingVerdict v = surge(0, 4);
+        assertEquals(ScalingPolicy.SURGE_TERM, v.driver());
+        assertEquals((int) Math.ceil(ScalingPolicy.SATURATED_SURGE * 4), v.targetSpare());
+        assertEquals(
+                v.targetSpare(),
+                v.decisions().stream()
+                        .filter(d -> d instanceof Decision.CreateHost)
+                        .count());
+    }
+
+    @Test
+    void withoutCallsArrivingTheSurgeTermAsksForNothing() {
+        ScalingVerdict v = surge(2, 0);
+        assertTrue(!ScalingPolicy.SURGE_TERM.equals(v.driver()), v.driver());
+    }
+
     private static Host[] tenHosts(Instant created) {
         Host[] hosts = new Host[10];
         for (int i = 0; i < hosts.length; i++) {
