@@ -9,15 +9,42 @@ import java.net.UnknownHostException;
 import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpTimeoutException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Locale;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
+import java.util.regex.Pattern;
 import javax.net.ssl.SSLException;
+import org.sipmediadeploy.core.model.ProbeResult;
 
 /** Turns what went wrong into a reason an operator can act on. */
 final class Reasons {
     private Reasons() {}
+
+    /**
+     * A failed probe with its reason, classified for the failure detector: a timeout is silence; a refused or reset
+     * connection, a port unreachable, a TLS failure or a 5xx from the server is the target saying no at once;
+     * anything else (a 4xx, a malformed answer, our own socket) is left unclassified.
+     */
+    static ProbeResult failed(Duration latency, String reason, Instant at) {
+        String r = reason.toLowerCase(Locale.ROOT);
+        if (r.contains("timeout") || r.contains("timed out")) {
+            return ProbeResult.silent(latency, reason, at);
+        }
+        if (r.startsWith("connection refused")
+                || r.startsWith("port unreachable")
+                || r.startsWith("connection reset")
+                || r.startsWith("tls handshake failed")
+                || r.startsWith("i/o error on ")
+                || SERVER_ERROR.matcher(reason).lookingAt()) {
+            return ProbeResult.refused(latency, reason, at);
+        }
+        return ProbeResult.down(latency, reason, at);
+    }
+
+    /** A SIP, STUN or TURN reason starting with a 5xx code ("503 Service Unavailable", "STUN 500 Server Error"). */
+    private static final Pattern SERVER_ERROR = Pattern.compile("(STUN |TURN )?5\\d\\d\\b");
 
     static String timeout(Duration timeout) {
         return "timeout after " + timeout.toMillis() + " ms";

@@ -90,7 +90,8 @@ final class SipOptionsProber implements SipListener, AutoCloseable {
         }
         ClientTransaction[] holder = new ClientTransaction[1];
         runtime.deadline(result, timeout, () -> {
-            if (result.complete(ProbeResult.down(ProbeRuntime.since(start), Reasons.timeout(timeout), runtime.now()))) {
+            if (result.complete(
+                    ProbeResult.silent(ProbeRuntime.since(start), Reasons.timeout(timeout), runtime.now()))) {
                 ClientTransaction ct;
                 synchronized (holder) {
                     ct = holder[0];
@@ -130,7 +131,7 @@ final class SipOptionsProber implements SipListener, AutoCloseable {
             if (target.transport() != Transport.UDP && reason.contains("Could not connect")) {
                 reason = diagnoseConnect(target, start, timeout);
             }
-            result.complete(ProbeResult.down(ProbeRuntime.since(start), reason, runtime.now()));
+            result.complete(Reasons.failed(ProbeRuntime.since(start), reason, runtime.now()));
         }
     }
 
@@ -214,7 +215,7 @@ final class SipOptionsProber implements SipListener, AutoCloseable {
                 .complete(
                         p.target().healthyCodes().contains(code)
                                 ? ProbeResult.up(latency, reason, runtime.now())
-                                : ProbeResult.down(latency, reason, runtime.now()));
+                                : Reasons.failed(latency, reason, runtime.now()));
     }
 
     @Override
@@ -223,7 +224,7 @@ final class SipOptionsProber implements SipListener, AutoCloseable {
         Pending p = ct == null ? null : pending.remove(ct);
         if (p != null) {
             p.result()
-                    .complete(ProbeResult.down(
+                    .complete(ProbeResult.silent(
                             ProbeRuntime.since(p.startNanos()), "SIP transaction timeout", runtime.now()));
         }
     }
@@ -238,7 +239,7 @@ final class SipOptionsProber implements SipListener, AutoCloseable {
                     && p.target().transport().name().equalsIgnoreCase(transport)) {
                 if (pending.remove(ct, p)) {
                     p.result()
-                            .complete(ProbeResult.down(
+                            .complete(ProbeResult.refused(
                                     ProbeRuntime.since(p.startNanos()),
                                     "I/O error on " + transport.toLowerCase(Locale.ROOT) + " connection",
                                     runtime.now()));

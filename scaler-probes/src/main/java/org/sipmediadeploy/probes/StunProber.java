@@ -113,7 +113,7 @@ final class StunProber {
                 .thenApply(r -> {
                     Duration latency = ProbeRuntime.since(start);
                     if (r.isErrorResponse()) {
-                        return ProbeResult.down(latency, "STUN " + error(r), runtime.now());
+                        return Reasons.failed(latency, "STUN " + error(r), runtime.now());
                     }
                     TransportAddress mapped = mappedAddress(r);
                     return mapped == null
@@ -150,7 +150,7 @@ final class StunProber {
                         return CompletableFuture.completedFuture(Attempt.RETRY_NEW_SOCKET);
                     }
                     if (code != UNAUTHORIZED) {
-                        return done(ProbeResult.down(ProbeRuntime.since(start), "TURN " + error(first), runtime.now()));
+                        return done(Reasons.failed(ProbeRuntime.since(start), "TURN " + error(first), runtime.now()));
                     }
                     RealmAttribute realm = (RealmAttribute) first.getAttribute(Attribute.REALM);
                     NonceAttribute nonce = (NonceAttribute) first.getAttribute(Attribute.NONCE);
@@ -227,7 +227,7 @@ final class StunProber {
                     ? "401 bad credentials for user '" + target.username() + "' in realm '"
                             + new String(creds.getRealm(), StandardCharsets.UTF_8) + "'"
                     : "TURN " + error(r);
-            return done(ProbeResult.down(ProbeRuntime.since(start), reason, runtime.now()));
+            return done(Reasons.failed(ProbeRuntime.since(start), reason, runtime.now()));
         });
     }
 
@@ -335,9 +335,9 @@ final class StunProber {
         Throwable t = Reasons.unwrap(e);
         Duration latency = ProbeRuntime.since(start);
         if (t instanceof TimeoutException) {
-            return ProbeResult.down(latency, Reasons.timeout(timeout), runtime.now());
+            return ProbeResult.silent(latency, Reasons.timeout(timeout), runtime.now());
         }
-        return ProbeResult.down(latency, Reasons.of(t, timeout), runtime.now());
+        return Reasons.failed(latency, Reasons.of(t, timeout), runtime.now());
     }
 
     private static TransportAddress mappedAddress(Response r) {

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.sipmediadeploy.core.model.ProbeEvidence;
 import org.sipmediadeploy.core.model.ProbeResult;
 import org.sipmediadeploy.core.model.ProbeStatus;
 import org.sipmediadeploy.core.model.ProbeTarget;
@@ -78,6 +79,7 @@ class SipOptionsProbeTest {
 
             assertEquals(ProbeStatus.DOWN, r.status());
             assertEquals("503 Service Unavailable", r.reason());
+            assertEquals(ProbeEvidence.IMMEDIATE, r.evidence(), "a 5xx from the server itself is firm evidence");
         }
     }
 
@@ -99,6 +101,7 @@ class SipOptionsProbeTest {
 
             assertEquals(ProbeStatus.DOWN, r.status());
             assertEquals("timeout after 400 ms", r.reason());
+            assertEquals(ProbeEvidence.SILENT, r.evidence());
             // Never earlier than the configured timeout (the 32 s SIP timer is not what answered: see get(10 s)).
             assertTrue(r.latency().compareTo(TIMEOUT) >= 0, r.latency().toString());
         }
@@ -116,10 +119,12 @@ class SipOptionsProbeTest {
             ProbeResult udp = probe(sip(at, Transport.UDP), TIMEOUT);
             assertEquals(ProbeStatus.DOWN, udp.status());
             assertEquals("timeout after 400 ms", udp.reason());
+            assertEquals(ProbeEvidence.SILENT, udp.evidence());
             await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
                 ProbeResult tcp = probe(sip(at, Transport.TCP));
                 assertEquals(ProbeStatus.DOWN, tcp.status());
                 assertEquals("connection refused", tcp.reason());
+                assertEquals(ProbeEvidence.IMMEDIATE, tcp.evidence());
             });
         }
     }

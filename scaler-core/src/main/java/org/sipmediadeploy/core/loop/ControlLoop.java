@@ -14,6 +14,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.sipmediadeploy.core.command.Command;
 import org.sipmediadeploy.core.config.CallRouterConfig;
+import org.sipmediadeploy.core.config.FailoverSettings;
 import org.sipmediadeploy.core.config.PairConfig;
 import org.sipmediadeploy.core.config.PoolConfig;
 import org.sipmediadeploy.core.config.SelfHealingConfig;
@@ -133,26 +134,25 @@ public final class ControlLoop {
     }
 
     /**
-     * What this node answers a peer's "do you see X?": {@link TargetHealth#peerVerdict} with the failure threshold of
-     * the pair that probes X (the default threshold for other targets).
+     * What this node answers a peer's "do you see X?": {@link TargetHealth#peerVerdict} with the detector of the pair
+     * that probes X (three consecutive failures for other targets).
      */
     public ProbeStatus peerAnswer(String targetKey) {
         TargetHealth h = health.get(targetKey);
         if (h == null) {
             return ProbeStatus.UNKNOWN;
         }
-        int threshold =
-                org.sipmediadeploy.core.config.FailoverSettings.defaults().failureThreshold();
+        FailoverSettings settings = FailoverSettings.defaults();
         var state = consensus.state();
         for (PairConfig cfg : spec.pairs().values()) {
             Optional<PairState> p = state.pair(cfg.name());
             if (p.isPresent()
                     && p.get().members().stream()
                             .anyMatch(m -> cfg.probe().target(m.address()).key().equals(targetKey))) {
-                threshold = cfg.failover().failureThreshold();
+                settings = cfg.failover();
             }
         }
-        return h.peerVerdict(threshold);
+        return h.peerVerdict(settings);
     }
 
     /**

@@ -14,8 +14,8 @@ import org.sipmediadeploy.core.model.PairState;
  * Pure: the same input gives the same verdict. Rules, in order (the safest wins):
  * <ol>
  *   <li>nothing while a move or replacement of the pair is still open in the log;</li>
- *   <li>the active is suspect after {@code failureThreshold} consecutive failures (twice that within
- *       {@code minInterval} of the last failover);</li>
+ *   <li>the active is suspect when the pair's detector says so ({@link FailureDetector}: consecutive failures,
+ *       or accrued suspicion), with twice the bar within {@code minInterval} of the last failover;</li>
  *   <li>a suspect is failed over only when a majority of nodes sees it down (the verdict asks for it first);</li>
  *   <li>never to a standby that is not passing its own probe: both down raises an alarm and holds the IP;</li>
  *   <li>{@code maxPerHour} failovers within the last hour put the pair in MANUAL with an alarm;</li>
@@ -43,14 +43,12 @@ public final class FailoverPolicy {
                 ? null
                 : pair.failovers().get(pair.failovers().size() - 1);
         boolean recent = last != null && Duration.between(last, now).compareTo(s.minInterval()) < 0;
-        int threshold = recent ? 2 * s.failureThreshold() : s.failureThreshold();
-
-        if (a.failedAtLeast(threshold)) {
-            return activeDown(pair, obs, s, now, ids, active, standby, a, b, threshold);
+        if (FailureDetector.suspects(a, s, recent)) {
+            return activeDown(pair, obs, s, now, ids, active, standby, a, b, recent);
         }
-        if (a.failedAtLeast(s.failureThreshold())) {
+        if (FailureDetector.suspects(a, s, false)) {
             return PairVerdict.nothing(active.name() + " failing again within min-interval " + s.minInterval()
-                    + " of the last failover: waiting for " + threshold + " failures");
+                    + " of the last failover: waiting for " + FailureDetector.bar(s, true));
         }
         if (!a.isUp()) {
             return PairVerdict.nothing(active.name() + " not yet confirmed up");
@@ -70,7 +68,7 @@ public final class FailoverPolicy {
                             obs.floatingIpSource()),
                     List.of());
         }
-        if (b.failedAtLeast(s.failureThreshold())) {
+        if (FailureDetector.suspects(b, s, false)) {
             Alarm alarm = new Alarm(pair.name(), "standby " + standby.name() + " failing: " + b.lastReason());
             boolean longEnough = b.failingSince() != null
                     && Duration.between(b.failingSince(), now).compareTo(s.replaceAfter()) >= 0;
@@ -123,8 +121,9 @@ public final class FailoverPolicy {
             Member standby,
             TargetHealth a,
             TargetHealth b,
-            int threshold) {
-        String failing = active.name() + " failed " + a.consecutiveFailures() + " probes (" + a.lastReason() + ")";
+            boolean recent) {
+        String failing =
+                active.name() + " failed " + FailureDetector.describe(a, s, recent) + " (" + a.lastReason() + ")";
         if (!b.isUp()) {
             return PairVerdict.alarm(
                     new Alarm(
@@ -162,9 +161,7 @@ public final class FailoverPolicy {
                         standby.serverId(),
                         failing + ", confirmed down by " + c + "; standby " + standby.name()
                                 + " up (" + b.lastReason() + ")"
-                                + (threshold > s.failureThreshold()
-                                        ? "; within min-interval, needed " + threshold + " failures"
-                                        : ""),
+                                + (recent ? "; within min-interval, needed " + FailureDetector.bar(s, true) : ""),
                         obs.floatingIpSource()),
                 List.of());
     }

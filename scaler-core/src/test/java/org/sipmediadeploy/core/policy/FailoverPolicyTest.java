@@ -21,6 +21,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.sipmediadeploy.core.Fixtures;
 import org.sipmediadeploy.core.command.Command;
+import org.sipmediadeploy.core.config.DetectorSettings;
 import org.sipmediadeploy.core.config.FailoverSettings;
 import org.sipmediadeploy.core.decision.Decision;
 import org.sipmediadeploy.core.model.PairMode;
@@ -167,6 +168,28 @@ class FailoverPolicyTest {
         assertNothing(v);
         assertFalse(v.needsConfirmation());
         assertTrue(v.note().contains("only 1/3 nodes see it down"), v.note());
+    }
+
+    @Test
+    void withTheAdaptiveDetectorTwoRefusedProbesAreEnoughWhereTwoSilentOnesAreNot() {
+        FailoverSettings adaptive = S.withDetector(DetectorSettings.adaptive());
+        TargetHealth learnt = up();
+        for (int i = 0; i < 200; i++) {
+            learnt = learnt.next(ProbeResult.up(MS, "200 OK", NOW));
+        }
+        TargetHealth silent = learnt.next(ProbeResult.silent(MS, "timeout after 80 ms", NOW))
+                .next(ProbeResult.silent(MS, "timeout after 80 ms", NOW));
+        PairVerdict waits = decide(pair(), obs().active(silent).standby(up()), adaptive);
+        assertTrue(waits.decisions().isEmpty(), waits.note());
+        assertFalse(waits.needsConfirmation(), waits.note());
+        TargetHealth refused = learnt.next(ProbeResult.refused(MS, "connection refused", NOW))
+                .next(ProbeResult.refused(MS, "connection refused", NOW));
+        PairVerdict asks = decide(pair(), obs().active(refused).standby(up()), adaptive);
+        assertTrue(asks.needsConfirmation(), asks.note());
+        PairVerdict moves = decide(pair(), obs().active(refused).standby(up()).confirm(A.serverId(), 2), adaptive);
+        Decision.Failover f =
+                assertInstanceOf(Decision.Failover.class, moves.decisions().get(0));
+        assertTrue(f.reason().contains("0 silent, 2 refused; suspicion 5.0 of 4.0"), f.reason());
     }
 
     @Test

@@ -104,6 +104,18 @@ final class KeyReader {
         return v;
     }
 
+    /** A number above {@code min} (exclusive) and at most {@code max}; NaN when it is missing or not a number. */
+    double doubleAbove(Config c, String key, double min, double max, String at) {
+        Double v = attempt(at + key, () -> c.getDouble(key), "a number");
+        if (v == null) {
+            return Double.NaN;
+        }
+        if (!(v > min) || v > max) {
+            problem(at + key, "must be above " + min + " and at most " + max + ", got " + v);
+        }
+        return v;
+    }
+
     int port(Config c, String key) {
         return port(c, key, "");
     }

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import org.sipmediadeploy.core.config.DetectorSettings;
 import org.sipmediadeploy.core.config.FailoverSettings;
 import org.sipmediadeploy.core.config.PairConfig;
 import org.sipmediadeploy.core.config.ProbeSpec;
@@ -54,6 +55,10 @@ final class PairSection {
                     timeout.toMillis() + " ms is above the probe interval " + interval.toMillis() + " ms");
         }
         int threshold = r.intIn(p, "failover.failure-threshold", 1, 100, at);
+        String detector = r.oneOf(p, "failover.detector", Set.of("adaptive", "count"), at);
+        double suspicion = r.doubleAbove(p, "failover.suspicion-threshold", 0, 100, at);
+        double immediate = r.doubleAbove(p, "failover.immediate-weight", 0, 100, at);
+        double lossFloor = r.doubleAbove(p, "failover.loss-floor", 0, 0.99, at);
         Duration minInterval = r.duration(p, "failover.min-interval", Duration.ZERO, at);
         int maxPerHour = r.intIn(p, "failover.max-per-hour", 1, 60, at);
         Duration confirm = r.duration(p, "failover.confirm-timeout", Duration.ofMillis(1), at);
@@ -81,7 +86,17 @@ final class PairSection {
                 fip,
                 members,
                 probe,
-                new FailoverSettings(threshold, minInterval, maxPerHour, confirm, replace, replaceAfter),
+                new FailoverSettings(
+                        threshold,
+                        minInterval,
+                        maxPerHour,
+                        confirm,
+                        replace,
+                        replaceAfter,
+                        "count".equals(detector)
+                                ? DetectorSettings.COUNT
+                                : new DetectorSettings(
+                                        DetectorSettings.Kind.ADAPTIVE, suspicion, immediate, lossFloor)),
                 replacement);
     }
 }

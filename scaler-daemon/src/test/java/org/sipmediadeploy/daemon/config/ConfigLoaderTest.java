@@ -19,6 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.sipmediadeploy.core.config.DetectorSettings;
 import org.sipmediadeploy.core.config.PairConfig;
 import org.sipmediadeploy.core.config.PoolConfig;
 import org.sipmediadeploy.core.config.ProbeSpec;
@@ -52,9 +53,10 @@ class ConfigLoaderTest {
         PairConfig kam = c.pairs().get("kamailio");
         assertEquals(List.of("kamailio-a", "kamailio-b"), kam.members());
         assertEquals(ProbeSpec.Kind.SIP_OPTIONS, kam.probe().kind());
-        assertEquals(Duration.ofMillis(400), kam.probe().interval());
-        assertEquals(Duration.ofMillis(250), kam.probe().timeout());
+        assertEquals(Duration.ofMillis(100), kam.probe().interval());
+        assertEquals(Duration.ofMillis(80), kam.probe().timeout());
         assertEquals(3, kam.failover().failureThreshold());
+        assertEquals(DetectorSettings.adaptive(), kam.failover().detector());
         assertEquals(
                 ProbeSpec.Kind.TURN_ALLOCATE, c.pairs().get("coturn").probe().kind());
         assertEquals(
@@ -192,6 +194,23 @@ class ConfigLoaderTest {
         assertTrue(
                 p.problems().stream().anyMatch(m -> m.contains(expected)),
                 what + ": expected a problem containing [" + expected + "] in " + p.problems());
+    }
+
+    @Test
+    void theCountDetectorCanBeChosenAndBadDetectorKeysAreNamed() throws Exception {
+        ScalerConfig count = load(sample + "\nscaler.pair-defaults.failover.detector = count\n");
+        assertEquals(
+                DetectorSettings.COUNT, count.pairs().get("kamailio").failover().detector());
+        ConfigProblems p = assertThrows(
+                ConfigProblems.class,
+                () -> load(sample + "\nscaler.pair-defaults.failover { detector = magic, loss-floor = 1.5 }\n"));
+        assertTrue(
+                p.problems().stream().anyMatch(m -> m.contains("failover.detector: must be one of [adaptive, count]")),
+                p.problems().toString());
+        assertTrue(
+                p.problems().stream()
+                        .anyMatch(m -> m.contains("failover.loss-floor: must be above 0.0 and at most 0.99, got 1.5")),
+                p.problems().toString());
     }
 
     @Test
