@@ -36,6 +36,8 @@ locals {
     kamailio_gateway_password = var.gateway_sip_password
     kamailio_gateway_prefix   = var.gateway_pool.gateway_prefix
     kamailio_gateway_networks = [var.cidr]
+    # /metrics (xhttp_prom) on the private JSON-RPC port for the Prometheus hosts (the security group opens it to them).
+    kamailio_prometheus_allowed_sources = concat(["127.0.0.1/8"], var.scaler_metrics.prometheus_cidrs)
     # Gateway Hosts run single-use gateways: a gateway that served its call is never picked again.
     kamailio_gateway_single_use = true
     }, local.kamailio_tls ? {
@@ -121,7 +123,9 @@ module "gateway_user_data" {
   source = "./modules/service_config"
 
   kind = "gateway_host"
-  ansible_vars = {
+  # The gateway containers log to the host's syslog; log_shipper forwards them with the host's own logs.
+  log_shipping = var.log_shipping != null
+  ansible_vars = merge(local.log_vars, {
     gateway_host_image_tag        = var.gateway_pool.image_tag
     gateway_host_gateway_prefix   = var.gateway_pool.gateway_prefix
     gateway_host_webrtc_domains   = { jitsi = { domain = var.gateway_pool.jitsi_domain, browse_file = "jitsi.py" } }
@@ -131,7 +135,7 @@ module "gateway_user_data" {
     gateway_host_sip_password     = var.gateway_sip_password
     gateway_host_turn_address     = module.coturn.floating_ip
     gateway_host_turn_password    = var.gateway_turn_password
-  }
+  })
 }
 
 module "scaler_config" {
@@ -191,6 +195,8 @@ module "scaler_config" {
     }
   }
   gateway_user_data = { gateways = module.gateway_user_data.cloud_init }
+  # The nodes' own JSON log goes to Logstash as the other VM kinds' logs do.
+  log_shipper_vars = local.log_vars
   # A dead scaler node is replaced by the cluster itself (off unless scaler_self_healing = true).
   self_healing = {
     enabled         = var.scaler_self_healing

@@ -215,7 +215,7 @@ variable "scaler_metrics" {
     prometheus_cidrs = optional(list(string), [])
   })
   default     = {}
-  description = "Scraping the scalers' /metrics: bind (loopback or private), open (no token on /metrics) and the Prometheus hosts' CIDRs."
+  description = "Scraping the scalers' /metrics: bind (loopback or private), open (no token on /metrics) and the Prometheus hosts' CIDRs (also allowed to the Kamailio members' /metrics on 5071)."
 
   validation {
     condition     = contains(["loopback", "private"], var.scaler_metrics.bind)

@@ -242,6 +242,10 @@ for name, text in sorted(json.load(open(docs)).items()):
     rc = subprocess.run([ctl, "config", "check", out + "/etc/scaler.conf"], check=False).returncode
     print(name, "->", "ok" if rc == 0 else "exit %d" % rc)
     failed += rc != 0
+    # The spare schedule's time zone, set in the Terraform variables of tests/render, reached scaler.conf.
+    if 'time-zone = "Europe/Paris"' not in open(out + "/etc/scaler.conf", encoding="utf-8").read():
+        print(name, "-> scaler.conf lacks the spare schedule's time zone Europe/Paris")
+        failed += 1
 sys.exit(1 if failed else 0)
 EOF
 }

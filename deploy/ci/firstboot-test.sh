@@ -191,9 +191,10 @@ first_boot() {
   write_files "$doc" "$root"
   # No systemd in a chroot: the roles skip their systemd tasks when the service manager is not systemd, and the
   # facts of a chroot say whatever the host's PID 1 is; say it for them, as chroot-test.sh does.
-  if [[ -f $root/etc/sipmediadeploy/ansible/vars.yml ]]; then
-    printf 'ansible_service_mgr: none\n' >> "$root/etc/sipmediadeploy/ansible/vars.yml"
-  fi
+  local vars
+  for vars in "$root"/etc/sipmediadeploy/ansible/vars.yml "$root"/etc/sipmediadeploy/ansible/log_shipper-vars.yml; do
+    [[ -f $vars ]] && printf 'ansible_service_mgr: none\n' >> "$vars"
+  done
   # The image as Packer leaves it: the resolver points nowhere (connection refused at once, no DNS timeout).
   printf 'nameserver 127.0.0.1\n' > "$root/etc/resolv.conf"
   before=$(sha256sum < "$root/var/lib/dpkg/status")
@@ -275,14 +276,16 @@ for kind in "${KINDS[@]}"; do
   case $kind in
     kamailio) first_boot "$kind" "$root" smd-kamailio-a.cloud-init.yaml /etc/kamailio/kamailio.cfg /etc/rsyslog.d/60-sipmediadeploy-shipper.conf ;;
     coturn) first_boot "$kind" "$root" smd-coturn-a.cloud-init.yaml /etc/turnserver.conf ;;
-    gateway-host) first_boot "$kind" "$root" gateway-host.cloud-init.yaml /etc/sipmediagw/gateway.env /opt/SIPMediaGW/SIPMediaGW.sh ;;
+    gateway-host) first_boot "$kind" "$root" gateway-host.cloud-init.yaml /etc/sipmediagw/gateway.env /opt/SIPMediaGW/SIPMediaGW.sh \
+      /etc/rsyslog.d/60-sipmediadeploy-shipper.conf ;;
     scaler)
       # No systemd in a chroot: a systemctl that records what first boot asked of it.
       mkdir -p "$root/opt/smd-test-shim"
       printf '#!/bin/sh\necho "$*" >> /var/log/smd-test-systemctl.log\n' > "$root/opt/smd-test-shim/systemctl"
       chmod 0755 "$root/opt/smd-test-shim/systemctl"
       SHIM_PATH="/opt/smd-test-shim:"
-      first_boot "$kind" "$root" smd-scaler-1.cloud-init.yaml /etc/sipmediadeploy/scaler.conf
+      first_boot "$kind" "$root" smd-scaler-1.cloud-init.yaml /etc/sipmediadeploy/scaler.conf \
+        /etc/rsyslog.d/60-sipmediadeploy-shipper.conf
       grep -qx 'enable --now sipmediadeploy-scaler.service' "$root/var/log/smd-test-systemctl.log" \
         || fail "scaler: first boot did not enable the service"
       echo "ok  scaler: systemctl enable --now sipmediadeploy-scaler.service requested"

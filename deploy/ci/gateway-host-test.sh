@@ -90,6 +90,13 @@ has sipmediagw-launcher.service \
   "ExecStart=/usr/bin/python3 -m uvicorn HTTPLauncher:app --host 127.0.0.1 --port 8000"
 has sipmediagw-status.service "ExecStart=/usr/bin/python3 /usr/local/lib/sipmediadeploy/gateway-status /etc/sipmediagw/status.json"
 ok "launcher on loopback, status adapter reading /etc/sipmediagw/status.json"
+for unit in sipmediagw@.service sipmediagw-launcher.service sipmediagw-status.service; do
+  # log_shipper forwards the tags that start with sipmediagw- (its log_shipper_tag_prefixes)
+  grep -qE '^SyslogIdentifier=sipmediagw-[a-z]+$' "$OUT/$unit" || fail "$unit logs under no sipmediagw-* name: not shipped"
+done
+grep -qE '^ +- sipmediagw-$' "$REPO/deploy/ansible/roles/log_shipper/defaults/main.yml" \
+  || fail "log_shipper does not forward the sipmediagw- tags by default"
+ok "units log as sipmediagw-*, a prefix log_shipper forwards"
 
 has modules-load.conf "snd-aloop"
 has modules-load.conf "v4l2loopback"

@@ -55,6 +55,28 @@ locals {
     "systemctl enable --now ${var.service_name}.service",
   ]))
 
+  # Log shipping: the image has rsyslog and deploy/ansible (Packer ran log_shipper.yml's install tag); first boot
+  # renders the shipper's configuration with the same role, offline, as the members' first boot does.
+  ship_logs        = length(var.log_shipper_vars) > 0
+  log_shipper_dir  = "${var.config_dir}/ansible"
+  log_shipper_vars = "${local.log_shipper_dir}/log_shipper-vars.yml"
+  log_shipper_inv  = "${local.log_shipper_dir}/log_shipper-inventory.yml"
+  log_shipper_writes = local.ship_logs ? [
+    {
+      path = local.log_shipper_inv
+      content = yamlencode({ all = {
+        hosts    = { localhost = { ansible_connection = "local", ansible_python_interpreter = "/usr/bin/python3" } }
+        children = { log_shipper = { hosts = { localhost = {} } } }
+      } })
+    },
+    { path = local.log_shipper_vars, content = yamlencode(var.log_shipper_vars) },
+  ] : []
+  log_shipper_command = join(" ", [
+    "ANSIBLE_CONFIG=${var.ansible_dir}/ansible.cfg", "ansible-playbook", "--skip-tags", "smd_install",
+    "-i", local.log_shipper_inv, "-e", "@${local.log_shipper_vars}", "${var.ansible_dir}/log_shipper.yml",
+    ">>", "/var/log/sipmediadeploy-firstboot.log", "2>&1",
+  ])
+
   # cloud-init: files are written in the final stage (defer), after the image's
   # scaler user exists, then the config is checked before the service starts.
   cloud_init = {
@@ -74,10 +96,19 @@ locals {
           defer       = true
           content     = f.content
         }],
+        [for f in local.log_shipper_writes : {
+          path        = f.path
+          owner       = "root:root"
+          permissions = "0600"
+          defer       = true
+          content     = f.content
+        }],
       )
-      runcmd = [
-        ["sh", "-c", local.start_command],
-      ]
+      # A separate command: a shipper that fails to configure must not keep the scaler from starting.
+      runcmd = concat(
+        [["sh", "-c", local.start_command]],
+        local.ship_logs ? [["sh", "-c", local.log_shipper_command]] : [],
+      )
     })])
   }
 }

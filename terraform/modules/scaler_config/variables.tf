@@ -286,3 +286,15 @@ variable "self_healing" {
     error_message = "self_healing.replace_after must be a HOCON duration such as 30s or 5m."
   }
 }
+
+variable "log_shipper_vars" {
+  type        = any
+  default     = {}
+  description = "Variables of the log_shipper role (log_shipper_elk_host, log_shipper_elk_port, TLS...). Given: first boot also runs the image's log_shipper.yml, offline (--skip-tags smd_install), with them written 0600 root to CONFIG_DIR/ansible, so the node's JSON log reaches Logstash. Empty: the node ships no logs."
+}
+
+variable "ansible_dir" {
+  type        = string
+  default     = "/opt/sipmediadeploy/ansible"
+  description = "Where the Packer image keeps deploy/ansible (for log_shipper.yml)."
+}

@@ -20,6 +20,8 @@ locals {
     ]]),
     # Prometheus scraping the scalers' /metrics on the admin port (admin bound to the private address).
     [for cidr in var.prometheus_cidrs : { to = "scaler", proto = "tcp", min = var.admin_port, max = var.admin_port, cidr = cidr, why = "metrics" }],
+    # ... and Kamailio's /metrics (xhttp_prom) on its private JSON-RPC port.
+    [for cidr in var.prometheus_cidrs : { to = "kamailio", proto = "tcp", min = var.kamailio_rpc_port, max = var.kamailio_rpc_port, cidr = cidr, why = "metrics" }],
     flatten([for cidr in var.ssh_cidrs : [for g in var.groups :
       { to = g, proto = "tcp", min = 22, max = 22, cidr = cidr, why = "ssh" }
     ]]),

@@ -25,7 +25,13 @@ variable "ssh_cidrs" {
 
 variable "prometheus_cidrs" {
   type        = list(string)
-  description = "CIDRs allowed to scrape the scalers' admin port."
+  description = "CIDRs allowed to scrape the scalers' admin port and Kamailio's /metrics (its JSON-RPC port)."
+}
+
+variable "kamailio_rpc_port" {
+  type        = number
+  default     = 5071
+  description = "Kamailio's private HTTP port (JSON-RPC and /metrics): role variable kamailio_rpc_port."
 }
 
 variable "sip_cidrs" {

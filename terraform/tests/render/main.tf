@@ -48,14 +48,15 @@ module "coturn" {
 }
 
 module "gateway" {
-  source = "../../modules/service_config"
-  kind   = "gateway_host"
-  ansible_vars = {
+  source       = "../../modules/service_config"
+  kind         = "gateway_host"
+  log_shipping = true
+  ansible_vars = merge(local.log_vars, {
     gateway_host_kamailio_address = local.kamailio_fip
     gateway_host_turn_address     = local.coturn_fip
     gateway_host_sip_password     = "example-gateway-secret"
     gateway_host_turn_password    = "example-turn-secret"
-  }
+  })
 }
 
 module "kamailio_replacement" {
@@ -97,10 +98,11 @@ module "scaler" {
       security_groups = ["smd-gateway"]
       min_hosts       = 1
       max_hosts       = 10
-      spare           = { default = 2, schedule = [{ days = "mon-fri", from = "08:00", to = "18:00", spare = 4 }] }
+      spare           = { default = 2, schedule = [{ days = "mon-fri", from = "08:00", to = "18:00", spare = 4 }], time_zone = "Europe/Paris" }
     }
   }
   gateway_user_data = { gateways = module.gateway.cloud_init }
+  log_shipper_vars  = local.log_vars
 }
 
 output "documents" {

@@ -116,8 +116,34 @@ run "cloud_init_writes_every_file_0600_owned_by_scaler_and_starts_the_service" {
     error_message = "cloud-init must write the config, the three secrets and the gateway and replacement user data."
   }
   assert {
+    condition     = length(yamldecode(output.cloud_init["smd-scaler-1"]).runcmd) == 1
+    error_message = "Without log_shipper_vars, first boot only starts the scaler."
+  }
+  assert {
     condition     = yamldecode(output.cloud_init["smd-scaler-1"]).runcmd[0][2] == "install -d -o scaler -g scaler -m 0750 /var/log/sipmediadeploy-scaler && scalerctl config check /etc/sipmediadeploy/scaler.conf && systemctl enable --now sipmediadeploy-scaler.service"
     error_message = "The service must start only after scalerctl accepted the config."
+  }
+}
+
+run "ships_the_node_log_only_when_given_log_shipper_vars" {
+  command = plan
+
+  variables {
+    log_shipper_vars = { log_shipper_elk_host = "logstash.example.org", log_shipper_elk_port = 5044 }
+  }
+
+  assert {
+    condition     = yamldecode(output.cloud_init["smd-scaler-1"]).runcmd[1][2] == "ANSIBLE_CONFIG=/opt/sipmediadeploy/ansible/ansible.cfg ansible-playbook --skip-tags smd_install -i /etc/sipmediadeploy/ansible/log_shipper-inventory.yml -e @/etc/sipmediadeploy/ansible/log_shipper-vars.yml /opt/sipmediadeploy/ansible/log_shipper.yml >> /var/log/sipmediadeploy-firstboot.log 2>&1"
+    error_message = "First boot must run the image's log_shipper.yml offline after starting the scaler."
+  }
+  assert {
+    condition = [for f in yamldecode(output.cloud_init["smd-scaler-1"]).write_files :
+    [f.owner, f.permissions, yamldecode(f.content).log_shipper_elk_host] if f.path == "/etc/sipmediadeploy/ansible/log_shipper-vars.yml"] == [["root:root", "0600", "logstash.example.org"]]
+    error_message = "The log_shipper variables must be written 0600 root."
+  }
+  assert {
+    condition     = keys(yamldecode([for f in yamldecode(output.cloud_init["smd-scaler-1"]).write_files : f.content if endswith(f.path, "log_shipper-inventory.yml")][0]).all.children) == ["log_shipper"]
+    error_message = "The local inventory puts localhost in log_shipper only (not in scaler: the scaler is configured by these files)."
   }
 }
 

@@ -68,6 +68,23 @@ run "kamailio_reaches_the_gateways_from_its_group_and_the_scaler_probes" {
   }
 }
 
+run "prometheus_scrapes_the_scalers_and_kamailio_only_from_its_cidrs" {
+  command = plan
+
+  variables {
+    prometheus_cidrs = ["192.0.2.10/32"]
+  }
+
+  assert {
+    condition     = output.cidr_rules["kamailio-metrics-192.0.2.10/32"].min == 5071 && output.cidr_rules["scaler-metrics-192.0.2.10/32"].min == 9871
+    error_message = "Prometheus must reach Kamailio's /metrics (5071) and the scalers' admin port (9871)."
+  }
+  assert {
+    condition     = toset([for r in values(output.cidr_rules) : r.to if r.why == "metrics"]) == toset(["kamailio", "scaler"])
+    error_message = "only Kamailio and the scalers serve metrics to Prometheus (Debian's Coturn has no exporter)."
+  }
+}
+
 run "a_hairpin_source_must_be_one_address" {
   command = plan
 
