@@ -10,6 +10,7 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.locks.LockSupport;
 import org.awaitility.Awaitility;
+import org.sipmediadeploy.core.testing.FreePort;
 
 /**
  * Benchmark part (bench/raft/README.md): three {@link RaftNodeMain} JVMs, each with a group id of its own, and random
@@ -43,7 +44,7 @@ final class LinkLossRun {
         Map<String, Integer> ports = new TreeMap<>();
         Map<String, String> peers = new TreeMap<>();
         for (int i = 1; i <= 3; i++) {
-            int port = LocalCluster.freePort();
+            int port = FreePort.onLoopback();
             ports.put("n" + i, port);
             peers.put("n" + i, "127.0.0.1:" + port);
         }
