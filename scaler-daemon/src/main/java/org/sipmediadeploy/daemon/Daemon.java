@@ -1,6 +1,5 @@
 package org.sipmediadeploy.daemon;
 
-import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.EnumMap;
@@ -8,7 +7,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import org.sipmediadeploy.core.loop.ControlLoop;
@@ -23,7 +21,6 @@ import org.sipmediadeploy.core.port.ScalerEvents;
 import org.sipmediadeploy.daemon.admin.AdminServer;
 import org.sipmediadeploy.daemon.config.ScalerConfig;
 import org.sipmediadeploy.openstack.OpenStackCloud;
-import org.sipmediadeploy.openstack.OpenStackSettings;
 import org.sipmediadeploy.probes.ProbeScheduler;
 import org.sipmediadeploy.probes.ProbeSettings;
 import org.sipmediadeploy.probes.Probes;
@@ -31,7 +28,6 @@ import org.sipmediadeploy.raft.LeadershipListener;
 import org.sipmediadeploy.raft.ProbeView;
 import org.sipmediadeploy.raft.RaftMembership;
 import org.sipmediadeploy.raft.RaftNode;
-import org.sipmediadeploy.raft.RaftSettings;
 import org.sipmediadeploy.raft.SelfMembership;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -112,9 +108,9 @@ public final class Daemon implements AutoCloseable {
             }
         };
         RaftNode raft = RaftNode.start(
-                raftSettings(cfg), view, leadership, cfg.cluster().join());
+                AdapterSettings.raft(cfg), view, leadership, cfg.cluster().join());
         raftRef[0] = raft;
-        Cloud cloud = OpenStackCloud.create(openStackSettings(cfg), events);
+        Cloud cloud = OpenStackCloud.create(AdapterSettings.openStack(cfg), events);
         // SIP and STUN/TURN probes both leave from this node's own address: its path to each member is its own
         Prober prober = Probes.create(ProbeSettings.defaults()
                 .withSipBindAddress(cfg.node().probeAddress())
@@ -325,38 +321,6 @@ public final class Daemon implements AutoCloseable {
 
     public ScalerConfig config() {
         return config;
-    }
-
-    static RaftSettings raftSettings(ScalerConfig cfg) {
-        Map<String, String> peers = new TreeMap<>();
-        cfg.cluster().peers().forEach(p -> peers.put(p.id(), p.address()));
-        RaftSettings s = RaftSettings.of(
-                        cfg.cluster().name(), cfg.node().id(), peers, cfg.node().storageDir())
-                .withElectionTimeout(
-                        cfg.cluster().electionTimeoutMin(), cfg.cluster().electionTimeoutMax());
-        if (cfg.cluster().tls().enabled()) {
-            s = s.withTls(new RaftSettings.TlsSettings(
-                    cfg.cluster().tls().keyFile(),
-                    cfg.cluster().tls().certFile(),
-                    cfg.cluster().tls().trustFile()));
-        }
-        return s;
-    }
-
-    static OpenStackSettings openStackSettings(ScalerConfig cfg) {
-        ScalerConfig.OpenStack os = cfg.openstack();
-        OpenStackSettings.Auth auth;
-        if (os.auth() instanceof ScalerConfig.Auth.Password p) {
-            auth = new OpenStackSettings.Password(
-                    p.username(), p.password(), p.userDomain(), p.project(), p.projectDomain());
-        } else if (os.auth() instanceof ScalerConfig.Auth.ApplicationCredential a) {
-            auth = new OpenStackSettings.ApplicationCredential(a.id(), a.secret());
-        } else {
-            throw new AssertionError(os.auth());
-        }
-        OpenStackSettings s = OpenStackSettings.of(URI.create(os.authUrl()), auth, os.region())
-                .withTimeouts(os.connectTimeout(), os.readTimeout());
-        return os.caFile() == null ? s : s.withCaFile(os.caFile());
     }
 
     /** Stops this node: a leader hands over leadership first, so the cluster keeps a master throughout. */
