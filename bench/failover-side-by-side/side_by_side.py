@@ -131,8 +131,7 @@ def report(args):
           "`client/sip_options_client.py probe` (SIP OPTIONS every 50 ms, 200 ms timeout); the figure is the "
           "arrival of the first 200 answering a request sent at or after the fault from another node "
           "(`analyze_events`). Scaler: 3-node cluster on the sandbox with real Kamailio, probe defaults "
-          "(100 ms / 80 ms, adaptive detector: 3 silent or 2 refused probes on a clean path, majority "
-          "confirmation). keepalived: `default` = VRRPv2 advert 1 s, "
+          "(400 ms / 250 ms, 3 failures, majority confirmation). keepalived: `default` = VRRPv2 advert 1 s, "
           "check 1 s, fall 3; `fastest` = VRRPv3 advert 0.2 s, check 1 s (its minimum), fall 2."
           % n_sc, "",
           "## p99 and ratio scaler / keepalived", "",
@@ -171,8 +170,8 @@ def report(args):
                 FAULT_TEXT[fault], key[0] if key[0] != "scaler" else "scaler (defaults)", len(c[1]), c[2],
                 fmt(fig["p50"]), fmt(fig["p95"]), fmt(fig["p99"]), fmt(fig["max"]), rp50, rp99, sb))
     md += ["", "## Scaler: where the time goes (diagnostic)", "",
-           "Fault -> the scaler's floating-IP update as the sandbox logged it (detection: the adaptive detector, "
-           "probes every 100 ms with an 80 ms timeout, majority confirmation, the decision committed through Raft, the Neutron "
+           "Fault -> the scaler's floating-IP update as the sandbox logged it (detection: 3 failed probes every "
+           "400 ms with a 250 ms timeout, majority confirmation, the decision committed through Raft, the Neutron "
            "call), and the rest up to the first 200 OK (the next client request through the moved IP). Seconds.", "",
            "| fault | runs | moved p50 | moved p99 | moved max | moved -> first 200 p50 | moved -> first 200 max |",
            "|---|---|---|---|---|---|---|"]

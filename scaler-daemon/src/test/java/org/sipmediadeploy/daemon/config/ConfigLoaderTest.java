@@ -53,10 +53,10 @@ class ConfigLoaderTest {
         PairConfig kam = c.pairs().get("kamailio");
         assertEquals(List.of("kamailio-a", "kamailio-b"), kam.members());
         assertEquals(ProbeSpec.Kind.SIP_OPTIONS, kam.probe().kind());
-        assertEquals(Duration.ofMillis(100), kam.probe().interval());
-        assertEquals(Duration.ofMillis(80), kam.probe().timeout());
+        assertEquals(Duration.ofMillis(400), kam.probe().interval());
+        assertEquals(Duration.ofMillis(250), kam.probe().timeout());
         assertEquals(3, kam.failover().failureThreshold());
-        assertEquals(DetectorSettings.adaptive(), kam.failover().detector());
+        assertEquals(DetectorSettings.COUNT, kam.failover().detector());
         assertEquals(
                 ProbeSpec.Kind.TURN_ALLOCATE, c.pairs().get("coturn").probe().kind());
         assertEquals(
