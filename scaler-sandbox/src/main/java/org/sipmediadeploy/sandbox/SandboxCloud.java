@@ -2,20 +2,17 @@ package org.sipmediadeploy.sandbox;
 
 import io.netty.channel.EventLoopGroup;
 import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -46,10 +43,7 @@ final class SandboxCloud implements AutoCloseable {
 
     private final Map<String, Node> nodes = new LinkedHashMap<>();
     private final Map<String, Forwarder> fipForwarders = new LinkedHashMap<>();
-    private final Set<Integer> usedFixed = new HashSet<>();
-    private final Set<Integer> usedFloating = new HashSet<>();
-    private int nextFixed = 2;
-    private int nextFloating = 2;
+    private final Addresses addresses = new Addresses();
     private int instanceCounter;
     private boolean closed;
     /** The role-rendered kamailio.cfg / turnserver.conf, or empty where the built-in fallback runs. */
@@ -318,8 +312,8 @@ final class SandboxCloud implements AutoCloseable {
     }
 
     private Node startNode(ServerRec s, String imageName, PortRec port) {
-        InetAddress host = address(port.hostIp);
-        InetAddress fixed = address(port.fixedIp);
+        InetAddress host = Addresses.address(port.hostIp);
+        InetAddress fixed = Addresses.address(port.fixedIp);
         Path dir = workDir.resolve(s.id);
         String image = imageName.toLowerCase(Locale.ROOT);
         boolean real = config.processes() == SandboxConfig.Processes.AUTO;
@@ -413,16 +407,16 @@ final class SandboxCloud implements AutoCloseable {
                         "IP address " + fixedIp + " is not a valid IP for the specified subnet."));
             }
             ordinal = Integer.parseInt(fixedIp.substring(net.prefix().length()));
-            if (usedFixed.contains(ordinal)) {
+            if (addresses.fixed.inUse(ordinal)) {
                 throw new ApiException(Errors.neutron(
                         409,
                         "IpAddressAlreadyAllocated",
                         "IP address " + fixedIp + " already allocated in subnet " + net.subnetId()));
             }
         } else {
-            ordinal = allocate(usedFixed, true);
+            ordinal = addresses.fixed.allocate();
         }
-        usedFixed.add(ordinal);
+        addresses.fixed.take(ordinal);
         Instant now = clock.instant();
         PortRec p = new PortRec();
         p.id = UUID.randomUUID().toString();
@@ -434,7 +428,7 @@ final class SandboxCloud implements AutoCloseable {
                 Locale.ROOT,
                 "fa:16:3e:%02x:%02x:%02x",
                 (ordinal >> 16) & 0xff,
-                (usedFixed.size() * 7) & 0xff,
+                (addresses.fixed.size() * 7) & 0xff,
                 ordinal & 0xff);
         p.fixedIp = net.prefix() + ordinal;
         p.hostIp = config.hostPrefix() + ordinal;
@@ -446,23 +440,6 @@ final class SandboxCloud implements AutoCloseable {
                 .ifPresent(g -> p.securityGroupIds.add(g.id()));
         store.ports.put(p.id, p);
         return p;
-    }
-
-    private int allocate(Set<Integer> used, boolean fixed) {
-        for (int i = 0; i < 253; i++) {
-            int candidate = fixed ? nextFixed : nextFloating;
-            int next = candidate >= 254 ? 2 : candidate + 1;
-            if (fixed) {
-                nextFixed = next;
-            } else {
-                nextFloating = next;
-            }
-            if (!used.contains(candidate)) {
-                return candidate;
-            }
-        }
-        throw new ApiException(
-                Errors.neutron(409, "IpAddressGenerationFailure", "No more IP addresses available on network."));
     }
 
     void deletePort(Caller caller, String id) {
@@ -497,7 +474,7 @@ final class SandboxCloud implements AutoCloseable {
         }
         store.ports.remove(p.id);
         if (p.fixedIp.startsWith(config.fixedPrefix())) {
-            usedFixed.remove(
+            addresses.fixed.release(
                     Integer.parseInt(p.fixedIp.substring(config.fixedPrefix().length())));
         }
         events.record("port.delete", caller, p.id, 0, "ok", Map.of("fixed_ip", p.fixedIp));
@@ -532,14 +509,14 @@ final class SandboxCloud implements AutoCloseable {
                             "IP address " + address + " is not a valid IP for the specified subnet."));
                 }
                 ordinal = Integer.parseInt(address.substring(net.prefix().length()));
-                if (usedFloating.contains(ordinal)) {
+                if (addresses.floating.inUse(ordinal)) {
                     throw new ApiException(Errors.neutron(
                             409,
                             "IpAddressAlreadyAllocated",
                             "IP address " + address + " already allocated in subnet " + net.subnetId()));
                 }
             } else {
-                ordinal = allocate(usedFloating, false);
+                ordinal = addresses.floating.allocate();
             }
             PortRec port = null;
             if (portId != null) {
@@ -561,10 +538,10 @@ final class SandboxCloud implements AutoCloseable {
             if (port != null) {
                 checkPortFree(f, port);
             }
-            Forwarder fwd =
-                    new Forwarder("fip " + f.address, dataGroup, address(f.address), config.forwardedPorts(), null);
+            Forwarder fwd = new Forwarder(
+                    "fip " + f.address, dataGroup, Addresses.address(f.address), config.forwardedPorts(), null);
             fwd.start();
-            usedFloating.add(ordinal);
+            addresses.floating.take(ordinal);
             store.floatingIps.put(f.id, f);
             fipForwarders.put(f.id, fwd);
             if (port != null) {
@@ -653,7 +630,7 @@ final class SandboxCloud implements AutoCloseable {
         f.updated = clock.instant();
         Forwarder fwd = fipForwarders.get(f.id);
         if (fwd != null) {
-            fwd.retarget(port == null ? null : address(port.fixedIp));
+            fwd.retarget(port == null ? null : Addresses.address(port.fixedIp));
         }
     }
 
@@ -669,7 +646,7 @@ final class SandboxCloud implements AutoCloseable {
             if (fwd != null) {
                 fwd.close();
             }
-            usedFloating.remove(
+            addresses.floating.release(
                     Integer.parseInt(f.address.substring(config.floatingPrefix().length())));
             events.record("floatingip.delete", caller, id, 204, "ok", Map.of("address", f.address));
         });
@@ -748,14 +725,6 @@ final class SandboxCloud implements AutoCloseable {
     private void requireOpen() {
         if (closed) {
             throw new ApiException(Errors.nova(503, "The sandbox is shutting down."));
-        }
-    }
-
-    static InetAddress address(String ip) {
-        try {
-            return InetAddress.getByName(ip);
-        } catch (UnknownHostException e) {
-            throw new IllegalArgumentException("not an address: " + ip, e);
         }
     }
 
