@@ -1,8 +1,6 @@
 package org.sipmediadeploy.sandbox;
 
 import io.netty.channel.EventLoopGroup;
-import java.net.InetAddress;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
@@ -12,7 +10,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -39,20 +36,12 @@ final class SandboxCloud implements AutoCloseable {
     final ResourceStore store;
     private final EventLoopGroup dataGroup;
     private final ScheduledExecutorService lifecycle;
-    private final Path workDir;
 
-    private final Map<String, Node> nodes = new LinkedHashMap<>();
     private final Map<String, Forwarder> fipForwarders = new LinkedHashMap<>();
     private final Addresses addresses = new Addresses();
     private int instanceCounter;
     private boolean closed;
-    /** The role-rendered kamailio.cfg / turnserver.conf, or empty where the built-in fallback runs. */
-    private final Optional<RoleConfig> kamailioRole;
-
-    private final Optional<RoleConfig> coturnRole;
-
-    /** What runs for one server: its instance and the NIC forwarder in front of it. */
-    private record Node(Instance instance, Forwarder nic) {}
+    private final InstanceLifecycle instances;
 
     SandboxCloud(
             SandboxConfig config,
@@ -67,47 +56,8 @@ final class SandboxCloud implements AutoCloseable {
         this.events = events;
         this.dataGroup = dataGroup;
         this.lifecycle = lifecycle;
-        this.workDir = workDir;
-        Optional<Path> repo =
-                config.processes() == SandboxConfig.Processes.AUTO ? RoleConfig.locateRepo() : Optional.empty();
-        this.kamailioRole = roleConfig(config, repo, "Kamailio", ProcessInstance.KAMAILIO, RoleConfig::kamailio);
-        this.coturnRole = roleConfig(
-                config,
-                repo,
-                "Coturn",
-                ProcessInstance.TURNSERVER,
-                r -> RoleConfig.coturn(
-                        r, config.turnUser(), config.turnPassword().reveal(), config.turnRealm()));
+        this.instances = new InstanceLifecycle(config, dataGroup, lifecycle, workDir);
         this.store = new ResourceStore(config, projectId, clock.instant());
-    }
-
-    private static Optional<RoleConfig> roleConfig(
-            SandboxConfig config,
-            Optional<Path> repo,
-            String what,
-            Path binary,
-            java.util.function.Function<Path, RoleConfig> of) {
-        if (config.processes() != SandboxConfig.Processes.AUTO) {
-            return Optional.empty();
-        }
-        if (!Files.isExecutable(binary)) {
-            LOG.warn(
-                    "{} is not installed: {} servers run the built-in responder (a fallback, not the deploy kit's "
-                            + "configuration)",
-                    binary,
-                    what);
-            return Optional.empty();
-        }
-        if (repo.isEmpty()) {
-            LOG.warn(
-                    "the deploy kit's roles ({}) were not found from {} (set -Dsandbox.repo): {} servers run the "
-                            + "built-in responder (a fallback)",
-                    RoleConfig.KAMAILIO_RENDERER,
-                    Path.of("").toAbsolutePath(),
-                    what);
-            return Optional.empty();
-        }
-        return Optional.of(of.apply(repo.get()));
     }
 
     // ---------------------------------------------------------------- servers
@@ -197,11 +147,7 @@ final class SandboxCloud implements AutoCloseable {
                 s.portIds.add(p.id);
             }
             String imageName = image.name();
-            if (imageName.toLowerCase(Locale.ROOT).contains("kamailio")) {
-                kamailioRole.ifPresent(RoleConfig::start);
-            } else if (imageName.toLowerCase(Locale.ROOT).contains("coturn")) {
-                coturnRole.ifPresent(RoleConfig::start);
-            }
+            instances.prepare(imageName);
             boolean fail = noValidHost;
             lifecycle.schedule(
                     () -> boot(s.id, imageName, fail), config.bootDelay().toMillis(), TimeUnit.MILLISECONDS);
@@ -242,23 +188,23 @@ final class SandboxCloud implements AutoCloseable {
         }
         ServerRec s = booting.server();
         PortRec port = booting.port();
-        Node node = null;
+        InstanceLifecycle.Node node = null;
         String error = null;
         if (port != null) {
             try {
-                node = startNode(s, imageName, port);
+                node = instances.start(s, imageName, port);
             } catch (RuntimeException e) {
                 error = e.getMessage();
                 LOG.warn("server {} failed to boot: {}", serverId, e.toString());
             }
         }
-        Node started = node;
+        InstanceLifecycle.Node started = node;
         String failure = error;
         store.lockedRun(() -> {
             Instant now = clock.instant();
             if (closed || s.deleting || !store.servers.containsKey(serverId)) {
                 if (started != null) {
-                    stopNode(started);
+                    InstanceLifecycle.stop(started);
                 }
                 return;
             }
@@ -277,7 +223,7 @@ final class SandboxCloud implements AutoCloseable {
                 return;
             }
             if (started != null) {
-                nodes.put(serverId, started);
+                instances.running(serverId, started);
                 s.instanceKind = started.instance().kind();
             }
             s.status = "ACTIVE";
@@ -311,40 +257,6 @@ final class SandboxCloud implements AutoCloseable {
         });
     }
 
-    private Node startNode(ServerRec s, String imageName, PortRec port) {
-        InetAddress host = Addresses.address(port.hostIp);
-        InetAddress fixed = Addresses.address(port.fixedIp);
-        Path dir = workDir.resolve(s.id);
-        String image = imageName.toLowerCase(Locale.ROOT);
-        boolean real = config.processes() == SandboxConfig.Processes.AUTO;
-        Instance instance;
-        if (image.contains("scaler") && config.scalerVm() != null) {
-            instance = ScalerVmInstance.create(dir, config.scalerVm(), s.userData, port.fixedIp);
-        } else if (real && image.contains("kamailio") && kamailioRole.isPresent()) {
-            instance = ProcessInstance.kamailio(
-                    dir, port.hostIp, s.name, kamailioRole.get().config());
-        } else if (real && image.contains("coturn") && coturnRole.isPresent()) {
-            instance = ProcessInstance.coturn(dir, port.hostIp, coturnRole.get().config());
-        } else {
-            instance = new BuiltinInstance(dataGroup, host, s.name, config.gatewaysPerHost());
-        }
-        Forwarder nic = new Forwarder("nic " + port.fixedIp, dataGroup, fixed, instance.ports(), host);
-        try {
-            nic.start();
-            instance.start();
-        } catch (RuntimeException e) {
-            nic.close();
-            instance.close();
-            throw e;
-        }
-        return new Node(instance, nic);
-    }
-
-    private static void stopNode(Node node) {
-        node.nic().close();
-        node.instance().close();
-    }
-
     void deleteServer(Caller caller, String id) {
         store.lockedRun(() -> {
             requireOpen();
@@ -355,10 +267,7 @@ final class SandboxCloud implements AutoCloseable {
             s.deleting = true;
             s.taskState = "deleting";
             s.updated = clock.instant();
-            Node node = nodes.remove(id);
-            if (node != null) {
-                lifecycle.execute(() -> stopNode(node));
-            }
+            instances.stopLater(id);
             lifecycle.schedule(() -> finishDelete(id), config.deleteDelay().toMillis(), TimeUnit.MILLISECONDS);
         });
     }
@@ -660,29 +569,15 @@ final class SandboxCloud implements AutoCloseable {
     // ---------------------------------------------------------------- instance faults
 
     Instance instance(String serverId) {
-        return store.locked(() -> {
-            Node n = nodes.get(serverId);
-            if (n == null) {
-                throw new IllegalArgumentException("no running instance for server " + serverId);
-            }
-            return n.instance();
-        });
+        return instances.instance(serverId);
     }
 
     Forwarder nic(String serverId) {
-        return store.locked(() -> {
-            Node n = nodes.get(serverId);
-            if (n == null) {
-                throw new IllegalArgumentException("no running instance for server " + serverId);
-            }
-            return n.nic();
-        });
+        return instances.nic(serverId);
     }
 
     Collection<String> runningServerIds() {
-        return store.locked(() -> {
-            return List.copyOf(nodes.keySet());
-        });
+        return instances.runningServerIds();
     }
 
     String fixedAddress(String serverId) {
@@ -708,7 +603,6 @@ final class SandboxCloud implements AutoCloseable {
     void shutoff(String serverId) {
         store.lockedRun(() -> {
             ServerRec s = store.servers.get(serverId);
-            Node n = nodes.remove(serverId);
             if (s == null) {
                 throw new IllegalArgumentException("unknown server " + serverId);
             }
@@ -716,9 +610,7 @@ final class SandboxCloud implements AutoCloseable {
             s.vmState = "stopped";
             s.powerState = 4;
             s.updated = clock.instant();
-            if (n != null) {
-                lifecycle.execute(() -> stopNode(n));
-            }
+            instances.stopLater(serverId);
         });
     }
 
@@ -730,15 +622,12 @@ final class SandboxCloud implements AutoCloseable {
 
     @Override
     public void close() {
-        List<Node> toStop = new ArrayList<>();
         List<Forwarder> fwds = new ArrayList<>();
         boolean closing = store.locked(() -> {
             if (closed) {
                 return false;
             }
             closed = true;
-            toStop.addAll(nodes.values());
-            nodes.clear();
             fwds.addAll(fipForwarders.values());
             fipForwarders.clear();
             return true;
@@ -749,19 +638,6 @@ final class SandboxCloud implements AutoCloseable {
         for (Forwarder f : fwds) {
             f.close();
         }
-        // Stop processes in parallel: each Kamailio takes about 1.6 s to honour SIGTERM.
-        List<Thread> stoppers = new ArrayList<>();
-        for (Node n : toStop) {
-            Thread t = new Thread(() -> stopNode(n), "sandbox-stop");
-            t.start();
-            stoppers.add(t);
-        }
-        for (Thread t : stoppers) {
-            try {
-                t.join(10_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        instances.stopAll();
     }
 }
