@@ -358,7 +358,7 @@ final class Neutron {
             if (ips != null && ips.isArray() && ips.size() > 0) {
                 fixed = Json.text(ips.get(0), "ip_address");
             }
-            PortRec rec = cloud.createPort(caller, net, Json.text(p, "name"), fixed);
+            PortRec rec = cloud.networking.createPort(caller, net, Json.text(p, "name"), fixed);
             JsonNode groups = p.get("security_groups");
             return store.locked(() -> {
                 if (groups != null && groups.isArray()) {
@@ -369,7 +369,7 @@ final class Neutron {
             });
         }
         if (s.length == 2 && m.equals("DELETE")) {
-            cloud.deletePort(caller, s[1]);
+            cloud.networking.deletePort(caller, s[1]);
             return new ApiResponse(204, Map.of(), null);
         }
         if (!m.equals("GET") || s.length > 2) {
@@ -465,7 +465,7 @@ final class Neutron {
                         "HTTPBadRequest",
                         "Failed to parse request. Required attribute " + "'floating_network_id' not specified");
             }
-            FipRec rec = cloud.createFloatingIp(
+            FipRec rec = cloud.networking.createFloatingIp(
                     caller,
                     net,
                     Json.text(f, "floating_ip_address"),
@@ -493,14 +493,14 @@ final class Neutron {
                     return Errors.neutron(400, "HTTPBadRequest", "Invalid revision_number in If-Match header.");
                 }
             }
-            FipRec rec = cloud.updateFloatingIp(
+            FipRec rec = cloud.networking.updateFloatingIp(
                     caller, s[1], f.has("port_id"), Json.text(f, "port_id"), Json.text(f, "description"), ifMatch);
             return store.locked(() -> {
                 return ApiResponse.json(200, Json.obj("floatingip", fip(rec)));
             });
         }
         if (s.length == 2 && m.equals("DELETE")) {
-            cloud.deleteFloatingIp(caller, s[1]);
+            cloud.networking.deleteFloatingIp(caller, s[1]);
             return new ApiResponse(204, Map.of(), null);
         }
         if (!m.equals("GET") || s.length > 2) {
@@ -558,7 +558,7 @@ final class Neutron {
                 "fixed_ip_address",
                 f.fixedIp,
                 "status",
-                cloud.floatingStatus(f),
+                cloud.networking.floatingStatus(f),
                 "description",
                 f.description,
                 "port_details",

@@ -30,6 +30,7 @@ final class ResourceStore {
     final Map<String, ServerRec> servers = new LinkedHashMap<>();
     final Map<String, PortRec> ports = new LinkedHashMap<>();
     final Map<String, FipRec> floatingIps = new LinkedHashMap<>();
+    private boolean closed;
 
     /** The initial resources of a fresh sandbox: tenant and external networks, images, flavors, groups. */
     ResourceStore(SandboxConfig config, String projectId, Instant now) {
@@ -69,6 +70,29 @@ final class ResourceStore {
     /** Runs {@code work} holding the store's lock. The lock is reentrant. */
     synchronized void lockedRun(Runnable work) {
         work.run();
+    }
+
+    /** Marks the cloud closed: every later API call is refused. True the first time only. */
+    boolean markClosed() {
+        return locked(() -> {
+            if (closed) {
+                return false;
+            }
+            closed = true;
+            return true;
+        });
+    }
+
+    /** Whether the cloud is closed (callers hold the lock). */
+    boolean closed() {
+        return closed;
+    }
+
+    /** Refuses an API call on a closed cloud, as Nova answers while it is going away (callers hold the lock). */
+    void requireOpen() {
+        if (closed) {
+            throw new ApiException(Errors.nova(503, "The sandbox is shutting down."));
+        }
     }
 
     private static String cidr(String prefix) {

@@ -330,7 +330,7 @@ public final class Sandbox implements AutoCloseable {
 
     /** The fixed address a floating address forwards to now, or null. */
     public String floatingTarget(String floatingAddress) {
-        return cloud.floatingTarget(floatingAddress);
+        return cloud.networking.floatingTarget(floatingAddress);
     }
 
     // ---------------------------------------------------------------- gateway calls
@@ -429,7 +429,7 @@ public final class Sandbox implements AutoCloseable {
             });
         }
         String ext = cloud.store.locked(() -> cloud.store.externalNetwork().id());
-        FipRec f = cloud.createFloatingIp(Caller.SANDBOX, ext, null, ports[0], name + " service address");
+        FipRec f = cloud.networking.createFloatingIp(Caller.SANDBOX, ext, null, ports[0], name + " service address");
         return new Pair(name, ids[0], ids[1], ports[0], ports[1], fixed[0], fixed[1], f.id, f.address);
     }
 
