@@ -9,11 +9,11 @@ import org.sipmediadeploy.sandbox.Resources.Image;
 final class Glance {
     private static final String BASE = HttpFront.IMAGE + "/v2";
 
-    private final SandboxCloud cloud;
+    private final ResourceStore store;
     private final String baseUrl;
 
-    Glance(SandboxCloud cloud, String baseUrl) {
-        this.cloud = cloud;
+    Glance(ResourceStore store, String baseUrl) {
+        this.store = store;
         this.baseUrl = baseUrl;
     }
 
@@ -45,12 +45,12 @@ final class Glance {
         if (s.length == 0 || !s[0].equals("images") || s.length > 2) {
             return Errors.glance(404, "Not Found", "The resource could not be found.");
         }
-        synchronized (cloud) {
+        return store.locked(() -> {
             if (s.length == 1) {
                 String name = req.param("name");
                 String status = req.param("status");
                 List<Object> out = new ArrayList<>();
-                for (Image i : cloud.images.values()) {
+                for (Image i : store.images.values()) {
                     if ((name == null || name.equals(i.name())) && (status == null || status.equals("active"))) {
                         out.add(image(i));
                     }
@@ -59,12 +59,12 @@ final class Glance {
                         + (req.query().isEmpty() ? "" : "?" + queryString(req.query()));
                 return ApiResponse.json(200, Json.obj("images", out, "first", first, "schema", "/v2/schemas/images"));
             }
-            Image i = cloud.images.get(s[1]);
+            Image i = store.images.get(s[1]);
             if (i == null) {
                 return Errors.glance(404, "Not Found", "No image found with ID " + s[1]);
             }
             return ApiResponse.json(200, image(i));
-        }
+        });
     }
 
     private static String queryString(Map<String, List<String>> q) {
@@ -99,7 +99,7 @@ final class Glance {
                 "min_disk",
                 0,
                 "owner",
-                cloud.projectId,
+                store.projectId,
                 "os_hidden",
                 false,
                 "os_hash_algo",

@@ -26,11 +26,13 @@ final class Neutron {
             Set.of("fields", "limit", "marker", "sort_key", "sort_dir", "page_reverse", "fixed_ips");
 
     private final SandboxCloud cloud;
+    private final ResourceStore store;
     private final String baseUrl;
     private final byte[] extensions;
 
     Neutron(SandboxCloud cloud, String baseUrl) {
         this.cloud = cloud;
+        this.store = cloud.store;
         this.baseUrl = baseUrl;
         try (InputStream in = Neutron.class.getResourceAsStream("neutron-extensions.json")) {
             if (in == null) {
@@ -106,7 +108,7 @@ final class Neutron {
                     if (name == null) {
                         return Errors.neutron(400, "HTTPBadRequest", "Invalid input for operation: name missing.");
                     }
-                    SecurityGroup sg = cloud.addSecurityGroup(name, Json.text(g, "description"));
+                    SecurityGroup sg = store.addSecurityGroup(name, Json.text(g, "description"));
                     cloud.events.record("security_group.create", caller, sg.id(), 201, "ok", Map.of("name", name));
                     return ApiResponse.json(201, Json.obj("security_group", securityGroup(sg)));
                 }
@@ -165,7 +167,7 @@ final class Neutron {
         if (!req.method().equals("GET") || s.length > 2) {
             return notFound();
         }
-        synchronized (cloud) {
+        return store.locked(() -> {
             List<Map<String, Object>> items = new ArrayList<>();
             for (T t : all.apply(null)) {
                 items.add(render.apply(t));
@@ -178,8 +180,8 @@ final class Neutron {
                     return ApiResponse.json(200, Json.obj(singular, i));
                 }
             }
-        }
-        return Errors.neutron(404, notFoundType, noun + " " + s[1] + " could not be found.");
+            return Errors.neutron(404, notFoundType, noun + " " + s[1] + " could not be found.");
+        });
     }
 
     /** Neutron's list filtering: every query parameter naming a field keeps the items equal to one of its values. */
@@ -209,15 +211,15 @@ final class Neutron {
     // ---------------------------------------------------------------- networks, subnets, groups
 
     private List<Network> networks(Void v) {
-        return List.copyOf(cloud.networks.values());
+        return List.copyOf(store.networks.values());
     }
 
     private List<Network> subnets(Void v) {
-        return List.copyOf(cloud.networks.values());
+        return List.copyOf(store.networks.values());
     }
 
     private List<SecurityGroup> securityGroups(Void v) {
-        return List.copyOf(cloud.securityGroups.values());
+        return List.copyOf(store.securityGroups.values());
     }
 
     private Map<String, Object> network(Network n) {
@@ -227,7 +229,7 @@ final class Neutron {
                 "name",
                 n.name(),
                 "tenant_id",
-                cloud.projectId,
+                store.projectId,
                 "admin_state_up",
                 true,
                 "mtu",
@@ -261,7 +263,7 @@ final class Neutron {
                 "revision_number",
                 2,
                 "project_id",
-                cloud.projectId,
+                store.projectId,
                 "provider:network_type",
                 n.external() ? "flat" : "vxlan",
                 "provider:physical_network",
@@ -277,7 +279,7 @@ final class Neutron {
                 "name",
                 n.subnetName(),
                 "tenant_id",
-                cloud.projectId,
+                store.projectId,
                 "network_id",
                 n.id(),
                 "ip_version",
@@ -313,7 +315,7 @@ final class Neutron {
                 "revision_number",
                 0,
                 "project_id",
-                cloud.projectId);
+                store.projectId);
     }
 
     private Map<String, Object> securityGroup(SecurityGroup g) {
@@ -323,7 +325,7 @@ final class Neutron {
                 "name",
                 g.name(),
                 "tenant_id",
-                cloud.projectId,
+                store.projectId,
                 "description",
                 g.description() == null ? "" : g.description(),
                 "security_group_rules",
@@ -335,7 +337,7 @@ final class Neutron {
                 "revision_number",
                 1,
                 "project_id",
-                cloud.projectId);
+                store.projectId);
     }
 
     // ---------------------------------------------------------------- ports
@@ -356,27 +358,27 @@ final class Neutron {
             if (ips != null && ips.isArray() && ips.size() > 0) {
                 fixed = Json.text(ips.get(0), "ip_address");
             }
-            PortRec rec = cloud.createPort(caller, net, Json.text(p, "name"), fixed);
+            PortRec rec = cloud.networking.createPort(caller, net, Json.text(p, "name"), fixed);
             JsonNode groups = p.get("security_groups");
-            synchronized (cloud) {
+            return store.locked(() -> {
                 if (groups != null && groups.isArray()) {
                     rec.securityGroupIds.clear();
                     groups.forEach(g -> rec.securityGroupIds.add(g.asText()));
                 }
                 return ApiResponse.json(201, Json.obj("port", port(rec)));
-            }
+            });
         }
         if (s.length == 2 && m.equals("DELETE")) {
-            cloud.deletePort(caller, s[1]);
+            cloud.networking.deletePort(caller, s[1]);
             return new ApiResponse(204, Map.of(), null);
         }
         if (!m.equals("GET") || s.length > 2) {
             return notFound();
         }
-        synchronized (cloud) {
+        return store.locked(() -> {
             if (s.length == 1) {
                 List<Map<String, Object>> items = new ArrayList<>();
-                cloud.ports.values().forEach(p -> items.add(port(p)));
+                store.ports.values().forEach(p -> items.add(port(p)));
                 List<Object> filtered = filter(items, req);
                 String ip = req.param("fixed_ips");
                 if (ip != null && ip.startsWith("ip_address=")) {
@@ -386,12 +388,12 @@ final class Neutron {
                 }
                 return ApiResponse.json(200, Json.obj("ports", filtered));
             }
-            PortRec p = cloud.ports.get(s[1]);
+            PortRec p = store.ports.get(s[1]);
             if (p == null) {
                 return Errors.neutron(404, "PortNotFound", "Port " + s[1] + " could not be found.");
             }
             return ApiResponse.json(200, Json.obj("port", port(p)));
-        }
+        });
     }
 
     private Map<String, Object> port(PortRec p) {
@@ -463,15 +465,15 @@ final class Neutron {
                         "HTTPBadRequest",
                         "Failed to parse request. Required attribute " + "'floating_network_id' not specified");
             }
-            FipRec rec = cloud.createFloatingIp(
+            FipRec rec = cloud.networking.createFloatingIp(
                     caller,
                     net,
                     Json.text(f, "floating_ip_address"),
                     Json.text(f, "port_id"),
                     Json.text(f, "description"));
-            synchronized (cloud) {
+            return store.locked(() -> {
                 return ApiResponse.json(201, Json.obj("floatingip", fip(rec)));
-            }
+            });
         }
         if (s.length == 2 && m.equals("PUT")) {
             JsonNode f = req.json() == null ? null : req.json().get("floatingip");
@@ -491,37 +493,37 @@ final class Neutron {
                     return Errors.neutron(400, "HTTPBadRequest", "Invalid revision_number in If-Match header.");
                 }
             }
-            FipRec rec = cloud.updateFloatingIp(
+            FipRec rec = cloud.networking.updateFloatingIp(
                     caller, s[1], f.has("port_id"), Json.text(f, "port_id"), Json.text(f, "description"), ifMatch);
-            synchronized (cloud) {
+            return store.locked(() -> {
                 return ApiResponse.json(200, Json.obj("floatingip", fip(rec)));
-            }
+            });
         }
         if (s.length == 2 && m.equals("DELETE")) {
-            cloud.deleteFloatingIp(caller, s[1]);
+            cloud.networking.deleteFloatingIp(caller, s[1]);
             return new ApiResponse(204, Map.of(), null);
         }
         if (!m.equals("GET") || s.length > 2) {
             return notFound();
         }
-        synchronized (cloud) {
+        return store.locked(() -> {
             if (s.length == 1) {
                 List<Map<String, Object>> items = new ArrayList<>();
-                cloud.floatingIps.values().forEach(f -> items.add(fip(f)));
+                store.floatingIps.values().forEach(f -> items.add(fip(f)));
                 return ApiResponse.json(200, Json.obj("floatingips", filter(items, req)));
             }
-            FipRec f = cloud.floatingIps.get(s[1]);
+            FipRec f = store.floatingIps.get(s[1]);
             if (f == null) {
                 return Errors.neutron(404, "FloatingIPNotFound", "Floating IP " + s[1] + " could not be found");
             }
             return ApiResponse.json(200, Json.obj("floatingip", fip(f)));
-        }
+        });
     }
 
     private Map<String, Object> fip(FipRec f) {
         Object details = null;
         if (f.portId != null) {
-            PortRec p = cloud.ports.get(f.portId);
+            PortRec p = store.ports.get(f.portId);
             if (p != null) {
                 details = Json.obj(
                         "name",
@@ -556,7 +558,7 @@ final class Neutron {
                 "fixed_ip_address",
                 f.fixedIp,
                 "status",
-                cloud.floatingStatus(f),
+                cloud.networking.floatingStatus(f),
                 "description",
                 f.description,
                 "port_details",

@@ -27,11 +27,13 @@ final class Nova {
     private static final String BASE = HttpFront.COMPUTE + "/v2.1";
 
     private final SandboxCloud cloud;
+    private final ResourceStore store;
     private final String baseUrl;
     private final Set<String> keypairs = ConcurrentHashMap.newKeySet();
 
     Nova(SandboxCloud cloud, String baseUrl) {
         this.cloud = cloud;
+        this.store = cloud.store;
         this.baseUrl = baseUrl;
         keypairs.add("sandbox-key");
     }
@@ -249,8 +251,8 @@ final class Nova {
             cloud.events.record("server.delete", caller, id, 204, "ok", Map.of());
             return ApiResponse.empty(204);
         }
-        synchronized (cloud) {
-            ServerRec server = cloud.servers.get(id);
+        return store.locked(() -> {
+            ServerRec server = store.servers.get(id);
             if (server == null) {
                 return Errors.nova(404, "Instance " + id + " could not be found.");
             }
@@ -263,7 +265,7 @@ final class Nova {
             if (s.length == 3 && s[2].equals("os-interface") && m.equals("GET")) {
                 List<Object> att = new ArrayList<>();
                 for (String pid : server.portIds) {
-                    PortRec p = cloud.ports.get(pid);
+                    PortRec p = store.ports.get(pid);
                     if (p != null) {
                         att.add(Json.obj(
                                 "net_id",
@@ -280,8 +282,8 @@ final class Nova {
                 }
                 return ApiResponse.json(200, Json.obj("interfaceAttachments", att));
             }
-        }
-        return notFound();
+            return notFound();
+        });
     }
 
     private ApiResponse create(ApiRequest req, Caller caller, int mv, boolean noValidHost) {
@@ -397,20 +399,13 @@ final class Nova {
     private ApiResponse list(ApiRequest req, boolean detail, int mv) {
         String nameFilter = req.param("name");
         String statusFilter = req.param("status");
-        Pattern pattern = null;
-        if (nameFilter != null) {
-            try {
-                pattern = Pattern.compile(nameFilter);
-            } catch (PatternSyntaxException e) {
-                pattern = Pattern.compile(Pattern.quote(nameFilter));
-            }
-        }
+        Pattern pattern = namePattern(nameFilter);
         int limit = parseInt(req.param("limit"), 1000);
         String marker = req.param("marker");
         List<Object> out = new ArrayList<>();
-        synchronized (cloud) {
+        return store.locked(() -> {
             boolean afterMarker = marker == null;
-            for (ServerRec s : cloud.servers.values()) {
+            for (ServerRec s : store.servers.values()) {
                 if (!afterMarker) {
                     afterMarker = s.id.equals(marker);
                     continue;
@@ -429,8 +424,20 @@ final class Nova {
             if (!afterMarker) {
                 return Errors.nova(400, "marker [" + marker + "] not found");
             }
+            return ApiResponse.json(200, Json.obj("servers", out));
+        });
+    }
+
+    /** Nova's {@code name} filter is a regular expression search; one that does not compile is a literal. */
+    private static Pattern namePattern(String nameFilter) {
+        if (nameFilter == null) {
+            return null;
         }
-        return ApiResponse.json(200, Json.obj("servers", out));
+        try {
+            return Pattern.compile(nameFilter);
+        } catch (PatternSyntaxException e) {
+            return Pattern.compile(Pattern.quote(nameFilter));
+        }
     }
 
     private static int parseInt(String v, int dflt) {
@@ -452,11 +459,11 @@ final class Nova {
         Map<String, Object> addresses = new LinkedHashMap<>();
         if (!s.status.equals("BUILD") || s.launchedAt != null) {
             for (String pid : s.portIds) {
-                PortRec p = cloud.ports.get(pid);
+                PortRec p = store.ports.get(pid);
                 if (p == null) {
                     continue;
                 }
-                Network net = cloud.networkOfPort(p);
+                Network net = store.networkOfPort(p);
                 @SuppressWarnings("unchecked")
                 List<Object> l = (List<Object>) addresses.computeIfAbsent(net.name(), k -> new ArrayList<>());
                 l.add(Json.obj(
@@ -464,7 +471,7 @@ final class Nova {
             }
         }
         Map<String, Object> flavor;
-        Flavor f = cloud.flavors.get(s.flavorId);
+        Flavor f = store.flavors.get(s.flavorId);
         if (mv >= 47 && f != null) {
             flavor = Json.obj(
                     "vcpus",
@@ -570,11 +577,11 @@ final class Nova {
     // ---------------------------------------------------------------- flavors, images, limits, keypairs
 
     private ApiResponse flavors(String[] s) {
-        synchronized (cloud) {
+        return store.locked(() -> {
             if (s.length == 1 || (s.length == 2 && s[1].equals("detail"))) {
                 boolean detail = s.length == 2;
                 List<Object> out = new ArrayList<>();
-                for (Flavor f : cloud.flavors.values()) {
+                for (Flavor f : store.flavors.values()) {
                     out.add(
                             detail
                                     ? flavor(f)
@@ -582,12 +589,12 @@ final class Nova {
                 }
                 return ApiResponse.json(200, Json.obj("flavors", out));
             }
-            Flavor f = cloud.flavors.get(s[1]);
+            Flavor f = store.flavors.get(s[1]);
             if (f == null || s.length > 2) {
                 return Errors.nova(404, "Flavor " + s[1] + " could not be found.");
             }
             return ApiResponse.json(200, Json.obj("flavor", flavor(f)));
-        }
+        });
     }
 
     private Map<String, Object> flavor(Flavor f) {
@@ -617,21 +624,21 @@ final class Nova {
     }
 
     private ApiResponse images(String[] s) {
-        synchronized (cloud) {
+        return store.locked(() -> {
             if (s.length == 1 || (s.length == 2 && s[1].equals("detail"))) {
                 boolean detail = s.length == 2;
                 List<Object> out = new ArrayList<>();
-                for (Image i : cloud.images.values()) {
+                for (Image i : store.images.values()) {
                     out.add(detail ? novaImage(i) : Json.obj("id", i.id(), "name", i.name(), "links", imageLinks(i)));
                 }
                 return ApiResponse.json(200, Json.obj("images", out));
             }
-            Image i = cloud.images.get(s[1]);
+            Image i = store.images.get(s[1]);
             if (i == null || s.length > 2) {
                 return Errors.nova(404, "Image not found.");
             }
             return ApiResponse.json(200, Json.obj("image", novaImage(i)));
-        }
+        });
     }
 
     private List<Object> imageLinks(Image i) {
@@ -673,11 +680,8 @@ final class Nova {
     }
 
     private ApiResponse limits() {
-        int used;
-        synchronized (cloud) {
-            used = (int)
-                    cloud.servers.values().stream().filter(x -> !x.deleting).count();
-        }
+        int used = store.locked(() ->
+                (int) store.servers.values().stream().filter(x -> !x.deleting).count());
         return ApiResponse.json(
                 200,
                 Json.obj(

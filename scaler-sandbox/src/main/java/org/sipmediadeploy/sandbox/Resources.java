@@ -6,7 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** The sandbox's records of cloud resources. Mutable, and only touched under {@link SandboxCloud}'s lock. */
+/** The sandbox's records of cloud resources. Mutable, and only touched under {@link ResourceStore}'s lock. */
 final class Resources {
     private Resources() {}
 

@@ -115,7 +115,7 @@ public final class Sandbox implements AutoCloseable {
                 keystone,
                 new Nova(cloud, baseUrl),
                 new Neutron(cloud, baseUrl),
-                new Glance(cloud, baseUrl),
+                new Glance(cloud.store, baseUrl),
                 new Control(this),
                 apiFaults,
                 events,
@@ -330,7 +330,7 @@ public final class Sandbox implements AutoCloseable {
 
     /** The fixed address a floating address forwards to now, or null. */
     public String floatingTarget(String floatingAddress) {
-        return cloud.floatingTarget(floatingAddress);
+        return cloud.networking.floatingTarget(floatingAddress);
     }
 
     // ---------------------------------------------------------------- gateway calls
@@ -396,16 +396,17 @@ public final class Sandbox implements AutoCloseable {
      * with {@code NAME-a}'s port. Returns without waiting for ACTIVE.
      */
     public Pair createPair(String name, String image, String tag) {
-        String imageId;
-        String flavorId;
-        synchronized (cloud) {
-            var img = cloud.imageByName(image);
+        String[] imageAndFlavor = cloud.store.locked(() -> {
+            var img = cloud.store.imageByName(image);
             if (img == null) {
                 throw new IllegalArgumentException("no image named " + image);
             }
-            imageId = img.id();
-            flavorId = cloud.flavors.keySet().iterator().next();
-        }
+            return new String[] {
+                img.id(), cloud.store.flavors.keySet().iterator().next()
+            };
+        });
+        String imageId = imageAndFlavor[0];
+        String flavorId = imageAndFlavor[1];
         String[] ids = new String[2];
         String[] ports = new String[2];
         String[] fixed = new String[2];
@@ -419,33 +420,31 @@ public final class Sandbox implements AutoCloseable {
             ServerRec s = cloud.createServer(
                     Caller.SANDBOX, member, imageId, flavorId, List.of(), md, null, null, List.of(), false);
             events.record("server.create", Caller.SANDBOX, s.id, 202, "ok", Map.of("name", member));
-            synchronized (cloud) {
-                ids[i] = s.id;
-                PortRec p = cloud.ports.get(s.portIds.get(0));
-                ports[i] = p.id;
-                fixed[i] = p.fixedIp;
-            }
+            int slot = i;
+            cloud.store.lockedRun(() -> {
+                ids[slot] = s.id;
+                PortRec p = cloud.store.ports.get(s.portIds.get(0));
+                ports[slot] = p.id;
+                fixed[slot] = p.fixedIp;
+            });
         }
-        String ext;
-        synchronized (cloud) {
-            ext = cloud.externalNetwork().id();
-        }
-        FipRec f = cloud.createFloatingIp(Caller.SANDBOX, ext, null, ports[0], name + " service address");
+        String ext = cloud.store.locked(() -> cloud.store.externalNetwork().id());
+        FipRec f = cloud.networking.createFloatingIp(Caller.SANDBOX, ext, null, ports[0], name + " service address");
         return new Pair(name, ids[0], ids[1], ports[0], ports[1], fixed[0], fixed[1], f.id, f.address);
     }
 
     /** Server status as Nova reports it (BUILD, ACTIVE, ERROR, SHUTOFF), or null when it does not exist. */
     public String serverStatus(String serverId) {
-        synchronized (cloud) {
-            ServerRec s = cloud.servers.get(serverId);
+        return cloud.store.locked(() -> {
+            ServerRec s = cloud.store.servers.get(serverId);
             return s == null ? null : s.status;
-        }
+        });
     }
 
     Map<String, Object> stateJson() {
-        synchronized (cloud) {
+        return cloud.store.locked(() -> {
             List<Object> servers = new ArrayList<>();
-            for (ServerRec s : cloud.servers.values()) {
+            for (ServerRec s : cloud.store.servers.values()) {
                 Map<String, Object> m = Json.obj(
                         "id",
                         s.id,
@@ -457,8 +456,8 @@ public final class Sandbox implements AutoCloseable {
                         s.deleting,
                         "metadata",
                         new LinkedHashMap<>(s.metadata));
-                if (!s.portIds.isEmpty() && cloud.ports.containsKey(s.portIds.get(0))) {
-                    PortRec p = cloud.ports.get(s.portIds.get(0));
+                if (!s.portIds.isEmpty() && cloud.store.ports.containsKey(s.portIds.get(0))) {
+                    PortRec p = cloud.store.ports.get(s.portIds.get(0));
                     m.put("port_id", p.id);
                     m.put("fixed_ip", p.fixedIp);
                     m.put("host_ip", p.hostIp);
@@ -474,7 +473,7 @@ public final class Sandbox implements AutoCloseable {
                 servers.add(m);
             }
             List<Object> fips = new ArrayList<>();
-            for (FipRec f : cloud.floatingIps.values()) {
+            for (FipRec f : cloud.store.floatingIps.values()) {
                 fips.add(Json.obj(
                         "id",
                         f.id,
@@ -488,7 +487,7 @@ public final class Sandbox implements AutoCloseable {
                         f.revision));
             }
             return Json.obj("keystone", keystoneUrl(), "servers", servers, "floatingips", fips);
-        }
+        });
     }
 
     @Override
