@@ -395,6 +395,8 @@ public final class Sandbox implements AutoCloseable {
      * {@code image} on tenant-net (metadata: tag, group NAME, role, a decision id), and a floating IP associated
      * with {@code NAME-a}'s port. Returns without waiting for ACTIVE.
      */
+    // The cloud is set once at start, before any caller; SandboxCloud's synchronized methods share its monitor.
+    @SuppressWarnings("SynchronizeOnNonFinalField")
     public Pair createPair(String name, String image, String tag) {
         String imageId;
         String flavorId;
@@ -435,6 +437,8 @@ public final class Sandbox implements AutoCloseable {
     }
 
     /** Server status as Nova reports it (BUILD, ACTIVE, ERROR, SHUTOFF), or null when it does not exist. */
+    // The cloud is set once at start, before any caller; SandboxCloud's synchronized methods share its monitor.
+    @SuppressWarnings("SynchronizeOnNonFinalField")
     public String serverStatus(String serverId) {
         synchronized (cloud) {
             ServerRec s = cloud.servers.get(serverId);
@@ -442,6 +446,8 @@ public final class Sandbox implements AutoCloseable {
         }
     }
 
+    // The cloud is set once at start, before any caller; SandboxCloud's synchronized methods share its monitor.
+    @SuppressWarnings("SynchronizeOnNonFinalField")
     Map<String, Object> stateJson() {
         synchronized (cloud) {
             List<Object> servers = new ArrayList<>();

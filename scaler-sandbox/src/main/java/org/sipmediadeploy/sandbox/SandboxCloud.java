@@ -3,6 +3,7 @@ package org.sipmediadeploy.sandbox;
 import io.netty.channel.EventLoopGroup;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -99,13 +100,21 @@ final class SandboxCloud implements AutoCloseable {
         addNetwork("ext-net", true, cidr(config.floatingPrefix()), config.floatingPrefix(), 0, now);
         for (String name : config.images()) {
             Image i = new Image(
-                    UUID.nameUUIDFromBytes(("image:" + name).getBytes()).toString(), name, now);
+                    UUID.nameUUIDFromBytes(("image:" + name).getBytes(StandardCharsets.UTF_8))
+                            .toString(),
+                    name,
+                    now);
             images.put(i.id(), i);
         }
         int n = 0;
         for (String name : config.flavors()) {
             Flavor f = new Flavor(
-                    UUID.nameUUIDFromBytes(("flavor:" + name).getBytes()).toString(), name, 64 << n, 1 << n, 1 << n);
+                    UUID.nameUUIDFromBytes(("flavor:" + name).getBytes(StandardCharsets.UTF_8))
+                            .toString(),
+                    name,
+                    64 << n,
+                    1 << n,
+                    1 << n);
             flavors.put(f.id(), f);
             n++;
         }
@@ -285,7 +294,7 @@ final class SandboxCloud implements AutoCloseable {
         s.created = now;
         s.updated = now;
         s.reservationId = "r-"
-                + Long.toString(Math.abs(UUID.randomUUID().getMostSignificantBits()), 36)
+                + Long.toString(UUID.randomUUID().getMostSignificantBits() & Long.MAX_VALUE, 36)
                         .substring(0, 8);
         s.adminPass = UUID.randomUUID().toString().replace("-", "").substring(0, 12);
         servers.put(s.id, s);
@@ -300,12 +309,18 @@ final class SandboxCloud implements AutoCloseable {
         }
         String imageName = image.name();
         if (imageName.toLowerCase(Locale.ROOT).contains("kamailio")) {
-            kamailioRole.ifPresent(RoleConfig::start);
+            // Started in the background: whoever needs the role awaits the same future and sees its failure.
+            kamailioRole.ifPresent(r -> {
+                var unused = r.start();
+            });
         } else if (imageName.toLowerCase(Locale.ROOT).contains("coturn")) {
-            coturnRole.ifPresent(RoleConfig::start);
+            coturnRole.ifPresent(r -> {
+                var unused = r.start();
+            });
         }
         boolean fail = noValidHost;
-        lifecycle.schedule(() -> boot(s.id, imageName, fail), config.bootDelay().toMillis(), TimeUnit.MILLISECONDS);
+        var unused = lifecycle.schedule(
+                () -> boot(s.id, imageName, fail), config.bootDelay().toMillis(), TimeUnit.MILLISECONDS);
         return s;
     }
 
@@ -450,7 +465,8 @@ final class SandboxCloud implements AutoCloseable {
         if (node != null) {
             lifecycle.execute(() -> stopNode(node));
         }
-        lifecycle.schedule(() -> finishDelete(id), config.deleteDelay().toMillis(), TimeUnit.MILLISECONDS);
+        var unused =
+                lifecycle.schedule(() -> finishDelete(id), config.deleteDelay().toMillis(), TimeUnit.MILLISECONDS);
     }
 
     private synchronized void finishDelete(String id) {
