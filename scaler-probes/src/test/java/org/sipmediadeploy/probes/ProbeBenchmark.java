@@ -296,7 +296,7 @@ public final class ProbeBenchmark {
         done.get(length.toSeconds() + 60, TimeUnit.SECONDS);
         long issuing = System.nanoTime() - start;
         ticker.shutdownNow();
-        CompletableFuture.allOf(futures.toArray(new CompletableFuture[0])).get(30, TimeUnit.SECONDS);
+        CompletableFuture.allOf(futures.toArray(new CompletableFuture<?>[0])).get(30, TimeUnit.SECONDS);
         long wall = System.nanoTime() - start;
         long cpu = os.getProcessCpuTime() - cpu0;
         double[] ms = lat.stream().mapToDouble(Double::doubleValue).sorted().toArray();
