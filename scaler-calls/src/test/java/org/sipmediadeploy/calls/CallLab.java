@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.LocalDateTime;
+import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -48,7 +49,7 @@ final class CallLab implements AutoCloseable {
         requireTool("/usr/sbin/kamailio", "kamailio");
         requireTool("/usr/bin/sipp", "sip-tester (SIPp)");
         requireTool("/usr/bin/ansible-playbook", "ansible");
-        String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss-SSS"));
+        String stamp = LocalDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss-SSS"));
         Path dir = Path.of("target", "calls", name + "-" + stamp).toAbsolutePath();
         try {
             Files.createDirectories(dir);
@@ -139,7 +140,7 @@ final class CallLab implements AutoCloseable {
         pb.environment()
                 .put("ANSIBLE_ROLES_PATH", repo.resolve("deploy/ansible/roles").toString());
         pb.environment().put("ANSIBLE_NOCOLOR", "1");
-        int rc = run(pb, Duration.ofSeconds(120));
+        int rc = run(pb, Duration.ofMinutes(2));
         if (rc != 0) {
             throw new IllegalStateException(
                     "rendering kamailio.cfg with the role failed (exit " + rc + "), see " + dir.resolve("render.log"));

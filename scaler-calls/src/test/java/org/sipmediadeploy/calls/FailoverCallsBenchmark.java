@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -290,7 +291,7 @@ class FailoverCallsBenchmark {
             Process p = new ProcessBuilder("git", "rev-parse", "--short", "HEAD")
                     .redirectErrorStream(true)
                     .start();
-            String s = new String(p.getInputStream().readAllBytes()).trim();
+            String s = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
             return p.waitFor() == 0 ? s : "unknown";
         } catch (IOException e) {
             throw new UncheckedIOException(e);

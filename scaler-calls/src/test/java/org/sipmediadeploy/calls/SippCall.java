@@ -39,6 +39,7 @@ final class SippCall {
         return process.waitFor(timeout);
     }
 
+    @SuppressWarnings("StringSplitter") // an empty line has no words to match either way
     private Optional<String> field(String kind, int index) {
         for (String line : CallLab.read(log).split("\n")) {
             String[] words = line.trim().split("\\s+");

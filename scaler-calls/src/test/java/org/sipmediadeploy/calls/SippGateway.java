@@ -80,6 +80,7 @@ final class SippGateway {
     }
 
     /** {method, Call-ID} of every request received, in order. */
+    @SuppressWarnings("StringSplitter") // a request line's method, its first word, is never empty
     private List<String[]> requests() {
         List<String[]> out = new ArrayList<>();
         for (SipTrace.Message m : SipTrace.read(messages)) {

@@ -37,6 +37,8 @@ public final class Fixtures {
      * Calls from lines {@code start,end} in seconds after {@link #T0} (a note may follow after blanks), sorted by
      * start; lines not starting with a digit are notes.
      */
+    // A line's first word is "start,end" (both present): dropping trailing empty fields cannot change it.
+    @SuppressWarnings("StringSplitter")
     public static List<Call> calls(String lines) {
         return lines.lines()
                 .map(String::strip)
@@ -77,12 +79,12 @@ public final class Fixtures {
         public int max = 10;
         public SpareSchedule spare = SpareSchedule.constant(4);
         public Duration period = Duration.ofSeconds(10);
-        public Duration bootTimeout = Duration.ofSeconds(300);
-        public Duration scaleInAfter = Duration.ofSeconds(600);
-        public Duration protectNew = Duration.ofSeconds(900);
+        public Duration bootTimeout = Duration.ofMinutes(5);
+        public Duration scaleInAfter = Duration.ofMinutes(10);
+        public Duration protectNew = Duration.ofMinutes(15);
         public Duration unknownGrace = Duration.ofSeconds(60);
         public Duration backoffBase = Duration.ofSeconds(30);
-        public Duration backoffMax = Duration.ofSeconds(600);
+        public Duration backoffMax = Duration.ofMinutes(10);
 
         public PoolCfg capacity(int v) {
             capacity = v;

@@ -51,11 +51,16 @@ final class LoopLanes {
         for (Lane l : List.of(pairs, rest)) {
             l.executor.shutdown();
         }
-        if (pairs.await(grace) & rest.await(grace)) {
+        // Both lanes are awaited, whatever the first one answers.
+        boolean pairsStopped = pairs.await(grace);
+        boolean restStopped = rest.await(grace);
+        if (pairsStopped && restStopped) {
             return true;
         }
         cancelInFlight();
-        return pairs.await(grace) & rest.await(grace);
+        boolean pairsCancelled = pairs.await(grace);
+        boolean restCancelled = rest.await(grace);
+        return pairsCancelled && restCancelled;
     }
 
     private static final class Lane {
@@ -71,7 +76,7 @@ final class LoopLanes {
         }
 
         void every(Runnable pass, Duration period) {
-            executor.scheduleWithFixedDelay(() -> run(pass), 0, period.toMillis(), TimeUnit.MILLISECONDS);
+            var unused = executor.scheduleWithFixedDelay(() -> run(pass), 0, period.toMillis(), TimeUnit.MILLISECONDS);
         }
 
         void now(Runnable pass) {

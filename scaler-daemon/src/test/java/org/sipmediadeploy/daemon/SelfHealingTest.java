@@ -44,7 +44,7 @@ class SelfHealingTest {
     void deadFollowerThenDeadLeaderAreEachReplacedOnceAndEveryMemberHoldsTheFullHistory() throws Exception {
         try (ScalerVmCluster c = ScalerVmCluster.start(workDir("replaced-follower-then-leader"), 72, REPLACE_AFTER)) {
             List<String> members = new ArrayList<>(List.of("scaler-1", "scaler-2", "scaler-3"));
-            c.awaitHealthy(members, Duration.ofSeconds(120));
+            c.awaitHealthy(members, Duration.ofMinutes(2));
             // Some history first: the gateway pool's first host.
             await("first gateway host created")
                     .atMost(Duration.ofSeconds(60))
@@ -110,7 +110,7 @@ class SelfHealingTest {
     @Test
     void leaderCrashingMidReplacementLeavesOneReplacementThatTheNextTermFinishes() throws Exception {
         try (ScalerVmCluster c = ScalerVmCluster.start(workDir("leader-crash-mid-replacement"), 73, REPLACE_AFTER)) {
-            c.awaitHealthy(List.of("scaler-1", "scaler-2", "scaler-3"), Duration.ofSeconds(120));
+            c.awaitHealthy(List.of("scaler-1", "scaler-2", "scaler-3"), Duration.ofMinutes(2));
             String leader = c.leader().orElseThrow();
             String victim = List.of("scaler-1", "scaler-2", "scaler-3").stream()
                     .filter(m -> !m.equals(leader))

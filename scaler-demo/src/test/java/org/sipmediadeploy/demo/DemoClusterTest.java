@@ -82,7 +82,7 @@ class DemoClusterTest {
     @Test
     @Order(1)
     void comesUpWithALeaderHealthyPairsAndThePoolAtItsTarget() {
-        await().atMost(Duration.ofSeconds(120))
+        await().atMost(Duration.ofMinutes(2))
                 .pollInterval(Duration.ofMillis(500))
                 .ignoreExceptions()
                 .untilAsserted(() -> {

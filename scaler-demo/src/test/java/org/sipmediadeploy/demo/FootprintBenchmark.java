@@ -161,6 +161,7 @@ class FootprintBenchmark {
 
     private static long[] cpuTicks(long pid) throws IOException {
         String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+        @SuppressWarnings("StringSplitter") // /proc stat fields are never empty; leading ones are read
         String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
         return new long[] {Long.parseLong(f[11]) + Long.parseLong(f[12])};
     }

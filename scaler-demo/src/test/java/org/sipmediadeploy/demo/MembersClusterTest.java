@@ -33,7 +33,7 @@ import org.sipmediadeploy.daemon.cli.ScalerCtl;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class MembersClusterTest {
     static final ObjectMapper JSON = new ObjectMapper();
-    static final Duration LONG = Duration.ofSeconds(120);
+    static final Duration LONG = Duration.ofMinutes(2);
 
     @TempDir
     static Path work;

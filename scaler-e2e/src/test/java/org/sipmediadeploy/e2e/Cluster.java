@@ -502,7 +502,7 @@ final class Cluster implements AutoCloseable {
         for (String server : pairServers(s)) {
             restoreInstance(server);
         }
-        awaitHealthy(Duration.ofSeconds(120));
+        awaitHealthy(Duration.ofMinutes(2));
     }
 
     private List<String> pairServers(JsonNode s) {

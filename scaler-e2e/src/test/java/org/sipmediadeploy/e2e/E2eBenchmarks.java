@@ -6,16 +6,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -49,7 +48,7 @@ class E2eBenchmarks {
         // -De2e.failover.coturn=false measures Kamailio only (written as failover-kamailio)
         boolean coturn = Boolean.parseBoolean(System.getProperty("e2e.failover.coturn", "true"));
         try (Cluster c = Cluster.start(work.resolve("a"), BLOCK, NO_ANTI_FLAP)) {
-            c.awaitHealthy(Duration.ofSeconds(180));
+            c.awaitHealthy(Duration.ofMinutes(3));
             figs.add(faultToTraffic(c, "kamailio", Probe.Kind.SIP, "kill", c.sandbox()::kill));
             if (coturn) {
                 figs.add(faultToTraffic(c, "coturn", Probe.Kind.STUN, "kill", c.sandbox()::kill));
@@ -57,7 +56,7 @@ class E2eBenchmarks {
         }
         // a fresh cluster: 60 failovers an hour is the configuration's ceiling per pair
         try (Cluster c = Cluster.start(work.resolve("b"), BLOCK + 1, NO_ANTI_FLAP)) {
-            c.awaitHealthy(Duration.ofSeconds(180));
+            c.awaitHealthy(Duration.ofMinutes(3));
             figs.add(faultToTraffic(c, "kamailio", Probe.Kind.SIP, "freeze", c.sandbox()::freeze));
             if (coturn) {
                 figs.add(faultToTraffic(c, "coturn", Probe.Kind.STUN, "freeze", c.sandbox()::freeze));
@@ -112,7 +111,7 @@ class E2eBenchmarks {
         List<Double> ready = new ArrayList<>();
         List<Double> failover = new ArrayList<>();
         try (Cluster c = Cluster.start(work.resolve("t"), 53, NO_ANTI_FLAP)) {
-            c.awaitHealthy(Duration.ofSeconds(180));
+            c.awaitHealthy(Duration.ofMinutes(3));
             InvariantChecker logs = new InvariantChecker(c, 1, 6);
             for (int run = 0; run < RUNS; run++) {
                 String leader = c.awaitLeader();
@@ -173,7 +172,7 @@ class E2eBenchmarks {
         long seed = Long.getLong("e2e.loss.seed", 20261128L);
         int block = all ? 85 : 84;
         try (Cluster c = Cluster.start(work.resolve(all ? "f-all" : "f-one"), block, null)) {
-            c.awaitHealthy(Duration.ofSeconds(180));
+            c.awaitHealthy(Duration.ofMinutes(3));
             String leader = c.awaitLeader();
             List<String> lossy = all ? Cluster.NODES : List.of(leader);
             List<String> members = c.pairMembers();
@@ -272,7 +271,7 @@ class E2eBenchmarks {
         List<Double> ms = new ArrayList<>();
         int runs = Math.min(RUNS, 10);
         try (Cluster c = Cluster.start(work.resolve("s"), 55, null)) {
-            c.awaitHealthy(Duration.ofSeconds(180));
+            c.awaitHealthy(Duration.ofMinutes(3));
             for (int run = 0; run < runs; run++) {
                 List<String> hosts = new ArrayList<>();
                 for (JsonNode h : c.status().path("pools").path(0).path("hosts")) {
@@ -310,7 +309,7 @@ class E2eBenchmarks {
                 for (String id : started) {
                     c.sandbox().endCall(id);
                 }
-                c.awaitHealthy(Duration.ofSeconds(120));
+                c.awaitHealthy(Duration.ofMinutes(2));
             }
         }
         write(
@@ -344,7 +343,6 @@ class E2eBenchmarks {
             List<Double> s = new ArrayList<>(f.values());
             s.sort(Double::compare);
             ObjectNode o = arr.addObject();
-            Map<String, Object> m = new LinkedHashMap<>();
             o.put("name", f.name());
             o.put("unit", f.unit());
             o.put("runs", s.size());
@@ -371,7 +369,6 @@ class E2eBenchmarks {
                     fmt(pct(s, 99)),
                     fmt(s.isEmpty() ? Double.NaN : s.get(s.size() - 1)),
                     f.target() >= 0 ? fmt(f.target()) : "-"));
-            m.clear();
         }
         Files.writeString(RESULTS.resolve(name + ".json"), arr.toPrettyString() + "\n");
         Files.writeString(RESULTS.resolve(name + ".md"), md.toString());
@@ -387,7 +384,9 @@ class E2eBenchmarks {
 
     private static String load() {
         try {
-            return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
+            @SuppressWarnings("StringSplitter") // the first field of /proc/loadavg is never empty
+            String load1 = Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
+            return load1;
         } catch (IOException e) {
             return "?";
         }
@@ -399,7 +398,7 @@ class E2eBenchmarks {
                     .directory(Path.of("..").toFile())
                     .redirectErrorStream(true)
                     .start();
-            String s = new String(p.getInputStream().readAllBytes()).strip();
+            String s = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
             p.waitFor(5, java.util.concurrent.TimeUnit.SECONDS);
             return s;
         } catch (IOException e) {

@@ -332,14 +332,6 @@ final class InvariantChecker {
         return v;
     }
 
-    private String fixedAddress(String serverId) {
-        try {
-            return cluster.sandbox().fixedAddress(serverId);
-        } catch (RuntimeException e) {
-            return null; // deleted since
-        }
-    }
-
     private static String matchDelete(List<JsonNode> history, SandboxEvent e, String name) {
         for (JsonNode d : history) {
             String kind = d.path("kind").asText();

@@ -42,7 +42,7 @@ class StateLossTest {
                 Integer.getInteger("e2e.stateloss.block", LoopbackBlock.STATE_LOSS.number()),
                 "max-per-hour = 60");
         checker = new InvariantChecker(cluster, 1, 6);
-        cluster.awaitHealthy(Duration.ofSeconds(300)); // generous: six engineers share two cores
+        cluster.awaitHealthy(Duration.ofMinutes(5)); // generous: six engineers share two cores
     }
 
     @AfterAll
@@ -79,7 +79,7 @@ class StateLossTest {
                 false,
                 conf -> conf.replace("floating-ip = \"" + mistyped + "\"", "floating-ip = \"" + floating + "\""));
         assertEquals(List.of(), deletesSince(wiped), "no server deleted while the pair could not bootstrap");
-        cluster.awaitHealthy(Duration.ofSeconds(300)); // generous: six engineers share two cores
+        cluster.awaitHealthy(Duration.ofMinutes(5)); // generous: six engineers share two cores
         await().atMost(Duration.ofSeconds(90))
                 .pollInterval(Duration.ofSeconds(1))
                 .ignoreExceptions()

@@ -6,6 +6,7 @@ import java.net.URL;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import okhttp3.MediaType;
 import okhttp3.Request;
 import okhttp3.RequestBody;
@@ -43,7 +44,7 @@ final class Keystone {
     private final Clock clock;
     private final Facing facing;
     private volatile Token token;
-    private volatile int authentications;
+    private final AtomicInteger authentications = new AtomicInteger();
 
     Keystone(OpenStackSettings settings, Transport transport, Clock clock) {
         this.settings = settings;
@@ -99,7 +100,7 @@ final class Keystone {
 
     /** How many times this instance authenticated (for tests of the refresh). */
     int authentications() {
-        return authentications;
+        return authentications.get();
     }
 
     /** The URL of a service in the token's catalog, for this interface and region. */
@@ -138,7 +139,7 @@ final class Keystone {
     }
 
     private Token authenticate() {
-        authentications++;
+        authentications.incrementAndGet();
         OpenStackSettings.Auth auth = settings.auth();
         Token t;
         if (auth instanceof OpenStackSettings.Password p) {

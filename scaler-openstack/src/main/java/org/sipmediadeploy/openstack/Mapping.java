@@ -47,22 +47,14 @@ final class Mapping {
         if (s.getStatus() == null) {
             return ServerStatus.UNKNOWN;
         }
-        switch (s.getStatus()) {
-            case ACTIVE:
-                return ServerStatus.ACTIVE;
-            case BUILD:
-            case REBUILD:
-                return ServerStatus.BUILD;
-            case ERROR:
-                return ServerStatus.ERROR;
-            case SHUTOFF:
-            case STOPPED:
-                return ServerStatus.SHUTOFF;
-            case DELETED:
-                return ServerStatus.DELETED;
-            default:
-                return ServerStatus.UNKNOWN;
-        }
+        return switch (s.getStatus()) {
+            case ACTIVE -> ServerStatus.ACTIVE;
+            case BUILD, REBUILD -> ServerStatus.BUILD;
+            case ERROR -> ServerStatus.ERROR;
+            case SHUTOFF, STOPPED -> ServerStatus.SHUTOFF;
+            case DELETED -> ServerStatus.DELETED;
+            default -> ServerStatus.UNKNOWN;
+        };
     }
 
     static Port port(org.openstack4j.model.network.Port p) {

@@ -24,12 +24,10 @@ final class Names {
 
     private record Cached(String id, Instant until) {}
 
-    private final Keystone keystone;
     private final Clock clock;
     private final Map<String, Cached> cache = new ConcurrentHashMap<>();
 
-    Names(Keystone keystone, Clock clock) {
-        this.keystone = keystone;
+    Names(Clock clock) {
         this.clock = clock;
     }
 

@@ -55,7 +55,7 @@ public final class OpenStackCloud implements Cloud {
         this.settings = settings;
         this.keystone = keystone;
         this.edge = edge;
-        this.names = new Names(keystone, clock);
+        this.names = new Names(clock);
         this.neutron = new Neutron(keystone);
     }
 

@@ -83,7 +83,7 @@ public abstract class CloudContract {
      * OpenStack on a loaded 2-CPU CI machine took up to a minute; only a failing case waits this long.
      */
     protected Duration activeTimeout() {
-        return Duration.ofSeconds(240);
+        return Duration.ofMinutes(4);
     }
 
     /**

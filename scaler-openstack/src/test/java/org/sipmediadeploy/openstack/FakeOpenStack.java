@@ -9,6 +9,7 @@ import com.sun.net.httpserver.HttpsServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -85,11 +86,12 @@ final class FakeOpenStack implements AutoCloseable {
     }
 
     static FakeOpenStack start() throws IOException {
-        return new FakeOpenStack(HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0), "http");
+        return new FakeOpenStack(
+                HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0), "http");
     }
 
     static FakeOpenStack startTls(SSLContext context) throws IOException {
-        HttpsServer s = HttpsServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        HttpsServer s = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         s.setHttpsConfigurator(new HttpsConfigurator(context));
         return new FakeOpenStack(s, "https");
     }

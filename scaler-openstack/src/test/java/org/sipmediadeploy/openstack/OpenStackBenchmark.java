@@ -82,7 +82,7 @@ public final class OpenStackBenchmark {
                 servers.add(s.id());
                 time("createServer retried (finds existing)", () -> cloud.createServer(spec));
                 while (cloud.server(s.id()).map(Server::status).orElse(ServerStatus.UNKNOWN) != ServerStatus.ACTIVE) {
-                    if (System.nanoTime() - t0 > Duration.ofSeconds(120).toNanos()) {
+                    if (System.nanoTime() - t0 > Duration.ofMinutes(2).toNanos()) {
                         throw new IllegalStateException("server " + s.id() + " not ACTIVE in 120 s");
                     }
                     Thread.sleep(200);

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.InputStream;
+import java.nio.charset.Charset;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
@@ -146,7 +147,8 @@ class TlsTest {
 
     private static void run(String... cmd) throws Exception {
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes());
+        // keytool writes in the platform charset
+        String out = new String(p.getInputStream().readAllBytes(), Charset.defaultCharset());
         assertTrue(p.waitFor(60, TimeUnit.SECONDS), "keytool finished");
         assertEquals(0, p.exitValue(), String.join(" ", cmd) + ": " + out);
     }

@@ -59,14 +59,14 @@ final class DispatchingProber implements Prober {
     }
 
     private CompletableFuture<ProbeResult> dispatch(ProbeTarget target, Duration timeout) {
-        if (target instanceof ProbeTarget.SipOptions) {
-            return sip.probe((ProbeTarget.SipOptions) target, timeout);
-        } else if (target instanceof ProbeTarget.StunBinding) {
-            return stun.binding((ProbeTarget.StunBinding) target, timeout);
-        } else if (target instanceof ProbeTarget.TurnAllocate) {
-            return stun.allocate((ProbeTarget.TurnAllocate) target, timeout);
-        } else if (target instanceof ProbeTarget.GatewayStatus) {
-            return gateway.probe((ProbeTarget.GatewayStatus) target, timeout);
+        if (target instanceof ProbeTarget.SipOptions t) {
+            return sip.probe(t, timeout);
+        } else if (target instanceof ProbeTarget.StunBinding t) {
+            return stun.binding(t, timeout);
+        } else if (target instanceof ProbeTarget.TurnAllocate t) {
+            return stun.allocate(t, timeout);
+        } else if (target instanceof ProbeTarget.GatewayStatus t) {
+            return gateway.probe(t, timeout);
         }
         throw new AssertionError(target);
     }

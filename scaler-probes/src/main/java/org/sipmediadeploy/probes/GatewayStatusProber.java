@@ -68,15 +68,15 @@ final class GatewayStatusProber {
             result.complete(ProbeResult.unknown(Duration.ZERO, "invalid status URL: " + e.getMessage(), runtime.now()));
             return result;
         }
-        runtime.deadline(
+        var unusedDeadline = runtime.deadline(
                 result,
                 timeout,
                 () -> result.complete(
                         ProbeResult.unknown(ProbeRuntime.since(start), Reasons.timeout(timeout), runtime.now())));
         CompletableFuture<HttpResponse<byte[]>> call =
                 client.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray());
-        result.whenComplete((r, e) -> call.cancel(true));
-        call.whenComplete((response, failure) -> {
+        var unusedCancel = result.whenComplete((r, e) -> call.cancel(true));
+        var unusedAnswer = call.whenComplete((response, failure) -> {
             Duration latency = ProbeRuntime.since(start);
             if (failure != null) {
                 result.complete(ProbeResult.unknown(latency, Reasons.of(failure, timeout), runtime.now()));

@@ -40,7 +40,7 @@ final class ProbeRuntime implements AutoCloseable {
     /** Completes {@code result} with {@code onTimeout} unless it completes first; runs {@code cleanup} then. */
     ScheduledFuture<?> deadline(CompletableFuture<ProbeResult> result, Duration timeout, Runnable onTimeout) {
         ScheduledFuture<?> f = timer.schedule(onTimeout, Math.max(1, timeout.toNanos()), TimeUnit.NANOSECONDS);
-        result.whenComplete((r, e) -> f.cancel(false));
+        var unused = result.whenComplete((r, e) -> f.cancel(false));
         return f;
     }
 

@@ -76,7 +76,7 @@ public final class ProbeScheduler implements AutoCloseable {
                 f = CompletableFuture.completedFuture(
                         ProbeResult.unknown(Duration.ZERO, "probe failed: " + Reasons.of(e, timeout), clock.instant()));
             }
-            f.completeOnTimeout(null, timeout.plus(GRACE).toNanos(), TimeUnit.NANOSECONDS)
+            var unused = f.completeOnTimeout(null, timeout.plus(GRACE).toNanos(), TimeUnit.NANOSECONDS)
                     .whenComplete((r, e) -> finish(r, e));
         }
 

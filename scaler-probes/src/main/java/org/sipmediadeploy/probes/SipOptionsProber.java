@@ -89,7 +89,7 @@ final class SipOptionsProber implements SipListener, AutoCloseable {
             return result;
         }
         ClientTransaction[] holder = new ClientTransaction[1];
-        runtime.deadline(result, timeout, () -> {
+        var unused = runtime.deadline(result, timeout, () -> {
             if (result.complete(
                     ProbeResult.silent(ProbeRuntime.since(start), Reasons.timeout(timeout), runtime.now()))) {
                 ClientTransaction ct;

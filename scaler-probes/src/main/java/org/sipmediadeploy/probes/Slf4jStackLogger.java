@@ -25,6 +25,8 @@ public final class Slf4jStackLogger implements StackLogger {
      * JAIN-SIP's static loggers go to log4j until a stack is created; install ours before any JAIN-SIP class
      * logs, so that nothing ever reaches for log4j.
      */
+    // The guarded fields are CommonLogger's own statics, so its class is the lock that names them.
+    @SuppressWarnings("LockOnNonEnclosingClassLiteral")
     static void install() {
         synchronized (CommonLogger.class) {
             if (!(CommonLogger.legacyLogger instanceof Slf4jStackLogger)) {

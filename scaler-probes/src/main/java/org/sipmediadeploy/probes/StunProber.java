@@ -85,12 +85,14 @@ final class StunProber {
      * Opening a socket and starting its reader thread is blocking work: it runs on the I/O pool, not on the
      * caller's thread (the scheduler's single tick thread serves every target).
      */
+    @SuppressWarnings("FutureReturnValueIgnored") // the nested future is flattened by thenCompose, not ignored
     CompletableFuture<ProbeResult> binding(ProbeTarget.StunBinding target, Duration timeout) {
         long start = System.nanoTime();
         return CompletableFuture.supplyAsync(() -> binding(target, timeout, start), runtime.io)
                 .thenCompose(f -> f);
     }
 
+    @SuppressWarnings("FutureReturnValueIgnored") // the nested future is flattened by thenCompose, not ignored
     CompletableFuture<ProbeResult> allocate(ProbeTarget.TurnAllocate target, Duration timeout) {
         long start = System.nanoTime();
         return CompletableFuture.supplyAsync(
@@ -124,7 +126,7 @@ final class StunProber {
                                     runtime.now());
                 })
                 .exceptionally(e -> failed(e, start, timeout));
-        result.whenComplete((r, e) -> s.close());
+        var unused = result.whenComplete((r, e) -> s.close());
         return result;
     }
 
@@ -169,12 +171,12 @@ final class StunProber {
                     return authenticated(s, creds, target, start, deadline, timeout, true, mayRetryMismatch);
                 })
                 .exceptionally(e -> new Attempt(failed(e, start, timeout)));
-        attempt.whenComplete((r, e) -> {
+        var unused = attempt.whenComplete((r, e) -> {
             if (!s.releasing) {
                 s.close();
             }
         });
-        return attempt.thenCompose(a -> a == Attempt.RETRY_NEW_SOCKET
+        return attempt.thenCompose(a -> a.retriesOnNewSocket()
                 // 437: this 5-tuple still holds an allocation, an earlier probe's whose release was lost and
                 // whose ephemeral port the OS has handed out again. A new socket is a new 5-tuple.
                 ? allocate(target, timeout, start, deadline, false)
@@ -184,6 +186,12 @@ final class StunProber {
     /** One Allocate exchange: a result, or "retry from a new socket". */
     private record Attempt(ProbeResult result) {
         static final Attempt RETRY_NEW_SOCKET = new Attempt(null);
+
+        // The sentinel is that one instance: identity, not a result-less value, is what marks it.
+        @SuppressWarnings("ReferenceEquality")
+        boolean retriesOnNewSocket() {
+            return this == RETRY_NEW_SOCKET;
+        }
     }
 
     private static CompletableFuture<Attempt> done(ProbeResult r) {
@@ -264,7 +272,7 @@ final class StunProber {
             s.close();
             return;
         }
-        send(s, refresh, deadline).whenComplete((r, e) -> {
+        var unused = send(s, refresh, deadline).whenComplete((r, e) -> {
             if (e != null) {
                 LOG.debug("TURN release to {} got no answer: {}", s.server, Reasons.of(e, timeout));
             } else if (r.isErrorResponse()
@@ -324,7 +332,7 @@ final class StunProber {
                     },
                     remaining,
                     TimeUnit.NANOSECONDS);
-            f.whenComplete((r, e) -> timer.cancel(false));
+            var unused = f.whenComplete((r, e) -> timer.cancel(false));
         } catch (Exception e) {
             f.completeExceptionally(e);
         }
@@ -342,12 +350,12 @@ final class StunProber {
 
     private static TransportAddress mappedAddress(Response r) {
         Attribute xor = r.getAttribute(Attribute.XOR_MAPPED_ADDRESS);
-        if (xor instanceof XorMappedAddressAttribute) {
-            return ((XorMappedAddressAttribute) xor).getAddress(r.getTransactionID());
+        if (xor instanceof XorMappedAddressAttribute x) {
+            return x.getAddress(r.getTransactionID());
         }
         Attribute plain = r.getAttribute(Attribute.MAPPED_ADDRESS);
-        if (plain instanceof MappedAddressAttribute) {
-            return ((MappedAddressAttribute) plain).getAddress();
+        if (plain instanceof MappedAddressAttribute m) {
+            return m.getAddress();
         }
         return null;
     }

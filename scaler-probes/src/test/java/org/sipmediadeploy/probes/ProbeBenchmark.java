@@ -263,7 +263,7 @@ public final class ProbeBenchmark {
         AtomicLong batch = new AtomicLong();
         double[] carry = {0};
         CompletableFuture<Void> done = new CompletableFuture<>();
-        ticker.scheduleAtFixedRate(
+        var unused = ticker.scheduleAtFixedRate(
                 () -> {
                     long b = batch.getAndIncrement();
                     if (b >= totalBatches) {
@@ -280,7 +280,7 @@ public final class ProbeBenchmark {
                         issued.incrementAndGet();
                         CompletableFuture<ProbeResult> f = prober.probe(target, TIMEOUT);
                         futures.add(f);
-                        f.thenAccept(r -> {
+                        var unusedTally = f.thenAccept(r -> {
                             lat.add(r.latency().toNanos() / 1e6);
                             if (r.isUp()) {
                                 up.incrementAndGet();
@@ -296,7 +296,7 @@ public final class ProbeBenchmark {
         done.get(length.toSeconds() + 60, TimeUnit.SECONDS);
         long issuing = System.nanoTime() - start;
         ticker.shutdownNow();
-        CompletableFuture.allOf(futures.toArray(new CompletableFuture[0])).get(30, TimeUnit.SECONDS);
+        CompletableFuture.allOf(futures.toArray(new CompletableFuture<?>[0])).get(30, TimeUnit.SECONDS);
         long wall = System.nanoTime() - start;
         long cpu = os.getProcessCpuTime() - cpu0;
         double[] ms = lat.stream().mapToDouble(Double::doubleValue).sorted().toArray();
@@ -307,6 +307,7 @@ public final class ProbeBenchmark {
         // Probes per target per second actually issued: below 2 Hz the batch clock could not keep up.
         double achievedHz = probes / (issuing / 1e9) / n;
         boolean sustained = up.get() >= probes * 0.999 && achievedHz >= 1.9;
+        @SuppressWarnings("StringSplitter") // the first field of /proc/loadavg is never empty
         String load1 = Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
         // Let relays, sockets and late transactions of the step settle before the next one.
         Thread.sleep(sustained ? 1000 : 5000);

@@ -112,6 +112,7 @@ final class RealProcess implements AutoCloseable {
         try {
             String stat = Files.readString(procDir.resolve("stat"));
             // pid (comm) state ppid pgrp ...: comm may hold spaces, so parse after the last ')'
+            @SuppressWarnings("StringSplitter") // only leading fields are read; trailing empties cannot matter
             String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
             return Long.parseLong(f[2]) == pid && !"Z".equals(f[0]) && !"X".equals(f[0]);
         } catch (IOException | RuntimeException gone) {

@@ -82,6 +82,8 @@ public final class ProbeView {
      * others, and answering once this node's own next result is in spares the asker a whole pass. Completes with
      * null when this node has no verdict at all, and with UNKNOWN when nothing settled in time.
      */
+    // Removing a waiter by equals is removing that very future: CompletableFuture's equals is identity.
+    @SuppressWarnings("CollectionUndefinedEquality")
     public CompletableFuture<ProbeStatus> settled(String targetKey, Duration maxWait) {
         ProbeStatus now = current(targetKey);
         if (now != ProbeStatus.UNKNOWN) {
@@ -96,7 +98,7 @@ public final class ProbeView {
             f.complete(again);
         }
         f.completeOnTimeout(ProbeStatus.UNKNOWN, maxWait.toMillis(), TimeUnit.MILLISECONDS);
-        f.whenComplete((s, e) -> w.remove(f));
+        var unused = f.whenComplete((s, e) -> w.remove(f));
         return f;
     }
 }

@@ -26,6 +26,8 @@ import org.sipmediadeploy.core.model.StepRecord;
 import org.sipmediadeploy.core.state.ClusterState;
 
 /** Seeded generators of commands, decisions and whole states, including awkward strings and nulls. */
+// A generator picks enum constants by random index: the index is the input, not a stored encoding.
+@SuppressWarnings("EnumOrdinal")
 final class Gen {
     static final int DECISION_KINDS = 12;
     static final int COMMAND_KINDS = 10;
@@ -62,34 +64,21 @@ final class Gen {
     }
 
     Decision decision(int kind) {
-        switch (kind) {
-            case 0:
-                return new Decision.Failover(id(), str(), "a" + str(), "b" + str(), str(), source());
-            case 1:
-                return new Decision.Reassociate(id(), str(), str(), str(), source());
-            case 2:
-                return new Decision.ReplaceMember(id(), str(), str(), str(), str());
-            case 3:
-                return new Decision.HoldPair(id(), str(), str());
-            case 4:
-                return new Decision.CreateHost(id(), str(), str(), str());
-            case 5:
-                return new Decision.HostReady(id(), str(), str(), str());
-            case 6:
-                return new Decision.DrainHost(id(), str(), str(), str());
-            case 7:
-                return new Decision.UndrainHost(id(), str(), str(), str());
-            case 8:
-                return new Decision.DeleteHost(id(), str(), str(), str());
-            case 9:
-                return new Decision.DeleteOrphan(id(), str(), str(), str());
-            case 10:
-                return new Decision.ReplaceScaler(id(), "dead" + str(), "new" + str(), str());
-            case 11:
-                return new Decision.AdoptHost(id(), str(), str(), str(), str(), str());
-            default:
-                throw new AssertionError(kind);
-        }
+        return switch (kind) {
+            case 0 -> new Decision.Failover(id(), str(), "a" + str(), "b" + str(), str(), source());
+            case 1 -> new Decision.Reassociate(id(), str(), str(), str(), source());
+            case 2 -> new Decision.ReplaceMember(id(), str(), str(), str(), str());
+            case 3 -> new Decision.HoldPair(id(), str(), str());
+            case 4 -> new Decision.CreateHost(id(), str(), str(), str());
+            case 5 -> new Decision.HostReady(id(), str(), str(), str());
+            case 6 -> new Decision.DrainHost(id(), str(), str(), str());
+            case 7 -> new Decision.UndrainHost(id(), str(), str(), str());
+            case 8 -> new Decision.DeleteHost(id(), str(), str(), str());
+            case 9 -> new Decision.DeleteOrphan(id(), str(), str(), str());
+            case 10 -> new Decision.ReplaceScaler(id(), "dead" + str(), "new" + str(), str());
+            case 11 -> new Decision.AdoptHost(id(), str(), str(), str(), str(), str());
+            default -> throw new AssertionError(kind);
+        };
     }
 
     Decision decision() {
@@ -138,7 +127,7 @@ final class Gen {
                             id()));
         }
         ArrivalHistory arrivals = ArrivalHistory.EMPTY;
-        long minute = 29_000_000 + r.nextInt(1_000_000);
+        long minute = 29_000_000L + r.nextInt(1_000_000);
         for (int i = r.nextInt(3) * r.nextInt(2000); i > 0; i--) {
             arrivals = arrivals.record(minute + r.nextInt(20_000), r.nextInt(100));
         }
@@ -152,42 +141,33 @@ final class Gen {
     }
 
     Command command(int kind) {
-        switch (kind) {
-            case 0:
-                return new Command.InitPair(pair(), term(), instant());
-            case 1:
-                return new Command.InitPool(str(), term(), instant());
-            case 2:
-                return new Command.Propose(decision(), term(), instant());
-            case 3:
-                return new Command.RecordOutcome(
+        return switch (kind) {
+            case 0 -> new Command.InitPair(pair(), term(), instant());
+            case 1 -> new Command.InitPool(str(), term(), instant());
+            case 2 -> new Command.Propose(decision(), term(), instant());
+            case 3 ->
+                new Command.RecordOutcome(
                         id(),
                         Outcome.values()[1 + r.nextInt(Outcome.values().length - 1)],
                         r.nextBoolean() ? null : str(),
                         facts(),
                         term(),
                         instant());
-            case 4:
-                return new Command.SetPairMode(str(), PairMode.values()[r.nextInt(3)], str(), term(), instant());
-            case 5:
-                return new Command.SetPoolMode(str(), PoolMode.values()[r.nextInt(3)], str(), term(), instant());
-            case 6:
-                return new Command.SyncScalers(List.of(scalerMember(), scalerMember()), term(), instant());
-            case 7:
-                return new Command.RecordStep(
+            case 4 -> new Command.SetPairMode(str(), PairMode.values()[r.nextInt(3)], str(), term(), instant());
+            case 5 -> new Command.SetPoolMode(str(), PoolMode.values()[r.nextInt(3)], str(), term(), instant());
+            case 6 -> new Command.SyncScalers(List.of(scalerMember(), scalerMember()), term(), instant());
+            case 7 ->
+                new Command.RecordStep(
                         id(),
                         ReplaceStep.values()[r.nextInt(ReplaceStep.values().length)],
                         r.nextBoolean() ? null : str(),
                         facts(),
                         term(),
                         instant());
-            case 8:
-                return new Command.SetAlarms(facts(), term(), instant());
-            case 9:
-                return new Command.RecordArrivals(str(), 1 + r.nextInt(50_000_000), r.nextInt(200), term(), instant());
-            default:
-                throw new AssertionError(kind);
-        }
+            case 8 -> new Command.SetAlarms(facts(), term(), instant());
+            case 9 -> new Command.RecordArrivals(str(), 1 + r.nextInt(50_000_000), r.nextInt(200), term(), instant());
+            default -> throw new AssertionError(kind);
+        };
     }
 
     ScalerMember scalerMember() {

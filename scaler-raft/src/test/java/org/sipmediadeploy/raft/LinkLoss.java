@@ -40,6 +40,7 @@ final class LinkLoss implements AutoCloseable {
     }
 
     /** The packets dropped so far (the rule's counter), or -1 when it cannot be read. */
+    @SuppressWarnings("StringSplitter") // the first word after "packets " is the counter, never empty
     static long dropped() {
         String out = nft("list table inet " + TABLE + "\n", false);
         int i = out.indexOf("packets ");

@@ -26,7 +26,15 @@ final class NodeProcess implements AutoCloseable {
     final long pid;
     final List<String> lines = new CopyOnWriteArrayList<>();
     private final Writer stdin;
-    private int requests;
+
+    /**
+     * The space-separated words of a command or of a line the child printed. The children's lines are ours and
+     * callers read leading words only, so String.split dropping trailing empty words cannot change a result.
+     */
+    @SuppressWarnings("StringSplitter")
+    static String[] words(String line) {
+        return line.split(" ");
+    }
 
     private NodeProcess(String id, Process process) {
         this.id = id;
@@ -88,7 +96,7 @@ final class NodeProcess implements AutoCloseable {
     List<Long> readyTerms() {
         List<Long> out = new ArrayList<>();
         for (String l : lines) {
-            String[] w = l.split(" ");
+            String[] w = words(l);
             if (w[1].equals("READY")) {
                 out.add(Long.parseLong(w[2]));
             }
@@ -98,7 +106,7 @@ final class NodeProcess implements AutoCloseable {
 
     OptionalLong readyNanos(long term) {
         for (String l : lines) {
-            String[] w = l.split(" ");
+            String[] w = words(l);
             if (w[1].equals("READY") && Long.parseLong(w[2]) == term) {
                 return OptionalLong.of(Long.parseLong(w[0]));
             }
@@ -115,8 +123,7 @@ final class NodeProcess implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        requests++;
-        String verb = command.split(" ")[0];
+        String verb = words(command)[0];
         return Awaitility.await()
                 .atMost(timeout)
                 .pollInterval(Duration.ofMillis(5))

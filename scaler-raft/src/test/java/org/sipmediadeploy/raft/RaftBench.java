@@ -52,6 +52,7 @@ public final class RaftBench {
                 commits = Integer.parseInt(args[++i]);
             } else if (args[i].equals("--election")) {
                 // e.g. --election 200-400: children run with that election timeout instead of the default
+                @SuppressWarnings("StringSplitter") // "min-max": both bounds are read, a missing one fails either way
                 String[] mm = args[++i].split("-");
                 electionMin = Long.parseLong(mm[0]);
                 electionMax = Long.parseLong(mm[1]);
@@ -180,12 +181,12 @@ public final class RaftBench {
                 long oldTerm = -1;
                 for (int attempt = 0; old == null; attempt++) {
                     NodeProcess candidate = Awaitility.await()
-                            .atMost(Duration.ofSeconds(240))
+                            .atMost(Duration.ofMinutes(4))
                             .pollInterval(Duration.ofMillis(20))
                             .until(() -> leaderAbove(procs, 0), Optional::isPresent)
                             .orElseThrow();
                     long candidateTerm = last(candidate.readyTerms());
-                    if (steady(procs, candidate, candidateTerm, k)) {
+                    if (steady(procs, candidate, candidateTerm)) {
                         old = candidate;
                         oldTerm = candidateTerm;
                     } else if (attempt >= 5) {
@@ -201,7 +202,7 @@ public final class RaftBench {
                 long t0 = System.nanoTime();
                 old.signal("KILL");
                 NodeProcess next = Awaitility.await()
-                        .atMost(Duration.ofSeconds(240))
+                        .atMost(Duration.ofMinutes(4))
                         .pollInterval(Duration.ofMillis(5))
                         .until(() -> leaderAbove(procs, killedTerm), Optional::isPresent)
                         .orElseThrow();
@@ -245,24 +246,22 @@ public final class RaftBench {
      * Steady state before a kill: 20 commits through the leader (a just-restarted follower is reconnected and
      * warm), then every node follows {@code term} and has applied the leader's log. False if leadership moved.
      */
-    private static boolean steady(Map<String, NodeProcess> procs, NodeProcess leader, long term, int k) {
+    private static boolean steady(Map<String, NodeProcess> procs, NodeProcess leader, long term) {
         try {
             for (int i = 0; i < 20; i++) {
-                String r = leader.ask("initPool p" + (++pools) + " " + term, Duration.ofSeconds(240));
+                String r = leader.ask("initPool p" + ++pools + " " + term, Duration.ofMinutes(4));
                 if (!r.startsWith("ACCEPTED")) {
                     System.out.println("  warm-up commit on " + leader.id + " in term " + term + ": " + r);
                     return false;
                 }
             }
-            long applied =
-                    Long.parseLong(leader.ask("status", Duration.ofSeconds(30)).split(" ")[2]);
+            long applied = Long.parseLong(NodeProcess.words(leader.ask("status", Duration.ofSeconds(30)))[2]);
             for (NodeProcess p : procs.values()) {
                 Awaitility.await()
                         .atMost(Duration.ofSeconds(240))
                         .pollInterval(Duration.ofMillis(20))
                         .until(() -> {
-                            String[] st =
-                                    p.ask("status", Duration.ofSeconds(30)).split(" ");
+                            String[] st = NodeProcess.words(p.ask("status", Duration.ofSeconds(30)));
                             return Long.parseLong(st[1]) == term && Long.parseLong(st[2]) >= applied;
                         });
             }
@@ -284,7 +283,7 @@ public final class RaftBench {
 
     static double[] commitLatency(Path dir, int commits) {
         try (LocalCluster cluster = new LocalCluster(dir, 3, s -> s).startAll()) {
-            RaftNode leader = cluster.awaitLeader(Duration.ofSeconds(240));
+            RaftNode leader = cluster.awaitLeader(Duration.ofMinutes(4));
             long term = leader.leaderTerm().orElseThrow();
             join(leader, new Command.InitPool("gw", term, Fixtures.T0));
             int warmup = Math.min(200, commits);

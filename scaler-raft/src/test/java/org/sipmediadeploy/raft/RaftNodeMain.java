@@ -21,7 +21,10 @@ public final class RaftNodeMain {
 
     public static void main(String[] args) throws Exception {
         Map<String, String> peers = new TreeMap<>();
-        for (String p : args[1].split(",")) {
+        // "id=host:port,...": every entry is read whole, so dropped trailing empty entries cannot matter
+        @SuppressWarnings("StringSplitter")
+        String[] entries = args[1].split(",");
+        for (String p : entries) {
             String[] kv = p.split("=", 2);
             peers.put(kv[0], kv[1]);
         }
@@ -61,28 +64,22 @@ public final class RaftNodeMain {
     }
 
     private static String handle(RaftNode node, String[] w) throws Exception {
-        switch (w[0]) {
-            case "status":
-                return node.leaderTerm().orElse(-1) + " " + node.currentTerm() + " " + node.lastAppliedIndex();
-            case "isLeaderIn":
-                return String.valueOf(node.isLeaderIn(Long.parseLong(w[1])));
-            case "initPair":
-                return result(node.propose(new Command.InitPair(Fixtures.kamailio(), Long.parseLong(w[1]), Fixtures.T0))
+        return switch (w[0]) {
+            case "status" -> node.leaderTerm().orElse(-1) + " " + node.currentTerm() + " " + node.lastAppliedIndex();
+            case "isLeaderIn" -> String.valueOf(node.isLeaderIn(Long.parseLong(w[1])));
+            case "initPair" ->
+                result(node.propose(new Command.InitPair(Fixtures.kamailio(), Long.parseLong(w[1]), Fixtures.T0))
                         .get(60, TimeUnit.SECONDS));
-            case "initPool":
-                return result(node.propose(new Command.InitPool(w[1], Long.parseLong(w[2]), Fixtures.T0))
+            case "initPool" ->
+                result(node.propose(new Command.InitPool(w[1], Long.parseLong(w[2]), Fixtures.T0))
                         .get(60, TimeUnit.SECONDS));
-            case "failover":
-                return result(node.propose(Fixtures.failover(w[1], w[2], w[3], Long.parseLong(w[4])))
+            case "failover" ->
+                result(node.propose(Fixtures.failover(w[1], w[2], w[3], Long.parseLong(w[4])))
                         .get(60, TimeUnit.SECONDS));
-            case "active":
-                return node.state()
-                        .pair("kamailio")
-                        .map(p -> p.activeServerId())
-                        .orElse("none");
-            default:
-                return "ERROR unknown command " + w[0];
-        }
+            case "active" ->
+                node.state().pair("kamailio").map(p -> p.activeServerId()).orElse("none");
+            default -> "ERROR unknown command " + w[0];
+        };
     }
 
     private static String result(CommitResult r) {

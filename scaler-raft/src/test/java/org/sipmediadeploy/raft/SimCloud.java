@@ -67,7 +67,7 @@ final class SimCloud {
             @Override
             public Server createServer(ServerSpec spec) {
                 check.accept(new Mutation(node, "create", spec.name(), spec.decisionId()));
-                String id = "srv-new-" + (++nextId);
+                String id = "srv-new-" + ++nextId;
                 Server s = new Server(
                         id, spec.name(), ServerStatus.ACTIVE, spec.metadata(), List.of("10.0.9." + nextId), null);
                 servers.put(id, s);

@@ -9,6 +9,8 @@ import java.util.Map;
  * One HTTP request as the API handlers see it. {@code path} has no query string and no trailing slash
  * (except the root "/"); {@code headers} keys are lower case.
  */
+// A message handed from the parser to a handler, never compared or hashed: the body array is its bytes.
+@SuppressWarnings("ArrayRecordComponent")
 record ApiRequest(
         String method, String path, Map<String, List<String>> query, Map<String, String> headers, byte[] body) {
     ApiRequest {

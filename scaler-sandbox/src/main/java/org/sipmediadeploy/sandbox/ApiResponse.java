@@ -5,6 +5,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** An HTTP response: status, headers in order, body bytes (JSON unless a header says otherwise). */
+// A message handed from a handler to the writer, never compared or hashed: the body array is its bytes.
+@SuppressWarnings("ArrayRecordComponent")
 record ApiResponse(int status, Map<String, String> headers, byte[] body) {
     ApiResponse {
         headers = new LinkedHashMap<>(headers);

@@ -139,7 +139,7 @@ final class Forwarder implements AutoCloseable {
                         && r.getAddress().equals(source)) {
                     if (newMode == TrafficMode.REJECT && c.isActive()) {
                         c.config().setOption(ChannelOption.SO_LINGER, 0);
-                        c.close();
+                        var unused = c.close();
                     }
                 }
             }
@@ -219,7 +219,7 @@ final class Forwarder implements AutoCloseable {
         }
         listeners.clear();
         for (Flow flow : flows.values()) {
-            flow.channel.close();
+            var unused = flow.channel.close();
         }
         flows.clear();
     }
@@ -229,7 +229,7 @@ final class Forwarder implements AutoCloseable {
             if (reset && c.isActive()) {
                 c.config().setOption(ChannelOption.SO_LINGER, 0);
             }
-            c.close();
+            var unused = c.close();
         }
         tcpConnections.clear();
     }
@@ -239,7 +239,7 @@ final class Forwarder implements AutoCloseable {
         flows.entrySet().removeIf(e -> {
             boolean idle = TimeUnit.NANOSECONDS.toMillis(now - e.getValue().lastUsed) > FLOW_IDLE_MS;
             if (idle) {
-                e.getValue().channel.close();
+                var unused = e.getValue().channel.close();
             }
             return idle;
         });
@@ -310,7 +310,7 @@ final class Forwarder implements AutoCloseable {
             ByteBuf content = packet.content().retainedDuplicate();
             f.ready.addListener((ChannelFutureListener) done -> {
                 if (done.isSuccess()) {
-                    f.channel.writeAndFlush(new DatagramPacket(content, dest));
+                    var unused = f.channel.writeAndFlush(new DatagramPacket(content, dest));
                 } else {
                     content.release();
                 }
@@ -336,7 +336,7 @@ final class Forwarder implements AutoCloseable {
                 return; // a late reply from the previous target, or traffic dropped
             }
             flow.lastUsed = System.nanoTime();
-            front.writeAndFlush(new DatagramPacket(packet.content().retain(), client));
+            var unused = front.writeAndFlush(new DatagramPacket(packet.content().retain(), client));
         }
 
         @Override
@@ -359,13 +359,13 @@ final class Forwarder implements AutoCloseable {
             Channel front = ctx.channel();
             InetAddress to = target;
             if (to == null) {
-                front.close();
+                var unused = front.close();
                 return;
             }
             TrafficMode fromSource = sourceMode(front.remoteAddress());
             if (fromSource == TrafficMode.REJECT) {
                 front.config().setOption(ChannelOption.SO_LINGER, 0); // RST, as a REJECT rule for that source
-                front.close();
+                var unused = front.close();
                 return;
             }
             tcpConnections.add(front);
@@ -387,7 +387,7 @@ final class Forwarder implements AutoCloseable {
                     front.config().setAutoRead(true);
                 } else {
                     front.config().setOption(ChannelOption.SO_LINGER, 0);
-                    front.close();
+                    var unused = front.close();
                 }
             });
         }
@@ -401,19 +401,19 @@ final class Forwarder implements AutoCloseable {
                 ReferenceCountUtil.release(msg);
                 return;
             }
-            back.writeAndFlush(msg);
+            var unused = back.writeAndFlush(msg);
         }
 
         @Override
         public void channelInactive(ChannelHandlerContext ctx) {
             if (back != null) {
-                back.close();
+                var unused = back.close();
             }
         }
 
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            ctx.close();
+            var unused = ctx.close();
         }
     }
 
@@ -430,17 +430,17 @@ final class Forwarder implements AutoCloseable {
                 ReferenceCountUtil.release(msg);
                 return;
             }
-            front.writeAndFlush(msg);
+            var unused = front.writeAndFlush(msg);
         }
 
         @Override
         public void channelInactive(ChannelHandlerContext ctx) {
-            front.close();
+            var unused = front.close();
         }
 
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            ctx.close();
+            var unused = ctx.close();
         }
     }
 }

@@ -125,13 +125,13 @@ final class HttpFront implements AutoCloseable {
             try {
                 workers.execute(() -> process(ctx, req, keepAlive));
             } catch (java.util.concurrent.RejectedExecutionException e) {
-                ctx.close();
+                var unused = ctx.close();
             }
         }
 
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            ctx.close();
+            var unused = ctx.close();
         }
     }
 
@@ -212,16 +212,16 @@ final class HttpFront implements AutoCloseable {
             Runnable answer = () -> answer(ctx, req, keepAlive, service, op, who, t);
             if (terminal != null && terminal.kind() == ApiFault.Kind.TIMEOUT) {
                 // Held, then dropped unanswered: the client sees its read timeout (or a closed connection).
-                timers.schedule(
+                var unused = timers.schedule(
                         () -> {
-                            ctx.close();
+                            var unusedClose = ctx.close();
                         },
                         delay + terminal.delay().toMillis(),
                         TimeUnit.MILLISECONDS);
                 return;
             }
             if (delay > 0) {
-                timers.schedule(() -> workers.execute(answer), delay, TimeUnit.MILLISECONDS);
+                var unused = timers.schedule(() -> workers.execute(answer), delay, TimeUnit.MILLISECONDS);
             } else {
                 answer.run();
             }

@@ -1,6 +1,7 @@
 package org.sipmediadeploy.sandbox;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
@@ -51,11 +52,15 @@ final class Keystone {
     }
 
     static String userId(String name) {
-        return UUID.nameUUIDFromBytes(("user:" + name).getBytes()).toString().replace("-", "");
+        return UUID.nameUUIDFromBytes(("user:" + name).getBytes(StandardCharsets.UTF_8))
+                .toString()
+                .replace("-", "");
     }
 
     static String projectId(String name) {
-        return UUID.nameUUIDFromBytes(("project:" + name).getBytes()).toString().replace("-", "");
+        return UUID.nameUUIDFromBytes(("project:" + name).getBytes(StandardCharsets.UTF_8))
+                .toString()
+                .replace("-", "");
     }
 
     /** The caller of a service request, when its X-Auth-Token is a valid project-scoped token. */
@@ -315,7 +320,9 @@ final class Keystone {
         for (String iface : List.of("public", "internal", "admin")) {
             eps.add(Json.obj(
                     "id",
-                    UUID.nameUUIDFromBytes((name + iface).getBytes()).toString().replace("-", ""),
+                    UUID.nameUUIDFromBytes((name + iface).getBytes(StandardCharsets.UTF_8))
+                            .toString()
+                            .replace("-", ""),
                     "interface",
                     iface,
                     "region_id",
@@ -329,7 +336,7 @@ final class Keystone {
                 "endpoints",
                 eps,
                 "id",
-                UUID.nameUUIDFromBytes(("service:" + name).getBytes())
+                UUID.nameUUIDFromBytes(("service:" + name).getBytes(StandardCharsets.UTF_8))
                         .toString()
                         .replace("-", ""),
                 "type",

@@ -92,27 +92,25 @@ final class Neutron {
             return notFound();
         }
         String m = req.method();
-        switch (s[0]) {
-            case "extensions":
-                return s.length == 1
+        return switch (s[0]) {
+            case "extensions" ->
+                s.length == 1
                         ? new ApiResponse(200, Map.of("Content-Type", "application/json"), extensions)
                         : notFound();
-            case "networks":
-                return readOnly(req, s, "network", "NetworkNotFound", "Network", this::networks, this::network);
-            case "subnets":
-                return readOnly(req, s, "subnet", "SubnetNotFound", "Subnet", this::subnets, this::subnet);
-            case "security-groups":
+            case "networks" -> readOnly(req, s, "network", "NetworkNotFound", "Network", this::networks, this::network);
+            case "subnets" -> readOnly(req, s, "subnet", "SubnetNotFound", "Subnet", this::subnets, this::subnet);
+            case "security-groups" -> {
                 if (s.length == 1 && m.equals("POST")) {
                     JsonNode g = req.json() == null ? null : req.json().get("security_group");
                     String name = g == null ? null : Json.text(g, "name");
                     if (name == null) {
-                        return Errors.neutron(400, "HTTPBadRequest", "Invalid input for operation: name missing.");
+                        yield Errors.neutron(400, "HTTPBadRequest", "Invalid input for operation: name missing.");
                     }
                     SecurityGroup sg = store.addSecurityGroup(name, Json.text(g, "description"));
                     cloud.events.record("security_group.create", caller, sg.id(), 201, "ok", Map.of("name", name));
-                    return ApiResponse.json(201, Json.obj("security_group", securityGroup(sg)));
+                    yield ApiResponse.json(201, Json.obj("security_group", securityGroup(sg)));
                 }
-                return readOnly(
+                yield readOnly(
                         req,
                         s,
                         "security_group",
@@ -120,13 +118,12 @@ final class Neutron {
                         "Security group",
                         this::securityGroups,
                         this::securityGroup);
-            case "ports":
-                return ports(req, caller, s);
-            case "floatingips":
-                return floatingIps(req, caller, s);
-            case "quotas":
+            }
+            case "ports" -> ports(req, caller, s);
+            case "floatingips" -> floatingIps(req, caller, s);
+            case "quotas" -> {
                 if (s.length == 2 && m.equals("GET")) {
-                    return ApiResponse.json(
+                    yield ApiResponse.json(
                             200,
                             Json.obj(
                                     "quota",
@@ -150,10 +147,10 @@ final class Neutron {
                                             "security_group_rule",
                                             -1)));
                 }
-                return notFound();
-            default:
-                return notFound();
-        }
+                yield notFound();
+            }
+            default -> notFound();
+        };
     }
 
     private <T> ApiResponse readOnly(

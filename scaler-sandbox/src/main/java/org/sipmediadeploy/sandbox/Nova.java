@@ -91,6 +91,7 @@ final class Nova {
         if (v.equalsIgnoreCase("latest")) {
             return MAX_MINOR;
         }
+        @SuppressWarnings("StringSplitter") // kept: the accepted syntax stays as it was ("2.1." reads as 2.1)
         String[] parts = v.trim().split("\\.");
         try {
             if (parts.length != 2 || Integer.parseInt(parts[0]) != 2) {
@@ -209,23 +210,19 @@ final class Nova {
         if (s.length == 0) {
             return notFound();
         }
-        switch (s[0]) {
-            case "servers":
-                return servers(req, caller, s, mv, noValidHost);
-            case "flavors":
-                return flavors(s);
-            case "images":
+        return switch (s[0]) {
+            case "servers" -> servers(req, caller, s, mv, noValidHost);
+            case "flavors" -> flavors(s);
+            case "images" -> {
                 if (mv >= 36) {
-                    return notFound(); // the image proxy is gone from 2.36: Glance it is
+                    yield notFound(); // the image proxy is gone from 2.36: Glance it is
                 }
-                return images(s);
-            case "limits":
-                return limits();
-            case "os-keypairs":
-                return keypairs(req, s);
-            default:
-                return notFound();
-        }
+                yield images(s);
+            }
+            case "limits" -> limits();
+            case "os-keypairs" -> keypairs(req, s);
+            default -> notFound();
+        };
     }
 
     private static ApiResponse notFound() {

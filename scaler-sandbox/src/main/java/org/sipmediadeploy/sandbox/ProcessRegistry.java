@@ -54,6 +54,7 @@ final class ProcessRegistry {
             for (Path f : (Iterable<Path>) files::iterator) {
                 try {
                     long pid = Long.parseLong(f.getFileName().toString());
+                    @SuppressWarnings("StringSplitter") // our own "owner start" record: leading fields only
                     String[] rec = Files.readString(f).trim().split(" ");
                     long owner = Long.parseLong(rec[0]);
                     long start = Long.parseLong(rec[1]);
@@ -87,6 +88,7 @@ final class ProcessRegistry {
     static OptionalLong startTime(long pid) {
         try {
             String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            @SuppressWarnings("StringSplitter") // /proc stat fields are never empty; a leading one is read
             String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
             return OptionalLong.of(Long.parseLong(f[19]));
         } catch (IOException | RuntimeException e) {

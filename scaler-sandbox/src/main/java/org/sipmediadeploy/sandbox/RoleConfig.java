@@ -63,17 +63,14 @@ final class RoleConfig {
 
     /** kamailio.cfg of the kamailio role. The sandbox's gateways never register: the secret only satisfies the role. */
     static RoleConfig kamailio(Path repo) {
-        return new RoleConfig(
-                repo,
-                "kamailio",
-                KAMAILIO_RENDERER,
-                "kamailio_listen_address: 127.0.0.1\n"
-                        + "kamailio_domain: sandbox.invalid\n"
-                        + "kamailio_gateway_password: \"sandbox-no-gateway-registers\"\n"
-                        + "kamailio_children: 2\n"
-                        + "kamailio_tcp_children: 2\n"
-                        + "kamailio_log_level: 1\n",
-                "kamailio.cfg");
+        return new RoleConfig(repo, "kamailio", KAMAILIO_RENDERER, """
+                kamailio_listen_address: 127.0.0.1
+                kamailio_domain: sandbox.invalid
+                kamailio_gateway_password: "sandbox-no-gateway-registers"
+                kamailio_children: 2
+                kamailio_tcp_children: 2
+                kamailio_log_level: 1
+                """, "kamailio.cfg");
     }
 
     /** turnserver.conf of the coturn role with the sandbox's TURN user, on loopback. */

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -89,7 +90,7 @@ class ApiShapesTest {
                         "networks",
                         List.of(Map.of("uuid", netId)),
                         "user_data",
-                        Base64.getEncoder().encodeToString("#cloud-config\n".getBytes()),
+                        Base64.getEncoder().encodeToString("#cloud-config\n".getBytes(StandardCharsets.UTF_8)),
                         "metadata",
                         Map.of("managed-by", "shapes", "slot", "a")));
     }

@@ -185,7 +185,7 @@ public final class FloatingIpMoveBenchmark {
         Map<String, Long> firstSeenAfter = new java.util.concurrent.ConcurrentHashMap<>();
         AtomicLong moveStart = new AtomicLong(Long.MAX_VALUE);
         List<Double> samples = Collections.synchronizedList(new ArrayList<>());
-        DatagramSocket socket = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0));
+        DatagramSocket socket = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
         try {
             socket.setSoTimeout(200);
             InetSocketAddress local = (InetSocketAddress) socket.getLocalSocketAddress();

@@ -22,6 +22,7 @@ final class Procs {
                 try {
                     String stat = Files.readString(d.resolve("stat"));
                     // pid (comm) state ppid pgrp ...: comm may hold spaces, so split after the last ')'.
+                    @SuppressWarnings("StringSplitter") // /proc stat fields are never empty; leading ones are read
                     String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
                     if (Long.parseLong(f[2]) == pgid && !f[0].equals("Z")) {
                         out.add(Long.parseLong(name));
@@ -37,6 +38,7 @@ final class Procs {
     }
 
     /** The state letter of a process (R, S, T for stopped, ...), or "gone". */
+    @SuppressWarnings("StringSplitter") // the first /proc stat field after the name is never empty
     static String state(long pid) {
         try {
             String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));

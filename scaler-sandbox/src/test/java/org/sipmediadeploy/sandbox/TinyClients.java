@@ -97,6 +97,7 @@ final class TinyClients {
     }
 
     /** The value of a SIP header in a message, or null. */
+    @SuppressWarnings("StringSplitter") // empty lines have no colon and are skipped either way
     static String header(String message, String name) {
         for (String line : message.split("\r\n")) {
             int c = line.indexOf(':');
@@ -118,11 +119,12 @@ final class TinyClients {
     }
 
     /** A parsed Binding success response. {@code responseOrigin} is Coturn's RESPONSE-ORIGIN address, if sent. */
+    @SuppressWarnings("ArrayRecordComponent") // a parsed reply read field by field, never compared
     record StunReply(byte[] transactionId, String software, String responseOrigin) {}
 
     /** One Binding transaction over UDP; empty on timeout. */
     static Optional<StunReply> stun(String host, int port, int timeoutMs) throws IOException {
-        try (DatagramSocket s = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
+        try (DatagramSocket s = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
             s.setSoTimeout(timeoutMs);
             byte[] req = bindingRequest();
             s.send(new DatagramPacket(req, req.length, InetAddress.getByName(host), port));

@@ -84,7 +84,7 @@ final class ScalerReplacer {
             if (step == ReplaceStep.CREATE_VM) {
                 return createVm(rep, state, term);
             } else if (step == ReplaceStep.AWAIT_CATCH_UP) {
-                return awaitCatchUp(rep, term, now);
+                return awaitCatchUp(rep, now);
             } else if (step == ReplaceStep.SWITCH_CONFIGURATION) {
                 return switchConfiguration(rep, term);
             } else if (step == ReplaceStep.DELETE_OLD_VM) {
@@ -163,7 +163,7 @@ final class ScalerReplacer {
                 Map.of(Facts.SERVER_ID, s.id(), Facts.PORT_ID, port.get().id(), Facts.ADDRESS, address)));
     }
 
-    private Optional<DecisionExecutor.Result> awaitCatchUp(ScalerReplacement rep, long term, Instant now) {
+    private Optional<DecisionExecutor.Result> awaitCatchUp(ScalerReplacement rep, Instant now) {
         // A new node starts outside the configuration and waits to be added; its Raft server answering is what
         // the switch needs (the leader then copies the log to it before committing the change).
         Instant last = lastAsked.get(rep.decisionId());

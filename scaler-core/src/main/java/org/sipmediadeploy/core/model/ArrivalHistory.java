@@ -10,6 +10,8 @@ import java.util.Arrays;
  * oldest and newest minutes recorded (minutes since the epoch), -1 when nothing was: a minute before the first is
  * unknown, not "no call".
  */
+// The array is copied in and out and equals/hashCode compare its contents, so the record stays a value.
+@SuppressWarnings("ArrayRecordComponent")
 public record ArrivalHistory(int format, long firstMinute, long lastMinute, int[] counts) {
     public static final int FORMAT = 1;
     public static final int DAYS = 8;

@@ -23,8 +23,12 @@ public enum ReplaceStep {
 
     /** The step after this one; null after the last. */
     public ReplaceStep next() {
-        int i = ordinal() + 1;
-        return i < values().length ? values()[i] : null;
+        return switch (this) {
+            case CREATE_VM -> AWAIT_CATCH_UP;
+            case AWAIT_CATCH_UP -> SWITCH_CONFIGURATION;
+            case SWITCH_CONFIGURATION -> DELETE_OLD_VM;
+            case DELETE_OLD_VM -> null;
+        };
     }
 
     /** Whether the dead node is still in the Raft configuration while at this step (the switch not yet done). */

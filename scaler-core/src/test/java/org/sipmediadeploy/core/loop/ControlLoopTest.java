@@ -279,7 +279,7 @@ class ControlLoopTest {
         ControlLoop old = loop(Map.of());
         old.tick(T0);
         // The old leader commits a failover but loses the term before it acts.
-        log.propose(new org.sipmediadeploy.core.command.Command.Propose(
+        var unused = log.propose(new org.sipmediadeploy.core.command.Command.Propose(
                 new Decision.Failover("d1-1-n1", "kamailio", a.id(), b.id(), "test"), 1, T0));
         log.leaderTerm = 2;
         old.tick(T0.plusSeconds(1)); // its own view changed: it now runs as term 2's leader in this fake
@@ -309,7 +309,7 @@ class ControlLoopTest {
     void aMoveWhoseFloatingIpChangedSinceTheDecisionIsClosedStaleAndMovesNothing() {
         ControlLoop l = loop(Map.of());
         l.tick(T0);
-        log.propose(new Command.Propose(
+        var unused = log.propose(new Command.Propose(
                 new Decision.Failover(
                         "d1-1-n1", "kamailio", a.id(), b.id(), "test", new FloatingIpSource("port-" + a.id(), 1)),
                 1,
@@ -329,7 +329,7 @@ class ControlLoopTest {
     void aLeaderDeposedBetweenTwoTriesOfAMoveDoesNotTryAgain() {
         ControlLoop l = loop(Map.of());
         l.tick(T0);
-        log.propose(new Command.Propose(
+        var unused = log.propose(new Command.Propose(
                 new Decision.Failover(
                         "d1-1-n1", "kamailio", a.id(), b.id(), "test", new FloatingIpSource("port-" + a.id(), 1)),
                 1,
@@ -465,7 +465,7 @@ class ControlLoopTest {
         Decision.CreateHost c = new Decision.CreateHost("d9-1-n1", "gw", "gw-d9-1-n1", "test");
         cloud.addServer("gw-d9-1-n1", Map.of(ServerMetadata.TAG, "tag", ServerMetadata.DECISION, "d9-1-n1"));
         log.leaderTerm = 9;
-        log.propose(new org.sipmediadeploy.core.command.Command.Propose(c, 9, T0));
+        var unused = log.propose(new org.sipmediadeploy.core.command.Command.Propose(c, 9, T0));
         int before = cloud.servers.size();
         loop(Map.of("gw", pool(1, 10, 1))).tick(T0.plusSeconds(1));
         assertEquals(before, cloud.servers.size());
@@ -478,9 +478,9 @@ class ControlLoopTest {
         ControlLoop l = loop(Map.of());
         l.tick(T0);
         // A replacement that failed (its server was late): the server shows up once the decision is closed.
-        log.propose(new org.sipmediadeploy.core.command.Command.Propose(
+        var unused = log.propose(new org.sipmediadeploy.core.command.Command.Propose(
                 new Decision.ReplaceMember("d1-7-n1", "kamailio", b.id(), "kamailio-d1-7-n1", "test"), 1, T0));
-        log.propose(new org.sipmediadeploy.core.command.Command.RecordOutcome(
+        var unusedOutcome = log.propose(new org.sipmediadeploy.core.command.Command.RecordOutcome(
                 "d1-7-n1", Outcome.FAILED, "timed out", Map.of(), 1, T0));
         Server late = cloud.addScalerMade("tag", "kamailio", "kamailio", "kamailio-d1-7-n1", "d1-7-n1");
         l.tick(T0.plusSeconds(6));

@@ -167,6 +167,8 @@ class TransitionsPropertiesTest {
         private int fresh;
         private int clock;
 
+        // Generated ops pick a mode by index: the index is the random input, not a stored encoding.
+        @SuppressWarnings("EnumOrdinal")
         Command command(ClusterState s, Op op) {
             long term = Math.max(1, s.highestTerm() + op.termStep());
             Instant at = Fixtures.T0.plusSeconds(++clock);
@@ -180,10 +182,9 @@ class TransitionsPropertiesTest {
             String pairName = op.c() % 17 == 0 ? "nope" : Fixtures.PAIR;
             String pool = POOLS[op.c() % 13 == 0 ? 1 : 0];
             String host = HOSTS[op.a() % HOSTS.length];
-            switch (op.kind()) {
-                case 0:
-                case 1:
-                    return new Command.Propose(
+            return switch (op.kind()) {
+                case 0, 1 ->
+                    new Command.Propose(
                             sa.equals(sb)
                                     ? new Decision.Failover(
                                             id,
@@ -194,31 +195,20 @@ class TransitionsPropertiesTest {
                                     : new Decision.Failover(id, pairName, sa, sb, "r"),
                             term,
                             at);
-                case 2:
-                    return new Command.Propose(new Decision.Reassociate(id, pairName, sa, "r"), term, at);
-                case 3:
-                    return new Command.Propose(
-                            new Decision.ReplaceMember(id, pairName, sa, "new-" + id, "r"), term, at);
-                case 4:
-                    return new Command.Propose(new Decision.HoldPair(id, pairName, "r"), term, at);
-                case 5:
-                    return new Command.Propose(new Decision.CreateHost(id, pool, host, "r"), term, at);
-                case 6:
-                    return new Command.Propose(new Decision.HostReady(id, pool, host, "r"), term, at);
-                case 7:
-                    return new Command.Propose(new Decision.DrainHost(id, pool, host, "r"), term, at);
-                case 8:
-                    return new Command.Propose(new Decision.UndrainHost(id, pool, host, "r"), term, at);
-                case 9:
-                    return new Command.Propose(new Decision.DeleteHost(id, pool, host, "r"), term, at);
-                case 10:
-                    return new Command.Propose(
+                case 2 -> new Command.Propose(new Decision.Reassociate(id, pairName, sa, "r"), term, at);
+                case 3 -> new Command.Propose(new Decision.ReplaceMember(id, pairName, sa, "new-" + id, "r"), term, at);
+                case 4 -> new Command.Propose(new Decision.HoldPair(id, pairName, "r"), term, at);
+                case 5 -> new Command.Propose(new Decision.CreateHost(id, pool, host, "r"), term, at);
+                case 6 -> new Command.Propose(new Decision.HostReady(id, pool, host, "r"), term, at);
+                case 7 -> new Command.Propose(new Decision.DrainHost(id, pool, host, "r"), term, at);
+                case 8 -> new Command.Propose(new Decision.UndrainHost(id, pool, host, "r"), term, at);
+                case 9 -> new Command.Propose(new Decision.DeleteHost(id, pool, host, "r"), term, at);
+                case 10 ->
+                    new Command.Propose(
                             new Decision.DeleteOrphan(id, pool, op.a() % 4 == 0 ? sb : "srv-o" + (op.a() % 3), "r"),
                             term,
                             at);
-                case 11:
-                case 12:
-                case 13: {
+                case 11, 12, 13 -> {
                     List<String> open = new ArrayList<>(s.open().keySet());
                     String target = open.isEmpty() || op.a() % 10 == 0 ? id : open.get(op.a() % open.size());
                     Outcome o = List.of(Outcome.DONE, Outcome.FAILED, Outcome.SKIPPED, Outcome.ABANDONED)
@@ -229,7 +219,7 @@ class TransitionsPropertiesTest {
                         case 1 ->
                             facts = Map.of(
                                     Facts.SERVER_ID,
-                                    "srv-n" + (++fresh),
+                                    "srv-n" + ++fresh,
                                     Facts.PORT_ID,
                                     "port-n" + fresh,
                                     Facts.ADDRESS,
@@ -242,21 +232,19 @@ class TransitionsPropertiesTest {
                         default ->
                             facts = Map.of(
                                     Facts.SERVER_ID,
-                                    "srv-n" + (++fresh),
+                                    "srv-n" + ++fresh,
                                     Transitions.BACKOFF_UNTIL,
                                     at.plusSeconds(30).toString());
                     }
-                    return new Command.RecordOutcome(target, o, "d", facts, term, at);
+                    yield new Command.RecordOutcome(target, o, "d", facts, term, at);
                 }
-                case 14:
-                    return new Command.SetPairMode(pairName, PairMode.values()[op.a() % 3], "op", term, at);
-                case 15:
-                    return op.a() % 5 == 0
+                case 14 -> new Command.SetPairMode(pairName, PairMode.values()[op.a() % 3], "op", term, at);
+                case 15 ->
+                    op.a() % 5 == 0
                             ? new Command.InitPool(pool, term, at)
                             : new Command.SetPoolMode(pool, PoolMode.values()[op.a() % 3], "op", term, at);
-                default:
-                    throw new AssertionError(op);
-            }
+                default -> throw new AssertionError(op);
+            };
         }
     }
 }

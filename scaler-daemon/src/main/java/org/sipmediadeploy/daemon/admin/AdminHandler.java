@@ -83,7 +83,7 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         // a reset connection or a client gone mid-request: nothing to answer
         log.debug("admin connection closed on error: {}", cause.toString());
-        ctx.close();
+        var unused = ctx.close();
     }
 
     private Reply route(FullHttpRequest req) {

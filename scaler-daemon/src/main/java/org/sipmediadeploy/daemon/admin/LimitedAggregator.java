@@ -36,7 +36,7 @@ final class LimitedAggregator extends HttpObjectAggregator {
                 .toNetty();
         HttpUtil.setKeepAlive(response, keepAlive);
         if (keepAlive) {
-            ctx.writeAndFlush(response);
+            var unused = ctx.writeAndFlush(response);
         } else {
             ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
         }

@@ -126,6 +126,8 @@ final class PoolSection {
         }
     }
 
+    // Kept: the accepted day syntax stays as it was (a trailing "," or "-" is tolerated).
+    @SuppressWarnings("StringSplitter")
     private static Set<DayOfWeek> days(KeyReader r, String spec, String at) {
         List<DayOfWeek> order = List.of(DayOfWeek.values());
         Set<DayOfWeek> out = EnumSet.noneOf(DayOfWeek.class);

@@ -10,6 +10,7 @@ import net.logstash.logback.mask.ValueMasker;
  */
 public final class SecretValueMasker implements ValueMasker {
     @Override
+    @SuppressWarnings("ReferenceEquality") // Redaction returns its very input when nothing was secret
     public Object mask(JsonStreamContext context, Object value) {
         if (value instanceof CharSequence cs) {
             String s = cs.toString();

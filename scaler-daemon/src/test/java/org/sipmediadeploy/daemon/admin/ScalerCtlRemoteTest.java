@@ -50,6 +50,7 @@ class ScalerCtlRemoteTest {
     void historyShowsDecisionsNewestFirst() {
         ScalerCtlFixture.Run r = cli.ctl("history", "--limit", "3");
         assertEquals(0, r.code(), r.err());
+        @SuppressWarnings("StringSplitter") // stripped output: no trailing empty line to drop
         String[] lines = r.out().strip().split("\n");
         assertEquals(4, lines.length, r.out());
         assertTrue(lines[1].contains("d7-9") && lines[1].contains("Failover"), r.out());

@@ -26,11 +26,11 @@ class TraceReaderTest {
 
     @Test
     void readsTheSipMediaGwFormatQuotedWithOffsetsAndAHeader() {
-        TraceReader.Trace t = TraceReader.parse(
-                "\"start\",\"end\"\n"
-                        + "\"2026-03-02T09:00:00+01:00\",\"2026-03-02T09:05:00+01:00\"\n"
-                        + "\"2026-03-02 09:01:00.250+01:00\",\"2026-03-02 10:02:00+01:00\"\n",
-                true);
+        TraceReader.Trace t = TraceReader.parse("""
+                "start","end"
+                "2026-03-02T09:00:00+01:00","2026-03-02T09:05:00+01:00"
+                "2026-03-02 09:01:00.250+01:00","2026-03-02 10:02:00+01:00"
+                """, true);
         assertEquals(
                 List.of(
                         new Call(Instant.parse("2026-03-02T08:00:00Z"), Instant.parse("2026-03-02T08:05:00Z")),
@@ -49,8 +49,10 @@ class TraceReaderTest {
 
     @Test
     void readsIsoInstantsAndAMultiDayTraceAcrossAnOffsetChange() {
-        List<Call> c = calls("2026-03-28T23:00:00+01:00,2026-03-29T03:30:00+02:00\n"
-                + "2026-03-30T09:00:00Z,2026-03-30T09:10:00Z\n");
+        List<Call> c = calls("""
+                2026-03-28T23:00:00+01:00,2026-03-29T03:30:00+02:00
+                2026-03-30T09:00:00Z,2026-03-30T09:10:00Z
+                """);
         assertEquals(
                 Duration.ofMinutes(210),
                 Duration.between(c.get(0).start(), c.get(0).end()));

@@ -274,6 +274,7 @@ class MetricsTest {
     }
 
     /** The value of the sample {@code name{...labels...}}; fails if there is none. */
+    @SuppressWarnings("StringSplitter") // an empty line matches no sample either way
     private static double value(String text, String name, String... labels) {
         for (String line : text.split("\n")) {
             if (line.startsWith("#") || !(line.startsWith(name + "{") || line.startsWith(name + " "))) {
