@@ -3,19 +3,14 @@ package org.sipmediadeploy.core.loop;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.sipmediadeploy.core.config.FailoverSettings;
 import org.sipmediadeploy.core.config.PairConfig;
-import org.sipmediadeploy.core.config.ProbeSpec;
 import org.sipmediadeploy.core.model.PairState;
 import org.sipmediadeploy.core.model.Server;
-import org.sipmediadeploy.core.model.Transport;
-import org.sipmediadeploy.core.policy.TargetHealth;
 import org.sipmediadeploy.core.port.ScalerEvents;
 
 class BootstrapTest {
@@ -37,29 +32,10 @@ class BootstrapTest {
     }
 
     Bootstrap bootstrap(String floatingIp) {
-        PairConfig pair = new PairConfig(
-                "kamailio",
-                floatingIp,
-                List.of("kamailio-a", "kamailio-b"),
-                new ProbeSpec(
-                        ProbeSpec.Kind.SIP_OPTIONS,
-                        5060,
-                        Transport.UDP,
-                        null,
-                        null,
-                        null,
-                        Duration.ofMillis(500),
-                        Duration.ofMillis(400)),
-                FailoverSettings.defaults(),
-                ControlLoopTest.TEMPLATE);
+        PairConfig pair = LoopFixtures.kamailioPair(floatingIp);
         LoopSpec spec = new LoopSpec(
                 "n1", 3, "tag", Map.of("kamailio", pair), Map.of("gw", ControlLoopTest.pool(1, 10, 2)), List.of());
-        LeaderLog log = new LeaderLog(
-                consensus,
-                ScalerEvents.NONE,
-                new DecisionExecutor(spec, cloud, consensus::isLeaderIn, t -> TargetHealth.NEVER_PROBED),
-                alarms);
-        log.term(1);
+        LeaderLog log = LoopFixtures.leaderLog(spec, cloud, consensus, alarms);
         return new Bootstrap(spec, log, cloud, alarms);
     }
 

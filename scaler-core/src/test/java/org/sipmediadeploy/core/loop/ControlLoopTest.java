@@ -12,10 +12,8 @@ import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.sipmediadeploy.core.command.Command;
-import org.sipmediadeploy.core.config.FailoverSettings;
 import org.sipmediadeploy.core.config.PairConfig;
 import org.sipmediadeploy.core.config.PoolConfig;
-import org.sipmediadeploy.core.config.ProbeSpec;
 import org.sipmediadeploy.core.config.ServerTemplate;
 import org.sipmediadeploy.core.config.SpareSchedule;
 import org.sipmediadeploy.core.config.StatusEndpoint;
@@ -54,21 +52,7 @@ class ControlLoopTest {
         a = cloud.addTerraformMember("tag", "kamailio", "kamailio-a");
         b = cloud.addTerraformMember("tag", "kamailio", "kamailio-b");
         cloud.addFip("203.0.113.10", "port-" + a.id());
-        kamailio = new PairConfig(
-                "kamailio",
-                "203.0.113.10",
-                List.of("kamailio-a", "kamailio-b"),
-                new ProbeSpec(
-                        ProbeSpec.Kind.SIP_OPTIONS,
-                        5060,
-                        Transport.UDP,
-                        null,
-                        null,
-                        null,
-                        Duration.ofMillis(500),
-                        Duration.ofMillis(400)),
-                FailoverSettings.defaults(),
-                TEMPLATE);
+        kamailio = LoopFixtures.kamailioPair("203.0.113.10");
         peerAnswers = Map.of();
     }
 

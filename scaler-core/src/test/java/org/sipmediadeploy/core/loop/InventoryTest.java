@@ -10,11 +10,8 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.sipmediadeploy.core.config.FailoverSettings;
 import org.sipmediadeploy.core.config.PairConfig;
-import org.sipmediadeploy.core.config.ProbeSpec;
 import org.sipmediadeploy.core.model.Server;
-import org.sipmediadeploy.core.model.Transport;
 
 class InventoryTest {
     static final Instant T0 = Instant.parse("2026-03-02T10:00:00Z");
@@ -28,21 +25,7 @@ class InventoryTest {
         cloud = new FakeCloud();
         a = cloud.addTerraformMember("tag", "kamailio", "kamailio-a");
         cloud.addFip("203.0.113.10", "port-" + a.id());
-        PairConfig pair = new PairConfig(
-                "kamailio",
-                "203.0.113.10",
-                List.of("kamailio-a", "kamailio-b"),
-                new ProbeSpec(
-                        ProbeSpec.Kind.SIP_OPTIONS,
-                        5060,
-                        Transport.UDP,
-                        null,
-                        null,
-                        null,
-                        Duration.ofMillis(500),
-                        Duration.ofMillis(400)),
-                FailoverSettings.defaults(),
-                ControlLoopTest.TEMPLATE);
+        PairConfig pair = LoopFixtures.kamailioPair("203.0.113.10");
         inventory = new Inventory(new LoopSpec("n1", 3, "tag", Map.of("kamailio", pair), Map.of(), List.of()), cloud);
         inventory.period(Duration.ofSeconds(5));
     }

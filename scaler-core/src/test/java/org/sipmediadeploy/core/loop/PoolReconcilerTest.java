@@ -17,7 +17,6 @@ import org.sipmediadeploy.core.decision.DecisionId;
 import org.sipmediadeploy.core.decision.Outcome;
 import org.sipmediadeploy.core.model.PoolMode;
 import org.sipmediadeploy.core.policy.DecisionIds;
-import org.sipmediadeploy.core.policy.TargetHealth;
 import org.sipmediadeploy.core.port.ScalerEvents;
 
 class PoolReconcilerTest {
@@ -37,12 +36,7 @@ class PoolReconcilerTest {
         LoopSpec spec = new LoopSpec("n1", 3, "tag", Map.of(), Map.of("gw", gw), List.of());
         Alarms alarms = new Alarms(ScalerEvents.NONE);
         notes = new ConcurrentHashMap<>();
-        LeaderLog log = new LeaderLog(
-                consensus,
-                ScalerEvents.NONE,
-                new DecisionExecutor(spec, cloud, consensus::isLeaderIn, t -> TargetHealth.NEVER_PROBED),
-                alarms);
-        log.term(1);
+        LeaderLog log = LoopFixtures.leaderLog(spec, cloud, consensus, alarms);
         consensus.propose(new Command.InitPool("gw", 1, T0)).join();
         inventory = new Inventory(spec, cloud);
         return new PoolReconciler(log, new ConcurrentHashMap<>(), inventory, alarms, notes);
