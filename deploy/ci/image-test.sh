@@ -44,9 +44,10 @@ fail() {
 for tool in java curl chroot mount umount mknod setsid /usr/bin/python3; do
   command -v "$tool" > /dev/null || fail "missing tool: $tool"
 done
-SANDBOX_CP="$REPO/scaler-daemon/target/lib/*"
-compgen -G "$REPO/scaler-daemon/target/lib/scaler-sandbox-*.jar" > /dev/null \
-  || fail "no scaler-daemon/target/lib/scaler-sandbox-*.jar for the sandbox (mvn -pl scaler-daemon -am package)"
+# The sandbox is not packaged with the daemon: its class path is the demo module's.
+SANDBOX_CP="$REPO/scaler-demo/target/lib/*"
+compgen -G "$REPO/scaler-demo/target/lib/scaler-sandbox-*.jar" > /dev/null \
+  || fail "no scaler-demo/target/lib/scaler-sandbox-*.jar for the sandbox (mvn -pl scaler-demo -am package)"
 
 WORK=$(mktemp -d /tmp/smd-image-test.XXXXXX)
 ROOT=$WORK/root
