@@ -155,7 +155,7 @@ class DemandEstimateTest {
 
     @Test
     void aPoolThatSawAFewCallsInTheLastTwoHoursKeepsTheFloor() {
-        ScalingVerdict v = quietNight(ScalingPolicy.QUIET_CALLS, 30, true);
+        ScalingVerdict v = quietNight(SpareTarget.QUIET_CALLS, 30, true);
         assertEquals(2, v.targetSpare());
         assertTrue(v.decisions().isEmpty(), v.decisions().toString());
     }
@@ -177,7 +177,7 @@ class DemandEstimateTest {
     void callsArrivingFasterThanForecastRaiseTheTargetByTheSurgeTerm() {
         ScalingVerdict v = surge(4, 12);
         assertEquals(ScalingPolicy.SURGE_TERM, v.driver());
-        assertEquals((int) Math.ceil(ScalingPolicy.SURGE * 12), v.targetSpare());
+        assertEquals((int) Math.ceil(SpareTarget.SURGE * 12), v.targetSpare());
         Decision.CreateHost c =
                 assertInstanceOf(Decision.CreateHost.class, v.decisions().get(0));
         assertTrue(c.reason().contains("surge: 12 calls in the last 60 s"), c.reason());
@@ -187,7 +187,7 @@ class DemandEstimateTest {
     void aSaturatedPoolCountsTheCallsItSawAsALowerBoundAndAsksForMore() {
         ScalingVerdict v = surge(0, 4);
         assertEquals(ScalingPolicy.SURGE_TERM, v.driver());
-        assertEquals((int) Math.ceil(ScalingPolicy.SATURATED_SURGE * 4), v.targetSpare());
+        assertEquals((int) Math.ceil(SpareTarget.SATURATED_SURGE * 4), v.targetSpare());
         assertEquals(
                 v.targetSpare(),
                 v.decisions().stream()
