@@ -53,24 +53,7 @@ final class Networking {
     }
 
     PortRec newPort(Network net, String name, String fixedIp) {
-        int ordinal;
-        if (fixedIp != null) {
-            if (!fixedIp.startsWith(net.prefix())) {
-                throw new ApiException(Errors.neutron(
-                        400,
-                        "InvalidIpForNetwork",
-                        "IP address " + fixedIp + " is not a valid IP for the specified subnet."));
-            }
-            ordinal = Integer.parseInt(fixedIp.substring(net.prefix().length()));
-            if (addresses.fixed.inUse(ordinal)) {
-                throw new ApiException(Errors.neutron(
-                        409,
-                        "IpAddressAlreadyAllocated",
-                        "IP address " + fixedIp + " already allocated in subnet " + net.subnetId()));
-            }
-        } else {
-            ordinal = addresses.fixed.allocate();
-        }
+        int ordinal = ordinal(addresses.fixed, net, fixedIp);
         addresses.fixed.take(ordinal);
         Instant now = clock.instant();
         PortRec p = new PortRec();
@@ -155,24 +138,7 @@ final class Networking {
                 throw new ApiException(
                         Errors.neutron(409, "OverQuota", "Quota exceeded for resources: ['floatingip']."));
             }
-            int ordinal;
-            if (address != null) {
-                if (!address.startsWith(net.prefix())) {
-                    throw new ApiException(Errors.neutron(
-                            400,
-                            "InvalidIpForNetwork",
-                            "IP address " + address + " is not a valid IP for the specified subnet."));
-                }
-                ordinal = Integer.parseInt(address.substring(net.prefix().length()));
-                if (addresses.floating.inUse(ordinal)) {
-                    throw new ApiException(Errors.neutron(
-                            409,
-                            "IpAddressAlreadyAllocated",
-                            "IP address " + address + " already allocated in subnet " + net.subnetId()));
-                }
-            } else {
-                ordinal = addresses.floating.allocate();
-            }
+            int ordinal = ordinal(addresses.floating, net, address);
             PortRec port = null;
             if (portId != null) {
                 port = store.ports.get(portId);
@@ -332,5 +298,26 @@ final class Networking {
         for (Forwarder f : fwds) {
             f.close();
         }
+    }
+
+    /** The ordinal of {@code address} in {@code net} (400 outside it, 409 if taken), or the pool's next free one. */
+    private static int ordinal(Addresses.Pool pool, Network net, String address) {
+        if (address == null) {
+            return pool.allocate();
+        }
+        if (!address.startsWith(net.prefix())) {
+            throw new ApiException(Errors.neutron(
+                    400,
+                    "InvalidIpForNetwork",
+                    "IP address " + address + " is not a valid IP for the specified subnet."));
+        }
+        int ordinal = Integer.parseInt(address.substring(net.prefix().length()));
+        if (pool.inUse(ordinal)) {
+            throw new ApiException(Errors.neutron(
+                    409,
+                    "IpAddressAlreadyAllocated",
+                    "IP address " + address + " already allocated in subnet " + net.subnetId()));
+        }
+        return ordinal;
     }
 }
