@@ -164,18 +164,7 @@ public final class NeutronFipMoveBenchmark {
                     .mapToDouble(Double::doubleValue)
                     .sorted()
                     .toArray();
-            Map<String, Object> row = new LinkedHashMap<>();
-            row.put("name", e.getKey());
-            row.put("unit", "ms");
-            row.put("runs", v.length);
-            row.put("p50", round(Percentiles.nearestRank(v, 50)));
-            row.put("p95", round(Percentiles.nearestRank(v, 95)));
-            row.put("p99", round(Percentiles.nearestRank(v, 99)));
-            row.put("max", round(v[v.length - 1]));
-            row.put("target", TARGET);
-            row.put("commit", commit);
-            row.put("date", started.toString());
-            rows.add(row);
+            rows.add(Percentiles.resultRow(e.getKey(), "ms", v, TARGET, commit, started.toString()));
             md.append(String.format(
                     Locale.ROOT,
                     "| %s: %s | %d | %.1f | %.1f | %.1f | %.1f |%n",

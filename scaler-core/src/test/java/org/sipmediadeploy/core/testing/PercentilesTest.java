@@ -37,4 +37,16 @@ class PercentilesTest {
         assertThrows(IllegalArgumentException.class, () -> Percentiles.nearestRank(ONE_TO_TEN, 0));
         assertThrows(IllegalArgumentException.class, () -> Percentiles.nearestRank(ONE_TO_TEN, 101));
     }
+
+    @Test
+    void aResultRowHasTheBenchmarkFieldsInOrderWithNearestRankFiguresRoundedToThreeDecimals() {
+        var row = Percentiles.resultRow("x", "ms", new double[] {3.00049, 1.0, 2.0, 4.1234}, "t", "c", "d");
+        assertEquals(
+                List.of("name", "unit", "runs", "p50", "p95", "p99", "max", "target", "commit", "date"),
+                List.copyOf(row.keySet()));
+        assertEquals(4, row.get("runs"));
+        assertEquals(2.0, row.get("p50"));
+        assertEquals(4.123, row.get("p99"));
+        assertEquals(4.123, row.get("max"));
+    }
 }
