@@ -29,11 +29,13 @@ final class Neutron {
     private final ResourceStore store;
     private final String baseUrl;
     private final byte[] extensions;
+    private final NeutronShapes shapes;
 
     Neutron(SandboxCloud cloud, String baseUrl) {
         this.cloud = cloud;
         this.store = cloud.store;
         this.baseUrl = baseUrl;
+        this.shapes = new NeutronShapes(cloud);
         try (InputStream in = Neutron.class.getResourceAsStream("neutron-extensions.json")) {
             if (in == null) {
                 throw new IllegalStateException("neutron-extensions.json missing from the jar");
@@ -97,8 +99,9 @@ final class Neutron {
                 s.length == 1
                         ? new ApiResponse(200, Map.of("Content-Type", "application/json"), extensions)
                         : notFound();
-            case "networks" -> readOnly(req, s, "network", "NetworkNotFound", "Network", this::networks, this::network);
-            case "subnets" -> readOnly(req, s, "subnet", "SubnetNotFound", "Subnet", this::subnets, this::subnet);
+            case "networks" ->
+                readOnly(req, s, "network", "NetworkNotFound", "Network", this::networks, shapes::network);
+            case "subnets" -> readOnly(req, s, "subnet", "SubnetNotFound", "Subnet", this::subnets, shapes::subnet);
             case "security-groups" -> {
                 if (s.length == 1 && m.equals("POST")) {
                     JsonNode g = req.json() == null ? null : req.json().get("security_group");
@@ -108,7 +111,7 @@ final class Neutron {
                     }
                     SecurityGroup sg = store.addSecurityGroup(name, Json.text(g, "description"));
                     cloud.events.record("security_group.create", caller, sg.id(), 201, "ok", Map.of("name", name));
-                    yield ApiResponse.json(201, Json.obj("security_group", securityGroup(sg)));
+                    yield ApiResponse.json(201, Json.obj("security_group", shapes.securityGroup(sg)));
                 }
                 yield readOnly(
                         req,
@@ -117,7 +120,7 @@ final class Neutron {
                         "SecurityGroupNotFound",
                         "Security group",
                         this::securityGroups,
-                        this::securityGroup);
+                        shapes::securityGroup);
             }
             case "ports" -> ports(req, caller, s);
             case "floatingips" -> floatingIps(req, caller, s);
@@ -219,124 +222,6 @@ final class Neutron {
         return List.copyOf(store.securityGroups.values());
     }
 
-    private Map<String, Object> network(Network n) {
-        return Json.obj(
-                "id",
-                n.id(),
-                "name",
-                n.name(),
-                "tenant_id",
-                store.projectId,
-                "admin_state_up",
-                true,
-                "mtu",
-                1450,
-                "status",
-                "ACTIVE",
-                "subnets",
-                Json.list(n.subnetId()),
-                "shared",
-                false,
-                "availability_zone_hints",
-                Json.list(),
-                "availability_zones",
-                Json.list(),
-                "ipv4_address_scope",
-                null,
-                "ipv6_address_scope",
-                null,
-                "router:external",
-                n.external(),
-                "description",
-                "",
-                "port_security_enabled",
-                true,
-                "tags",
-                Json.list(),
-                "created_at",
-                Json.seconds(n.created()),
-                "updated_at",
-                Json.seconds(n.created()),
-                "revision_number",
-                2,
-                "project_id",
-                store.projectId,
-                "provider:network_type",
-                n.external() ? "flat" : "vxlan",
-                "provider:physical_network",
-                n.external() ? "public" : null,
-                "provider:segmentation_id",
-                n.external() ? null : n.segmentationId());
-    }
-
-    private Map<String, Object> subnet(Network n) {
-        return Json.obj(
-                "id",
-                n.subnetId(),
-                "name",
-                n.subnetName(),
-                "tenant_id",
-                store.projectId,
-                "network_id",
-                n.id(),
-                "ip_version",
-                4,
-                "subnetpool_id",
-                null,
-                "enable_dhcp",
-                !n.external(),
-                "ipv6_ra_mode",
-                null,
-                "ipv6_address_mode",
-                null,
-                "gateway_ip",
-                n.prefix() + "1",
-                "cidr",
-                n.cidr(),
-                "allocation_pools",
-                Json.list(Json.obj("start", n.prefix() + "2", "end", n.prefix() + "254")),
-                "host_routes",
-                Json.list(),
-                "dns_nameservers",
-                Json.list(),
-                "description",
-                "",
-                "service_types",
-                Json.list(),
-                "tags",
-                Json.list(),
-                "created_at",
-                Json.seconds(n.created()),
-                "updated_at",
-                Json.seconds(n.created()),
-                "revision_number",
-                0,
-                "project_id",
-                store.projectId);
-    }
-
-    private Map<String, Object> securityGroup(SecurityGroup g) {
-        return Json.obj(
-                "id",
-                g.id(),
-                "name",
-                g.name(),
-                "tenant_id",
-                store.projectId,
-                "description",
-                g.description() == null ? "" : g.description(),
-                "security_group_rules",
-                Json.list(),
-                "stateful",
-                true,
-                "tags",
-                Json.list(),
-                "revision_number",
-                1,
-                "project_id",
-                store.projectId);
-    }
-
     // ---------------------------------------------------------------- ports
 
     private ApiResponse ports(ApiRequest req, Caller caller, String[] s) {
@@ -362,7 +247,7 @@ final class Neutron {
                     rec.securityGroupIds.clear();
                     groups.forEach(g -> rec.securityGroupIds.add(g.asText()));
                 }
-                return ApiResponse.json(201, Json.obj("port", port(rec)));
+                return ApiResponse.json(201, Json.obj("port", shapes.port(rec)));
             });
         }
         if (s.length == 2 && m.equals("DELETE")) {
@@ -375,7 +260,7 @@ final class Neutron {
         return store.locked(() -> {
             if (s.length == 1) {
                 List<Map<String, Object>> items = new ArrayList<>();
-                store.ports.values().forEach(p -> items.add(port(p)));
+                store.ports.values().forEach(p -> items.add(shapes.port(p)));
                 List<Object> filtered = filter(items, req);
                 String ip = req.param("fixed_ips");
                 if (ip != null && ip.startsWith("ip_address=")) {
@@ -389,64 +274,8 @@ final class Neutron {
             if (p == null) {
                 return Errors.neutron(404, "PortNotFound", "Port " + s[1] + " could not be found.");
             }
-            return ApiResponse.json(200, Json.obj("port", port(p)));
+            return ApiResponse.json(200, Json.obj("port", shapes.port(p)));
         });
-    }
-
-    private Map<String, Object> port(PortRec p) {
-        return Json.obj(
-                "id",
-                p.id,
-                "name",
-                p.name,
-                "network_id",
-                p.networkId,
-                "tenant_id",
-                p.projectId,
-                "mac_address",
-                p.mac,
-                "admin_state_up",
-                true,
-                "status",
-                p.status,
-                "device_id",
-                p.deviceId,
-                "device_owner",
-                p.deviceOwner,
-                "fixed_ips",
-                Json.list(Json.obj("subnet_id", p.subnetId, "ip_address", p.fixedIp)),
-                "allowed_address_pairs",
-                Json.list(),
-                "extra_dhcp_opts",
-                Json.list(),
-                "security_groups",
-                new ArrayList<>(p.securityGroupIds),
-                "description",
-                "",
-                "binding:vnic_type",
-                "normal",
-                "binding:profile",
-                Json.obj(),
-                "binding:host_id",
-                p.bindingHost,
-                "binding:vif_type",
-                p.bindingHost.isEmpty() ? "unbound" : "ovs",
-                "binding:vif_details",
-                p.bindingHost.isEmpty()
-                        ? Json.obj()
-                        : Json.obj("port_filter", false, "bound_drivers", Json.obj("0", "sandbox")),
-                "port_security_enabled",
-                true,
-                "tags",
-                Json.list(),
-                "created_at",
-                Json.seconds(p.created),
-                "updated_at",
-                Json.seconds(p.updated),
-                "revision_number",
-                p.revision,
-                "project_id",
-                p.projectId);
     }
 
     // ---------------------------------------------------------------- floating IPs
@@ -469,7 +298,7 @@ final class Neutron {
                     Json.text(f, "port_id"),
                     Json.text(f, "description"));
             return store.locked(() -> {
-                return ApiResponse.json(201, Json.obj("floatingip", fip(rec)));
+                return ApiResponse.json(201, Json.obj("floatingip", shapes.fip(rec)));
             });
         }
         if (s.length == 2 && m.equals("PUT")) {
@@ -493,7 +322,7 @@ final class Neutron {
             FipRec rec = cloud.networking.updateFloatingIp(
                     caller, s[1], f.has("port_id"), Json.text(f, "port_id"), Json.text(f, "description"), ifMatch);
             return store.locked(() -> {
-                return ApiResponse.json(200, Json.obj("floatingip", fip(rec)));
+                return ApiResponse.json(200, Json.obj("floatingip", shapes.fip(rec)));
             });
         }
         if (s.length == 2 && m.equals("DELETE")) {
@@ -506,69 +335,14 @@ final class Neutron {
         return store.locked(() -> {
             if (s.length == 1) {
                 List<Map<String, Object>> items = new ArrayList<>();
-                store.floatingIps.values().forEach(f -> items.add(fip(f)));
+                store.floatingIps.values().forEach(f -> items.add(shapes.fip(f)));
                 return ApiResponse.json(200, Json.obj("floatingips", filter(items, req)));
             }
             FipRec f = store.floatingIps.get(s[1]);
             if (f == null) {
                 return Errors.neutron(404, "FloatingIPNotFound", "Floating IP " + s[1] + " could not be found");
             }
-            return ApiResponse.json(200, Json.obj("floatingip", fip(f)));
+            return ApiResponse.json(200, Json.obj("floatingip", shapes.fip(f)));
         });
-    }
-
-    private Map<String, Object> fip(FipRec f) {
-        Object details = null;
-        if (f.portId != null) {
-            PortRec p = store.ports.get(f.portId);
-            if (p != null) {
-                details = Json.obj(
-                        "name",
-                        p.name,
-                        "network_id",
-                        p.networkId,
-                        "mac_address",
-                        p.mac,
-                        "admin_state_up",
-                        true,
-                        "status",
-                        p.status,
-                        "device_id",
-                        p.deviceId,
-                        "device_owner",
-                        p.deviceOwner);
-            }
-        }
-        return Json.obj(
-                "id",
-                f.id,
-                "tenant_id",
-                f.projectId,
-                "floating_ip_address",
-                f.address,
-                "floating_network_id",
-                f.floatingNetworkId,
-                "router_id",
-                f.routerId,
-                "port_id",
-                f.portId,
-                "fixed_ip_address",
-                f.fixedIp,
-                "status",
-                cloud.networking.floatingStatus(f),
-                "description",
-                f.description,
-                "port_details",
-                details,
-                "tags",
-                Json.list(),
-                "created_at",
-                Json.seconds(f.created),
-                "updated_at",
-                Json.seconds(f.updated),
-                "revision_number",
-                f.revision,
-                "project_id",
-                f.projectId);
     }
 }
