@@ -11,7 +11,7 @@ import java.time.Instant;
  * <p>Net rises undercount arrivals only when a call ends and another starts within one evaluation period, which at
  * a 5 s period and minutes-long calls is rare. Leader-local: a new leader learns the boot time again.
  */
-public record DemandEstimate(int lastBusy, Instant lastAt, Duration bootTime) {
+record DemandEstimate(int lastBusy, Instant lastAt, Duration bootTime) {
     /** The boot time assumed until a host has been seen booting. */
     static final Duration DEFAULT_BOOT = Duration.ofSeconds(90);
 

@@ -24,7 +24,7 @@ import org.sipmediadeploy.core.model.ArrivalHistory;
  * earlier days the quantile drops a one-off surprise instead of repeating it every day at that time. The numbers
  * come from replaying the shipped production-shaped traces (bench/results/trace-replay.md).
  */
-public final class DemandForecast {
+final class DemandForecast {
     /** Which sample the forecast takes, by rank (nearest rank). */
     static final double QUANTILE = 0.75;
     /** Minutes of today compared with the same minutes of an earlier day for the level. */

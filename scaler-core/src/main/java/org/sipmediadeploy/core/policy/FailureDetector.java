@@ -9,7 +9,7 @@ import org.sipmediadeploy.core.config.FailoverSettings;
  * consecutive failures; with ADAPTIVE, its suspicion (see {@link #suspicion}) at or above the threshold. Within
  * min-interval of a failover ({@code recent}) the bar doubles either way. Pure.
  */
-public final class FailureDetector {
+final class FailureDetector {
     private FailureDetector() {}
 
     public static boolean suspects(TargetHealth h, FailoverSettings s, boolean recent) {

@@ -9,7 +9,7 @@ import org.sipmediadeploy.core.model.ProbeEvidence;
  * that a healthy target leaves a probe unanswered: the run is weighed against the path as it was, not as the
  * failing target makes it look.
  */
-public record FailureStreak(int silent, int immediate, double silentChance) {
+record FailureStreak(int silent, int immediate, double silentChance) {
     public static final FailureStreak NONE = new FailureStreak(0, 0, 0);
 
     public FailureStreak {

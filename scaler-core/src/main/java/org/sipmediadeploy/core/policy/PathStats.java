@@ -9,7 +9,7 @@ import java.time.Duration;
  * only when it was short ({@link #MAX_LEARNED_GAP}): a longer one was an outage, not a lossy path, and learning
  * it would make the next outage slower to detect.
  */
-public record PathStats(double lossRate, double latencyMeanMs, double latencyVarianceMs2, long answers) {
+record PathStats(double lossRate, double latencyMeanMs, double latencyVarianceMs2, long answers) {
     /** Weight of the newest probe: about the last 50 probes (5 s at 100 ms) count. */
     static final double ALPHA = 0.02;
     /** Longest run of silent probes learnt as loss. */

@@ -10,7 +10,7 @@ import org.sipmediadeploy.core.policy.DecisionIds;
 import org.sipmediadeploy.core.policy.PoolObservation;
 
 /** A scaling rule the simulator can replay: this project's policy, or a reference rule to compare with. */
-public interface PoolStrategy {
+interface PoolStrategy {
     String name();
 
     /** How often the rule runs. */
