@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # OpenStack adapter benchmark: latency of each Cloud operation against the real OpenStack control plane.
-# Usage: bench/openstack/run.sh [quick]   (from anywhere; needs shared/tools/openstack/os-up.sh to have printed
-# "OpenStack ready", i.e. Keystone on http://127.0.0.1:5000/v3 with admin / s3cret)
+# Usage: bench/openstack/run.sh [quick]   (from anywhere; needs the real OpenStack control plane answering, as
+# tools/test.sh starts it: Keystone on http://127.0.0.1:5000/v3 with admin / s3cret)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 curl -sf -o /dev/null http://127.0.0.1:5000/v3 || { echo "OpenStack is not answering on 127.0.0.1:5000" >&2; exit 1; }

@@ -29,8 +29,8 @@ import org.sipmediadeploy.core.testing.Percentiles;
  * creates carries a tag of its own and is deleted at the end.
  */
 public final class OpenStackBenchmark {
-    private static final String TARGET = "real OpenStack (Debian Zed: Keystone, Nova fake driver, Neutron ML2 "
-            + "no agents) on 127.0.0.1, shared/tools/openstack";
+    private static final String TARGET =
+            "real OpenStack (Debian Zed: Keystone, Nova fake driver, Neutron ML2 " + "no agents) on 127.0.0.1";
 
     private final Map<String, List<Double>> samples = new LinkedHashMap<>();
     private String loadBefore;

@@ -23,9 +23,9 @@ import org.sipmediadeploy.core.model.Server;
 import org.sipmediadeploy.core.port.ScalerEvents;
 
 /**
- * The contract against the real OpenStack control plane of {@code shared/tools/openstack} (Keystone, Nova with the
- * fake driver, Neutron without agents). Tagged {@code openstack}: run with {@code -Popenstack} once
- * {@code os-up.sh} printed "OpenStack ready". When the cloud is not there every case fails; none is skipped.
+ * The contract against the real OpenStack control plane that {@code tools/setup.sh} installs and {@code tools/test.sh} starts (Keystone, Nova with the
+ * fake driver, Neutron without agents). Tagged {@code openstack}: run with {@code -Popenstack} once the
+ * control plane answers. When the cloud is not there every case fails; none is skipped.
  * {@code OS_CONTRACT_AUTH_URL}, {@code OS_CONTRACT_PASSWORD} override the defaults.
  */
 @Tag("openstack")
@@ -57,7 +57,7 @@ class RealOpenStackContractTest extends CloudContract {
         } catch (IOException e) {
             fail(
                     "OpenStack is not reachable at " + AUTH_URL + " (" + e + "): start it with"
-                            + " shared/tools/openstack/os-up.sh and wait for \"OpenStack ready\"",
+                            + " tools/test.sh (it starts the control plane tools/setup.sh installed)",
                     e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -12,7 +12,7 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * A response recorded from the reference OpenStack (Debian Zed, shared/tools/openstack) with curl-like
+ * A response recorded from the reference OpenStack (Debian Zed, the control plane tools/setup.sh installs) with curl-like
  * requests: src/test/resources/recorded/NAME.txt holds the request, the status line, the headers and the body.
  */
 record Recorded(int status, Map<String, String> headers, JsonNode body) {
