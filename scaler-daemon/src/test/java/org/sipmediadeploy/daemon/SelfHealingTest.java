@@ -16,7 +16,7 @@ import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 
 /**
- * Issue 10 acceptance: three scaler processes as sandbox VMs with self-healing enabled (replace-after 5 s). A node
+ * Self-healing of the scaler cluster: three scaler processes as sandbox VMs with self-healing enabled (replace-after 5 s). A node
  * whose daemon is killed (-9) and whose VM is shut off is replaced: a new VM is created from the rendered user data,
  * joins, the dead node leaves the configuration and its VM is deleted, and the cluster is back to three healthy
  * members that all hold the full history. Once for a follower and once for the leader, in one cluster; and with the
