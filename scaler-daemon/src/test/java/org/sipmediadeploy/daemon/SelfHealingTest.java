@@ -16,8 +16,8 @@ import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 
 /**
- * Self-healing of the scaler cluster: three scaler processes as sandbox VMs with self-healing enabled (replace-after 5 s). A node
- * whose daemon is killed (-9) and whose VM is shut off is replaced: a new VM is created from the rendered user data,
+ * Self-healing of the scaler cluster: three scaler processes as sandbox VMs with self-healing enabled (replace-after
+ * 5 s). A node whose daemon is killed (-9) and whose VM is shut off is replaced: a new VM is created from the rendered user data,
  * joins, the dead node leaves the configuration and its VM is deleted, and the cluster is back to three healthy
  * members that all hold the full history. Once for a follower and once for the leader, in one cluster; and with the
  * leader crashing in the middle of a replacement, where the next term finishes that same replacement. Never a
