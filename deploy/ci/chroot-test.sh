@@ -10,9 +10,9 @@
 #     v4l2loopback configured, the status adapter started inside the chroot on 127.0.65.1 answering the
 #     scaler's contract (no Docker engine here: no gateway runs);
 #   - TLS with certificates from deploy/tls/make-certs.sh: an OPTIONS over TLS to 5061 answers 200 with the
-#     server certificate checked against the deployment's CA, and the handshake fails against another CA; the
-#     TURNS certificate on 5349 verifies against the CA and not against another one (openssl s_client); the
-#     keys are 0600;
+#     server certificate checked against the deployment's CA, and the handshake fails against another CA; a
+#     TURNS allocation on 5349 (deploy/ci/turns-client.py) relays to the peer with the certificate checked
+#     against the CA, is refused against another CA and with a wrong password; the keys are 0600;
 #   - Kamailio's /metrics (xhttp_prom) answers the Prometheus source and refuses another;
 #   - log shipping: rsyslog with the log_shipper role's configuration sends a gateway container's line (Docker's
 #     syslog driver format), a gateway host unit's, Kamailio's, Coturn's and the scaler's JSON to a TLS
@@ -413,18 +413,28 @@ echo "ok  TURN allocate with a wrong password -> refused"
 ready=0
 for _ in $(seq 1 50); do [[ -n $(ss -Hlnt "src $TURN_IP:5349") ]] && { ready=1; break; }; sleep 0.1; done
 [[ $ready == 1 ]] || fail "turnserver does not listen for TURNS on $TURN_IP:5349"
-# TURNS: the certificate Coturn serves on 5349 verifies against the deployment's CA and not against another one.
-# Not asserted: an allocation over TLS (turnutils_uclient -t -S -p 5349). It relays against a turnserver started on
-# this host with this same rendered configuration, but against the one inside the chroot the handshake completes and
-# the allocation never answers (cause not found yet); uclient's -E does not refuse another CA's certificate either.
-timeout 10 openssl s_client -connect "$TURN_IP:5349" -CAfile "$WORK/pki/ca.crt" -verify_return_error -verify_ip "$TURN_IP" \
-  < /dev/null > "$WORK/turns-cert.log" 2>&1 || { tail -5 "$WORK/turns-cert.log"; fail "the TURNS certificate does not verify against the deployment's CA"; }
-echo "ok  TURNS certificate verifies against the deployment's CA (name $TURN_IP)"
-if timeout 10 openssl s_client -connect "$TURN_IP:5349" -CAfile "$WORK/pki-other/ca.crt" -verify_return_error \
-  < /dev/null > "$WORK/turns-cert-wrong.log" 2>&1; then
-  fail "the TURNS certificate verified against another CA"
+# TURNS: an allocation over TLS on 5349, the certificate checked against the deployment's CA (chain and IP SAN),
+# relayed to the peer with nothing lost; the handshake is refused against another CA and a wrong password gets 401.
+# deploy/ci/turns-client.py, not turnutils_uclient: uclient picks a random TLS version per connection and Coturn
+# (no-tlsv1, no-tlsv1_1) never answers a TLS 1.0/1.1 ClientHello, so uclient hangs on some of its connections.
+turns() { # turns CAFILE PASSWORD LOG
+  TURN_PASSWORD=$2 timeout 60 /usr/bin/python3 "$REPO/deploy/ci/turns-client.py" "$TURN_IP" 5349 "$1" probe "$PEER_IP" 3480 5 > "$3" 2>&1
+}
+turns "$WORK/pki/ca.crt" "$PROBE_PASS" "$WORK/turns.log" \
+  || { cat "$WORK/turns.log"; fail "TURNS allocate/relay with the probe credentials and the deployment's CA failed"; }
+grep -q 'echoed 5, lost 0' "$WORK/turns.log" || { cat "$WORK/turns.log"; fail "TURNS relay lost packets"; }
+sed 's/^/    /' "$WORK/turns.log"
+echo "ok  TURNS allocate + relay as 'probe' via $TURN_IP:5349, certificate checked against the deployment's CA"
+if turns "$WORK/pki-other/ca.crt" "$PROBE_PASS" "$WORK/turns-wrong-ca.log"; then
+  fail "TURNS allocation succeeded with another CA"
 fi
-echo "ok  TURNS against another CA -> handshake refused"
+grep -q 'CERTIFICATE_VERIFY_FAILED' "$WORK/turns-wrong-ca.log" || { cat "$WORK/turns-wrong-ca.log"; fail "the TURNS wrong-CA attempt did not fail on verification"; }
+echo "ok  TURNS against another CA -> handshake refused (certificate verify failed)"
+if turns "$WORK/pki/ca.crt" wrong-secret-123 "$WORK/turns-wrong-pass.log"; then
+  fail "TURNS allocation with a wrong password succeeded"
+fi
+grep -q 'refused: 401' "$WORK/turns-wrong-pass.log" || { cat "$WORK/turns-wrong-pass.log"; fail "the TURNS wrong-password attempt did not end in 401"; }
+echo "ok  TURNS with a wrong password -> 401"
 
 step "Gateway Host: upstream's checkout, its .env, the modules, the status adapter on $GW_STATUS_IP:$GW_STATUS_PORT"
 [[ $(readlink "$ROOT/opt/SIPMediaGW/.env") == /etc/sipmediagw/gateway.env ]] || fail "the checkout's .env is not the rendered one"
