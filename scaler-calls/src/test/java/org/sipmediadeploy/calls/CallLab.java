@@ -297,36 +297,18 @@ final class CallLab implements AutoCloseable {
     /** Starts one call from caller address {@code callerIndex} to room {@code room} through {@code target}. */
     SippCall call(String target, String room, Duration hold, int callerIndex) {
         Path log = dir.resolve("call-" + room + "-" + System.nanoTime() + ".log");
-        Started p = start(
-                "caller-" + room,
-                List.of(
-                        "setsid",
-                        "/usr/bin/sipp",
-                        target + ":" + SIP_PORT,
-                        "-sf",
-                        scenario("caller.xml").toString(),
-                        "-set",
-                        "domain",
-                        DOMAIN,
-                        "-set",
-                        "room",
-                        room,
-                        "-d",
-                        Long.toString(hold.toMillis()),
-                        "-i",
-                        callerIp(callerIndex),
-                        "-p",
-                        "0",
-                        "-m",
-                        "1",
-                        "-nostdin",
-                        "-timeout",
-                        (hold.toSeconds() + 15) + "s",
-                        "-timeout_error",
-                        "-trace_logs",
-                        "-log_file",
-                        log.toString()));
-        return new SippCall(room, log, p);
+        List<String> command = caller(target, room, hold, callerIndex);
+        command.addAll(List.of(
+                "-m",
+                "1",
+                "-nostdin",
+                "-timeout",
+                (hold.toSeconds() + 15) + "s",
+                "-timeout_error",
+                "-trace_logs",
+                "-log_file",
+                log.toString()));
+        return new SippCall(room, log, start("caller-" + room, command));
     }
 
     /**
@@ -334,40 +316,45 @@ final class CallLab implements AutoCloseable {
      * {@code target}; every message it sends and receives lands in {@code messages} with its time.
      */
     CallLab.Started callStream(String target, int calls, int perSecond, Duration hold, int callerIndex, Path messages) {
-        return start(
-                "caller-stream",
-                List.of(
-                        "setsid",
-                        "/usr/bin/sipp",
-                        target + ":" + SIP_PORT,
-                        "-sf",
-                        scenario("caller.xml").toString(),
-                        "-set",
-                        "domain",
-                        DOMAIN,
-                        "-set",
-                        "room",
-                        "bench",
-                        "-d",
-                        Long.toString(hold.toMillis()),
-                        "-i",
-                        callerIp(callerIndex),
-                        "-p",
-                        "0",
-                        "-r",
-                        Integer.toString(perSecond),
-                        "-rp",
-                        "1000",
-                        "-m",
-                        Integer.toString(calls),
-                        "-nostdin",
-                        // a call whose INVITE got its 100 Trying from a member that then froze waits for nothing else:
-                        // abandon it after 10 s (it counts as failed), as a caller would give up
-                        "-recv_timeout",
-                        "10s",
-                        "-trace_msg",
-                        "-message_file",
-                        messages.toString()));
+        List<String> command = caller(target, "bench", hold, callerIndex);
+        command.addAll(List.of(
+                "-r",
+                Integer.toString(perSecond),
+                "-rp",
+                "1000",
+                "-m",
+                Integer.toString(calls),
+                "-nostdin",
+                // a call whose INVITE got its 100 Trying from a member that then froze waits for nothing else:
+                // abandon it after 10 s (it counts as failed), as a caller would give up
+                "-recv_timeout",
+                "10s",
+                "-trace_msg",
+                "-message_file",
+                messages.toString()));
+        return start("caller-stream", command);
+    }
+
+    /** The SIPp caller scenario from caller address {@code callerIndex} to {@code room}, calls held {@code hold}. */
+    private List<String> caller(String target, String room, Duration hold, int callerIndex) {
+        return new ArrayList<>(List.of(
+                "setsid",
+                "/usr/bin/sipp",
+                target + ":" + SIP_PORT,
+                "-sf",
+                scenario("caller.xml").toString(),
+                "-set",
+                "domain",
+                DOMAIN,
+                "-set",
+                "room",
+                room,
+                "-d",
+                Long.toString(hold.toMillis()),
+                "-i",
+                callerIp(callerIndex),
+                "-p",
+                "0"));
     }
 
     /** A floating IP on {@link #floatingIp()}:5060 forwarding to {@code target} (a member address). */
