@@ -62,7 +62,6 @@ final class Simulation {
     static final String TAG = "tag-sim";
     static final String PAIR = "kamailio";
     private static final String FLOATING_IP = "203.0.113.10";
-    private static final Instant T0 = Instant.parse("2026-11-28T12:00:00Z");
     private static final List<String> IDS = List.of("n1", "n2", "n3");
 
     final List<String> violations = new ArrayList<>();
@@ -82,7 +81,7 @@ final class Simulation {
     private String leader;
     private int electionIn;
     private final List<Pending> pending = new ArrayList<>();
-    private Instant now = T0;
+    private Instant now = Fixtures.T0;
     private int step;
     private boolean chaos = true;
     private int orphans;
