@@ -1,5 +1,7 @@
 package org.sipmediadeploy.calls;
 
+import static org.awaitility.Awaitility.await;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -95,10 +97,17 @@ final class CallLab implements AutoCloseable {
     }
 
     /**
-     * Renders kamailio.cfg once for a pair of {@code members} members behind the floating IP, with the role's
-     * variables plus {@code extraVars} (YAML lines), through the role's own tasks and `kamailio -c` validation.
+     * Renders kamailio.cfg for a pair of {@code members} members behind the floating IP, with the role's variables
+     * plus {@code extraVars} (YAML lines), through the role's own tasks and `kamailio -c` validation, in a lab of its
+     * own ({@code name}, block {@code block}). Rendering takes seconds: once per test class, then {@link #use}.
      */
-    Path render(int members, String extraVars) {
+    static Path rendered(String name, int block, int members, String extraVars) {
+        try (CallLab renderer = open(name, block)) {
+            return renderer.render(members, extraVars);
+        }
+    }
+
+    private Path render(int members, String extraVars) {
         // Kamailio refuses an included file whose path reaches 128 characters: in a deep checkout the rendered
         // files go to a short directory of their own.
         Path out = dir.toString().length() > 80 ? shortDir() : dir.resolve("etc");
@@ -199,6 +208,13 @@ final class CallLab implements AutoCloseable {
         return new KamailioMember(ip, p);
     }
 
+    /** Starts member {@code n} and waits until it answers (20 s at most). */
+    KamailioMember readyMember(int n) {
+        KamailioMember member = startMember(n);
+        await().atMost(Duration.ofSeconds(20)).until(member::ready);
+        return member;
+    }
+
     /**
      * A gateway {@code <prefix>.<host>.<n>} played by a SIPp UAS on its own address; not registered yet. With a
      * floating IP open, its responses go to the floating IP: the top Via of what the members relay names it, and
@@ -229,6 +245,15 @@ final class CallLab implements AutoCloseable {
         }
         Started p = start(name, command);
         return new SippGateway(name, ip, 5070, messages, p);
+    }
+
+    /** {@link #startGateway}, then REGISTERed at {@code target} with the right secret: fails the test if refused. */
+    SippGateway registeredGateway(String target, String host, int n, int addressIndex) {
+        SippGateway gateway = startGateway(host, n, addressIndex);
+        if (!register(gateway, target, SECRET)) {
+            throw new AssertionError(gateway.name() + " could not register at " + target);
+        }
+        return gateway;
     }
 
     /** REGISTERs {@code gateway} at {@code target} with {@code secret}; true when Kamailio answered 200. */
@@ -272,36 +297,18 @@ final class CallLab implements AutoCloseable {
     /** Starts one call from caller address {@code callerIndex} to room {@code room} through {@code target}. */
     SippCall call(String target, String room, Duration hold, int callerIndex) {
         Path log = dir.resolve("call-" + room + "-" + System.nanoTime() + ".log");
-        Started p = start(
-                "caller-" + room,
-                List.of(
-                        "setsid",
-                        "/usr/bin/sipp",
-                        target + ":" + SIP_PORT,
-                        "-sf",
-                        scenario("caller.xml").toString(),
-                        "-set",
-                        "domain",
-                        DOMAIN,
-                        "-set",
-                        "room",
-                        room,
-                        "-d",
-                        Long.toString(hold.toMillis()),
-                        "-i",
-                        callerIp(callerIndex),
-                        "-p",
-                        "0",
-                        "-m",
-                        "1",
-                        "-nostdin",
-                        "-timeout",
-                        (hold.toSeconds() + 15) + "s",
-                        "-timeout_error",
-                        "-trace_logs",
-                        "-log_file",
-                        log.toString()));
-        return new SippCall(room, log, p);
+        List<String> command = caller(target, room, hold, callerIndex);
+        command.addAll(List.of(
+                "-m",
+                "1",
+                "-nostdin",
+                "-timeout",
+                (hold.toSeconds() + 15) + "s",
+                "-timeout_error",
+                "-trace_logs",
+                "-log_file",
+                log.toString()));
+        return new SippCall(room, log, start("caller-" + room, command));
     }
 
     /**
@@ -309,40 +316,45 @@ final class CallLab implements AutoCloseable {
      * {@code target}; every message it sends and receives lands in {@code messages} with its time.
      */
     CallLab.Started callStream(String target, int calls, int perSecond, Duration hold, int callerIndex, Path messages) {
-        return start(
-                "caller-stream",
-                List.of(
-                        "setsid",
-                        "/usr/bin/sipp",
-                        target + ":" + SIP_PORT,
-                        "-sf",
-                        scenario("caller.xml").toString(),
-                        "-set",
-                        "domain",
-                        DOMAIN,
-                        "-set",
-                        "room",
-                        "bench",
-                        "-d",
-                        Long.toString(hold.toMillis()),
-                        "-i",
-                        callerIp(callerIndex),
-                        "-p",
-                        "0",
-                        "-r",
-                        Integer.toString(perSecond),
-                        "-rp",
-                        "1000",
-                        "-m",
-                        Integer.toString(calls),
-                        "-nostdin",
-                        // a call whose INVITE got its 100 Trying from a member that then froze waits for nothing else:
-                        // abandon it after 10 s (it counts as failed), as a caller would give up
-                        "-recv_timeout",
-                        "10s",
-                        "-trace_msg",
-                        "-message_file",
-                        messages.toString()));
+        List<String> command = caller(target, "bench", hold, callerIndex);
+        command.addAll(List.of(
+                "-r",
+                Integer.toString(perSecond),
+                "-rp",
+                "1000",
+                "-m",
+                Integer.toString(calls),
+                "-nostdin",
+                // a call whose INVITE got its 100 Trying from a member that then froze waits for nothing else:
+                // abandon it after 10 s (it counts as failed), as a caller would give up
+                "-recv_timeout",
+                "10s",
+                "-trace_msg",
+                "-message_file",
+                messages.toString()));
+        return start("caller-stream", command);
+    }
+
+    /** The SIPp caller scenario from caller address {@code callerIndex} to {@code room}, calls held {@code hold}. */
+    private List<String> caller(String target, String room, Duration hold, int callerIndex) {
+        return new ArrayList<>(List.of(
+                "setsid",
+                "/usr/bin/sipp",
+                target + ":" + SIP_PORT,
+                "-sf",
+                scenario("caller.xml").toString(),
+                "-set",
+                "domain",
+                DOMAIN,
+                "-set",
+                "room",
+                room,
+                "-d",
+                Long.toString(hold.toMillis()),
+                "-i",
+                callerIp(callerIndex),
+                "-p",
+                "0"));
     }
 
     /** A floating IP on {@link #floatingIp()}:5060 forwarding to {@code target} (a member address). */

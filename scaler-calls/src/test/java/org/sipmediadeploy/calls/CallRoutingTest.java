@@ -28,16 +28,13 @@ class CallRoutingTest {
 
     @BeforeAll
     static void renderTheRoleConfig() {
-        try (CallLab renderer = CallLab.open("render-routing", BLOCK)) {
-            config = renderer.render(1, "");
-        }
+        config = CallLab.rendered("render-routing", BLOCK, 1, "");
     }
 
     @BeforeEach
     void startMember() {
         lab = CallLab.open("routing", BLOCK).use(config);
-        member = lab.startMember(1);
-        await().atMost(Duration.ofSeconds(20)).until(member::ready);
+        member = lab.readyMember(1);
     }
 
     @AfterEach
@@ -46,15 +43,7 @@ class CallRoutingTest {
     }
 
     private SippGateway registered(String host, int n, int address) {
-        SippGateway gw = lab.startGateway(host, n, address);
-        assertTrue(lab.register(gw, member.ip(), CallLab.SECRET), gw.name() + " could not register");
-        return gw;
-    }
-
-    private static String answered(SippCall call) {
-        await().atMost(Duration.ofSeconds(15))
-                .until(() -> call.answeredBy().isPresent() || call.refusedWith().isPresent());
-        return call.answeredBy().orElseThrow(() -> new AssertionError("not answered: " + call));
+        return lab.registeredGateway(member.ip(), host, n, address);
     }
 
     @Test
@@ -89,7 +78,7 @@ class CallRoutingTest {
     void everyGatewayBusyIsRefusedWith503AndNoGatewayGetsASecondCall() {
         SippGateway gw = registered("h1", 0, 1);
         SippCall holding = lab.call(member.ip(), "room-a", Duration.ofSeconds(4), 1);
-        assertEquals(gw.name(), answered(holding));
+        assertEquals(gw.name(), holding.awaitAnswer());
 
         SippCall refused = lab.call(member.ip(), "room-b", Duration.ofMillis(100), 2);
 
@@ -137,7 +126,7 @@ class CallRoutingTest {
         registered("h2", 0, 3);
         registered("h2", 1, 4);
         SippCall first = lab.call(member.ip(), "room-a", Duration.ofSeconds(3), 1);
-        String firstHost = answered(first).split("\\.")[1];
+        String firstHost = first.awaitAnswer().split("\\.")[1];
 
         SippCall second = lab.call(member.ip(), "room-b", Duration.ofMillis(100), 2);
 

@@ -50,12 +50,9 @@ class FailoverCallsBenchmark {
         String name = System.getProperty("calls.bench.name", "failover-calls");
         Path replicated;
         Path unreplicated;
-        try (CallLab renderer = CallLab.open("render-bench", BLOCK)) {
-            replicated = renderer.render(2, "kamailio_log_level: 1\n");
-        }
-        try (CallLab renderer = CallLab.open("render-bench-unreplicated", BLOCK)) {
-            unreplicated = renderer.render(2, "kamailio_log_level: 1\nkamailio_dmq_enabled: false\n");
-        }
+        replicated = CallLab.rendered("render-bench", BLOCK, 2, "kamailio_log_level: 1\n");
+        unreplicated = CallLab.rendered(
+                "render-bench-unreplicated", BLOCK, 2, "kamailio_log_level: 1\nkamailio_dmq_enabled: false\n");
         long started = System.nanoTime();
         Map<String, List<Run>> cells = new LinkedHashMap<>();
         for (int i = 0; i < runs; i++) {
@@ -84,10 +81,8 @@ class FailoverCallsBenchmark {
             FloatingIp fip = lab.floatingIp(active.ip());
             List<SippGateway> gateways = new ArrayList<>();
             for (int i = 0; i < GATEWAYS; i++) {
-                SippGateway gw = lab.startGateway("h" + (i % 2 + 1), i / 2, i + 1);
                 // At the active member's own address: Neutron's floating IP keeps the gateway's source address.
-                assertTrue(lab.register(gw, active.ip(), CallLab.SECRET), gw.name() + " could not register");
-                gateways.add(gw);
+                gateways.add(lab.registeredGateway(active.ip(), "h" + (i % 2 + 1), i / 2, i + 1));
             }
             if (replicated) {
                 await().atMost(Duration.ofSeconds(10)).until(() -> {

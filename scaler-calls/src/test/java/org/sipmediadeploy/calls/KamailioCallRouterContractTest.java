@@ -33,16 +33,13 @@ class KamailioCallRouterContractTest {
 
     @BeforeAll
     static void renderTheRoleConfig() {
-        try (CallLab renderer = CallLab.open("render-router", BLOCK)) {
-            config = renderer.render(1, "");
-        }
+        config = CallLab.rendered("render-router", BLOCK, 1, "");
     }
 
     @BeforeEach
     void startMember() {
         lab = CallLab.open("router", BLOCK).use(config);
-        member = lab.startMember(1);
-        await().atMost(Duration.ofSeconds(20)).until(member::ready);
+        member = lab.readyMember(1);
         cfg = new CallRouterConfig("sip", CallLab.RPC_PORT, CallLab.PREFIX, Duration.ofSeconds(2));
     }
 
@@ -52,8 +49,7 @@ class KamailioCallRouterContractTest {
     }
 
     private void registered(String host, int n, int address) {
-        SippGateway gw = lab.startGateway(host, n, address);
-        assertTrue(lab.register(gw, member.ip(), CallLab.SECRET), gw.name() + " could not register");
+        lab.registeredGateway(member.ip(), host, n, address);
     }
 
     private RouterView read() {

@@ -28,12 +28,8 @@ class PairFailoverCallTest {
 
     @BeforeAll
     static void renderTheRoleConfig() {
-        try (CallLab renderer = CallLab.open("render-failover", BLOCK)) {
-            config = renderer.render(2, "");
-        }
-        try (CallLab renderer = CallLab.open("render-unreplicated", BLOCK)) {
-            unreplicated = renderer.render(2, "kamailio_dmq_enabled: false\n");
-        }
+        config = CallLab.rendered("render-failover", BLOCK, 2, "");
+        unreplicated = CallLab.rendered("render-unreplicated", BLOCK, 2, "kamailio_dmq_enabled: false\n");
     }
 
     @BeforeEach
@@ -46,32 +42,18 @@ class PairFailoverCallTest {
         lab.close();
     }
 
-    private KamailioMember started(int n) {
-        KamailioMember member = lab.startMember(n);
-        await().atMost(Duration.ofSeconds(20)).until(member::ready);
-        return member;
-    }
-
     /**
      * Registers at the active member directly: Neutron's floating IP keeps the gateway's source address, while
      * the test's floating IP translates it (Kamailio would then store the translation as the contact).
      */
     private SippGateway registered(KamailioMember active, String host, int n, int address) {
-        SippGateway gw = lab.startGateway(host, n, address);
-        assertTrue(lab.register(gw, active.ip(), CallLab.SECRET), gw.name() + " could not register");
-        return gw;
-    }
-
-    private static String answered(SippCall call) {
-        await().atMost(Duration.ofSeconds(15))
-                .until(() -> call.answeredBy().isPresent() || call.refusedWith().isPresent());
-        return call.answeredBy().orElseThrow(() -> new AssertionError("not answered: " + call));
+        return lab.registeredGateway(active.ip(), host, n, address);
     }
 
     @Test
     void afterTheActiveMemberDiesTheStandbyRoutesTheNextCallAndTheByeOfAnEarlierCallReachesItsGateway() {
-        KamailioMember active = started(1);
-        KamailioMember standby = started(2);
+        KamailioMember active = lab.readyMember(1);
+        KamailioMember standby = lab.readyMember(2);
         FloatingIp fip = lab.floatingIp(active.ip());
         List<SippGateway> gateways = List.of(registered(active, "h1", 0, 1), registered(active, "h1", 1, 2));
         await().atMost(Duration.ofSeconds(10)).until(() -> {
@@ -79,7 +61,7 @@ class PairFailoverCallTest {
             return ul.contains("gw.h1.0") && ul.contains("gw.h1.1");
         });
         SippCall before = lab.call(lab.floatingIp(), "room-before", Duration.ofSeconds(6), 1);
-        String first = answered(before);
+        String first = before.awaitAnswer();
         await().atMost(Duration.ofSeconds(10))
                 .until(() -> standby.rpc("htable.dump", "lock").contains(first));
 
@@ -106,14 +88,14 @@ class PairFailoverCallTest {
 
     @Test
     void aMemberStartedLaterSyncsRegistrationsLocksAndDialogsFromItsPeer() {
-        KamailioMember active = started(1);
+        KamailioMember active = lab.readyMember(1);
         lab.floatingIp(active.ip());
         registered(active, "h1", 0, 1);
         registered(active, "h2", 0, 2);
         SippCall holding = lab.call(lab.floatingIp(), "room-a", Duration.ofSeconds(8), 1);
-        String locked = answered(holding);
+        String locked = holding.awaitAnswer();
 
-        KamailioMember replacement = started(2);
+        KamailioMember replacement = lab.readyMember(2);
 
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
             String ul = replacement.rpc("ul.dump", "brief");
@@ -127,8 +109,8 @@ class PairFailoverCallTest {
     @Test
     void withoutReplicationTheStandbyKnowsNoGatewayAfterTheMove() {
         lab.use(unreplicated);
-        KamailioMember active = started(1);
-        KamailioMember standby = started(2);
+        KamailioMember active = lab.readyMember(1);
+        KamailioMember standby = lab.readyMember(2);
         FloatingIp fip = lab.floatingIp(active.ip());
         registered(active, "h1", 0, 1);
         SippCall before = lab.call(lab.floatingIp(), "room-before", Duration.ofMillis(100), 1);

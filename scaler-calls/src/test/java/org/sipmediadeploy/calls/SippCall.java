@@ -1,5 +1,7 @@
 package org.sipmediadeploy.calls;
 
+import static org.awaitility.Awaitility.await;
+
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
@@ -23,6 +25,13 @@ final class SippCall {
     /** The gateway that answered, once it did. */
     Optional<String> answeredBy() {
         return field("answered", 2).map(contact -> contact.substring("sip:".length()));
+    }
+
+    /** The gateway that answered, waiting 15 s at most: fails the test when the call was refused or not answered. */
+    String awaitAnswer() {
+        await().atMost(Duration.ofSeconds(15))
+                .until(() -> answeredBy().isPresent() || refusedWith().isPresent());
+        return answeredBy().orElseThrow(() -> new AssertionError("not answered: " + this));
     }
 
     /** The final error status (480, 503) when the call was refused. */

@@ -1,19 +1,17 @@
 package org.sipmediadeploy.e2e;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
+import org.sipmediadeploy.core.testing.NftTable;
 import org.sipmediadeploy.demo.DemoCluster;
 
 /**
  * Cuts between scaler nodes (their Raft traffic) and between one node and the cloud API, with nftables rules in a
- * table of our own ({@code inet sipmd_e2e_bB}, one per loopback block) that match only the nodes' loopback
- * addresses and ports. The table is deleted when healed, on close, by a shutdown hook, and at start if a killed
- * run left it behind.
+ * table of our own ({@code inet sipmd_e2e_bB}, one per loopback block, an {@link NftTable}) that match only the
+ * nodes' loopback addresses and ports. The table is deleted when healed, on close, by a shutdown hook, and at start
+ * if a killed run left it behind.
  *
  * <p>Why a packet filter and not a userspace proxy: Ratis' gRPC channels take the peer address from the replicated
  * group configuration (a per-node proxy address would be overwritten by the leader's configuration entry) and
@@ -24,22 +22,18 @@ import org.sipmediadeploy.demo.DemoCluster;
  */
 final class NodeNetwork implements AutoCloseable {
     private final DemoCluster demo;
-    private final String table;
-    private final Map<String, String> rules = new LinkedHashMap<>();
-    private final Thread hook;
+    private final NftTable table;
+    private final Map<String, List<String>> rules = new LinkedHashMap<>();
 
     NodeNetwork(DemoCluster demo, int block) {
         this.demo = demo;
-        this.table = "sipmd_e2e_b" + block;
         for (String n : Cluster.NODES) {
             if (demo.nodeGid(n) < 0) {
                 throw new IllegalStateException("node cuts need the scaler nodes to run with their own group: run "
                         + "the tests as root with /usr/bin/setpriv and nft installed");
             }
         }
-        deleteTable(); // left over by a run that was killed
-        this.hook = new Thread(this::deleteTable, "e2e-nft-cleanup-" + block);
-        Runtime.getRuntime().addShutdownHook(hook);
+        this.table = new NftTable("sipmd_e2e_b" + block); // deletes one a killed run left behind
     }
 
     /** Drops node's Raft traffic to and from every other node, in both directions (it keeps its own). */
@@ -51,7 +45,7 @@ final class NodeNetwork implements AutoCloseable {
                 r.add(cutRule(peer, node));
             }
         }
-        rules.put("isolate " + node, String.join("\n", r));
+        rules.put("isolate " + node, r);
         apply();
     }
 
@@ -65,7 +59,7 @@ final class NodeNetwork implements AutoCloseable {
     synchronized void cutFromCloud(String node, int apiPort) {
         rules.put(
                 "cloud " + node,
-                "meta skgid " + demo.nodeGid(node) + " ip daddr 127.0.0.1 tcp dport " + apiPort + " drop");
+                List.of("meta skgid " + demo.nodeGid(node) + " ip daddr 127.0.0.1 tcp dport " + apiPort + " drop"));
         apply();
     }
 
@@ -76,64 +70,16 @@ final class NodeNetwork implements AutoCloseable {
     /** Removes every cut. */
     synchronized void heal() {
         rules.clear();
-        deleteTable();
+        table.clear();
     }
 
-    @SuppressWarnings("StringSplitter") // kept: a rule's trailing newline adds no empty line to the table
     private void apply() {
-        StringBuilder sb = new StringBuilder();
-        // "add table" then "delete table" empties it atomically whether or not it existed, in the same transaction
-        sb.append("add table inet ").append(table).append("\n");
-        sb.append("delete table inet ").append(table).append("\n");
-        sb.append("table inet ")
-                .append(table)
-                .append(" {\n  chain out {\n")
-                .append("    type filter hook output priority 0; policy accept;\n");
-        for (String r : rules.values()) {
-            for (String line : r.split("\n")) {
-                sb.append("    ").append(line).append("\n");
-            }
-        }
-        sb.append("  }\n}\n");
-        nft(sb.toString(), true);
-    }
-
-    private void deleteTable() {
-        nft("add table inet " + table + "\ndelete table inet " + table + "\n", false);
-    }
-
-    private static void nft(String script, boolean mustWork) {
-        try {
-            Process p = new ProcessBuilder("nft", "-f", "-")
-                    .redirectErrorStream(true)
-                    .start();
-            p.getOutputStream().write(script.getBytes(StandardCharsets.UTF_8));
-            p.getOutputStream().close();
-            if (!p.waitFor(10, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                throw new IllegalStateException("nft did not finish in 10 s");
-            }
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (p.exitValue() != 0 && mustWork) {
-                throw new IllegalStateException("nft failed (" + p.exitValue() + "): " + out + "\nscript:\n" + script);
-            }
-        } catch (IOException e) {
-            if (mustWork) {
-                throw new IllegalStateException("cannot run nft", e);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        table.replace(rules.values().stream().flatMap(List::stream).toList());
     }
 
     @Override
-    public void close() {
-        heal();
-        try {
-            Runtime.getRuntime().removeShutdownHook(hook);
-        } catch (IllegalStateException e) {
-            // shutting down: the hook deletes the table anyway
-        }
+    public synchronized void close() {
+        rules.clear();
+        table.close();
     }
 }

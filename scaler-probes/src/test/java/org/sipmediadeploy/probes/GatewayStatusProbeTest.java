@@ -3,6 +3,8 @@ package org.sipmediadeploy.probes;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.sipmediadeploy.probes.SharedProber.GENEROUS;
+import static org.sipmediadeploy.probes.SharedProber.TIMEOUT;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -17,40 +19,26 @@ import java.time.ZoneOffset;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.sipmediadeploy.core.model.GatewayCapacity;
 import org.sipmediadeploy.core.model.ProbeResult;
 import org.sipmediadeploy.core.model.ProbeStatus;
 import org.sipmediadeploy.core.model.ProbeTarget;
-import org.sipmediadeploy.core.port.Prober;
 
 /** The gateway status contract against a local HTTP server that serves every kind of bad answer. */
 class GatewayStatusProbeTest {
-    /** For the slow host: the asserted reason names it. */
-    private static final Duration TIMEOUT = Duration.ofMillis(400);
-    /** For answers expected in time: generous, so that a loaded CI machine cannot make a false timeout. */
-    private static final Duration GENEROUS = Duration.ofSeconds(3);
-
     private static final Instant NOW = Instant.parse("2026-11-28T12:00:00Z");
 
-    private static Prober prober;
+    @RegisterExtension
+    static final SharedProber probes =
+            new SharedProber(ProbeSettings.defaults().withClock(Clock.fixed(NOW, ZoneOffset.UTC)));
+
     private HttpServer server;
     private final CountDownLatch releaseSlow = new CountDownLatch(1);
     private String host;
-
-    @BeforeAll
-    static void startProber() {
-        prober = Probes.create(ProbeSettings.defaults().withClock(Clock.fixed(NOW, ZoneOffset.UTC)));
-    }
-
-    @AfterAll
-    static void closeProber() {
-        prober.close();
-    }
 
     @BeforeEach
     void startServer() throws IOException {
@@ -110,8 +98,7 @@ class GatewayStatusProbeTest {
 
     private ProbeResult probe(String path, String idleKey, String terminateKey, Duration timeout) throws Exception {
         int port = server.getAddress().getPort();
-        return prober.probe(new ProbeTarget.GatewayStatus(host, port, path, idleKey, terminateKey), timeout)
-                .get(10, TimeUnit.SECONDS);
+        return probes.probe(new ProbeTarget.GatewayStatus(host, port, path, idleKey, terminateKey), timeout);
     }
 
     private static void assertUnknown(ProbeResult r, String reason) {
@@ -188,8 +175,7 @@ class GatewayStatusProbeTest {
         int port = server.getAddress().getPort();
         server.stop(0);
 
-        ProbeResult r = prober.probe(new ProbeTarget.GatewayStatus(host, port, "/ok", "idle", "terminate"), GENEROUS)
-                .get(10, TimeUnit.SECONDS);
+        ProbeResult r = probes.probe(new ProbeTarget.GatewayStatus(host, port, "/ok", "idle", "terminate"));
 
         assertUnknown(r, "connection refused");
     }

@@ -4,15 +4,16 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.sipmediadeploy.probes.SharedProber.GENEROUS;
+import static org.sipmediadeploy.probes.SharedProber.TIMEOUT;
 
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.sipmediadeploy.core.model.ProbeEvidence;
 import org.sipmediadeploy.core.model.ProbeResult;
@@ -23,34 +24,11 @@ import org.sipmediadeploy.core.port.Prober;
 
 /** SIP OPTIONS against real Kamailio and SIPp processes on their own loopback addresses. */
 class SipOptionsProbeTest {
-    /** For probes expected to fail by timeout: the asserted reason names it. */
-    private static final Duration TIMEOUT = Duration.ofMillis(400);
-    /** For probes expected to succeed: generous, so that a loaded CI machine cannot make a false timeout. */
-    private static final Duration GENEROUS = Duration.ofSeconds(3);
-
-    private static Prober prober;
+    @RegisterExtension
+    static final SharedProber probes = new SharedProber();
 
     @TempDir
     Path dir;
-
-    @BeforeAll
-    static void startProber() {
-        prober = Probes.create(ProbeSettings.defaults());
-    }
-
-    @AfterAll
-    static void closeProber() {
-        prober.close();
-    }
-
-    private static ProbeResult probe(ProbeTarget target) throws Exception {
-        return probe(target, GENEROUS);
-    }
-
-    private static ProbeResult probe(ProbeTarget target, Duration timeout) throws Exception {
-        // The probe's own deadline is what answers; get(10 s) only keeps a broken probe from hanging the test.
-        return prober.probe(target, timeout).get(10, TimeUnit.SECONDS);
-    }
 
     private static ProbeTarget.SipOptions sip(Loopback.Endpoint at, Transport transport) {
         return new ProbeTarget.SipOptions(at.host(), at.port(), transport, Set.of());
@@ -60,8 +38,8 @@ class SipOptionsProbeTest {
     void kamailioIsUpOverUdpAndTcpWith200() throws Exception {
         Loopback.Endpoint at = Loopback.freeEndpoint(5060);
         try (RealProcess kamailio = Servers.kamailio(at, dir)) {
-            ProbeResult udp = probe(sip(at, Transport.UDP));
-            ProbeResult tcp = probe(sip(at, Transport.TCP));
+            ProbeResult udp = probes.probe(sip(at, Transport.UDP));
+            ProbeResult tcp = probes.probe(sip(at, Transport.TCP));
 
             assertEquals(ProbeStatus.UP, udp.status(), udp.reason());
             assertEquals("200 OK", udp.reason());
@@ -75,7 +53,7 @@ class SipOptionsProbeTest {
     void serverAnswering503IsDownWithThatReason() throws Exception {
         Loopback.Endpoint at = Loopback.freeEndpoint(5060);
         try (RealProcess sipp = Servers.sipp("sipp-options-503.xml", at, dir)) {
-            ProbeResult r = probe(sip(at, Transport.UDP));
+            ProbeResult r = probes.probe(sip(at, Transport.UDP));
 
             assertEquals(ProbeStatus.DOWN, r.status());
             assertEquals("503 Service Unavailable", r.reason());
@@ -87,7 +65,8 @@ class SipOptionsProbeTest {
     void codeListedAsHealthyCountsAsUp() throws Exception {
         Loopback.Endpoint at = Loopback.freeEndpoint(5060);
         try (RealProcess sipp = Servers.sipp("sipp-options-503.xml", at, dir)) {
-            ProbeResult r = probe(new ProbeTarget.SipOptions(at.host(), at.port(), Transport.UDP, Set.of(200, 503)));
+            ProbeResult r =
+                    probes.probe(new ProbeTarget.SipOptions(at.host(), at.port(), Transport.UDP, Set.of(200, 503)));
 
             assertEquals(ProbeStatus.UP, r.status());
         }
@@ -97,7 +76,7 @@ class SipOptionsProbeTest {
     void silentServerIsDownWithTheProbesOwnTimeout() throws Exception {
         Loopback.Endpoint at = Loopback.freeEndpoint(5060);
         try (RealProcess sipp = Servers.sipp("sipp-options-silent.xml", at, dir)) {
-            ProbeResult r = probe(sip(at, Transport.UDP), TIMEOUT);
+            ProbeResult r = probes.probe(sip(at, Transport.UDP), TIMEOUT);
 
             assertEquals(ProbeStatus.DOWN, r.status());
             assertEquals("timeout after 400 ms", r.reason());
@@ -111,17 +90,17 @@ class SipOptionsProbeTest {
     void killedKamailioIsDownOverUdpAndRefusedOverTcp() throws Exception {
         Loopback.Endpoint at = Loopback.freeEndpoint(5060);
         try (RealProcess kamailio = Servers.kamailio(at, dir)) {
-            assertEquals(ProbeStatus.UP, probe(sip(at, Transport.TCP)).status());
+            assertEquals(ProbeStatus.UP, probes.probe(sip(at, Transport.TCP)).status());
 
             kamailio.kill();
             assertFalse(kamailio.groupAlive(), "no kamailio worker survives");
 
-            ProbeResult udp = probe(sip(at, Transport.UDP), TIMEOUT);
+            ProbeResult udp = probes.probe(sip(at, Transport.UDP), TIMEOUT);
             assertEquals(ProbeStatus.DOWN, udp.status());
             assertEquals("timeout after 400 ms", udp.reason());
             assertEquals(ProbeEvidence.SILENT, udp.evidence());
             await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
-                ProbeResult tcp = probe(sip(at, Transport.TCP));
+                ProbeResult tcp = probes.probe(sip(at, Transport.TCP));
                 assertEquals(ProbeStatus.DOWN, tcp.status());
                 assertEquals("connection refused", tcp.reason());
                 assertEquals(ProbeEvidence.IMMEDIATE, tcp.evidence());
@@ -133,11 +112,11 @@ class SipOptionsProbeTest {
     void frozenKamailioIsDownThenUpAgainAfterSigcont() throws Exception {
         Loopback.Endpoint at = Loopback.freeEndpoint(5060);
         try (RealProcess kamailio = Servers.kamailio(at, dir)) {
-            assertEquals(ProbeStatus.UP, probe(sip(at, Transport.UDP)).status());
+            assertEquals(ProbeStatus.UP, probes.probe(sip(at, Transport.UDP)).status());
 
             kamailio.freeze();
-            ProbeResult frozenUdp = probe(sip(at, Transport.UDP), TIMEOUT);
-            ProbeResult frozenTcp = probe(sip(at, Transport.TCP), TIMEOUT);
+            ProbeResult frozenUdp = probes.probe(sip(at, Transport.UDP), TIMEOUT);
+            ProbeResult frozenTcp = probes.probe(sip(at, Transport.TCP), TIMEOUT);
 
             assertEquals(ProbeStatus.DOWN, frozenUdp.status());
             assertEquals("timeout after 400 ms", frozenUdp.reason());
@@ -146,8 +125,10 @@ class SipOptionsProbeTest {
 
             kamailio.thaw();
             await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
-                assertEquals(ProbeStatus.UP, probe(sip(at, Transport.UDP)).status());
-                assertEquals(ProbeStatus.UP, probe(sip(at, Transport.TCP)).status());
+                assertEquals(
+                        ProbeStatus.UP, probes.probe(sip(at, Transport.UDP)).status());
+                assertEquals(
+                        ProbeStatus.UP, probes.probe(sip(at, Transport.TCP)).status());
             });
         }
     }
@@ -158,8 +139,10 @@ class SipOptionsProbeTest {
         Loopback.Endpoint healthyAt = Loopback.freeEndpoint(5060);
         try (RealProcess sipp = Servers.sipp("sipp-options-silent.xml", silentAt, dir);
                 RealProcess kamailio = Servers.kamailio(healthyAt, dir)) {
-            CompletableFuture<ProbeResult> slow = prober.probe(sip(silentAt, Transport.UDP), Duration.ofSeconds(5));
-            CompletableFuture<ProbeResult> fast = prober.probe(sip(healthyAt, Transport.UDP), Duration.ofSeconds(5));
+            CompletableFuture<ProbeResult> slow =
+                    probes.prober().probe(sip(silentAt, Transport.UDP), Duration.ofSeconds(5));
+            CompletableFuture<ProbeResult> fast =
+                    probes.prober().probe(sip(healthyAt, Transport.UDP), Duration.ofSeconds(5));
 
             ProbeResult healthy = fast.get(10, TimeUnit.SECONDS);
 
@@ -181,14 +164,14 @@ class SipOptionsProbeTest {
             assertEquals(ProbeStatus.UP, fromSecond.status());
             assertEquals(
                     ProbeStatus.UP,
-                    probe(sip(at, Transport.UDP)).status(),
+                    probes.probe(sip(at, Transport.UDP)).status(),
                     "closing the second prober left the first one's stack alone");
         }
     }
 
     @Test
     void tlsTargetWithoutTrustStoreIsUnknownWithReason() throws Exception {
-        ProbeResult r = probe(new ProbeTarget.SipOptions("127.0.0.1", 5061, Transport.TLS, Set.of()));
+        ProbeResult r = probes.probe(new ProbeTarget.SipOptions("127.0.0.1", 5061, Transport.TLS, Set.of()));
 
         assertEquals(ProbeStatus.UNKNOWN, r.status());
         assertTrue(r.reason().contains("TLS is not configured"), r.reason());

@@ -3,55 +3,31 @@ package org.sipmediadeploy.probes;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.sipmediadeploy.probes.SharedProber.TIMEOUT;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.sipmediadeploy.core.model.ProbeResult;
 import org.sipmediadeploy.core.model.ProbeStatus;
 import org.sipmediadeploy.core.model.ProbeTarget;
 import org.sipmediadeploy.core.model.Secret;
-import org.sipmediadeploy.core.port.Prober;
 
 /** STUN Binding and TURN Allocate against a real Coturn on its own loopback address. */
 class StunTurnProbeTest {
-    /** For probes expected to fail by timeout: the asserted reason names it. */
-    private static final Duration TIMEOUT = Duration.ofMillis(400);
-    /** For probes expected to answer: generous, so that a loaded CI machine cannot make a false timeout. */
-    private static final Duration GENEROUS = Duration.ofSeconds(3);
-
     private static final String USER = "probe";
     private static final String PASSWORD = "s3cret-turn";
     private static final String REALM = "sipmediadeploy.test";
 
-    private static Prober prober;
+    @RegisterExtension
+    static final SharedProber probes = new SharedProber();
 
     @TempDir
     Path dir;
-
-    @BeforeAll
-    static void startProber() {
-        prober = Probes.create(ProbeSettings.defaults());
-    }
-
-    @AfterAll
-    static void closeProber() {
-        prober.close();
-    }
-
-    private static ProbeResult probe(ProbeTarget target) throws Exception {
-        return probe(target, GENEROUS);
-    }
-
-    private static ProbeResult probe(ProbeTarget target, Duration timeout) throws Exception {
-        return prober.probe(target, timeout).get(10, TimeUnit.SECONDS);
-    }
 
     private RealProcess coturn(Loopback.Endpoint at, int minPort, int maxPort) throws Exception {
         return Servers.coturn(at, USER, PASSWORD, REALM, minPort, maxPort, dir);
@@ -66,7 +42,7 @@ class StunTurnProbeTest {
         Loopback.Endpoint at = Loopback.freeEndpoint(3478);
         int base = relayBase();
         try (RealProcess turn = coturn(at, base, base + 9)) {
-            ProbeResult r = probe(new ProbeTarget.StunBinding(at.host(), at.port()));
+            ProbeResult r = probes.probe(new ProbeTarget.StunBinding(at.host(), at.port()));
 
             assertEquals(ProbeStatus.UP, r.status(), r.reason());
             Matcher m = Pattern.compile("mapped (127\\.0\\.0\\.1):(\\d+)").matcher(r.reason());
@@ -80,7 +56,7 @@ class StunTurnProbeTest {
         Loopback.Endpoint at = Loopback.freeEndpoint(3478);
         int base = relayBase();
         try (RealProcess turn = coturn(at, base, base + 9)) {
-            ProbeResult r = probe(new ProbeTarget.TurnAllocate(at.host(), at.port(), USER, Secret.of(PASSWORD)));
+            ProbeResult r = probes.probe(new ProbeTarget.TurnAllocate(at.host(), at.port(), USER, Secret.of(PASSWORD)));
 
             assertEquals(ProbeStatus.UP, r.status(), r.reason());
             Matcher m = Pattern.compile("relayed " + Pattern.quote(at.host()) + ":(\\d+)")
@@ -96,7 +72,7 @@ class StunTurnProbeTest {
         Loopback.Endpoint at = Loopback.freeEndpoint(3478);
         int base = relayBase();
         try (RealProcess turn = coturn(at, base, base + 9)) {
-            ProbeResult r = probe(new ProbeTarget.TurnAllocate(at.host(), at.port(), USER, Secret.of("wrong")));
+            ProbeResult r = probes.probe(new ProbeTarget.TurnAllocate(at.host(), at.port(), USER, Secret.of("wrong")));
 
             assertEquals(ProbeStatus.DOWN, r.status());
             assertTrue(
@@ -115,8 +91,8 @@ class StunTurnProbeTest {
             for (int i = 0; i < 6; i++) {
                 await("allocation " + i)
                         .atMost(Duration.ofSeconds(10))
-                        .untilAsserted(
-                                () -> assertEquals(ProbeStatus.UP, probe(target).status()));
+                        .untilAsserted(() -> assertEquals(
+                                ProbeStatus.UP, probes.probe(target).status()));
             }
         }
     }
@@ -128,11 +104,11 @@ class StunTurnProbeTest {
         try (RealProcess turn = coturn(at, base, base + 9)) {
             ProbeTarget stun = new ProbeTarget.StunBinding(at.host(), at.port());
             ProbeTarget allocate = new ProbeTarget.TurnAllocate(at.host(), at.port(), USER, Secret.of(PASSWORD));
-            assertEquals(ProbeStatus.UP, probe(allocate).status());
+            assertEquals(ProbeStatus.UP, probes.probe(allocate).status());
 
             turn.freeze();
-            ProbeResult frozenStun = probe(stun, TIMEOUT);
-            ProbeResult frozenTurn = probe(allocate, TIMEOUT);
+            ProbeResult frozenStun = probes.probe(stun, TIMEOUT);
+            ProbeResult frozenTurn = probes.probe(allocate, TIMEOUT);
 
             assertEquals(ProbeStatus.DOWN, frozenStun.status());
             assertEquals("timeout after 400 ms", frozenStun.reason());
@@ -142,8 +118,8 @@ class StunTurnProbeTest {
 
             turn.thaw();
             await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
-                assertEquals(ProbeStatus.UP, probe(stun).status());
-                assertEquals(ProbeStatus.UP, probe(allocate).status());
+                assertEquals(ProbeStatus.UP, probes.probe(stun).status());
+                assertEquals(ProbeStatus.UP, probes.probe(allocate).status());
             });
         }
     }
@@ -154,10 +130,10 @@ class StunTurnProbeTest {
         int base = relayBase();
         try (RealProcess turn = coturn(at, base, base + 9)) {
             ProbeTarget stun = new ProbeTarget.StunBinding(at.host(), at.port());
-            assertEquals(ProbeStatus.UP, probe(stun).status());
+            assertEquals(ProbeStatus.UP, probes.probe(stun).status());
 
             turn.kill();
-            ProbeResult r = probe(stun, TIMEOUT);
+            ProbeResult r = probes.probe(stun, TIMEOUT);
 
             assertEquals(ProbeStatus.DOWN, r.status());
             assertEquals("timeout after 400 ms", r.reason());

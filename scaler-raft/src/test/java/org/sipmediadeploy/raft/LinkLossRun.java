@@ -100,12 +100,12 @@ final class LinkLossRun {
                     }
                     if (n % 60 == 0) {
                         System.out.println("  " + (n + 1) + " commits, max term " + maxTerm(procs) + ", dropped "
-                                + LinkLoss.dropped());
+                                + loss.dropped());
                     }
                     // One decision a second: paced, not a load test.
                     LockSupport.parkNanos(Math.max(0, t0 + 1_000_000_000L - System.nanoTime()));
                 }
-                dropped = LinkLoss.dropped();
+                dropped = loss.dropped();
             }
             long elections = maxTerm(procs) - termBefore;
             System.out.println("loss run: " + elections + " elections, " + refused + " refused, dropped " + dropped);

@@ -20,8 +20,8 @@ import org.sipmediadeploy.core.decision.Decision;
 import org.sipmediadeploy.core.decision.DecisionRecord;
 import org.sipmediadeploy.core.decision.Outcome;
 import org.sipmediadeploy.core.loop.ControlLoop;
+import org.sipmediadeploy.core.loop.FakeCloud;
 import org.sipmediadeploy.core.loop.LoopSpec;
-import org.sipmediadeploy.core.model.FloatingIp;
 import org.sipmediadeploy.core.model.Member;
 import org.sipmediadeploy.core.model.PairState;
 import org.sipmediadeploy.core.model.ProbeResult;
@@ -61,14 +61,17 @@ import org.sipmediadeploy.core.state.Transitions;
 final class Simulation {
     static final String TAG = "tag-sim";
     static final String PAIR = "kamailio";
-    private static final Instant T0 = Instant.parse("2026-11-28T12:00:00Z");
+    private static final String FLOATING_IP = "203.0.113.10";
     private static final List<String> IDS = List.of("n1", "n2", "n3");
 
     final List<String> violations = new ArrayList<>();
+    /** Every cloud mutation that matched one open decision, with that decision's id (for DONE_WAS_DONE). */
+    private final List<FakeCloud.Mutation> mutations = new ArrayList<>();
+
     private final Random rnd;
     private final long seed;
     private final boolean fenceEnabled;
-    private final SimCloud cloud = new SimCloud();
+    private final FakeCloud cloud = new FakeCloud();
     private final Map<String, Node> nodes = new TreeMap<>();
     private final PairConfig pairConfig;
     private final Map<String, Boolean> healthy = new TreeMap<>();
@@ -78,7 +81,7 @@ final class Simulation {
     private String leader;
     private int electionIn;
     private final List<Pending> pending = new ArrayList<>();
-    private Instant now = T0;
+    private Instant now = Fixtures.T0;
     private int step;
     private boolean chaos = true;
     private int orphans;
@@ -123,7 +126,7 @@ final class Simulation {
         this.fenceEnabled = fenceEnabled;
         this.pairConfig = new PairConfig(
                 PAIR,
-                "203.0.113.10",
+                FLOATING_IP,
                 List.of("kam-a", "kam-b"),
                 new ProbeSpec(
                         ProbeSpec.Kind.SIP_OPTIONS,
@@ -139,7 +142,7 @@ final class Simulation {
                 null);
         cloud.addServer("srv-a", "kam-a", Map.of(), "port-a", "10.0.0.1");
         cloud.addServer("srv-b", "kam-b", Map.of(), "port-b", "10.0.0.2");
-        cloud.fips.put("fip-1", new FloatingIp("fip-1", "203.0.113.10", "port-a", "10.0.0.1", 1));
+        cloud.addFip(FLOATING_IP, "port-a");
         healthy.put("10.0.0.1", true);
         healthy.put("10.0.0.2", true);
         for (String id : IDS) {
@@ -230,12 +233,12 @@ final class Simulation {
                     "port-o" + orphans,
                     "10.0.8." + orphans);
         }
-        cloud.failNext = rnd.nextDouble() < 0.05;
+        cloud.failNext(rnd.nextDouble() < 0.05);
     }
 
     private void heal() {
         healthy.replaceAll((k, v) -> true);
-        cloud.failNext = false;
+        cloud.failNext(false);
         for (Node n : nodes.values()) {
             n.frozenFor = 0;
             if (!n.alive) {
@@ -366,7 +369,7 @@ final class Simulation {
         }
     }
 
-    private void checkMutation(SimCloud.Mutation m) {
+    private void checkMutation(FakeCloud.Mutation m) {
         String where = "seed " + seed + " step " + step + ": " + m;
         if (!m.node().equals(leader) || !nodes.get(m.node()).running()) {
             violations.add("ACT_BY_LEADER " + where + " but the leader of term " + term + " is " + leader);
@@ -380,12 +383,12 @@ final class Simulation {
         if (matching.size() != 1) {
             violations.add("ACT_MATCHES_ONE_DECISION " + where + " matches " + matching);
         } else {
-            cloud.mutations.add(new SimCloud.Mutation(
+            mutations.add(new FakeCloud.Mutation(
                     m.node(), m.op(), m.target(), matching.get(0).id()));
         }
     }
 
-    private boolean matches(Decision d, SimCloud.Mutation m) {
+    private boolean matches(Decision d, FakeCloud.Mutation m) {
         if (m.op().equals("associate")) {
             PairState p = state.pair(PAIR).orElseThrow();
             String to = d instanceof Decision.Failover f
@@ -419,7 +422,7 @@ final class Simulation {
         for (DecisionRecord r : state.history()) {
             if (r.outcome() == Outcome.DONE
                     && r.decision().actsOnCloud()
-                    && cloud.mutations.stream().noneMatch(m -> r.id().equals(m.decisionId()))) {
+                    && mutations.stream().noneMatch(m -> r.id().equals(m.decisionId()))) {
                 violations.add("DONE_WAS_DONE seed " + seed + ": " + r.id() + " is DONE without a cloud action");
             }
         }
@@ -435,17 +438,17 @@ final class Simulation {
             violations.add("CONVERGES seed " + seed + ": pair never initialised");
             return;
         }
-        String fipPort = cloud.fips.get("fip-1").portId();
+        String fipPort = cloud.floatingIpByAddress(FLOATING_IP).orElseThrow().portId();
         if (!p.active().portId().equals(fipPort)) {
             violations.add(
                     "CONVERGES seed " + seed + ": floating IP on " + fipPort + " but active is " + p.activeServerId());
         }
-        long unknownLeft = cloud.servers.keySet().stream()
-                .filter(id -> id.startsWith("orphan-"))
-                .count();
+        List<String> left =
+                cloud.listServers(null, null).stream().map(s -> s.id()).toList();
+        long unknownLeft = left.stream().filter(id -> id.startsWith("orphan-")).count();
         if (unknownLeft != orphans) {
             violations.add("CONVERGES seed " + seed + ": " + (orphans - unknownLeft) + " of " + orphans
-                    + " servers no recorded decision made were deleted; left " + cloud.servers.keySet());
+                    + " servers no recorded decision made were deleted; left " + left);
         }
     }
 
@@ -460,6 +463,6 @@ final class Simulation {
     }
 
     int mutations() {
-        return cloud.mutations.size();
+        return mutations.size();
     }
 }
