@@ -64,10 +64,20 @@ final class DemoSession implements E2eCluster.Session {
     @Override
     public List<String> awaitClean() {
         AtomicReference<List<String>> last = new AtomicReference<>(List.of("not observed yet"));
+        AtomicReference<List<String>> first = new AtomicReference<>();
+        long t0 = System.nanoTime();
         try {
-            await().atMost(CLEAN_WITHIN)
-                    .pollInterval(Duration.ofMillis(500))
-                    .until(() -> set(last, observeDirt()).isEmpty());
+            await().atMost(CLEAN_WITHIN).pollInterval(Duration.ofMillis(500)).until(() -> {
+                List<String> dirt = set(last, observeDirt());
+                first.compareAndSet(null, dirt);
+                return dirt.isEmpty();
+            });
+            if (!first.get().isEmpty()) {
+                // evidence of what a restored cluster still needed time for (a node catching up, a decision ending)
+                System.out.printf(
+                        "%s clean after %d ms, first seen: %s%n",
+                        dir.getFileName(), (System.nanoTime() - t0) / 1_000_000, first.get());
+            }
             return List.of();
         } catch (ConditionTimeoutException e) {
             cluster.dumpThreads("not-clean");

@@ -23,9 +23,11 @@ import org.sipmediadeploy.core.testing.LoopbackBlock;
  *       directory and logs kept, with a {@code DISCARDED} note saying why) and a fresh one is started in a new
  *       directory ({@code demo-2}, ...): one failure stays one failure. Then the client traffic starts when the
  *       class asked for it;
- *   <li>after: the traffic stops, the world is restored (faults undone, nodes and members back, healthy) and the
- *       invariant checker runs over the whole history; a violation or a failed restore is reported on this test,
- *       and the next test gets a fresh cluster with a fresh checker (so the violation is not reported again).
+ *   <li>after: the traffic stops, the world is restored (faults undone, nodes and members back, healthy), the
+ *       invariant checker runs over the whole history and the clean state is awaited (bounded: e.g. a node whose
+ *       history does not catch up after a heal); a violation, a failed restore or a state that does not become
+ *       clean is reported on this test, and the next test gets a fresh cluster with a fresh checker (so the
+ *       violation is not reported again).
  * </ul>
  */
 final class E2eCluster implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback, AfterEachCallback {
@@ -210,10 +212,17 @@ final class E2eCluster implements BeforeAllCallback, AfterAllCallback, BeforeEac
         }
         if (context.getExecutionException().isPresent()) {
             discard = test + " failed: " + context.getExecutionException().get();
+            return; // discarded anyway: no need to wait for a clean state
         }
         if (!violations.isEmpty()) {
             discard = test + " broke invariants: " + violations;
             throw new AssertionError("invariants broken during " + test + ": " + violations);
+        }
+        // what the next test will ask for, asked now: a node that does not catch up is this test's failure
+        List<String> dirt = session.awaitClean();
+        if (!dirt.isEmpty()) {
+            discard = test + " left a state that did not become clean: " + dirt;
+            throw new AssertionError(test + " left the cluster not clean: " + String.join("; ", dirt));
         }
     }
 
