@@ -7,7 +7,7 @@ import java.util.TreeSet;
 
 /**
  * What a test of an e2e class may assume when it starts: one observation of the cluster (faults armed, node cuts,
- * scaler nodes, pair members, open decisions) and what in it is not clean. Pure: {@link Cluster#observe()} makes
+ * scaler nodes, pair members, open decisions) and what in it is not clean. Pure: {@link CleanStateReader} makes
  * the observation, {@link #dirt()} judges it, so the judgement is unit-tested without a cluster.
  *
  * <p>Clean means: no API fault armed, no path fault, no node cut (nftables table of this cluster gone); every scaler

@@ -484,82 +484,6 @@ final class Cluster implements AutoCloseable {
     // ---------------------------------------------------------------- restoring the world between scenarios
 
     /**
-     * One observation of everything a test may assume clean ({@link CleanState}). The leader's commit index is read
-     * before every node's applied index, so "caught up" compares against an index the leader had already committed.
-     */
-    CleanState observe() {
-        List<String> apiFaults = new ArrayList<>();
-        sandbox().apiFaults().armed().forEach(f -> apiFaults.add(f.toString()));
-        JsonNode s = null;
-        String leader = null;
-        long leaderCommit = -1;
-        for (String n : reachable()) {
-            try {
-                String l = status(n).path("node").path("leader_id").asText("");
-                if (!l.isEmpty() && reachable().contains(l)) {
-                    leader = l;
-                    break;
-                }
-            } catch (RuntimeException e) {
-                // judged below
-            }
-        }
-        if (leader != null) {
-            try {
-                s = status(leader);
-                leaderCommit = s.path("node").path("commit_index").asLong(-1);
-            } catch (RuntimeException e) {
-                leader = null;
-            }
-        }
-        List<CleanState.Node> nodes = new ArrayList<>();
-        for (String n : NODES) {
-            Process p = demo.nodes().get(n);
-            boolean running = p != null && p.isAlive() && reachable().contains(n);
-            if (!running) {
-                nodes.add(CleanState.Node.silent(n, false));
-                continue;
-            }
-            try {
-                JsonNode node = status(n).path("node");
-                nodes.add(new CleanState.Node(
-                        n,
-                        true,
-                        true,
-                        node.path("leader_id").asText(""),
-                        node.path("applied_index").asLong(-1)));
-            } catch (RuntimeException e) {
-                nodes.add(CleanState.Node.silent(n, true));
-            }
-        }
-        List<String> pathFaults = new ArrayList<>();
-        List<CleanState.Member> members = new ArrayList<>();
-        for (String server : pairServers(s)) {
-            if (sandbox().serverStatus(server) == null || !sandbox().hasInstance(server)) {
-                continue; // replaced and deleted: no longer a member
-            }
-            sandbox()
-                    .pathFaults(server)
-                    .forEach((from, fault) -> pathFaults.add(server + " <- " + from + ": " + fault));
-            members.add(new CleanState.Member(
-                    server,
-                    sandbox().instanceAlive(server),
-                    sandbox().instanceFrozen(server),
-                    sandbox().traffic(server).name()));
-        }
-        List<String> open = new ArrayList<>();
-        if (leader != null) {
-            for (JsonNode d : history()) {
-                if ("PENDING".equals(d.path("outcome").asText())) {
-                    open.add(d.path("decision_id").asText() + " ("
-                            + d.path("kind").asText() + ")");
-                }
-            }
-        }
-        return new CleanState(apiFaults, pathFaults, nodeCuts(), leaderCommit, nodes, members, open);
-    }
-
-    /**
      * Undoes every fault: API faults disarmed, node cuts healed, path faults cleared, traffic restored, frozen
      * nodes resumed, killed nodes restarted,
      * pair members whose instance is dead or frozen restarted; then waits until the cluster is healthy again.
@@ -586,7 +510,8 @@ final class Cluster implements AutoCloseable {
         awaitHealthy(Duration.ofMinutes(2));
     }
 
-    private List<String> pairServers(JsonNode s) {
+    /** The pair members: the original ones and those the status {@code s} names (when not null). */
+    List<String> pairServers(JsonNode s) {
         Set<String> ids = new HashSet<>(List.of(
                 demo.kamailio().serverA(),
                 demo.kamailio().serverB(),

@@ -87,7 +87,7 @@ final class DemoSession implements E2eCluster.Session {
 
     private List<String> observeDirt() {
         try {
-            return cluster.observe().dirt();
+            return CleanStateReader.read(cluster).dirt();
         } catch (RuntimeException e) {
             return List.of("cannot observe the cluster: " + e);
         }
