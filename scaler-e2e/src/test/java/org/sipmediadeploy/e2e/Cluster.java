@@ -476,6 +476,11 @@ final class Cluster implements AutoCloseable {
         return pairServers(s);
     }
 
+    /** Node cuts (nftables rules of this cluster) in place now. */
+    List<String> nodeCuts() {
+        return net == null ? List.of() : net.cuts();
+    }
+
     // ---------------------------------------------------------------- restoring the world between scenarios
 
     /**
@@ -505,7 +510,8 @@ final class Cluster implements AutoCloseable {
         awaitHealthy(Duration.ofMinutes(2));
     }
 
-    private List<String> pairServers(JsonNode s) {
+    /** The pair members: the original ones and those the status {@code s} names (when not null). */
+    List<String> pairServers(JsonNode s) {
         Set<String> ids = new HashSet<>(List.of(
                 demo.kamailio().serverA(),
                 demo.kamailio().serverB(),

@@ -67,6 +67,37 @@ final class NodeNetwork implements AutoCloseable {
         return !rules.isEmpty();
     }
 
+    /**
+     * The cuts in place: the ones this instance made and, whatever it believes, the kernel's table of this block if
+     * it still exists (a heal that did not delete it would leave a node cut off).
+     */
+    synchronized List<String> cuts() {
+        List<String> l = new ArrayList<>(rules.keySet());
+        if (tableExists()) {
+            l.add("nftables table inet " + table);
+        }
+        return l;
+    }
+
+    private boolean tableExists() {
+        try {
+            Process p = new ProcessBuilder("nft", "list", "table", "inet", table)
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .start();
+            if (!p.waitFor(10, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new IllegalStateException("nft list did not finish in 10 s");
+            }
+            return p.exitValue() == 0;
+        } catch (IOException e) {
+            return false; // no nft: no table either
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** Removes every cut. */
     synchronized void heal() {
         rules.clear();

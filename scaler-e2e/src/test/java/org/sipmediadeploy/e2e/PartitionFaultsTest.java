@@ -7,19 +7,15 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.sipmediadeploy.core.testing.LoopbackBlock;
 import org.sipmediadeploy.sandbox.ApiFault;
 import org.sipmediadeploy.sandbox.SandboxEvent;
@@ -33,49 +29,27 @@ import org.sipmediadeploy.sandbox.SandboxEvent;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class PartitionFaultsTest {
-    static final int BLOCK = LoopbackBlock.PARTITION_FAULTS.number();
     /** The seed of the loss scenario: printed, so a failing run can be replayed with -De2e.partition.seed. */
     static final long SEED = Long.getLong("e2e.partition.seed", 20261128L);
 
-    static Path work;
-    static Cluster cluster;
-    static InvariantChecker checker;
-    TrafficRecorder traffic;
+    @RegisterExtension
+    static final E2eCluster E2E = E2eCluster.builder("partitions")
+            .block(LoopbackBlock.PARTITION_FAULTS)
+            .failover("max-per-hour = 60")
+            .traffic()
+            .build();
 
-    @BeforeAll
-    static void startCluster() throws Exception {
-        work = Cluster.freshWorkDir("partitions");
-        cluster = Cluster.start(work.resolve("demo"), BLOCK, "max-per-hour = 60");
-        checker = new InvariantChecker(cluster, 1, 6);
-        cluster.awaitHealthy(Duration.ofSeconds(150));
+    private static Cluster cluster() {
+        return E2E.cluster();
     }
 
-    @AfterAll
-    static void stopCluster() {
-        if (cluster != null) {
-            cluster.close();
-        }
-    }
-
-    @BeforeEach
-    void startTraffic() {
-        traffic = new TrafficRecorder(cluster.floating("kamailio"), cluster.floating("coturn"), Duration.ofMinutes(5));
-        await().atMost(Duration.ofSeconds(10))
-                .until(() -> traffic.lastOk(Probe.Kind.SIP) != null && traffic.lastOk(Probe.Kind.STUN) != null);
-    }
-
-    @AfterEach
-    void restoreAndCheck() throws Exception {
-        traffic.close();
-        cluster.restoreWorld();
-        await().atMost(Duration.ofSeconds(30))
-                .pollInterval(Duration.ofSeconds(1))
-                .ignoreExceptions()
-                .untilAsserted(() -> assertEquals(List.of(), checker.check(true)));
+    private static TrafficRecorder traffic() {
+        return E2E.traffic();
     }
 
     private static List<SandboxEvent> cloudCallsBy(String node, Instant since) {
-        return cluster.sandbox()
+        return cluster()
+                .sandbox()
                 .events()
                 .events(e -> InvariantChecker.scalerCall(e)
                         && node.equals(e.user())
@@ -83,7 +57,8 @@ class PartitionFaultsTest {
     }
 
     private static List<SandboxEvent> moves(Instant since) {
-        return cluster.sandbox()
+        return cluster()
+                .sandbox()
                 .events()
                 .events(e -> InvariantChecker.scalerCall(e)
                         && e.kind().equals("floatingip.update")
@@ -93,7 +68,7 @@ class PartitionFaultsTest {
     private void awaitTrafficAfter(Probe.Kind kind, Instant t) {
         await().atMost(Duration.ofSeconds(30))
                 .pollInterval(Duration.ofMillis(100))
-                .until(() -> traffic.firstOkAfter(kind, t) != null);
+                .until(() -> traffic().firstOkAfter(kind, t) != null);
     }
 
     private static List<String> others(String node) {
@@ -105,17 +80,17 @@ class PartitionFaultsTest {
     @Test
     @Order(1)
     void aLeaderCutOffFromItsPeersIsReplacedByTheMajorityAndTakesNoCloudAction() {
-        String old = cluster.awaitLeader();
+        String old = cluster().awaitLeader();
         List<String> majority = others(old);
         Instant cut = Instant.now();
-        cluster.isolateFromPeers(old);
+        cluster().isolateFromPeers(old);
 
         // the majority side elects a leader of its own
         String[] fresh = new String[1];
         await().atMost(Duration.ofSeconds(40))
                 .pollInterval(Duration.ofMillis(250))
                 .ignoreExceptions()
-                .until(() -> (fresh[0] = cluster.leaderAmong(majority)) != null && !fresh[0].equals(old));
+                .until(() -> (fresh[0] = cluster().leaderAmong(majority)) != null && !fresh[0].equals(old));
         // the service stays reachable through both floating IPs
         Instant elected = Instant.now();
         awaitTrafficAfter(Probe.Kind.SIP, elected);
@@ -125,17 +100,18 @@ class PartitionFaultsTest {
                 .pollInterval(Duration.ofMillis(300))
                 .ignoreExceptions()
                 .untilAsserted(() -> assertNotEquals(
-                        "LEADER", cluster.status(old).path("node").path("role").asText()));
+                        "LEADER",
+                        cluster().status(old).path("node").path("role").asText()));
 
         // a failure while partitioned: only the new leader acts on it
-        String active = cluster.member("kamailio", "active");
-        String standby = cluster.member("kamailio", "standby");
-        cluster.sandbox().kill(active);
+        String active = cluster().member("kamailio", "active");
+        String standby = cluster().member("kamailio", "standby");
+        cluster().sandbox().kill(active);
         Instant killed = Instant.now();
         await().atMost(Duration.ofSeconds(30))
                 .pollInterval(Duration.ofMillis(100))
                 .ignoreExceptions()
-                .until(() -> standby.equals(cluster.floatingServer("kamailio")));
+                .until(() -> standby.equals(cluster().floatingServer("kamailio")));
         awaitTrafficAfter(Probe.Kind.SIP, killed.plusMillis(500));
         assertEquals(List.of(), cloudCallsBy(old, cut), "fencing: the cut-off leader made no cloud call");
         assertFalse(moves(killed).isEmpty());
@@ -144,26 +120,27 @@ class PartitionFaultsTest {
                 moves(killed).toString());
 
         // healed: one leader that every node agrees on, the old one following, and one history everywhere
-        cluster.healNodeCuts();
-        String leader = cluster.awaitLeader();
+        cluster().healNodeCuts();
+        String leader = cluster().awaitLeader();
         await().atMost(Duration.ofSeconds(40))
                 .pollInterval(Duration.ofMillis(500))
                 .ignoreExceptions()
                 .untilAsserted(() -> {
-                    assertEquals(leader, cluster.leader());
+                    assertEquals(leader, cluster().leader());
                     assertEquals(
                             1,
                             Cluster.NODES.stream()
                                     .filter(n -> "LEADER"
-                                            .equals(cluster.status(n)
+                                            .equals(cluster()
+                                                    .status(n)
                                                     .path("node")
                                                     .path("role")
                                                     .asText()))
                                     .count(),
                             "one leader");
-                    List<String> reference = cluster.historyIds(leader);
+                    List<String> reference = cluster().historyIds(leader);
                     for (String n : Cluster.NODES) {
-                        assertEquals(reference, cluster.historyIds(n), "history on " + n);
+                        assertEquals(reference, cluster().historyIds(n), "history on " + n);
                     }
                 });
     }
@@ -171,35 +148,37 @@ class PartitionFaultsTest {
     @Test
     @Order(2)
     void aLeaderCutOffFromKamailioOnlyDoesNotFailOverBecauseTheFollowersStillSeeItUp() {
-        String leader = cluster.awaitLeader();
-        String active = cluster.member("kamailio", "active");
-        String standby = cluster.member("kamailio", "standby");
+        String leader = cluster().awaitLeader();
+        String active = cluster().member("kamailio", "active");
+        String standby = cluster().member("kamailio", "standby");
         Instant cut = Instant.now();
-        cluster.cutPath(leader, active);
+        cluster().cutPath(leader, active);
 
         // the leader itself sees the active down...
         await().atMost(Duration.ofSeconds(15))
                 .pollInterval(Duration.ofMillis(200))
                 .ignoreExceptions()
                 .until(() -> !Cluster.memberUp(
-                        Cluster.pair(cluster.status(leader), "kamailio").path("active")));
+                        Cluster.pair(cluster().status(leader), "kamailio").path("active")));
         // ...its followers do not: no majority, no failover
         for (String f : others(leader)) {
             assertTrue(
-                    Cluster.memberUp(Cluster.pair(cluster.status(f), "kamailio").path("active")), f);
+                    Cluster.memberUp(
+                            Cluster.pair(cluster().status(f), "kamailio").path("active")),
+                    f);
         }
         await().during(Duration.ofSeconds(8))
                 .atMost(Duration.ofSeconds(10))
                 .pollInterval(Duration.ofMillis(200))
                 .ignoreExceptions()
-                .until(() -> active.equals(cluster.floatingServer("kamailio")));
+                .until(() -> active.equals(cluster().floatingServer("kamailio")));
         // the whole Kamailio pair out of the leader's reach: still nothing moves
-        cluster.cutPath(leader, standby);
+        cluster().cutPath(leader, standby);
         await().during(Duration.ofSeconds(6))
                 .atMost(Duration.ofSeconds(8))
                 .pollInterval(Duration.ofMillis(200))
                 .ignoreExceptions()
-                .until(() -> active.equals(cluster.floatingServer("kamailio")));
+                .until(() -> active.equals(cluster().floatingServer("kamailio")));
         assertEquals(List.of(), moves(cut));
         assertTrue(failoversSince(cut).isEmpty(), failoversSince(cut).toString());
         // clients still get through: the cut is the leader's path only
@@ -208,7 +187,7 @@ class PartitionFaultsTest {
 
     private static List<JsonNode> failoversSince(Instant since) {
         List<JsonNode> l = new ArrayList<>();
-        for (JsonNode d : cluster.history()) {
+        for (JsonNode d : cluster().history()) {
             String at = d.path("proposed_at").asText("");
             if ("Failover".equals(d.path("kind").asText())
                     && (at.isEmpty() || Instant.parse(at).isAfter(since))) {
@@ -221,24 +200,24 @@ class PartitionFaultsTest {
     @Test
     @Order(3)
     void twentyPercentLossOnOneScalersProbePathCausesNoFailover() {
-        String leader = cluster.awaitLeader();
+        String leader = cluster().awaitLeader();
         Duration span = Duration.parse(System.getProperty("e2e.partition.loss", "PT40S"));
         System.out.println("PartitionFaultsTest loss seed " + SEED + " on " + leader + "'s probe path for " + span
                 + " (replay: -De2e.partition.seed=" + SEED + ")");
         Instant from = Instant.now();
-        List<String> members = cluster.pairMembers();
+        List<String> members = cluster().pairMembers();
         for (int i = 0; i < members.size(); i++) {
-            cluster.pathLoss(leader, members.get(i), 0.2, SEED + i);
+            cluster().pathLoss(leader, members.get(i), 0.2, SEED + i);
         }
-        String kam = cluster.floatingServer("kamailio");
-        String cot = cluster.floatingServer("coturn");
+        String kam = cluster().floatingServer("kamailio");
+        String cot = cluster().floatingServer("coturn");
         await().during(span)
                 .atMost(span.plusSeconds(5))
                 .pollInterval(Duration.ofMillis(500))
                 .ignoreExceptions()
-                .until(() ->
-                        kam.equals(cluster.floatingServer("kamailio")) && cot.equals(cluster.floatingServer("coturn")));
-        cluster.sandbox().clearPathFaults();
+                .until(() -> kam.equals(cluster().floatingServer("kamailio"))
+                        && cot.equals(cluster().floatingServer("coturn")));
+        cluster().sandbox().clearPathFaults();
         assertEquals(List.of(), moves(from), "false failovers");
         assertTrue(failoversSince(from).isEmpty(), failoversSince(from).toString());
     }
@@ -252,52 +231,54 @@ class PartitionFaultsTest {
     @Test
     @Order(4)
     void aLeaderCutOffDuringAMoveWhoseFirstTryTimesOutLandsNoMoveAfterTheNextLeaderActs() {
-        String old = cluster.awaitLeader();
-        String active = cluster.member("kamailio", "active");
-        String standby = cluster.member("kamailio", "standby");
+        String old = cluster().awaitLeader();
+        String active = cluster().member("kamailio", "active");
+        String standby = cluster().member("kamailio", "standby");
         Instant start = Instant.now();
         // The old leader's first floating-IP update is held by the cloud for 20 s, then dropped unanswered.
-        cluster.sandbox()
+        cluster()
+                .sandbox()
                 .apiFaults()
                 .add(ApiFault.timeout("floatingip.update", Duration.ofSeconds(20), 1)
                         .forUser(old));
-        cluster.sandbox().kill(active);
+        cluster().sandbox().kill(active);
         await().atMost(Duration.ofSeconds(30))
                 .pollInterval(Duration.ofMillis(100))
                 .until(() -> !heldUpdates(old, start).isEmpty());
-        cluster.isolateFromPeers(old);
+        cluster().isolateFromPeers(old);
 
         // the majority's leader carries out the open failover, where the old leader's try did not land
         String[] fresh = new String[1];
         await().atMost(Duration.ofSeconds(40))
                 .pollInterval(Duration.ofMillis(250))
                 .ignoreExceptions()
-                .until(() -> (fresh[0] = cluster.leaderAmong(others(old))) != null && !fresh[0].equals(old));
+                .until(() -> (fresh[0] = cluster().leaderAmong(others(old))) != null && !fresh[0].equals(old));
         await().atMost(Duration.ofSeconds(30))
                 .pollInterval(Duration.ofMillis(100))
                 .ignoreExceptions()
-                .until(() -> standby.equals(cluster.floatingServer("kamailio")));
+                .until(() -> standby.equals(cluster().floatingServer("kamailio")));
         // the old active is back, and an operator moves the IP back to it through the new leader
-        cluster.sandbox().restart(active);
+        cluster().sandbox().restart(active);
         await().atMost(Duration.ofSeconds(30))
                 .pollInterval(Duration.ofMillis(200))
                 .ignoreExceptions()
                 .until(() -> Cluster.memberUp(
-                        Cluster.pair(cluster.status(fresh[0]), "kamailio").path("standby")));
-        Cluster.Run r = cluster.ctl(
-                "failover",
-                "kamailio",
-                "--to",
-                active,
-                "--timeout",
-                "PT20S",
-                "--config",
-                cluster.demo.config(fresh[0]).toString());
+                        Cluster.pair(cluster().status(fresh[0]), "kamailio").path("standby")));
+        Cluster.Run r = cluster()
+                .ctl(
+                        "failover",
+                        "kamailio",
+                        "--to",
+                        active,
+                        "--timeout",
+                        "PT20S",
+                        "--config",
+                        cluster().demo.config(fresh[0]).toString());
         assertEquals(0, r.code(), r.out() + r.err());
         await().atMost(Duration.ofSeconds(30))
                 .pollInterval(Duration.ofMillis(100))
                 .ignoreExceptions()
-                .until(() -> active.equals(cluster.floatingServer("kamailio")));
+                .until(() -> active.equals(cluster().floatingServer("kamailio")));
         Instant operatorMoved = Instant.now();
 
         // the held try is dropped (20 s after it was sent); whatever the old leader does next, no move of its lands
@@ -310,7 +291,7 @@ class PartitionFaultsTest {
                 .atMost(watch.plusSeconds(5))
                 .pollInterval(Duration.ofMillis(200))
                 .ignoreExceptions()
-                .until(() -> active.equals(cluster.floatingServer("kamailio")));
+                .until(() -> active.equals(cluster().floatingServer("kamailio")));
         List<SandboxEvent> byOld =
                 moves(start).stream().filter(e -> e.user().equals(old)).toList();
         assertEquals(List.of(), byOld, "a move by the deposed leader landed");
@@ -319,7 +300,8 @@ class PartitionFaultsTest {
 
     /** The old leader's floating-IP updates the sandbox held (the injected API timeout fired on them). */
     private static List<SandboxEvent> heldUpdates(String node, Instant since) {
-        return cluster.sandbox()
+        return cluster()
+                .sandbox()
                 .events()
                 .events(e -> e.kind().equals("fault.api")
                         && node.equals(e.user())

@@ -15,9 +15,8 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.function.UnaryOperator;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.sipmediadeploy.core.testing.LoopbackBlock;
 import org.sipmediadeploy.sandbox.SandboxEvent;
 
@@ -30,33 +29,22 @@ import org.sipmediadeploy.sandbox.SandboxEvent;
  * floating IP is corrected the service is back and the invariant checker holds over the new history.
  */
 class StateLossTest {
-    static Path work;
-    static Cluster cluster;
-    static InvariantChecker checker;
+    @RegisterExtension
+    static final E2eCluster E2E = E2eCluster.builder("state-loss")
+            .block(LoopbackBlock.STATE_LOSS, "e2e.stateloss.block")
+            .failover("max-per-hour = 60")
+            .healthyWithin(Duration.ofMinutes(5)) // generous: six engineers share two cores
+            .build();
 
-    @BeforeAll
-    static void startCluster() throws Exception {
-        work = Cluster.freshWorkDir("state-loss");
-        cluster = Cluster.start(
-                work.resolve("demo"),
-                Integer.getInteger("e2e.stateloss.block", LoopbackBlock.STATE_LOSS.number()),
-                "max-per-hour = 60");
-        checker = new InvariantChecker(cluster, 1, 6);
-        cluster.awaitHealthy(Duration.ofMinutes(5)); // generous: six engineers share two cores
-    }
-
-    @AfterAll
-    static void stopCluster() {
-        if (cluster != null) {
-            cluster.close();
-        }
+    private static Cluster cluster() {
+        return E2E.cluster();
     }
 
     @Test
     void aWipedStateWithAMistypedFloatingIpDeletesNoServerAndRecoversOnceTheIpIsCorrected() throws Exception {
         List<String> before = liveServers();
         assertTrue(before.size() >= 5, "pairs and gateway hosts exist: " + before);
-        String floating = cluster.floating("kamailio");
+        String floating = cluster().floating("kamailio");
         String mistyped = floating.substring(0, floating.lastIndexOf('.') + 1) + "251";
         Instant wiped = restartAll(
                 true, conf -> conf.replace("floating-ip = \"" + floating + "\"", "floating-ip = \"" + mistyped + "\""));
@@ -79,7 +67,7 @@ class StateLossTest {
                 false,
                 conf -> conf.replace("floating-ip = \"" + mistyped + "\"", "floating-ip = \"" + floating + "\""));
         assertEquals(List.of(), deletesSince(wiped), "no server deleted while the pair could not bootstrap");
-        cluster.awaitHealthy(Duration.ofMinutes(5)); // generous: six engineers share two cores
+        cluster().awaitHealthy(Duration.ofMinutes(5)); // generous: six engineers share two cores
         await().atMost(Duration.ofSeconds(90))
                 .pollInterval(Duration.ofSeconds(1))
                 .ignoreExceptions()
@@ -89,7 +77,7 @@ class StateLossTest {
         await().atMost(Duration.ofSeconds(60))
                 .pollInterval(Duration.ofSeconds(1))
                 .ignoreExceptions()
-                .untilAsserted(() -> assertEquals(List.of(), checker.check(true)));
+                .untilAsserted(() -> assertEquals(List.of(), E2E.checker().check(true)));
 
         // Later deletes can only be the pool's own scale-in (the checker matched each to a committed decision);
         // no pair member from before is ever touched.
@@ -100,7 +88,7 @@ class StateLossTest {
     }
 
     private static String group(String serverId) {
-        for (SandboxEvent e : cluster.sandbox().events().ofKind("server.create")) {
+        for (SandboxEvent e : cluster().sandbox().events().ofKind("server.create")) {
             if (e.ok() && serverId.equals(e.target())) {
                 return e.details().get("metadata.sipmediadeploy-group");
             }
@@ -110,7 +98,7 @@ class StateLossTest {
 
     private static List<String> poolServers() {
         List<String> ids = new ArrayList<>();
-        for (JsonNode pool : cluster.status(cluster.leader()).path("pools")) {
+        for (JsonNode pool : cluster().status(cluster().leader()).path("pools")) {
             for (JsonNode h : pool.path("hosts")) {
                 ids.add(h.path("server_id").asText(""));
             }
@@ -121,8 +109,8 @@ class StateLossTest {
     /** Server ids whose create succeeded and that still exist in the sandbox. */
     private static List<String> liveServers() {
         List<String> live = new ArrayList<>();
-        for (SandboxEvent e : cluster.sandbox().events().ofKind("server.create")) {
-            if (e.ok() && cluster.sandbox().serverStatus(e.target()) != null && !live.contains(e.target())) {
+        for (SandboxEvent e : cluster().sandbox().events().ofKind("server.create")) {
+            if (e.ok() && cluster().sandbox().serverStatus(e.target()) != null && !live.contains(e.target())) {
                 live.add(e.target());
             }
         }
@@ -130,14 +118,14 @@ class StateLossTest {
     }
 
     private static List<String> deletesSince(Instant t) {
-        return cluster.sandbox().events().ofKind("server.delete").stream()
+        return cluster().sandbox().events().ofKind("server.delete").stream()
                 .filter(e -> !e.time().isBefore(t))
                 .map(e -> e.target() + " by " + e.user() + " at " + e.time())
                 .toList();
     }
 
     private static String alarm(String scope) {
-        for (JsonNode a : cluster.status(cluster.leader()).path("alarms")) {
+        for (JsonNode a : cluster().status(cluster().leader()).path("alarms")) {
             if (scope.equals(a.path("scope").asText())) {
                 return a.path("message").asText();
             }
@@ -151,10 +139,10 @@ class StateLossTest {
      */
     private static Instant restartAll(boolean wipe, UnaryOperator<String> edit) throws IOException {
         for (String n : Cluster.NODES) {
-            cluster.killNode(n);
+            cluster().killNode(n);
         }
         Instant at = Instant.now();
-        Path dir = cluster.demo.workDir();
+        Path dir = cluster().demo.workDir();
         for (String n : Cluster.NODES) {
             if (wipe) {
                 deleteTree(dir.resolve(n + "-raft"));
@@ -166,14 +154,14 @@ class StateLossTest {
                     }
                 }
             }
-            Path conf = cluster.demo.config(n);
+            Path conf = cluster().demo.config(n);
             Files.writeString(conf, edit.apply(Files.readString(conf)));
         }
         if (wipe) {
-            checker.since(at);
+            E2E.checker().since(at);
         }
         for (String n : Cluster.NODES) {
-            cluster.restartNode(n);
+            cluster().restartNode(n);
         }
         return at;
     }
