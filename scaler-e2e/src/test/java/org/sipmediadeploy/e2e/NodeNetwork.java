@@ -73,29 +73,10 @@ final class NodeNetwork implements AutoCloseable {
      */
     synchronized List<String> cuts() {
         List<String> l = new ArrayList<>(rules.keySet());
-        if (tableExists()) {
-            l.add("nftables table inet " + table);
+        if (table.exists()) {
+            l.add("nftables table inet " + table.name());
         }
         return l;
-    }
-
-    private boolean tableExists() {
-        try {
-            Process p = new ProcessBuilder("nft", "list", "table", "inet", table)
-                    .redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                    .start();
-            if (!p.waitFor(10, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                throw new IllegalStateException("nft list did not finish in 10 s");
-            }
-            return p.exitValue() == 0;
-        } catch (IOException e) {
-            return false; // no nft: no table either
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
     }
 
     /** Removes every cut. */

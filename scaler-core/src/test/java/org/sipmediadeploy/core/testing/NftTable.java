@@ -40,6 +40,26 @@ public final class NftTable implements AutoCloseable {
         nft("add table inet " + name + "\ndelete table inet " + name + "\n", false);
     }
 
+    /** Whether the kernel holds this table now (whatever this instance believes); false without nft. */
+    public boolean exists() {
+        try {
+            Process p = new ProcessBuilder("nft", "list", "table", "inet", name)
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .start();
+            if (!p.waitFor(10, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new IllegalStateException("nft list did not finish in 10 s");
+            }
+            return p.exitValue() == 0;
+        } catch (IOException e) {
+            return false; // no nft: no table either
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** The packets counted by the first {@code counter} of the table so far, or -1 when it cannot be read. */
     @SuppressWarnings("StringSplitter") // the first word after "packets " is the count, never empty
     public long packets() {

@@ -53,6 +53,18 @@ class NftTableTest {
     }
 
     @Test
+    void existsSaysWhatTheKernelHoldsNotWhatTheInstanceBelieves() throws Exception {
+        try (NftTable table = new NftTable(NAME)) {
+            assertFalse(table.exists(), "nothing made yet");
+            table.replace(List.of());
+            assertTrue(table.exists());
+            assertTrue(exists());
+            deleteBehindItsBack();
+            assertFalse(table.exists(), "the kernel's view, not the instance's");
+        }
+    }
+
+    @Test
     void aTableAKilledRunLeftBehindIsDeletedWhenTheNameIsTakenAgain() throws Exception {
         NftTable leftOver = new NftTable(NAME);
         leftOver.replace(List.of("ip daddr 127.0.0.1 tcp dport 9 counter"));
@@ -70,6 +82,14 @@ class NftTableTest {
         } catch (IOException refused) {
             // expected: nothing listens there; the packet went out through the output hook all the same
         }
+    }
+
+    private static void deleteBehindItsBack() throws IOException, InterruptedException {
+        Process p = new ProcessBuilder("nft", "delete", "table", "inet", NAME)
+                .redirectErrorStream(true)
+                .start();
+        assertTrue(p.waitFor(10, TimeUnit.SECONDS), "nft delete table did not finish");
+        assertEquals(0, p.exitValue(), new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
     }
 
     private static boolean exists() throws IOException, InterruptedException {
