@@ -553,6 +553,100 @@ final class Cluster implements AutoCloseable {
         }
     }
 
+    // ---------------------------------------------------------------- restarting the whole cluster (state loss)
+
+    /**
+     * Kills the three nodes, rewrites their configuration with {@code edit}, and starts them again. With {@code wipe}
+     * their Raft storage is deleted first and their logs are moved aside as {@code scaler-N.before-LABEL.log} (the
+     * evidence of the history that is gone). Returns the instant between the kills and the restarts: cloud actions
+     * from then on belong to the new history ({@link InvariantChecker#since}).
+     */
+    java.time.Instant restartAllNodes(boolean wipe, java.util.function.UnaryOperator<String> edit, String label)
+            throws IOException {
+        for (String n : NODES) {
+            if (frozen.contains(n)) {
+                resumeNode(n);
+            }
+            killNode(n);
+        }
+        java.time.Instant at = java.time.Instant.now();
+        Path dir = demo.workDir();
+        for (String n : NODES) {
+            if (wipe) {
+                deleteTree(dir.resolve(n + "-raft"));
+                for (String suffix : List.of(".log", ".out")) {
+                    Path f = dir.resolve(n + suffix);
+                    if (java.nio.file.Files.exists(f)) {
+                        java.nio.file.Files.move(
+                                f,
+                                dir.resolve(n + ".before-" + label + suffix),
+                                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                    }
+                }
+            }
+            Path conf = demo.config(n);
+            java.nio.file.Files.writeString(conf, edit.apply(java.nio.file.Files.readString(conf)));
+        }
+        for (String n : NODES) {
+            restartNode(n);
+        }
+        return at;
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        if (!java.nio.file.Files.exists(root)) {
+            return;
+        }
+        try (var walk = java.nio.file.Files.walk(root)) {
+            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                java.nio.file.Files.delete(p);
+            }
+        }
+    }
+
+    /** The leader's alarm message for {@code scope} (a pair or pool name), or "" when there is none. */
+    String alarm(String scope) {
+        for (JsonNode a : status(awaitLeader()).path("alarms")) {
+            if (scope.equals(a.path("scope").asText())) {
+                return a.path("message").asText();
+            }
+        }
+        return "";
+    }
+
+    /** Every server delete the sandbox saw from {@code t} on, as "id by user at time". */
+    List<String> deletesSince(java.time.Instant t) {
+        return sandbox().events().ofKind("server.delete").stream()
+                .filter(e -> !e.time().isBefore(t))
+                .map(e -> e.target() + " by " + e.user() + " at " + e.time())
+                .toList();
+    }
+
+    /** Server ids of the gateway hosts that exist in the sandbox now (made with the pool's group metadata). */
+    List<String> liveGatewayServers() {
+        List<String> live = new ArrayList<>();
+        for (org.sipmediadeploy.sandbox.SandboxEvent e : sandbox().events().ofKind("server.create")) {
+            if (e.ok()
+                    && "gateways".equals(e.details().get("metadata.sipmediadeploy-group"))
+                    && sandbox().serverStatus(e.target()) != null
+                    && !live.contains(e.target())) {
+                live.add(e.target());
+            }
+        }
+        return live;
+    }
+
+    /** Server ids of the pool's hosts as the leader's replicated state says. */
+    List<String> poolServers() {
+        List<String> ids = new ArrayList<>();
+        for (JsonNode pool : status(awaitLeader()).path("pools")) {
+            for (JsonNode h : pool.path("hosts")) {
+                ids.add(h.path("server_id").asText(""));
+            }
+        }
+        return ids;
+    }
+
     Map<String, Process> processes() {
         return demo.nodes();
     }

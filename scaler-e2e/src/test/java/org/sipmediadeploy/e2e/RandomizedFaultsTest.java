@@ -3,12 +3,16 @@ package org.sipmediadeploy.e2e;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
+import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 import org.sipmediadeploy.core.testing.LoopbackBlock;
 import org.sipmediadeploy.sandbox.ApiFault;
@@ -21,6 +25,9 @@ import org.sipmediadeploy.sandbox.ApiFault;
  * whole history at the end (and after every step). Faults on one node's paths must not move a floating IP.
  */
 class RandomizedFaultsTest {
+    /** The run's bound by count (its bound by time is the duration). */
+    static final int MAX_STEPS = 400;
+
     /** Kept after the run (target/e2e/...): the node logs and the sandbox event log are the evidence. */
     Path work;
 
@@ -35,7 +42,32 @@ class RandomizedFaultsTest {
         LEADER_AND_KAMAILIO,
         LEADER_ISOLATED,
         LEADER_CUT_FROM_KAMAILIO,
-        PROBE_PATH_LOSS
+        PROBE_PATH_LOSS,
+        API_TIMEOUTS_FOR_ONE_NODE,
+        SLOW_NOVA_DURING_FAILOVER,
+        PAIR_CANNOT_BOOTSTRAP,
+        RESTORED_EMPTY_STATE
+    }
+
+    /** The faults where the leader could harm the cloud ({@link HarmFaults}): the first steps, in a seeded order. */
+    static final List<Fault> HARM = List.of(
+            Fault.API_TIMEOUTS_FOR_ONE_NODE,
+            Fault.SLOW_NOVA_DURING_FAILOVER,
+            Fault.PAIR_CANNOT_BOOTSTRAP,
+            Fault.RESTORED_EMPTY_STATE);
+
+    /**
+     * The fault of each step: first the harm faults in a seeded order (so the two-minute CI run covers some of
+     * them on every run and all of them over a few), then a uniform choice among all the faults.
+     */
+    static List<Fault> plan(Random rnd, int steps) {
+        List<Fault> first = new ArrayList<>(HARM);
+        Collections.shuffle(first, rnd);
+        List<Fault> plan = new ArrayList<>(first.subList(0, Math.min(steps, first.size())));
+        while (plan.size() < steps) {
+            plan.add(Fault.values()[rnd.nextInt(Fault.values().length)]);
+        }
+        return plan;
     }
 
     @Test
@@ -46,22 +78,25 @@ class RandomizedFaultsTest {
                 + seed + " -De2e.random.duration=" + span + ")");
         Random rnd = new Random(seed);
         List<String> done = new ArrayList<>();
-        work = Cluster.freshWorkDir("randomized");
-        try (Cluster c = Cluster.start(
-                work.resolve("demo"),
-                Integer.getInteger("e2e.random.block", LoopbackBlock.RANDOMIZED_FAULTS.number()),
-                "max-per-hour = 60")) {
+        int block = Integer.getInteger("e2e.random.block", LoopbackBlock.RANDOMIZED_FAULTS.number());
+        // one directory per block: two runs side by side (two seeds) keep their evidence apart
+        work = Cluster.freshWorkDir(
+                block == LoopbackBlock.RANDOMIZED_FAULTS.number() ? "randomized" : "randomized-b" + block);
+        try (Cluster c = Cluster.start(work.resolve("demo"), block, "max-per-hour = 60")) {
             InvariantChecker checker = new InvariantChecker(c, 1, 6);
             c.awaitHealthy(Duration.ofSeconds(150));
-            long end = System.nanoTime() + span.toNanos();
+            long start = System.nanoTime();
+            long end = start + span.toNanos();
+            HarmFaults harm = new HarmFaults(c, checker, rnd);
+            List<Fault> plan = plan(rnd, MAX_STEPS);
             // bounded by count and by time
-            for (int step = 0; step < 200 && System.nanoTime() < end; step++) {
-                Fault f = Fault.values()[rnd.nextInt(Fault.values().length)];
+            for (int step = 0; step < MAX_STEPS && System.nanoTime() < end; step++) {
+                Fault f = plan.get(step);
                 done.add(f.name());
                 System.out.println("seed " + seed + " step " + step + ": " + f);
                 try (TrafficRecorder t =
-                        new TrafficRecorder(c.floating("kamailio"), c.floating("coturn"), Duration.ofMinutes(3))) {
-                    Instant at = inject(c, f, rnd);
+                        new TrafficRecorder(c.floating("kamailio"), c.floating("coturn"), Duration.ofMinutes(12))) {
+                    Instant at = HARM.contains(f) ? injectHarm(harm, c, f, t, step) : inject(c, f, rnd);
                     await().atMost(Duration.ofSeconds(60))
                             .pollInterval(Duration.ofMillis(100))
                             .until(() -> t.firstOkAfter(Probe.Kind.SIP, at) != null
@@ -79,7 +114,26 @@ class RandomizedFaultsTest {
                     .pollInterval(Duration.ofSeconds(1))
                     .ignoreExceptions()
                     .untilAsserted(() -> assertEquals(List.of(), checker.check(true), "seed " + seed + " " + done));
+            Map<String, Long> counts = new TreeMap<>();
+            done.forEach(f -> counts.merge(f, 1L, Long::sum));
+            System.out.println("RandomizedFaultsTest seed " + seed + " passed: " + done.size() + " steps in "
+                    + Duration.ofNanos(System.nanoTime() - start).toSeconds() + " s, " + counts);
         }
+    }
+
+    private static Instant injectHarm(HarmFaults harm, Cluster c, Fault f, TrafficRecorder t, int step)
+            throws IOException {
+        if (f == Fault.API_TIMEOUTS_FOR_ONE_NODE) {
+            return harm.apiTimeoutsForOneNode(c.awaitLeader());
+        } else if (f == Fault.SLOW_NOVA_DURING_FAILOVER) {
+            c.awaitLeader();
+            return harm.slowNovaDuringFailover(t);
+        } else if (f == Fault.PAIR_CANNOT_BOOTSTRAP) {
+            return harm.pairThatCannotBootstrap(step);
+        } else if (f == Fault.RESTORED_EMPTY_STATE) {
+            return harm.restoredEmptyState(step);
+        }
+        throw new AssertionError(f);
     }
 
     /** Lets a fault last (pacing, not a wait for a condition). */
@@ -160,6 +214,9 @@ class RandomizedFaultsTest {
             Instant from = Instant.now();
             long pathSeed = rnd.nextLong();
             for (String server : c.pairMembers()) {
+                if (c.sandbox().serverStatus(server) == null || !c.sandbox().hasInstance(server)) {
+                    continue; // an original member the scaler replaced: deleted, no path to it
+                }
                 c.pathLoss(node, server, 0.2, pathSeed++);
             }
             hold(10 + rnd.nextInt(11));

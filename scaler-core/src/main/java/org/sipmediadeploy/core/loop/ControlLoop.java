@@ -90,6 +90,8 @@ public final class ControlLoop {
         this.bootstrap = new Bootstrap(spec, log, cloud, alarms);
         this.pairs = new PairReconciler(spec, log, cloud, peers, health, this::localView, inventory, alarms, notes);
         this.pools = new PoolReconciler(log, health, inventory, alarms, notes);
+        pools.pendingAdoptions(pool -> orphans.awaitingAdoption(consensus.state(), inventory.servers(), pool)
+                .size());
     }
 
     /** How often the cloud inventory and floating IPs are re-read (failovers never wait for it). */

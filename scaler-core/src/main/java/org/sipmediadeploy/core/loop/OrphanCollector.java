@@ -126,6 +126,25 @@ final class OrphanCollector {
                 List.copyOf(adoptable));
     }
 
+    /**
+     * The servers of {@code pool} that a sweep would adopt (once their status answers): after a state loss, the
+     * pool's own hosts. The pool waits for them before it scales, or every state loss would add hosts.
+     */
+    List<Server> awaitingAdoption(ClusterState state, Collection<Server> inventory, String pool) {
+        List<Server> l = new ArrayList<>();
+        for (Server s : inventory) {
+            String decision = s.decisionId().orElse(null);
+            if (spec.tag().equals(s.meta(ServerMetadata.TAG).orElse(null))
+                    && pool.equals(s.meta(ServerMetadata.GROUP).orElse(null))
+                    && !known(state, s)
+                    && (decision == null || (!state.open().containsKey(decision) && !madeByUs(state, decision)))
+                    && adoption(state, s).isPresent()) {
+                l.add(s);
+            }
+        }
+        return l;
+    }
+
     private record Adoption(PoolConfig pool, ProbeTarget.GatewayStatus target) {}
 
     /** A gateway server of a configured pool, with an address and a name free in the pool. */

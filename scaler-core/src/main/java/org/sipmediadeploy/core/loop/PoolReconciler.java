@@ -32,6 +32,13 @@ import org.sipmediadeploy.core.policy.TargetHealth;
  * the policy's memory between passes; it is the rest lane's alone and forgotten when a new term starts.
  */
 final class PoolReconciler {
+    /**
+     * How long a pool waits, from the first pass of a term, for its running gateway servers unknown to the state
+     * (after a state loss) to be adopted before it scales anyway; a server that never answers its status stays in
+     * the orphan alarm.
+     */
+    static final Duration ADOPTION_WAIT = Duration.ofMinutes(2);
+
     private final LeaderLog log;
     private final Map<String, TargetHealth> health;
     private final Inventory inventory;
@@ -39,7 +46,14 @@ final class PoolReconciler {
     private final Map<String, String> notes;
     private final Map<String, ScalingMemory> scaling = new HashMap<>();
     private final Map<String, Instant> lastScaling = new HashMap<>();
+    private final Map<String, Instant> adoptionWaitSince = new HashMap<>();
     private PoolRouters routers = PoolRouters.NONE;
+    private PendingAdoptions pendingAdoptions = pool -> 0;
+
+    /** How many running servers of a pool wait for adoption into it. */
+    interface PendingAdoptions {
+        int count(String pool);
+    }
 
     PoolReconciler(
             LeaderLog log,
@@ -59,16 +73,30 @@ final class PoolReconciler {
         this.routers = r;
     }
 
+    /** Where the pool learns of the servers waiting for adoption into it (none by default). */
+    void pendingAdoptions(PendingAdoptions p) {
+        this.pendingAdoptions = p;
+    }
+
     /** A new term: what was kept of the previous one is not this leader's to continue. */
     void forget() {
         scaling.clear();
         lastScaling.clear();
+        adoptionWaitSince.clear();
     }
 
     void poolPass(PoolConfig cfg, Instant now, DecisionIds ids) {
         Optional<PoolState> maybe = log.state().pool(cfg.name());
         if (maybe.isEmpty() || !inventory.seen()) {
             return; // nothing destructive before the first full observation
+        }
+        int waiting = pendingAdoptions.count(cfg.name());
+        if (waiting > 0) {
+            Instant since = adoptionWaitSince.computeIfAbsent(cfg.name(), k -> now);
+            if (Duration.between(since, now).compareTo(ADOPTION_WAIT) < 0) {
+                notes.put(cfg.name(), waiting + " running gateway server(s) wait for adoption: no scaling before");
+                return;
+            }
         }
         Instant last = lastScaling.get(cfg.name());
         if (last != null && Duration.between(last, now).compareTo(cfg.evaluationPeriod()) < 0) {
