@@ -5,16 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.sipmediadeploy.core.testing.LoopbackBlock;
@@ -46,27 +40,35 @@ class StateLossTest {
         assertTrue(before.size() >= 5, "pairs and gateway hosts exist: " + before);
         String floating = cluster().floating("kamailio");
         String mistyped = floating.substring(0, floating.lastIndexOf('.') + 1) + "251";
-        Instant wiped = restartAll(
-                true, conf -> conf.replace("floating-ip = \"" + floating + "\"", "floating-ip = \"" + mistyped + "\""));
+        Instant wiped = cluster()
+                .restartAllNodes(
+                        true,
+                        conf -> conf.replace(
+                                "floating-ip = \"" + floating + "\"", "floating-ip = \"" + mistyped + "\""),
+                        "state-loss");
+        E2E.checker().since(wiped); // the history before the wipe is gone: the checker starts over
 
         // The new leader sees the mistake and says so; for several inventory periods nothing is deleted.
         await().atMost(Duration.ofSeconds(150))
                 .pollInterval(Duration.ofSeconds(1))
                 .ignoreExceptions()
-                .until(() -> alarm("kamailio").contains(mistyped + " not found"));
+                .until(() -> cluster().alarm("kamailio").contains(mistyped + " not found"));
         await().during(Duration.ofSeconds(20))
                 .atMost(Duration.ofSeconds(30))
                 .pollInterval(Duration.ofSeconds(1))
-                .until(() -> deletesSince(wiped).isEmpty());
+                .until(() -> cluster().deletesSince(wiped).isEmpty());
 
         List<String> gatewaysBefore =
                 before.stream().filter(id -> "gateways".equals(group(id))).toList();
 
         // The operator corrects the floating IP: the pair bootstraps, the gateway hosts are adopted.
-        restartAll(
-                false,
-                conf -> conf.replace("floating-ip = \"" + mistyped + "\"", "floating-ip = \"" + floating + "\""));
-        assertEquals(List.of(), deletesSince(wiped), "no server deleted while the pair could not bootstrap");
+        cluster()
+                .restartAllNodes(
+                        false,
+                        conf -> conf.replace(
+                                "floating-ip = \"" + mistyped + "\"", "floating-ip = \"" + floating + "\""),
+                        "state-loss");
+        assertEquals(List.of(), cluster().deletesSince(wiped), "no server deleted while the pair could not bootstrap");
         cluster().awaitHealthy(Duration.ofMinutes(5)); // generous: six engineers share two cores
         await().atMost(Duration.ofSeconds(90))
                 .pollInterval(Duration.ofSeconds(1))
@@ -115,65 +117,5 @@ class StateLossTest {
             }
         }
         return live;
-    }
-
-    private static List<String> deletesSince(Instant t) {
-        return cluster().sandbox().events().ofKind("server.delete").stream()
-                .filter(e -> !e.time().isBefore(t))
-                .map(e -> e.target() + " by " + e.user() + " at " + e.time())
-                .toList();
-    }
-
-    private static String alarm(String scope) {
-        for (JsonNode a : cluster().status(cluster().leader()).path("alarms")) {
-            if (scope.equals(a.path("scope").asText())) {
-                return a.path("message").asText();
-            }
-        }
-        return "";
-    }
-
-    /**
-     * Kills the three nodes, rewrites their configuration, and starts them again; with {@code wipe} their Raft
-     * storage is deleted and their logs moved aside first (a state loss: the checker starts over from then).
-     */
-    private static Instant restartAll(boolean wipe, UnaryOperator<String> edit) throws IOException {
-        for (String n : Cluster.NODES) {
-            cluster().killNode(n);
-        }
-        Instant at = Instant.now();
-        Path dir = cluster().demo.workDir();
-        for (String n : Cluster.NODES) {
-            if (wipe) {
-                deleteTree(dir.resolve(n + "-raft"));
-                for (String suffix : List.of(".log", ".out")) {
-                    Path f = dir.resolve(n + suffix);
-                    if (Files.exists(f)) {
-                        Files.move(
-                                f, dir.resolve(n + ".before-state-loss" + suffix), StandardCopyOption.REPLACE_EXISTING);
-                    }
-                }
-            }
-            Path conf = cluster().demo.config(n);
-            Files.writeString(conf, edit.apply(Files.readString(conf)));
-        }
-        if (wipe) {
-            E2E.checker().since(at);
-        }
-        for (String n : Cluster.NODES) {
-            cluster().restartNode(n);
-        }
-        return at;
-    }
-
-    private static void deleteTree(Path root) throws IOException {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (var walk = Files.walk(root)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
     }
 }
