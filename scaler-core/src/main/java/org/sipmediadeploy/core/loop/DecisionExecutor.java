@@ -138,7 +138,7 @@ final class DecisionExecutor {
         } else if (d instanceof Decision.ReplaceMember m) {
             return replace(m, state, term, now);
         } else if (d instanceof Decision.CreateHost c) {
-            return createHost(c, term);
+            return createHost(c, state, term);
         } else if (d instanceof Decision.DeleteHost x) {
             return deleteHost(x, state, term);
         } else if (d instanceof Decision.ReplaceScaler r) {
@@ -196,6 +196,10 @@ final class DecisionExecutor {
         Optional<Server> created = cloud.findByDecision(spec.tag(), m.id());
         Instant committed =
                 state.decision(m.id()).map(DecisionRecord::proposedAt).orElse(now);
+        if (created.isPresent() && Provenance.predates(created.get(), committed)) {
+            warming.remove(m.id());
+            return Optional.of(new Result(Outcome.FAILED, Provenance.reused(created.get(), m.id()), Map.of()));
+        }
         if (Duration.between(committed, now).compareTo(REPLACE_DEADLINE) > 0) {
             String where = created.map(s -> s.name() + " was " + s.status()).orElse("no server was made");
             if (created.isPresent()) {
@@ -246,9 +250,13 @@ final class DecisionExecutor {
                 Map.of(Facts.SERVER_ID, s.id(), Facts.PORT_ID, port.get().id(), Facts.ADDRESS, address));
     }
 
-    private Optional<Result> createHost(Decision.CreateHost c, long term) {
+    private Optional<Result> createHost(Decision.CreateHost c, ClusterState state, long term) {
         PoolConfig cfg = spec.pools().get(c.pool());
         Optional<Server> existing = cloud.findByDecision(spec.tag(), c.id());
+        Optional<Instant> decided = state.decision(c.id()).map(DecisionRecord::proposedAt);
+        if (existing.isPresent() && decided.isPresent() && Provenance.predates(existing.get(), decided.get())) {
+            return Optional.of(new Result(Outcome.FAILED, Provenance.reused(existing.get(), c.id()), Map.of()));
+        }
         if (existing.isEmpty()) {
             fenced(term);
             cloud.createServer(spec(c.hostName(), cfg.server(), c.id(), c.pool(), "gateway"));
@@ -274,7 +282,9 @@ final class DecisionExecutor {
         Optional<Host> host = state.pool(x.pool()).flatMap(p -> p.host(x.hostName()));
         String serverId = host.map(Host::serverId).orElse(null);
         if (serverId == null && host.isPresent()) {
+            Optional<Instant> decided = state.decision(host.get().decisionId()).map(DecisionRecord::proposedAt);
             serverId = cloud.findByDecision(spec.tag(), host.get().decisionId())
+                    .filter(s -> decided.isEmpty() || !Provenance.predates(s, decided.get()))
                     .map(Server::id)
                     .orElse(null);
         }

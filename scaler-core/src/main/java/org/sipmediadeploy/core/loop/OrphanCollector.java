@@ -77,7 +77,7 @@ final class OrphanCollector {
             if (decision != null && state.open().containsKey(decision)) {
                 continue; // its decision is still being carried out and will record it
             }
-            if (decision != null && madeByUs(state, decision)) {
+            if (decision != null && madeByUs(state, decision, s)) {
                 return new Sweep(
                         Optional.of(new Decision.DeleteOrphan(
                                 ids.next(),
@@ -137,7 +137,7 @@ final class OrphanCollector {
             if (spec.tag().equals(s.meta(ServerMetadata.TAG).orElse(null))
                     && pool.equals(s.meta(ServerMetadata.GROUP).orElse(null))
                     && !known(state, s)
-                    && (decision == null || (!state.open().containsKey(decision) && !madeByUs(state, decision)))
+                    && (decision == null || (!state.open().containsKey(decision) && !madeByUs(state, decision, s)))
                     && adoption(state, s).isPresent()) {
                 l.add(s);
             }
@@ -183,12 +183,16 @@ final class OrphanCollector {
                                 || (h.serverId() == null && h.decisionId().equals(decision)));
     }
 
-    /** Whether the state records {@code decision} as one of ours that creates servers. */
-    private static boolean madeByUs(ClusterState state, String decision) {
+    /**
+     * Whether the state records {@code decision} as one of ours that creates servers, and {@code s} can be its
+     * server (not dated before the decision: see {@link Provenance}).
+     */
+    private static boolean madeByUs(ClusterState state, String decision, Server s) {
         Optional<DecisionRecord> rec = state.decision(decision);
         if (rec.isPresent()) {
             Decision d = rec.get().decision();
-            return d instanceof Decision.CreateHost || d instanceof Decision.ReplaceMember;
+            return (d instanceof Decision.CreateHost || d instanceof Decision.ReplaceMember)
+                    && !Provenance.predates(s, rec.get().proposedAt());
         }
         return state.pools().values().stream()
                 .flatMap(p -> p.hostList().stream())

@@ -682,6 +682,54 @@ class ControlLoopTest {
     }
 
     /**
+     * Decision ids restart with the Raft terms when the replicated state is lost (a wiped storage starts again at
+     * term 1): a replacement of the new history reused the id of one made before the loss and took the server that
+     * id names as its new member (the e2e randomized run saw the pair hold its active server twice, and every
+     * node's status fail), and the orphan sweep took such older servers for second servers of the new decision and
+     * deleted them. A server created before the decision whose id it carries was not made by it: the decision fails,
+     * the server is neither taken nor deleted (the sweep reports it).
+     */
+    @Test
+    void aServerOlderThanTheDecisionWhoseIdItCarriesIsNeitherTakenNorDeleted() {
+        List<Server> earlier = new java.util.ArrayList<>();
+        for (String id : List.of("d1-1-n1", "d1-2-n1", "d1-3-n1")) {
+            earlier.add(cloud.addServerCreatedAt(
+                    "kamailio-" + id,
+                    Map.of(
+                            ServerMetadata.TAG,
+                            "tag",
+                            ServerMetadata.GROUP,
+                            "kamailio",
+                            ServerMetadata.ROLE,
+                            "kamailio",
+                            ServerMetadata.DECISION,
+                            id),
+                    T0.minus(Duration.ofDays(2))));
+        }
+        ControlLoop l = loop(Map.of());
+        Instant t = T0;
+        for (int i = 0; i < 60; i++, t = t.plusSeconds(5)) {
+            // every server that is not a member answers: a replacement warming up would be taken at once
+            for (Server s : List.copyOf(cloud.servers.values())) {
+                if (log.state().pair("kamailio").isPresent()
+                        && pair().member(s.id()).isEmpty()) {
+                    probeAt(l, s.primaryAddress().orElseThrow(), true, t);
+                }
+            }
+            round(l, false, t);
+            for (Server s : earlier) {
+                assertTrue(cloud.server(s.id()).isPresent(), s.name() + " of an earlier history deleted by " + t);
+                assertTrue(pair().member(s.id()).isEmpty(), s.name() + " of an earlier history made a member by " + t);
+            }
+        }
+        List<DecisionRecord> refused = replacements().stream()
+                .filter(r -> r.outcome() == Outcome.FAILED
+                        && String.valueOf(r.outcomeDetail()).contains("created before"))
+                .toList();
+        assertFalse(refused.isEmpty(), "a replacement whose id names an older server fails: " + replacements());
+    }
+
+    /**
      * The pair lane proposed a ReplaceMember and carried it out at once, while the rest lane, which owns every
      * decision that is not a floating-IP move or a hold, advanced the same open decision: two lanes creating the
      * replacement at the same time made two servers for one decision (seen in the e2e fault matrix as "ReplaceMember

@@ -1,5 +1,6 @@
 package org.sipmediadeploy.core.loop;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -68,6 +69,14 @@ public final class FakeCloud implements Cloud {
     /** An ACTIVE server with the id, port id and address the caller names (one port on network "net"). */
     public Server addServer(String id, String name, Map<String, String> meta, String portId, String address) {
         return put(id, name, ServerStatus.ACTIVE, meta, portId, address);
+    }
+
+    /** A server as Nova reports it, with the instant it was created (the others say nothing: null). */
+    Server addServerCreatedAt(String name, Map<String, String> meta, Instant created) {
+        Server s = addServer(name, meta);
+        Server dated = new Server(s.id(), s.name(), s.status(), s.metadata(), s.addresses(), created);
+        servers.put(s.id(), dated);
+        return dated;
     }
 
     private Server put(
