@@ -196,9 +196,15 @@ final class DecisionExecutor {
         Optional<Server> created = cloud.findByDecision(spec.tag(), m.id());
         Instant committed =
                 state.decision(m.id()).map(DecisionRecord::proposedAt).orElse(now);
-        if (created.isPresent() && Provenance.predates(created.get(), committed)) {
+        boolean heldByThePair = created.isPresent()
+                && !created.get().id().equals(m.failedServerId())
+                && state.pair(m.pair())
+                        .flatMap(p -> p.member(created.get().id()))
+                        .isPresent();
+        if (created.isPresent() && (heldByThePair || Provenance.predates(created.get(), committed))) {
             warming.remove(m.id());
-            return Optional.of(new Result(Outcome.FAILED, Provenance.reused(created.get(), m.id()), Map.of()));
+            String why = heldByThePair ? "is already a member of " + m.pair() : Provenance.createdBefore(created.get());
+            return Optional.of(new Result(Outcome.FAILED, Provenance.reused(created.get(), m.id(), why), Map.of()));
         }
         if (Duration.between(committed, now).compareTo(REPLACE_DEADLINE) > 0) {
             String where = created.map(s -> s.name() + " was " + s.status()).orElse("no server was made");
@@ -255,7 +261,10 @@ final class DecisionExecutor {
         Optional<Server> existing = cloud.findByDecision(spec.tag(), c.id());
         Optional<Instant> decided = state.decision(c.id()).map(DecisionRecord::proposedAt);
         if (existing.isPresent() && decided.isPresent() && Provenance.predates(existing.get(), decided.get())) {
-            return Optional.of(new Result(Outcome.FAILED, Provenance.reused(existing.get(), c.id()), Map.of()));
+            return Optional.of(new Result(
+                    Outcome.FAILED,
+                    Provenance.reused(existing.get(), c.id(), Provenance.createdBefore(existing.get())),
+                    Map.of()));
         }
         if (existing.isEmpty()) {
             fenced(term);

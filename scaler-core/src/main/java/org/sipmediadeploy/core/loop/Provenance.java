@@ -21,9 +21,14 @@ final class Provenance {
         return s.created() != null && s.created().isBefore(decidedAt.minus(SKEW));
     }
 
-    /** The reason a decision gives up on a server of an earlier history carrying its id. */
-    static String reused(Server s, String decisionId) {
-        return "server " + s.name() + " (" + s.id() + ") carries the id " + decisionId + " but was created before"
-                + " the decision, at " + s.created() + ": an id of a history lost since; neither used nor deleted";
+    /** The reason a decision gives up on a server that carries its id but is not its product ({@code why}). */
+    static String reused(Server s, String decisionId, String why) {
+        return "server " + s.name() + " (" + s.id() + ") carries the id " + decisionId + " but " + why
+                + ": an id of a history lost since; neither used nor deleted";
+    }
+
+    /** Why {@code s} is not the product of a decision made at {@code decidedAt} (see {@link #predates}). */
+    static String createdBefore(Server s) {
+        return "was created before the decision, at " + s.created();
     }
 }

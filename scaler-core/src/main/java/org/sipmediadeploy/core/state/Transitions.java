@@ -55,6 +55,16 @@ public final class Transitions {
                 return Optional.of(
                         "replacement " + r.decisionId() + " recorded DONE without the new " + Facts.SERVER_ID);
             }
+            // ... nor a server the pair already holds: the pair would hold one server twice and have no standby.
+            if (r.outcome() == Outcome.DONE
+                    && s.open().get(r.decisionId()).decision() instanceof Decision.ReplaceMember m
+                    && s.pair(m.pair())
+                            .flatMap(p -> p.member(r.facts().get(Facts.SERVER_ID)))
+                            .filter(member -> !member.serverId().equals(m.failedServerId()))
+                            .isPresent()) {
+                return Optional.of("replacement " + r.decisionId() + " names "
+                        + r.facts().get(Facts.SERVER_ID) + ", already a member of " + m.pair());
+            }
             return Optional.empty();
         } else if (c instanceof Command.InitPair i) {
             return s.pairs().containsKey(i.pair().name())

@@ -273,6 +273,20 @@ class TransitionsTest {
         assertTrue(pairOf(s).member("srv-new").isPresent());
     }
 
+    /**
+     * A replacement recorded DONE with the server of the pair's other member made the pair hold one server twice:
+     * every status read of the pair then failed (no standby), on every node. Refused before the log.
+     */
+    @Test
+    void replacementRecordedDoneWithTheOtherMembersServerIsRefused() {
+        ClusterState s = ok(base(), propose(replace("d1-1", B)));
+        assertEquals(
+                "replacement d1-1 names " + A.serverId() + ", already a member of " + PAIR,
+                refused(s, outcome("d1-1", Outcome.DONE, Map.of(Facts.SERVER_ID, A.serverId()))));
+        assertEquals(
+                2, pairOf(s).members().stream().map(Member::serverId).distinct().count());
+    }
+
     @Test
     void failoverMemoryKeepsOnlyTheNewestFailoverTimes() {
         ClusterState s = base();
