@@ -58,7 +58,6 @@ public final class RaftNode implements Consensus, AutoCloseable {
     private final LeaderLease lease;
     private final MembershipWatch watch;
     private final RaftAdmin admin;
-    private final StuckFollowerWatch stuckFollowers;
     private final Reconfiguration reconfiguration;
 
     RaftNode(
@@ -92,9 +91,7 @@ public final class RaftNode implements Consensus, AutoCloseable {
         this.reconfiguration = new Reconfiguration(
                 settings, startGroup.getGroupId(), parameters, () -> clients().direct(), this::leaderId, probeCalls);
         this.admin = new RaftAdmin(settings, division, clientProperties, parameters, watch::currentGroup);
-        this.stuckFollowers = new StuckFollowerWatch(settings.nodeId(), division, admin);
         watch.start();
-        stuckFollowers.start();
     }
 
     /** The group id every node derives from the cluster name: same name, same group, no coordination needed. */
@@ -349,7 +346,6 @@ public final class RaftNode implements Consensus, AutoCloseable {
     /** Closes clients and the server; leader work is told to stop first (notLeader). Idempotent. */
     @Override
     public void close() {
-        stuckFollowers.close();
         watch.close();
         try {
             server.close();
