@@ -34,28 +34,42 @@ if [ "${SKIP_OPENSTACK:-0}" != 1 ]; then
   fi
 fi
 
-echo "== bench/percentiles.py self-check (the Python benchmarks' percentile, same cases as PercentilesTest)"
-python3 bench/percentiles.py
-echo "== maven verify (all modules)"
+failed=()
+# Each step runs even when an earlier one failed (a red module must not hide the deploy kit's results); the run
+# exits non-zero at the end, naming every step that failed.
+step() {
+  local name=$1
+  shift
+  echo "== $name"
+  if ! "$@"; then
+    echo "== FAILED: $name"
+    failed+=("$name")
+  fi
+}
+step "bench/percentiles.py self-check (the Python benchmarks' percentile, same cases as PercentilesTest)" \
+  python3 bench/percentiles.py
 profile="-Popenstack"; [ "${SKIP_OPENSTACK:-0}" = 1 ] && profile=""
-mvn -B -ntp -fae $profile ${MVN_ARGS:-} verify
-
-echo "== deploy kit: static checks (ansible-lint, yamllint, packer validate, terraform test, cloud-init schema, ...)"
-deploy/ci/check.sh
-echo "== deploy kit: roles applied for real to a Debian chroot, with the scaler .deb just built"
-deb=$(ls scaler-daemon/target/sipmediadeploy-scaler_*_all.deb | head -1)
-deploy/ci/chroot-test.sh "$deb"
-echo "== deploy kit: each image kind built as Packer does, its first boot run offline (ansible-core only, network cut)"
-deploy/ci/firstboot-test.sh "$deb"
-echo "== container image: Jib to a tarball (no Docker daemon), its entrypoint run under chroot"
-deploy/container/build-image.sh
-deploy/ci/image-test.sh
-echo "== failover with calls, reduced (1 run per cell, about 2 min): no call to a busy gateway, no lost BYE"
-mvn -B -ntp ${MVN_ARGS:-} -pl scaler-calls test -Dtest=FailoverCallsBenchmark -Dgroups=bench -Dcalls.excluded=none \
-  -Dcalls.bench.runs=1 -Dcalls.results="$here/scaler-calls/target/bench-ci"
-echo "== failover side by side, reduced (5 runs per cell, about 7 min): the scaler's killed-Kamailio p99 must be <= 2 s"
-bench/failover-side-by-side/run.sh --ci
-echo "== all tests passed in $(( $(date +%s) - t0 )) s"
+step "maven verify (all modules)" mvn -B -ntp -fae $profile ${MVN_ARGS:-} verify
+step "deploy kit: static checks (ansible-lint, yamllint, packer validate, terraform test, cloud-init schema, ...)" \
+  deploy/ci/check.sh
+deb=$(ls scaler-daemon/target/sipmediadeploy-scaler_*_all.deb 2>/dev/null | head -1) || true
+step "deploy kit: roles applied for real to a Debian chroot, with the scaler .deb just built" \
+  deploy/ci/chroot-test.sh "$deb"
+step "deploy kit: each image kind built as Packer does, its first boot run offline (ansible-core only, network cut)" \
+  deploy/ci/firstboot-test.sh "$deb"
+step "container image: Jib to a tarball (no Docker daemon)" deploy/container/build-image.sh
+step "container image: its entrypoint run under chroot" deploy/ci/image-test.sh
+step "failover with calls, reduced (1 run per cell, about 2 min): no call to a busy gateway, no lost BYE" \
+  mvn -B -ntp ${MVN_ARGS:-} -pl scaler-calls test -Dtest=FailoverCallsBenchmark -Dgroups=bench \
+  -Dcalls.excluded=none -Dcalls.bench.runs=1 -Dcalls.results="$here/scaler-calls/target/bench-ci"
+step "failover side by side, reduced (5 runs per cell, about 7 min): the scaler's killed-Kamailio p99 must be <= 2 s" \
+  bench/failover-side-by-side/run.sh --ci
+if [ ${#failed[@]} -eq 0 ]; then
+  echo "== all tests passed in $(( $(date +%s) - t0 )) s"
+else
+  echo "== ${#failed[@]} step(s) failed after $(( $(date +%s) - t0 )) s:"
+  printf '   - %s\n' "${failed[@]}"
+fi
 # One plain closing line for the whole run, summed over every module's Surefire reports.
 /usr/bin/python3 - <<'PY'
 import glob, xml.etree.ElementTree as ET
@@ -66,3 +80,4 @@ for p in glob.glob("*/target/surefire-reports/TEST-*.xml"):
     t += n; f += fail + err; s += skip
 print(f"tests: {t - f - s} passed, {f} failed, {s} skipped")
 PY
+[ ${#failed[@]} -eq 0 ]
