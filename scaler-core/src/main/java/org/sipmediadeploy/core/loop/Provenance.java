@@ -27,7 +27,7 @@ final class Provenance {
                 + ": an id of a history lost since; neither used nor deleted";
     }
 
-    /** Why {@code s} is not the product of a decision made at {@code decidedAt} (see {@link #predates}). */
+    /** Why {@code s}, dated before its decision ({@link #predates}), is not that decision's product. */
     static String createdBefore(Server s) {
         return "was created before the decision, at " + s.created();
     }
