@@ -184,47 +184,11 @@ public final class DemoCluster implements AutoCloseable {
             passwordFile = "secrets/os-password-" + id;
             writeSecret(workDir.resolve(passwordFile), user.password().reveal());
         }
-        String conf = """
-                scaler {
-                  node { id = "%s", storage-dir = "%s", probe-address = "%s" }
-                  cluster { peers = [
-                %s    ] }
-                  admin { bind = "%s", port = %d, token-file = "secrets/admin.token" }
-                  openstack {
-                    auth-url = "%s"
-                    tag = "%s"
-                    auth { type = "password", username = "%s", project = "%s", password-file = "%s" }
-                  }
-                  pairs {
-                    kamailio {
-                      floating-ip = "%s"
-                      members = ["kamailio-a", "kamailio-b"]
-                      probe { kind = "sip-options", port = 5060, transport = "udp" }
-                      replacement { image = "sipmediadeploy-kamailio", flavor = "m1.small", network = "tenant-net" }
-                    }
-                    coturn {
-                      floating-ip = "%s"
-                      members = ["coturn-a", "coturn-b"]
-                      probe { kind = "turn-allocate", port = 3478, username = "%s", password-file = "secrets/turn-probe" }
-                      replacement { image = "sipmediadeploy-coturn", flavor = "m1.small", network = "tenant-net" }
-                    }
-                  }
-                  pools {
-                    gateways {
-                      image = "sipmediadeploy-gateway", flavor = "m1.small", network = "tenant-net"
-                      capacity-per-host = %d, min-hosts = %d, max-hosts = %d
-                      spare { default = %d }
-                      status { port = 8080 }
-                      scale-in-after = 60s, protect-new = 60s, boot-timeout = 2m
-                    }
-                  }
-                  logging { format = "json", file = "%s" }
-                }
-                """.formatted(
+        String conf = new NodeConfigText(
                         id,
                         workDir.resolve(id + "-raft"),
                         nodeAddress(id),
-                        peers,
+                        peers.toString(),
                         nodeHost,
                         admin,
                         sandboxUrl(),
@@ -239,7 +203,8 @@ public final class DemoCluster implements AutoCloseable {
                         pool.minHosts(),
                         pool.maxHosts(),
                         spare,
-                        workDir.resolve(id + ".log"));
+                        workDir.resolve(id + ".log"))
+                .text();
         Path f = workDir.resolve(id + ".conf");
         Files.writeString(f, conf, StandardCharsets.UTF_8);
         configs.put(id, f);
