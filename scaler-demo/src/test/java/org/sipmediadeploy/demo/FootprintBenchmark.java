@@ -24,7 +24,7 @@ import org.sipmediadeploy.daemon.cli.ScalerCtl;
 /**
  * A scaler node's footprint: start-up time to ready, resident memory and CPU of an idle follower and of the
  * leader probing 2 pairs and 50 gateway hosts. Not a test: run with
- * {@code mvn -pl scaler-daemon verify -Dbench.excluded=none -Dtest=FootprintBenchmark}. Writes bench/results/footprint.{json,md}.
+ * {@code mvn -pl scaler-demo verify -Dbench.excluded=none -Dtest=FootprintBenchmark}. Writes bench/results/footprint.{json,md}.
  */
 @Tag("bench")
 class FootprintBenchmark {
@@ -188,7 +188,7 @@ class FootprintBenchmark {
                 .strip();
         String date = Instant.now().toString();
         List<Map<String, Object>> json = new ArrayList<>();
-        StringBuilder md = new StringBuilder("# Scaler node footprint\n\n`mvn -pl scaler-daemon verify "
+        StringBuilder md = new StringBuilder("# Scaler node footprint\n\n`mvn -pl scaler-demo verify "
                 + "-Dbench.excluded=none -Dtest=FootprintBenchmark` (commit " + commit + ", " + date + ")\n\n"
                 + "| figure | unit | value | target |\n|---|---|---|---|\n");
         for (Figure f : figures) {

@@ -124,10 +124,31 @@ public final class FloatingIpMoveBenchmark {
         return TinyClients.options("127.0.0.1", 5060, local, "UDP").getBytes(StandardCharsets.UTF_8);
     }
 
+    /** Which Kamailio answered: the stateless reply's to-tag up to its '-' (the per-socket part). */
     private static String sipServer(byte[] reply) {
-        String m = new String(reply, StandardCharsets.UTF_8);
-        String server = TinyClients.header(m, "Server");
-        return server == null ? null : server.substring(server.lastIndexOf(' ') + 1);
+        return sipTag(new String(reply, StandardCharsets.UTF_8));
+    }
+
+    private static String sipTag(String message) {
+        String to = TinyClients.header(message, "To");
+        int at = to == null ? -1 : to.indexOf(";tag=");
+        if (at < 0) {
+            return null;
+        }
+        String tag = to.substring(at + 5);
+        int dash = tag.indexOf('-');
+        return dash < 0 ? tag : tag.substring(0, dash);
+    }
+
+    /** The to-tag of one member, asked at its own address (not through the floating IP). */
+    private static String directSipTag(String host) throws IOException {
+        String reply = TinyClients.sipUdp(host, 5060, 1000)
+                .orElseThrow(() -> new IllegalStateException("no OPTIONS answer from " + host));
+        String tag = sipTag(reply);
+        if (tag == null) {
+            throw new IllegalStateException("OPTIONS answer from " + host + " has no to-tag");
+        }
+        return tag;
     }
 
     /** The address in Coturn's RESPONSE-ORIGIN attribute. */
@@ -162,9 +183,9 @@ public final class FloatingIpMoveBenchmark {
         Sandbox.Pair pair = sandbox.createPair(name, image, "bench");
         String[] ids = {pair.serverA(), pair.serverB()};
         String[] ports = {pair.portA(), pair.portB()};
-        // What the reply names: the server name (SIP) or the server's host address (STUN).
-        String[] names =
-                image.contains("kamailio") ? new String[] {name + "-a", name + "-b"} : new String[] {null, null};
+        // What the reply names: the server's stateless to-tag (SIP: Kamailio derives it from its first listening
+        // socket, so the two members' tags differ) or the server's host address (STUN).
+        String[] names = {null, null};
         long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
         while (!(sandbox.hasInstance(ids[0]) && sandbox.hasInstance(ids[1]))) {
             if (System.nanoTime() > deadline) {
@@ -172,7 +193,12 @@ public final class FloatingIpMoveBenchmark {
             }
             Thread.sleep(50);
         }
-        if (names[0] == null) {
+        if (image.contains("kamailio")) {
+            names = new String[] {directSipTag(sandbox.hostAddress(ids[0])), directSipTag(sandbox.hostAddress(ids[1]))};
+            if (names[0].equals(names[1])) {
+                throw new IllegalStateException("both Kamailio members answer with the same to-tag " + names[0]);
+            }
+        } else {
             names = new String[] {sandbox.hostAddress(ids[0]), sandbox.hostAddress(ids[1])};
         }
         Port check = cloud.portOf(ids[0], null).orElseThrow();
