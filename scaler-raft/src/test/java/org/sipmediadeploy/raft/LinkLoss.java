@@ -36,6 +36,24 @@ final class LinkLoss implements AutoCloseable {
         return new LinkLoss(table);
     }
 
+    /**
+     * Every link of one node cut (a partition of that node from the others), in a table of the caller's naming: the
+     * connections it opens to the peers' Raft ports and those the peers open to its port {@code port}; its own
+     * client's connection to its own server stays up.
+     */
+    static LinkLoss isolating(String tableName, long gid, int port, List<Integer> peerPorts) {
+        NftTable table = new NftTable(tableName);
+        StringBuilder peers = new StringBuilder();
+        for (int p : peerPorts) {
+            peers.append(peers.length() == 0 ? "" : ", ").append(p);
+        }
+        table.replace(List.of(
+                "meta skgid " + gid + " ip daddr 127.0.0.1 tcp dport { " + peers + " } ct mark set " + MARK,
+                "meta skgid != " + gid + " ip daddr 127.0.0.1 tcp dport " + port + " ct mark set " + MARK,
+                "ct mark " + MARK + " counter drop"));
+        return new LinkLoss(table);
+    }
+
     /** The packets dropped so far (the rule's counter), or -1 when it cannot be read. */
     long dropped() {
         return table.packets();

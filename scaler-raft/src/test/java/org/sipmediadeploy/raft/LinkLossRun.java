@@ -53,7 +53,7 @@ final class LinkLossRun {
         Map<String, NodeProcess> procs = new TreeMap<>();
         try {
             for (String id : peers.keySet()) {
-                procs.put(id, NodeProcess.start(id, peers, dir.resolve(id), setpriv(gid(id))));
+                procs.put(id, NodeProcess.startInGroup(id, peers, dir.resolve(id), gid(id)));
             }
             NodeProcess leader = awaitLeader(procs);
             long term = Long.parseLong(NodeProcess.words(leader.ask("status", Duration.ofSeconds(30)))[0]);
@@ -146,9 +146,5 @@ final class LinkLossRun {
 
     private static long gid(String id) {
         return GID_BASE + Integer.parseInt(id.substring(1));
-    }
-
-    private static List<String> setpriv(long gid) {
-        return List.of("/usr/bin/setpriv", "--regid=" + gid, "--clear-groups", "--");
     }
 }

@@ -45,24 +45,12 @@ class MultiProcessTest {
         }
     }
 
-    /** The process that announced READY for the highest term, and that term. */
     private Optional<NodeProcess> leaderAbove(long term) {
-        NodeProcess best = null;
-        long bestTerm = term;
-        for (NodeProcess p : procs) {
-            for (long t : p.readyTerms()) {
-                if (t > bestTerm) {
-                    best = p;
-                    bestTerm = t;
-                }
-            }
-        }
-        return Optional.ofNullable(best);
+        return NodeProcess.leaderAbove(procs, term);
     }
 
     private static long lastReady(NodeProcess p) {
-        List<Long> t = p.readyTerms();
-        return t.get(t.size() - 1);
+        return p.lastReadyTerm();
     }
 
     @Test

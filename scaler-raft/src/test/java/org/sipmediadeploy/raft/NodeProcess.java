@@ -73,6 +73,11 @@ final class NodeProcess implements AutoCloseable {
         return start(id, peers, storage, List.of());
     }
 
+    /** The same, the JVM run with the group id {@code gid} (nftables rules can then tell its packets apart). */
+    static NodeProcess startInGroup(String id, Map<String, String> peers, Path storage, long gid) throws IOException {
+        return start(id, peers, storage, List.of("/usr/bin/setpriv", "--regid=" + gid, "--clear-groups", "--"));
+    }
+
     /** The same, the JVM run through {@code prefix} (e.g. {@code setpriv --regid=G --clear-groups --}). */
     static NodeProcess start(String id, Map<String, String> peers, Path storage, List<String> prefix)
             throws IOException {
@@ -102,6 +107,27 @@ final class NodeProcess implements AutoCloseable {
             }
         }
         return out;
+    }
+
+    /** Of {@code procs}, the one that announced READY for the highest term above {@code term}, if any. */
+    static java.util.Optional<NodeProcess> leaderAbove(java.util.Collection<NodeProcess> procs, long term) {
+        NodeProcess best = null;
+        long bestTerm = term;
+        for (NodeProcess p : procs) {
+            for (long t : p.readyTerms()) {
+                if (t > bestTerm) {
+                    best = p;
+                    bestTerm = t;
+                }
+            }
+        }
+        return java.util.Optional.ofNullable(best);
+    }
+
+    /** The last term this process announced READY for. */
+    long lastReadyTerm() {
+        List<Long> t = readyTerms();
+        return t.get(t.size() - 1);
     }
 
     OptionalLong readyNanos(long term) {

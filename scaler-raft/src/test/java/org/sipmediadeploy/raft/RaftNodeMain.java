@@ -76,6 +76,11 @@ public final class RaftNodeMain {
             case "failover" ->
                 result(node.propose(Fixtures.failover(w[1], w[2], w[3], Long.parseLong(w[4])))
                         .get(60, TimeUnit.SECONDS));
+            case "failoverAsync" -> {
+                // Into the leader's log without waiting for the commit: a cut-off leader's uncommitted tail.
+                node.propose(Fixtures.failover(w[1], w[2], w[3], Long.parseLong(w[4])));
+                yield "SENT";
+            }
             case "active" ->
                 node.state().pair("kamailio").map(p -> p.activeServerId()).orElse("none");
             default -> "ERROR unknown command " + w[0];
