@@ -106,6 +106,7 @@ class RollingRestartTest {
                 .forEach((id, port) -> admin.put(id, URI.create("http://" + NODES_HOST + ":" + port)));
         String kamActive = cluster().member("kamailio", "active");
         String kamStandby = cluster().member("kamailio", "standby");
+        List<String> stoppedLeaders = new ArrayList<>();
         Instant killedAt = null;
         Duration toMove = null;
         Duration toTraffic = null;
@@ -116,8 +117,18 @@ class RollingRestartTest {
             await().atMost(Duration.ofSeconds(10)).until(() -> traffic.lastOk(Probe.Kind.SIP) != null);
             for (int i = 0; i < order.size(); i++) {
                 String node = order.get(i);
+                // Leadership can move mid-roll on its own (a loaded machine, the one voter left busy catching up):
+                // the hand-over is checked on whichever node leads when it is stopped, read before its restart.
+                boolean wasLeader = node.equals(cluster().leader());
                 int exit = cluster().stopNode(node);
                 assertTrue(exit == 0 || exit == 143, node + " stopped cleanly on SIGTERM, exit " + exit);
+                if (wasLeader) {
+                    String log = Files.readString(cluster().demo.workDir().resolve(node + ".log"));
+                    assertTrue(
+                            log.contains("leadership transfer before stop"),
+                            node + ", the leader when it was stopped, tried to hand over");
+                    stoppedLeaders.add(node);
+                }
                 if (i == 1) {
                     // Mid-roll, with only two of three scaler nodes up: kill the active Kamailio.
                     cluster().sandbox().kill(kamActive);
@@ -157,9 +168,10 @@ class RollingRestartTest {
             assertTrue(sampler.leaders().size() >= 2, "leadership moved off the stopped leader: " + sampler.leaders());
         }
 
-        // The old leader attempted the hand-over on SIGTERM (Daemon.close), and someone else leads now.
-        String log = Files.readString(cluster().demo.workDir().resolve(firstLeader + ".log"));
-        assertTrue(log.contains("leadership transfer before stop"), "the stopping leader tried to hand over");
+        // A node stopped while leading attempted the hand-over on SIGTERM (Daemon.close), checked above.
+        System.out.printf(
+                "rolling restart: first leader %s; stopped while leading (hand-over checked): %s%n",
+                firstLeader, stoppedLeaders);
         for (String n : Cluster.NODES) {
             assertEquals(NEW_VERSION, version(n), n);
             assertEquals(3, cluster().status(n).path("peers").size(), n);
