@@ -23,12 +23,11 @@ public record ApiLatencyProfile(
      * Calibrated from bench/results/neutron-fip-move.json (the real Neutron of the project's test OpenStack, through
      * {@code OpenStackCloud.move}): GET = the observer's GET p50; PUT = the move's p50 without a token renewal minus
      * that GET; tail = the move's p99 minus its p50, on 2 % of the PUTs (so it sets the p99, not the p95); token =
-     * the p50 of moves that renewed the token minus the p50 of those that did not. That cloud ran on a 2-CPU machine
-     * shared with other builds (load average about 30 in neutron-fip-move.md of 2026-12-07): these are its
-     * latencies under that load, several times those of a quieter hour (compare openstack.md); re-calibrate with
-     * {@link #fromMeasured} after a new run.
+     * the p50 of moves that renewed the token minus the p50 of those that did not. That cloud ran on the project's
+     * 2-CPU machine with nothing else running (load average 1–2 in neutron-fip-move.md); under heavy load the same
+     * cloud answered about 15 times slower. Re-calibrate with {@link #fromMeasured} after a new run.
      */
-    public static final ApiLatencyProfile REAL_NEUTRON = fromMeasured("real-neutron", 448.4, 12094.7, 19711.0, 18389.4);
+    public static final ApiLatencyProfile REAL_NEUTRON = fromMeasured("real-neutron", 32.7, 936.5, 1307.7, 1296.8);
 
     public ApiLatencyProfile {
         Objects.requireNonNull(name, "name");
