@@ -314,24 +314,23 @@ public final class FloatingIpMoveBenchmark {
         return new Figure(title, "ms", samples, "associate call + 2 send intervals (" + 2 * intervalUs / 1000 + " ms)");
     }
 
+    /** Whether {@code condition} held within {@code timeoutMs} (polled every 0.2 ms). */
     private static boolean waitUntil(java.util.function.BooleanSupplier condition, long timeoutMs)
-            throws InterruptedException {
-        try {
-            waitFor(condition, timeoutMs);
-            return true;
-        } catch (IllegalStateException e) {
-            return false;
-        }
-    }
-
-    private static void waitFor(java.util.function.BooleanSupplier condition, long timeoutMs)
             throws InterruptedException {
         long end = System.nanoTime() + timeoutMs * 1_000_000L;
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > end) {
-                throw new IllegalStateException("condition not met within " + timeoutMs + " ms");
+                return false;
             }
             Thread.sleep(0, 200_000);
+        }
+        return true;
+    }
+
+    private static void waitFor(java.util.function.BooleanSupplier condition, long timeoutMs)
+            throws InterruptedException {
+        if (!waitUntil(condition, timeoutMs)) {
+            throw new IllegalStateException("condition not met within " + timeoutMs + " ms");
         }
     }
 
