@@ -68,8 +68,16 @@ final class RealProcess implements AutoCloseable {
         }
     }
 
+    /**
+     * SIGSTOP to the group, returning once every thread of every member is stopped: kill(2) returns before the
+     * signal has stopped a busy thread, and a thread still running could answer one more request.
+     */
     void freeze() {
         signalGroup("STOP");
+        org.awaitility.Awaitility.await(this + " group stopped")
+                .atMost(Duration.ofSeconds(10))
+                .pollInterval(Duration.ofMillis(5))
+                .until(this::groupStopped);
     }
 
     void thaw() {
@@ -108,14 +116,44 @@ final class RealProcess implements AutoCloseable {
         }
     }
 
-    private boolean liveMember(Path procDir) {
+    /** Whether the group has a live member and every thread of every live member is in the stopped state. */
+    boolean groupStopped() {
+        try (var dirs = Files.list(Path.of("/proc"))) {
+            List<Path> members = dirs.filter(
+                            d -> d.getFileName().toString().chars().allMatch(Character::isDigit))
+                    .filter(this::liveMember)
+                    .toList();
+            return !members.isEmpty() && members.stream().allMatch(RealProcess::allThreadsStopped);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static boolean allThreadsStopped(Path procDir) {
+        try (var tasks = Files.list(procDir.resolve("task"))) {
+            return tasks.allMatch(t -> "T".equals(statFields(t)[0]));
+        } catch (IOException | RuntimeException gone) {
+            return true; // exited meanwhile: it answers nothing either
+        }
+    }
+
+    /** The fields of a /proc stat file after "pid (comm) ": comm may hold spaces, so parse after the last ')'. */
+    private static String[] statFields(Path procDir) {
         try {
             String stat = Files.readString(procDir.resolve("stat"));
-            // pid (comm) state ppid pgrp ...: comm may hold spaces, so parse after the last ')'
             @SuppressWarnings("StringSplitter") // only leading fields are read; trailing empties cannot matter
             String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return f;
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private boolean liveMember(Path procDir) {
+        try {
+            String[] f = statFields(procDir); // state ppid pgrp ...
             return Long.parseLong(f[2]) == pid && !"Z".equals(f[0]) && !"X".equals(f[0]);
-        } catch (IOException | RuntimeException gone) {
+        } catch (RuntimeException gone) {
             return false;
         }
     }
