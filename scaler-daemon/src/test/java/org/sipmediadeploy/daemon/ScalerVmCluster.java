@@ -60,15 +60,10 @@ final class ScalerVmCluster implements AutoCloseable {
     static ScalerVmCluster start(Path work, int block, Duration replaceAfter) throws Exception {
         Files.createDirectories(work);
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> daemon = List.of(
-                java,
-                "-Xmx160m",
-                "-XX:+UseSerialGC",
-                "-XX:TieredStopAtLevel=1",
-                "-cp",
-                System.getProperty("java.class.path"),
-                "org.sipmediadeploy.daemon.ScalerMain",
-                "run");
+        List<String> daemon = new java.util.ArrayList<>(List.of(java));
+        daemon.addAll(JvmOptions.shipped());
+        daemon.addAll(
+                List.of("-cp", System.getProperty("java.class.path"), "org.sipmediadeploy.daemon.ScalerMain", "run"));
         SandboxConfig sc = SandboxConfig.defaults().toBuilder()
                 .apiPort(0)
                 .addressBlock(block)

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.sipmediadeploy.core.model.Secret;
+import org.sipmediadeploy.daemon.JvmOptions;
 import org.sipmediadeploy.sandbox.Sandbox;
 import org.sipmediadeploy.sandbox.SandboxConfig;
 
@@ -230,7 +231,8 @@ public final class DemoCluster implements AutoCloseable {
             // still root, but with a group of its own: what a packet filter can match this node's sockets by
             cmd.addAll(List.of(SETPRIV, "--regid=" + nodeGid(id), "--clear-groups", "--"));
         }
-        cmd.addAll(List.of(java, "-Xmx160m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
+        cmd.add(java);
+        cmd.addAll(JvmOptions.forNode());
         cmd.addAll(jvmOptions);
         cmd.addAll(List.of(
                 "-cp",
