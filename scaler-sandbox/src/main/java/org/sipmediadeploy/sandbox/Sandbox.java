@@ -1,29 +1,14 @@
 package org.sipmediadeploy.sandbox;
 
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
-import org.sipmediadeploy.core.model.ServerMetadata;
-import org.sipmediadeploy.sandbox.Resources.FipRec;
-import org.sipmediadeploy.sandbox.Resources.PortRec;
 import org.sipmediadeploy.sandbox.Resources.ServerRec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,11 +23,7 @@ public final class Sandbox implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Sandbox.class);
 
     private final SandboxConfig config;
-    private final EventLoopGroup httpGroup;
-    private final EventLoopGroup dataGroup;
-    private final ExecutorService workers;
-    private final ScheduledExecutorService timers;
-    private final ScheduledExecutorService lifecycle;
+    private final SandboxThreads threads;
     private final EventLog events;
     private final ApiFaults apiFaults;
     private final Path workDir;
@@ -51,16 +32,16 @@ public final class Sandbox implements AutoCloseable {
     private SandboxCloud cloud;
     private Keystone keystone;
     private HttpFront front;
+    private InstanceFaults faults;
+    private GatewayCalls gateways;
+    private PrecreatedPairs pairs;
+    private ControlState state;
     private int port;
     private boolean closed;
 
     private Sandbox(SandboxConfig config) {
         this.config = config;
-        this.httpGroup = new MultiThreadIoEventLoopGroup(1, daemon("sandbox-http"), NioIoHandler.newFactory());
-        this.dataGroup = new MultiThreadIoEventLoopGroup(2, daemon("sandbox-net"), NioIoHandler.newFactory());
-        this.workers = Executors.newFixedThreadPool(16, daemon("sandbox-api"));
-        this.timers = Executors.newScheduledThreadPool(2, daemon("sandbox-timer"));
-        this.lifecycle = Executors.newScheduledThreadPool(2, daemon("sandbox-lifecycle"));
+        this.threads = new SandboxThreads();
         this.events = new EventLog(Clock.systemUTC(), config.eventLogFile());
         this.apiFaults = new ApiFaults(config.seed());
         try {
@@ -71,15 +52,6 @@ public final class Sandbox implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
         this.shutdownHook = new Thread(this::close, "sandbox-shutdown");
-    }
-
-    private static ThreadFactory daemon(String name) {
-        AtomicInteger n = new AtomicInteger();
-        return r -> {
-            Thread t = new Thread(r, name + "-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        };
     }
 
     /** Starts a sandbox: binds the API port; servers start when created. */
@@ -110,7 +82,12 @@ public final class Sandbox implements AutoCloseable {
         keystone = new Keystone(config, Clock.systemUTC(), baseUrl);
         String projectId = Keystone.projectId(
                 config.users().isEmpty() ? "admin" : config.users().get(0).project());
-        cloud = new SandboxCloud(config, Clock.systemUTC(), events, projectId, dataGroup, lifecycle, workDir);
+        cloud = new SandboxCloud(
+                config, Clock.systemUTC(), events, projectId, threads.dataGroup, threads.lifecycle, workDir);
+        faults = new InstanceFaults(cloud);
+        gateways = new GatewayCalls(cloud);
+        pairs = new PrecreatedPairs(cloud);
+        state = new ControlState(cloud, keystoneUrl());
         front = new HttpFront(
                 keystone,
                 new Nova(cloud, baseUrl),
@@ -119,9 +96,9 @@ public final class Sandbox implements AutoCloseable {
                 new Control(this),
                 apiFaults,
                 events,
-                workers,
-                timers);
-        front.start(httpGroup, host, port);
+                threads.workers,
+                threads.timers);
+        front.start(threads.httpGroup, host, port);
         LOG.info("sandbox up: keystone {}", keystoneUrl());
         events.record("sandbox.start", Caller.SANDBOX, keystoneUrl(), 0, "ok", Map.of());
     }
@@ -169,53 +146,30 @@ public final class Sandbox implements AutoCloseable {
     // ---------------------------------------------------------------- instance faults (Java API)
 
     public void kill(String serverId) {
-        Instance i = cloud.instance(serverId);
-        i.kill();
-        events.record(
-                "fault.instance", Caller.CONTROL, serverId, 0, "ok", Map.of("action", "kill", "instance", i.kind()));
+        faults.kill(serverId);
     }
 
     public void freeze(String serverId) {
-        Instance i = cloud.instance(serverId);
-        i.freeze();
-        events.record(
-                "fault.instance", Caller.CONTROL, serverId, 0, "ok", Map.of("action", "freeze", "instance", i.kind()));
+        faults.freeze(serverId);
     }
 
     public void resume(String serverId) {
-        Instance i = cloud.instance(serverId);
-        i.resume();
-        events.record(
-                "fault.instance", Caller.CONTROL, serverId, 0, "ok", Map.of("action", "resume", "instance", i.kind()));
+        faults.resume(serverId);
     }
 
     /** Starts a killed instance again (a service restart inside the VM). */
     public void restart(String serverId) {
-        Instance i = cloud.instance(serverId);
-        if (i.alive()) {
-            i.close();
-        }
-        i.start();
-        events.record(
-                "fault.instance", Caller.CONTROL, serverId, 0, "ok", Map.of("action", "restart", "instance", i.kind()));
+        faults.restart(serverId);
     }
 
     /** Powers the server off: its instance stops and Nova reports SHUTOFF. */
     public void shutoff(String serverId) {
-        cloud.shutoff(serverId);
-        events.record("fault.instance", Caller.CONTROL, serverId, 0, "ok", Map.of("action", "shutoff"));
+        faults.shutoff(serverId);
     }
 
     /** Drops, rejects or restores all traffic to the server's fixed address (direct and through floating IPs). */
     public void traffic(String serverId, TrafficMode mode) {
-        cloud.nic(serverId).mode(mode);
-        events.record(
-                "fault.instance",
-                Caller.CONTROL,
-                serverId,
-                0,
-                "ok",
-                Map.of("action", "traffic-" + mode.name().toLowerCase(java.util.Locale.ROOT)));
+        faults.traffic(serverId, mode);
     }
 
     public TrafficMode traffic(String serverId) {
@@ -228,16 +182,7 @@ public final class Sandbox implements AutoCloseable {
      * floating IP, still get through. NORMAL restores the path completely (a loss set on it goes too).
      */
     public void pathTraffic(String serverId, String source, TrafficMode mode) {
-        Forwarder nic = cloud.nic(serverId);
-        java.net.InetAddress from = loopbackSource(source);
-        nic.sourceFault(from, mode, 0, config.seed());
-        events.record(
-                "fault.path",
-                Caller.CONTROL,
-                serverId,
-                0,
-                "ok",
-                Map.of("source", source, "action", "traffic-" + mode.name().toLowerCase(java.util.Locale.ROOT)));
+        faults.pathTraffic(serverId, source, mode);
     }
 
     /**
@@ -246,14 +191,7 @@ public final class Sandbox implements AutoCloseable {
      * {@code seed} so a run can be replayed. TCP from that source is not affected (it would retransmit).
      */
     public void pathLoss(String serverId, String source, double rate, long seed) {
-        cloud.nic(serverId).sourceFault(loopbackSource(source), TrafficMode.NORMAL, rate, seed);
-        events.record(
-                "fault.path",
-                Caller.CONTROL,
-                serverId,
-                0,
-                "ok",
-                Map.of("source", source, "action", "loss", "rate", Double.toString(rate), "seed", Long.toString(seed)));
+        faults.pathLoss(serverId, source, rate, seed);
     }
 
     /** The faults on paths to the server, {@code source -> "MODE loss=R"}. */
@@ -263,28 +201,7 @@ public final class Sandbox implements AutoCloseable {
 
     /** Removes every path fault of every running server. */
     public void clearPathFaults() {
-        for (String id : cloud.runningServerIds()) {
-            try {
-                cloud.nic(id).clearSourceFaults();
-            } catch (IllegalArgumentException e) {
-                // deleted meanwhile: nothing left to clear
-            }
-        }
-        events.record("fault.path.clear", Caller.CONTROL, "*", 0, "ok", Map.of());
-    }
-
-    private static java.net.InetAddress loopbackSource(String source) {
-        // checked as a literal first: getByName would resolve a host name
-        if (source == null || !source.matches("127(\\.\\d{1,3}){3}")) {
-            throw new IllegalArgumentException(
-                    "source must be an IPv4 loopback address (127.x.y.z), was '" + source + "'");
-        }
-        try {
-            return java.net.InetAddress.getByName(source);
-        } catch (java.net.UnknownHostException e) {
-            throw new IllegalArgumentException(
-                    "source must be an IPv4 loopback address (127.x.y.z), was '" + source + "'");
-        }
+        faults.clearPathFaults();
     }
 
     /** The PID of the server's process (Kamailio, turnserver); empty for built-in responders. */
@@ -335,45 +252,21 @@ public final class Sandbox implements AutoCloseable {
 
     // ---------------------------------------------------------------- gateway calls
 
-    private BuiltinInstance gateway(String serverId) {
-        Instance i = cloud.instance(serverId);
-        if (i instanceof BuiltinInstance b) {
-            return b;
-        }
-        throw new IllegalArgumentException("server " + serverId + " runs " + i.kind() + ", not a gateway host");
-    }
-
     /** Starts a simulated call on a gateway host: one idle gateway fewer; false when none is idle. */
     public boolean startCall(String serverId) {
-        boolean ok = gateway(serverId).startCall();
-        events.record(
-                "gateway.call.start",
-                Caller.CONTROL,
-                serverId,
-                0,
-                ok ? "ok" : "no idle gateway",
-                Map.of("idle", Integer.toString(gateway(serverId).idle())));
-        return ok;
+        return gateways.startCall(serverId);
     }
 
     public boolean endCall(String serverId) {
-        boolean ok = gateway(serverId).endCall();
-        events.record(
-                "gateway.call.end",
-                Caller.CONTROL,
-                serverId,
-                0,
-                ok ? "ok" : "no busy gateway",
-                Map.of("idle", Integer.toString(gateway(serverId).idle())));
-        return ok;
+        return gateways.endCall(serverId);
     }
 
     public int idleGateways(String serverId) {
-        return gateway(serverId).idle();
+        return gateways.idle(serverId);
     }
 
     public void canBeTerminated(String serverId, boolean value) {
-        gateway(serverId).canBeTerminated(value);
+        gateways.canBeTerminated(serverId, value);
     }
 
     // ---------------------------------------------------------------- demo set-up
@@ -396,41 +289,7 @@ public final class Sandbox implements AutoCloseable {
      * with {@code NAME-a}'s port. Returns without waiting for ACTIVE.
      */
     public Pair createPair(String name, String image, String tag) {
-        String[] imageAndFlavor = cloud.store.locked(() -> {
-            var img = cloud.store.imageByName(image);
-            if (img == null) {
-                throw new IllegalArgumentException("no image named " + image);
-            }
-            return new String[] {
-                img.id(), cloud.store.flavors.keySet().iterator().next()
-            };
-        });
-        String imageId = imageAndFlavor[0];
-        String flavorId = imageAndFlavor[1];
-        String[] ids = new String[2];
-        String[] ports = new String[2];
-        String[] fixed = new String[2];
-        for (int i = 0; i < 2; i++) {
-            String member = name + "-" + (char) ('a' + i);
-            Map<String, String> md = new LinkedHashMap<>();
-            md.put(ServerMetadata.TAG, tag);
-            md.put(ServerMetadata.DECISION, "precreated-" + member);
-            md.put(ServerMetadata.GROUP, name);
-            md.put(ServerMetadata.ROLE, name);
-            ServerRec s = cloud.createServer(
-                    Caller.SANDBOX, member, imageId, flavorId, List.of(), md, null, null, List.of(), false);
-            events.record("server.create", Caller.SANDBOX, s.id, 202, "ok", Map.of("name", member));
-            int slot = i;
-            cloud.store.lockedRun(() -> {
-                ids[slot] = s.id;
-                PortRec p = cloud.store.ports.get(s.portIds.get(0));
-                ports[slot] = p.id;
-                fixed[slot] = p.fixedIp;
-            });
-        }
-        String ext = cloud.store.locked(() -> cloud.store.externalNetwork().id());
-        FipRec f = cloud.networking.createFloatingIp(Caller.SANDBOX, ext, null, ports[0], name + " service address");
-        return new Pair(name, ids[0], ids[1], ports[0], ports[1], fixed[0], fixed[1], f.id, f.address);
+        return pairs.create(name, image, tag);
     }
 
     /** Server status as Nova reports it (BUILD, ACTIVE, ERROR, SHUTOFF), or null when it does not exist. */
@@ -442,52 +301,7 @@ public final class Sandbox implements AutoCloseable {
     }
 
     Map<String, Object> stateJson() {
-        return cloud.store.locked(() -> {
-            List<Object> servers = new ArrayList<>();
-            for (ServerRec s : cloud.store.servers.values()) {
-                Map<String, Object> m = Json.obj(
-                        "id",
-                        s.id,
-                        "name",
-                        s.name,
-                        "status",
-                        s.status,
-                        "deleting",
-                        s.deleting,
-                        "metadata",
-                        new LinkedHashMap<>(s.metadata));
-                if (!s.portIds.isEmpty() && cloud.store.ports.containsKey(s.portIds.get(0))) {
-                    PortRec p = cloud.store.ports.get(s.portIds.get(0));
-                    m.put("port_id", p.id);
-                    m.put("fixed_ip", p.fixedIp);
-                    m.put("host_ip", p.hostIp);
-                }
-                if (cloud.runningServerIds().contains(s.id)) {
-                    Instance i = cloud.instance(s.id);
-                    m.put("instance", i.kind());
-                    m.put("alive", i.alive());
-                    m.put("frozen", i.frozen());
-                    m.put("pid", i.pid().isPresent() ? i.pid().getAsLong() : null);
-                    m.put("traffic", cloud.nic(s.id).mode().name());
-                }
-                servers.add(m);
-            }
-            List<Object> fips = new ArrayList<>();
-            for (FipRec f : cloud.store.floatingIps.values()) {
-                fips.add(Json.obj(
-                        "id",
-                        f.id,
-                        "address",
-                        f.address,
-                        "port_id",
-                        f.portId,
-                        "fixed_ip",
-                        f.fixedIp,
-                        "revision_number",
-                        f.revision));
-            }
-            return Json.obj("keystone", keystoneUrl(), "servers", servers, "floatingips", fips);
-        });
+        return state.render();
     }
 
     @Override
@@ -511,19 +325,7 @@ public final class Sandbox implements AutoCloseable {
         if (cloud != null) {
             cloud.close();
         }
-        // Let queued stops (from deletes just before close) finish: each one stops a process.
-        lifecycle.shutdown();
-        try {
-            if (!lifecycle.awaitTermination(15, TimeUnit.SECONDS)) {
-                lifecycle.shutdownNow();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        timers.shutdownNow();
-        workers.shutdownNow();
-        dataGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
-        httpGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+        threads.close();
         events.record("sandbox.stop", Caller.SANDBOX, null, 0, "ok", Map.of());
         events.close();
         if (ownWorkDir) {
