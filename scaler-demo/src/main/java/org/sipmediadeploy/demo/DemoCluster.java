@@ -1,6 +1,5 @@
 package org.sipmediadeploy.demo;
 
-import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -98,18 +97,24 @@ public final class DemoCluster implements AutoCloseable {
         }
         SandboxConfig sc = b.users(users).build();
         Sandbox sandbox = Sandbox.start(sc);
+        DemoCluster started = null;
         try {
             Sandbox.Pair kam = sandbox.createPair("kamailio", "sipmediadeploy-kamailio", TAG);
             Sandbox.Pair cot = sandbox.createPair("coturn", "sipmediadeploy-coturn", TAG);
             awaitActive(sandbox, List.of(kam.serverA(), kam.serverB(), cot.serverA(), cot.serverB()));
             Secret token = Secret.of(randomToken());
             DemoCluster d = new DemoCluster(workDir, sandbox, sc, kam, cot, pool, nodeHost, addressBlock);
+            started = d;
             d.configs.writeInitial(token);
             for (String id : d.configs.nodeIds()) {
                 d.startNode(id);
             }
             return d;
         } catch (IOException | RuntimeException e) {
+            // Nodes started before the failure are stopped too: a failed start leaves no JVM behind.
+            if (started != null) {
+                started.processes.stopAll();
+            }
             sandbox.close();
             throw e;
         }
@@ -238,9 +243,5 @@ public final class DemoCluster implements AutoCloseable {
         byte[] b = new byte[24];
         new SecureRandom().nextBytes(b);
         return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
-    }
-
-    static String classpath() {
-        return System.getProperty("java.class.path").replace(File.pathSeparatorChar, ':');
     }
 }

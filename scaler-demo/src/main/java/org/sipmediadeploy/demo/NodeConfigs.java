@@ -62,8 +62,8 @@ final class NodeConfigs {
         writeSecret(secrets.resolve("admin.token"), adminToken.reveal());
         writeSecret(secrets.resolve("os-password"), sc.users().get(0).password().reveal());
         writeSecret(secrets.resolve("turn-probe"), sc.turnPassword().reveal());
-        for (int i = 0; i < 3; i++) {
-            String id = "scaler-" + (i + 1);
+        for (int i = 1; i <= DemoCluster.NODES; i++) {
+            String id = "scaler-" + i;
             raftAddresses.put(id, identities.nodeAddress(id) + ":" + freePort(identities.nodeAddress(id)));
         }
         for (String id : List.copyOf(raftAddresses.keySet())) {
