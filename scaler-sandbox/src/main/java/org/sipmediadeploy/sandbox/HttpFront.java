@@ -35,6 +35,7 @@ import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.sipmediadeploy.sandbox.ApiRoutes.Service;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,6 +44,8 @@ import org.slf4j.LoggerFactory;
  * {@code /network}, Glance {@code /image} (as in a DevStack catalog); {@code /control} is the fault and
  * inspection API. For each call: authenticate (services), draw API faults for its operation, apply them, answer.
  * Handlers run on a worker pool, never on the event loop, so held or slowed requests block nothing else.
+ * {@link ApiRoutes} knows which service a path goes to, {@link ApiFaultResponses} how each one words an injected
+ * fault.
  */
 final class HttpFront implements AutoCloseable {
     static final String COMPUTE = "/compute";
@@ -53,9 +56,7 @@ final class HttpFront implements AutoCloseable {
     private static final DateTimeFormatter HTTP_DATE = DateTimeFormatter.RFC_1123_DATE_TIME;
 
     private final Keystone keystone;
-    private final Nova nova;
-    private final Neutron neutron;
-    private final Glance glance;
+    private final ApiRoutes routes;
     private final Control control;
     private final ApiFaults faults;
     private final EventLog events;
@@ -74,9 +75,7 @@ final class HttpFront implements AutoCloseable {
             ExecutorService workers,
             ScheduledExecutorService timers) {
         this.keystone = keystone;
-        this.nova = nova;
-        this.neutron = neutron;
-        this.glance = glance;
+        this.routes = new ApiRoutes(keystone, nova, neutron, glance);
         this.control = control;
         this.faults = faults;
         this.events = events;
@@ -135,42 +134,18 @@ final class HttpFront implements AutoCloseable {
         }
     }
 
-    private enum Service {
-        KEYSTONE,
-        NOVA,
-        NEUTRON,
-        GLANCE,
-        CONTROL
-    }
-
-    private static Service serviceOf(String path) {
-        if (path.startsWith(CONTROL)) {
-            return Service.CONTROL;
-        }
-        if (path.equals(COMPUTE) || path.startsWith(COMPUTE + "/")) {
-            return Service.NOVA;
-        }
-        if (path.equals(NETWORK) || path.startsWith(NETWORK + "/")) {
-            return Service.NEUTRON;
-        }
-        if (path.equals(IMAGE) || path.startsWith(IMAGE + "/")) {
-            return Service.GLANCE;
-        }
-        return Service.KEYSTONE;
-    }
-
     private void process(ChannelHandlerContext ctx, ApiRequest req, boolean keepAlive) {
         try {
-            Service service = serviceOf(req.path());
+            Service service = ApiRoutes.serviceOf(req.path());
             if (service == Service.CONTROL) {
                 send(ctx, control.handle(req), keepAlive);
                 return;
             }
-            if (req.method().equals("GET") && versionDoc(service, req.path()) != null) {
-                send(ctx, versionDoc(service, req.path()), keepAlive);
+            if (req.method().equals("GET") && routes.versionDoc(service, req.path()) != null) {
+                send(ctx, routes.versionDoc(service, req.path()), keepAlive);
                 return;
             }
-            String op = operation(service, req);
+            String op = routes.operation(service, req);
             Caller caller = null;
             if (service != Service.KEYSTONE) {
                 Optional<Caller> c = keystone.caller(req.header("X-Auth-Token"));
@@ -255,10 +230,10 @@ final class HttpFront implements AutoCloseable {
         try {
             ApiResponse resp;
             if (terminal != null && terminal.kind() != ApiFault.Kind.NO_VALID_HOST) {
-                resp = faultResponse(service, op, terminal, req);
+                resp = ApiFaultResponses.of(service, op, terminal, req);
             } else {
                 boolean noValidHost = terminal != null && op.equals("server.create");
-                resp = dispatch(service, req, caller, noValidHost);
+                resp = routes.dispatch(service, req, caller, noValidHost);
             }
             boolean mutating = !req.method().equals("GET") && !req.method().equals("HEAD");
             if (mutating && resp.status() >= 400 && !op.startsWith("token.")) {
@@ -302,117 +277,6 @@ final class HttpFront implements AutoCloseable {
         return b == null
                 ? null
                 : Json.text(b.path("auth").path("identity").path("password").path("user"), "name");
-    }
-
-    private ApiResponse versionDoc(Service service, String path) {
-        if (service == Service.NOVA && path.equals(COMPUTE)) {
-            return nova.versions();
-        }
-        if (service == Service.NEUTRON && path.equals(NETWORK)) {
-            return neutron.versions();
-        }
-        if (service == Service.GLANCE && path.equals(IMAGE)) {
-            return glance.versions();
-        }
-        return null;
-    }
-
-    private String operation(Service service, ApiRequest req) {
-        if (service == Service.NOVA) {
-            return nova.operation(req);
-        }
-        if (service == Service.NEUTRON) {
-            return neutron.operation(req);
-        }
-        if (service == Service.GLANCE) {
-            return glance.operation(req);
-        }
-        return keystone.operation(req);
-    }
-
-    private ApiResponse dispatch(Service service, ApiRequest req, Caller caller, boolean noValidHost) {
-        if (service == Service.NOVA) {
-            return nova.handle(req, caller, noValidHost);
-        }
-        if (service == Service.NEUTRON) {
-            return neutron.handle(req, caller);
-        }
-        if (service == Service.GLANCE) {
-            return glance.handle(req);
-        }
-        return keystone.handle(req);
-    }
-
-    /** The error a real service answers for the injected fault, in that service's shape. */
-    static ApiResponse faultResponse(Service service, String op, ApiFault f, ApiRequest req) {
-        ApiFault.Kind k = f.kind();
-        if (service == Service.NOVA) {
-            ApiResponse r;
-            if (k == ApiFault.Kind.SERVER_ERROR) {
-                r = Errors.nova(
-                        f.status(),
-                        "Unexpected API Error. Please report this at "
-                                + "http://bugs.launchpad.net/nova/ and attach the Nova API log if possible.\n"
-                                + "<class 'sandbox.InjectedFault'>");
-            } else if (k == ApiFault.Kind.CONFLICT) {
-                r = Errors.nova(
-                        409,
-                        "Cannot '" + op.substring(op.indexOf('.') + 1)
-                                + "' instance while it is in task_state scheduling");
-            } else if (f.status() == 413) {
-                r = ApiResponse.json(
-                                413,
-                                Json.obj(
-                                        "overLimit",
-                                        Json.obj(
-                                                "code",
-                                                413,
-                                                "message",
-                                                "Maximum number of instances exceeded",
-                                                "retryAfter",
-                                                "0")))
-                        .with("Retry-After", "0");
-            } else {
-                r = Errors.nova(
-                        403, "Quota exceeded for instances: Requested 1, but already used 10 of 10 " + "instances");
-            }
-            int mv = Nova.microversion(req);
-            return Nova.withVersion(r, "2." + (mv < 0 ? 1 : mv));
-        }
-        if (service == Service.NEUTRON) {
-            if (k == ApiFault.Kind.SERVER_ERROR) {
-                return f.status() == 503
-                        ? Errors.neutron(503, "HTTPServiceUnavailable", "The server is currently unavailable.")
-                        : Errors.neutron(
-                                f.status(),
-                                "HTTPInternalServerError",
-                                "Request Failed: internal server error while processing your request.");
-            }
-            if (k == ApiFault.Kind.CONFLICT) {
-                return op.startsWith("floatingip")
-                        ? Errors.neutron(
-                                409,
-                                "FloatingIPPortAlreadyAssociated",
-                                "Cannot associate floating IP: "
-                                        + "that fixed IP already has a floating IP on the external network.")
-                        : Errors.neutron(409, "InUse", "The resource is in use.");
-            }
-            String resource = op.substring(0, op.indexOf('.'));
-            return Errors.neutron(409, "OverQuota", "Quota exceeded for resources: ['" + resource + "'].");
-        }
-        if (service == Service.GLANCE) {
-            return Errors.glance(
-                    k == ApiFault.Kind.SERVER_ERROR ? f.status() : 409,
-                    k == ApiFault.Kind.SERVER_ERROR ? "Internal Server Error" : "Conflict",
-                    "Injected fault.");
-        }
-        if (k == ApiFault.Kind.SERVER_ERROR) {
-            return Errors.keystone(
-                    f.status(),
-                    "Internal Server Error",
-                    "An unexpected error prevented the server from fulfilling your request.");
-        }
-        return Errors.keystone(409, "Conflict", "Conflict occurred attempting to store token.");
     }
 
     private static void send(ChannelHandlerContext ctx, ApiResponse r, boolean keepAlive) {
