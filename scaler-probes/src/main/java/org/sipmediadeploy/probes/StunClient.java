@@ -83,6 +83,12 @@ final class StunClient {
     }
 
     /** The result of an exchange that got no usable answer: silence at the deadline, else what went wrong. */
+    /** What a probe reports when it cannot even open its local socket: nothing was asked of the target. */
+    ProbeResult noSocket(Exception e, long start, Duration timeout) {
+        return ProbeResult.unknown(
+                ProbeRuntime.since(start), "cannot open a local UDP socket: " + Reasons.of(e, timeout), runtime.now());
+    }
+
     ProbeResult failed(Throwable e, long start, Duration timeout) {
         Throwable t = Reasons.unwrap(e);
         Duration latency = ProbeRuntime.since(start);

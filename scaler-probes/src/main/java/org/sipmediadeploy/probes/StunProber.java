@@ -80,10 +80,7 @@ final class StunProber {
         try {
             s = client.open(target.host(), target.port());
         } catch (Exception e) {
-            return CompletableFuture.completedFuture(ProbeResult.unknown(
-                    ProbeRuntime.since(start),
-                    "cannot open a local UDP socket: " + Reasons.of(e, timeout),
-                    runtime.now()));
+            return CompletableFuture.completedFuture(client.noSocket(e, start, timeout));
         }
         CompletableFuture<ProbeResult> result = client.send(s, MessageFactory.createBindingRequest(), deadline)
                 .thenApply(r -> {

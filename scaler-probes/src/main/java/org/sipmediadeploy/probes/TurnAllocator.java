@@ -49,10 +49,7 @@ final class TurnAllocator {
         try {
             s = client.open(target.host(), target.port());
         } catch (Exception e) {
-            return CompletableFuture.completedFuture(ProbeResult.unknown(
-                    ProbeRuntime.since(start),
-                    "cannot open a local UDP socket: " + Reasons.of(e, timeout),
-                    runtime.now()));
+            return CompletableFuture.completedFuture(client.noSocket(e, start, timeout));
         }
         CompletableFuture<Attempt> attempt = client.send(s, allocateRequest(), deadline)
                 .thenCompose(first -> {
