@@ -4,6 +4,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -29,6 +31,12 @@ final class LeaderLog {
     private final DecisionExecutor executor;
     private final Alarms alarms;
     private volatile long term = -1;
+    /**
+     * Outcomes whose commit this node could not confirm (the reply was lost or timed out): the command may still
+     * have been committed, and then no later pass would advance, and so report, the decision. Each pass reports
+     * those the state shows closed.
+     */
+    private final Set<String> unconfirmedOutcomes = ConcurrentHashMap.newKeySet();
 
     LeaderLog(Consensus consensus, ScalerEvents events, DecisionExecutor executor, Alarms alarms) {
         this.consensus = consensus;
@@ -56,6 +64,7 @@ final class LeaderLog {
 
     /** Advances the open decisions of one lane: the pair lane's ({@code pairLane}) or all others. */
     void advanceOpen(Instant now, boolean pairLane) {
+        reportLateOutcomes();
         for (DecisionRecord rec : List.copyOf(consensus.state().open().values())) {
             if (onPairLane(rec.decision()) == pairLane) {
                 executor.advance(rec, consensus.state(), term, now).ifPresent(r -> record(rec.id(), r, now));
@@ -64,6 +73,7 @@ final class LeaderLog {
     }
 
     void advanceOne(String id, Instant now) {
+        reportLateOutcomes();
         DecisionRecord rec = consensus.state().open().get(id);
         if (rec == null) {
             return;
@@ -82,16 +92,35 @@ final class LeaderLog {
             }
             return;
         }
-        Consensus.CommitResult c = commit(new Command.RecordOutcome(id, r.outcome(), r.detail(), r.facts(), term, now));
+        Consensus.CommitResult c;
+        try {
+            c = commit(new Command.RecordOutcome(id, r.outcome(), r.detail(), r.facts(), term, now));
+        } catch (NotCommitted e) {
+            unconfirmedOutcomes.add(id);
+            throw e;
+        }
         if (c.accepted()) {
-            consensus.state().decision(id).ifPresent(rec -> {
-                events.outcomeRecorded(rec);
-                if (rec.decision() instanceof Decision.ReplaceMember m && rec.outcome() == Outcome.FAILED) {
-                    alarms.raise(new Alarm(
-                            m.pair(),
-                            "replacement " + m.id() + " of " + m.failedServerId() + " FAILED: " + r.detail()));
-                }
-            });
+            unconfirmedOutcomes.remove(id);
+            consensus.state().decision(id).ifPresent(this::reportOutcome);
+        }
+    }
+
+    private void reportLateOutcomes() {
+        for (String id : List.copyOf(unconfirmedOutcomes)) {
+            ClusterState s = consensus.state();
+            if (!s.open().containsKey(id)) {
+                unconfirmedOutcomes.remove(id);
+                s.decision(id).ifPresent(this::reportOutcome);
+            }
+        }
+    }
+
+    private void reportOutcome(DecisionRecord rec) {
+        events.outcomeRecorded(rec);
+        if (rec.decision() instanceof Decision.ReplaceMember m && rec.outcome() == Outcome.FAILED) {
+            alarms.raise(new Alarm(
+                    m.pair(),
+                    "replacement " + m.id() + " of " + m.failedServerId() + " FAILED: " + rec.outcomeDetail()));
         }
     }
 

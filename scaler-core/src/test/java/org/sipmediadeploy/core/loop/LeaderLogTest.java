@@ -36,7 +36,16 @@ class LeaderLogTest {
         cloud = new FakeCloud();
         consensus = new FakeConsensus();
         LoopSpec spec = new LoopSpec("n1", 3, "tag", Map.of(), Map.of("gw", ControlLoopTest.pool(1, 10, 2)), List.of());
-        ScalerEvents recording = new ScalerEvents() {
+        ScalerEvents recording = recordingEvents();
+        DecisionExecutor executor =
+                new DecisionExecutor(spec, cloud, consensus::isLeaderIn, t -> TargetHealth.NEVER_PROBED);
+        log = new LeaderLog(consensus, recording, executor, new Alarms(recording));
+        log.term(1);
+        consensus.propose(new Command.InitPool("gw", 1, T0)).join();
+    }
+
+    private ScalerEvents recordingEvents() {
+        return new ScalerEvents() {
             @Override
             public void decisionCommitted(DecisionRecord record) {
                 events.add("committed " + record.id());
@@ -52,11 +61,6 @@ class LeaderLogTest {
                 events.add("outcome " + record.id() + " " + record.outcome());
             }
         };
-        DecisionExecutor executor =
-                new DecisionExecutor(spec, cloud, consensus::isLeaderIn, t -> TargetHealth.NEVER_PROBED);
-        log = new LeaderLog(consensus, recording, executor, new Alarms(recording));
-        log.term(1);
-        consensus.propose(new Command.InitPool("gw", 1, T0)).join();
     }
 
     @Test
@@ -135,5 +139,56 @@ class LeaderLogTest {
         var rec = consensus.state().decision("d1-1-n1").orElseThrow();
         assertEquals(Outcome.DONE, rec.outcome(), rec.toString());
         assertTrue(events.contains("outcome d1-1-n1 DONE"), events.toString());
+    }
+
+    /**
+     * An outcome whose commit reply is lost (the proposing client's connection closed, the retry timed out) can
+     * still have been committed. The defect: the outcome was then never reported, so the decision log never said
+     * that the floating IP move of a committed failover had landed. Now the next pass reports it from the state.
+     */
+    @Test
+    void anOutcomeCommittedWhoseReplyWasLostIsReportedOnTheNextPass() {
+        String orphan = cloud.addServer("gw-x", Map.of("tag", "tag")).id();
+        log.propose(new Decision.DeleteOrphan("d1-1-n1", "gw", orphan, "no decision made it"), T0);
+        Consensus replyLost = new Consensus() {
+            @Override
+            public CompletableFuture<CommitResult> propose(Command command) {
+                CompletableFuture<CommitResult> applied = consensus.propose(command);
+                return command instanceof Command.RecordOutcome
+                        ? CompletableFuture.failedFuture(new IllegalStateException("client closed"))
+                        : applied;
+            }
+
+            @Override
+            public ClusterState state() {
+                return consensus.state();
+            }
+
+            @Override
+            public OptionalLong leaderTerm() {
+                return consensus.leaderTerm();
+            }
+        };
+        LeaderLog lossy = new LeaderLog(
+                replyLost,
+                recordingEvents(),
+                new DecisionExecutor(
+                        new LoopSpec("n1", 3, "tag", Map.of(), Map.of(), List.of()),
+                        cloud,
+                        replyLost::isLeaderIn,
+                        t -> TargetHealth.NEVER_PROBED),
+                new Alarms(ScalerEvents.NONE));
+        lossy.term(1);
+
+        assertThrows(LeaderLog.NotCommitted.class, () -> lossy.advanceOne("d1-1-n1", T0));
+        assertEquals(
+                Outcome.DONE,
+                consensus.state().decision("d1-1-n1").orElseThrow().outcome());
+        assertFalse(events.contains("outcome d1-1-n1 DONE"), events.toString());
+
+        lossy.advanceOpen(T0, false);
+        assertTrue(events.contains("outcome d1-1-n1 DONE"), events.toString());
+        lossy.advanceOpen(T0, false);
+        assertEquals(1, events.stream().filter("outcome d1-1-n1 DONE"::equals).count(), "reported once: " + events);
     }
 }

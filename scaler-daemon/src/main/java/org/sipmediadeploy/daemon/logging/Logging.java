@@ -112,9 +112,14 @@ public final class Logging {
         return ctx;
     }
 
+    /**
+     * The chatty libraries at WARN, unless the system property {@code scaler.log.level.<logger>} names another
+     * level for one of them (e.g. {@code -Dscaler.log.level.org.apache.ratis=INFO} to see Ratis' elections and
+     * appender while investigating a replication problem).
+     */
     private static void quiet(LoggerContext ctx) {
         for (String name : QUIET) {
-            ctx.getLogger(name).setLevel(Level.WARN);
+            ctx.getLogger(name).setLevel(Level.toLevel(System.getProperty("scaler.log.level." + name), Level.WARN));
         }
     }
 
