@@ -50,7 +50,8 @@ final class LeaderContacts {
     }
 
     /**
-     * Ratis' gRPC transport, reporting each follower record to the {@link LeaderContacts} of the server's parameters.
+     * Ratis' gRPC transport, reporting each follower record to the {@link LeaderContacts} of the server's parameters,
+     * with the {@link RejoinSafeAppender} as each follower's log appender.
      * Named by class in the server properties (Ratis instantiates it by name).
      */
     public static final class Rpc implements RpcType {
@@ -68,7 +69,7 @@ final class LeaderContacts {
                     if (contacts != null) {
                         contacts.track(leader, f);
                     }
-                    return super.newLogAppender(server, leader, f);
+                    return new RejoinSafeAppender(server, leader, f);
                 }
             };
         }
